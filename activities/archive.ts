@@ -1,0 +1,47 @@
+/** Where compiled reports are kept for people to download: one folder, files named by business key. */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+export interface Archive {
+  put(ref: string, content: string): Promise<string>;
+  read(ref: string): Promise<string>;
+  locate(ref: string): string;
+}
+
+export class ArchiveError extends Error {
+  override name = 'ArchiveError';
+}
+
+export function createFileArchive(root: string): Archive {
+  const locate = (ref: string) => {
+    const full = path.resolve(root, ref);
+    if (!full.startsWith(path.resolve(root) + path.sep)) throw new ArchiveError(`"${ref}" is outside the archive.`);
+    return full;
+  };
+  return {
+    locate,
+    async put(ref, content) {
+      const full = locate(ref);
+      try {
+        await mkdir(path.dirname(full), { recursive: true });
+        // Write beside and rename, so a reader never sees half a report.
+        const temporary = `${full}.${process.pid}.tmp`;
+        await writeFile(temporary, content, 'utf8');
+        await rename(temporary, full);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code ?? 'error';
+        throw new ArchiveError(
+          `Cannot write the report to ${full} (${code}). Make the folder writable or set FOLLOWUP_ARCHIVE_DIR; the report is written as soon as it can be.`,
+        );
+      }
+      return ref;
+    },
+    async read(ref) {
+      return readFile(locate(ref), 'utf8');
+    },
+  };
+}
+
+export function reportRef(orgId: string, obligationId: string, period: string, extension: 'html' | 'md'): string {
+  return `${orgId}/${obligationId}/${orgId}-${obligationId}-${period}.${extension}`;
+}

@@ -1,0 +1,164 @@
+/**
+ * Every activity, built from its dependencies: the mailer, the renderer, the archive, the
+ * directory of people and the clock of record. Entry points build the real ones; tests may too.
+ */
+import { createHash } from 'node:crypto';
+import { mailMessageId, type CycleKey } from '../domain/ids';
+import { planCycle, replanDeadline } from '../domain/calendar';
+import type { ArchivedReport, CycleSetup, Language, MailKind, SubmittedAnswer, UnitPlan, UnitStatus } from '../domain/types';
+import type { PersonConfig } from '../config/schema';
+import type { Archive } from './archive';
+import type { Directory } from './directory';
+import type { Mailer, OutgoingMail } from './mailer';
+import type { Renderer } from './renderer';
+import { buildReportContext, compileReportFiles } from './report';
+import { mailContext } from './mail-context';
+
+export interface ActivityDeps {
+  mailer: Mailer;
+  renderer: Renderer;
+  archive: Archive;
+  directory: Directory;
+  /** The clock of record for what is not timed by a workflow. */
+  clock: () => Date;
+  /** Base URL of the web interface, for links in mails. */
+  publicBaseUrl: string;
+}
+
+export interface UnitMailInput {
+  key: CycleKey;
+  unitId: string;
+  kind: MailKind;
+  sequence: number;
+  /** Workflow time at sending: the mail's Date, correct also in time-skipped tests. */
+  at: string;
+  plan: UnitPlan;
+  answer?: SubmittedAnswer;
+}
+
+function personKey(person: PersonConfig): string {
+  // A stable, non-identifying part of the Message-ID, one per recipient.
+  return createHash('sha256').update(person.email.toLowerCase()).digest('hex').slice(0, 12);
+}
+
+function mailDomain(secretariatEmail: string): string {
+  return secretariatEmail.split('@')[1] ?? 'localhost';
+}
+
+export function createActivities(deps: ActivityDeps) {
+  const { mailer, renderer, archive, directory } = deps;
+
+  async function sendToEach(
+    people: readonly PersonConfig[],
+    defaultLanguage: Language,
+    build: (person: PersonConfig, language: Language) => Omit<OutgoingMail, 'to' | 'language' | 'from' | 'messageId'> & { idSubject: string },
+    from: { name: string; email: string },
+    key: CycleKey,
+    kind: string,
+    sequence: number,
+  ) {
+    const sent: string[] = [];
+    const rejected: string[] = [];
+    for (const person of people) {
+      const language = person.language ?? defaultLanguage;
+      const { idSubject, ...mail } = build(person, language);
+      const messageId = mailMessageId(key, `${idSubject}.${personKey(person)}`, kind, sequence, mailDomain(from.email));
+      const result = await mailer.send({ ...mail, from: `${from.name} <${from.email}>`, to: [person.email], language, messageId });
+      sent.push(result.messageId);
+      rejected.push(...result.rejected);
+    }
+    return { messageIds: sent, rejected };
+  }
+
+  return {
+    async planCycle({ key, now }: { key: CycleKey; now: string }): Promise<CycleSetup> {
+      const { org, obligation } = directory.obligation(key);
+      return {
+        language: org.organisation.language,
+        unitIds: org.units.map((u) => u.id),
+        questionnaire: obligation.questionnaire.map((f) => ({ ...f })),
+        plan: planCycle(obligation.calendar, obligation.period, key.period, org.organisation.timeZone, new Date(now)),
+      };
+    },
+
+    async planDeadline({ key, until, opensAt }: { key: CycleKey; unitId: string; until: string; opensAt: string }): Promise<UnitPlan> {
+      const { org, obligation } = directory.obligation(key);
+      return replanDeadline(obligation.calendar, until, opensAt, org.organisation.timeZone);
+    },
+
+    async sendUnitMail(input: UnitMailInput): Promise<{ messageIds: string[]; rejected: string[] }> {
+      const { org, obligation } = directory.obligation(input.key);
+      const unit = directory.unit(input.key.orgId, input.unitId);
+      const from = org.secretariat;
+      const template = obligation.templates[input.kind];
+      const recipients = input.kind === 'escalation' ? [unit.head] : unit.contacts;
+      return sendToEach(
+        recipients,
+        org.organisation.language,
+        (person, language) => {
+          const context = mailContext({ org, obligation, unit, person, language, input, publicBaseUrl: deps.publicBaseUrl });
+          const { subject, text } = renderer.mail(template, language, context);
+          return {
+            subject,
+            text,
+            date: new Date(input.at),
+            replyTo: org.secretariat.email,
+            cc: input.kind === 'escalation' ? [org.secretariat.email] : undefined,
+            idSubject: input.unitId,
+          };
+        },
+        from,
+        input.key,
+        input.kind,
+        input.sequence,
+      );
+    },
+
+    async compileReport({ key, closedAt, outcomes }: { key: CycleKey; closedAt: string; outcomes: UnitStatus[] }): Promise<ArchivedReport> {
+      const { org, obligation } = directory.obligation(key);
+      const context = buildReportContext({ org, obligation, period: key.period, closedAt, outcomes, compiledAt: deps.clock().toISOString() });
+      return compileReportFiles({ archive, renderer, key, context });
+    },
+
+    async deliverReport({ key, closedAt, report }: { key: CycleKey; closedAt: string; report: ArchivedReport }) {
+      const { org, obligation } = directory.obligation(key);
+      const bodies = org.bodies.filter((b) => obligation.report.recipients.includes(b.id));
+      const [html, markdown] = await Promise.all([archive.read(report.html), archive.read(report.markdown)]);
+      const people = [...bodies.flatMap((b) => b.recipients), { name: org.secretariat.name, email: org.secretariat.email }];
+      const from = org.secretariat;
+      const fileBase = `${key.orgId}-${key.obligationId}-${key.period}`;
+      return sendToEach(
+        people,
+        org.organisation.language,
+        (person, language) => {
+          const context = {
+            org: { name: org.organisation.name },
+            obligation: { title: (obligation.report.title ?? obligation.title)[language] },
+            period: key.period,
+            recipient: { name: person.name },
+            secretariat: org.secretariat,
+            summary: report,
+          };
+          const { subject, text } = renderer.mail(obligation.templates.reportDelivery, language, context);
+          return {
+            subject,
+            text,
+            date: new Date(closedAt),
+            replyTo: org.secretariat.email,
+            idSubject: 'report',
+            attachments: [
+              { filename: `${fileBase}.html`, content: html, contentType: 'text/html; charset=utf-8' },
+              { filename: `${fileBase}.md`, content: markdown, contentType: 'text/markdown; charset=utf-8' },
+            ],
+          };
+        },
+        from,
+        key,
+        'report',
+        1,
+      );
+    },
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,121 @@
+/**
+ * What the secretariat can do with a cycle, over a Temporal client. The CLI and the web server
+ * both call these, so both behave alike.
+ */
+import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { cycleWorkflowId, unitWorkflowId, type CycleKey } from '../domain/ids';
+import type { AnswerValues, CycleInfo, SubmittedAnswer, UnitPlan, UnitStatus } from '../domain/types';
+import {
+  closeCycleUpdate,
+  cycleInfoQuery,
+  exemptUnitUpdate,
+  extendDeadlineUpdate,
+  remindNowUpdate,
+  submitAnswerUpdate,
+  unitStatusQuery,
+} from '../workflows/definitions';
+import type { cycleWorkflow } from '../workflows/cycle';
+
+/** A request the workflow refused (closed cycle, invalid answer …): the message says why. */
+export class RejectedError extends Error {
+  override name = 'RejectedError';
+  constructor(
+    message: string,
+    readonly type: string | undefined,
+    readonly details: unknown[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export class CycleNotFoundError extends Error {
+  override name = 'CycleNotFoundError';
+}
+
+async function explain<T>(key: CycleKey, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) {
+      const cause = err.cause as { message?: string; type?: string; details?: unknown[] } | undefined;
+      throw new RejectedError(cause?.message ?? err.message, cause?.type, cause?.details ?? []);
+    }
+    if (err instanceof WorkflowNotFoundError || (err as Error)?.name === 'WorkflowNotFoundError') {
+      throw new CycleNotFoundError(
+        `No cycle ${key.obligationId} ${key.period} for ${key.orgId} (or no such unit in it). Start it with: followup cycle start ${key.obligationId} --period ${key.period}`,
+      );
+    }
+    throw err;
+  }
+}
+
+export interface StartedCycle {
+  workflowId: string;
+  runId: string;
+  /** 'started' now, or the cycle that already had this key: still 'running', or 'closed'. */
+  outcome: 'started' | 'running' | 'closed';
+}
+
+export async function startCycle(client: Client, taskQueue: string, key: CycleKey, startedBy: string): Promise<StartedCycle> {
+  const workflowId = cycleWorkflowId(key);
+  try {
+    const handle = await client.workflow.start<typeof cycleWorkflow>('cycleWorkflow', {
+      taskQueue,
+      workflowId,
+      args: [{ ...key, startedBy }],
+      // One cycle per business key, ever: a finished cycle is not silently run again.
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+    return { workflowId, runId: handle.firstExecutionRunId, outcome: 'started' };
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    const existing = await client.workflow.getHandle(workflowId).describe();
+    return { workflowId, runId: existing.runId, outcome: existing.status.name === 'RUNNING' ? 'running' : 'closed' };
+  }
+}
+
+export interface CycleStatus {
+  info: CycleInfo;
+  units: UnitStatus[];
+}
+
+export async function cycleStatus(client: Client, key: CycleKey): Promise<CycleStatus> {
+  return explain(key, async () => {
+    const info = await client.workflow.getHandle(cycleWorkflowId(key)).query(cycleInfoQuery);
+    const unitIds = info.setup?.unitIds ?? [];
+    const units = await Promise.all(unitIds.map((u) => client.workflow.getHandle(unitWorkflowId(key, u)).query(unitStatusQuery)));
+    return { info, units };
+  });
+}
+
+export async function unitStatus(client: Client, key: CycleKey, unitId: string): Promise<UnitStatus> {
+  return explain(key, () => client.workflow.getHandle(unitWorkflowId(key, unitId)).query(unitStatusQuery));
+}
+
+export async function submitAnswer(client: Client, key: CycleKey, unitId: string, values: AnswerValues, by: 'contact' | 'secretariat'): Promise<SubmittedAnswer> {
+  return explain(key, () => client.workflow.getHandle(unitWorkflowId(key, unitId)).executeUpdate(submitAnswerUpdate, { args: [{ values, by }] }));
+}
+
+export async function extendDeadline(client: Client, key: CycleKey, unitId: string, until: string): Promise<UnitPlan> {
+  return explain(key, () => client.workflow.getHandle(unitWorkflowId(key, unitId)).executeUpdate(extendDeadlineUpdate, { args: [{ until }] }));
+}
+
+export async function exemptUnit(client: Client, key: CycleKey, unitId: string, reason: string): Promise<{ exemptAt: string }> {
+  return explain(key, () => client.workflow.getHandle(unitWorkflowId(key, unitId)).executeUpdate(exemptUnitUpdate, { args: [{ reason }] }));
+}
+
+/** Reminds one unit, or every unit still owing an answer when unitId is left out. */
+export async function remindNow(client: Client, key: CycleKey, unitId?: string): Promise<string[]> {
+  if (unitId) {
+    await explain(key, () => client.workflow.getHandle(unitWorkflowId(key, unitId)).executeUpdate(remindNowUpdate));
+    return [unitId];
+  }
+  const { units } = await cycleStatus(client, key);
+  const owing = units.filter((u) => !u.closed && (u.state === 'requested' || u.state === 'late' || u.state === 'escalated'));
+  for (const u of owing) await remindNow(client, key, u.unitId);
+  return owing.map((u) => u.unitId);
+}
+
+export async function closeCycle(client: Client, key: CycleKey, reason?: string): Promise<{ closingAt: string }> {
+  return explain(key, () => client.workflow.getHandle(cycleWorkflowId(key)).executeUpdate(closeCycleUpdate, { args: [{ reason }] }));
+}

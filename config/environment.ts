@@ -1,0 +1,46 @@
+/**
+ * Hosts and secrets come from the environment, never from the organisation's file. Parsed once per
+ * entry point and passed down frozen.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+export const PROJECT_ROOT = path.resolve(__dirname, '..');
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .max(2000)
+    .refine((s) => {
+      try {
+        return protocols.includes(new URL(s).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+
+export const environmentSchema = z.object({
+  FOLLOWUP_CONFIG: z.string().max(1000).default(path.join(PROJECT_ROOT, 'config/examples/solna.yaml')),
+  TEMPORAL_ADDRESS: z.string().max(300).default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().max(200).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().max(200).default('policy-followup'),
+  SMTP_URL: url(['smtp:', 'smtps:']).default('smtp://127.0.0.1:2525'),
+  PUBLIC_BASE_URL: url(['http:', 'https:']).default('http://localhost:3000'),
+  FOLLOWUP_ARCHIVE_DIR: z.string().max(1000).default(path.join(PROJECT_ROOT, '.data/archive')),
+  FOLLOWUP_DATA_DIR: z.string().max(1000).default(path.join(PROJECT_ROOT, '.data')),
+});
+
+export type Environment = Readonly<z.infer<typeof environmentSchema>>;
+
+export class EnvironmentError extends Error {
+  override name = 'EnvironmentError';
+}
+
+export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
+  const result = environmentSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new EnvironmentError(`The environment is not usable:\n${lines.join('\n')}`);
+  }
+  return Object.freeze(result.data);
+}

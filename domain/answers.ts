@@ -1,0 +1,105 @@
+/**
+ * Validation of an answer against the obligation's questionnaire. Pure and deterministic: the same
+ * function runs in the workflow's update validator, the CLI and the web form, so all three agree.
+ */
+import type { AnswerValue, AnswerValues, Language, Questionnaire, QuestionField } from './types';
+
+export const DEFAULT_MAX_LENGTH = 10_000;
+const MAX_FIELDS_IN_ANSWER = 200;
+
+export type FieldErrorCode = 'required' | 'too-long' | 'not-text' | 'not-number' | 'not-boolean' | 'not-date' | 'not-an-option' | 'unknown-field';
+
+export interface FieldError {
+  field: string;
+  code: FieldErrorCode;
+  limit?: number;
+}
+
+const MESSAGES: Record<Language, Record<FieldErrorCode, (e: FieldError, label: string) => string>> = {
+  sv: {
+    required: (_e, l) => `${l}: måste fyllas i.`,
+    'too-long': (e, l) => `${l}: får vara högst ${e.limit} tecken.`,
+    'not-text': (_e, l) => `${l}: ska vara text.`,
+    'not-number': (_e, l) => `${l}: ska vara ett tal.`,
+    'not-boolean': (_e, l) => `${l}: ska vara ja eller nej.`,
+    'not-date': (_e, l) => `${l}: ska vara ett datum (ÅÅÅÅ-MM-DD).`,
+    'not-an-option': (_e, l) => `${l}: välj ett av alternativen.`,
+    'unknown-field': (e) => `${e.field}: finns inte i frågeformuläret.`,
+  },
+  en: {
+    required: (_e, l) => `${l}: is required.`,
+    'too-long': (e, l) => `${l}: must be at most ${e.limit} characters.`,
+    'not-text': (_e, l) => `${l}: must be text.`,
+    'not-number': (_e, l) => `${l}: must be a number.`,
+    'not-boolean': (_e, l) => `${l}: must be yes or no.`,
+    'not-date': (_e, l) => `${l}: must be a date (YYYY-MM-DD).`,
+    'not-an-option': (_e, l) => `${l}: choose one of the options.`,
+    'unknown-field': (e) => `${e.field}: is not in the questionnaire.`,
+  },
+};
+
+export function describeFieldError(error: FieldError, questionnaire: Questionnaire, language: Language): string {
+  const field = questionnaire.find((f) => f.id === error.field);
+  const label = field ? field.label[language] : error.field;
+  return MESSAGES[language][error.code](error, label);
+}
+
+function isBlank(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+function checkField(field: QuestionField, value: unknown): FieldError | AnswerValue | undefined {
+  if (isBlank(value)) return field.required ? { field: field.id, code: 'required' } : undefined;
+  switch (field.type) {
+    case 'text':
+    case 'textarea': {
+      if (typeof value !== 'string') return { field: field.id, code: 'not-text' };
+      const limit = field.maxLength ?? DEFAULT_MAX_LENGTH;
+      const text = value.trim();
+      return text.length > limit ? { field: field.id, code: 'too-long', limit } : text;
+    }
+    case 'number': {
+      const n = typeof value === 'string' && value.trim() !== '' ? Number(value.replace(',', '.')) : value;
+      return typeof n === 'number' && Number.isFinite(n) ? n : { field: field.id, code: 'not-number' };
+    }
+    case 'boolean': {
+      if (typeof value === 'boolean') return value;
+      if (value === 'true' || value === 'yes' || value === 'ja') return true;
+      if (value === 'false' || value === 'no' || value === 'nej') return false;
+      return { field: field.id, code: 'not-boolean' };
+    }
+    case 'date':
+      return typeof value === 'string' && ISO_DATE.test(value.trim()) ? value.trim() : { field: field.id, code: 'not-date' };
+    case 'choice':
+      return typeof value === 'string' && (field.options ?? []).some((o) => o.value === value) ? value : { field: field.id, code: 'not-an-option' };
+  }
+}
+
+export type AnswerCheck = { ok: true; values: AnswerValues } | { ok: false; errors: FieldError[] };
+
+/** Checks every field and returns every problem at once, so a person can fix them in one go. */
+export function checkAnswer(questionnaire: Questionnaire, input: unknown): AnswerCheck {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { ok: false, errors: [{ field: '(answer)', code: 'unknown-field' }] };
+  }
+  const given = input as Record<string, unknown>;
+  const errors: FieldError[] = [];
+  const values: AnswerValues = {};
+  const known = new Set(questionnaire.map((f) => f.id));
+  for (const name of Object.keys(given).slice(0, MAX_FIELDS_IN_ANSWER)) {
+    if (!known.has(name)) errors.push({ field: name.slice(0, 64), code: 'unknown-field' });
+  }
+  for (const field of questionnaire) {
+    const result = checkField(field, given[field.id]);
+    if (result === undefined) continue;
+    if (typeof result === 'object') errors.push(result);
+    else values[field.id] = result;
+  }
+  return errors.length ? { ok: false, errors } : { ok: true, values };
+}
+
+export function describeAnswerErrors(errors: FieldError[], questionnaire: Questionnaire, language: Language): string {
+  return errors.map((e) => describeFieldError(e, questionnaire, language)).join(' ');
+}

@@ -1,0 +1,96 @@
+/** Serializable shapes that cross the workflow/activity boundary. Dates are ISO-8601 strings. */
+import type { CycleKey } from './ids';
+
+export type Language = 'sv' | 'en';
+export type Localized = { sv: string; en: string };
+
+export type FieldType = 'text' | 'textarea' | 'number' | 'boolean' | 'date' | 'choice';
+
+export interface QuestionField {
+  id: string;
+  type: FieldType;
+  label: Localized;
+  help?: Partial<Localized>;
+  required: boolean;
+  maxLength?: number;
+  options?: { value: string; label: Localized }[];
+}
+
+export type Questionnaire = QuestionField[];
+export type AnswerValue = string | number | boolean;
+export type AnswerValues = Record<string, AnswerValue>;
+
+/** When each thing happens for one unit; recomputed by an activity when the deadline moves. */
+export interface UnitPlan {
+  opensAt: string;
+  /** The last day to answer, as the person reads it (YYYY-MM-DD, a working day). */
+  deadlineDate: string;
+  /** The instant the deadline passes: the end of deadlineDate in the organisation's zone. */
+  deadlineAt: string;
+  reminderTimes: string[];
+  escalationAt: string;
+}
+
+export interface CyclePlan extends UnitPlan {
+  closesAt: string;
+}
+
+export interface CycleSetup {
+  language: Language;
+  unitIds: string[];
+  questionnaire: Questionnaire;
+  plan: CyclePlan;
+}
+
+export type MailKind = 'request' | 'reminder' | 'escalation' | 'receipt';
+
+export interface MailProblem {
+  kind: MailKind;
+  sequence: number;
+  at: string;
+  error: string;
+}
+
+export interface SubmittedAnswer {
+  values: AnswerValues;
+  answeredAt: string;
+  by: 'contact' | 'secretariat';
+  revision: number;
+}
+
+export type UnitState = 'scheduled' | 'requested' | 'late' | 'escalated' | 'answered' | 'exempt';
+
+export interface UnitStatus {
+  unitId: string;
+  state: UnitState;
+  closed: boolean;
+  plan: UnitPlan;
+  requestSentAt?: string;
+  remindersSentAt: string[];
+  escalatedAt?: string;
+  answer?: SubmittedAnswer;
+  exempt?: { reason: string; at: string };
+  mailProblems: MailProblem[];
+}
+
+export interface CycleInfo {
+  key: CycleKey;
+  phase: 'open' | 'closing' | 'closed';
+  setup?: CycleSetup;
+  closedAt?: string;
+  report?: ArchivedReport;
+}
+
+export interface ArchivedReport {
+  html: string;
+  markdown: string;
+  asked: number;
+  answered: number;
+  exempt: number;
+}
+
+export interface CycleResult {
+  key: CycleKey;
+  closedAt: string;
+  report: ArchivedReport;
+}

@@ -1,0 +1,70 @@
+/** Real Temporal servers and a worker with the real activities, for tests. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import { createFileArchive, type Archive } from '../../activities/archive';
+import { createDirectory } from '../../activities/directory';
+import { createSmtpMailer } from '../../activities/mailer';
+import { createRenderer } from '../../activities/renderer';
+import { loadConfigFile } from '../../config/load';
+import type { OrganisationConfig } from '../../config/schema';
+import { serverExecutable, TEMPORAL_CLI, TEMPORAL_TEST_SERVER, PROJECT_ROOT } from '../../scripts/temporal-binaries';
+
+export { PROJECT_ROOT };
+export const SOLNA_CONFIG = path.join(PROJECT_ROOT, 'config/examples/solna.yaml');
+
+let runtimeInstalled = false;
+function quietRuntime() {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+}
+
+export async function timeSkippingServer(): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: serverExecutable(TEMPORAL_TEST_SERVER) } });
+}
+
+export async function devServer(): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  return TestWorkflowEnvironment.createLocal({ server: { executable: serverExecutable(TEMPORAL_CLI), ip: '127.0.0.1' } });
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** Bundling takes seconds; a test file does it once. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: new DefaultLogger('WARN') });
+  return bundle;
+}
+
+export interface TestWorker {
+  worker: Worker;
+  archive: Archive;
+  archiveDir: string;
+  taskQueue: string;
+  configs: OrganisationConfig[];
+}
+
+export async function createTestWorker(env: TestWorkflowEnvironment, smtpUrl: string, options: { configs?: OrganisationConfig[]; archiveDir?: string } = {}): Promise<TestWorker> {
+  const archiveDir = options.archiveDir ?? mkdtempSync(path.join(tmpdir(), 'followup-archive-'));
+  const archive = createFileArchive(archiveDir);
+  const configs = options.configs ?? [loadConfigFile(SOLNA_CONFIG)];
+  const taskQueue = `test-${Math.random().toString(36).slice(2)}`;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: createActivities({
+      mailer: createSmtpMailer(smtpUrl, { pool: false }),
+      renderer: createRenderer(path.join(PROJECT_ROOT, 'templates')),
+      archive,
+      directory: createDirectory(configs),
+      clock: () => new Date(),
+      publicBaseUrl: 'http://localhost:3000',
+    }),
+  });
+  return { worker, archive, archiveDir, taskQueue, configs };
+}

@@ -1,0 +1,64 @@
+/**
+ * One cycle of a periodic data call for (organisation, obligation, period): starts a unit workflow
+ * per unit, waits for the closing day (or an early close), then compiles, archives and delivers.
+ */
+import * as wf from '@temporalio/workflow';
+import { ApplicationFailure } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { unitWorkflowId, type CycleKey } from '../domain/ids';
+import type { ArchivedReport, CycleInfo, CycleResult, CycleSetup, UnitStatus } from '../domain/types';
+import { closeCycleUpdate, closeUnitSignal, cycleInfoQuery, type CycleInput } from './definitions';
+import { archiveRetry, mailRetry, planningRetry } from './retry';
+import { unitWorkflow } from './unit';
+
+const planning = wf.proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: planningRetry });
+const archive = wf.proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', retry: archiveRetry });
+const mail = wf.proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', retry: mailRetry });
+
+export async function cycleWorkflow(input: CycleInput): Promise<CycleResult> {
+  const key: CycleKey = { orgId: input.orgId, obligationId: input.obligationId, period: input.period };
+  let phase: CycleInfo['phase'] = 'open';
+  let setup: CycleSetup | undefined;
+  let closeRequested = false;
+  let closedAt: string | undefined;
+  let report: ArchivedReport | undefined;
+
+  wf.setHandler(cycleInfoQuery, (): CycleInfo => ({ key, phase, setup, closedAt, report }));
+  wf.setHandler(
+    closeCycleUpdate,
+    (_request) => {
+      closeRequested = true;
+      return { closingAt: new Date().toISOString() };
+    },
+    {
+      validator: (_request) => {
+        if (phase !== 'open' || closeRequested) {
+          throw ApplicationFailure.create({ type: 'CycleClosed', message: 'The cycle is already closing or closed.', nonRetryable: true });
+        }
+      },
+    },
+  );
+
+  setup = await planning.planCycle({ key, now: new Date().toISOString() });
+  const { plan } = setup;
+  const units = await Promise.all(
+    setup.unitIds.map((unitId) =>
+      wf.startChild(unitWorkflow, {
+        workflowId: unitWorkflowId(key, unitId),
+        args: [{ key, unitId, language: setup!.language, questionnaire: setup!.questionnaire, plan, closesAt: plan.closesAt }],
+      }),
+    ),
+  );
+
+  await wf.condition(() => closeRequested, Math.max(1, Date.parse(plan.closesAt) - Date.now()));
+  phase = 'closing';
+  closedAt = new Date().toISOString();
+  await Promise.all(units.map((u) => u.signal(closeUnitSignal)));
+  const outcomes: UnitStatus[] = await Promise.all(units.map((u) => u.result()));
+
+  report = await archive.compileReport({ key, closedAt, outcomes });
+  await mail.deliverReport({ key, closedAt, report });
+  phase = 'closed';
+  await wf.condition(wf.allHandlersFinished);
+  return { key, closedAt, report };
+}

@@ -1,0 +1,3 @@
+// The worker's workflow bundle: every workflow type it runs.
+export { cycleWorkflow } from './cycle';
+export { unitWorkflow } from './unit';
