@@ -32,10 +32,31 @@ export class CycleNotFoundError extends Error {
   override name = 'CycleNotFoundError';
 }
 
-async function explain<T>(key: CycleKey, call: () => Promise<T>): Promise<T> {
+const CLOSED_MESSAGE = {
+  sv: 'Uppföljningen är stängd och tar inte emot fler ändringar.',
+  en: 'The cycle is closed and takes no more changes.',
+};
+
+/** An update to a finished workflow fails as "not found"; tell the person the cycle is closed instead. */
+async function closedCycleLanguage(client: Client, key: CycleKey): Promise<'sv' | 'en' | undefined> {
+  try {
+    const handle = client.workflow.getHandle(cycleWorkflowId(key));
+    const description = await handle.describe();
+    if (description.status.name === 'RUNNING') return undefined;
+    return (await handle.query(cycleInfoQuery)).setup?.language ?? 'sv';
+  } catch {
+    return undefined;
+  }
+}
+
+async function explain<T>(key: CycleKey, call: () => Promise<T>, client?: Client): Promise<T> {
   try {
     return await call();
   } catch (err) {
+    if (client && (err instanceof WorkflowNotFoundError || (err as Error)?.name === 'WorkflowNotFoundError')) {
+      const language = await closedCycleLanguage(client, key);
+      if (language) throw new RejectedError(CLOSED_MESSAGE[language], 'CycleClosed');
+    }
     if (err instanceof WorkflowUpdateFailedError) {
       const cause = err.cause as { message?: string; type?: string; details?: unknown[] } | undefined;
       throw new RejectedError(cause?.message ?? err.message, cause?.type, cause?.details ?? []);
@@ -93,21 +114,21 @@ export async function unitStatus(client: Client, key: CycleKey, unitId: string):
 }
 
 export async function submitAnswer(client: Client, key: CycleKey, unitId: string, values: AnswerValues, by: 'contact' | 'secretariat'): Promise<SubmittedAnswer> {
-  return explain(key, () => client.workflow.getHandle(unitWorkflowId(key, unitId)).executeUpdate(submitAnswerUpdate, { args: [{ values, by }] }));
+  return explain(key, () => client.workflow.getHandle(unitWorkflowId(key, unitId)).executeUpdate(submitAnswerUpdate, { args: [{ values, by }] }), client);
 }
 
 export async function extendDeadline(client: Client, key: CycleKey, unitId: string, until: string): Promise<UnitPlan> {
-  return explain(key, () => client.workflow.getHandle(unitWorkflowId(key, unitId)).executeUpdate(extendDeadlineUpdate, { args: [{ until }] }));
+  return explain(key, () => client.workflow.getHandle(unitWorkflowId(key, unitId)).executeUpdate(extendDeadlineUpdate, { args: [{ until }] }), client);
 }
 
 export async function exemptUnit(client: Client, key: CycleKey, unitId: string, reason: string): Promise<{ exemptAt: string }> {
-  return explain(key, () => client.workflow.getHandle(unitWorkflowId(key, unitId)).executeUpdate(exemptUnitUpdate, { args: [{ reason }] }));
+  return explain(key, () => client.workflow.getHandle(unitWorkflowId(key, unitId)).executeUpdate(exemptUnitUpdate, { args: [{ reason }] }), client);
 }
 
 /** Reminds one unit, or every unit still owing an answer when unitId is left out. */
 export async function remindNow(client: Client, key: CycleKey, unitId?: string): Promise<string[]> {
   if (unitId) {
-    await explain(key, () => client.workflow.getHandle(unitWorkflowId(key, unitId)).executeUpdate(remindNowUpdate));
+    await explain(key, () => client.workflow.getHandle(unitWorkflowId(key, unitId)).executeUpdate(remindNowUpdate), client);
     return [unitId];
   }
   const { units } = await cycleStatus(client, key);
@@ -117,5 +138,5 @@ export async function remindNow(client: Client, key: CycleKey, unitId?: string):
 }
 
 export async function closeCycle(client: Client, key: CycleKey, reason?: string): Promise<{ closingAt: string }> {
-  return explain(key, () => client.workflow.getHandle(cycleWorkflowId(key)).executeUpdate(closeCycleUpdate, { args: [{ reason }] }));
+  return explain(key, () => client.workflow.getHandle(cycleWorkflowId(key)).executeUpdate(closeCycleUpdate, { args: [{ reason }] }), client);
 }

@@ -33,7 +33,8 @@ export async function cycleWorkflow(input: CycleInput): Promise<CycleResult> {
     {
       validator: (_request) => {
         if (phase !== 'open' || closeRequested) {
-          throw ApplicationFailure.create({ type: 'CycleClosed', message: 'The cycle is already closing or closed.', nonRetryable: true });
+          const message = setup?.language === 'en' ? 'The cycle is already closing or closed.' : 'Uppföljningen stängs redan eller är stängd.';
+          throw ApplicationFailure.create({ type: 'CycleClosed', message, nonRetryable: true });
         }
       },
     },

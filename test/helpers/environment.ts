@@ -42,6 +42,8 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
 
 export interface TestWorker {
   worker: Worker;
+  /** Stops the worker and waits until it has stopped. */
+  stop(): Promise<void>;
   archive: Archive;
   archiveDir: string;
   taskQueue: string;
@@ -66,5 +68,10 @@ export async function createTestWorker(env: TestWorkflowEnvironment, smtpUrl: st
       publicBaseUrl: 'http://localhost:3000',
     }),
   });
-  return { worker, archive, archiveDir, taskQueue, configs };
+  const running = worker.run();
+  const stop = async () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await running;
+  };
+  return { worker, stop, archive, archiveDir, taskQueue, configs };
 }

@@ -1,0 +1,211 @@
+/**
+ * What the secretariat does to a running cycle, and how mail failures show, on the time-skipping
+ * server. Each test follows its own year, so the tests' timelines do not overlap.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Client } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { closeCycle, cycleStatus, exemptUnit, extendDeadline, RejectedError, startCycle, submitAnswer, unitStatus } from '../../client/cycles';
+import { loadConfigFile } from '../../config/load';
+import { planCycle, replanDeadline } from '../../domain/calendar';
+import { cycleWorkflowId, type CycleKey } from '../../domain/ids';
+import type { CycleResult } from '../../domain/types';
+import { createTestWorker, SOLNA_CONFIG, timeSkippingServer, type TestWorker } from '../helpers/environment';
+import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
+
+const solna = loadConfigFile(SOLNA_CONFIG);
+const obligation = solna.obligations[0]!;
+const zone = solna.organisation.timeZone;
+let nextYear = new Date().getUTCFullYear() + 2;
+
+function newCycle() {
+  const period = String(nextYear++);
+  const key: CycleKey = { orgId: 'solna', obligationId: 'annual-follow-up', period };
+  return { key, plan: planCycle(obligation.calendar, obligation.period, period, zone) };
+}
+
+const goodAnswer = {
+  eu_projects: 'Inga pågående EU-projekt.',
+  other_work: 'Nätverket Eurocities.',
+  effects: 'Ökad kunskap om EU:s klimatarbete.',
+};
+
+let env: TestWorkflowEnvironment;
+let smtp: TestSmtpServer;
+let tw: TestWorker;
+
+beforeAll(async () => {
+  [env, smtp] = await Promise.all([timeSkippingServer(), startTestSmtpServer()]);
+  tw = await createTestWorker(env, smtp.url);
+});
+
+afterAll(async () => {
+  await tw?.stop();
+  await smtp?.close();
+  await env?.teardown();
+});
+
+beforeEach(() => {
+  smtp.received.length = 0;
+  smtp.refuseConnections = undefined;
+  smtp.refuseRecipient = undefined;
+  smtp.recipientAttempts.clear();
+});
+
+async function sleepUntil(iso: string, plusMs = 0) {
+  const target = Date.parse(iso) + plusMs;
+  const now = await env.currentTimeMs();
+  if (target > now) await env.sleep(target - now);
+}
+
+/**
+ * Awaiting a result through the time-skipping client lets the server skip ahead freely (by years
+ * once nothing is pending), which would leak into the next test: time moves only by sleepUntil.
+ */
+const result = (key: CycleKey): Promise<CycleResult> =>
+  new Client({ connection: env.connection, namespace: env.namespace }).workflow.getHandle(cycleWorkflowId(key)).result();
+
+test('a second start returns the running cycle; a wrong answer is rejected and changes nothing; corrections are receipted', async () => {
+  const { key, plan } = newCycle();
+  await (async () => {
+    const first = await startCycle(env.client, tw.taskQueue, key, 'test');
+    const second = await startCycle(env.client, tw.taskQueue, key, 'test');
+    expect(second).toEqual({ ...first, outcome: 'running' });
+
+    await sleepUntil(plan.opensAt, 60_000);
+    await smtp.waitFor(7);
+
+    const wrong = { eu_projects: 'x'.repeat(5001), other_work: '   ', reported_to_board: 'kanske', color: 'blå' };
+    const rejection = await submitAnswer(env.client, key, 'omsorg', wrong, 'contact').catch((e: unknown) => e);
+    expect(rejection).toBeInstanceOf(RejectedError);
+    const message = (rejection as RejectedError).message;
+    expect(message).toContain('color: finns inte i frågeformuläret.');
+    expect(message).toContain('Pågående EU-projekt, andra internationella projekt och inlämnade ansökningar: får vara högst 5000 tecken.');
+    expect(message).toContain('Övrigt internationellt arbete som genomförts under året: måste fyllas i.');
+    expect(message).toContain('Konkreta effekter av det internationella arbetet i verksamheten: måste fyllas i.');
+    expect(message).toContain('ska vara ja eller nej.');
+    expect((rejection as RejectedError).type).toBe('InvalidAnswer');
+
+    const unchanged = await unitStatus(env.client, key, 'omsorg');
+    expect(unchanged.state).toBe('requested');
+    expect(unchanged.answer).toBeUndefined();
+
+    const firstAnswer = await submitAnswer(env.client, key, 'omsorg', goodAnswer, 'contact');
+    expect(firstAnswer.revision).toBe(1);
+    const corrected = await submitAnswer(env.client, key, 'omsorg', { ...goodAnswer, effects: 'Två nya partnerskap.' }, 'secretariat');
+    expect(corrected).toMatchObject({ revision: 2, by: 'secretariat', values: { effects: 'Två nya partnerskap.' } });
+    await smtp.waitFor(9);
+    expect(smtp.to('karin.sandberg@solna.example').map((m) => m.subject)).toEqual([
+      `Årlig uppföljning av internationell policy ${key.period} – Omsorgsförvaltningen`,
+      `Kvitto: Årlig uppföljning av internationell policy ${key.period} – Omsorgsförvaltningen`,
+      `Kvitto (rättat svar): Årlig uppföljning av internationell policy ${key.period} – Omsorgsförvaltningen`,
+    ]);
+    expect(smtp.to('karin.sandberg@solna.example')[2]!.mail.text).toContain('registrerat av sekretariatet');
+
+    // Close early: the report is compiled now, before the closing day.
+    await closeCycle(env.client, key, 'test');
+    const closed = await result(key);
+    expect(Date.parse(closed.closedAt)).toBeLessThan(Date.parse(plan.closesAt));
+    expect(closed.report).toMatchObject({ asked: 6, answered: 1 });
+    const markdown = readFileSync(path.join(tw.archiveDir, closed.report.markdown), 'utf8');
+    expect(markdown).toContain('> Två nya partnerskap.');
+    expect(markdown).not.toContain('Ökad kunskap');
+
+    const late = await submitAnswer(env.client, key, 'barn-utbildning', goodAnswer, 'contact').catch((e: unknown) => e);
+    expect((late as RejectedError).message).toBe('Uppföljningen är stängd och tar inte emot fler ändringar.');
+    const again = await startCycle(env.client, tw.taskQueue, key, 'test');
+    expect(again.outcome).toBe('closed');
+    await expect(closeCycle(env.client, key)).rejects.toThrow('Uppföljningen är stängd och tar inte emot fler ändringar.');
+  })();
+});
+
+test('extending a deadline re-plans the remaining reminders; an exempt unit is not reminded', async () => {
+  const { key, plan } = newCycle();
+  const final = await (async () => {
+    await startCycle(env.client, tw.taskQueue, key, 'test');
+    await sleepUntil(plan.opensAt, 60_000);
+    await smtp.waitFor(7);
+
+    // One week more for Kultur och fritid.
+    const until = new Date(Date.parse(`${plan.deadlineDate}T12:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10);
+    const expected = replanDeadline(obligation.calendar, until, plan.opensAt, zone);
+    const replanned = await extendDeadline(env.client, key, 'kultur-fritid', until);
+    expect(replanned).toEqual(expected);
+    expect(replanned.reminderTimes).not.toEqual(plan.reminderTimes);
+
+    const bad = await extendDeadline(env.client, key, 'kultur-fritid', '2001-01-01').catch((e: unknown) => e);
+    expect((bad as RejectedError).message).toBe('2001-01-01 har redan passerat.');
+
+    await exemptUnit(env.client, key, 'omsorg', 'Verksamheten omorganiseras under året.');
+    const exempt = await unitStatus(env.client, key, 'omsorg');
+    expect(exempt.state).toBe('exempt');
+    await expect(submitAnswer(env.client, key, 'omsorg', goodAnswer, 'contact')).rejects.toThrow('Enheten är undantagen från denna uppföljning.');
+
+    await sleepUntil(expected.escalationAt, 60_000);
+    const status = await cycleStatus(env.client, key);
+    const culture = status.units.find((u) => u.unitId === 'kultur-fritid')!;
+    expect(culture.state).toBe('escalated');
+    await sleepUntil(plan.closesAt, 60_000);
+    return { expected, final: await result(key) };
+  })();
+
+  const sofia = smtp.to('sofia.bergstrom@solna.example');
+  expect(sofia.map((m) => m.date.toISOString())).toEqual([plan.opensAt, ...final.expected.reminderTimes]);
+  expect(smtp.to('johan.nyberg@solna.example').map((m) => m.date.toISOString())).toEqual([final.expected.escalationAt]);
+  // Units on the original deadline were escalated at the original time.
+  expect(smtp.to('lars.ekstrom@solna.example').map((m) => m.date.toISOString())).toEqual([plan.escalationAt]);
+  // The exempt unit got the request and nothing after it.
+  expect(smtp.to('karin.sandberg@solna.example')).toHaveLength(1);
+  expect(smtp.to('eva.lundgren@solna.example')).toHaveLength(0);
+
+  expect(final.final.report).toMatchObject({ asked: 5, answered: 0, exempt: 1 });
+  const markdown = readFileSync(path.join(tw.archiveDir, final.final.report.markdown), 'utf8');
+  expect(markdown).toContain('- Undantagna: Omsorgsförvaltningen');
+  expect(markdown).toContain('Undantagna. Skäl: Verksamheten omorganiseras under året.');
+});
+
+test('SMTP down for a day, then back: every mail goes out, none twice', async () => {
+  const { key, plan } = newCycle();
+  const downUntil = Date.parse(plan.opensAt) + 86_400_000;
+  smtp.refuseConnections = async () => ((await env.currentTimeMs()) < downUntil ? { code: 421, message: 'Service not available, try later' } : undefined);
+
+  await (async () => {
+    await startCycle(env.client, tw.taskQueue, key, 'test');
+    await sleepUntil(plan.opensAt, 6 * 3_600_000);
+    expect(smtp.received).toHaveLength(0);
+    expect(smtp.connectionAttempts).toBeGreaterThan(0);
+    const waiting = await unitStatus(env.client, key, 'omsorg');
+    expect(waiting.requestSentAt).toBeUndefined();
+    expect(waiting.mailProblems).toEqual([]);
+
+    // The retry interval is capped at an hour: within two hours of the server's return, all is sent.
+    await sleepUntil(new Date(downUntil).toISOString(), 2 * 3_600_000);
+    await smtp.waitFor(7);
+    await closeCycle(env.client, key);
+    await result(key);
+  })();
+  const requests = smtp.received.filter((m) => !m.subject.startsWith('Rapport'));
+  expect(requests).toHaveLength(7);
+  expect(new Set(requests.map((m) => m.messageId)).size).toBe(7);
+  // The mail keeps the date it was meant to have.
+  expect(requests.every((m) => m.date.toISOString() === plan.opensAt)).toBe(true);
+});
+
+test('a permanent 5xx is reported in the unit status and not retried', async () => {
+  const { key, plan } = newCycle();
+  smtp.refuseRecipient = (address) => (address === 'erik.andersson@solna.example' ? { code: 550, message: 'Mailbox unavailable' } : undefined);
+  const closed = await (async () => {
+    await startCycle(env.client, tw.taskQueue, key, 'test');
+    await sleepUntil(plan.opensAt, 3_600_000);
+    await smtp.waitFor(6);
+    const status = await unitStatus(env.client, key, 'miljo-byggnad');
+    expect(status.requestSentAt).toBeUndefined();
+    expect(status.mailProblems).toEqual([{ kind: 'request', sequence: 1, at: expect.stringMatching(plan.opensAt.slice(0, 16)), error: expect.stringContaining('550') }]);
+    expect(smtp.recipientAttempts.get('erik.andersson@solna.example')).toBe(1);
+    await closeCycle(env.client, key);
+    return result(key);
+  })();
+  const markdown = readFileSync(path.join(tw.archiveDir, closed.report.markdown), 'utf8');
+  expect(markdown).toMatch(/Problem med e-post: request: The mail server refused the mail permanently \(550\)/);
+});
