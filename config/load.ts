@@ -1,8 +1,8 @@
 /** Reads and validates an organisation's YAML file, once per entry point. */
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { organisationConfigSchema, type OrganisationConfig } from './schema';
+import { crossReferenceIssues, organisationConfigSchema, type OrganisationConfig } from './schema';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -24,26 +24,42 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out || '(file)';
 }
 
-export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((issue) => {
-    const path: PropertyKey[] = issue.path.flatMap((p): PropertyKey[] => (typeof p === 'string' ? p.split('.') : [p]));
+type Located = { path: PropertyKey[]; message: string };
+
+function lineOf(doc: Document | undefined, lines: LineCounter | undefined, path: PropertyKey[]): string {
+  if (!doc || !lines) return '';
+  // The deepest node that exists: for a missing key, its parent.
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = doc.getIn(path.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
+    if (node?.range) return ` (line ${lines.linePos(node.range[0]).line})`;
+  }
+  return '';
+}
+
+export function describeIssues(issues: readonly z.core.$ZodIssue[], doc?: Document, lines?: LineCounter): string[] {
+  const located: Located[] = issues.map((issue) => {
     let message = issue.message;
     if (issue.code === 'unrecognized_keys') message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (check the spelling)`;
     if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) message = 'is required';
-    return `${formatPath(path)}: ${message}`;
+    return { path: [...issue.path], message };
   });
+  return located.map((l) => `${formatPath(l.path)}${lineOf(doc, lines, l.path)}: ${l.message}`);
 }
 
 const MAX_CONFIG_BYTES = 2_000_000;
 
 export function parseConfigText(textContent: string, file = '(config)'): OrganisationConfig {
   if (textContent.length > MAX_CONFIG_BYTES) throw new ConfigError(file, [`(file): is larger than ${MAX_CONFIG_BYTES} bytes`]);
-  const doc = parseDocument(textContent, { prettyErrors: true });
+  const lines = new LineCounter();
+  const doc = parseDocument(textContent, { prettyErrors: true, lineCounter: lines });
   if (doc.errors.length) {
     throw new ConfigError(file, doc.errors.map((e) => `YAML syntax: ${e.message.split('\n')[0]}`));
   }
-  const result = organisationConfigSchema.safeParse(doc.toJS({ maxAliasCount: 100 }));
-  if (!result.success) throw new ConfigError(file, describeIssues(result.error.issues));
+  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  const result = organisationConfigSchema.safeParse(raw);
+  const problems = result.success ? [] : describeIssues(result.error.issues, doc, lines);
+  for (const issue of crossReferenceIssues(raw)) problems.push(`${formatPath(issue.path)}${lineOf(doc, lines, issue.path)}: ${issue.message}`);
+  if (!result.success || problems.length) throw new ConfigError(file, problems);
   return deepFreeze(result.data);
 }
 

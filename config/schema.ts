@@ -116,28 +116,45 @@ export const organisationConfigSchema = z
     bodies: z.array(bodySchema).min(1).max(20),
     units: z.array(unitSchema).min(1).max(500),
     obligations: z.array(obligationSchema).min(1).max(50),
-  })
-  .superRefine((cfg, ctx) => {
-    const unique = (list: { id: string }[], path: string) => {
-      const seen = new Set<string>();
-      list.forEach((item, i) => {
-        if (seen.has(item.id)) ctx.addIssue({ code: 'custom', path: [path, i, 'id'], message: `"${item.id}" is used twice; ids must be unique` });
-        seen.add(item.id);
-      });
-    };
-    unique(cfg.bodies, 'bodies');
-    unique(cfg.units, 'units');
-    unique(cfg.obligations, 'obligations');
-    const bodyIds = new Set(cfg.bodies.map((b) => b.id));
-    cfg.obligations.forEach((o, i) => {
-      unique(o.questionnaire, `obligations.${i}.questionnaire`);
-      o.report.recipients.forEach((r, j) => {
-        if (!bodyIds.has(r)) {
-          ctx.addIssue({ code: 'custom', path: ['obligations', i, 'report', 'recipients', j], message: `no body with id "${r}"; known: ${[...bodyIds].join(', ')}` });
-        }
-      });
+  });
+
+export interface CrossReferenceIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+/**
+ * Checks that need the whole file (unique ids, references between sections). Runs on the raw
+ * document, so these problems are reported together with the schema's, not after they are fixed.
+ */
+export function crossReferenceIssues(raw: unknown): CrossReferenceIssue[] {
+  const issues: CrossReferenceIssue[] = [];
+  const doc = (raw ?? {}) as Record<string, unknown>;
+  const list = (value: unknown): Record<string, unknown>[] =>
+    Array.isArray(value) ? value.filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null) : [];
+  const unique = (items: Record<string, unknown>[], path: (string | number)[]) => {
+    const seen = new Set<unknown>();
+    items.forEach((item, i) => {
+      if (typeof item.id !== 'string') return;
+      if (seen.has(item.id)) issues.push({ path: [...path, i, 'id'], message: `"${item.id}" is used twice; ids must be unique` });
+      seen.add(item.id);
+    });
+  };
+  unique(list(doc.bodies), ['bodies']);
+  unique(list(doc.units), ['units']);
+  unique(list(doc.obligations), ['obligations']);
+  const bodyIds = new Set(list(doc.bodies).map((b) => b.id));
+  list(doc.obligations).forEach((o, i) => {
+    unique(list(o.questionnaire), ['obligations', i, 'questionnaire']);
+    const report = (o.report ?? {}) as Record<string, unknown>;
+    (Array.isArray(report.recipients) ? report.recipients : []).forEach((r: unknown, j: number) => {
+      if (!bodyIds.has(r)) {
+        issues.push({ path: ['obligations', i, 'report', 'recipients', j], message: `no body with id "${String(r)}"; known: ${[...bodyIds].join(', ')}` });
+      }
     });
   });
+  return issues;
+}
 
 export type OrganisationConfig = z.infer<typeof organisationConfigSchema>;
 export type UnitConfig = z.infer<typeof unitSchema>;

@@ -1,0 +1,67 @@
+import path from 'node:path';
+import { runCli } from '../../cli/program';
+import { ConfigError, loadConfigFile, parseConfigText } from '../../config/load';
+import { PROJECT_ROOT } from '../../config/environment';
+import { readEnvironment } from '../../config/environment';
+
+const example = path.join(PROJECT_ROOT, 'config/examples/solna.yaml');
+const broken = path.join(PROJECT_ROOT, 'test/fixtures/solna-broken.yaml');
+
+async function check(file: string) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(['config', 'check', file], { out: (t) => out.push(t), err: (t) => err.push(t), env: {} });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+test("Solna's example holds its three required contents and six units on a reserved domain", () => {
+  const solna = loadConfigFile(example);
+  expect(Object.isFrozen(solna.units[0])).toBe(true);
+  expect(solna.units).toHaveLength(6);
+  expect(solna.units.flatMap((u) => [...u.contacts, u.head]).every((p) => p.email.endsWith('@solna.example'))).toBe(true);
+  const followUp = solna.obligations[0]!;
+  expect(followUp.questionnaire.filter((f) => f.required).map((f) => f.id)).toEqual(['eu_projects', 'other_work', 'effects']);
+  expect(followUp.source).toContain('redovisas i samband med årsredovisningen');
+});
+
+test('config check accepts the example and exits 0', async () => {
+  const result = await check(example);
+  expect(result.code).toBe(0);
+  expect(result.out).toContain('OK — Solna stad, 6 units, 2 bodies, obligations: annual-follow-up');
+});
+
+test('config check names every problem of a broken file with its path and line, and exits 1', async () => {
+  const result = await check(broken);
+  expect(result.code).toBe(1);
+  expect(result.err.split('\n').slice(1)).toEqual([
+    '  - organisation.timeZone (line 7): must be an IANA time zone such as Europe/Stockholm',
+    '  - units[0].contacts[0].email (line 32): must be an e-mail address such as namn@solna.example',
+    '  - units[1] (line 34): unknown key "phone" (check the spelling)',
+    '  - obligations[0].calendar.escalationAfterDeadline (line 81): must be an ISO-8601 duration such as P14D (14 days) or P1M (one month)',
+    '  - obligations[0].questionnaire[0].type (line 85): Invalid option: expected one of "text"|"textarea"|"number"|"boolean"|"date"|"choice"',
+    '  - obligations[0].report.recipients[1] (line 121): no body with id "kommunstyrelsen"; known: council, international-committee',
+  ]);
+});
+
+test('a missing file, broken YAML and an empty file each get a clear message', async () => {
+  expect((await check('/nonexistent/solna.yaml')).err).toContain('cannot read the file (ENOENT); check the path or set FOLLOWUP_CONFIG');
+  expect(() => parseConfigText('organisation: [\n', 'x.yaml')).toThrow(/YAML syntax/);
+  expect(() => parseConfigText('', 'empty.yaml')).toThrow(ConfigError);
+  try {
+    parseConfigText('organisation: {id: solna}\n', 'partial.yaml');
+  } catch (err) {
+    expect((err as ConfigError).problems).toEqual(
+      expect.arrayContaining(['organisation.name (line 1): is required', 'secretariat (line 1): is required', 'units (line 1): is required']),
+    );
+  }
+});
+
+test('duplicate ids are refused', () => {
+  const text = require('node:fs').readFileSync(example, 'utf8').replace('id: kultur-fritid', 'id: omsorg');
+  expect(() => parseConfigText(text, 'dup.yaml')).toThrow('units[2].id (line 40): "omsorg" is used twice; ids must be unique');
+});
+
+test('hosts come from the environment, checked once', () => {
+  expect(readEnvironment({}).SMTP_URL).toBe('smtp://127.0.0.1:2525');
+  expect(() => readEnvironment({ SMTP_URL: 'mail.solna.example' })).toThrow('SMTP_URL: must be a URL starting with smtp:// or smtps://');
+});

@@ -1,0 +1,112 @@
+/**
+ * `npm start`: the whole system on one machine. A Temporal dev server (SQLite under .data/, Web UI
+ * on), a local SMTP server that keeps every mail as an .eml file, and the worker. Data survives a
+ * restart; Ctrl-C stops everything cleanly.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, openSync } from 'node:fs';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { readEnvironment } from '../config/environment';
+import { loadConfigFile } from '../config/load';
+import { findTemporalBinary, TEMPORAL_CLI } from '../scripts/temporal-binaries';
+import { startOutboxSmtpServer } from './outbox-smtp-server';
+import { connectWorker, createProductionWorker } from './production';
+
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+async function reachable(address: string): Promise<boolean> {
+  try {
+    const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+    await connection.close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitUntilReachable(address: string, server: ChildProcess, logFile: string, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (server.exitCode !== null) throw new StartupError(`The Temporal dev server stopped at start (exit ${server.exitCode}). See ${logFile}.`);
+    if (await reachable(address)) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new StartupError(`The Temporal dev server did not answer on ${address} within ${timeoutMs / 1000} s. See ${logFile}.`);
+}
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const env = readEnvironment();
+  const config = loadConfigFile(env.FOLLOWUP_CONFIG);
+  const dataDir = env.FOLLOWUP_DATA_DIR;
+  const outboxDir = path.join(dataDir, 'outbox');
+  mkdirSync(dataDir, { recursive: true });
+
+  const temporal = findTemporalBinary(TEMPORAL_CLI);
+  if (!temporal) throw new StartupError('The temporal CLI is missing. Run "npm run ensure-temporal" or set TEMPORAL_CLI_PATH.');
+  const [host = '127.0.0.1', portText = '7233'] = env.TEMPORAL_ADDRESS.split(':');
+  const port = Number(portText);
+  const uiPort = port + 1000;
+  if (await reachable(env.TEMPORAL_ADDRESS)) {
+    throw new StartupError(`Something already answers on ${env.TEMPORAL_ADDRESS}: is policy-followup running in another terminal? Stop it, or set TEMPORAL_ADDRESS to a free port.`);
+  }
+
+  const logFile = path.join(dataDir, 'temporal-server.log');
+  const log = openSync(logFile, 'a');
+  const server = spawn(
+    temporal,
+    ['server', 'start-dev', '--db-filename', path.join(dataDir, 'temporal.sqlite'), '--ip', host === 'localhost' ? '127.0.0.1' : host, '--port', String(port), '--ui-port', String(uiPort), '--namespace', env.TEMPORAL_NAMESPACE, '--log-level', 'warn', '--ui-disable-news-fetch'],
+    { stdio: ['ignore', log, log], detached: false },
+  );
+  const stopServer = () => {
+    if (server.exitCode === null) server.kill('SIGTERM');
+  };
+  process.once('exit', stopServer);
+  // The worker shuts down on these signals by itself; the server must follow even if the worker is not up yet.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => setTimeout(stopServer, 10_000).unref());
+
+  try {
+    await waitUntilReachable(env.TEMPORAL_ADDRESS, server, logFile);
+    const smtpUrl = new URL(env.SMTP_URL);
+    const outbox = await startOutboxSmtpServer(outboxDir, Number(smtpUrl.port) || 2525, smtpUrl.hostname).catch((err: Error) => {
+      throw new StartupError(`Cannot start the local mail server on ${env.SMTP_URL} (${err.message}). Set SMTP_URL to a free port.`);
+    });
+    const connection = await connectWorker(env.TEMPORAL_ADDRESS);
+    const { worker, close } = await createProductionWorker(env, [config], connection);
+    const obligation = config.obligations[0]!;
+
+    console.log(`
+policy-followup is running for ${config.organisation.name} (${env.FOLLOWUP_CONFIG})
+
+  Temporal server   ${env.TEMPORAL_ADDRESS}   (data: ${path.join(dataDir, 'temporal.sqlite')})
+  Temporal Web UI   http://${host}:${uiPort}
+  Mail (SMTP)       ${env.SMTP_URL} → every mail lands as .eml in ${outboxDir}
+  Report archive    ${env.FOLLOWUP_ARCHIVE_DIR}
+  Worker            task queue "${env.TEMPORAL_TASK_QUEUE}"
+
+Next, in another terminal:
+  npx followup cycle start ${obligation.id}          start this year's follow-up
+  npx followup cycle status ${obligation.id}         see who has answered
+  npx followup --help                              everything else
+
+Stop with Ctrl-C.
+`);
+    await worker.run();
+    close();
+    await outbox.close();
+    await connection.close();
+  } finally {
+    stopServer();
+    await new Promise<void>((resolve) => (server.exitCode !== null ? resolve() : server.once('exit', () => resolve())));
+    console.log('policy-followup stopped; data kept in', dataDir);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error && err.name !== 'Error' ? `${err.name}: ${err.message}` : err);
+  process.exit(1);
+});

@@ -1,0 +1,43 @@
+/** The worker with the real dependencies: SMTP, templates, the file archive and the loaded configs. */
+import path from 'node:path';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { createFileArchive } from '../activities/archive';
+import { createDirectory } from '../activities/directory';
+import { createSmtpMailer } from '../activities/mailer';
+import { createRenderer } from '../activities/renderer';
+import { PROJECT_ROOT, type Environment } from '../config/environment';
+import type { OrganisationConfig } from '../config/schema';
+
+export class TemporalUnreachableError extends Error {
+  override name = 'TemporalUnreachableError';
+}
+
+export async function connectWorker(address: string): Promise<NativeConnection> {
+  try {
+    return await NativeConnection.connect({ address });
+  } catch (err) {
+    throw new TemporalUnreachableError(
+      `Cannot reach the Temporal server at ${address} (${(err as Error).message}). Start one with "npm start", or set TEMPORAL_ADDRESS.`,
+    );
+  }
+}
+
+export async function createProductionWorker(env: Environment, configs: readonly OrganisationConfig[], connection: NativeConnection): Promise<{ worker: Worker; close(): void }> {
+  const mailer = createSmtpMailer(env.SMTP_URL, { pool: true });
+  const worker = await Worker.create({
+    connection,
+    namespace: env.TEMPORAL_NAMESPACE,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    workflowsPath: require.resolve('../workflows'),
+    activities: createActivities({
+      mailer,
+      renderer: createRenderer(path.join(PROJECT_ROOT, 'templates')),
+      archive: createFileArchive(env.FOLLOWUP_ARCHIVE_DIR),
+      directory: createDirectory(configs),
+      clock: () => new Date(),
+      publicBaseUrl: env.PUBLIC_BASE_URL,
+    }),
+  });
+  return { worker, close: () => mailer.close() };
+}
