@@ -1,0 +1,153 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createActivities } from '../../activities';
+import { ArchiveError, createFileArchive } from '../../activities/archive';
+import { createDirectory } from '../../activities/directory';
+import { createSmtpMailer, PermanentMailError, TransientMailError, type OutgoingMail } from '../../activities/mailer';
+import { createRenderer } from '../../activities/renderer';
+import { loadConfigFile } from '../../config/load';
+import { planCycle } from '../../domain/calendar';
+import type { UnitStatus } from '../../domain/types';
+import { PROJECT_ROOT, SOLNA_CONFIG } from '../helpers/environment';
+import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
+
+const solna = loadConfigFile(SOLNA_CONFIG);
+const key = { orgId: 'solna', obligationId: 'annual-follow-up', period: '2026' };
+const plan = planCycle(solna.obligations[0]!.calendar, 'annual', '2026', 'Europe/Stockholm');
+const hostile = '<script>alert(1)</script> {{secretariat.email}} *fet* [länk](javascript:x)';
+
+let smtp: TestSmtpServer;
+let archiveDir: string;
+let activities: ReturnType<typeof createActivities>;
+
+beforeAll(async () => {
+  smtp = await startTestSmtpServer();
+  archiveDir = mkdtempSync(path.join(tmpdir(), 'followup-archive-'));
+  activities = createActivities({
+    mailer: createSmtpMailer(smtp.url, { pool: false }),
+    renderer: createRenderer(path.join(PROJECT_ROOT, 'templates')),
+    archive: createFileArchive(archiveDir),
+    directory: createDirectory([solna]),
+    clock: () => new Date('2027-03-01T08:00:00Z'),
+    publicBaseUrl: 'http://localhost:3000',
+  });
+});
+afterAll(() => smtp.close());
+beforeEach(() => {
+  smtp.received.length = 0;
+  smtp.refuseConnections = undefined;
+  smtp.refuseRecipient = undefined;
+});
+
+const mail: OutgoingMail = {
+  from: 'Sekretariatet <sekretariatet@solna.example>',
+  to: ['anna@solna.example'],
+  subject: 'Test',
+  text: 'Hej',
+  messageId: '<x.1@solna.example>',
+  date: new Date('2027-01-15T08:00:00Z'),
+  language: 'sv',
+};
+
+describe('the SMTP mailer sorts failures into retry and give up', () => {
+  test('a delivered mail keeps its Message-ID, date and language', async () => {
+    await createSmtpMailer(smtp.url, { pool: false }).send(mail);
+    expect(smtp.received[0]).toMatchObject({ messageId: '<x.1@solna.example>', language: 'sv', subject: 'Test' });
+    expect(smtp.received[0]!.date.toISOString()).toBe('2027-01-15T08:00:00.000Z');
+  });
+
+  test('5xx is permanent', async () => {
+    smtp.refuseRecipient = () => ({ code: 550, message: 'No such user' });
+    await expect(createSmtpMailer(smtp.url, { pool: false }).send(mail)).rejects.toThrow(PermanentMailError);
+  });
+
+  test('4xx and an unreachable server are transient', async () => {
+    smtp.refuseConnections = () => ({ code: 421, message: 'Try later' });
+    await expect(createSmtpMailer(smtp.url, { pool: false }).send(mail)).rejects.toThrow(TransientMailError);
+    await expect(createSmtpMailer('smtp://127.0.0.1:1', { pool: false }).send(mail)).rejects.toThrow(/mail server is unavailable/);
+  });
+});
+
+describe('unit mails', () => {
+  test('the request goes to each contact person in their language with the same Message-ID on every retry', async () => {
+    const input = { key, unitId: 'tekniska', kind: 'request' as const, sequence: 1, at: plan.opensAt, plan };
+    const first = await activities.sendUnitMail(input);
+    const again = await activities.sendUnitMail(input);
+    expect(again.messageIds).toEqual(first.messageIds);
+    expect(smtp.received.map((r) => r.envelopeTo[0])).toEqual(['mikael.oberg@solna.example', 'linnea.dahl@solna.example', 'mikael.oberg@solna.example', 'linnea.dahl@solna.example']);
+    expect(new Set(smtp.received.map((r) => r.messageId)).size).toBe(2);
+    expect(smtp.received[0]!.mail.replyTo?.text).toBe('internationella.sekretariatet@solna.example');
+    expect(smtp.received[0]!.mail.text).toContain('Hej Mikael Öberg,');
+  });
+
+  test('an escalation goes to the unit head, with the secretariat in copy', async () => {
+    await activities.sendUnitMail({ key, unitId: 'omsorg', kind: 'escalation', sequence: 1, at: plan.escalationAt, plan });
+    const [escalation] = smtp.received;
+    expect(escalation!.envelopeTo).toEqual(['eva.lundgren@solna.example', 'internationella.sekretariatet@solna.example']);
+    expect(escalation!.mail.text).toContain('kontaktpersonen (Karin Sandberg) har påmints');
+  });
+
+  test('an answer holding markup and template syntax shows as text in the receipt', async () => {
+    const answer = { values: { eu_projects: hostile, other_work: 'Nej', effects: 'Inga' }, answeredAt: plan.opensAt, by: 'contact' as const, revision: 1 };
+    await activities.sendUnitMail({ key, unitId: 'omsorg', kind: 'receipt', sequence: 1, at: plan.opensAt, plan, answer });
+    expect(smtp.received[0]!.mail.text).toContain(hostile);
+    expect(smtp.received[0]!.mail.html).toBe(false);
+  });
+});
+
+describe('the report', () => {
+  const outcome = (unitId: string, overrides: Partial<UnitStatus>): UnitStatus => ({
+    unitId,
+    state: 'requested',
+    closed: true,
+    plan,
+    remindersSentAt: [],
+    mailProblems: [],
+    ...overrides,
+  });
+
+  test('escapes for each format and is archived under organisation, obligation and period', async () => {
+    const outcomes = [
+      outcome('omsorg', { state: 'answered', answer: { values: { eu_projects: hostile, other_work: 'Rad 1\nRad 2', effects: 'Inga' }, answeredAt: plan.opensAt, by: 'secretariat', revision: 2 } }),
+      outcome('tekniska', { state: 'escalated', remindersSentAt: plan.reminderTimes, escalatedAt: plan.escalationAt }),
+      outcome('kultur-fritid', { state: 'exempt', exempt: { reason: 'Omorganisation <b>', at: plan.opensAt } }),
+    ];
+    const report = await activities.compileReport({ key, closedAt: plan.closesAt, outcomes });
+    expect(report).toEqual({
+      html: 'solna/annual-follow-up/solna-annual-follow-up-2026.html',
+      markdown: 'solna/annual-follow-up/solna-annual-follow-up-2026.md',
+      asked: 2,
+      answered: 1,
+      exempt: 1,
+    });
+    const html = readFileSync(path.join(archiveDir, report.html), 'utf8');
+    const markdown = readFileSync(path.join(archiveDir, report.markdown), 'utf8');
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; {{secretariat.email}}');
+    expect(html).toContain('Omorganisation &lt;b&gt;');
+    expect(markdown).not.toContain('<script>');
+    expect(markdown).toContain('> &lt;script&gt;alert(1)&lt;/script&gt; {{secretariat.email}} \\*fet\\* \\[länk\\](javascript:x)');
+    expect(markdown).toContain('> Rad 1\n> Rad 2');
+    expect(markdown).toContain('- Har inte svarat: **Tekniska förvaltningen**');
+    expect(markdown).toContain('Påminnelser: 3 · Eskalerad till förvaltningschef 18 februari 2027 09:00');
+    expect(markdown).toContain('_Svarade 15 januari 2027 09:00 · Registrerat av sekretariatet · version 2_');
+  });
+
+  test('is delivered to every recipient of the configured bodies and the secretariat, with both files attached', async () => {
+    const report = await activities.compileReport({ key, closedAt: plan.closesAt, outcomes: [outcome('omsorg', {})] });
+    await activities.deliverReport({ key, closedAt: plan.closesAt, report });
+    expect(smtp.received.map((r) => r.envelopeTo[0])).toEqual(['kf.sekreterare@solna.example', 'int.kommitten@solna.example', 'internationella.sekretariatet@solna.example']);
+    expect(smtp.received[0]!.mail.text).toContain('0 av 1 tillfrågade enheter har svarat');
+    expect(smtp.received[0]!.mail.attachments.map((a) => a.contentType)).toEqual(['text/html', 'text/markdown']);
+  });
+
+  test('an unwritable archive fails with an error that says what to do', async () => {
+    const notADirectory = path.join(archiveDir, 'plain-file');
+    writeFileSync(notADirectory, 'x');
+    const archive = createFileArchive(notADirectory);
+    await expect(archive.put('solna/x.md', 'report')).rejects.toThrow(ArchiveError);
+    await expect(archive.put('solna/x.md', 'report')).rejects.toThrow(/Make the folder writable or set FOLLOWUP_ARCHIVE_DIR/);
+    await expect(archive.put('../outside.md', 'x')).rejects.toThrow(/outside the archive/);
+  });
+});
