@@ -29,6 +29,12 @@ export default tseslint.config(
     },
   },
   {
+    // The bin shim is CommonJS on purpose: it registers tsx before loading the TypeScript CLI.
+    files: ['bin/*.js', 'jest.config.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['workflows/**/*.ts'],
     rules: {
       'no-restricted-imports': [

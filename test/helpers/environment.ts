@@ -20,7 +20,8 @@ let runtimeInstalled = false;
 function quietRuntime() {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // Retried activity failures are expected in the fault tests; only errors are worth printing.
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
 }
 
 export async function timeSkippingServer(): Promise<TestWorkflowEnvironment> {

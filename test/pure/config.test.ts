@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../../cli/program';
 import { ConfigError, loadConfigFile, parseConfigText } from '../../config/load';
@@ -57,7 +58,7 @@ test('a missing file, broken YAML and an empty file each get a clear message', a
 });
 
 test('duplicate ids are refused', () => {
-  const text = require('node:fs').readFileSync(example, 'utf8').replace('id: kultur-fritid', 'id: omsorg');
+  const text = readFileSync(example, 'utf8').replace('id: kultur-fritid', 'id: omsorg');
   expect(() => parseConfigText(text, 'dup.yaml')).toThrow('units[2].id (line 40): "omsorg" is used twice; ids must be unique');
 });
 

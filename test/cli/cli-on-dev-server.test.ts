@@ -1,0 +1,147 @@
+/**
+ * The secretariat drives a Solna cycle with the real `followup` command, against the Temporal dev
+ * server, from start to a compiled report in the archive and in the mail.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { TestWorkflowEnvironment as Env } from '@temporalio/testing';
+import type { CycleStatus } from '../../client/cycles';
+import { createTestWorker, PROJECT_ROOT, SOLNA_CONFIG, type TestWorker } from '../helpers/environment';
+import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
+import { serverExecutable, TEMPORAL_CLI } from '../../scripts/temporal-binaries';
+
+jest.setTimeout(180_000);
+
+let env: TestWorkflowEnvironment;
+let smtp: TestSmtpServer;
+let tw: TestWorker;
+let address: string;
+const work = mkdtempSync(path.join(tmpdir(), 'followup-cli-'));
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function followup(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [path.join(PROJECT_ROOT, 'bin/followup.js'), ...args],
+      {
+        cwd: work,
+        env: {
+          ...process.env,
+          TEMPORAL_ADDRESS: address,
+          TEMPORAL_TASK_QUEUE: tw.taskQueue,
+          FOLLOWUP_CONFIG: SOLNA_CONFIG,
+          FOLLOWUP_ARCHIVE_DIR: tw.archiveDir,
+        },
+      },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, out: stdout, err: stderr }),
+    );
+  });
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  address = `127.0.0.1:${port}`;
+  [env, smtp] = await Promise.all([
+    Env.createLocal({ server: { executable: serverExecutable(TEMPORAL_CLI), ip: '127.0.0.1', port } }),
+    startTestSmtpServer(),
+  ]);
+  tw = await createTestWorker(env, smtp.url);
+});
+
+afterAll(async () => {
+  await tw?.stop();
+  await smtp?.close();
+  await env?.teardown();
+});
+
+async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+test('from start to a compiled report, as the secretariat would do it', async () => {
+  const cycle = ['annual-follow-up', '--period', '2025'];
+
+  const missing = await followup('cycle', 'status', ...cycle);
+  expect(missing.code).toBe(1);
+  expect(missing.err).toContain('No cycle annual-follow-up 2025 for solna');
+  expect(missing.err).toContain('followup cycle start annual-follow-up --period 2025');
+
+  const started = await followup('cycle', 'start', ...cycle);
+  expect(started).toMatchObject({ code: 0, out: expect.stringContaining('Started cycle/solna/annual-follow-up/2025') });
+  expect((await followup('cycle', 'start', ...cycle)).out).toContain('cycle/solna/annual-follow-up/2025 is already running; nothing new was started.');
+
+  // Started after its opening day, the cycle opens now: the requests go out at once.
+  await smtp.waitFor(7, 60_000);
+
+  const good = path.join(work, 'omsorg.json');
+  writeFileSync(good, JSON.stringify({ eu_projects: 'Inga EU-projekt', other_work: 'Studiebesök i Vilnius', effects: 'Nya rutiner för mottagande' }));
+  const answered = await followup('cycle', 'answer', ...cycle, '--unit', 'omsorg', '--file', good);
+  expect(answered).toMatchObject({ code: 0, out: expect.stringContaining('Recorded the answer of omsorg (version 1)') });
+
+  const bad = path.join(work, 'bad.json');
+  writeFileSync(bad, JSON.stringify({ eu_projects: '', effects: 'x' }));
+  const rejected = await followup('cycle', 'answer', ...cycle, '--unit', 'barn-utbildning', '--file', bad);
+  expect(rejected.code).toBe(1);
+  expect(rejected.err).toContain('Pågående EU-projekt, andra internationella projekt och inlämnade ansökningar: måste fyllas i.');
+  const notJson = path.join(work, 'not.json');
+  writeFileSync(notJson, '{eu_projects: x');
+  expect((await followup('cycle', 'answer', ...cycle, '--unit', 'barn-utbildning', '--file', notJson)).err).toContain('Cannot read');
+
+  expect((await followup('cycle', 'remind', ...cycle, '--unit', 'miljo-byggnad')).out).toContain('Reminder queued for: miljo-byggnad.');
+  const extended = await followup('cycle', 'extend', ...cycle, '--unit', 'kultur-fritid', '--until', new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10));
+  expect(extended).toMatchObject({ code: 0, out: expect.stringContaining('kultur-fritid: new deadline') });
+  expect((await followup('cycle', 'exempt', ...cycle, '--unit', 'tekniska', '--reason', 'Ny förvaltning')).out).toContain('tekniska is exempt from this cycle.');
+  const unknownUnit = await followup('cycle', 'exempt', ...cycle, '--unit', 'brandkaren');
+  expect(unknownUnit).toMatchObject({ code: 1, err: expect.stringContaining('No unit "brandkaren" in solna. Known: barn-utbildning') });
+
+  const human = await followup('cycle', 'status', ...cycle);
+  expect(human.out).toContain('annual-follow-up 2025: öppen, 1 av 5 har svarat');
+  expect(human.out).toMatch(/Omsorgsförvaltningen \(omsorg\)\s+besvarad/);
+  expect(human.out).toMatch(/Tekniska förvaltningen \(tekniska\)\s+undantagen/);
+  expect(human.out).toMatch(/Miljö- och byggnadsförvaltningen \(miljo-byggnad\)\s+väntar på svar\s+\S+\s+1/);
+
+  expect((await followup('cycle', 'close', ...cycle)).out).toContain('the report is being compiled');
+  const closed = await until(async () => {
+    const status = JSON.parse((await followup('cycle', 'status', ...cycle, '--json')).out) as CycleStatus;
+    return status.info.phase === 'closed' ? status : undefined;
+  }, 'the cycle to close');
+  expect(closed.info.report).toMatchObject({ asked: 5, answered: 1, exempt: 1 });
+  const report = readFileSync(path.join(tw.archiveDir, closed.info.report!.markdown), 'utf8');
+  expect(report).toContain('> Studiebesök i Vilnius');
+  expect(report).toContain('- Undantagna: Tekniska förvaltningen');
+  expect(existsSync(path.join(tw.archiveDir, 'solna/annual-follow-up/solna-annual-follow-up-2025.html'))).toBe(true);
+  await until(async () => (smtp.to('kf.sekreterare@solna.example').length ? true : undefined), 'the report mail');
+  expect(smtp.to('kf.sekreterare@solna.example')[0]!.subject).toBe('Rapport: Uppföljning av Solna stads internationella policy 2025');
+
+  const late = await followup('cycle', 'answer', ...cycle, '--unit', 'barn-utbildning', '--file', good);
+  expect(late).toMatchObject({ code: 1, err: expect.stringContaining('Uppföljningen är stängd och tar inte emot fler ändringar.') });
+  expect((await followup('cycle', 'start', ...cycle)).out).toContain('has already run and is closed');
+});
+
+test('every command has help, and a wrong command says so', async () => {
+  const help = await followup('cycle', 'answer', '--help');
+  expect(help.code).toBe(0);
+  expect(help.out).toContain('--file <answers.json>');
+  const wrong = await followup('cycle', 'begin');
+  expect(wrong.code).toBe(1);
+  expect(wrong.err).toContain("unknown command 'begin'");
+});
