@@ -3,6 +3,7 @@
  * directory of people and the clock of record. Entry points build the real ones; tests may too.
  */
 import { createHash } from 'node:crypto';
+import type { AnswerLinks } from '../domain/answer-links';
 import { mailMessageId, type CycleKey } from '../domain/ids';
 import { planCycle, replanDeadline } from '../domain/calendar';
 import type { ArchivedReport, CycleSetup, Language, MailKind, SubmittedAnswer, UnitPlan, UnitStatus } from '../domain/types';
@@ -23,6 +24,7 @@ export interface ActivityDeps {
   clock: () => Date;
   /** Base URL of the web interface, for links in mails. */
   publicBaseUrl: string;
+  answerLinks: AnswerLinks;
 }
 
 export interface UnitMailInput {
@@ -33,6 +35,8 @@ export interface UnitMailInput {
   /** Workflow time at sending: the mail's Date, correct also in time-skipped tests. */
   at: string;
   plan: UnitPlan;
+  /** The cycle's closing: the answer link works until then. */
+  closesAt: string;
   answer?: SubmittedAnswer;
 }
 
@@ -96,7 +100,9 @@ export function createActivities(deps: ActivityDeps) {
         recipients,
         org.organisation.language,
         (person, language) => {
-          const context = mailContext({ org, obligation, unit, person, language, input, publicBaseUrl: deps.publicBaseUrl });
+          const token = deps.answerLinks.token({ key: input.key, unitId: input.unitId, expiresAt: input.closesAt });
+          const answerUrl = new URL(`answer/${token}`, deps.publicBaseUrl.endsWith('/') ? deps.publicBaseUrl : `${deps.publicBaseUrl}/`).toString();
+          const context = mailContext({ org, obligation, unit, person, language, input, answerUrl });
           const { subject, text } = renderer.mail(template, language, context);
           return {
             subject,

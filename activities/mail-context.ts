@@ -26,15 +26,16 @@ export function mailContext(args: {
   person: PersonConfig;
   language: Language;
   input: UnitMailInput;
-  publicBaseUrl: string;
+  answerUrl: string;
 }) {
-  const { org, obligation, unit, person, language, input } = args;
+  const { org, obligation, unit, person, language, input, answerUrl } = args;
   const zone = org.organisation.timeZone;
   return {
     org: { name: org.organisation.name },
     secretariat: org.secretariat,
     obligation: { title: obligation.title[language], source: obligation.source },
     period: input.key.period,
+    answerUrl,
     unit: { name: unit.name[language] },
     recipient: { name: person.name },
     contacts: unit.contacts.map((c) => c.name).join(', '),

@@ -200,6 +200,31 @@ export function buildProgram(io: CliIo): Command {
       io.out(`Closing ${obligationId} ${key.period}: the report is being compiled. See it with: followup cycle status ${obligationId} --period ${key.period}`);
     });
 
+  const web = program
+    .command('web')
+    .description('serve the answer form and the secretariat\'s dashboard (FOLLOWUP_WEB_HOST:FOLLOWUP_WEB_PORT)')
+    .action(async (_opts, cmd: Command) => {
+      const cfg = loadConfig(globalOpts(cmd));
+      const { startWebServer } = await import('../web/server');
+      const server = await startWebServer(env(), cfg);
+      io.out(`Web interface on ${server.url} (links in mails use ${env().PUBLIC_BASE_URL}). Stop with Ctrl-C.`);
+      await new Promise<void>((resolve) => {
+        for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+      });
+      await server.close();
+    });
+  web
+    .command('hash-password')
+    .description('read a password on standard input and print the hash for FOLLOWUP_SECRETARIAT_PASSWORD_HASH')
+    .action(async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+      if (password.length < 12) throw new UsageError('Use a password of at least 12 characters.');
+      const { hashPassword } = await import('../web/password');
+      io.out(await hashPassword(password));
+    });
+
   program
     .command('worker')
     .description('run the worker against TEMPORAL_ADDRESS and SMTP_URL (production; npm start runs its own)')

@@ -5,8 +5,8 @@ import type { CycleStatus } from '../client/cycles';
 import type { OrganisationConfig } from '../config/schema';
 
 const STATE_LABELS: Record<Language, Record<UnitState | 'bounced', string>> = {
-  sv: { scheduled: 'ej utskickad', requested: 'väntar på svar', late: 'försenad', escalated: 'eskalerad', answered: 'besvarad', exempt: 'undantagen', bounced: 'e-post studsade' },
-  en: { scheduled: 'not yet sent', requested: 'awaiting answer', late: 'late', escalated: 'escalated', answered: 'answered', exempt: 'exempt', bounced: 'mail bounced' },
+  sv: { scheduled: 'ej öppnad', requested: 'väntar på svar', draft: 'utkast sparat', late: 'försenad', escalated: 'eskalerad', answered: 'besvarad', exempt: 'undantagen', bounced: 'e-post studsade' },
+  en: { scheduled: 'not yet opened', requested: 'awaiting answer', draft: 'draft saved', late: 'late', escalated: 'escalated', answered: 'answered', exempt: 'exempt', bounced: 'mail bounced' },
 };
 
 const HEADINGS: Record<Language, string[]> = {

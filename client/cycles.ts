@@ -4,13 +4,14 @@
  */
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { cycleWorkflowId, unitWorkflowId, type CycleKey } from '../domain/ids';
-import type { AnswerValues, CycleInfo, SubmittedAnswer, UnitPlan, UnitStatus } from '../domain/types';
+import type { AnswerValues, CycleInfo, Draft, SubmittedAnswer, UnitPlan, UnitStatus } from '../domain/types';
 import {
   closeCycleUpdate,
   cycleInfoQuery,
   exemptUnitUpdate,
   extendDeadlineUpdate,
   remindNowUpdate,
+  saveDraftUpdate,
   submitAnswerUpdate,
   unitStatusQuery,
 } from '../workflows/definitions';
@@ -100,10 +101,10 @@ export interface CycleStatus {
   units: UnitStatus[];
 }
 
-export async function cycleStatus(client: Client, key: CycleKey): Promise<CycleStatus> {
+export async function cycleStatus(client: Client, key: CycleKey, options: { unitsToo?: boolean } = {}): Promise<CycleStatus> {
   return explain(key, async () => {
     const info = await client.workflow.getHandle(cycleWorkflowId(key)).query(cycleInfoQuery);
-    const unitIds = info.setup?.unitIds ?? [];
+    const unitIds = options.unitsToo === false ? [] : (info.setup?.unitIds ?? []);
     const units = await Promise.all(unitIds.map((u) => client.workflow.getHandle(unitWorkflowId(key, u)).query(unitStatusQuery)));
     return { info, units };
   });
@@ -115,6 +116,28 @@ export async function unitStatus(client: Client, key: CycleKey, unitId: string):
 
 export async function submitAnswer(client: Client, key: CycleKey, unitId: string, values: AnswerValues, by: 'contact' | 'secretariat'): Promise<SubmittedAnswer> {
   return explain(key, () => client.workflow.getHandle(unitWorkflowId(key, unitId)).executeUpdate(submitAnswerUpdate, { args: [{ values, by }] }), client);
+}
+
+export async function saveDraft(client: Client, key: CycleKey, unitId: string, values: Record<string, string>): Promise<Draft> {
+  return explain(key, () => client.workflow.getHandle(unitWorkflowId(key, unitId)).executeUpdate(saveDraftUpdate, { args: [{ values }] }), client);
+}
+
+export interface ListedCycle {
+  key: CycleKey;
+  running: boolean;
+  startTime: Date;
+}
+
+/** The organisation's cycles, newest first, from Temporal's visibility store. */
+export async function listCycles(client: Client, orgId: string, limit = 200): Promise<ListedCycle[]> {
+  const cycles: ListedCycle[] = [];
+  for await (const wf of client.workflow.list({ query: `WorkflowType = 'cycleWorkflow'` })) {
+    const [kind, org, obligationId, period, extra] = wf.workflowId.split('/');
+    if (kind !== 'cycle' || org !== orgId || !obligationId || !period || extra !== undefined) continue;
+    cycles.push({ key: { orgId, obligationId, period }, running: wf.status.name === 'RUNNING', startTime: wf.startTime });
+    if (cycles.length >= limit) break;
+  }
+  return cycles.sort((a, b) => b.key.period.localeCompare(a.key.period));
 }
 
 export async function extendDeadline(client: Client, key: CycleKey, unitId: string, until: string): Promise<UnitPlan> {

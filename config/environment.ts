@@ -28,12 +28,28 @@ export const environmentSchema = z.object({
   PUBLIC_BASE_URL: url(['http:', 'https:']).default('http://localhost:3000'),
   FOLLOWUP_ARCHIVE_DIR: z.string().max(1000).default(path.join(PROJECT_ROOT, '.data/archive')),
   FOLLOWUP_DATA_DIR: z.string().max(1000).default(path.join(PROJECT_ROOT, '.data')),
+  /** Signs the answer links in mails and the web's cookies. `npm start` makes one under .data/ when unset. */
+  FOLLOWUP_LINK_SECRET: z.string().min(32, 'must be at least 32 characters (openssl rand -base64 48)').max(500).optional(),
+  /** The secretariat's login: a hash made by `followup web hash-password`. */
+  FOLLOWUP_SECRETARIAT_PASSWORD_HASH: z.string().regex(/^scrypt\$/, 'must be a hash made by "followup web hash-password"').max(500).optional(),
+  FOLLOWUP_WEB_HOST: z.string().max(200).default('127.0.0.1'),
+  FOLLOWUP_WEB_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
 });
 
 export type Environment = Readonly<z.infer<typeof environmentSchema>>;
 
 export class EnvironmentError extends Error {
   override name = 'EnvironmentError';
+}
+
+/** A secret that production must be given; the message says how to make one. */
+export function requireSetting<K extends 'FOLLOWUP_LINK_SECRET' | 'FOLLOWUP_SECRETARIAT_PASSWORD_HASH'>(env: Environment, name: K): string {
+  const value = env[name];
+  if (!value) {
+    const how = name === 'FOLLOWUP_LINK_SECRET' ? 'generate one with: openssl rand -base64 48' : 'make one with: followup web hash-password';
+    throw new EnvironmentError(`${name} is not set; ${how}`);
+  }
+  return value;
 }
 
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {

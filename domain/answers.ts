@@ -100,6 +100,33 @@ export function checkAnswer(questionnaire: Questionnaire, input: unknown): Answe
   return errors.length ? { ok: false, errors } : { ok: true, values };
 }
 
+export type DraftCheck = { ok: true; values: Record<string, string> } | { ok: false; errors: FieldError[] };
+
+/**
+ * A draft keeps exactly what was typed (so nothing is lost), but only for the questionnaire's
+ * fields and within their lengths: a draft is not a way to store arbitrary data.
+ */
+export function checkDraft(questionnaire: Questionnaire, input: unknown): DraftCheck {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return { ok: false, errors: [{ field: '(draft)', code: 'unknown-field' }] };
+  const given = input as Record<string, unknown>;
+  const errors: FieldError[] = [];
+  const values: Record<string, string> = {};
+  const byId = new Map(questionnaire.map((f) => [f.id, f]));
+  for (const [name, value] of Object.entries(given).slice(0, MAX_FIELDS_IN_ANSWER)) {
+    const field = byId.get(name);
+    if (!field) {
+      errors.push({ field: name.slice(0, 64), code: 'unknown-field' });
+      continue;
+    }
+    if (value === undefined || value === null) continue;
+    const text = String(value);
+    const limit = field.maxLength ?? DEFAULT_MAX_LENGTH;
+    if (text.length > limit) errors.push({ field: name, code: 'too-long', limit });
+    else values[name] = text;
+  }
+  return errors.length ? { ok: false, errors } : { ok: true, values };
+}
+
 export function describeAnswerErrors(errors: FieldError[], questionnaire: Questionnaire, language: Language): string {
   return errors.map((e) => describeFieldError(e, questionnaire, language)).join(' ');
 }

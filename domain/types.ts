@@ -58,7 +58,13 @@ export interface SubmittedAnswer {
   revision: number;
 }
 
-export type UnitState = 'scheduled' | 'requested' | 'late' | 'escalated' | 'answered' | 'exempt';
+export type UnitState = 'scheduled' | 'requested' | 'draft' | 'late' | 'escalated' | 'answered' | 'exempt';
+
+/** Work in progress as typed, field by field; kept in the workflow so nothing is lost. */
+export interface Draft {
+  values: Record<string, string>;
+  savedAt: string;
+}
 
 export interface UnitStatus {
   unitId: string;
@@ -69,6 +75,7 @@ export interface UnitStatus {
   remindersSentAt: string[];
   escalatedAt?: string;
   answer?: SubmittedAnswer;
+  draft?: Draft;
   exempt?: { reason: string; at: string };
   mailProblems: MailProblem[];
 }

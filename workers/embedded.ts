@@ -12,6 +12,8 @@ import { readEnvironment } from '../config/environment';
 import { loadConfigFile } from '../config/load';
 import { findTemporalBinary, TEMPORAL_CLI } from '../scripts/temporal-binaries';
 import { startOutboxSmtpServer } from './outbox-smtp-server';
+import { startWebServer } from '../web/server';
+import { localSecrets } from './local-secrets';
 import { connectWorker, createProductionWorker } from './production';
 
 export class StartupError extends Error {
@@ -40,11 +42,13 @@ async function waitUntilReachable(address: string, server: ChildProcess, logFile
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const env = readEnvironment();
-  const config = loadConfigFile(env.FOLLOWUP_CONFIG);
-  const dataDir = env.FOLLOWUP_DATA_DIR;
-  const outboxDir = path.join(dataDir, 'outbox');
+  const given = readEnvironment();
+  const dataDir = given.FOLLOWUP_DATA_DIR;
   mkdirSync(dataDir, { recursive: true });
+  const secrets = await localSecrets(dataDir, { linkSecret: given.FOLLOWUP_LINK_SECRET, passwordHash: given.FOLLOWUP_SECRETARIAT_PASSWORD_HASH });
+  const env = Object.freeze({ ...given, FOLLOWUP_LINK_SECRET: secrets.linkSecret, FOLLOWUP_SECRETARIAT_PASSWORD_HASH: secrets.passwordHash });
+  const config = loadConfigFile(env.FOLLOWUP_CONFIG);
+  const outboxDir = path.join(dataDir, 'outbox');
 
   const temporal = findTemporalBinary(TEMPORAL_CLI);
   if (!temporal) throw new StartupError('The temporal CLI is missing. Run "npm run ensure-temporal" or set TEMPORAL_CLI_PATH.');
@@ -77,7 +81,11 @@ async function main(): Promise<void> {
     });
     const connection = await connectWorker(env.TEMPORAL_ADDRESS);
     const { worker, close } = await createProductionWorker(env, [config], connection);
+    const web = await startWebServer(env, config, { logger: false }).catch((err: Error) => {
+      throw new StartupError(`Cannot start the web interface on ${env.FOLLOWUP_WEB_HOST}:${env.FOLLOWUP_WEB_PORT} (${err.message}). Set FOLLOWUP_WEB_PORT to a free port.`);
+    });
     const obligation = config.obligations[0]!;
+    const login = secrets.passwordFile ? `password in ${secrets.passwordFile}` : 'password as set by FOLLOWUP_SECRETARIAT_PASSWORD_HASH';
 
     console.log(`
 policy-followup is running for ${config.organisation.name} (${env.FOLLOWUP_CONFIG})
@@ -87,6 +95,7 @@ policy-followup is running for ${config.organisation.name} (${env.FOLLOWUP_CONFI
   Mail (SMTP)       ${env.SMTP_URL} → every mail lands as .eml in ${outboxDir}
   Report archive    ${env.FOLLOWUP_ARCHIVE_DIR}
   Worker            task queue "${env.TEMPORAL_TASK_QUEUE}"
+  Web (secretariat) ${env.PUBLIC_BASE_URL}/login   (${login})
 
 Next, in another terminal:
   npx followup cycle start ${obligation.id}          start this year's follow-up
@@ -96,6 +105,7 @@ Next, in another terminal:
 Stop with Ctrl-C.
 `);
     await worker.run();
+    await web.close();
     close();
     await outbox.close();
     await connection.close();

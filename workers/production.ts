@@ -6,7 +6,8 @@ import { createFileArchive } from '../activities/archive';
 import { createDirectory } from '../activities/directory';
 import { createSmtpMailer } from '../activities/mailer';
 import { createRenderer } from '../activities/renderer';
-import { PROJECT_ROOT, type Environment } from '../config/environment';
+import { PROJECT_ROOT, requireSetting, type Environment } from '../config/environment';
+import { createAnswerLinks } from '../domain/answer-links';
 import type { OrganisationConfig } from '../config/schema';
 
 export class TemporalUnreachableError extends Error {
@@ -37,6 +38,7 @@ export async function createProductionWorker(env: Environment, configs: readonly
       directory: createDirectory(configs),
       clock: () => new Date(),
       publicBaseUrl: env.PUBLIC_BASE_URL,
+      answerLinks: createAnswerLinks(requireSetting(env, 'FOLLOWUP_LINK_SECRET')),
     }),
   });
   return { worker, close: () => mailer.close() };

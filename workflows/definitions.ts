@@ -4,7 +4,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CycleKey } from '../domain/ids';
-import type { AnswerValues, CycleInfo, Questionnaire, SubmittedAnswer, UnitPlan, UnitStatus } from '../domain/types';
+import type { AnswerValues, CycleInfo, Draft, Questionnaire, SubmittedAnswer, UnitPlan, UnitStatus } from '../domain/types';
 
 export interface CycleInput extends CycleKey {
   /** Who started it, for the audit trail ("schedule", "cli", "web"); never personal data. */
@@ -23,6 +23,10 @@ export interface UnitInput {
 export interface AnswerInput {
   values: AnswerValues;
   by: 'contact' | 'secretariat';
+}
+
+export interface DraftInput {
+  values: Record<string, string>;
 }
 
 export interface ExtendInput {
@@ -45,6 +49,7 @@ export const closeCycleUpdate = defineUpdate<{ closingAt: string }, [CloseInput]
 // One unit of a cycle.
 export const unitStatusQuery = defineQuery<UnitStatus>('unitStatus');
 export const submitAnswerUpdate = defineUpdate<SubmittedAnswer, [AnswerInput]>('submitAnswer');
+export const saveDraftUpdate = defineUpdate<Draft, [DraftInput]>('saveDraft');
 export const extendDeadlineUpdate = defineUpdate<UnitPlan, [ExtendInput]>('extendDeadline');
 export const exemptUnitUpdate = defineUpdate<{ exemptAt: string }, [ExemptInput]>('exemptUnit');
 export const remindNowUpdate = defineUpdate<{ queuedAt: string }, []>('remindNow');

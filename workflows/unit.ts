@@ -5,13 +5,14 @@
 import * as wf from '@temporalio/workflow';
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { checkAnswer, describeAnswerErrors } from '../domain/answers';
-import type { MailKind, MailProblem, SubmittedAnswer, UnitState, UnitStatus } from '../domain/types';
+import { checkAnswer, checkDraft, describeAnswerErrors } from '../domain/answers';
+import type { Draft, MailKind, MailProblem, SubmittedAnswer, UnitState, UnitStatus } from '../domain/types';
 import {
   closeUnitSignal,
   exemptUnitUpdate,
   extendDeadlineUpdate,
   remindNowUpdate,
+  saveDraftUpdate,
   submitAnswerUpdate,
   unitStatusQuery,
   type UnitInput,
@@ -43,6 +44,7 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
   let escalatedAt: string | undefined;
   let escalatedForDeadline: string | undefined;
   let answer: SubmittedAnswer | undefined;
+  let draft: Draft | undefined;
   let exempt: { reason: string; at: string } | undefined;
   // Reminders with an index below this one are sent or were skipped.
   let remindersDone = 0;
@@ -60,7 +62,8 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
     if (exempt) return 'exempt';
     if (escalatedAt && escalatedForDeadline === plan.deadlineAt) return 'escalated';
     if (!requested) return 'scheduled';
-    return Date.now() >= Date.parse(plan.deadlineAt) ? 'late' : 'requested';
+    if (Date.now() >= Date.parse(plan.deadlineAt)) return 'late';
+    return draft ? 'draft' : 'requested';
   };
 
   const status = (): UnitStatus => ({
@@ -72,6 +75,7 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
     remindersSentAt: [...remindersSentAt],
     escalatedAt,
     answer,
+    draft,
     exempt,
     mailProblems: [...mailProblems],
   });
@@ -91,6 +95,7 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
       const previous = answer;
       const revision = (previous?.revision ?? 0) + 1;
       answer = { values: checkedValues(given.values), answeredAt: nowIso(), by: given.by, revision };
+      draft = undefined;
       outbox.push({ kind: 'receipt', sequence: revision, answer });
       return answer;
     },
@@ -107,6 +112,26 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
             nonRetryable: true,
             details: [check.errors],
           });
+        }
+      },
+    },
+  );
+
+  wf.setHandler(
+    saveDraftUpdate,
+    (given) => {
+      const check = checkDraft(questionnaire, given.values);
+      if (!check.ok) throw ApplicationFailure.nonRetryable('Draft changed between validation and handling.', 'InvalidDraft');
+      draft = { values: check.values, savedAt: nowIso() };
+      return draft;
+    },
+    {
+      validator: (given) => {
+        rejectIfClosed();
+        if (exempt) reject('UnitExempt', 'Enheten är undantagen från denna uppföljning.', 'The unit is exempt from this cycle.', language);
+        const check = checkDraft(questionnaire, given?.values);
+        if (!check.ok) {
+          throw ApplicationFailure.create({ type: 'InvalidDraft', message: describeAnswerErrors(check.errors, questionnaire, language), nonRetryable: true, details: [check.errors] });
         }
       },
     },
@@ -181,7 +206,7 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
   async function send(queued: QueuedMail): Promise<void> {
     const at = nowIso();
     try {
-      await mail.sendUnitMail({ key, unitId, kind: queued.kind, sequence: queued.sequence, at, plan, answer: queued.answer });
+      await mail.sendUnitMail({ key, unitId, kind: queued.kind, sequence: queued.sequence, at, plan, closesAt: input.closesAt, answer: queued.answer });
       if (queued.kind === 'request') requestSentAt = at;
       if (queued.kind === 'reminder') remindersSentAt.push(at);
       if (queued.kind === 'escalation') escalatedAt = at;

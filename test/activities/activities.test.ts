@@ -9,7 +9,7 @@ import { createRenderer } from '../../activities/renderer';
 import { loadConfigFile } from '../../config/load';
 import { planCycle } from '../../domain/calendar';
 import type { UnitStatus } from '../../domain/types';
-import { PROJECT_ROOT, SOLNA_CONFIG } from '../helpers/environment';
+import { PROJECT_ROOT, SOLNA_CONFIG, testAnswerLinks } from '../helpers/environment';
 import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
 
 const solna = loadConfigFile(SOLNA_CONFIG);
@@ -31,6 +31,7 @@ beforeAll(async () => {
     directory: createDirectory([solna]),
     clock: () => new Date('2027-03-01T08:00:00Z'),
     publicBaseUrl: 'http://localhost:3000',
+    answerLinks: testAnswerLinks,
   });
 });
 afterAll(() => smtp.close());
@@ -71,7 +72,7 @@ describe('the SMTP mailer sorts failures into retry and give up', () => {
 
 describe('unit mails', () => {
   test('the request goes to each contact person in their language with the same Message-ID on every retry', async () => {
-    const input = { key, unitId: 'tekniska', kind: 'request' as const, sequence: 1, at: plan.opensAt, plan };
+    const input = { key, unitId: 'tekniska', kind: 'request' as const, sequence: 1, at: plan.opensAt, plan, closesAt: plan.closesAt };
     const first = await activities.sendUnitMail(input);
     const again = await activities.sendUnitMail(input);
     expect(again.messageIds).toEqual(first.messageIds);
@@ -82,7 +83,7 @@ describe('unit mails', () => {
   });
 
   test('an escalation goes to the unit head, with the secretariat in copy', async () => {
-    await activities.sendUnitMail({ key, unitId: 'omsorg', kind: 'escalation', sequence: 1, at: plan.escalationAt, plan });
+    await activities.sendUnitMail({ key, unitId: 'omsorg', kind: 'escalation', sequence: 1, at: plan.escalationAt, plan, closesAt: plan.closesAt });
     const [escalation] = smtp.received;
     expect(escalation!.envelopeTo).toEqual(['eva.lundgren@solna.example', 'internationella.sekretariatet@solna.example']);
     expect(escalation!.mail.text).toContain('kontaktpersonen (Karin Sandberg) har påmints');
@@ -90,7 +91,7 @@ describe('unit mails', () => {
 
   test('an answer holding markup and template syntax shows as text in the receipt', async () => {
     const answer = { values: { eu_projects: hostile, other_work: 'Nej', effects: 'Inga' }, answeredAt: plan.opensAt, by: 'contact' as const, revision: 1 };
-    await activities.sendUnitMail({ key, unitId: 'omsorg', kind: 'receipt', sequence: 1, at: plan.opensAt, plan, answer });
+    await activities.sendUnitMail({ key, unitId: 'omsorg', kind: 'receipt', sequence: 1, at: plan.opensAt, plan, closesAt: plan.closesAt, answer });
     expect(smtp.received[0]!.mail.text).toContain(hostile);
     expect(smtp.received[0]!.mail.html).toBe(false);
   });

@@ -11,9 +11,12 @@ import { createSmtpMailer } from '../../activities/mailer';
 import { createRenderer } from '../../activities/renderer';
 import { loadConfigFile } from '../../config/load';
 import type { OrganisationConfig } from '../../config/schema';
+import { createAnswerLinks } from '../../domain/answer-links';
 import { serverExecutable, TEMPORAL_CLI, TEMPORAL_TEST_SERVER, PROJECT_ROOT } from '../../scripts/temporal-binaries';
 
 export { PROJECT_ROOT };
+export const TEST_LINK_SECRET = 'test-secret-test-secret-test-secret-0123456789';
+export const testAnswerLinks = createAnswerLinks(TEST_LINK_SECRET);
 export const SOLNA_CONFIG = path.join(PROJECT_ROOT, 'config/examples/solna.yaml');
 
 let runtimeInstalled = false;
@@ -51,7 +54,7 @@ export interface TestWorker {
   configs: OrganisationConfig[];
 }
 
-export async function createTestWorker(env: TestWorkflowEnvironment, smtpUrl: string, options: { configs?: OrganisationConfig[]; archiveDir?: string } = {}): Promise<TestWorker> {
+export async function createTestWorker(env: TestWorkflowEnvironment, smtpUrl: string, options: { configs?: OrganisationConfig[]; archiveDir?: string; publicBaseUrl?: string } = {}): Promise<TestWorker> {
   const archiveDir = options.archiveDir ?? mkdtempSync(path.join(tmpdir(), 'followup-archive-'));
   const archive = createFileArchive(archiveDir);
   const configs = options.configs ?? [loadConfigFile(SOLNA_CONFIG)];
@@ -66,7 +69,8 @@ export async function createTestWorker(env: TestWorkflowEnvironment, smtpUrl: st
       archive,
       directory: createDirectory(configs),
       clock: () => new Date(),
-      publicBaseUrl: 'http://localhost:3000',
+      publicBaseUrl: options.publicBaseUrl ?? 'http://localhost:3000',
+      answerLinks: testAnswerLinks,
     }),
   });
   const running = worker.run();

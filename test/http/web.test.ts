@@ -1,0 +1,298 @@
+/**
+ * Every route of the web interface through Fastify's inject, on a real dev server and worker,
+ * with mails through a real SMTP server.
+ */
+import { Writable } from 'node:stream';
+import path from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { FastifyInstance } from 'fastify';
+import { startCycle, unitStatus } from '../../client/cycles';
+import { loadConfigFile } from '../../config/load';
+import { createAnswerLinks } from '../../domain/answer-links';
+import type { CycleKey } from '../../domain/ids';
+import { buildWebApp, type WebDeps } from '../../web/app';
+import { hashPassword } from '../../web/password';
+import { createTestWorker, devServer, PROJECT_ROOT, SOLNA_CONFIG, TEST_LINK_SECRET, testAnswerLinks, type TestWorker } from '../helpers/environment';
+import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
+import { answerLinkIn, csrfOf, FormSession } from '../helpers/web';
+
+jest.setTimeout(120_000);
+
+const solna = loadConfigFile(SOLNA_CONFIG);
+const PASSWORD = 'rätt häst batteri häftklammer';
+const key: CycleKey = { orgId: 'solna', obligationId: 'annual-follow-up', period: '2025' };
+const hostile = '<script>alert("x")</script> {{secretariat.email}}';
+
+let env: TestWorkflowEnvironment;
+let smtp: TestSmtpServer;
+let tw: TestWorker;
+let deps: WebDeps;
+let app: FastifyInstance;
+const logLines: string[] = [];
+
+async function until<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 30_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const linkPath = (address: string) => new URL(answerLinkIn(smtp.to(address)[0]!.mail.text ?? '')).pathname;
+
+beforeAll(async () => {
+  [env, smtp] = await Promise.all([devServer(), startTestSmtpServer()]);
+  tw = await createTestWorker(env, smtp.url, { publicBaseUrl: 'https://uppfoljning.solna.example' });
+  deps = {
+    config: solna,
+    client: env.client,
+    taskQueue: tw.taskQueue,
+    archive: tw.archive,
+    answerLinks: testAnswerLinks,
+    passwordHash: await hashPassword(PASSWORD),
+    cookieSecret: 'cookie-secret-cookie-secret-cookie-secret',
+    publicBaseUrl: 'https://uppfoljning.solna.example',
+    templatesDir: path.join(PROJECT_ROOT, 'templates'),
+    logger: { level: 'info', stream: new Writable({ write: (chunk, _enc, done) => (logLines.push(String(chunk)), done()) }) },
+  };
+  app = await buildWebApp(deps);
+  await startCycle(env.client, tw.taskQueue, key, 'test');
+  await smtp.waitFor(7, 60_000);
+});
+
+afterAll(async () => {
+  await app?.close();
+  await tw?.stop();
+  await smtp?.close();
+  await env?.teardown();
+});
+
+describe('the answer form', () => {
+  test('the request mail carries a personal link to the public base URL, and the page shows the questionnaire in Swedish or English', async () => {
+    const link = answerLinkIn(smtp.to('karin.sandberg@solna.example')[0]!.mail.text ?? '');
+    expect(link.startsWith('https://uppfoljning.solna.example/answer/')).toBe(true);
+    const browser = new FormSession(app);
+    const sv = await browser.get(linkPath('karin.sandberg@solna.example'));
+    expect(sv.statusCode).toBe(200);
+    expect(sv.headers['referrer-policy']).toBe('no-referrer');
+    expect(sv.headers['cache-control']).toBe('no-store');
+    expect(sv.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(sv.body).toContain('<html lang="sv">');
+    expect(sv.body).toContain('<label for="field-eu_projects">Pågående EU-projekt, andra internationella projekt och inlämnade ansökningar <span class="req">(obligatorisk)</span></label>');
+    expect(sv.body).toContain('<p class="help" id="help-eu_projects">Ange projektnamn');
+    expect(sv.body).toContain('Omsorgsförvaltningen');
+    const en = await browser.get(`${linkPath('karin.sandberg@solna.example')}?lang=en`);
+    expect(en.body).toContain('<html lang="en">');
+    expect(en.body).toContain('Ongoing EU projects, other international projects and submitted applications <span class="req">(required)</span>');
+  });
+
+  test('opening the page changes nothing (mail scanners open links first)', async () => {
+    const browser = new FormSession(app);
+    await browser.get(linkPath('sofia.bergstrom@solna.example'));
+    await browser.get(linkPath('sofia.bergstrom@solna.example'));
+    expect((await unitStatus(env.client, key, 'kultur-fritid')).state).toBe('requested');
+  });
+
+  test('a draft is kept in the workflow and prefills the form', async () => {
+    const browser = new FormSession(app);
+    const url = linkPath('maria.johansson@solna.example');
+    const saved = await browser.submit(url, url, { action: 'save', lang: 'sv', eu_projects: 'Erasmus+ (halvfärdigt)', count: 'x' });
+    expect(saved.statusCode).toBe(303);
+    expect(saved.headers.location).toBe(`${url}?lang=sv&saved=1`);
+    const status = await unitStatus(env.client, key, 'barn-utbildning');
+    expect(status.state).toBe('draft');
+    expect(status.draft?.values).toEqual({ eu_projects: 'Erasmus+ (halvfärdigt)' });
+    const again = await browser.get(`${url}?lang=sv&saved=1`);
+    expect(again.body).toContain('Utkastet är sparat');
+    expect(again.body).toContain('>Erasmus+ (halvfärdigt)</textarea>');
+  });
+
+  test('a wrong answer shows each error beside its field and keeps what was typed; the right one gives a receipt page and mail', async () => {
+    const browser = new FormSession(app);
+    const url = linkPath('karin.sandberg@solna.example');
+    const wrong = await browser.submit(url, url, { action: 'submit', lang: 'sv', eu_projects: hostile, other_work: '', effects: 'Ökad kunskap' });
+    expect(wrong.statusCode).toBe(422);
+    expect(wrong.body).toContain('<p class="error" id="error-other_work">Övrigt internationellt arbete som genomförts under året: måste fyllas i.</p>');
+    expect(wrong.body).toMatch(/<textarea id="field-other_work"[^>]* aria-invalid="true" aria-describedby="help-other_work error-other_work">/);
+    expect(wrong.body).toContain('<a href="#field-other_work">');
+    expect(wrong.body).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; {{secretariat.email}}</textarea>');
+    expect(wrong.body).not.toContain('<script>');
+    expect(wrong.body).toContain('>Ökad kunskap</textarea>');
+    expect((await unitStatus(env.client, key, 'omsorg')).answer).toBeUndefined();
+
+    const right = await browser.post(url, { _csrf: csrfOf(wrong.body), action: 'submit', lang: 'sv', eu_projects: hostile, other_work: 'Studiebesök', effects: 'Ökad kunskap', reported_to_board: 'true' });
+    expect(right.statusCode).toBe(303);
+    expect(right.headers.location).toBe(`${url}/receipt?lang=sv`);
+    const receipt = await browser.get(right.headers.location as string);
+    expect(receipt.statusCode).toBe(200);
+    expect(receipt.body).toContain('Tack, svaret är mottaget');
+    expect(receipt.body).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; {{secretariat.email}}');
+    const status = await unitStatus(env.client, key, 'omsorg');
+    expect(status.answer).toMatchObject({ by: 'contact', revision: 1, values: { reported_to_board: true } });
+    const mail = await until(() => smtp.to('karin.sandberg@solna.example').find((m) => m.subject.startsWith('Kvitto')), 'the receipt mail');
+    expect(mail.mail.text).toContain(hostile);
+
+    const correcting = await browser.get(url);
+    expect(correcting.body).toContain('Ni svarade');
+    expect(correcting.body).toContain('>Studiebesök</textarea>');
+  });
+
+  test('a POST without the CSRF token is refused and changes nothing', async () => {
+    const browser = new FormSession(app);
+    const url = linkPath('ahmed.hassan@solna.example');
+    await browser.get(url);
+    const forged = await browser.post(url, { action: 'submit', eu_projects: 'a', other_work: 'b', effects: 'c' });
+    expect(forged.statusCode).toBe(403);
+    expect(forged.body).toContain('Formuläret kunde inte tas emot');
+    const crossSite = await new FormSession(app).post(url, { _csrf: 'stolen', action: 'submit', eu_projects: 'a', other_work: 'b', effects: 'c' });
+    expect(crossSite.statusCode).toBe(403);
+    expect((await unitStatus(env.client, key, 'socialforvaltningen')).answer).toBeUndefined();
+  });
+
+  test('forged, foreign and expired links get a clear page with the right status and nothing else', async () => {
+    const browser = new FormSession(app);
+    const real = linkPath('erik.andersson@solna.example');
+    const forged = real.slice(0, -3) + (real.endsWith('AAA') ? 'BBB' : 'AAA');
+    const forgedPage = await browser.get(forged);
+    expect(forgedPage.statusCode).toBe(404);
+    expect(forgedPage.body).toContain('Länken fungerar inte');
+    expect(forgedPage.body).not.toContain('Miljö');
+    expect((await browser.get('/answer/nonsense')).statusCode).toBe(404);
+
+    const future = new Date(Date.now() + 86_400_000).toISOString();
+    const foreign = testAnswerLinks.token({ key: { orgId: 'sundsvall', obligationId: 'annual-follow-up', period: '2025' }, unitId: 'omsorg', expiresAt: future });
+    expect((await browser.get(`/answer/${foreign}`)).statusCode).toBe(404);
+    const otherSecret = createAnswerLinks(`${TEST_LINK_SECRET}-other`).token({ key, unitId: 'omsorg', expiresAt: future });
+    expect((await browser.get(`/answer/${otherSecret}`)).statusCode).toBe(404);
+    const noCycle = testAnswerLinks.token({ key: { ...key, period: '2019' }, unitId: 'omsorg', expiresAt: future });
+    expect((await browser.get(`/answer/${noCycle}`)).statusCode).toBe(404);
+
+    const expired = testAnswerLinks.token({ key, unitId: 'omsorg', expiresAt: new Date(Date.now() - 1000).toISOString() });
+    const expiredPage = await browser.get(`/answer/${expired}`);
+    expect(expiredPage.statusCode).toBe(410);
+    expect(expiredPage.body).toContain('Länken har gått ut');
+  });
+
+  test('tokens never appear in the logs', () => {
+    const token = linkPath('karin.sandberg@solna.example').split('/').pop()!;
+    const logs = logLines.join('');
+    expect(logs).toContain('/answer/[token]');
+    expect(logs).not.toContain(token);
+  });
+
+  test('the token routes are rate limited', async () => {
+    const limited = await buildWebApp({ ...deps, logger: false });
+    const statuses: number[] = [];
+    for (let i = 0; i < 62; i++) statuses.push((await limited.inject({ method: 'GET', url: '/answer/x.y' })).statusCode);
+    expect(statuses.slice(0, 60).every((s) => s === 404)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
+    await limited.close();
+  });
+});
+
+describe("the secretariat's dashboard", () => {
+  const secretariat = new FormSession({} as FastifyInstance);
+
+  test('pages need a login; a wrong password is refused; the session cookie is HTTP-only', async () => {
+    Object.assign(secretariat, { app });
+    const anonymous = await secretariat.get('/dashboard');
+    expect(anonymous.statusCode).toBe(303);
+    expect(anonymous.headers.location).toBe('/login?next=%2Fdashboard');
+    const wrong = await secretariat.submit('/login', '/login', { password: 'fel', next: '/dashboard' });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.body).toContain('Fel lösenord.');
+    const right = await secretariat.submit('/login', '/login', { password: PASSWORD, next: '/dashboard' });
+    expect(right.statusCode).toBe(303);
+    expect(right.headers.location).toBe('/dashboard');
+    expect(String(right.headers['set-cookie'])).toMatch(/followup_session=.*HttpOnly.*SameSite=Lax/);
+    const unsafeNext = await new FormSession(app).submit('/login', '/login', { password: PASSWORD, next: '//evil.example/' });
+    expect(unsafeNext.headers.location).toBe('/dashboard');
+  });
+
+  test('the dashboard lists the cycles and starts a new one', async () => {
+    const dashboard = await until(async () => {
+      const page = await secretariat.get('/dashboard');
+      return page.body.includes('/cycles/annual-follow-up/2025') ? page : undefined;
+    }, 'the cycle to show in the dashboard');
+    expect(dashboard.body).toContain('Årlig uppföljning av internationell policy');
+    const started = await secretariat.submit('/dashboard', '/cycles', { obligation: 'annual-follow-up', period: '2024' });
+    expect(started.statusCode).toBe(303);
+    expect(started.headers.location).toBe('/cycles/annual-follow-up/2024?done=started');
+    const again = await secretariat.submit('/dashboard', '/cycles', { obligation: 'annual-follow-up', period: '2024' });
+    expect(again.headers.location).toBe('/cycles/annual-follow-up/2024?done=running');
+    const bad = await secretariat.submit('/dashboard', '/cycles', { obligation: 'annual-follow-up', period: 'förra året' });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.body).toContain('must be a year such as 2026');
+  });
+
+  test("the cycle page shows each unit's state and the response rate, and its actions work", async () => {
+    const base = '/cycles/annual-follow-up/2025';
+    const page = await secretariat.get(base);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('1 av 6 enheter har svarat (17 %).');
+    expect(page.body).toMatch(/<th scope="row">Omsorgsförvaltningen<\/th>\s*<td><span class="state state-answered">besvarad<\/span>/);
+    expect(page.body).toMatch(/<th scope="row">Barn- och utbildningsförvaltningen<\/th>\s*<td><span class="state state-draft">utkast<\/span>/);
+    expect(page.body).toContain('<svg class="chart"');
+
+    const reminded = await secretariat.submit(base, `${base}/remind`, { unit: 'miljo-byggnad' });
+    expect(reminded.headers.location).toBe(`${base}?done=reminded&unit=miljo-byggnad`);
+    expect((await secretariat.get(reminded.headers.location as string)).body).toContain('Påminnelse skickad till: Miljö- och byggnadsförvaltningen.');
+    await until(() => smtp.to('erik.andersson@solna.example').find((m) => m.subject.startsWith('Påminnelse 1')), 'the reminder');
+
+    const until30 = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    expect((await secretariat.submit(base, `${base}/extend`, { unit: 'kultur-fritid', until: until30 })).headers.location).toBe(`${base}?done=extended&unit=kultur-fritid`);
+    const past = await secretariat.submit(base, `${base}/extend`, { unit: 'kultur-fritid', until: '2001-01-01' });
+    expect(past.statusCode).toBe(409);
+    expect(past.body).toContain('2001-01-01 har redan passerat.');
+    expect((await secretariat.submit(base, `${base}/exempt`, { unit: 'tekniska', reason: 'Ny förvaltning' })).statusCode).toBe(303);
+    expect((await unitStatus(env.client, key, 'tekniska')).state).toBe('exempt');
+
+    const all = await secretariat.submit(base, `${base}/remind`, {});
+    expect(all.headers.location).toMatch(/done=reminded&unit=.*miljo-byggnad/);
+    expect((await secretariat.post(`${base}/remind`, { unit: 'miljo-byggnad' })).statusCode).toBe(403);
+    expect((await secretariat.submit(base, `${base}/remind`, { unit: 'brandkaren' })).statusCode).toBe(404);
+    expect((await secretariat.get('/cycles/annual-follow-up/1999')).statusCode).toBe(404);
+  });
+
+  test('closing early needs a confirmation, then the report opens and downloads', async () => {
+    const base = '/cycles/annual-follow-up/2025';
+    const unconfirmed = await secretariat.submit(base, `${base}/close`, {});
+    expect(unconfirmed.statusCode).toBe(409);
+    const closing = await secretariat.submit(base, `${base}/close`, { confirm: 'yes' });
+    expect(closing.headers.location).toBe(`${base}?done=closing`);
+    const closed = await until(async () => {
+      const page = await secretariat.get(base);
+      return page.body.includes(`${base}/report.html`) ? page : undefined;
+    }, 'the report');
+    expect(closed.body).not.toContain('/close"');
+    const html = await secretariat.get(`${base}/report.html`);
+    expect(html.statusCode).toBe(200);
+    expect(html.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(html.body).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+    expect(html.body).not.toContain('<script>');
+    const markdown = await secretariat.get(`${base}/report.md?download=1`);
+    expect(markdown.headers['content-disposition']).toBe('attachment; filename="solna-annual-follow-up-2025.md"');
+    expect(markdown.body).toContain('- Undantagna: Tekniska förvaltningen');
+    expect((await new FormSession(app).get(`${base}/report.html`)).statusCode).toBe(303);
+
+    const contact = new FormSession(app);
+    const closedForm = await contact.get(linkPath('karin.sandberg@solna.example'));
+    expect(closedForm.statusCode).toBe(410);
+    expect(closedForm.body).toContain('Uppföljningen är stängd');
+  });
+
+  test('logging out ends the session', async () => {
+    const out = await secretariat.submit('/dashboard', '/logout', {});
+    expect(out.headers.location).toBe('/login');
+    expect((await secretariat.get('/dashboard')).statusCode).toBe(303);
+  });
+
+  test('unknown pages say so in the page language', async () => {
+    const page = await app.inject({ method: 'GET', url: '/nope?lang=en' });
+    expect(page.statusCode).toBe(404);
+    expect(page.body).toContain('Page not found');
+    expect((await app.inject({ method: 'GET', url: '/assets/style.css' })).headers['content-type']).toBe('text/css; charset=utf-8');
+  });
+});

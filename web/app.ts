@@ -1,0 +1,547 @@
+/**
+ * The web interface: the contact persons' answer form (reached by a signed link, no account) and
+ * the secretariat's dashboard (password login). Server-rendered HTML that works without
+ * JavaScript; every action goes through the same client operations and Workflow Updates as the CLI.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyRateLimit from '@fastify/rate-limit';
+import type { Client } from '@temporalio/client';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Archive } from '../activities/archive';
+import { answerRows } from '../activities/mail-context';
+import {
+  closeCycle,
+  CycleNotFoundError,
+  cycleStatus,
+  exemptUnit,
+  extendDeadline,
+  RejectedError,
+  remindNow,
+  saveDraft,
+  startCycle,
+  submitAnswer,
+  unitStatus,
+  listCycles,
+  type CycleStatus,
+} from '../client/cycles';
+import type { OrganisationConfig } from '../config/schema';
+import type { AnswerLinks } from '../domain/answer-links';
+import { describeFieldError, type FieldError } from '../domain/answers';
+import { formatDate, latestEndedPeriod } from '../domain/calendar';
+import { assertPeriod, type CycleKey } from '../domain/ids';
+import type { Language, Questionnaire, UnitStatus } from '../domain/types';
+import { DateTime } from 'luxon';
+import { pickLanguage, text, type TextKey } from './i18n';
+import { verifyPassword } from './password';
+import { createViews, type PageContext } from './views';
+
+export interface WebDeps {
+  config: OrganisationConfig;
+  client: Client;
+  taskQueue: string;
+  archive: Archive;
+  answerLinks: AnswerLinks;
+  /** The secretariat's password hash (scrypt). */
+  passwordHash: string;
+  /** Signs cookies (session, CSRF secret). */
+  cookieSecret: string;
+  publicBaseUrl: string;
+  templatesDir: string;
+  now?: () => Date;
+  /** Fastify's logger options (pino); tokens in URLs are masked before anything is logged. */
+  logger?: boolean | Record<string, unknown>;
+}
+
+const SESSION_COOKIE = 'followup_session';
+const SESSION_HOURS = 8;
+
+/** Answer links carry a token in the path; logs get the route, never the token. */
+export function maskTokens(url: string): string {
+  return url.replace(/\/answer\/[^/?#]+/, '/answer/[token]');
+}
+
+type StateClass = UnitStatus['state'] | 'bounced';
+
+export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
+  const { config, client, archive, answerLinks } = deps;
+  const now = deps.now ?? (() => new Date());
+  const orgLanguage = config.organisation.language;
+  const zone = config.organisation.timeZone;
+  const secure = deps.publicBaseUrl.startsWith('https:');
+  const views = createViews(deps.templatesDir);
+  const stylesheet = readFileSync(path.join(deps.templatesDir, 'web', 'style.css'), 'utf8');
+
+  const serializers = {
+    req: (req: { method: string; url: string }) => ({ method: req.method, url: maskTokens(req.url) }),
+  };
+  const app = Fastify({
+    logger: deps.logger ? { ...(deps.logger === true ? {} : deps.logger), serializers } : false,
+    trustProxy: false,
+    // Answer-link tokens are longer than Fastify's default limit of 100 characters.
+    routerOptions: { maxParamLength: 700 },
+    bodyLimit: 1024 * 1024,
+  });
+  await app.register(fastifyCookie, { secret: deps.cookieSecret });
+  await app.register(fastifyFormbody, { bodyLimit: 1024 * 1024 });
+  await app.register(fastifyCsrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieOpts: { signed: true, httpOnly: true, sameSite: 'strict', path: '/', secure },
+    getToken: (request) => (request.body as Record<string, string> | undefined)?._csrf,
+  });
+  await app.register(fastifyRateLimit, { global: false });
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('Referrer-Policy', 'no-referrer');
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('X-Frame-Options', 'DENY');
+    if (!reply.hasHeader('Content-Security-Policy')) {
+      reply.header('Content-Security-Policy', "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+    }
+    if (!reply.hasHeader('Cache-Control')) reply.header('Cache-Control', 'no-store');
+    return payload;
+  });
+
+  const page = (reply: FastifyReply, status: number, name: string, context: PageContext, data: object) =>
+    reply.code(status).type('text/html; charset=utf-8').send(views(name, context, data));
+
+  const message = (reply: FastifyReply, status: number, lang: Language, heading: TextKey, body: TextKey, values: Record<string, string> = {}) =>
+    page(reply, status, 'message', { lang, orgName: config.organisation.name }, { heading: text(lang, heading), body: text(lang, body, values) });
+
+  app.setNotFoundHandler((request, reply) => message(reply, 404, pickLanguage((request.query as Record<string, string>)?.lang, orgLanguage), 'notFoundTitle', 'notFoundText'));
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    const lang = pickLanguage((request.query as Record<string, string>)?.lang ?? (request.body as Record<string, string>)?.lang, orgLanguage);
+    if (error.statusCode === 429) return message(reply, 429, lang, 'tooManyTitle', 'tooManyText');
+    if (error.code?.startsWith('FST_CSRF') || error.statusCode === 403) return message(reply, 403, lang, 'badRequestTitle', 'badRequestText');
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return message(reply, error.statusCode, lang, 'badRequestTitle', 'badRequestText');
+    request.log.error({ err: error, url: maskTokens(request.url) }, 'request failed');
+    return message(reply, 500, lang, 'errorTitle', 'errorText');
+  });
+
+  app.get('/assets/style.css', async (_request, reply) => reply.type('text/css; charset=utf-8').header('Cache-Control', 'public, max-age=3600').send(stylesheet));
+  app.get('/healthz', async () => ({ ok: true }));
+
+  // ——— Contact persons: the answer form ———
+
+  const tokenRoute = { config: { rateLimit: { max: 60, timeWindow: '1 minute' } } };
+
+  type Resolved = { key: CycleKey; unitId: string; token: string };
+  /** Checks a link; on failure sends the page that says why and returns undefined. */
+  const resolveLink = (request: FastifyRequest, reply: FastifyReply, lang: Language): Resolved | undefined => {
+    const token = (request.params as { token: string }).token;
+    const check = answerLinks.check(token, now());
+    if (!check.ok) {
+      if (check.reason === 'expired') message(reply, 410, lang, 'expiredLinkTitle', 'expiredLinkText');
+      else message(reply, 404, lang, 'invalidLinkTitle', 'invalidLinkText');
+      return undefined;
+    }
+    const { key, unitId } = check.claims;
+    if (key.orgId !== config.organisation.id || !config.units.some((u) => u.id === unitId)) {
+      message(reply, 404, lang, 'invalidLinkTitle', 'invalidLinkText');
+      return undefined;
+    }
+    return { key, unitId, token };
+  };
+
+  const loadUnit = async (resolved: Resolved, reply: FastifyReply, lang: Language) => {
+    try {
+      const status = await cycleStatusForUnit(client, resolved.key, resolved.unitId);
+      if (status.unit.closed || status.info.phase !== 'open') {
+        message(reply, 410, lang, 'closedTitle', 'closedText', { email: config.secretariat.email });
+        return undefined;
+      }
+      if (status.unit.exempt) {
+        message(reply, 200, lang, 'exemptTitle', 'exemptText');
+        return undefined;
+      }
+      if (status.unit.state === 'scheduled') {
+        message(reply, 200, lang, 'notOpenTitle', 'notOpenText', { when: formatDate(status.unit.plan.opensAt, zone, lang, true) });
+        return undefined;
+      }
+      return status;
+    } catch (err) {
+      if (err instanceof CycleNotFoundError) {
+        message(reply, 404, lang, 'invalidLinkTitle', 'invalidLinkText');
+        return undefined;
+      }
+      if (err instanceof RejectedError && err.type === 'CycleClosed') {
+        message(reply, 410, lang, 'closedTitle', 'closedText', { email: config.secretariat.email });
+        return undefined;
+      }
+      throw err;
+    }
+  };
+
+  const obligationTitle = (key: CycleKey, lang: Language) => {
+    const obligation = config.obligations.find((o) => o.id === key.obligationId);
+    return `${obligation ? obligation.title[lang] : key.obligationId} ${key.period}`;
+  };
+  const unitName = (unitId: string, lang: Language) => config.units.find((u) => u.id === unitId)?.name[lang] ?? unitId;
+
+  const renderForm = (
+    reply: FastifyReply,
+    status: number,
+    lang: Language,
+    csrf: string,
+    resolved: Resolved,
+    loaded: { unit: UnitStatus; questionnaire: Questionnaire; closesAt: string },
+    values: Record<string, string>,
+    errors: FieldError[],
+    saved: boolean,
+  ) => {
+    const { unit, questionnaire } = loaded;
+    const errorFor = new Map(errors.map((e) => [e.field, describeFieldError(e, questionnaire, lang)]));
+    const fields = questionnaire.map((f) => ({
+      id: f.id,
+      type: f.type,
+      inputType: f.type === 'number' ? 'text' : f.type === 'date' ? 'date' : 'text',
+      label: f.label[lang],
+      help: f.help?.[lang],
+      required: f.required,
+      maxLength: f.maxLength,
+      value: values[f.id] ?? '',
+      error: errorFor.get(f.id),
+      options: f.options?.map((o) => ({ value: o.value, label: o.label[lang], selected: values[f.id] === o.value })),
+    }));
+    const base = `/answer/${resolved.token}`;
+    return page(
+      reply.header('Cache-Control', 'no-store'),
+      status,
+      'answer',
+      { lang, orgName: config.organisation.name, csrf, switchLanguageUrl: `${base}?lang=${lang === 'sv' ? 'en' : 'sv'}` },
+      {
+        title: obligationTitle(resolved.key, lang),
+        unitName: unitName(resolved.unitId, lang),
+        deadline: formatDate(`${unit.plan.deadlineDate}T12:00:00`, zone, lang),
+        closes: formatDate(loaded.closesAt, zone, lang, true),
+        action: base,
+        saved,
+        answeredNote: unit.answer ? text(lang, 'answeredBefore', { when: formatDate(unit.answer.answeredAt, zone, lang, true) }) : undefined,
+        draftNote: unit.draft && !saved && errors.length === 0 ? text(lang, 'draftFrom', { when: formatDate(unit.draft.savedAt, zone, lang, true) }) : undefined,
+        errors: errors.map((e) => ({ field: errorFor.has(e.field) && questionnaire.some((f) => f.id === e.field) ? e.field : questionnaire[0]?.id, message: errorFor.get(e.field) })),
+        fields,
+      },
+    );
+  };
+
+  const valuesOf = (status: UnitStatus): Record<string, string> => {
+    if (status.draft) return { ...status.draft.values };
+    if (status.answer) return Object.fromEntries(Object.entries(status.answer.values).map(([k, v]) => [k, String(v)]));
+    return {};
+  };
+
+  app.get('/answer/:token', tokenRoute, async (request, reply) => {
+    const query = request.query as Record<string, string>;
+    const lang = pickLanguage(query.lang, orgLanguage);
+    const resolved = resolveLink(request, reply, lang);
+    if (!resolved) return reply;
+    const loaded = await loadUnit(resolved, reply, lang);
+    if (!loaded) return reply;
+    return renderForm(reply, 200, lang, reply.generateCsrf(), resolved, loaded, valuesOf(loaded.unit), [], query.saved === '1');
+  });
+
+  app.post('/answer/:token', { ...tokenRoute, preHandler: app.csrfProtection }, async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, string>;
+    const lang = pickLanguage(body.lang, orgLanguage);
+    const resolved = resolveLink(request, reply, lang);
+    if (!resolved) return reply;
+    const loaded = await loadUnit(resolved, reply, lang);
+    if (!loaded) return reply;
+    const typed: Record<string, string> = {};
+    for (const field of loaded.questionnaire) {
+      const value = body[field.id];
+      if (typeof value === 'string') typed[field.id] = value;
+    }
+    const back = `/answer/${resolved.token}?lang=${lang}`;
+    try {
+      if (body.action === 'save') {
+        await saveDraft(client, resolved.key, resolved.unitId, typed);
+        return reply.redirect(`${back}&saved=1`, 303);
+      }
+      await submitAnswer(client, resolved.key, resolved.unitId, typed, 'contact');
+      return reply.redirect(`/answer/${resolved.token}/receipt?lang=${lang}`, 303);
+    } catch (err) {
+      if (err instanceof RejectedError && (err.type === 'InvalidAnswer' || err.type === 'InvalidDraft')) {
+        const errors = (Array.isArray(err.details[0]) ? err.details[0] : []) as FieldError[];
+        // Errors in the reader's language, beside their fields; everything typed stays in the form.
+        return renderForm(reply, 422, lang, reply.generateCsrf(), resolved, loaded, typed, errors, false);
+      }
+      if (err instanceof RejectedError && err.type === 'CycleClosed') return message(reply, 410, lang, 'closedTitle', 'closedText', { email: config.secretariat.email });
+      throw err;
+    }
+  });
+
+  app.get('/answer/:token/receipt', tokenRoute, async (request, reply) => {
+    const lang = pickLanguage((request.query as Record<string, string>).lang, orgLanguage);
+    const resolved = resolveLink(request, reply, lang);
+    if (!resolved) return reply;
+    const loaded = await loadUnit(resolved, reply, lang);
+    if (!loaded) return reply;
+    const answer = loaded.unit.answer;
+    if (!answer) return reply.redirect(`/answer/${resolved.token}?lang=${lang}`, 303);
+    const obligation = config.obligations.find((o) => o.id === resolved.key.obligationId);
+    return page(reply, 200, 'receipt', { lang, orgName: config.organisation.name, switchLanguageUrl: `/answer/${resolved.token}/receipt?lang=${lang === 'sv' ? 'en' : 'sv'}` }, {
+      heading: text(lang, 'receiptTitle'),
+      body: text(lang, 'receiptText', { unit: unitName(resolved.unitId, lang), when: formatDate(answer.answeredAt, zone, lang, true), revision: answer.revision }),
+      rows: obligation ? answerRows(obligation.questionnaire, answer.values, lang) : [],
+      correctUrl: `/answer/${resolved.token}?lang=${lang}`,
+    });
+  });
+
+  // ——— The secretariat ———
+
+  const loggedIn = (request: FastifyRequest): boolean => {
+    const raw = request.cookies[SESSION_COOKIE];
+    if (!raw) return false;
+    const unsigned = request.unsignCookie(raw);
+    if (!unsigned.valid || !unsigned.value) return false;
+    const [who, expiry] = unsigned.value.split('.');
+    return who === 'secretariat' && Number(expiry) > now().getTime();
+  };
+  const secretariatLanguage = (request: FastifyRequest) => pickLanguage((request.query as Record<string, string>)?.lang ?? request.cookies.followup_lang, orgLanguage);
+  const requireLogin = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!loggedIn(request)) return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
+  };
+  const secretariatContext = (request: FastifyRequest, reply: FastifyReply): PageContext => {
+    const lang = secretariatLanguage(request);
+    const url = new URL(request.url, 'http://x');
+    url.searchParams.set('lang', lang === 'sv' ? 'en' : 'sv');
+    url.searchParams.delete('done');
+    url.searchParams.delete('unit');
+    if ((request.query as Record<string, string>)?.lang) reply.setCookie('followup_lang', lang, { path: '/', httpOnly: true, sameSite: 'lax', secure });
+    return { lang, orgName: config.organisation.name, csrf: reply.generateCsrf(), secretariat: true, switchLanguageUrl: `${url.pathname}${url.search}` };
+  };
+  const safeNext = (next: unknown) => (typeof next === 'string' && /^\/(?!\/)[\w\-/.%?=&]*$/.test(next) ? next : '/dashboard');
+
+  app.get('/', async (request, reply) => reply.redirect(loggedIn(request) ? '/dashboard' : '/login', 303));
+
+  app.get('/login', async (request, reply) => {
+    const lang = secretariatLanguage(request);
+    return page(reply, 200, 'login', { lang, orgName: config.organisation.name, csrf: reply.generateCsrf(), switchLanguageUrl: `/login?lang=${lang === 'sv' ? 'en' : 'sv'}` }, {
+      heading: text(lang, 'loginTitle'),
+      next: safeNext((request.query as Record<string, string>).next),
+    });
+  });
+
+  app.post('/login', { config: { rateLimit: { max: 10, timeWindow: '1 minute' } }, preHandler: app.csrfProtection }, async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, string>;
+    const lang = secretariatLanguage(request);
+    if (typeof body.password === 'string' && (await verifyPassword(body.password, deps.passwordHash))) {
+      const expiry = now().getTime() + SESSION_HOURS * 3_600_000;
+      reply.setCookie(SESSION_COOKIE, `secretariat.${expiry}`, { signed: true, httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: SESSION_HOURS * 3600 });
+      return reply.redirect(safeNext(body.next), 303);
+    }
+    return page(reply, 401, 'login', { lang, orgName: config.organisation.name, csrf: reply.generateCsrf() }, { heading: text(lang, 'loginTitle'), error: text(lang, 'wrongPassword'), next: safeNext(body.next) });
+  });
+
+  app.post('/logout', { preHandler: app.csrfProtection }, async (_request, reply) => {
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.redirect('/login', 303);
+  });
+
+  const doneMessage = (lang: Language, query: Record<string, string>) => {
+    const keys: Record<string, TextKey> = {
+      started: 'done_started',
+      running: 'done_running',
+      reminded: 'done_reminded',
+      nobody: 'done_nobody',
+      extended: 'done_extended',
+      exempted: 'done_exempted',
+      closing: 'done_closing',
+    };
+    const key = keys[query.done ?? ''];
+    const units = (query.unit ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((u) => unitName(u, lang))
+      .join(', ');
+    return key ? text(lang, key, { units }) : undefined;
+  };
+
+  const renderDashboard = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string) => {
+    const context = secretariatContext(request, reply);
+    const lang = context.lang;
+    const cycles = await listCycles(client, config.organisation.id);
+    const defaultPeriod = latestEndedPeriod('annual', DateTime.fromJSDate(now()).setZone(zone));
+    return page(reply, status, 'dashboard', context, {
+      heading: text(lang, 'overview'),
+      done: doneMessage(lang, request.query as Record<string, string>),
+      error,
+      defaultPeriod,
+      periodHelp: text(lang, 'periodHelp', { example: defaultPeriod }),
+      obligations: config.obligations.map((o) => ({
+        id: o.id,
+        title: o.title[lang],
+        source: o.source,
+        cycles: cycles
+          .filter((c) => c.key.obligationId === o.id)
+          .map((c) => ({ period: c.key.period, url: `/cycles/${o.id}/${c.key.period}`, state: text(lang, c.running ? 'open' : 'closed') })),
+      })),
+    });
+  };
+
+  app.get('/dashboard', { onRequest: requireLogin }, async (request, reply) => renderDashboard(request, reply));
+
+  app.post('/cycles', { onRequest: requireLogin, preHandler: app.csrfProtection }, async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, string>;
+    const lang = secretariatLanguage(request);
+    const obligation = config.obligations.find((o) => o.id === body.obligation);
+    const period = (body.period ?? '').trim();
+    try {
+      if (!obligation) throw new RejectedError(lang === 'sv' ? 'Välj ett åtagande.' : 'Choose an obligation.', 'InvalidInput');
+      assertPeriod(period);
+    } catch (err) {
+      return renderDashboard(request, reply, 422, (err as Error).message);
+    }
+    const started = await startCycle(client, deps.taskQueue, { orgId: config.organisation.id, obligationId: obligation!.id, period }, 'web');
+    return reply.redirect(`/cycles/${obligation!.id}/${period}?done=${started.outcome === 'started' ? 'started' : 'running'}`, 303);
+  });
+
+  const cycleKeyOf = (request: FastifyRequest): CycleKey | undefined => {
+    const { obligation, period } = request.params as { obligation: string; period: string };
+    if (!config.obligations.some((o) => o.id === obligation) || !/^\d{4}(-[A-Z0-9]{1,8})?$/.test(period)) return undefined;
+    return { orgId: config.organisation.id, obligationId: obligation, period };
+  };
+
+  const STATE_COLORS: Record<StateClass, string> = {
+    answered: '#1a6b32',
+    draft: '#2f6fb0',
+    requested: '#8a8a8a',
+    scheduled: '#d0d0d0',
+    late: '#c4321e',
+    escalated: '#7d0a0a',
+    exempt: '#6a4c9c',
+    bounced: '#e07000',
+  };
+  const stateKey = (u: UnitStatus): StateClass => (u.mailProblems.length > 0 && u.state !== 'answered' && u.state !== 'exempt' ? 'bounced' : u.state);
+
+  const renderCycle = async (request: FastifyRequest, reply: FastifyReply, key: CycleKey, status = 200, error?: string) => {
+    const context = secretariatContext(request, reply);
+    const lang = context.lang;
+    let cycle: CycleStatus;
+    try {
+      cycle = await cycleStatus(client, key);
+    } catch (err) {
+      if (err instanceof CycleNotFoundError) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+      throw err;
+    }
+    const states = STATE_LABELS[lang];
+    const asked = cycle.units.filter((u) => u.state !== 'exempt').length;
+    const answered = cycle.units.filter((u) => u.state === 'answered').length;
+    const order: StateClass[] = ['answered', 'draft', 'requested', 'scheduled', 'late', 'escalated', 'bounced', 'exempt'];
+    const counts = order.map((s) => ({ s, count: cycle.units.filter((u) => stateKey(u) === s).length })).filter((c) => c.count > 0);
+    const total = cycle.units.length || 1;
+    let x = 0;
+    const chart = counts.map(({ s, count }) => {
+      const width = (count / total) * 600;
+      const segment = { x: x.toFixed(1), width: width.toFixed(1), color: STATE_COLORS[s], label: states[s], count };
+      x += width;
+      return segment;
+    });
+    const base = `/cycles/${key.obligationId}/${key.period}`;
+    const open = cycle.info.phase === 'open';
+    const summary = text(lang, 'responseSummary', { answered, asked, percent: asked ? Math.round((answered / asked) * 100) : 0 });
+    return page(reply, status, 'cycle', context, {
+      heading: obligationTitle(key, lang),
+      phaseText: text(lang, cycle.info.phase),
+      closes: cycle.info.setup && open ? formatDate(cycle.info.setup.plan.closesAt, zone, lang, true) : undefined,
+      done: doneMessage(lang, request.query as Record<string, string>),
+      error,
+      responseSummary: summary,
+      chart,
+      open,
+      base,
+      report: cycle.info.report ? { html: `${base}/report.html`, markdown: `${base}/report.md` } : undefined,
+      reportPending: !open && !cycle.info.report,
+      units: cycle.units.map((u) => {
+        const name = unitName(u.unitId, lang);
+        return {
+          id: u.unitId,
+          name,
+          stateClass: stateKey(u),
+          stateText: states[stateKey(u)],
+          problem: u.mailProblems[u.mailProblems.length - 1]?.error,
+          deadline: formatDate(`${u.plan.deadlineDate}T12:00:00`, zone, lang),
+          deadlineDate: u.plan.deadlineDate,
+          answeredAt: u.answer ? formatDate(u.answer.answeredAt, zone, lang, true) : '',
+          reminders: u.remindersSentAt.length,
+          canRemind: ['requested', 'draft', 'late', 'escalated'].includes(u.state),
+          canChange: !u.answer && !u.exempt,
+          newDeadlineLabel: text(lang, 'newDeadline', { unit: name }),
+          exemptLabel: text(lang, 'exemptReason', { unit: name }),
+        };
+      }),
+    });
+  };
+
+  app.get('/cycles/:obligation/:period', { onRequest: requireLogin }, async (request, reply) => {
+    const key = cycleKeyOf(request);
+    if (!key) return message(reply, 404, secretariatLanguage(request), 'notFoundTitle', 'notFoundText');
+    return renderCycle(request, reply, key);
+  });
+
+  const action = (name: string, run: (key: CycleKey, body: Record<string, string>) => Promise<string>) =>
+    app.post(`/cycles/:obligation/:period/${name}`, { onRequest: requireLogin, preHandler: app.csrfProtection }, async (request, reply) => {
+      const key = cycleKeyOf(request);
+      if (!key) return message(reply, 404, secretariatLanguage(request), 'notFoundTitle', 'notFoundText');
+      const body = (request.body ?? {}) as Record<string, string>;
+      if (body.unit !== undefined && !config.units.some((u) => u.id === body.unit)) return message(reply, 404, secretariatLanguage(request), 'notFoundTitle', 'notFoundText');
+      try {
+        const done = await run(key, body);
+        return reply.redirect(`/cycles/${key.obligationId}/${key.period}?${done}`, 303);
+      } catch (err) {
+        if (err instanceof RejectedError) return renderCycle(request, reply, key, 409, err.message);
+        throw err;
+      }
+    });
+
+  action('remind', async (key, body) => {
+    const reminded = await remindNow(client, key, body.unit || undefined);
+    return reminded.length ? `done=reminded&unit=${reminded.join(',')}` : 'done=nobody';
+  });
+  action('extend', async (key, body) => {
+    await extendDeadline(client, key, body.unit ?? '', body.until ?? '');
+    return `done=extended&unit=${body.unit}`;
+  });
+  action('exempt', async (key, body) => {
+    await exemptUnit(client, key, body.unit ?? '', (body.reason ?? '').slice(0, 500));
+    return `done=exempted&unit=${body.unit}`;
+  });
+  action('close', async (key, body) => {
+    if (body.confirm !== 'yes') throw new RejectedError(text(orgLanguage, 'closeConfirm'), 'NotConfirmed');
+    await closeCycle(client, key, 'closed from the dashboard');
+    return 'done=closing';
+  });
+
+  app.get('/cycles/:obligation/:period/report.:format', { onRequest: requireLogin }, async (request, reply) => {
+    const key = cycleKeyOf(request);
+    const { format } = request.params as { format: string };
+    const lang = secretariatLanguage(request);
+    if (!key || (format !== 'html' && format !== 'md')) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+    const { info } = await cycleStatus(client, key).catch(() => ({ info: undefined }));
+    const ref = info?.report ? (format === 'html' ? info.report.html : info.report.markdown) : undefined;
+    if (!ref) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+    const content = await archive.read(ref);
+    const filename = path.basename(ref);
+    if ((request.query as Record<string, string>).download === '1' || format === 'md') reply.header('Content-Disposition', `attachment; filename="${filename}"`);
+    // The archived report has its own inline style sheet.
+    if (format === 'html') reply.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+    return reply.type(format === 'html' ? 'text/html; charset=utf-8' : 'text/markdown; charset=utf-8').send(content);
+  });
+
+  return app;
+}
+
+const STATE_LABELS: Record<Language, Record<StateClass, string>> = {
+  sv: { scheduled: 'ej öppnad', requested: 'väntar på svar', draft: 'utkast', late: 'försenad', escalated: 'eskalerad', answered: 'besvarad', exempt: 'undantagen', bounced: 'e-post studsade' },
+  en: { scheduled: 'not yet opened', requested: 'awaiting answer', draft: 'draft', late: 'late', escalated: 'escalated', answered: 'answered', exempt: 'exempt', bounced: 'mail bounced' },
+};
+
+async function cycleStatusForUnit(client: Client, key: CycleKey, unitId: string) {
+  const [status, unit] = await Promise.all([cycleStatus(client, key, { unitsToo: false }), unitStatus(client, key, unitId)]);
+  const setup = status.info.setup;
+  return { info: status.info, unit, questionnaire: setup?.questionnaire ?? [], closesAt: setup?.plan.closesAt ?? unit.plan.deadlineAt };
+}

@@ -1,0 +1,39 @@
+/** Starts the web interface on a Temporal client: used by `followup web` and by `npm start`. */
+import { createHmac } from 'node:crypto';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import { createFileArchive } from '../activities/archive';
+import { PROJECT_ROOT, requireSetting, type Environment } from '../config/environment';
+import type { OrganisationConfig } from '../config/schema';
+import { createAnswerLinks } from '../domain/answer-links';
+import { buildWebApp } from './app';
+
+export async function startWebServer(env: Environment, config: OrganisationConfig, options: { logger?: boolean } = {}): Promise<{ app: FastifyInstance; url: string; close(): Promise<void> }> {
+  const linkSecret = requireSetting(env, 'FOLLOWUP_LINK_SECRET');
+  const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS, connectTimeout: 10_000 });
+  const app = await buildWebApp({
+    config,
+    client: new Client({ connection, namespace: env.TEMPORAL_NAMESPACE }),
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    archive: createFileArchive(env.FOLLOWUP_ARCHIVE_DIR),
+    answerLinks: createAnswerLinks(linkSecret),
+    passwordHash: requireSetting(env, 'FOLLOWUP_SECRETARIAT_PASSWORD_HASH'),
+    // A key of its own for cookies, derived so that one secret is all an operator manages.
+    cookieSecret: createHmac('sha256', linkSecret).update('cookie-signing').digest('base64url'),
+    publicBaseUrl: env.PUBLIC_BASE_URL,
+    templatesDir: path.join(PROJECT_ROOT, 'templates'),
+    logger: options.logger ?? true,
+  });
+  await app.listen({ host: env.FOLLOWUP_WEB_HOST, port: env.FOLLOWUP_WEB_PORT });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : env.FOLLOWUP_WEB_PORT;
+  return {
+    app,
+    url: `http://${env.FOLLOWUP_WEB_HOST}:${port}`,
+    close: async () => {
+      await app.close();
+      await connection.close();
+    },
+  };
+}
