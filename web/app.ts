@@ -470,8 +470,6 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
           reminders: u.remindersSentAt.length,
           canRemind: ['requested', 'draft', 'late', 'escalated'].includes(u.state),
           canChange: !u.answer && !u.exempt,
-          newDeadlineLabel: text(lang, 'newDeadline', { unit: name }),
-          exemptLabel: text(lang, 'exemptReason', { unit: name }),
         };
       }),
     });

@@ -4,13 +4,12 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { TestWorkflowEnvironment as Env } from '@temporalio/testing';
 import type { CycleStatus } from '../../client/cycles';
-import { createTestWorker, PROJECT_ROOT, SOLNA_CONFIG, type TestWorker } from '../helpers/environment';
+import { createTestWorker, freePort, PROJECT_ROOT, SOLNA_CONFIG, until, type TestWorker } from '../helpers/environment';
 import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
 import { serverExecutable, TEMPORAL_CLI } from '../../scripts/temporal-binaries';
 
@@ -21,15 +20,6 @@ let smtp: TestSmtpServer;
 let tw: TestWorker;
 let address: string;
 const work = mkdtempSync(path.join(tmpdir(), 'followup-cli-'));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function followup(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
@@ -66,16 +56,6 @@ afterAll(async () => {
   await smtp?.close();
   await env?.teardown();
 });
-
-async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 test('from start to a compiled report, as the secretariat would do it', async () => {
   const cycle = ['annual-follow-up', '--period', '2025'];

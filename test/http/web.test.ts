@@ -12,7 +12,7 @@ import { createAnswerLinks } from '../../domain/answer-links';
 import type { CycleKey } from '../../domain/ids';
 import { buildWebApp, type WebDeps } from '../../web/app';
 import { hashPassword } from '../../web/password';
-import { createTestWorker, devServer, PROJECT_ROOT, SOLNA_CONFIG, TEST_LINK_SECRET, testAnswerLinks, type TestWorker } from '../helpers/environment';
+import { createTestWorker, devServer, PROJECT_ROOT, SOLNA_CONFIG, TEST_LINK_SECRET, testAnswerLinks, until, type TestWorker } from '../helpers/environment';
 import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
 import { answerLinkIn, csrfOf, FormSession } from '../helpers/web';
 
@@ -29,16 +29,6 @@ let tw: TestWorker;
 let deps: WebDeps;
 let app: FastifyInstance;
 const logLines: string[] = [];
-
-async function until<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const linkPath = (address: string) => new URL(answerLinkIn(smtp.to(address)[0]!.mail.text ?? '')).pathname;
 

@@ -1,0 +1,165 @@
+/// <reference lib="dom" />
+/**
+ * End to end in a real Chromium: a contact person goes from the request mail to a submitted
+ * answer, and the secretariat from login to a compiled report. axe-core checks every page, and
+ * screenshots land in test-output/screenshots for a person to look at.
+ */
+import path from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { FastifyInstance } from 'fastify';
+import type { Browser, Page } from 'playwright-core';
+import { startCycle } from '../../client/cycles';
+import { loadConfigFile } from '../../config/load';
+import type { CycleKey } from '../../domain/ids';
+import { buildWebApp } from '../../web/app';
+import { hashPassword } from '../../web/password';
+import { axeViolations, launchChromium, screenshot, type AxeViolation } from '../helpers/browser';
+import { createTestWorker, devServer, freePort, PROJECT_ROOT, SOLNA_CONFIG, testAnswerLinks, until, type TestWorker } from '../helpers/environment';
+import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
+import { answerLinkIn } from '../helpers/web';
+
+jest.setTimeout(180_000);
+
+const PASSWORD = 'sekretariatets långa lösenord';
+const hostile = '<script>alert("x")</script> {{secretariat.email}}';
+const key: CycleKey = { orgId: 'solna', obligationId: 'annual-follow-up', period: '2025' };
+const axeReport: Record<string, AxeViolation[]> = {};
+
+let env: TestWorkflowEnvironment;
+let smtp: TestSmtpServer;
+let tw: TestWorker;
+let app: FastifyInstance;
+let baseUrl: string;
+let browser: Browser;
+
+async function checkPage(page: Page, name: string) {
+  const violations = await axeViolations(page);
+  axeReport[name] = violations;
+  await screenshot(page, name);
+  expect({ page: name, violations }).toEqual({ page: name, violations: [] });
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}`;
+  [env, smtp, browser] = await Promise.all([devServer(), startTestSmtpServer(), launchChromium()]);
+  tw = await createTestWorker(env, smtp.url, { publicBaseUrl: baseUrl });
+  app = await buildWebApp({
+    config: loadConfigFile(SOLNA_CONFIG),
+    client: env.client,
+    taskQueue: tw.taskQueue,
+    archive: tw.archive,
+    answerLinks: testAnswerLinks,
+    passwordHash: await hashPassword(PASSWORD),
+    cookieSecret: 'browser-test-cookie-secret-0123456789',
+    publicBaseUrl: baseUrl,
+    templatesDir: path.join(PROJECT_ROOT, 'templates'),
+  });
+  await app.listen({ host: '127.0.0.1', port });
+});
+
+afterAll(async () => {
+  console.log(`axe-core violations per page: ${JSON.stringify(Object.fromEntries(Object.entries(axeReport).map(([p, v]) => [p, v.length])))}`);
+  await browser?.close();
+  await app?.close();
+  await tw?.stop();
+  await smtp?.close();
+  await env?.teardown();
+});
+
+test('from the mail to a submitted answer, and from login to the compiled report', async () => {
+  // The secretariat logs in and opens the new cycle: nobody has answered yet.
+  const office = await (await browser.newContext({ locale: 'sv-SE' })).newPage();
+  await office.goto(`${baseUrl}/login`);
+  await checkPage(office, 'login');
+  await office.getByLabel('Lösenord').fill(PASSWORD);
+  await office.getByRole('button', { name: 'Logga in' }).click();
+  await office.waitForURL(`${baseUrl}/dashboard`);
+  await office.getByLabel('Period').fill(key.period);
+  await office.getByRole('button', { name: 'Starta' }).click();
+  await office.waitForURL(/\/cycles\/annual-follow-up\/2025\?done=started/);
+  await expect(office.getByText('Uppföljningen är startad.')).toBeTruthy();
+  await smtp.waitFor(7, 60_000);
+  await office.reload();
+  await office.locator('p.big', { hasText: '0 av 6 enheter har svarat (0 %).' }).waitFor();
+  const chartBefore = await office.locator('svg.chart rect').evaluateAll((rects) => rects.map((r) => r.getAttribute('fill')));
+  await checkPage(office, 'cycle-before-answers');
+
+  // The contact person opens the link from the request mail.
+  const mail = smtp.to('karin.sandberg@solna.example')[0]!;
+  const link = answerLinkIn(mail.mail.text ?? '');
+  expect(link.startsWith(`${baseUrl}/answer/`)).toBe(true);
+  const contact = await (await browser.newContext({ locale: 'sv-SE' })).newPage();
+  await contact.goto(link);
+  await checkPage(contact, 'answer-form');
+
+  // One required field left empty: the error shows beside it and nothing typed is lost.
+  await contact.getByLabel(/Pågående EU-projekt/).fill(hostile);
+  await contact.getByLabel(/Konkreta effekter/).fill('Nya rutiner för mottagande av delegationer');
+  await contact.getByRole('button', { name: 'Skicka svar' }).click();
+  await contact.locator('#error-other_work').waitFor();
+  expect(await contact.locator('#error-other_work').textContent()).toBe('Övrigt internationellt arbete som genomförts under året: måste fyllas i.');
+  expect(await contact.getByLabel(/Pågående EU-projekt/).inputValue()).toBe(hostile);
+  expect(await contact.locator('#field-other_work').getAttribute('aria-invalid')).toBe('true');
+  await checkPage(contact, 'answer-form-with-error');
+
+  // Corrected, by keyboard, and submitted.
+  await contact.locator('#field-other_work').focus();
+  await contact.keyboard.type('Studiebesök i Vilnius');
+  await contact.getByRole('radio', { name: 'Ja' }).check();
+  await contact.getByRole('button', { name: 'Skicka svar' }).click();
+  await contact.getByRole('heading', { name: 'Tack, svaret är mottaget' }).waitFor();
+  expect(await contact.locator('dl.answer').textContent()).toContain(hostile);
+  await checkPage(contact, 'receipt');
+  await until(() => smtp.to('karin.sandberg@solna.example').find((m) => m.subject.startsWith('Kvitto')), 'the receipt mail');
+
+  // The English version of the form.
+  await contact.goto(`${link}?lang=en`);
+  await contact.getByText('You answered on').waitFor();
+  await checkPage(contact, 'answer-form-english');
+
+  // The secretariat sees the unit answered and the chart changed.
+  await office.reload();
+  await office.locator('p.big', { hasText: '1 av 6 enheter har svarat (17 %).' }).waitFor();
+  const row = office.getByRole('row', { name: /Omsorgsförvaltningen/ });
+  expect(await row.locator('.state').textContent()).toBe('besvarad');
+  const chartAfter = await office.locator('svg.chart rect').evaluateAll((rects) => rects.map((r) => [r.getAttribute('fill'), Number(r.getAttribute('width'))] as const));
+  expect(chartAfter.map(([fill]) => fill)).not.toEqual(chartBefore);
+  expect(chartAfter[0]).toEqual(['#1a6b32', 100]);
+  await checkPage(office, 'dashboard-cycle');
+
+  // Close early and read the report.
+  await office.getByLabel(/Jag förstår att rapporten sammanställs/).check();
+  await office.getByRole('button', { name: 'Stäng uppföljningen nu' }).click();
+  await office.getByText('Uppföljningen stängs och rapporten sammanställs.').waitFor();
+  await until(async () => {
+    await office.reload();
+    return (await office.getByRole('link', { name: 'Öppna rapporten' }).count()) > 0 ? true : undefined;
+  }, 'the report link');
+  await checkPage(office, 'cycle-closed');
+  await office.getByRole('link', { name: 'Öppna rapporten' }).click();
+  await office.getByRole('heading', { level: 1, name: /Uppföljning av Solna stads internationella policy 2025/ }).waitFor();
+  expect(await office.locator('body').textContent()).toContain(hostile);
+  expect(await office.locator('script').count()).toBe(0);
+  await checkPage(office, 'report');
+
+  await office.goto(`${baseUrl}/dashboard`);
+  await checkPage(office, 'dashboard');
+
+  // The contact person's link now says plainly that the cycle is closed.
+  const closed = await contact.goto(link);
+  expect(closed?.status()).toBe(410);
+  await contact.getByRole('heading', { name: 'Uppföljningen är stängd' }).waitFor();
+  await checkPage(contact, 'closed');
+});
+
+test('a phone-sized screen shows the form without sideways scrolling', async () => {
+  const phone = await (await browser.newContext({ viewport: { width: 375, height: 740 }, locale: 'sv-SE' })).newPage();
+  const token = testAnswerLinks.token({ key: { ...key, period: '2024' }, unitId: 'omsorg', expiresAt: new Date(Date.now() + 86_400_000).toISOString() });
+  await phone.goto(`${baseUrl}/answer/${token}`);
+  await phone.getByRole('heading', { name: 'Länken fungerar inte' }).waitFor();
+  await phone.goto(`${baseUrl}/login`);
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await checkPage(phone, 'link-invalid-phone');
+});
