@@ -20,7 +20,7 @@ export const testAnswerLinks = createAnswerLinks(TEST_LINK_SECRET);
 export const SOLNA_CONFIG = path.join(PROJECT_ROOT, 'config/examples/solna.yaml');
 
 let runtimeInstalled = false;
-function quietRuntime() {
+export function quietRuntime() {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   // Retried activity failures are expected in the fault tests; only errors are worth printing.

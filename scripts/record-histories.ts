@@ -1,0 +1,86 @@
+/**
+ * Records the event histories of representative cycles into test/histories/, for the replay test
+ * (test/replay) that fails CI when a code change breaks determinism. Run after an intended change
+ * to workflow code: `npm run record-histories` (see the README, "Changing workflow code").
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Client } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { closeCycle, exemptUnit, extendDeadline, remindNow, saveDraft, startCycle, submitAnswer } from '../client/cycles';
+import { loadConfigFile } from '../config/load';
+import { planCycle } from '../domain/calendar';
+import { cycleWorkflowId, unitWorkflowId, type CycleKey } from '../domain/ids';
+import { createTestWorker, PROJECT_ROOT, SOLNA_CONFIG, timeSkippingServer } from '../test/helpers/environment';
+import { startTestSmtpServer } from '../test/helpers/smtp';
+
+const HISTORIES = path.join(PROJECT_ROOT, 'test', 'histories');
+const answer = { eu_projects: 'Interreg Baltic Sea Region', other_work: 'Eurocities', effects: 'Nya arbetssätt', reported_to_board: true };
+
+async function main(): Promise<void> {
+  const solna = loadConfigFile(SOLNA_CONFIG);
+  const obligation = solna.obligations[0]!;
+  const [env, smtp] = await Promise.all([timeSkippingServer(), startTestSmtpServer()]);
+  const tw = await createTestWorker(env, smtp.url);
+  const plain = new Client({ connection: env.connection, namespace: env.namespace });
+  // Periods just ahead of today, so the scenarios run through their whole calendar.
+  let year = new Date().getUTCFullYear() + 1;
+  const sleepUntil = async (iso: string, plusMs = 60_000) => {
+    const wait = Date.parse(iso) + plusMs - (await env.currentTimeMs());
+    if (wait > 0) await env.sleep(wait);
+  };
+  const scenario = async (name: string, run: (key: CycleKey, plan: ReturnType<typeof planCycle>) => Promise<void>) => {
+    const key: CycleKey = { orgId: 'solna', obligationId: obligation.id, period: String(year++) };
+    const plan = planCycle(obligation.calendar, obligation.period, key.period, solna.organisation.timeZone);
+    await startCycle(env.client, tw.taskQueue, key, 'record');
+    await run(key, plan);
+    await plain.workflow.getHandle(cycleWorkflowId(key)).result();
+    const dir = path.join(HISTORIES, name);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const ids = [cycleWorkflowId(key), ...solna.units.map((u) => unitWorkflowId(key, u.id))];
+    for (const id of ids) {
+      const history = await plain.workflow.getHandle(id).fetchHistory();
+      writeFileSync(path.join(dir, `${id.replace(/\//g, '__')}.json`), historyToJSON(history));
+    }
+    console.log(`recorded ${name}: ${ids.length} histories`);
+  };
+
+  try {
+    await scenario('whole-year', async (key, plan) => {
+      await sleepUntil(plan.opensAt);
+      await submitAnswer(env.client, key, 'barn-utbildning', answer, 'contact');
+      await submitAnswer(env.client, key, 'barn-utbildning', { ...answer, effects: 'Rättat' }, 'contact');
+      await submitAnswer(env.client, key, 'omsorg', answer, 'secretariat');
+      await saveDraft(env.client, key, 'socialforvaltningen', { eu_projects: 'Utkast' });
+      await sleepUntil(plan.reminderTimes[1]!, 3_600_000);
+      await submitAnswer(env.client, key, 'socialforvaltningen', answer, 'contact');
+      await sleepUntil(plan.closesAt);
+    });
+    await scenario('secretariat-actions', async (key, plan) => {
+      await sleepUntil(plan.opensAt);
+      await extendDeadline(env.client, key, 'kultur-fritid', new Date(Date.parse(plan.deadlineAt) + 7 * 86_400_000).toISOString().slice(0, 10));
+      await exemptUnit(env.client, key, 'tekniska', 'Omorganisation');
+      await remindNow(env.client, key, 'miljo-byggnad');
+      await submitAnswer(env.client, key, 'omsorg', answer, 'contact');
+      await sleepUntil(plan.reminderTimes[0]!, 3_600_000);
+      await closeCycle(env.client, key, 'record');
+    });
+    await scenario('mail-failures', async (key, plan) => {
+      smtp.refuseRecipient = (address) => (address === 'erik.andersson@solna.example' ? { code: 550, message: 'No such user' } : undefined);
+      const downUntil = Date.parse(plan.opensAt) + 6 * 3_600_000;
+      smtp.refuseConnections = async () => ((await env.currentTimeMs()) < downUntil ? { code: 421, message: 'Try later' } : undefined);
+      await sleepUntil(plan.opensAt, 8 * 3_600_000);
+      await closeCycle(env.client, key, 'record');
+    });
+  } finally {
+    await tw.stop();
+    await smtp.close();
+    await env.teardown();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
