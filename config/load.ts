@@ -55,7 +55,13 @@ export function parseConfigText(textContent: string, file = '(config)'): Organis
   if (doc.errors.length) {
     throw new ConfigError(file, doc.errors.map((e) => `YAML syntax: ${e.message.split('\n')[0]}`));
   }
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  let raw: unknown;
+  try {
+    // Aliases are capped: a few lines of YAML can otherwise expand to gigabytes ("billion laughs").
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    throw new ConfigError(file, [`YAML syntax: ${(err as Error).message.split('\n')[0]} (check the file's anchors (&name) and aliases (*name))`]);
+  }
   const result = organisationConfigSchema.safeParse(raw);
   const problems = result.success ? [] : describeIssues(result.error.issues, doc, lines);
   for (const issue of crossReferenceIssues(raw)) problems.push(`${formatPath(issue.path)}${lineOf(doc, lines, issue.path)}: ${issue.message}`);
