@@ -3,6 +3,7 @@
  * directory of people and the clock of record. Entry points build the real ones; tests may too.
  */
 import { createHash } from 'node:crypto';
+import { Context } from '@temporalio/activity';
 import type { AnswerLinks } from '../domain/answer-links';
 import { mailMessageId, type CycleKey } from '../domain/ids';
 import { planCycle, replanDeadline } from '../domain/calendar';
@@ -40,6 +41,20 @@ export interface UnitMailInput {
   answer?: SubmittedAnswer;
 }
 
+/**
+ * Heartbeats let Temporal notice a crashed worker within seconds instead of at the start-to-close
+ * timeout. Outside an activity (tests of the activities themselves) there is nobody to tell.
+ */
+function heartbeat(progress: number): void {
+  let context: Context | undefined;
+  try {
+    context = Context.current();
+  } catch {
+    return;
+  }
+  context.heartbeat(progress);
+}
+
 function personKey(person: PersonConfig): string {
   // A stable, non-identifying part of the Message-ID, one per recipient.
   return createHash('sha256').update(person.email.toLowerCase()).digest('hex').slice(0, 12);
@@ -67,6 +82,7 @@ export function createActivities(deps: ActivityDeps) {
       const language = person.language ?? defaultLanguage;
       const { idSubject, ...mail } = build(person, language);
       const messageId = mailMessageId(key, `${idSubject}.${personKey(person)}`, kind, sequence, mailDomain(from.email));
+      heartbeat(sent.length);
       const result = await mailer.send({ ...mail, from: `${from.name} <${from.email}>`, to: [person.email], language, messageId });
       sent.push(result.messageId);
       rejected.push(...result.rejected);

@@ -13,6 +13,9 @@ import { ConfigError, loadConfigFile } from '../config/load';
 import type { OrganisationConfig } from '../config/schema';
 import { latestEndedPeriod } from '../domain/calendar';
 import type { CycleKey } from '../domain/ids';
+import { hashPassword } from '../web/password';
+import { startWebServer } from '../web/server';
+import { runWorker } from '../workers/run';
 import { formatStatus } from './status-table';
 
 export class UsageError extends Error {
@@ -205,7 +208,6 @@ export function buildProgram(io: CliIo): Command {
     .description('serve the answer form and the secretariat\'s dashboard (FOLLOWUP_WEB_HOST:FOLLOWUP_WEB_PORT)')
     .action(async (_opts, cmd: Command) => {
       const cfg = loadConfig(globalOpts(cmd));
-      const { startWebServer } = await import('../web/server');
       const server = await startWebServer(env(), cfg);
       io.out(`Web interface on ${server.url} (links in mails use ${env().PUBLIC_BASE_URL}). Stop with Ctrl-C.`);
       await new Promise<void>((resolve) => {
@@ -221,7 +223,6 @@ export function buildProgram(io: CliIo): Command {
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
       const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
       if (password.length < 12) throw new UsageError('Use a password of at least 12 characters.');
-      const { hashPassword } = await import('../web/password');
       io.out(await hashPassword(password));
     });
 
@@ -230,7 +231,6 @@ export function buildProgram(io: CliIo): Command {
     .description('run the worker against TEMPORAL_ADDRESS and SMTP_URL (production; npm start runs its own)')
     .action(async (_opts, cmd: Command) => {
       const cfg = loadConfig(globalOpts(cmd));
-      const { runWorker } = await import('../workers/run');
       await runWorker(env(), [cfg], io);
     });
 

@@ -13,7 +13,7 @@ import { unitWorkflow } from './unit';
 
 const planning = wf.proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: planningRetry });
 const archive = wf.proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', retry: archiveRetry });
-const mail = wf.proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', retry: mailRetry });
+const mail = wf.proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', heartbeatTimeout: '10 seconds', retry: mailRetry });
 
 export async function cycleWorkflow(input: CycleInput): Promise<CycleResult> {
   const key: CycleKey = { orgId: input.orgId, obligationId: input.obligationId, period: input.period };

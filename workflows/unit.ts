@@ -19,7 +19,7 @@ import {
 } from './definitions';
 import { mailRetry, planningRetry } from './retry';
 
-const mail = wf.proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', retry: mailRetry });
+const mail = wf.proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', heartbeatTimeout: '10 seconds', retry: mailRetry });
 const planning = wf.proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: planningRetry });
 
 interface QueuedMail {

@@ -2,7 +2,7 @@
  * The secretariat drives a Solna cycle with the real `followup` command, against the Temporal dev
  * server, from start to a compiled report in the archive and in the mail.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -124,4 +124,40 @@ test('every command has help, and a wrong command says so', async () => {
   const wrong = await followup('cycle', 'begin');
   expect(wrong.code).toBe(1);
   expect(wrong.err).toContain("unknown command 'begin'");
+});
+
+test('followup web serves the answer form and the dashboard from the real binary', async () => {
+  const port = await freePort();
+  const hash = await new Promise<string>((resolve) => {
+    const child = execFile(process.execPath, [path.join(PROJECT_ROOT, 'bin/followup.js'), 'web', 'hash-password'], (_e, stdout) => resolve(stdout.trim()));
+    child.stdin!.end('ett långt lösenord för testet');
+  });
+  expect(hash).toMatch(/^scrypt\$/);
+  const web = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin/followup.js'), 'web'], {
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: address,
+      FOLLOWUP_CONFIG: SOLNA_CONFIG,
+      FOLLOWUP_WEB_PORT: String(port),
+      FOLLOWUP_LINK_SECRET: 'a-secret-of-at-least-thirty-two-characters',
+      FOLLOWUP_SECRETARIAT_PASSWORD_HASH: hash,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  web.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  web.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  try {
+    await until(() => (output.includes('Web interface on') ? true : undefined), `followup web to start: ${output}`);
+    const login = await fetch(`http://127.0.0.1:${port}/login`);
+    expect(login.status).toBe(200);
+    expect(await login.text()).toContain('Sekretariatets inloggning');
+  } finally {
+    web.kill('SIGTERM');
+  }
+  // Without the secrets it refuses to start and says how to make them.
+  const missing = await new Promise<string>((resolve) =>
+    execFile(process.execPath, [path.join(PROJECT_ROOT, 'bin/followup.js'), 'web'], { env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('FOLLOWUP_'))), TEMPORAL_ADDRESS: address } }, (_e, _out, stderr) => resolve(stderr)),
+  );
+  expect(missing).toContain('FOLLOWUP_LINK_SECRET is not set; generate one with: openssl rand -base64 48');
 });

@@ -22,6 +22,8 @@ export interface TestSmtpServer {
   /** Decides per recipient whether it is refused. */
   refuseRecipient: ((address: string) => Refusal) | undefined;
   connectionAttempts: number;
+  /** Slows each accepted mail down, to crash things while mails are in flight. */
+  delayMs: number;
   recipientAttempts: Map<string, number>;
   /** Mails received for this address, in the order they arrived. */
   to(address: string): ReceivedMail[];
@@ -36,6 +38,7 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
     refuseConnections: undefined,
     refuseRecipient: undefined,
     connectionAttempts: 0,
+    delayMs: 0,
     recipientAttempts: new Map(),
     to(address) {
       return state.received.filter((r) => r.envelopeTo.includes(address));
@@ -70,7 +73,8 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
     },
     onData(stream, session, callback) {
       simpleParser(stream)
-        .then((mail) => {
+        .then(async (mail) => {
+          if (state.delayMs) await new Promise((r) => setTimeout(r, state.delayMs));
           state.received.push({
             envelopeTo: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
             mail,
