@@ -136,8 +136,14 @@ export function createActivities(deps: ActivityDeps) {
       );
     },
 
-    async compileReport({ key, closedAt, outcomes }: { key: CycleKey; closedAt: string; outcomes: UnitStatus[] }): Promise<ArchivedReport> {
+    /** Keeps one part of the units' outcomes for compileReport; returns its reference. */
+    async stageOutcomes({ key, part, outcomes }: { key: CycleKey; part: number; outcomes: UnitStatus[] }): Promise<string> {
+      return archive.put(`${key.orgId}/${key.obligationId}/.outcomes/${key.period}/part-${String(part).padStart(4, '0')}.json`, JSON.stringify(outcomes));
+    },
+
+    async compileReport({ key, closedAt, parts }: { key: CycleKey; closedAt: string; parts: string[] }): Promise<ArchivedReport> {
       const { org, obligation } = directory.obligation(key);
+      const outcomes = (await Promise.all(parts.map(async (ref) => JSON.parse(await archive.read(ref)) as UnitStatus[]))).flat();
       const context = buildReportContext({ org, obligation, period: key.period, closedAt, outcomes, compiledAt: deps.clock().toISOString() });
       return compileReportFiles({ archive, renderer, key, context });
     },

@@ -68,6 +68,11 @@ export const cycleCalendarSchema = z.strictObject({
   closesAfterPeriodEnd: isoDuration,
   remindersBeforeDeadline: z.array(isoDuration).max(10).default([]),
   escalationAfterDeadline: isoDuration,
+  /**
+   * true (default): deadlines on working days, mails at sendTime. false: the offsets exactly as
+   * given, to the second; for benchmarks and drills with time compressed to seconds.
+   */
+  workingDays: z.boolean().default(true),
 });
 
 const mailTemplateName = z.string().regex(/^[a-z0-9-]{1,40}$/, 'a template name in templates/mail/<language>/, without extension');

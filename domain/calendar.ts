@@ -24,6 +24,8 @@ export interface CycleCalendar {
   remindersBeforeDeadline: string[];
   /** ISO-8601 duration after the deadline at which the unit head is told. */
   escalationAfterDeadline: string;
+  /** false: exact offsets, no working days and no send time (compressed time for benchmarks). */
+  workingDays?: boolean;
 }
 
 export function parseIsoDuration(text: string): Duration {
@@ -125,6 +127,7 @@ export function planAroundDeadline(cal: CycleCalendar, deadlineDay: DateTime, op
  * runs a past period) keeps the whole answer window: its calendar is shifted to open now.
  */
 export function planCycle(cal: CycleCalendar, rule: PeriodRule, period: string, zone: string, now?: Date): CyclePlan {
+  if (cal.workingDays === false) return planExactly(cal, periodBounds(rule, period, zone).end, now);
   const bounds = periodBounds(rule, period, zone);
   let end = bounds.end;
   let opensAt = atSendTime(nextWorkingDay(end.plus(parseIsoDuration(cal.opensAfterPeriodEnd))), cal.sendTime);
@@ -139,6 +142,30 @@ export function planCycle(cal: CycleCalendar, rule: PeriodRule, period: string, 
     throw new CalendarError('The cycle must close after the escalation: make closesAfterPeriodEnd later than the deadline plus escalationAfterDeadline.');
   }
   return { ...unit, closesAt: iso(closesAt) };
+}
+
+/** The plan to the second, shifted as a whole when started late. */
+function planExactly(cal: CycleCalendar, periodEnd: DateTime, now?: Date): CyclePlan {
+  let end = periodEnd;
+  const nominalOpening = end.plus(parseIsoDuration(cal.opensAfterPeriodEnd));
+  if (now && nominalOpening.toMillis() < now.getTime()) end = end.plus({ milliseconds: now.getTime() - nominalOpening.toMillis() });
+  const opensAt = end.plus(parseIsoDuration(cal.opensAfterPeriodEnd));
+  const deadline = end.plus(parseIsoDuration(cal.deadlineAfterPeriodEnd));
+  const reminderTimes = cal.remindersBeforeDeadline
+    .map((offset) => deadline.minus(parseIsoDuration(offset)))
+    .filter((t) => t > opensAt)
+    .sort((a, b) => a.toMillis() - b.toMillis());
+  const escalationAt = deadline.plus(parseIsoDuration(cal.escalationAfterDeadline));
+  const closesAt = end.plus(parseIsoDuration(cal.closesAfterPeriodEnd));
+  if (closesAt <= escalationAt) throw new CalendarError('The cycle must close after the escalation: make closesAfterPeriodEnd later than the deadline plus escalationAfterDeadline.');
+  return {
+    opensAt: iso(opensAt),
+    deadlineDate: deadline.toISODate() ?? '',
+    deadlineAt: iso(deadline),
+    reminderTimes: reminderTimes.map(iso),
+    escalationAt: iso(escalationAt),
+    closesAt: iso(closesAt),
+  };
 }
 
 /** Re-plans a unit whose deadline the secretariat moved to `untilDate` (YYYY-MM-DD). */

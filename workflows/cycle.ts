@@ -15,6 +15,17 @@ const planning = wf.proxyActivities<Activities>({ startToCloseTimeout: '1 minute
 const archive = wf.proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', retry: archiveRetry });
 const mail = wf.proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', heartbeatTimeout: '10 seconds', retry: mailRetry });
 
+const START_BATCH = 250;
+const OUTCOMES_PER_PART = 250;
+
+type ChildHandle = wf.ChildWorkflowHandle<typeof unitWorkflow>;
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
 export async function cycleWorkflow(input: CycleInput): Promise<CycleResult> {
   const key: CycleKey = { orgId: input.orgId, obligationId: input.obligationId, period: input.period };
   let phase: CycleInfo['phase'] = 'open';
@@ -42,22 +53,33 @@ export async function cycleWorkflow(input: CycleInput): Promise<CycleResult> {
 
   setup = await planning.planCycle({ key, now: new Date().toISOString() });
   const { plan } = setup;
-  const units = await Promise.all(
-    setup.unitIds.map((unitId) =>
-      wf.startChild(unitWorkflow, {
-        workflowId: unitWorkflowId(key, unitId),
-        args: [{ key, unitId, language: setup!.language, questionnaire: setup!.questionnaire, plan, closesAt: plan.closesAt }],
-      }),
-    ),
-  );
+  const units: ChildHandle[] = [];
+  // In batches: one workflow task cannot carry thousands of child starts (gRPC message limits).
+  for (const batch of chunks(setup.unitIds, START_BATCH)) {
+    units.push(
+      ...(await Promise.all(
+        batch.map((unitId) =>
+          wf.startChild(unitWorkflow, {
+            workflowId: unitWorkflowId(key, unitId),
+            args: [{ key, unitId, language: setup!.language, questionnaire: setup!.questionnaire, plan, closesAt: plan.closesAt }],
+          }),
+        ),
+      )),
+    );
+  }
 
   await wf.condition(() => closeRequested, Math.max(1, Date.parse(plan.closesAt) - Date.now()));
   phase = 'closing';
   closedAt = new Date().toISOString();
-  await Promise.all(units.map((u) => u.signal(closeUnitSignal)));
+  for (const batch of chunks(units, START_BATCH)) await Promise.all(batch.map((u) => u.signal(closeUnitSignal)));
   const outcomes: UnitStatus[] = await Promise.all(units.map((u) => u.result()));
 
-  report = await archive.compileReport({ key, closedAt, outcomes });
+  // Outcomes go to the report by reference, in parts: all of them at once could exceed the payload limit.
+  const parts: string[] = [];
+  for (const [index, part] of chunks(outcomes, OUTCOMES_PER_PART).entries()) {
+    parts.push(await archive.stageOutcomes({ key, part: index, outcomes: part }));
+  }
+  report = await archive.compileReport({ key, closedAt, parts });
   await mail.deliverReport({ key, closedAt, report });
   phase = 'closed';
   await wf.condition(wf.allHandlersFinished);

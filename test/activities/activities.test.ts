@@ -114,7 +114,8 @@ describe('the report', () => {
       outcome('tekniska', { state: 'escalated', remindersSentAt: plan.reminderTimes, escalatedAt: plan.escalationAt }),
       outcome('kultur-fritid', { state: 'exempt', exempt: { reason: 'Omorganisation <b>', at: plan.opensAt } }),
     ];
-    const report = await activities.compileReport({ key, closedAt: plan.closesAt, outcomes });
+    const parts = [await activities.stageOutcomes({ key, part: 0, outcomes: outcomes.slice(0, 2) }), await activities.stageOutcomes({ key, part: 1, outcomes: outcomes.slice(2) })];
+    const report = await activities.compileReport({ key, closedAt: plan.closesAt, parts });
     expect(report).toEqual({
       html: 'solna/annual-follow-up/solna-annual-follow-up-2026.html',
       markdown: 'solna/annual-follow-up/solna-annual-follow-up-2026.md',
@@ -136,7 +137,8 @@ describe('the report', () => {
   });
 
   test('is delivered to every recipient of the configured bodies and the secretariat, with both files attached', async () => {
-    const report = await activities.compileReport({ key, closedAt: plan.closesAt, outcomes: [outcome('omsorg', {})] });
+    const parts = [await activities.stageOutcomes({ key, part: 0, outcomes: [outcome('omsorg', {})] })];
+    const report = await activities.compileReport({ key, closedAt: plan.closesAt, parts });
     await activities.deliverReport({ key, closedAt: plan.closesAt, report });
     expect(smtp.received.map((r) => r.envelopeTo[0])).toEqual(['kf.sekreterare@solna.example', 'int.kommitten@solna.example', 'internationella.sekretariatet@solna.example']);
     expect(smtp.received[0]!.mail.text).toContain('0 av 1 tillfrågade enheter har svarat');

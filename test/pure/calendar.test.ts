@@ -81,3 +81,24 @@ describe('the plan of an annual cycle', () => {
     expect(latestEndedPeriod('annual', DateTime.fromISO('2026-11-23', { zone }))).toBe('2025');
   });
 });
+
+test('in exact mode (compressed time) the offsets hold to the second, shifted as a whole when started late', () => {
+  const exact: CycleCalendar = {
+    sendTime: '09:00',
+    opensAfterPeriodEnd: 'PT0S',
+    deadlineAfterPeriodEnd: 'PT40S',
+    closesAfterPeriodEnd: 'PT60S',
+    remindersBeforeDeadline: ['PT30S', 'PT20S', 'PT10S'],
+    escalationAfterDeadline: 'PT5S',
+    workingDays: false,
+  };
+  const plan = planCycle(exact, 'annual', '2025', zone, new Date('2026-11-23T10:00:00.000Z'));
+  expect(plan).toEqual({
+    opensAt: '2026-11-23T10:00:00.000Z',
+    deadlineDate: '2026-11-23',
+    deadlineAt: '2026-11-23T10:00:40.000Z',
+    reminderTimes: ['2026-11-23T10:00:10.000Z', '2026-11-23T10:00:20.000Z', '2026-11-23T10:00:30.000Z'],
+    escalationAt: '2026-11-23T10:00:45.000Z',
+    closesAt: '2026-11-23T10:01:00.000Z',
+  });
+});
