@@ -34,6 +34,8 @@ export const environmentSchema = z.object({
   FOLLOWUP_SECRETARIAT_PASSWORD_HASH: z.string().regex(/^scrypt\$/, 'must be a hash made by "followup web hash-password"').max(500).optional(),
   FOLLOWUP_WEB_HOST: z.string().max(200).default('127.0.0.1'),
   FOLLOWUP_WEB_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Workflows kept in the worker's memory between tasks; fewer means less RSS and more replays. */
+  FOLLOWUP_WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(500),
 });
 
 export type Environment = Readonly<z.infer<typeof environmentSchema>>;

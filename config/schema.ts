@@ -119,7 +119,8 @@ export const organisationConfigSchema = z
       email,
     }),
     bodies: z.array(bodySchema).min(1).max(20),
-    units: z.array(unitSchema).min(1).max(500),
+    // A regional host may run a large organisation; 10,000 units bounds memory, not any real municipality.
+    units: z.array(unitSchema).min(1).max(10_000),
     obligations: z.array(obligationSchema).min(1).max(50),
   });
 

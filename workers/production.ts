@@ -31,6 +31,9 @@ export async function createProductionWorker(env: Environment, configs: readonly
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     workflowsPath: require.resolve('../workflows'),
+    // The SDK sizes the cache from the machine's memory (thousands here); a unit workflow replays in
+    // milliseconds, so a small cache costs little and keeps the worker's memory flat as N grows.
+    maxCachedWorkflows: env.FOLLOWUP_WORKER_CACHED_WORKFLOWS,
     activities: createActivities({
       mailer,
       renderer: createRenderer(path.join(PROJECT_ROOT, 'templates')),

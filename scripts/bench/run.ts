@@ -1,0 +1,386 @@
+/**
+ * `npm run bench`: one full cycle of N units on the real dev server, in compressed time, against a
+ * floor of bare workflows of the same shape. Prints a Markdown table and writes JSON, Markdown and
+ * an SVG chart to bench-results/. `--units 10,100` chooses N; `npm test` runs N = 10 as a smoke.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import path from 'node:path';
+import { Client } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { SMTPServer } from 'smtp-server';
+import { stringify } from 'yaml';
+import { createActivities } from '../../activities';
+import { createFileArchive } from '../../activities/archive';
+import { createDirectory } from '../../activities/directory';
+import { createSmtpMailer } from '../../activities/mailer';
+import { createRenderer } from '../../activities/renderer';
+import { startCycle, submitAnswer } from '../../client/cycles';
+import { parseConfigText } from '../../config/load';
+import type { OrganisationConfig } from '../../config/schema';
+import { createAnswerLinks } from '../../domain/answer-links';
+import { planCycle } from '../../domain/calendar';
+import { cycleWorkflowId, unitWorkflowId, type CycleKey } from '../../domain/ids';
+import type { UnitStatus } from '../../domain/types';
+import { PROJECT_ROOT, serverExecutable, TEMPORAL_CLI } from '../temporal-binaries';
+import { floorAnswer, type FloorPlan } from './floor-workflows';
+
+const LINK_SECRET = 'benchmark-link-secret-benchmark-link-secret';
+const SUBMITTERS = 50;
+const ANSWERING = 0.9;
+
+export interface SideFigures {
+  wallSeconds: number;
+  unitsPerSecond: number;
+  actionsPerSecond: number;
+  peakRssMb: number;
+  updateP50Ms: number;
+  updateP99Ms: number;
+}
+
+export interface BenchResult {
+  units: number;
+  ours: SideFigures & { mails: number; expectedMails: number };
+  floor: SideFigures;
+  /** Our throughput as a share of the floor's (1 = as fast as bare workflows). */
+  ratioToFloor: number;
+  reportRenderSeconds: number;
+  mailsPerSecond: number;
+}
+
+export interface BenchRun {
+  machine: string;
+  date: string;
+  results: BenchResult[];
+}
+
+/** Seconds from opening to deadline: long enough for every request to go out at this size. */
+const windowSeconds = (n: number) => Math.max(6, Math.ceil(n / 12));
+
+export function benchConfig(n: number): OrganisationConfig {
+  const t = windowSeconds(n);
+  const units = Array.from({ length: n }, (_, i) => {
+    const id = `u${String(i + 1).padStart(5, '0')}`;
+    return { id, kind: 'department', name: { sv: `Förvaltning ${i + 1}`, en: `Department ${i + 1}` }, contacts: [{ name: `Kontakt ${i + 1}`, email: `${id}@bench.example` }], head: { name: `Chef ${i + 1}`, email: `${id}.chef@bench.example` } };
+  });
+  const doc = {
+    organisation: { id: 'bench', name: 'Benchmark kommun' },
+    secretariat: { name: 'Sekretariatet', email: 'sekretariatet@bench.example' },
+    bodies: [{ id: 'council', kind: 'council', name: { sv: 'Kommunfullmäktige', en: 'Council' }, recipients: [{ name: 'KF', email: 'kf@bench.example' }] }],
+    units,
+    obligations: [
+      {
+        id: 'bench-call',
+        kind: 'periodic-data-call',
+        title: { sv: 'Årlig uppföljning', en: 'Annual follow-up' },
+        source: 'Uppföljningen redovisas i samband med årsredovisningen.',
+        period: 'annual',
+        calendar: {
+          workingDays: false,
+          opensAfterPeriodEnd: 'PT0S',
+          deadlineAfterPeriodEnd: `PT${t}S`,
+          remindersBeforeDeadline: [`PT${(t * 0.4).toFixed(1)}S`, `PT${(t * 0.25).toFixed(1)}S`, `PT${(t * 0.1).toFixed(1)}S`],
+          escalationAfterDeadline: 'PT2S',
+          closesAfterPeriodEnd: `PT${t + 4 + Math.ceil(n / 400)}S`,
+        },
+        questionnaire: [
+          { id: 'projects', type: 'textarea', required: true, maxLength: 2000, label: { sv: 'Projekt', en: 'Projects' } },
+          { id: 'effects', type: 'textarea', required: true, maxLength: 2000, label: { sv: 'Effekter', en: 'Effects' } },
+        ],
+        report: { recipients: ['council'] },
+      },
+    ],
+  };
+  return parseConfigText(stringify(doc), `bench-${n}.yaml`);
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+function peakRssMb(pid: number | undefined): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+  } catch {
+    return 0;
+  }
+}
+
+async function startProcess(args: string[], env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const until = Date.now() + 60_000;
+  while (!output.includes('Worker on')) {
+    if (child.exitCode !== null || Date.now() > until) throw new Error(`A benchmark worker did not start: ${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return child;
+}
+
+/** 50 people answering at once; returns each update's latency in ms. */
+async function submitAll(count: number, submit: (i: number) => Promise<unknown>): Promise<number[]> {
+  const latencies: number[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: SUBMITTERS }, async () => {
+      while (next < count) {
+        const i = next++;
+        // Children of one batch start in any order: a unit may not exist yet for a moment.
+        for (let attempt = 0; ; attempt++) {
+          const started = performance.now();
+          try {
+            await submit(i);
+            latencies.push(performance.now() - started);
+            break;
+          } catch (err) {
+            const notYet = (err as Error).name === 'WorkflowNotFoundError' || (err as Error).name === 'CycleNotFoundError';
+            if (!notYet || attempt > 100) throw err;
+            await new Promise((r) => setTimeout(r, 100));
+          }
+        }
+      }
+    }),
+  );
+  return latencies.sort((a, b) => a - b);
+}
+
+async function untilExists(client: Client, workflowId: string, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await client.workflow.getHandle(workflowId).describe();
+      return;
+    } catch {
+      if (Date.now() > end) throw new Error(`${workflowId} was not started in time`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+/** Actions by one formula for both sides: workflow starts, activities, timers, signals, updates. */
+function actionCount(n: number): number {
+  const answering = Math.round(n * ANSWERING);
+  const late = n - answering;
+  const activities = n + answering + 4 * late + Math.ceil(n / 250) + 3;
+  const timers = n + 3 * late + 1;
+  return n + 1 + activities + timers + n + answering;
+}
+
+async function renderFigure(n: number, config: OrganisationConfig): Promise<number> {
+  const archiveDir = mkdtempSync(path.join(tmpdir(), 'bench-report-'));
+  const activities = createActivities({
+    mailer: { send: async () => ({ messageId: '', accepted: [], rejected: [] }), close: () => undefined },
+    renderer: createRenderer(path.join(PROJECT_ROOT, 'templates')),
+    archive: createFileArchive(archiveDir),
+    directory: createDirectory([config]),
+    clock: () => new Date(),
+    publicBaseUrl: 'http://localhost:3000',
+    answerLinks: createAnswerLinks(LINK_SECRET),
+  });
+  const key = { orgId: 'bench', obligationId: 'bench-call', period: '2025' };
+  const plan = planCycle(config.obligations[0]!.calendar, 'annual', '2025', 'Europe/Stockholm', new Date());
+  const outcomes: UnitStatus[] = config.units.map((u, i) => ({
+    unitId: u.id,
+    state: i % 10 === 9 ? 'escalated' : 'answered',
+    closed: true,
+    plan,
+    remindersSentAt: i % 10 === 9 ? plan.reminderTimes : [],
+    mailProblems: [],
+    answer: i % 10 === 9 ? undefined : { values: { projects: `Interreg-projekt ${i} med partner i Tallinn och Riga`, effects: 'Nya arbetssätt för medborgardialog' }, answeredAt: plan.opensAt, by: 'contact', revision: 1 },
+  }));
+  const started = performance.now();
+  const parts: string[] = [];
+  for (let i = 0; i < outcomes.length; i += 250) parts.push(await activities.stageOutcomes({ key, part: i / 250, outcomes: outcomes.slice(i, i + 250) }));
+  await activities.compileReport({ key, closedAt: plan.closesAt, parts });
+  return (performance.now() - started) / 1000;
+}
+
+async function mailFigure(smtpUrl: string, count: number): Promise<number> {
+  const mailer = createSmtpMailer(smtpUrl, { pool: true });
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: SUBMITTERS }, async () => {
+      while (next < count) {
+        const i = next++;
+        await mailer.send({ from: 'Sekretariatet <s@bench.example>', to: [`m${i}@bench.example`], subject: `Påminnelse ${i}`, text: 'Hej!\n'.repeat(20), messageId: `<m.${i}@bench.example>`, date: new Date(), language: 'sv' });
+      }
+    }),
+  );
+  mailer.close();
+  return count / ((performance.now() - started) / 1000);
+}
+
+export async function runBenchmark(options: { units: number[]; outDir?: string; log?: (line: string) => void }): Promise<BenchRun> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  let mails = 0;
+  const sink = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      stream.on('data', () => undefined);
+      stream.on('end', () => {
+        mails++;
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+  const smtpUrl = `smtp://127.0.0.1:${(sink.server.address() as { port: number }).port}`;
+  const env = await TestWorkflowEnvironment.createLocal({ server: { executable: serverExecutable(TEMPORAL_CLI), ip: '127.0.0.1' } });
+  const address = (env.connection.options as { address?: string }).address ?? '';
+  const client = new Client({ connection: env.connection, namespace: env.namespace });
+  const results: BenchResult[] = [];
+  const workers: ChildProcess[] = [];
+  try {
+    for (const [index, n] of options.units.entries()) {
+      const config = benchConfig(n);
+      const configFile = path.join(mkdtempSync(path.join(tmpdir(), 'bench-config-')), 'bench.yaml');
+      writeFileSync(configFile, stringify(config));
+      const period = String(2000 + index);
+      const key: CycleKey = { orgId: 'bench', obligationId: 'bench-call', period };
+      const answering = Math.round(n * ANSWERING);
+      const lastUnit = config.units[n - 1]!.id;
+
+      // Ours: a worker process with the real activities.
+      const ours = await startProcess([path.join(PROJECT_ROOT, 'bin/followup.js'), 'worker'], {
+        TEMPORAL_ADDRESS: address,
+        TEMPORAL_TASK_QUEUE: `bench-ours-${n}`,
+        SMTP_URL: smtpUrl,
+        FOLLOWUP_CONFIG: configFile,
+        FOLLOWUP_ARCHIVE_DIR: mkdtempSync(path.join(tmpdir(), 'bench-archive-')),
+        FOLLOWUP_LINK_SECRET: LINK_SECRET,
+      });
+      workers.push(ours);
+      mails = 0;
+      let started = performance.now();
+      await startCycle(client, `bench-ours-${n}`, key, 'bench');
+      await untilExists(client, unitWorkflowId(key, lastUnit), 600_000);
+      const values = { projects: 'Interreg-projekt med partner i Tallinn', effects: 'Nya arbetssätt' };
+      const ourLatencies = await submitAll(answering, (i) => submitAnswer(client, key, config.units[i]!.id, values, 'contact'));
+      await client.workflow.getHandle(cycleWorkflowId(key)).result();
+      const ourWall = (performance.now() - started) / 1000;
+      const ourMails = mails;
+      const ourRss = peakRssMb(ours.pid);
+      const expectedMails = n + answering + 4 * (n - answering) + 2;
+      ours.kill('SIGTERM');
+
+      // The floor: the same shape, activities that do nothing.
+      const floorWorker = await startProcess(['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts/bench/floor-worker.ts')], { TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: `bench-floor-${n}` });
+      workers.push(floorWorker);
+      const plan = planCycle(config.obligations[0]!.calendar, 'annual', period, 'Europe/Stockholm', new Date());
+      const floorPlan: FloorPlan = { unitCount: n, reminderTimes: plan.reminderTimes, escalationAt: plan.escalationAt, closesAt: plan.closesAt };
+      const prefix = `floor/${n}`;
+      started = performance.now();
+      const floor = await client.workflow.start('floorCycleWorkflow', { taskQueue: `bench-floor-${n}`, workflowId: prefix, args: [floorPlan, prefix] });
+      await untilExists(client, `${prefix}/unit/${n - 1}`, 600_000);
+      const floorLatencies = await submitAll(answering, (i) => client.workflow.getHandle(`${prefix}/unit/${i}`).executeUpdate(floorAnswer, { args: [values] }));
+      await floor.result();
+      const floorWall = (performance.now() - started) / 1000;
+      const floorRss = peakRssMb(floorWorker.pid);
+      floorWorker.kill('SIGTERM');
+
+      const side = (wall: number, rss: number, latencies: number[]): SideFigures => ({
+        wallSeconds: round(wall),
+        unitsPerSecond: round(n / wall),
+        actionsPerSecond: round(actionCount(n) / wall),
+        peakRssMb: rss,
+        updateP50Ms: round(percentile(latencies, 50)),
+        updateP99Ms: round(percentile(latencies, 99)),
+      });
+      const result: BenchResult = {
+        units: n,
+        ours: { ...side(ourWall, ourRss, ourLatencies), mails: ourMails, expectedMails },
+        floor: side(floorWall, floorRss, floorLatencies),
+        ratioToFloor: round(floorWall / ourWall),
+        reportRenderSeconds: round(await renderFigure(n, config)),
+        mailsPerSecond: Math.round(await mailFigure(smtpUrl, Math.max(500, Math.min(n, 3000)))),
+      };
+      results.push(result);
+      log(`N=${n}: ours ${result.ours.wallSeconds}s, floor ${result.floor.wallSeconds}s, ratio ${result.ratioToFloor}, RSS ${ourRss} MB, update p99 ${result.ours.updateP99Ms} ms, mails ${result.ours.mails}/${expectedMails}`);
+    }
+  } finally {
+    for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
+    await env.teardown();
+    await new Promise<void>((resolve) => sink.close(() => resolve()));
+  }
+  const run: BenchRun = { machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`, date: new Date().toISOString(), results };
+  if (options.outDir) {
+    mkdirSync(options.outDir, { recursive: true });
+    writeFileSync(path.join(options.outDir, 'bench.json'), JSON.stringify(run, null, 2));
+    writeFileSync(path.join(options.outDir, 'bench.md'), markdownTable(run));
+    writeFileSync(path.join(options.outDir, 'bench.svg'), chart(run));
+  }
+  return run;
+}
+
+const round = (x: number) => Math.round(x * 100) / 100;
+
+export function markdownTable(run: BenchRun): string {
+  const rows = run.results.map(
+    (r) =>
+      `| ${r.units} | ${r.ours.wallSeconds} | ${r.floor.wallSeconds} | **${r.ratioToFloor}** | ${r.ours.unitsPerSecond} / ${r.floor.unitsPerSecond} | ${r.ours.actionsPerSecond} / ${r.floor.actionsPerSecond} | ${r.ours.peakRssMb} / ${r.floor.peakRssMb} | ${r.ours.updateP50Ms} / ${r.ours.updateP99Ms} (floor ${r.floor.updateP50Ms} / ${r.floor.updateP99Ms}) | ${r.reportRenderSeconds} | ${r.mailsPerSecond} | ${r.ours.mails} / ${r.ours.expectedMails} |`,
+  );
+  return [
+    `Machine: ${run.machine}. Date: ${run.date}.`,
+    '',
+    '| N units | cycle wall s (ours) | wall s (floor) | throughput ratio to floor | units/s ours / floor | actions/s ours / floor | worker peak RSS MB ours / floor | answer update p50 / p99 ms | report render s | mails/s (pooled) | mails delivered / expected |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows,
+    '',
+  ].join('\n');
+}
+
+/** Wall time and throughput against N, ours and the floor, log-scaled N. */
+export function chart(run: BenchRun): string {
+  const w = 640;
+  const h = 300;
+  const pad = 50;
+  const ns = run.results.map((r) => r.units);
+  const lx = (n: number) => {
+    const [lo, hi] = [Math.log10(Math.min(...ns)), Math.log10(Math.max(...ns))];
+    return pad + ((Math.log10(n) - lo) / (hi - lo || 1)) * (w - 2 * pad);
+  };
+  const series = (values: number[], max: number, color: string, dash = '') =>
+    `<polyline fill="none" stroke="${color}" stroke-width="2" ${dash ? `stroke-dasharray="${dash}"` : ''} points="${values.map((v, i) => `${lx(ns[i]!).toFixed(1)},${(h - pad - (v / (max || 1)) * (h - 2 * pad)).toFixed(1)}`).join(' ')}"/>`;
+  const wallMax = Math.max(...run.results.flatMap((r) => [r.ours.wallSeconds, r.floor.wallSeconds]));
+  const tputMax = Math.max(...run.results.flatMap((r) => [r.ours.unitsPerSecond, r.floor.unitsPerSecond]));
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" font-family="sans-serif" font-size="12">
+<title>Cycle wall time and throughput against N</title>
+<rect width="${w}" height="${h}" fill="#fff"/>
+<line x1="${pad}" y1="${h - pad}" x2="${w - pad}" y2="${h - pad}" stroke="#333"/>
+${ns.map((n) => `<text x="${lx(n)}" y="${h - pad + 16}" text-anchor="middle">${n}</text>`).join('')}
+<text x="${w / 2}" y="${h - 10}" text-anchor="middle">units (log scale)</text>
+${series(run.results.map((r) => r.ours.wallSeconds), wallMax, '#005a9c')}
+${series(run.results.map((r) => r.floor.wallSeconds), wallMax, '#005a9c', '6 4')}
+${series(run.results.map((r) => r.ours.unitsPerSecond), tputMax, '#c4321e')}
+${series(run.results.map((r) => r.floor.unitsPerSecond), tputMax, '#c4321e', '6 4')}
+<text x="${pad}" y="20" fill="#005a9c">wall time (max ${wallMax} s)</text>
+<text x="${pad + 200}" y="20" fill="#c4321e">units/s (max ${tputMax})</text>
+<text x="${pad + 380}" y="20">solid: ours, dashed: floor</text>
+</svg>
+`;
+}
+
+async function main(): Promise<void> {
+  const at = process.argv.indexOf('--units');
+  const units = at > 0 ? (process.argv[at + 1] ?? '').split(',').map(Number).filter((n) => n > 0) : [10, 100, 1000, 5800];
+  if (!units.length) throw new Error('--units takes a comma-separated list such as 10,100,1000,5800');
+  const run = await runBenchmark({ units, outDir: path.join(PROJECT_ROOT, 'bench-results') });
+  console.log(`\n${markdownTable(run)}\nWritten to bench-results/ (bench.json, bench.md, bench.svg).`);
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
