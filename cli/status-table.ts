@@ -1,23 +1,14 @@
 /** The status of a cycle as the secretariat reads it in a terminal. */
 import { formatDate } from '../domain/calendar';
-import type { Language, UnitState, UnitStatus } from '../domain/types';
+import type { Language } from '../domain/types';
+import { displayState, STATE_LABELS } from '../domain/unit-states';
 import type { CycleStatus } from '../client/cycles';
 import type { OrganisationConfig } from '../config/schema';
-
-const STATE_LABELS: Record<Language, Record<UnitState | 'bounced', string>> = {
-  sv: { scheduled: 'ej öppnad', requested: 'väntar på svar', draft: 'utkast sparat', late: 'försenad', escalated: 'eskalerad', answered: 'besvarad', exempt: 'undantagen', bounced: 'e-post studsade' },
-  en: { scheduled: 'not yet opened', requested: 'awaiting answer', draft: 'draft saved', late: 'late', escalated: 'escalated', answered: 'answered', exempt: 'exempt', bounced: 'mail bounced' },
-};
 
 const HEADINGS: Record<Language, string[]> = {
   sv: ['Enhet', 'Status', 'Sista dag', 'Svar', 'Påminnelser', 'Anmärkning'],
   en: ['Unit', 'State', 'Deadline', 'Answered', 'Reminders', 'Note'],
 };
-
-export function stateLabel(unit: UnitStatus, language: Language): string {
-  const label = STATE_LABELS[language][unit.state];
-  return unit.mailProblems.length > 0 && unit.state !== 'answered' ? `${label}, ${STATE_LABELS[language].bounced}` : label;
-}
 
 export function formatStatus(status: CycleStatus, config: OrganisationConfig): string {
   const language = config.organisation.language;
@@ -26,7 +17,7 @@ export function formatStatus(status: CycleStatus, config: OrganisationConfig): s
     const unit = config.units.find((c) => c.id === u.unitId);
     return [
       unit ? `${unit.name[language]} (${u.unitId})` : u.unitId,
-      stateLabel(u, language),
+      STATE_LABELS[language][displayState(u)],
       u.plan.deadlineDate,
       u.answer ? formatDate(u.answer.answeredAt, zone, language, true) : '',
       String(u.remindersSentAt.length),

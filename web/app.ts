@@ -35,6 +35,7 @@ import { formatDate, latestEndedPeriod } from '../domain/calendar';
 import { assertPeriod, type CycleKey } from '../domain/ids';
 import type { Language, Questionnaire, UnitStatus } from '../domain/types';
 import { DateTime } from 'luxon';
+import { displayState, STATE_LABELS, type DisplayState } from '../domain/unit-states';
 import { pickLanguage, text, type TextKey } from './i18n';
 import { verifyPassword } from './password';
 import { createViews, type PageContext } from './views';
@@ -64,7 +65,6 @@ export function maskTokens(url: string): string {
   return url.replace(/\/answer\/[^/?#]+/, '/answer/[token]');
 }
 
-type StateClass = UnitStatus['state'] | 'bounced';
 
 export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
   const { config, client, archive, answerLinks } = deps;
@@ -406,7 +406,7 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
     return { orgId: config.organisation.id, obligationId: obligation, period };
   };
 
-  const STATE_COLORS: Record<StateClass, string> = {
+  const STATE_COLORS: Record<DisplayState, string> = {
     answered: '#1a6b32',
     draft: '#2f6fb0',
     requested: '#8a8a8a',
@@ -416,7 +416,6 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
     exempt: '#6a4c9c',
     bounced: '#e07000',
   };
-  const stateKey = (u: UnitStatus): StateClass => (u.mailProblems.length > 0 && u.state !== 'answered' && u.state !== 'exempt' ? 'bounced' : u.state);
 
   const renderCycle = async (request: FastifyRequest, reply: FastifyReply, key: CycleKey, status = 200, error?: string) => {
     const context = secretariatContext(request, reply);
@@ -431,8 +430,8 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
     const states = STATE_LABELS[lang];
     const asked = cycle.units.filter((u) => u.state !== 'exempt').length;
     const answered = cycle.units.filter((u) => u.state === 'answered').length;
-    const order: StateClass[] = ['answered', 'draft', 'requested', 'scheduled', 'late', 'escalated', 'bounced', 'exempt'];
-    const counts = order.map((s) => ({ s, count: cycle.units.filter((u) => stateKey(u) === s).length })).filter((c) => c.count > 0);
+    const order: DisplayState[] = ['answered', 'draft', 'requested', 'scheduled', 'late', 'escalated', 'bounced', 'exempt'];
+    const counts = order.map((s) => ({ s, count: cycle.units.filter((u) => displayState(u) === s).length })).filter((c) => c.count > 0);
     const total = cycle.units.length || 1;
     let x = 0;
     const chart = counts.map(({ s, count }) => {
@@ -461,8 +460,8 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
         return {
           id: u.unitId,
           name,
-          stateClass: stateKey(u),
-          stateText: states[stateKey(u)],
+          stateClass: displayState(u),
+          stateText: states[displayState(u)],
           problem: u.mailProblems[u.mailProblems.length - 1]?.error,
           deadline: formatDate(`${u.plan.deadlineDate}T12:00:00`, zone, lang),
           deadlineDate: u.plan.deadlineDate,
@@ -532,11 +531,6 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
 
   return app;
 }
-
-const STATE_LABELS: Record<Language, Record<StateClass, string>> = {
-  sv: { scheduled: 'ej öppnad', requested: 'väntar på svar', draft: 'utkast', late: 'försenad', escalated: 'eskalerad', answered: 'besvarad', exempt: 'undantagen', bounced: 'e-post studsade' },
-  en: { scheduled: 'not yet opened', requested: 'awaiting answer', draft: 'draft', late: 'late', escalated: 'escalated', answered: 'answered', exempt: 'exempt', bounced: 'mail bounced' },
-};
 
 async function cycleStatusForUnit(client: Client, key: CycleKey, unitId: string) {
   const [status, unit] = await Promise.all([cycleStatus(client, key, { unitsToo: false }), unitStatus(client, key, unitId)]);

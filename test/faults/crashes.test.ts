@@ -45,6 +45,13 @@ beforeEach(() => {
   smtp.delayMs = 0;
 });
 
+async function reportOf(env: TestWorkflowEnvironment, key: CycleKey) {
+  return until(async () => {
+    const s = await cycleStatus(env.client, key);
+    return s.info.report ? s : undefined;
+  }, 'the report', 90_000);
+}
+
 /** Every (recipient, Message-ID) once at least; a mail sent twice must be the same mail. */
 function distinctMails(address: string) {
   const mails = smtp.to(address);
@@ -88,10 +95,7 @@ test('the worker is killed with SIGKILL while mails go out, twice: every mail ar
   for (const c of contacts) expect(distinctMails(c).filter((s) => !s.startsWith('Kvitto'))).toHaveLength(1);
 
   await closeCycle(env.client, key);
-  const status = await until(async () => {
-    const s = await cycleStatus(env.client, key);
-    return s.info.report ? s : undefined;
-  }, 'the report', 90_000);
+  const status = await reportOf(env, key);
   expect(status.info.report).toMatchObject({ answered: 2, asked: 6 });
   const report = readFileSync(path.join(archiveDir, status.info.report!.markdown), 'utf8');
   expect(report).toContain('> Nya partner');
@@ -124,10 +128,7 @@ test('the Temporal dev server is stopped and started mid-cycle: the cycle finish
   // The worker reconnected by itself: the cycle takes answers and closes.
   await submitAnswer(env.client, key, 'tekniska', { ...answer, effects: 'Efter omstarten' }, 'secretariat');
   await closeCycle(env.client, key);
-  const status = await until(async () => {
-    const s = await cycleStatus(env.client, key);
-    return s.info.report ? s : undefined;
-  }, 'the report', 90_000);
+  const status = await reportOf(env, key);
   expect(status.info.report).toMatchObject({ answered: 2, asked: 6 });
   const report = readFileSync(path.join(dataDir, status.info.report!.markdown), 'utf8');
   expect(report).toContain('> Ny samverkan');

@@ -223,7 +223,7 @@ describe("the secretariat's dashboard", () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('1 av 6 enheter har svarat (17 %).');
     expect(page.body).toMatch(/<th scope="row">Omsorgsförvaltningen<\/th>\s*<td><span class="state state-answered">besvarad<\/span>/);
-    expect(page.body).toMatch(/<th scope="row">Barn- och utbildningsförvaltningen<\/th>\s*<td><span class="state state-draft">utkast<\/span>/);
+    expect(page.body).toMatch(/<th scope="row">Barn- och utbildningsförvaltningen<\/th>\s*<td><span class="state state-draft">utkast sparat<\/span>/);
     expect(page.body).toContain('<svg class="chart"');
 
     const reminded = await secretariat.submit(base, `${base}/remind`, { unit: 'miljo-byggnad' });

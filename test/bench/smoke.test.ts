@@ -1,0 +1,17 @@
+/** The benchmark at N = 10, so `npm run bench` cannot rot; the full run stays out of the suite. */
+import { chart, markdownTable, runBenchmark } from '../../scripts/bench/run';
+
+jest.setTimeout(240_000);
+
+test('a 10-unit cycle and its floor run to the end on the dev server, with every mail delivered', async () => {
+  const run = await runBenchmark({ units: [10], log: () => undefined });
+  const [result] = run.results;
+  expect(result!.units).toBe(10);
+  expect(result!.ours.mails).toBe(result!.ours.expectedMails);
+  expect(result!.ratioToFloor).toBeGreaterThan(0.5);
+  expect(result!.ours.peakRssMb).toBeGreaterThan(0);
+  expect(result!.ours.updateP99Ms).toBeGreaterThan(0);
+  expect(result!.mailsPerSecond).toBeGreaterThan(0);
+  expect(markdownTable(run)).toMatch(/\| 10 \| [\d.]+ \| [\d.]+ \| \*\*[\d.]+\*\* \|/);
+  expect(chart(run)).toContain('<svg');
+});
