@@ -11,7 +11,7 @@ import { closeCycle, exemptUnit, extendDeadline, remindNow, saveDraft, startCycl
 import { loadConfigFile } from '../config/load';
 import { planCycle } from '../domain/calendar';
 import { cycleWorkflowId, unitWorkflowId, type CycleKey } from '../domain/ids';
-import { createTestWorker, PROJECT_ROOT, SOLNA_CONFIG, timeSkippingServer } from '../test/helpers/environment';
+import { createTestWorker, PROJECT_ROOT, skipTo, SOLNA_CONFIG, timeSkippingServer } from '../test/helpers/environment';
 import { startTestSmtpServer } from '../test/helpers/smtp';
 
 const HISTORIES = path.join(PROJECT_ROOT, 'test', 'histories');
@@ -25,10 +25,7 @@ async function main(): Promise<void> {
   const plain = new Client({ connection: env.connection, namespace: env.namespace });
   // Periods just ahead of today, so the scenarios run through their whole calendar.
   let year = new Date().getUTCFullYear() + 1;
-  const sleepUntil = async (iso: string, plusMs = 60_000) => {
-    const wait = Date.parse(iso) + plusMs - (await env.currentTimeMs());
-    if (wait > 0) await env.sleep(wait);
-  };
+  const sleepUntil = (iso: string, plusMs = 60_000) => skipTo(env, iso, plusMs);
   const scenario = async (name: string, run: (key: CycleKey, plan: ReturnType<typeof planCycle>) => Promise<void>) => {
     const key: CycleKey = { orgId: 'solna', obligationId: obligation.id, period: String(year++) };
     const plan = planCycle(obligation.calendar, obligation.period, key.period, solna.organisation.timeZone);

@@ -12,7 +12,7 @@ import { loadConfigFile } from '../../config/load';
 import { planCycle } from '../../domain/calendar';
 import { cycleWorkflowId, type CycleKey } from '../../domain/ids';
 import type { CycleResult } from '../../domain/types';
-import { createTestWorker, SOLNA_CONFIG, timeSkippingServer, until, type TestWorker } from '../helpers/environment';
+import { createTestWorker, skipTo, SOLNA_CONFIG, timeSkippingServer, until, type TestWorker } from '../helpers/environment';
 import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
 
 const solna = loadConfigFile(SOLNA_CONFIG);
@@ -40,7 +40,7 @@ test('the archive activities retry with a clear error until the folder is fixed,
   const key: CycleKey = { orgId: 'solna', obligationId: obligation.id, period: String(new Date().getUTCFullYear() + 1) };
   const plan = planCycle(obligation.calendar, obligation.period, key.period, solna.organisation.timeZone);
   await startCycle(env.client, tw.taskQueue, key, 'drill');
-  await env.sleep(Date.parse(plan.opensAt) + 60_000 - (await env.currentTimeMs()));
+  await skipTo(env, plan.opensAt, 60_000);
   await submitAnswer(env.client, key, 'omsorg', { eu_projects: 'Inga', other_work: 'Nätverk', effects: 'Kunskap' }, 'contact');
   await closeCycle(env.client, key);
 

@@ -101,3 +101,9 @@ export async function until<T>(probe: () => Promise<T | undefined> | T | undefin
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** Moves the time-skipping server's clock to `iso` (+ plusMs); does nothing if already past it. */
+export async function skipTo(env: TestWorkflowEnvironment, iso: string, plusMs = 0): Promise<void> {
+  const wait = Date.parse(iso) + plusMs - (await env.currentTimeMs());
+  if (wait > 0) await env.sleep(wait);
+}

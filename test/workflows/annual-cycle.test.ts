@@ -10,7 +10,7 @@ import { loadConfigFile } from '../../config/load';
 import { planCycle } from '../../domain/calendar';
 import type { CycleKey } from '../../domain/ids';
 import type { CycleResult } from '../../domain/types';
-import { createTestWorker, SOLNA_CONFIG, timeSkippingServer, type TestWorker } from '../helpers/environment';
+import { createTestWorker, skipTo, SOLNA_CONFIG, timeSkippingServer, type TestWorker } from '../helpers/environment';
 import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
 
 const solna = loadConfigFile(SOLNA_CONFIG);
@@ -42,11 +42,7 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-async function sleepUntil(iso: string, plusMs = 0) {
-  const target = Date.parse(iso) + plusMs;
-  const now = await env.currentTimeMs();
-  if (target > now) await env.sleep(target - now);
-}
+const sleepUntil = (iso: string, plusMs = 0) => skipTo(env, iso, plusMs);
 
 const subjectsOf = (address: string) => smtp.to(address).map((m) => `${m.language}: ${m.subject}`);
 

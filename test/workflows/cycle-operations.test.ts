@@ -11,7 +11,7 @@ import { loadConfigFile } from '../../config/load';
 import { planCycle, replanDeadline } from '../../domain/calendar';
 import { cycleWorkflowId, type CycleKey } from '../../domain/ids';
 import type { CycleResult } from '../../domain/types';
-import { createTestWorker, SOLNA_CONFIG, timeSkippingServer, type TestWorker } from '../helpers/environment';
+import { createTestWorker, skipTo, SOLNA_CONFIG, timeSkippingServer, type TestWorker } from '../helpers/environment';
 import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
 
 const solna = loadConfigFile(SOLNA_CONFIG);
@@ -53,11 +53,7 @@ beforeEach(() => {
   smtp.recipientAttempts.clear();
 });
 
-async function sleepUntil(iso: string, plusMs = 0) {
-  const target = Date.parse(iso) + plusMs;
-  const now = await env.currentTimeMs();
-  if (target > now) await env.sleep(target - now);
-}
+const sleepUntil = (iso: string, plusMs = 0) => skipTo(env, iso, plusMs);
 
 /**
  * Awaiting a result through the time-skipping client lets the server skip ahead freely (by years
