@@ -48,8 +48,6 @@ export const TEXTS = {
     wrongPassword: 'Fel lösenord.',
     logout: 'Logga ut',
     overview: 'Översikt',
-    obligations: 'Åtaganden',
-    cycles: 'Uppföljningar',
     period: 'Period',
     state: 'Status',
     open: 'pågår',
@@ -88,7 +86,6 @@ export const TEXTS = {
     done_extended: 'Ny sista dag för {{units}}.',
     done_exempted: '{{units}} är undantagen.',
     done_closing: 'Uppföljningen stängs och rapporten sammanställs.',
-    mailBounced: 'e-post studsade',
   },
   en: {
     menu: 'Menu',
@@ -135,8 +132,6 @@ export const TEXTS = {
     wrongPassword: 'Wrong password.',
     logout: 'Log out',
     overview: 'Overview',
-    obligations: 'Obligations',
-    cycles: 'Follow-ups',
     period: 'Period',
     state: 'State',
     open: 'open',
@@ -175,7 +170,6 @@ export const TEXTS = {
     done_extended: 'New deadline for {{units}}.',
     done_exempted: '{{units}} is exempt.',
     done_closing: 'The follow-up is closing and the report is being compiled.',
-    mailBounced: 'mail bounced',
   },
 } satisfies Record<Language, Record<string, string>>;
 

@@ -13,7 +13,7 @@ export interface PageContext {
   switchLanguageUrl?: string;
 }
 
-export type Views = (page: string, page_context: PageContext, data: object) => string;
+export type Views = (page: string, pageContext: PageContext, data: object) => string;
 
 export function createViews(templatesDir: string): Views {
   const hb = Handlebars.create();
