@@ -119,6 +119,11 @@ export function checkDraft(questionnaire: Questionnaire, input: unknown): DraftC
       continue;
     }
     if (value === undefined || value === null) continue;
+    // A form only ever sends text; objects could even throw from their own toString.
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      errors.push({ field: name, code: 'not-text' });
+      continue;
+    }
     const text = String(value);
     const limit = field.maxLength ?? DEFAULT_MAX_LENGTH;
     if (text.length > limit) errors.push({ field: name, code: 'too-long', limit });

@@ -1,4 +1,4 @@
-import { checkAnswer, describeAnswerErrors } from '../../domain/answers';
+import { checkAnswer, checkDraft, describeAnswerErrors } from '../../domain/answers';
 import type { Questionnaire } from '../../domain/types';
 
 const questionnaire: Questionnaire = [
@@ -54,4 +54,9 @@ test('an answer that is not an object is refused, not crashed on', () => {
 
 test('markup and template syntax are kept as plain text', () => {
   expect(checkAnswer(questionnaire, { projects: '<script>{{x}}' })).toEqual({ ok: true, values: { projects: '<script>{{x}}' } });
+});
+
+test('a draft refuses a value that is not text (found by the property test: an object whose toString is not a function)', () => {
+  expect(checkDraft(questionnaire, { projects: { toString: 0 } })).toEqual({ ok: false, errors: [{ field: 'projects', code: 'not-text' }] });
+  expect(checkDraft(questionnaire, { projects: 'halvfärdig', count: 3 })).toEqual({ ok: true, values: { projects: 'halvfärdig', count: '3' } });
 });
