@@ -1,6 +1,6 @@
 /** Look-ups of people and obligations in the loaded configuration. Personal data stays here, out of workflow histories. */
 import type { CycleKey } from '../domain/ids';
-import type { OrganisationConfig, PeriodicDataCallConfig, UnitConfig } from '../config/schema';
+import { obligationOf, type ObligationConfig, type ObligationKind, type OrganisationConfig, type PeriodicDataCallConfig, type UnitConfig } from '../config/schema';
 
 export class DirectoryError extends Error {
   override name = 'DirectoryError';
@@ -8,7 +8,10 @@ export class DirectoryError extends Error {
 
 export interface Directory {
   organisation(orgId: string): OrganisationConfig;
+  /** A periodic data call, the obligation of cycles. */
   obligation(key: Pick<CycleKey, 'orgId' | 'obligationId'>): { org: OrganisationConfig; obligation: PeriodicDataCallConfig };
+  /** An obligation of the given kind; the first of that kind when no id is given. */
+  ofKind<K extends ObligationKind>(orgId: string, kind: K, obligationId?: string): { org: OrganisationConfig; obligation: Extract<ObligationConfig, { kind: K }> };
   unit(orgId: string, unitId: string): UnitConfig;
 }
 
@@ -22,12 +25,15 @@ export function createDirectory(configs: readonly OrganisationConfig[]): Directo
   return {
     organisation,
     obligation({ orgId, obligationId }) {
+      return this.ofKind(orgId, 'periodic-data-call', obligationId);
+    },
+    ofKind(orgId, kind, obligationId) {
       const org = organisation(orgId);
-      const obligation = org.obligations.find((o) => o.id === obligationId);
-      if (!obligation) {
-        throw new DirectoryError(`${orgId} has no obligation "${obligationId}"; known: ${org.obligations.map((o) => o.id).join(', ')}.`);
+      try {
+        return { org, obligation: obligationOf(org, kind, obligationId) };
+      } catch (err) {
+        throw new DirectoryError((err as Error).message);
       }
-      return { org, obligation };
     },
     unit(orgId, unitId) {
       const unit = organisation(orgId).units.find((u) => u.id === unitId);

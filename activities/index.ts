@@ -2,16 +2,16 @@
  * Every activity, built from its dependencies: the mailer, the renderer, the archive, the
  * directory of people and the clock of record. Entry points build the real ones; tests may too.
  */
-import { createHash } from 'node:crypto';
-import { Context } from '@temporalio/activity';
 import type { AnswerLinks } from '../domain/answer-links';
-import { mailMessageId, type CycleKey } from '../domain/ids';
+import { messageIdScope, type CycleKey } from '../domain/ids';
 import { planCycle, replanDeadline } from '../domain/calendar';
-import type { ArchivedReport, CycleSetup, Language, MailKind, SubmittedAnswer, UnitPlan, UnitStatus } from '../domain/types';
-import type { PersonConfig } from '../config/schema';
+import type { ArchivedReport, CycleSetup, MailKind, SubmittedAnswer, UnitPlan, UnitStatus } from '../domain/types';
 import type { Archive } from './archive';
 import type { Directory } from './directory';
-import type { Mailer, OutgoingMail } from './mailer';
+import type { Mailer } from './mailer';
+import { createSender } from './send';
+import { createObligationActivities } from './obligations';
+import type { RegisterReader } from './register-reader';
 import type { Renderer } from './renderer';
 import { buildReportContext, compileReportFiles } from './report';
 import { mailContext } from './mail-context';
@@ -26,6 +26,8 @@ export interface ActivityDeps {
   /** Base URL of the web interface, for links in mails. */
   publicBaseUrl: string;
   answerLinks: AnswerLinks;
+  /** Reads an organisation's register (projects, seminars, agreements, revisions). */
+  registers: RegisterReader;
 }
 
 export interface UnitMailInput {
@@ -41,61 +43,19 @@ export interface UnitMailInput {
   answer?: SubmittedAnswer;
 }
 
-/**
- * Heartbeats let Temporal notice a crashed worker within seconds instead of at the start-to-close
- * timeout. Outside an activity (tests of the activities themselves) there is nobody to tell.
- */
-function heartbeat(progress: number): void {
-  let context: Context | undefined;
-  try {
-    context = Context.current();
-  } catch {
-    return;
-  }
-  context.heartbeat(progress);
-}
-
-function personKey(person: PersonConfig): string {
-  // A stable, non-identifying part of the Message-ID, one per recipient.
-  return createHash('sha256').update(person.email.toLowerCase()).digest('hex').slice(0, 12);
-}
-
-function mailDomain(secretariatEmail: string): string {
-  return secretariatEmail.split('@')[1] ?? 'localhost';
-}
-
 export function createActivities(deps: ActivityDeps) {
   const { mailer, renderer, archive, directory } = deps;
 
-  async function sendToEach(
-    people: readonly PersonConfig[],
-    defaultLanguage: Language,
-    build: (person: PersonConfig, language: Language) => Omit<OutgoingMail, 'to' | 'language' | 'from' | 'messageId'> & { idSubject: string },
-    from: { name: string; email: string },
-    key: CycleKey,
-    kind: string,
-    sequence: number,
-  ) {
-    const sent: string[] = [];
-    const rejected: string[] = [];
-    for (const person of people) {
-      const language = person.language ?? defaultLanguage;
-      const { idSubject, ...mail } = build(person, language);
-      const messageId = mailMessageId(key, `${idSubject}.${personKey(person)}`, kind, sequence, mailDomain(from.email));
-      heartbeat(sent.length);
-      const result = await mailer.send({ ...mail, from: `${from.name} <${from.email}>`, to: [person.email], language, messageId });
-      sent.push(result.messageId);
-      rejected.push(...result.rejected);
-    }
-    return { messageIds: sent, rejected };
-  }
+  const sendToEach = createSender(mailer);
 
   return {
+    ...createObligationActivities(deps, sendToEach),
+
     async planCycle({ key, now }: { key: CycleKey; now: string }): Promise<CycleSetup> {
       const { org, obligation } = directory.obligation(key);
       return {
         language: org.organisation.language,
-        unitIds: org.units.map((u) => u.id),
+        unitIds: org.units.map((u) => u.id).filter((id) => !obligation.units || obligation.units.includes(id)),
         questionnaire: obligation.questionnaire.map((f) => ({ ...f })),
         plan: planCycle(obligation.calendar, obligation.period, key.period, org.organisation.timeZone, new Date(now)),
       };
@@ -130,7 +90,7 @@ export function createActivities(deps: ActivityDeps) {
           };
         },
         from,
-        input.key,
+        messageIdScope(input.key),
         input.kind,
         input.sequence,
       );
@@ -181,7 +141,7 @@ export function createActivities(deps: ActivityDeps) {
           };
         },
         from,
-        key,
+        messageIdScope(key),
         'report',
         1,
       );

@@ -15,7 +15,8 @@ export interface RenderedMail {
 
 export interface Renderer {
   mail(template: string, language: Language, context: object): RenderedMail;
-  report(format: 'html' | 'markdown', context: object): string;
+  /** A report from templates/report/<name>.html.hbs or .md.hbs. */
+  report(format: 'html' | 'markdown', context: object, name?: string): string;
 }
 
 export class TemplateError extends Error {
@@ -67,9 +68,9 @@ export function createRenderer(templatesDir: string): Renderer {
       if (!match) throw new TemplateError(`Template mail/${language}/${template}.txt.hbs must start with a "Subject: " line.`);
       return { subject: match[1]!.trim(), text: match[2]!.trimEnd() + '\n' };
     },
-    report(format, context) {
-      if (format === 'html') return load('report/report.html.hbs', false)(context);
-      return load('report/report.md.hbs', true)(escapeDeep(context));
+    report(format, context, name = 'report') {
+      if (format === 'html') return load(`report/${name}.html.hbs`, false)(context);
+      return load(`report/${name}.md.hbs`, true)(escapeDeep(context));
     },
   };
 }

@@ -16,6 +16,7 @@ import type { CycleKey } from '../domain/ids';
 import { hashPassword } from '../web/password';
 import { startWebServer } from '../web/server';
 import { runWorker } from '../workers/run';
+import { addRegisterCommands } from './register-commands';
 import { formatStatus } from './status-table';
 
 export class UsageError extends Error {
@@ -54,8 +55,9 @@ export function buildProgram(io: CliIo): Command {
 
   const keyOf = (config: OrganisationConfig, obligationId: string, opts: CycleOptions): CycleKey => {
     const obligation = config.obligations.find((o) => o.id === obligationId);
-    if (!obligation) {
-      throw new UsageError(`${config.organisation.id} has no obligation "${obligationId}". Known: ${config.obligations.map((o) => o.id).join(', ')}.`);
+    if (!obligation || obligation.kind !== 'periodic-data-call') {
+      const calls = config.obligations.filter((o) => o.kind === 'periodic-data-call').map((o) => o.id);
+      throw new UsageError(`${config.organisation.id} has no data call "${obligationId}" (cycles are run for data calls). Known: ${calls.join(', ')}.`);
     }
     const period = opts.period ?? latestEndedPeriod(obligation.period, DateTime.now().setZone(config.organisation.timeZone));
     return { orgId: config.organisation.id, obligationId, period };
@@ -233,6 +235,8 @@ export function buildProgram(io: CliIo): Command {
       const cfg = loadConfig(globalOpts(cmd));
       await runWorker(env(), [cfg], io);
     });
+
+  addRegisterCommands(program, { io, env, loadConfig, client, usage: (message) => new UsageError(message) });
 
   program.hook('postAction', async () => {
     await connection?.close();

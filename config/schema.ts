@@ -83,7 +83,12 @@ export const periodicDataCallSchema = z.strictObject({
   title: localized(200),
   /** The sentence of the policy this obligation comes from. */
   source: text(2000),
-  period: z.enum(['annual']),
+  /** annual: one cycle per calendar year; tertial: T1 (Jan–Apr), T2 (May–Aug), T3 (Sep–Dec, reported with the year-end accounts). */
+  period: z.enum(['annual', 'tertial']),
+  /** The units asked; all units when left out (e.g. only the international office for a work plan). */
+  units: z.array(slug).min(1).max(10_000).optional(),
+  /** Registers whose entries of the unit are listed in the request, so people confirm instead of retyping. */
+  showRegisters: z.array(z.enum(['projects', 'seminars', 'agreements'])).max(3).default([]),
   calendar: cycleCalendarSchema,
   questionnaire: z.array(fieldSchema).min(1).max(60),
   report: z.strictObject({
@@ -102,7 +107,78 @@ export const periodicDataCallSchema = z.strictObject({
     .default({ request: 'request', reminder: 'reminder', escalation: 'escalation', receipt: 'receipt', reportDelivery: 'report-delivery' }),
 });
 
-export const obligationSchema = z.discriminatedUnion('kind', [periodicDataCallSchema]);
+const monthDay = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a day of the year as MM-DD, e.g. 09-01 for 1 September');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD');
+const sendTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time such as 09:00').default('09:00');
+const bodyIds = z.array(slug).min(1).max(20);
+
+/** At least `minimum` qualifying events a year, counted from the seminar register. */
+export const minimumOccurrencesSchema = z.strictObject({
+  id: slug,
+  kind: z.literal('minimum-occurrences'),
+  title: localized(200),
+  source: text(2000),
+  register: z.literal('seminars'),
+  minimum: z.number().int().min(1).max(100),
+  /** The roles that count (e.g. organiser and co-organiser, not participant). */
+  countedRoles: z.array(z.enum(['organiser', 'co-organiser', 'participant'])).min(1).max(3),
+  /** When true only events in an EU country count ("in Solna, Brussels or another EU country"). */
+  euOnly: z.boolean().default(false),
+  /** Days of the year at which the secretariat and `warn` are told while the count is short. */
+  checkpoints: z.array(monthDay).min(1).max(12),
+  sendTime,
+  warn: bodyIds,
+  report: z.strictObject({ recipients: bodyIds }),
+});
+
+/** A definition each registered project needs before it starts, approved by the secretariat. */
+export const gateBeforeStartSchema = z.strictObject({
+  id: slug,
+  kind: z.literal('gate-before-start'),
+  title: localized(200),
+  source: text(2000),
+  register: z.literal('projects'),
+  questionnaire: z.array(fieldSchema).min(1).max(60),
+  /** How often the owner is reminded until the definition is submitted. */
+  remindEvery: isoDuration.default('P7D'),
+  sendTime,
+});
+
+/** The policy is revised once per mandate period, or by a fixed date. */
+export const revisionSchema = z.strictObject({
+  id: slug,
+  kind: z.literal('revision'),
+  title: localized(200),
+  source: text(2000),
+  rule: z.discriminatedUnion('kind', [
+    z.strictObject({
+      kind: z.literal('mandate-period'),
+      /** After the new council's first day (15 October of the election year). */
+      askAfterStart: isoDuration.default('P1M'),
+      /** The decision is due this long after the period starts. */
+      dueAfterStart: isoDuration,
+    }),
+    z.strictObject({ kind: z.literal('by-date'), askFrom: isoDate, due: isoDate }),
+  ]),
+  owner: personSchema,
+  remindEvery: isoDuration,
+  sendTime,
+  /** Bodies told when the decision is overdue (the executive board). */
+  escalateTo: bodyIds,
+});
+
+/** Each registered agreement reminds its owner before it ends to evaluate, renew or end it. */
+export const expiryReviewSchema = z.strictObject({
+  id: slug,
+  kind: z.literal('expiry-review'),
+  title: localized(200),
+  source: text(2000),
+  register: z.literal('agreements'),
+  remindersBeforeEnd: z.array(isoDuration).min(1).max(10),
+  sendTime,
+});
+
+export const obligationSchema = z.discriminatedUnion('kind', [periodicDataCallSchema, minimumOccurrencesSchema, gateBeforeStartSchema, revisionSchema, expiryReviewSchema]);
 
 export const organisationConfigSchema = z
   .strictObject({
@@ -150,15 +226,25 @@ export function crossReferenceIssues(raw: unknown): CrossReferenceIssue[] {
   unique(list(doc.units), ['units']);
   unique(list(doc.obligations), ['obligations']);
   const bodyIds = new Set(list(doc.bodies).map((b) => b.id));
+  const unitIds = new Set(list(doc.units).map((u) => u.id));
   list(doc.obligations).forEach((o, i) => {
     unique(list(o.questionnaire), ['obligations', i, 'questionnaire']);
-    const report = (o.report ?? {}) as Record<string, unknown>;
-    (Array.isArray(report.recipients) ? report.recipients : []).forEach((r: unknown, j: number) => {
-      if (!bodyIds.has(r)) {
-        issues.push({ path: ['obligations', i, 'report', 'recipients', j], message: `no body with id "${String(r)}"; known: ${[...bodyIds].join(', ')}` });
-      }
+    const checkBodies = (list: unknown, path: (string | number)[]) =>
+      (Array.isArray(list) ? list : []).forEach((r: unknown, j: number) => {
+        if (!bodyIds.has(r)) issues.push({ path: [...path, j], message: `no body with id "${String(r)}"; known: ${[...bodyIds].join(', ')}` });
+      });
+    checkBodies(((o.report ?? {}) as Record<string, unknown>).recipients, ['obligations', i, 'report', 'recipients']);
+    checkBodies(o.warn, ['obligations', i, 'warn']);
+    checkBodies(o.escalateTo, ['obligations', i, 'escalateTo']);
+    (Array.isArray(o.units) ? o.units : []).forEach((u: unknown, j: number) => {
+      if (!unitIds.has(u)) issues.push({ path: ['obligations', i, 'units', j], message: `no unit with id "${String(u)}"` });
     });
   });
+  // One of each register-based kind: registrations name no obligation, so two would be ambiguous.
+  for (const kind of ['gate-before-start', 'expiry-review']) {
+    const same = list(doc.obligations).map((o, i) => [o, i] as const).filter(([o]) => o.kind === kind);
+    for (const [, i] of same.slice(1)) issues.push({ path: ['obligations', i, 'kind'], message: `only one "${kind}" obligation per organisation` });
+  }
   return issues;
 }
 
@@ -167,3 +253,26 @@ export type UnitConfig = z.infer<typeof unitSchema>;
 export type PersonConfig = z.infer<typeof personSchema>;
 export type ObligationConfig = z.infer<typeof obligationSchema>;
 export type PeriodicDataCallConfig = z.infer<typeof periodicDataCallSchema>;
+export type MinimumOccurrencesConfig = z.infer<typeof minimumOccurrencesSchema>;
+export type GateBeforeStartConfig = z.infer<typeof gateBeforeStartSchema>;
+export type RevisionConfig = z.infer<typeof revisionSchema>;
+export type ExpiryReviewConfig = z.infer<typeof expiryReviewSchema>;
+export type ObligationKind = ObligationConfig['kind'];
+
+export class ObligationKindError extends Error {
+  override name = 'ObligationKindError';
+}
+
+/**
+ * The obligation with this id, checked to be of the expected kind; without an id, the first of
+ * that kind. Callers get the kind's own type instead of checking it again everywhere.
+ */
+export function obligationOf<K extends ObligationKind>(org: OrganisationConfig, kind: K, id?: string): Extract<ObligationConfig, { kind: K }> {
+  const found = org.obligations.find((o) => (id === undefined ? o.kind === kind : o.id === id));
+  if (!found) {
+    const known = org.obligations.map((o) => `${o.id} (${o.kind})`).join(', ');
+    throw new ObligationKindError(id === undefined ? `${org.organisation.id} has no "${kind}" obligation; it has: ${known}.` : `${org.organisation.id} has no obligation "${id}"; it has: ${known}.`);
+  }
+  if (found.kind !== kind) throw new ObligationKindError(`${org.organisation.id}'s obligation "${found.id}" is a ${found.kind}, not a ${kind}.`);
+  return found as Extract<ObligationConfig, { kind: K }>;
+}

@@ -11,7 +11,7 @@ export class CalendarError extends Error {
   override name = 'CalendarError';
 }
 
-export type PeriodRule = 'annual';
+export type PeriodRule = 'annual' | 'tertial';
 
 export interface CycleCalendar {
   /** Local time of day at which mails go out, "HH:MM". */
@@ -85,12 +85,28 @@ export function periodBounds(rule: PeriodRule, period: string, zone: string): Pe
     const start = DateTime.fromObject({ year: Number(period), month: 1, day: 1 }, { zone });
     return { start, end: start.plus({ years: 1 }) };
   }
+  if (rule === 'tertial') {
+    const match = /^(\d{4})-T([123])$/.exec(period);
+    if (!match) throw new CalendarError(`A tertial obligation's period is a year and tertial such as 2026-T1 (January–April), 2026-T2 (May–August) or 2026-T3 (September–December, with the year-end accounts), not "${period}".`);
+    const start = DateTime.fromObject({ year: Number(match[1]), month: 1 + 4 * (Number(match[2]) - 1), day: 1 }, { zone });
+    return { start, end: start.plus({ months: 4 }) };
+  }
   throw new CalendarError(`Unknown period rule "${rule as string}".`);
+}
+
+/** Every period of the rule that ends in the given calendar year, in order. */
+export function periodsEndingIn(rule: PeriodRule, year: number): string[] {
+  if (rule === 'annual') return [String(year - 1)];
+  return [`${year - 1}-T3`, `${year}-T1`, `${year}-T2`];
 }
 
 /** The period that a cycle started today would follow up: the last one that has ended. */
 export function latestEndedPeriod(rule: PeriodRule, now: DateTime): string {
   if (rule === 'annual') return String(now.year - 1);
+  if (rule === 'tertial') {
+    const tertial = Math.floor((now.month - 1) / 4); // the running one, 0-based
+    return tertial === 0 ? `${now.year - 1}-T3` : `${now.year}-T${tertial}`;
+  }
   throw new CalendarError(`Unknown period rule "${rule as string}".`);
 }
 
@@ -178,4 +194,173 @@ export function replanDeadline(cal: CycleCalendar, untilDate: string, opensAt: s
 export function formatDate(isoInstant: string, zone: string, language: 'sv' | 'en', withTime = false): string {
   const dt = DateTime.fromISO(isoInstant, { zone }).setLocale(language === 'sv' ? 'sv-SE' : 'en-GB');
   return withTime ? dt.toFormat('d LLLL yyyy HH:mm') : dt.toFormat('d LLLL yyyy');
+}
+
+export function atLocalTime(day: DateTime, sendTime: string): DateTime {
+  return atSendTime(day, sendTime);
+}
+
+export function toIso(dt: DateTime): string {
+  return iso(dt);
+}
+
+/**
+ * The openings of a periodic data call from `from` on, for `years` years: the instants at which
+ * its schedule starts a cycle, one per period, on working days at the send time.
+ */
+export function dataCallOpenings(cal: CycleCalendar, rule: PeriodRule, zone: string, from: Date, years: number): { period: string; opensAt: string }[] {
+  const first = DateTime.fromJSDate(from, { zone }).year;
+  const out: { period: string; opensAt: string }[] = [];
+  for (let year = first; year <= first + years; year++) {
+    for (const period of periodsEndingIn(rule, year)) {
+      const opensAt = planCycle(cal, rule, period, zone).opensAt;
+      if (Date.parse(opensAt) >= from.getTime()) out.push({ period, opensAt });
+    }
+  }
+  return out.sort((a, b) => a.opensAt.localeCompare(b.opensAt)).filter((o, i, all) => all.findIndex((x) => x.period === o.period) === i);
+}
+
+// --- Mandate periods -------------------------------------------------------------------------
+
+/** Swedish general elections: the second Sunday of September every four years from 2022. */
+export function electionDay(year: number): string {
+  if ((year - 2022) % 4 !== 0) throw new CalendarError(`${year} is not an election year (2022, 2026, 2030, …).`);
+  const first = DateTime.fromObject({ year, month: 9, day: 1 });
+  const firstSunday = first.plus({ days: (7 - first.weekday) % 7 });
+  return firstSunday.plus({ days: 7 }).toISODate() ?? '';
+}
+
+export interface MandatePeriod {
+  /** "2026-2030": the years in which it starts and ends. */
+  id: string;
+  electionDay: string;
+  /** The new council takes office on 15 October of the election year. */
+  start: string;
+  end: string;
+}
+
+export function mandatePeriod(electionYear: number): MandatePeriod {
+  electionDay(electionYear);
+  return {
+    id: `${electionYear}-${electionYear + 4}`,
+    electionDay: electionDay(electionYear),
+    start: `${electionYear}-10-15`,
+    end: `${electionYear + 4}-10-14`,
+  };
+}
+
+/** The mandate period running on the given day (YYYY-MM-DD). */
+export function mandatePeriodOn(day: string): MandatePeriod {
+  const d = DateTime.fromISO(day);
+  if (!d.isValid) throw new CalendarError(`"${day}" is not a date; write YYYY-MM-DD.`);
+  let electionYear = d.year - ((((d.year - 2022) % 4) + 4) % 4);
+  if (d.year === electionYear && (d.toISODate() ?? '') < `${electionYear}-10-15`) electionYear -= 4;
+  return mandatePeriod(electionYear);
+}
+
+export function mandatePeriodById(id: string): MandatePeriod {
+  const match = /^(\d{4})-(\d{4})$/.exec(id);
+  if (!match || Number(match[2]) !== Number(match[1]) + 4) throw new CalendarError(`A mandate period is written as its election year and the next, e.g. 2026-2030, not "${id}".`);
+  return mandatePeriod(Number(match[1]));
+}
+
+// --- Plans of the other obligation kinds -----------------------------------------------------
+
+export interface RevisionRule {
+  kind: 'mandate-period' | 'by-date';
+  askAfterStart?: string;
+  dueAfterStart?: string;
+  askFrom?: string;
+  due?: string;
+}
+
+export interface RevisionPlan {
+  /** "2026-2030" for a mandate period, "by-2027-12-31" for a set date. */
+  periodId: string;
+  askAt: string;
+  /** The last day (YYYY-MM-DD) by which the decision is due. */
+  dueDate: string;
+  dueAt: string;
+  reminderTimes: string[];
+  /** When the period ends and the workflow records the outcome, decided or not. */
+  endsAt: string;
+}
+
+export function revisionPeriodIds(rule: RevisionRule, from: Date, count: number, zone: string): string[] {
+  if (rule.kind === 'by-date') return [`by-${rule.due}`];
+  const first = mandatePeriodOn(DateTime.fromJSDate(from, { zone }).toISODate() ?? '');
+  const start = Number(first.id.slice(0, 4));
+  return Array.from({ length: count }, (_, i) => mandatePeriod(start + 4 * i).id);
+}
+
+export function planRevision(rule: RevisionRule, periodId: string, remindEvery: string, sendTime: string, zone: string): RevisionPlan {
+  let ask: DateTime;
+  let due: DateTime;
+  let end: DateTime;
+  if (rule.kind === 'mandate-period') {
+    const period = mandatePeriodById(periodId);
+    const start = DateTime.fromISO(period.start, { zone });
+    ask = start.plus(parseIsoDuration(rule.askAfterStart ?? 'P1M'));
+    due = start.plus(parseIsoDuration(rule.dueAfterStart ?? 'P3Y'));
+    end = DateTime.fromISO(period.end, { zone }).plus({ days: 1 });
+  } else {
+    if (periodId !== `by-${rule.due}`) throw new CalendarError(`This revision is due by ${rule.due}; its period is "by-${rule.due}", not "${periodId}".`);
+    ask = DateTime.fromISO(rule.askFrom ?? '', { zone });
+    due = DateTime.fromISO(rule.due ?? '', { zone });
+    if (!ask.isValid || !due.isValid || ask >= due) throw new CalendarError('A revision by date needs askFrom before due, both as YYYY-MM-DD.');
+    end = due.plus({ years: 1 });
+  }
+  const askAt = atSendTime(nextWorkingDay(ask), sendTime);
+  const dueDay = nextWorkingDay(due);
+  const every = parseIsoDuration(remindEvery);
+  if (every.as('days') < 1) throw new CalendarError('remindEvery must be at least a day.');
+  const reminderTimes: string[] = [];
+  for (let t = ask.plus(every); t < dueDay; t = t.plus(every)) reminderTimes.push(iso(atSendTime(previousWorkingDay(t), sendTime)));
+  return { periodId, askAt: iso(askAt), dueDate: dueDay.toISODate() ?? '', dueAt: iso(dueDay.plus({ days: 1 })), reminderTimes, endsAt: iso(end) };
+}
+
+/** The checkpoints of a minimum-occurrences obligation in a year, and the year's end. */
+export function planOccurrences(checkpoints: string[], year: number, sendTime: string, zone: string): { checkpoints: string[]; yearEndsAt: string; resultAt: string } {
+  const times = checkpoints
+    .map((md) => atSendTime(nextWorkingDay(DateTime.fromISO(`${year}-${md}`, { zone })), sendTime))
+    .sort((a, b) => a.toMillis() - b.toMillis())
+    .map(iso);
+  const yearEnd = DateTime.fromObject({ year: year + 1, month: 1, day: 1 }, { zone });
+  return { checkpoints: times, yearEndsAt: iso(yearEnd), resultAt: iso(atSendTime(nextWorkingDay(yearEnd), sendTime)) };
+}
+
+/** The instant the year's occurrences workflow starts: the first minute of the year, local time. */
+export function yearStarts(zone: string, from: Date, years: number): { year: number; at: string }[] {
+  const first = DateTime.fromJSDate(from, { zone }).year;
+  return Array.from({ length: years + 1 }, (_, i) => first + i)
+    .map((year) => ({ year, at: iso(DateTime.fromObject({ year, month: 1, day: 1, minute: 5 }, { zone })) }))
+    .filter((y) => Date.parse(y.at) >= from.getTime());
+}
+
+/** Reminders before an agreement's end day (YYYY-MM-DD), on working days, those still ahead of `now`. */
+export function planExpiryReminders(endsOn: string, offsets: string[], sendTime: string, zone: string, now: Date): string[] {
+  const end = DateTime.fromISO(endsOn, { zone });
+  if (!end.isValid) throw new CalendarError(`"${endsOn}" is not a date; write YYYY-MM-DD.`);
+  return [
+    ...new Set(
+      offsets
+        .map((o) => atSendTime(previousWorkingDay(end.minus(parseIsoDuration(o))), sendTime))
+        .filter((t) => t.toMillis() > now.getTime())
+        .sort((a, b) => a.toMillis() - b.toMillis())
+        .map(iso),
+    ),
+  ];
+}
+
+/** The end of a local day (YYYY-MM-DD) as an instant: the start of the next day. */
+export function endOfDay(day: string, zone: string): string {
+  const d = DateTime.fromISO(day, { zone });
+  if (!d.isValid) throw new CalendarError(`"${day}" is not a date; write YYYY-MM-DD.`);
+  return iso(d.plus({ days: 1 }).startOf('day'));
+}
+
+export function startOfDay(day: string, zone: string, sendTime?: string): string {
+  const d = DateTime.fromISO(day, { zone });
+  if (!d.isValid) throw new CalendarError(`"${day}" is not a date; write YYYY-MM-DD.`);
+  return iso(sendTime ? atSendTime(d, sendTime) : d.startOf('day'));
 }

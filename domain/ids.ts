@@ -41,5 +41,14 @@ export function unitWorkflowId(key: CycleKey, unitId: string): string {
 
 /** The business key of one mail; retries of the same mail carry the same Message-ID. */
 export function mailMessageId(key: CycleKey, subject: string, kind: string, sequence: number, domain: string): string {
-  return `<${key.orgId}.${key.obligationId}.${key.period}.${subject}.${kind}.${sequence}@${domain}>`;
+  return scopedMessageId(messageIdScope(key), subject, kind, sequence, domain);
+}
+
+export function messageIdScope(key: CycleKey): string {
+  return `${key.orgId}.${key.obligationId}.${key.period}`;
+}
+
+/** scope: the business key of what the mail is about, e.g. "solna.project-goals.interreg-2027". */
+export function scopedMessageId(scope: string, subject: string, kind: string, sequence: number, domain: string): string {
+  return `<${scope}.${subject}.${kind}.${sequence}@${domain}>`;
 }

@@ -9,6 +9,7 @@ import { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { closeCycle, exemptUnit, extendDeadline, remindNow, saveDraft, startCycle, submitAnswer } from '../client/cycles';
 import { loadConfigFile } from '../config/load';
+import { obligationOf } from '../config/schema';
 import { planCycle } from '../domain/calendar';
 import { cycleWorkflowId, unitWorkflowId, type CycleKey } from '../domain/ids';
 import { createTestWorker, PROJECT_ROOT, skipTo, SOLNA_CONFIG, timeSkippingServer } from '../test/helpers/environment';
@@ -19,7 +20,7 @@ const answer = { eu_projects: 'Interreg Baltic Sea Region', other_work: 'Eurocit
 
 async function main(): Promise<void> {
   const solna = loadConfigFile(SOLNA_CONFIG);
-  const obligation = solna.obligations[0]!;
+  const obligation = obligationOf(solna, 'periodic-data-call');
   const [env, smtp] = await Promise.all([timeSkippingServer(), startTestSmtpServer()]);
   const tw = await createTestWorker(env, smtp.url);
   const plain = new Client({ connection: env.connection, namespace: env.namespace });

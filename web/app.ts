@@ -175,6 +175,8 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
     }
   };
 
+  // Cycles belong to data calls; the other kinds are run by their own workflows and the CLI.
+  const dataCalls = config.obligations.filter((o) => o.kind === 'periodic-data-call');
   const obligationTitle = (key: CycleKey, lang: Language) => {
     const obligation = config.obligations.find((o) => o.id === key.obligationId);
     return `${obligation ? obligation.title[lang] : key.obligationId} ${key.period}`;
@@ -286,7 +288,7 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
     return page(reply, 200, 'receipt', { lang, orgName: config.organisation.name, switchLanguageUrl: `/answer/${resolved.token}/receipt?lang=${lang === 'sv' ? 'en' : 'sv'}` }, {
       heading: text(lang, 'receiptTitle'),
       body: text(lang, 'receiptText', { unit: unitName(resolved.unitId, lang), when: formatDate(answer.answeredAt, zone, lang, true), revision: answer.revision }),
-      rows: obligation ? answerRows(obligation.questionnaire, answer.values, lang) : [],
+      rows: obligation?.kind === 'periodic-data-call' ? answerRows(obligation.questionnaire, answer.values, lang) : [],
       correctUrl: `/answer/${resolved.token}?lang=${lang}`,
     });
   });
@@ -372,7 +374,7 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
       error,
       defaultPeriod,
       periodHelp: text(lang, 'periodHelp', { example: defaultPeriod }),
-      obligations: config.obligations.map((o) => ({
+      obligations: dataCalls.map((o) => ({
         id: o.id,
         title: o.title[lang],
         source: o.source,
@@ -388,7 +390,7 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
   app.post('/cycles', { onRequest: requireLogin, preHandler: app.csrfProtection }, async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, string>;
     const lang = secretariatLanguage(request);
-    const obligation = config.obligations.find((o) => o.id === body.obligation);
+    const obligation = dataCalls.find((o) => o.id === body.obligation);
     const period = (body.period ?? '').trim();
     try {
       if (!obligation) throw new RejectedError(lang === 'sv' ? 'Välj ett åtagande.' : 'Choose an obligation.', 'InvalidInput');
@@ -402,7 +404,7 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
 
   const cycleKeyOf = (request: FastifyRequest): CycleKey | undefined => {
     const { obligation, period } = request.params as { obligation: string; period: string };
-    if (!config.obligations.some((o) => o.id === obligation) || !/^\d{4}(-[A-Z0-9]{1,8})?$/.test(period)) return undefined;
+    if (!dataCalls.some((o) => o.id === obligation) || !/^\d{4}(-[A-Z0-9]{1,8})?$/.test(period)) return undefined;
     return { orgId: config.organisation.id, obligationId: obligation, period };
   };
 

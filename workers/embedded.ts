@@ -10,6 +10,7 @@ import { Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { readEnvironment } from '../config/environment';
 import { loadConfigFile } from '../config/load';
+import { obligationOf } from '../config/schema';
 import { findTemporalBinary, TEMPORAL_CLI } from '../scripts/temporal-binaries';
 import { startOutboxSmtpServer } from './outbox-smtp-server';
 import { startWebServer } from '../web/server';
@@ -84,7 +85,7 @@ async function main(): Promise<void> {
     const web = await startWebServer(env, config, { logger: false }).catch((err: Error) => {
       throw new StartupError(`Cannot start the web interface on ${env.FOLLOWUP_WEB_HOST}:${env.FOLLOWUP_WEB_PORT} (${err.message}). Set FOLLOWUP_WEB_PORT to a free port.`);
     });
-    const obligation = config.obligations[0]!;
+    const obligation = obligationOf(config, 'periodic-data-call');
     const login = secrets.passwordFile ? `password in ${secrets.passwordFile}` : 'password as set by FOLLOWUP_SECRETARIAT_PASSWORD_HASH';
 
     console.log(`

@@ -1,6 +1,8 @@
 /** The worker with the real dependencies: SMTP, templates, the file archive and the loaded configs. */
 import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { createRegisterReader } from '../activities/register-reader';
 import { createActivities } from '../activities';
 import { createFileArchive } from '../activities/archive';
 import { createDirectory } from '../activities/directory';
@@ -26,6 +28,9 @@ export async function connectWorker(address: string): Promise<NativeConnection> 
 
 export async function createProductionWorker(env: Environment, configs: readonly OrganisationConfig[], connection: NativeConnection): Promise<{ worker: Worker; close(): void }> {
   const mailer = createSmtpMailer(env.SMTP_URL, { pool: true });
+  // Activities that compile reports read the registers, which live in workflows.
+  const clientConnection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+  const client = new Client({ connection: clientConnection, namespace: env.TEMPORAL_NAMESPACE });
   const worker = await Worker.create({
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
@@ -42,7 +47,14 @@ export async function createProductionWorker(env: Environment, configs: readonly
       clock: () => new Date(),
       publicBaseUrl: env.PUBLIC_BASE_URL,
       answerLinks: createAnswerLinks(requireSetting(env, 'FOLLOWUP_LINK_SECRET')),
+      registers: createRegisterReader(client),
     }),
   });
-  return { worker, close: () => mailer.close() };
+  return {
+    worker,
+    close: () => {
+      mailer.close();
+      void clientConnection.close();
+    },
+  };
 }

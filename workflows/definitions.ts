@@ -4,6 +4,19 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CycleKey } from '../domain/ids';
+import type {
+  AgreementDecision,
+  AgreementRegistration,
+  AgreementSummary,
+  ProjectRegistration,
+  ProjectStatus,
+  ProjectSummary,
+  RegisterContents,
+  RevisionDecision,
+  RevisionSummary,
+  SeminarRecord,
+  SeminarRegistration,
+} from '../domain/registers';
 import type { AnswerValues, CycleInfo, Draft, Questionnaire, SubmittedAnswer, UnitPlan, UnitStatus } from '../domain/types';
 
 export interface CycleInput extends CycleKey {
@@ -55,3 +68,91 @@ export const exemptUnitUpdate = defineUpdate<{ exemptAt: string }, [ExemptInput]
 export const remindNowUpdate = defineUpdate<{ queuedAt: string }, []>('remindNow');
 /** Sent by the cycle to its units when it closes; not for people. */
 export const closeUnitSignal = defineSignal<[]>('closeUnit');
+
+// --- The register of an organisation (projects, seminars, agreements, revisions) -------------
+
+export interface RegisterInput {
+  orgId: string;
+  /** Carried over by continue-as-new. */
+  contents?: RegisterContents;
+}
+
+export type RegisterEntry =
+  | { kind: 'project'; summary: ProjectSummary }
+  | { kind: 'agreement'; summary: AgreementSummary }
+  | { kind: 'revision'; summary: RevisionSummary };
+
+export const registerContentsQuery = defineQuery<RegisterContents>('registerContents');
+export const registerSeminarUpdate = defineUpdate<SeminarRecord, [SeminarRegistration]>('registerSeminar');
+/** Sent by project, agreement and revision workflows when their state changes; not for people. */
+export const registerEntrySignal = defineSignal<[RegisterEntry]>('registerEntry');
+
+// --- A project and its gate before start ------------------------------------------------------
+export interface ProjectInput {
+  orgId: string;
+  obligationId: string;
+  project: ProjectRegistration;
+}
+
+export const projectStatusQuery = defineQuery<ProjectStatus>('projectStatus');
+export const submitGoalsUpdate = defineUpdate<{ revision: number }, [{ values: AnswerValues }]>('submitGoals');
+export const approveGoalsUpdate = defineUpdate<{ approvedAt: string }, []>('approveGoals');
+export const returnGoalsUpdate = defineUpdate<{ returnedAt: string }, [{ comment: string }]>('returnGoals');
+export const closeProjectUpdate = defineUpdate<{ closedAt: string }, []>('closeProject');
+
+// --- An agreement and its review before expiry ------------------------------------------------
+export interface AgreementInput {
+  orgId: string;
+  obligationId: string;
+  agreement: AgreementRegistration;
+}
+
+export interface AgreementStatus extends AgreementSummary {
+  owner: AgreementRegistration['owner'];
+  decisions: (AgreementDecision & { at: string })[];
+}
+
+export const agreementStatusQuery = defineQuery<AgreementStatus>('agreementStatus');
+export const decideAgreementUpdate = defineUpdate<{ state: string }, [AgreementDecision]>('decideAgreement');
+
+// --- Revision of the policy once per period ---------------------------------------------------
+export interface RevisionInput {
+  orgId: string;
+  obligationId: string;
+  periodId: string;
+}
+
+export interface RevisionStatus extends RevisionSummary {
+  askedAt?: string;
+  remindersSentAt: string[];
+  escalatedAt?: string;
+}
+
+export const revisionStatusQuery = defineQuery<RevisionStatus>('revisionStatus');
+export const recordRevisionUpdate = defineUpdate<RevisionSummary, [RevisionDecision]>('recordRevision');
+
+// --- Minimum occurrences in a year -----------------------------------------------------------
+export interface OccurrencesInput {
+  orgId: string;
+  obligationId: string;
+  year: number;
+}
+
+export interface OccurrencesResult {
+  orgId: string;
+  obligationId: string;
+  year: number;
+  counted: number;
+  minimum: number;
+  met: boolean;
+  warningsSent: number;
+  report?: { html: string; markdown: string };
+}
+
+export const occurrencesStatusQuery = defineQuery<OccurrencesResult>('occurrencesStatus');
+
+// --- Started by a schedule -------------------------------------------------------------------
+export interface ScheduledStartInput {
+  orgId: string;
+  obligationId: string;
+}

@@ -19,13 +19,14 @@ import { createSmtpMailer } from '../../activities/mailer';
 import { createRenderer } from '../../activities/renderer';
 import { startCycle, submitAnswer } from '../../client/cycles';
 import { parseConfigText } from '../../config/load';
-import type { OrganisationConfig } from '../../config/schema';
+import { obligationOf, type OrganisationConfig } from '../../config/schema';
 import { createAnswerLinks } from '../../domain/answer-links';
 import { planCycle } from '../../domain/calendar';
 import { cycleWorkflowId, unitWorkflowId, type CycleKey } from '../../domain/ids';
 import type { UnitStatus } from '../../domain/types';
 import { PROJECT_ROOT, serverExecutable, TEMPORAL_CLI } from '../temporal-binaries';
 import { floorAnswer, type FloorPlan } from './floor-workflows';
+import { emptyRegister } from '../../activities/register-reader';
 
 const LINK_SECRET = 'benchmark-link-secret-benchmark-link-secret';
 const SUBMITTERS = 50;
@@ -182,9 +183,10 @@ async function renderFigure(n: number, config: OrganisationConfig): Promise<numb
     clock: () => new Date(),
     publicBaseUrl: 'http://localhost:3000',
     answerLinks: createAnswerLinks(LINK_SECRET),
+    registers: { read: async (orgId: string) => emptyRegister(orgId) },
   });
   const key = { orgId: 'bench', obligationId: 'bench-call', period: '2025' };
-  const plan = planCycle(config.obligations[0]!.calendar, 'annual', '2025', 'Europe/Stockholm', new Date());
+  const plan = planCycle(obligationOf(config, 'periodic-data-call').calendar, 'annual', '2025', 'Europe/Stockholm', new Date());
   const outcomes: UnitStatus[] = config.units.map((u, i) => ({
     unitId: u.id,
     state: i % 10 === 9 ? 'escalated' : 'answered',
@@ -288,7 +290,7 @@ export async function runBenchmark(options: { units: number[]; outDir?: string; 
       // The floor: the same shape, activities that do nothing.
       const floorWorker = await startProcess(['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts/bench/floor-worker.ts')], { TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: `bench-floor-${n}` });
       workers.push(floorWorker);
-      const plan = planCycle(config.obligations[0]!.calendar, 'annual', period, 'Europe/Stockholm', new Date());
+      const plan = planCycle(obligationOf(config, 'periodic-data-call').calendar, 'annual', period, 'Europe/Stockholm', new Date());
       const floorPlan: FloorPlan = { unitCount: n, reminderTimes: plan.reminderTimes, escalationAt: plan.escalationAt, closesAt: plan.closesAt };
       const prefix = `floor/${n}`;
       started = performance.now();

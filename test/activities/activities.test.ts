@@ -7,14 +7,16 @@ import { createDirectory } from '../../activities/directory';
 import { createSmtpMailer, PermanentMailError, TransientMailError, type OutgoingMail } from '../../activities/mailer';
 import { createRenderer } from '../../activities/renderer';
 import { loadConfigFile } from '../../config/load';
+import { obligationOf } from '../../config/schema';
 import { planCycle } from '../../domain/calendar';
 import type { UnitStatus } from '../../domain/types';
 import { PROJECT_ROOT, SOLNA_CONFIG, testAnswerLinks } from '../helpers/environment';
 import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
+import { emptyRegister } from '../../activities/register-reader';
 
 const solna = loadConfigFile(SOLNA_CONFIG);
 const key = { orgId: 'solna', obligationId: 'annual-follow-up', period: '2026' };
-const plan = planCycle(solna.obligations[0]!.calendar, 'annual', '2026', 'Europe/Stockholm');
+const plan = planCycle(obligationOf(solna, 'periodic-data-call').calendar, 'annual', '2026', 'Europe/Stockholm');
 const hostile = '<script>alert(1)</script> {{secretariat.email}} *fet* [länk](javascript:x)';
 
 let smtp: TestSmtpServer;
@@ -32,6 +34,7 @@ beforeAll(async () => {
     clock: () => new Date('2027-03-01T08:00:00Z'),
     publicBaseUrl: 'http://localhost:3000',
     answerLinks: testAnswerLinks,
+    registers: { read: async (orgId: string) => emptyRegister(orgId) },
   });
 });
 afterAll(() => smtp.close());

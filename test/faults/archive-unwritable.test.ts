@@ -9,6 +9,7 @@ import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { closeCycle, startCycle, submitAnswer } from '../../client/cycles';
 import { loadConfigFile } from '../../config/load';
+import { obligationOf } from '../../config/schema';
 import { planCycle } from '../../domain/calendar';
 import { cycleWorkflowId, type CycleKey } from '../../domain/ids';
 import type { CycleResult } from '../../domain/types';
@@ -16,7 +17,7 @@ import { createTestWorker, skipTo, SOLNA_CONFIG, timeSkippingServer, until, type
 import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
 
 const solna = loadConfigFile(SOLNA_CONFIG);
-const obligation = solna.obligations[0]!;
+const obligation = obligationOf(solna, 'periodic-data-call');
 let env: TestWorkflowEnvironment;
 let smtp: TestSmtpServer;
 let tw: TestWorker;

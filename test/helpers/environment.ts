@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createRegisterReader } from '../../activities/register-reader';
 import { createActivities } from '../../activities';
 import { createFileArchive, type Archive } from '../../activities/archive';
 import { createDirectory } from '../../activities/directory';
@@ -71,6 +72,7 @@ export async function createTestWorker(env: TestWorkflowEnvironment, smtpUrl: st
       clock: () => new Date(),
       publicBaseUrl: options.publicBaseUrl ?? 'http://localhost:3000',
       answerLinks: testAnswerLinks,
+      registers: createRegisterReader(env.client),
     }),
   });
   const running = worker.run();

@@ -6,13 +6,14 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { ConfigError, parseConfigText } from '../../config/load';
+import { obligationOf } from '../../config/schema';
 import { checkAnswer, checkDraft, DEFAULT_MAX_LENGTH } from '../../domain/answers';
 import type { Questionnaire } from '../../domain/types';
 import { SOLNA_CONFIG } from '../helpers/environment';
 
 const solnaText = readFileSync(SOLNA_CONFIG, 'utf8');
 const solna = parseConfigText(solnaText);
-const questionnaire = solna.obligations[0]!.questionnaire as Questionnaire;
+const questionnaire = obligationOf(solna, 'periodic-data-call').questionnaire as Questionnaire;
 
 function loadsOrExplains(text: string): void {
   const started = Date.now();

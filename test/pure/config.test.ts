@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../../cli/program';
 import { ConfigError, loadConfigFile, parseConfigText } from '../../config/load';
+import { obligationOf } from '../../config/schema';
 import { PROJECT_ROOT } from '../../config/environment';
 import { readEnvironment } from '../../config/environment';
 
@@ -20,7 +21,7 @@ test("Solna's example holds its three required contents and six units on a reser
   expect(Object.isFrozen(solna.units[0])).toBe(true);
   expect(solna.units).toHaveLength(6);
   expect(solna.units.flatMap((u) => [...u.contacts, u.head]).every((p) => p.email.endsWith('@solna.example'))).toBe(true);
-  const followUp = solna.obligations[0]!;
+  const followUp = obligationOf(solna, 'periodic-data-call');
   expect(followUp.questionnaire.filter((f) => f.required).map((f) => f.id)).toEqual(['eu_projects', 'other_work', 'effects']);
   expect(followUp.source).toContain('redovisas i samband med årsredovisningen');
 });

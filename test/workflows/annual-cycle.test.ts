@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startCycle, submitAnswer, cycleStatus } from '../../client/cycles';
 import { loadConfigFile } from '../../config/load';
+import { obligationOf } from '../../config/schema';
 import { planCycle } from '../../domain/calendar';
 import type { CycleKey } from '../../domain/ids';
 import type { CycleResult } from '../../domain/types';
@@ -14,7 +15,7 @@ import { createTestWorker, skipTo, SOLNA_CONFIG, timeSkippingServer, type TestWo
 import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
 
 const solna = loadConfigFile(SOLNA_CONFIG);
-const obligation = solna.obligations[0]!;
+const obligation = obligationOf(solna, 'periodic-data-call');
 // A period whose cycle lies ahead of the server's clock, whatever year the suite runs in.
 const period = String(new Date().getUTCFullYear() + 1);
 const key: CycleKey = { orgId: 'solna', obligationId: 'annual-follow-up', period };

@@ -8,6 +8,7 @@ import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { closeCycle, cycleStatus, exemptUnit, extendDeadline, RejectedError, startCycle, submitAnswer, unitStatus } from '../../client/cycles';
 import { loadConfigFile } from '../../config/load';
+import { obligationOf } from '../../config/schema';
 import { planCycle, replanDeadline } from '../../domain/calendar';
 import { cycleWorkflowId, type CycleKey } from '../../domain/ids';
 import type { CycleResult } from '../../domain/types';
@@ -15,7 +16,7 @@ import { createTestWorker, skipTo, SOLNA_CONFIG, timeSkippingServer, type TestWo
 import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
 
 const solna = loadConfigFile(SOLNA_CONFIG);
-const obligation = solna.obligations[0]!;
+const obligation = obligationOf(solna, 'periodic-data-call');
 const zone = solna.organisation.timeZone;
 let nextYear = new Date().getUTCFullYear() + 2;
 
@@ -166,10 +167,10 @@ test('SMTP refuses connections for days, across a reminder: afterwards every mai
   // multi-day outage few enough to run in seconds.
   const small = structuredClone(solna) as typeof solna & { units: typeof solna.units; obligations: typeof solna.obligations };
   small.units = solna.units.filter((u) => ['barn-utbildning', 'omsorg', 'miljo-byggnad'].includes(u.id));
-  small.obligations[0]!.calendar.remindersBeforeDeadline = ['P27D'];
+  obligationOf(small, 'periodic-data-call').calendar.remindersBeforeDeadline = ['P27D'];
   const outageWorker = await createTestWorker(env, smtp.url, { configs: [small] });
   const { key } = newCycle();
-  const plan = planCycle(small.obligations[0]!.calendar, obligation.period, key.period, zone);
+  const plan = planCycle(obligationOf(small, 'periodic-data-call').calendar, obligation.period, key.period, zone);
   const downUntil = Date.parse(plan.reminderTimes[0]!) + 86_400_000;
   smtp.refuseConnections = async () => ((await env.currentTimeMs()) < downUntil ? { code: 421, message: 'Service not available, try later' } : undefined);
   smtp.refuseRecipient = (address) => (address === 'erik.andersson@solna.example' ? { code: 550, message: 'Mailbox unavailable' } : undefined);

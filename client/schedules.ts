@@ -1,0 +1,179 @@
+/**
+ * The Temporal Schedules an organisation's config implies: one per scheduled obligation (data
+ * calls, minimum occurrences, revisions), firing at the instants the calendar rules compute
+ * (working days, the organisation's zone, daylight saving). Each run starts scheduledStartWorkflow,
+ * which starts the obligation's workflow under its business key.
+ */
+import { createHash } from 'node:crypto';
+import { ScheduleNotFoundError, ScheduleOverlapPolicy, type CalendarSpec, type Client, type Month } from '@temporalio/client';
+import { DateTime } from 'luxon';
+import type { OrganisationConfig } from '../config/schema';
+import { dataCallOpenings, planRevision, revisionPeriodIds, yearStarts } from '../domain/calendar';
+import { scheduleId } from '../domain/registers';
+import type { ScheduledStartInput } from '../workflows/definitions';
+import { startRevision } from './registers';
+
+const MONTHS: Month[] = ['JANUARY', 'FEBRUARY', 'MARCH', 'APRIL', 'MAY', 'JUNE', 'JULY', 'AUGUST', 'SEPTEMBER', 'OCTOBER', 'NOVEMBER', 'DECEMBER'];
+
+/** How far ahead the instants are written into each schedule; `schedules sync` (run by every worker start) moves it on. */
+export const HORIZON_YEARS = 5;
+/** A run missed while Temporal was down is still taken if the server is back within this window. */
+export const CATCHUP_WINDOW = '30 days' as const;
+
+export interface DesiredSchedule {
+  scheduleId: string;
+  orgId: string;
+  obligationId: string;
+  kind: string;
+  timeZone: string;
+  /** What each run follows up (period, year, mandate period) and when it fires. */
+  runs: { label: string; at: string }[];
+}
+
+/** The schedules the config implies, from `now` on. Pure: the same config and day give the same schedules. */
+export function desiredSchedules(config: OrganisationConfig, now: Date, horizonYears = HORIZON_YEARS): DesiredSchedule[] {
+  const orgId = config.organisation.id;
+  const zone = config.organisation.timeZone;
+  const out: DesiredSchedule[] = [];
+  for (const o of config.obligations) {
+    let runs: { label: string; at: string }[];
+    if (o.kind === 'periodic-data-call') runs = dataCallOpenings(o.calendar, o.period, zone, now, horizonYears).map((r) => ({ label: r.period, at: r.opensAt }));
+    else if (o.kind === 'minimum-occurrences') runs = yearStarts(zone, now, horizonYears).map((y) => ({ label: String(y.year), at: y.at }));
+    else if (o.kind === 'revision') {
+      runs = revisionPeriodIds(o.rule, now, Math.ceil(horizonYears / 4) + 1, zone)
+        .map((periodId) => ({ label: periodId, at: planRevision(o.rule, periodId, o.remindEvery, o.sendTime, zone).askAt }))
+        .filter((r) => Date.parse(r.at) >= now.getTime());
+    } else continue; // gates and expiry reviews start when something is registered
+    out.push({ scheduleId: scheduleId(orgId, o.id), orgId, obligationId: o.id, kind: o.kind, timeZone: zone, runs });
+  }
+  return out;
+}
+
+function calendarOf(at: string, zone: string, label: string): CalendarSpec {
+  const local = DateTime.fromISO(at, { zone });
+  return { year: local.year, month: MONTHS[local.month - 1]!, dayOfMonth: local.day, hour: local.hour, minute: local.minute, second: local.second, comment: label };
+}
+
+function fingerprint(desired: DesiredSchedule, taskQueue: string): string {
+  return `config ${createHash('sha256').update(JSON.stringify({ ...desired, taskQueue, CATCHUP_WINDOW })).digest('hex').slice(0, 16)}`;
+}
+
+function scheduleOptions(desired: DesiredSchedule, taskQueue: string) {
+  const input: ScheduledStartInput = { orgId: desired.orgId, obligationId: desired.obligationId };
+  return {
+    spec: { calendars: desired.runs.map((r) => calendarOf(r.at, desired.timeZone, r.label)), timezone: desired.timeZone },
+    action: {
+      type: 'startWorkflow' as const,
+      workflowType: 'scheduledStartWorkflow',
+      workflowId: `${desired.scheduleId}/run`,
+      taskQueue,
+      args: [input],
+    },
+    policies: { catchupWindow: CATCHUP_WINDOW, overlap: ScheduleOverlapPolicy.ALLOW_ALL },
+    state: { note: fingerprint(desired, taskQueue) },
+  };
+}
+
+export type ScheduleChange = 'created' | 'updated' | 'unchanged' | 'removed' | 'started-now';
+
+export interface SyncResult {
+  scheduleId: string;
+  change: ScheduleChange;
+  detail?: string;
+}
+
+async function existingScheduleIds(client: Client, orgId: string): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const s of client.schedule.list()) if (s.scheduleId.startsWith(`followup/${orgId}/`)) ids.push(s.scheduleId);
+  return ids;
+}
+
+/**
+ * Creates, updates and removes the organisation's schedules to match its config. Idempotent: a
+ * second run with the same config reports every schedule unchanged and touches none.
+ */
+export async function syncSchedules(client: Client, taskQueue: string, config: OrganisationConfig, now = new Date()): Promise<SyncResult[]> {
+  const desired = desiredSchedules(config, now);
+  const results: SyncResult[] = [];
+  const existing = new Set(await existingScheduleIds(client, config.organisation.id));
+  for (const d of desired) {
+    if (d.runs.length === 0) {
+      // A set date already passed (e.g. a revision due by a date): nothing to schedule, so start it now.
+      if (d.kind === 'revision') {
+        const obligation = config.obligations.find((o) => o.id === d.obligationId);
+        if (obligation?.kind === 'revision') {
+          const periodId = revisionPeriodIds(obligation.rule, now, 1, d.timeZone)[0]!;
+          const outcome = await startRevision(client, taskQueue, d.orgId, d.obligationId, periodId);
+          results.push({ scheduleId: d.scheduleId, change: outcome === 'started' ? 'started-now' : 'unchanged', detail: `its start has passed; the revision ${periodId} is ${outcome === 'started' ? 'started now' : outcome}` });
+        }
+      }
+      if (existing.has(d.scheduleId)) {
+        await client.schedule.getHandle(d.scheduleId).delete();
+        results.push({ scheduleId: d.scheduleId, change: 'removed', detail: 'no runs ahead' });
+      }
+      existing.delete(d.scheduleId);
+      continue;
+    }
+    const options = scheduleOptions(d, taskQueue);
+    if (!existing.has(d.scheduleId)) {
+      await client.schedule.create({ scheduleId: d.scheduleId, ...options });
+      results.push({ scheduleId: d.scheduleId, change: 'created' });
+      continue;
+    }
+    existing.delete(d.scheduleId);
+    const handle = client.schedule.getHandle(d.scheduleId);
+    const current = await handle.describe();
+    if (current.state.note === options.state.note) {
+      results.push({ scheduleId: d.scheduleId, change: 'unchanged' });
+      continue;
+    }
+    await handle.update((previous) => ({ ...previous, ...options, state: { ...previous.state, note: options.state.note } }));
+    results.push({ scheduleId: d.scheduleId, change: 'updated' });
+  }
+  for (const stale of existing) {
+    await client.schedule.getHandle(stale).delete();
+    results.push({ scheduleId: stale, change: 'removed', detail: 'its obligation is no longer in the config' });
+  }
+  return results;
+}
+
+export interface ListedSchedule {
+  scheduleId: string;
+  obligationId: string;
+  paused: boolean;
+  /** The next runs, as instants (ISO) and as the organisation reads them. */
+  nextRuns: { at: string; local: string; label?: string }[];
+  recentRuns: { at: string; workflowId?: string }[];
+  note?: string;
+}
+
+export async function listSchedules(client: Client, config: OrganisationConfig, count = 3): Promise<ListedSchedule[]> {
+  const zone = config.organisation.timeZone;
+  const out: ListedSchedule[] = [];
+  for (const id of (await existingScheduleIds(client, config.organisation.id)).sort()) {
+    let description;
+    try {
+      description = await client.schedule.getHandle(id).describe();
+    } catch (err) {
+      if (err instanceof ScheduleNotFoundError) continue;
+      throw err;
+    }
+    const labels = new Map(description.spec.calendars?.map((c) => [`${c.year?.[0]?.start}-${c.month?.[0]?.start}-${c.dayOfMonth?.[0]?.start}`, c.comment]) ?? []);
+    out.push({
+      scheduleId: id,
+      obligationId: id.split('/')[2] ?? id,
+      paused: description.state.paused,
+      note: description.state.note,
+      nextRuns: description.info.nextActionTimes.slice(0, count).map((t) => {
+        const local = DateTime.fromJSDate(t, { zone });
+        return { at: t.toISOString(), local: local.toFormat('yyyy-MM-dd HH:mm ZZZZ'), label: labels.get(`${local.year}-${MONTHS[local.month - 1]}-${local.day}`) };
+      }),
+      recentRuns: description.info.recentActions.map((a) => ({ at: a.takenAt.toISOString(), workflowId: a.action.type === 'startWorkflow' ? a.action.workflow.workflowId : undefined })),
+    });
+  }
+  return out;
+}
+
+export async function triggerSchedule(client: Client, config: OrganisationConfig, obligationId: string): Promise<void> {
+  await client.schedule.getHandle(scheduleId(config.organisation.id, obligationId)).trigger(ScheduleOverlapPolicy.ALLOW_ALL);
+}

@@ -1,0 +1,228 @@
+/**
+ * The registers units keep current (projects, seminars, agreements) and the records of revisions:
+ * serializable shapes, their ids, and the pure checks of what people register. The same checks
+ * run in the workflows' update validators and in the CLI, so both refuse alike.
+ */
+import type { AnswerValues, Language } from './types';
+
+export interface Person {
+  name: string;
+  email: string;
+  language?: Language;
+}
+
+export type ProjectState = 'awaiting-goals' | 'goals-submitted' | 'returned' | 'approved' | 'ongoing' | 'closed';
+
+export interface ProjectRegistration {
+  id: string;
+  title: string;
+  unitId: string;
+  owner: Person;
+  /** YYYY-MM-DD */
+  plannedStart: string;
+  plannedEnd?: string;
+  partners: string[];
+  euFunded: boolean;
+  /** "application" while funding is applied for; "project" once decided. */
+  stage?: 'application' | 'project';
+}
+
+export interface ProjectSummary {
+  id: string;
+  title: string;
+  unitId: string;
+  plannedStart: string;
+  plannedEnd?: string;
+  partners: string[];
+  euFunded: boolean;
+  stage: 'application' | 'project';
+  state: ProjectState;
+  /** The planned start came before the goals were approved. */
+  startedWithoutApproval: boolean;
+  registeredAt: string;
+  approvedAt?: string;
+}
+
+export interface ProjectStatus extends ProjectSummary {
+  owner: Person;
+  goals?: { values: AnswerValues; submittedAt: string; revision: number };
+  returned?: { comment: string; at: string }[];
+  remindersSentAt: string[];
+  closedAt?: string;
+}
+
+export type SeminarRole = 'organiser' | 'co-organiser' | 'participant';
+
+export interface SeminarRegistration {
+  /** YYYY-MM-DD */
+  date: string;
+  title: string;
+  place: string;
+  /** ISO 3166 country code of the place (SE, BE, …). */
+  country: string;
+  role: SeminarRole;
+  unitId: string;
+}
+
+export interface SeminarRecord extends SeminarRegistration {
+  id: string;
+  registeredAt: string;
+}
+
+export type AgreementState = 'active' | 'review-due' | 'renewed' | 'ended' | 'expired';
+
+export interface AgreementRegistration {
+  id: string;
+  title: string;
+  partner: string;
+  unitId: string;
+  owner: Person;
+  startsOn?: string;
+  /** YYYY-MM-DD: every agreement is limited in time. */
+  endsOn: string;
+}
+
+export interface AgreementSummary {
+  id: string;
+  title: string;
+  partner: string;
+  unitId: string;
+  endsOn: string;
+  state: AgreementState;
+  remindersSent: number;
+  decidedAt?: string;
+}
+
+export type AgreementDecision = { decision: 'renew'; newEndsOn: string; note?: string } | { decision: 'end'; note?: string };
+
+export type RevisionState = 'scheduled' | 'requested' | 'overdue' | 'decided' | 'not-decided';
+
+export interface RevisionDecision {
+  /** YYYY-MM-DD of the meeting. */
+  decidedOn: string;
+  /** The body that decided, e.g. "Kommunfullmäktige". */
+  body: string;
+  /** The paragraph of the minutes, e.g. "§ 311/2019". */
+  paragraph: string;
+  outcome: 'revised' | 'confirmed';
+}
+
+export interface RevisionSummary {
+  obligationId: string;
+  periodId: string;
+  state: RevisionState;
+  dueDate: string;
+  decision?: RevisionDecision;
+}
+
+export interface RegisterContents {
+  orgId: string;
+  projects: ProjectSummary[];
+  seminars: SeminarRecord[];
+  agreements: AgreementSummary[];
+  revisions: RevisionSummary[];
+}
+
+export const EU_COUNTRIES = new Set(['AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IE', 'IT', 'LV', 'LT', 'LU', 'MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE']);
+
+const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const DAY = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,189}\.[^\s@]{2,}$/;
+
+/** A register entry the workflow refused; the message says what to change. */
+export interface RegistrationProblem {
+  field: string;
+  message: string;
+}
+
+function need(problems: RegistrationProblem[], ok: boolean, field: string, message: string): void {
+  if (!ok) problems.push({ field, message });
+}
+
+function boundedText(value: unknown, max: number): boolean {
+  return typeof value === 'string' && value.trim().length > 0 && value.length <= max;
+}
+
+function checkPerson(problems: RegistrationProblem[], value: unknown, field: string): void {
+  const p = (value ?? {}) as Record<string, unknown>;
+  need(problems, boundedText(p.name, 120), `${field}.name`, 'a name of at most 120 characters is needed');
+  need(problems, typeof p.email === 'string' && p.email.length <= 254 && EMAIL.test(p.email), `${field}.email`, 'must be an e-mail address such as namn@kommun.se');
+}
+
+export function checkProject(input: unknown): RegistrationProblem[] {
+  const p = (input ?? {}) as Record<string, unknown>;
+  const problems: RegistrationProblem[] = [];
+  need(problems, typeof p.id === 'string' && SLUG.test(p.id), 'id', 'use lower-case letters, digits and dashes, e.g. "interreg-smart-cities-2027"');
+  need(problems, boundedText(p.title, 200), 'title', 'a title of at most 200 characters is needed');
+  need(problems, typeof p.unitId === 'string' && SLUG.test(p.unitId), 'unitId', 'the id of the unit that runs the project');
+  checkPerson(problems, p.owner, 'owner');
+  need(problems, typeof p.plannedStart === 'string' && DAY.test(p.plannedStart), 'plannedStart', 'must be a date as YYYY-MM-DD');
+  need(problems, p.plannedEnd === undefined || (typeof p.plannedEnd === 'string' && DAY.test(p.plannedEnd) && p.plannedEnd > String(p.plannedStart)), 'plannedEnd', 'must be a date as YYYY-MM-DD after the planned start');
+  need(problems, Array.isArray(p.partners) && p.partners.length <= 50 && p.partners.every((x) => boundedText(x, 200)), 'partners', 'a list of at most 50 partner names');
+  need(problems, typeof p.euFunded === 'boolean', 'euFunded', 'say whether the project is EU-funded (true or false)');
+  need(problems, p.stage === undefined || p.stage === 'application' || p.stage === 'project', 'stage', 'either "application" or "project"');
+  return problems;
+}
+
+export function checkSeminar(input: unknown): RegistrationProblem[] {
+  const s = (input ?? {}) as Record<string, unknown>;
+  const problems: RegistrationProblem[] = [];
+  need(problems, typeof s.date === 'string' && DAY.test(s.date), 'date', 'must be a date as YYYY-MM-DD');
+  need(problems, boundedText(s.title, 200), 'title', 'a title of at most 200 characters is needed');
+  need(problems, boundedText(s.place, 200), 'place', 'the place (city, venue) is needed');
+  need(problems, typeof s.country === 'string' && /^[A-Z]{2}$/.test(s.country), 'country', 'a two-letter country code such as SE or BE');
+  need(problems, s.role === 'organiser' || s.role === 'co-organiser' || s.role === 'participant', 'role', 'one of organiser, co-organiser, participant');
+  need(problems, typeof s.unitId === 'string' && SLUG.test(s.unitId), 'unitId', 'the id of the unit that holds the seminar');
+  return problems;
+}
+
+export function checkAgreement(input: unknown): RegistrationProblem[] {
+  const a = (input ?? {}) as Record<string, unknown>;
+  const problems: RegistrationProblem[] = [];
+  need(problems, typeof a.id === 'string' && SLUG.test(a.id), 'id', 'use lower-case letters, digits and dashes, e.g. "vanort-jyvaskyla"');
+  need(problems, boundedText(a.title, 200), 'title', 'a title of at most 200 characters is needed');
+  need(problems, boundedText(a.partner, 200), 'partner', 'the partner (city, organisation) is needed');
+  need(problems, typeof a.unitId === 'string' && SLUG.test(a.unitId), 'unitId', 'the id of the unit that owns the agreement');
+  checkPerson(problems, a.owner, 'owner');
+  need(problems, typeof a.endsOn === 'string' && DAY.test(a.endsOn), 'endsOn', 'every agreement ends: a date as YYYY-MM-DD');
+  need(problems, a.startsOn === undefined || (typeof a.startsOn === 'string' && DAY.test(a.startsOn) && a.startsOn < String(a.endsOn)), 'startsOn', 'a date as YYYY-MM-DD before the end');
+  return problems;
+}
+
+export function checkAgreementDecision(input: unknown, currentEnd: string): RegistrationProblem[] {
+  const d = (input ?? {}) as Record<string, unknown>;
+  const problems: RegistrationProblem[] = [];
+  need(problems, d.decision === 'renew' || d.decision === 'end', 'decision', 'either "renew" or "end"');
+  if (d.decision === 'renew') need(problems, typeof d.newEndsOn === 'string' && DAY.test(d.newEndsOn) && d.newEndsOn > currentEnd, 'newEndsOn', `a renewal needs a new end date after ${currentEnd}`);
+  need(problems, d.note === undefined || (typeof d.note === 'string' && d.note.length <= 2000), 'note', 'at most 2,000 characters');
+  return problems;
+}
+
+export function checkRevisionDecision(input: unknown): RegistrationProblem[] {
+  const d = (input ?? {}) as Record<string, unknown>;
+  const problems: RegistrationProblem[] = [];
+  need(problems, typeof d.decidedOn === 'string' && DAY.test(d.decidedOn), 'decidedOn', 'the date of the decision as YYYY-MM-DD');
+  need(problems, boundedText(d.body, 160), 'body', 'the body that decided, e.g. Kommunfullmäktige');
+  need(problems, boundedText(d.paragraph, 40), 'paragraph', 'the paragraph of the minutes, e.g. "§ 311/2019"');
+  need(problems, d.outcome === 'revised' || d.outcome === 'confirmed', 'outcome', 'either "revised" or "confirmed"');
+  return problems;
+}
+
+export function describeProblems(problems: RegistrationProblem[]): string {
+  return problems.map((p) => `${p.field}: ${p.message}`).join('; ');
+}
+
+/** The seminars that count towards the minimum in a year. */
+export function countedSeminars(seminars: SeminarRecord[], year: number, roles: SeminarRole[], euOnly: boolean, onOrBefore?: string): SeminarRecord[] {
+  return seminars
+    .filter((s) => s.date.startsWith(`${year}-`) && roles.includes(s.role) && (!euOnly || EU_COUNTRIES.has(s.country)) && (!onOrBefore || s.date <= onOrBefore))
+    .sort((a, b) => a.date.localeCompare(b.date));
+}
+
+// Workflow ids: business keys of the register and its entities.
+export const registerWorkflowId = (orgId: string) => `register/${orgId}`;
+export const projectWorkflowId = (orgId: string, projectId: string) => `project/${orgId}/${projectId}`;
+export const agreementWorkflowId = (orgId: string, agreementId: string) => `agreement/${orgId}/${agreementId}`;
+export const revisionWorkflowId = (orgId: string, obligationId: string, periodId: string) => `revision/${orgId}/${obligationId}/${periodId}`;
+export const occurrencesWorkflowId = (orgId: string, obligationId: string, year: number) => `occurrences/${orgId}/${obligationId}/${year}`;
+export const scheduleId = (orgId: string, obligationId: string) => `followup/${orgId}/${obligationId}`;

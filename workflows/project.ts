@@ -1,0 +1,167 @@
+/**
+ * A registered international project and the gate before its start: the owner is asked for the
+ * definition the policy requires and reminded until it is submitted; the secretariat approves it or
+ * returns it with a comment; a planned start without approval is told to the unit head and the
+ * secretariat. Approved projects become ongoing on their start day and are closed later.
+ */
+import * as wf from '@temporalio/workflow';
+import { ApplicationFailure } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { checkAnswer, describeAnswerErrors } from '../domain/answers';
+import type { ProjectState, ProjectStatus, ProjectSummary } from '../domain/registers';
+import type { Questionnaire } from '../domain/types';
+import {
+  approveGoalsUpdate,
+  closeProjectUpdate,
+  projectStatusQuery,
+  returnGoalsUpdate,
+  submitGoalsUpdate,
+  type ProjectInput,
+} from './definitions';
+import { tellRegister } from './register-client';
+import { mailRetry, planningRetry } from './retry';
+
+const planning = wf.proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: planningRetry });
+const mail = wf.proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', heartbeatTimeout: '10 seconds', retry: mailRetry });
+
+function refuse(type: string, message: string): never {
+  throw ApplicationFailure.create({ type, message, nonRetryable: true });
+}
+
+export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatus> {
+  const { orgId, obligationId, project } = input;
+  const status: ProjectStatus = {
+    id: project.id,
+    title: project.title,
+    unitId: project.unitId,
+    plannedStart: project.plannedStart,
+    plannedEnd: project.plannedEnd,
+    partners: project.partners,
+    euFunded: project.euFunded,
+    stage: project.stage ?? 'project',
+    owner: project.owner,
+    state: 'awaiting-goals',
+    startedWithoutApproval: false,
+    registeredAt: new Date().toISOString(),
+    remindersSentAt: [],
+  };
+  let questionnaire: Questionnaire = [];
+  let language: 'sv' | 'en' = 'sv';
+  let closeRequested = false;
+  const pending: { kind: 'goals-review' | 'goals-approved' | 'goals-returned'; comment?: string }[] = [];
+  let mailSequence = 0;
+
+  const summary = (): ProjectSummary => {
+    const { owner: _owner, goals: _goals, returned: _returned, remindersSentAt: _r, closedAt: _c, ...rest } = status;
+    return rest;
+  };
+  const setState = (state: ProjectState) => {
+    status.state = state;
+  };
+  const send = (kind: Parameters<Activities['sendProjectMail']>[0]['kind'], comment?: string) =>
+    mail.sendProjectMail({ orgId, obligationId, project, kind, sequence: ++mailSequence, at: new Date().toISOString(), comment, goals: status.goals?.values });
+
+  wf.setHandler(projectStatusQuery, () => status);
+  wf.setHandler(
+    submitGoalsUpdate,
+    ({ values }) => {
+      const check = checkAnswer(questionnaire, values);
+      if (!check.ok) refuse('InvalidAnswer', describeAnswerErrors(check.errors, questionnaire, language));
+      status.goals = { values: check.values, submittedAt: new Date().toISOString(), revision: (status.goals?.revision ?? 0) + 1 };
+      setState('goals-submitted');
+      pending.push({ kind: 'goals-review' });
+      return { revision: status.goals.revision };
+    },
+    {
+      validator: ({ values }) => {
+        if (!['awaiting-goals', 'returned', 'goals-submitted'].includes(status.state)) refuse('GoalsAlreadyApproved', `The goals of "${project.title}" are already approved.`);
+        const check = checkAnswer(questionnaire, values);
+        if (!check.ok) refuse('InvalidAnswer', describeAnswerErrors(check.errors, questionnaire, language));
+      },
+    },
+  );
+  wf.setHandler(
+    approveGoalsUpdate,
+    () => {
+      status.approvedAt = new Date().toISOString();
+      setState('approved');
+      pending.push({ kind: 'goals-approved' });
+      return { approvedAt: status.approvedAt };
+    },
+    { validator: () => void (status.state !== 'goals-submitted' && refuse('NothingToApprove', `"${project.title}" has no submitted goals to approve (it is ${status.state}).`)) },
+  );
+  wf.setHandler(
+    returnGoalsUpdate,
+    ({ comment }) => {
+      const at = new Date().toISOString();
+      status.returned = [...(status.returned ?? []), { comment, at }];
+      setState('returned');
+      pending.push({ kind: 'goals-returned', comment });
+      return { returnedAt: at };
+    },
+    {
+      validator: ({ comment }) => {
+        if (status.state !== 'goals-submitted') refuse('NothingToReturn', `"${project.title}" has no submitted goals to return (it is ${status.state}).`);
+        if (typeof comment !== 'string' || !comment.trim() || comment.length > 2000) refuse('InvalidInput', 'Say in at most 2,000 characters what the owner should change.');
+      },
+    },
+  );
+  wf.setHandler(
+    closeProjectUpdate,
+    () => {
+      closeRequested = true;
+      return { closedAt: new Date().toISOString() };
+    },
+    { validator: () => void (!['approved', 'ongoing'].includes(status.state) && refuse('NotStarted', `Only approved or ongoing projects are closed; "${project.title}" is ${status.state}.`)) },
+  );
+
+  const plan = await planning.planProject({ orgId, obligationId, plannedStart: project.plannedStart, plannedEnd: project.plannedEnd });
+  questionnaire = plan.questionnaire;
+  language = plan.language;
+  await tellRegister(orgId, { kind: 'project', summary: summary() });
+  await send('goals-request');
+
+  let nextReminder = Date.now() + plan.remindEveryMs;
+  // Until approved: reminders while the owner owes the definition, and a warning at the planned start.
+  while (status.state !== 'approved') {
+    const wakeAt = Math.min(nextReminder, status.startedWithoutApproval ? Infinity : Date.parse(plan.startAt));
+    const changed = await wf.condition(() => pending.length > 0, Math.max(1, wakeAt - Date.now()));
+    if (changed) {
+      const event = pending.shift()!;
+      await tellRegister(orgId, { kind: 'project', summary: summary() });
+      await send(event.kind, event.comment);
+      if (event.kind === 'goals-returned') nextReminder = Date.now() + plan.remindEveryMs;
+      continue;
+    }
+    if (!status.startedWithoutApproval && Date.now() >= Date.parse(plan.startAt)) {
+      status.startedWithoutApproval = true;
+      await tellRegister(orgId, { kind: 'project', summary: summary() });
+      await send('start-without-approval');
+    }
+    if (Date.now() >= nextReminder) {
+      if (status.state === 'awaiting-goals' || status.state === 'returned') {
+        status.remindersSentAt.push(new Date().toISOString());
+        await send('goals-reminder');
+      }
+      nextReminder = Date.now() + plan.remindEveryMs;
+    }
+  }
+  while (pending.length) {
+    const event = pending.shift()!;
+    await send(event.kind, event.comment);
+  }
+  await tellRegister(orgId, { kind: 'project', summary: summary() });
+
+  if (Date.now() < Date.parse(plan.startAt)) await wf.condition(() => closeRequested, Date.parse(plan.startAt) - Date.now());
+  if (!closeRequested) {
+    setState('ongoing');
+    await tellRegister(orgId, { kind: 'project', summary: summary() });
+    if (plan.endAt) await wf.condition(() => closeRequested, Math.max(1, Date.parse(plan.endAt) - Date.now()));
+    else await wf.condition(() => closeRequested);
+  }
+  setState('closed');
+  status.closedAt = new Date().toISOString();
+  await tellRegister(orgId, { kind: 'project', summary: summary() });
+  await wf.condition(wf.allHandlersFinished);
+  return status;
+}

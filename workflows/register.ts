@@ -1,0 +1,51 @@
+/**
+ * The register of one organisation: its projects, seminars, agreements and revisions, kept in a
+ * long-running entity workflow. Durable like every workflow (nothing registered is lost when a
+ * worker restarts), queried by the CLI and by the activities that compile reports. Projects,
+ * agreements and revisions run in workflows of their own and tell the register when they change.
+ */
+import * as wf from '@temporalio/workflow';
+import { ApplicationFailure } from '@temporalio/workflow';
+import { checkSeminar, describeProblems, type RegisterContents, type SeminarRecord } from '../domain/registers';
+import { registerContentsQuery, registerEntrySignal, registerSeminarUpdate, type RegisterInput } from './definitions';
+
+// Keeps the history short: each registration is a few events, and a register lives for years.
+const EVENTS_BEFORE_CONTINUE = 2_000;
+
+export async function registerWorkflow(input: RegisterInput): Promise<void> {
+  const contents: RegisterContents = input.contents ?? { orgId: input.orgId, projects: [], seminars: [], agreements: [], revisions: [] };
+
+  wf.setHandler(registerContentsQuery, () => contents);
+  wf.setHandler(
+    registerSeminarUpdate,
+    (registration) => {
+      const record: SeminarRecord = {
+        ...registration,
+        id: `${registration.date}-${contents.seminars.length + 1}`,
+        registeredAt: new Date().toISOString(),
+      };
+      contents.seminars.push(record);
+      return record;
+    },
+    {
+      validator: (registration) => {
+        const problems = checkSeminar(registration);
+        if (problems.length) throw ApplicationFailure.create({ type: 'InvalidRegistration', message: describeProblems(problems), nonRetryable: true });
+      },
+    },
+  );
+  wf.setHandler(registerEntrySignal, (entry) => {
+    const upsert = <T>(list: T[], same: (item: T) => boolean, item: T) => {
+      const at = list.findIndex(same);
+      if (at >= 0) list[at] = item;
+      else list.push(item);
+    };
+    if (entry.kind === 'project') upsert(contents.projects, (p) => p.id === entry.summary.id, entry.summary);
+    else if (entry.kind === 'agreement') upsert(contents.agreements, (a) => a.id === entry.summary.id, entry.summary);
+    else upsert(contents.revisions, (r) => r.obligationId === entry.summary.obligationId && r.periodId === entry.summary.periodId, entry.summary);
+  });
+
+  await wf.condition(() => wf.workflowInfo().continueAsNewSuggested || wf.workflowInfo().historyLength > EVENTS_BEFORE_CONTINUE);
+  await wf.condition(wf.allHandlersFinished);
+  await wf.continueAsNew<typeof registerWorkflow>({ orgId: input.orgId, contents });
+}

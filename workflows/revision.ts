@@ -1,0 +1,71 @@
+/**
+ * The revision of the policy once per period (a mandate period, or up to a set date): the document
+ * owner is asked at the start and reminded on a rhythm; the decision is recorded; a revision not
+ * decided by its due day is escalated to the executive board.
+ */
+import * as wf from '@temporalio/workflow';
+import { ApplicationFailure } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { checkRevisionDecision, describeProblems, type RevisionDecision } from '../domain/registers';
+import { recordRevisionUpdate, revisionStatusQuery, type RevisionInput, type RevisionStatus } from './definitions';
+import { tellRegister } from './register-client';
+import { mailRetry, planningRetry } from './retry';
+
+const planning = wf.proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: planningRetry });
+const mail = wf.proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', heartbeatTimeout: '10 seconds', retry: mailRetry });
+
+export async function revisionWorkflow(input: RevisionInput): Promise<RevisionStatus> {
+  const { orgId, obligationId, periodId } = input;
+  const plan = await planning.planRevisionPeriod({ orgId, obligationId, periodId });
+  const status: RevisionStatus = { obligationId, periodId, state: 'scheduled', dueDate: plan.dueDate, remindersSentAt: [] };
+  let decision: RevisionDecision | undefined;
+  let sequence = 0;
+  const summary = () => ({ obligationId, periodId, state: status.state, dueDate: status.dueDate, decision: status.decision });
+  const send = (kind: 'revision-request' | 'revision-reminder' | 'revision-overdue' | 'revision-recorded') =>
+    mail.sendRevisionMail({ orgId, obligationId, periodId, kind, sequence: ++sequence, at: new Date().toISOString(), dueDate: plan.dueDate, decision: status.decision });
+
+  wf.setHandler(revisionStatusQuery, () => status);
+  wf.setHandler(
+    recordRevisionUpdate,
+    (d) => {
+      decision = d;
+      status.decision = d;
+      status.state = 'decided';
+      return summary();
+    },
+    {
+      validator: (d) => {
+        if (status.state === 'decided') throw ApplicationFailure.create({ type: 'AlreadyDecided', message: `The revision for ${periodId} is already recorded (${status.decision?.paragraph}).`, nonRetryable: true });
+        const problems = checkRevisionDecision(d);
+        if (problems.length) throw ApplicationFailure.create({ type: 'InvalidInput', message: describeProblems(problems), nonRetryable: true });
+      },
+    },
+  );
+  const decided = () => decision !== undefined;
+  const waitUntil = (iso: string) => wf.condition(decided, Math.max(1, Date.parse(iso) - Date.now()));
+
+  await tellRegister(orgId, { kind: 'revision', summary: summary() });
+  if (!(await waitUntil(plan.askAt))) {
+    status.state = 'requested';
+    status.askedAt = new Date().toISOString();
+    await tellRegister(orgId, { kind: 'revision', summary: summary() });
+    await send('revision-request');
+    for (const at of plan.reminderTimes) {
+      if (await waitUntil(at)) break;
+      status.remindersSentAt.push(new Date().toISOString());
+      await send('revision-reminder');
+    }
+    if (!decided() && !(await waitUntil(plan.dueAt))) {
+      status.state = 'overdue';
+      status.escalatedAt = new Date().toISOString();
+      await tellRegister(orgId, { kind: 'revision', summary: summary() });
+      await send('revision-overdue');
+    }
+  }
+  if (!decided()) await waitUntil(plan.endsAt);
+  if (decided()) await send('revision-recorded');
+  else status.state = 'not-decided';
+  await tellRegister(orgId, { kind: 'revision', summary: summary() });
+  await wf.condition(wf.allHandlersFinished);
+  return status;
+}
