@@ -5,6 +5,7 @@
 import type { AnswerLinks } from '../domain/answer-links';
 import { messageIdScope, type CycleKey } from '../domain/ids';
 import { planCycle, replanDeadline } from '../domain/calendar';
+import type { RegisterContents } from '../domain/registers';
 import type { ArchivedReport, CycleSetup, MailKind, SubmittedAnswer, UnitPlan, UnitStatus } from '../domain/types';
 import type { Archive } from './archive';
 import type { Directory } from './directory';
@@ -13,6 +14,7 @@ import { createSender } from './send';
 import { createObligationActivities } from './obligations';
 import type { RegisterReader } from './register-reader';
 import type { Renderer } from './renderer';
+import { buildCompliance } from './compliance';
 import { buildReportContext, compileReportFiles } from './report';
 import { mailContext } from './mail-context';
 
@@ -41,6 +43,19 @@ export interface UnitMailInput {
   /** The cycle's closing: the answer link works until then. */
   closesAt: string;
   answer?: SubmittedAnswer;
+}
+
+/** The unit's entries in the registers, listed in the request so people confirm instead of retyping. */
+function registerLines(register: RegisterContents, kinds: readonly string[], unitId: string): string[] {
+  const lines: string[] = [];
+  if (kinds.includes('projects')) {
+    for (const p of register.projects.filter((x) => x.unitId === unitId && x.state !== 'closed')) {
+      lines.push(`${p.title} (${p.stage === 'application' ? 'ansökan/application' : p.euFunded ? 'EU' : 'projekt/project'}, ${p.plannedStart}${p.partners.length ? `, ${p.partners.join(', ')}` : ''})`);
+    }
+  }
+  if (kinds.includes('seminars')) for (const s of register.seminars.filter((x) => x.unitId === unitId)) lines.push(`${s.date} ${s.title}, ${s.place} (${s.role})`);
+  if (kinds.includes('agreements')) for (const a of register.agreements.filter((x) => x.unitId === unitId)) lines.push(`${a.title} – ${a.partner} (→ ${a.endsOn})`);
+  return lines;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -72,13 +87,14 @@ export function createActivities(deps: ActivityDeps) {
       const from = org.secretariat;
       const template = obligation.templates[input.kind];
       const recipients = input.kind === 'escalation' ? [unit.head] : unit.contacts;
+      const registered = input.kind === 'request' && obligation.showRegisters.length ? registerLines(await deps.registers.read(input.key.orgId), obligation.showRegisters, input.unitId) : [];
       return sendToEach(
         recipients,
         org.organisation.language,
         (person, language) => {
           const token = deps.answerLinks.token({ key: input.key, unitId: input.unitId, expiresAt: input.closesAt });
           const answerUrl = new URL(`answer/${token}`, deps.publicBaseUrl.endsWith('/') ? deps.publicBaseUrl : `${deps.publicBaseUrl}/`).toString();
-          const context = mailContext({ org, obligation, unit, person, language, input, answerUrl });
+          const context = { ...mailContext({ org, obligation, unit, person, language, input, answerUrl }), registered };
           const { subject, text } = renderer.mail(template, language, context);
           return {
             subject,
@@ -104,7 +120,9 @@ export function createActivities(deps: ActivityDeps) {
     async compileReport({ key, closedAt, parts }: { key: CycleKey; closedAt: string; parts: string[] }): Promise<ArchivedReport> {
       const { org, obligation } = directory.obligation(key);
       const outcomes = (await Promise.all(parts.map(async (ref) => JSON.parse(await archive.read(ref)) as UnitStatus[]))).flat();
-      const context = buildReportContext({ org, obligation, period: key.period, closedAt, outcomes, compiledAt: deps.clock().toISOString() });
+      const register = await deps.registers.read(key.orgId);
+      const compliance = buildCompliance({ org, rule: obligation.period, period: key.period, register, language: org.organisation.language });
+      const context = buildReportContext({ org, obligation, period: key.period, closedAt, outcomes, compiledAt: deps.clock().toISOString(), compliance });
       return compileReportFiles({ archive, renderer, key, context });
     },
 

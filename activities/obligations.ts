@@ -81,10 +81,14 @@ export function createObligationActivities(deps: ActivityDeps, sendToEach: SendT
 
   return {
     // --- Gate before start -------------------------------------------------------------------
-    async planProject({ orgId, obligationId, plannedStart, plannedEnd }: { orgId: string; obligationId: string; plannedStart: string; plannedEnd?: string }) {
-      const { org, obligation } = directory.ofKind(orgId, 'gate-before-start', obligationId);
+    async planProject({ orgId, obligationId, plannedStart, plannedEnd }: { orgId: string; obligationId?: string; plannedStart: string; plannedEnd?: string }) {
+      const org = directory.organisation(orgId);
       const zone = org.organisation.timeZone;
+      const dates = { startAt: startOfDay(plannedStart, zone), endAt: plannedEnd ? endOfDay(plannedEnd, zone) : undefined };
+      if (!obligationId) return { gate: false, language: org.organisation.language, questionnaire: [] as Questionnaire, remindEveryMs: 0, ...dates };
+      const { obligation } = directory.ofKind(orgId, 'gate-before-start', obligationId);
       return {
+        gate: true,
         language: org.organisation.language,
         questionnaire: obligation.questionnaire.map((f) => ({ ...f })) as Questionnaire,
         remindEveryMs: parseIsoDuration(obligation.remindEvery).as('milliseconds'),

@@ -5,11 +5,12 @@ import type { ArchivedReport, Language, UnitStatus } from '../domain/types';
 import type { OrganisationConfig, PeriodicDataCallConfig } from '../config/schema';
 import { reportRef, type Archive } from './archive';
 import { answerRows } from './mail-context';
+import type { Compliance } from './compliance';
 import type { Renderer } from './renderer';
 
 const LABELS: Record<Language, Record<string, string>> = {
   sv: {
-    summary: 'Sammanfattning',
+    summary: 'Efterlevnad i korthet',
     asked: 'Tillfrågade enheter',
     answered: 'Svar',
     onTime: 'i tid',
@@ -35,7 +36,7 @@ const LABELS: Record<Language, Record<string, string>> = {
     notAnswered: 'Inget svar har kommit in.',
   },
   en: {
-    summary: 'Summary',
+    summary: 'Compliance at a glance',
     asked: 'Units asked',
     answered: 'Answers',
     onTime: 'on time',
@@ -69,8 +70,9 @@ export function buildReportContext(args: {
   closedAt: string;
   compiledAt: string;
   outcomes: UnitStatus[];
+  compliance?: Compliance;
 }) {
-  const { org, obligation, period, closedAt, compiledAt, outcomes } = args;
+  const { org, obligation, period, closedAt, compiledAt, outcomes, compliance } = args;
   const language = org.organisation.language;
   const zone = org.organisation.timeZone;
   const labels = LABELS[language];
@@ -113,6 +115,7 @@ export function buildReportContext(args: {
       missing: units.filter((u) => !u.answered && !u.exempt).map((u) => u.name),
     },
     units,
+    compliance,
   };
 }
 

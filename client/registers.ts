@@ -105,10 +105,10 @@ async function startEntity(client: Client, taskQueue: string, workflowType: stri
 export async function registerProject(client: Client, taskQueue: string, config: OrganisationConfig, project: ProjectRegistration) {
   assertValid(checkProject(project));
   assertUnit(config, project.unitId);
-  const gate = obligationOf(config, 'gate-before-start');
+  const gate = config.obligations.find((o) => o.kind === 'gate-before-start');
   const orgId = config.organisation.id;
   await ensureRegister(client, taskQueue, orgId);
-  return startEntity(client, taskQueue, 'projectWorkflow', projectWorkflowId(orgId, project.id), [{ orgId, obligationId: gate.id, project }], `Project "${project.id}"`);
+  return startEntity(client, taskQueue, 'projectWorkflow', projectWorkflowId(orgId, project.id), [{ orgId, obligationId: gate?.id, project }], `Project "${project.id}"`);
 }
 
 const projectHandle = (client: Client, orgId: string, projectId: string) => client.workflow.getHandle(projectWorkflowId(orgId, projectId));

@@ -11,7 +11,8 @@ export interface Person {
   language?: Language;
 }
 
-export type ProjectState = 'awaiting-goals' | 'goals-submitted' | 'returned' | 'approved' | 'ongoing' | 'closed';
+/** registered: kept in the inventory where the policy sets no gate before start. */
+export type ProjectState = 'registered' | 'awaiting-goals' | 'goals-submitted' | 'returned' | 'approved' | 'ongoing' | 'closed';
 
 export interface ProjectRegistration {
   id: string;

@@ -90,7 +90,8 @@ export const registerEntrySignal = defineSignal<[RegisterEntry]>('registerEntry'
 // --- A project and its gate before start ------------------------------------------------------
 export interface ProjectInput {
   orgId: string;
-  obligationId: string;
+  /** The gate-before-start obligation; none where the policy only keeps an inventory. */
+  obligationId?: string;
   project: ProjectRegistration;
 }
 

@@ -59,7 +59,7 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
     status.state = state;
   };
   const send = (kind: Parameters<Activities['sendProjectMail']>[0]['kind'], comment?: string) =>
-    mail.sendProjectMail({ orgId, obligationId, project, kind, sequence: ++mailSequence, at: new Date().toISOString(), comment, goals: status.goals?.values });
+    mail.sendProjectMail({ orgId, obligationId: obligationId ?? '', project, kind, sequence: ++mailSequence, at: new Date().toISOString(), comment, goals: status.goals?.values });
 
   wf.setHandler(projectStatusQuery, () => status);
   wf.setHandler(
@@ -112,12 +112,18 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
       closeRequested = true;
       return { closedAt: new Date().toISOString() };
     },
-    { validator: () => void (!['approved', 'ongoing'].includes(status.state) && refuse('NotStarted', `Only approved or ongoing projects are closed; "${project.title}" is ${status.state}.`)) },
+    { validator: () => void (!['registered', 'approved', 'ongoing'].includes(status.state) && refuse('NotStarted', `Only registered, approved or ongoing projects are closed; "${project.title}" is ${status.state}.`)) },
   );
 
   const plan = await planning.planProject({ orgId, obligationId, plannedStart: project.plannedStart, plannedEnd: project.plannedEnd });
   questionnaire = plan.questionnaire;
   language = plan.language;
+  if (!plan.gate) {
+    // The policy keeps an inventory but sets no gate: the project is listed and follows its dates.
+    setState('registered');
+    await tellRegister(orgId, { kind: 'project', summary: summary() });
+    return runUntilClosed();
+  }
   await tellRegister(orgId, { kind: 'project', summary: summary() });
   await send('goals-request');
 
@@ -151,17 +157,20 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
     await send(event.kind, event.comment);
   }
   await tellRegister(orgId, { kind: 'project', summary: summary() });
+  return runUntilClosed();
 
-  if (Date.now() < Date.parse(plan.startAt)) await wf.condition(() => closeRequested, Date.parse(plan.startAt) - Date.now());
-  if (!closeRequested) {
-    setState('ongoing');
+  async function runUntilClosed(): Promise<ProjectStatus> {
+    if (Date.now() < Date.parse(plan.startAt)) await wf.condition(() => closeRequested, Date.parse(plan.startAt) - Date.now());
+    if (!closeRequested) {
+      setState('ongoing');
+      await tellRegister(orgId, { kind: 'project', summary: summary() });
+      if (plan.endAt) await wf.condition(() => closeRequested, Math.max(1, Date.parse(plan.endAt) - Date.now()));
+      else await wf.condition(() => closeRequested);
+    }
+    setState('closed');
+    status.closedAt = new Date().toISOString();
     await tellRegister(orgId, { kind: 'project', summary: summary() });
-    if (plan.endAt) await wf.condition(() => closeRequested, Math.max(1, Date.parse(plan.endAt) - Date.now()));
-    else await wf.condition(() => closeRequested);
+    await wf.condition(wf.allHandlersFinished);
+    return status;
   }
-  setState('closed');
-  status.closedAt = new Date().toISOString();
-  await tellRegister(orgId, { kind: 'project', summary: summary() });
-  await wf.condition(wf.allHandlersFinished);
-  return status;
 }
