@@ -13,6 +13,7 @@ import type { Mailer } from './mailer';
 import { createSender } from './send';
 import { createObligationActivities } from './obligations';
 import type { RegisterReader } from './register-reader';
+import type { WorkflowStarter } from './workflow-starter';
 import type { Renderer } from './renderer';
 import { buildCompliance } from './compliance';
 import { buildReportContext, compileReportFiles } from './report';
@@ -30,6 +31,8 @@ export interface ActivityDeps {
   answerLinks: AnswerLinks;
   /** Reads an organisation's register (projects, seminars, agreements, revisions). */
   registers: RegisterReader;
+  /** Starts workflows under their business keys (the runs of schedules). */
+  starter: WorkflowStarter;
 }
 
 export interface UnitMailInput {

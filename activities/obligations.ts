@@ -3,6 +3,7 @@
  * and their expiry review, revisions per period, minimum occurrences, and the runs of schedules.
  * Personal data (owners, heads, recipients) is looked up here, and mails are rendered here.
  */
+import { Context } from '@temporalio/activity';
 import { DateTime } from 'luxon';
 import {
   dataCallOpenings,
@@ -21,6 +22,7 @@ import { cycleWorkflowId } from '../domain/ids';
 import {
   countedSeminars,
   occurrencesWorkflowId,
+  registerWorkflowId,
   revisionWorkflowId,
   type AgreementRegistration,
   type ProjectRegistration,
@@ -267,8 +269,11 @@ export function createObligationActivities(deps: ActivityDeps, sendToEach: SendT
 
     // --- Schedules ---------------------------------------------------------------------------
     /** Which workflow a schedule's run starts now: its type, business key and input. */
-    async resolveScheduledRun({ orgId, obligationId, now }: { orgId: string; obligationId: string; now: string }) {
-      return resolveRun(directory.organisation(orgId), obligationId, new Date(now));
+    async startScheduledRun({ orgId, obligationId, now }: { orgId: string; obligationId: string; now: string }) {
+      const run = resolveRun(directory.organisation(orgId), obligationId, new Date(now));
+      const taskQueue = Context.current().info.taskQueue;
+      await deps.starter.start('registerWorkflow', registerWorkflowId(orgId), [{ orgId }], taskQueue);
+      return { workflowId: run.workflowId, outcome: await deps.starter.start(run.workflowType, run.workflowId, run.args, taskQueue) };
     },
   };
 }

@@ -11,6 +11,7 @@ import { createRenderer } from '../activities/renderer';
 import { PROJECT_ROOT, requireSetting, type Environment } from '../config/environment';
 import { createAnswerLinks } from '../domain/answer-links';
 import type { OrganisationConfig } from '../config/schema';
+import { createWorkflowStarter } from '../activities/workflow-starter';
 
 export class TemporalUnreachableError extends Error {
   override name = 'TemporalUnreachableError';
@@ -48,6 +49,7 @@ export async function createProductionWorker(env: Environment, configs: readonly
       publicBaseUrl: env.PUBLIC_BASE_URL,
       answerLinks: createAnswerLinks(requireSetting(env, 'FOLLOWUP_LINK_SECRET')),
       registers: createRegisterReader(client),
+      starter: createWorkflowStarter(client),
     }),
   });
   return {

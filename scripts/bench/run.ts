@@ -184,6 +184,7 @@ async function renderFigure(n: number, config: OrganisationConfig): Promise<numb
     publicBaseUrl: 'http://localhost:3000',
     answerLinks: createAnswerLinks(LINK_SECRET),
     registers: { read: async (orgId: string) => emptyRegister(orgId) },
+    starter: { start: async () => 'started' as const },
   });
   const key = { orgId: 'bench', obligationId: 'bench-call', period: '2025' };
   const plan = planCycle(obligationOf(config, 'periodic-data-call').calendar, 'annual', '2025', 'Europe/Stockholm', new Date());

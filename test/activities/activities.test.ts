@@ -35,6 +35,7 @@ beforeAll(async () => {
     publicBaseUrl: 'http://localhost:3000',
     answerLinks: testAnswerLinks,
     registers: { read: async (orgId: string) => emptyRegister(orgId) },
+    starter: { start: async () => 'started' as const },
   });
 });
 afterAll(() => smtp.close());

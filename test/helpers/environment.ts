@@ -14,6 +14,7 @@ import { loadConfigFile } from '../../config/load';
 import type { OrganisationConfig } from '../../config/schema';
 import { createAnswerLinks } from '../../domain/answer-links';
 import { serverExecutable, TEMPORAL_CLI, TEMPORAL_TEST_SERVER, PROJECT_ROOT } from '../../scripts/temporal-binaries';
+import { createWorkflowStarter } from '../../activities/workflow-starter';
 
 export { PROJECT_ROOT };
 export const TEST_LINK_SECRET = 'test-secret-test-secret-test-secret-0123456789';
@@ -73,6 +74,7 @@ export async function createTestWorker(env: TestWorkflowEnvironment, smtpUrl: st
       publicBaseUrl: options.publicBaseUrl ?? 'http://localhost:3000',
       answerLinks: testAnswerLinks,
       registers: createRegisterReader(env.client),
+      starter: createWorkflowStarter(env.client),
     }),
   });
   const running = worker.run();
