@@ -31,6 +31,13 @@ const LABELS = {
     applications: 'Inlämnade ansökningar',
     none: 'Inga',
     of: 'av',
+    'project:registered': 'registrerat',
+    'project:awaiting-goals': 'väntar på mål',
+    'project:goals-submitted': 'mål inlämnade',
+    'project:returned': 'mål returnerade',
+    'project:approved': 'mål godkända',
+    'project:ongoing': 'pågående',
+    'project:closed': 'avslutat',
   },
   en: {
     seminars: 'International seminars',
@@ -55,6 +62,13 @@ const LABELS = {
     applications: 'Submitted applications',
     none: 'None',
     of: 'of',
+    'project:registered': 'registered',
+    'project:awaiting-goals': 'awaiting goals',
+    'project:goals-submitted': 'goals submitted',
+    'project:returned': 'goals returned',
+    'project:approved': 'goals approved',
+    'project:ongoing': 'ongoing',
+    'project:closed': 'closed',
   },
 } satisfies Record<Language, Record<string, string>>;
 
@@ -106,7 +120,7 @@ export function buildCompliance(args: { org: OrganisationConfig; rule: PeriodRul
   // The register's projects that were running or applied for during the period, for units to confirm.
   const relevant = register.projects.filter((p) => p.plannedStart <= last && (!p.plannedEnd || p.plannedEnd >= first));
   const unitName = (id: string) => org.units.find((u) => u.id === id)?.name[language] ?? id;
-  const row = (p: (typeof relevant)[number]) => ({ title: p.title, unit: unitName(p.unitId), start: p.plannedStart, state: p.state, partners: p.partners.join(', ') });
+  const row = (p: (typeof relevant)[number]) => ({ title: p.title, unit: unitName(p.unitId), start: p.plannedStart, state: labels[`project:${p.state}`], partners: p.partners.join(', ') });
   const projects = {
     present: relevant.length > 0,
     eu: relevant.filter((p) => p.euFunded && p.stage === 'project').map(row),

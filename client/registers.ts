@@ -4,7 +4,7 @@
  * CLI (and any later web page), so all behave alike. Registrations are checked against the
  * organisation's config here (unit ids) and against their shape in the workflows' validators.
  */
-import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { obligationOf, type OrganisationConfig } from '../config/schema';
 import { revisionPeriodIds } from '../domain/calendar';
 import {
@@ -48,16 +48,23 @@ export class NotRegisteredError extends Error {
   override name = 'NotRegisteredError';
 }
 
-/** A refused update or a missing workflow, said the way a person can act on. */
-async function explained<T>(what: string, hint: string, call: () => Promise<T>): Promise<T> {
+/**
+ * A refused update or a missing workflow, said the way a person can act on. An update on a
+ * workflow that has finished fails as "not found" too; describing it tells the two apart.
+ */
+async function explained<T>(what: string, hint: string, handle: WorkflowHandle, call: (handle: WorkflowHandle) => Promise<T>): Promise<T> {
   try {
-    return await call();
+    return await call(handle);
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) {
       const cause = err.cause as { message?: string; type?: string } | undefined;
       throw new RejectedError(cause?.message ?? err.message, cause?.type);
     }
-    if (err instanceof WorkflowNotFoundError || (err as Error)?.name === 'WorkflowNotFoundError') throw new NotRegisteredError(`${what} is not registered. ${hint}`);
+    if (err instanceof WorkflowNotFoundError || (err as Error)?.name === 'WorkflowNotFoundError') {
+      const closed = await handle.describe().catch(() => undefined);
+      if (closed) throw new RejectedError(`${what} has already ended (${closed.status.name.toLowerCase()} ${closed.closeTime?.toISOString().slice(0, 10) ?? ''}); it can no longer be changed.`, 'AlreadyEnded');
+      throw new NotRegisteredError(`${what} is not registered. ${hint}`);
+    }
     throw err;
   }
 }
@@ -115,23 +122,23 @@ const projectHandle = (client: Client, orgId: string, projectId: string) => clie
 const projectHint = 'Register it with: followup project register';
 
 export async function projectStatus(client: Client, orgId: string, projectId: string): Promise<ProjectStatus> {
-  return explained(`Project "${projectId}"`, projectHint, () => projectHandle(client, orgId, projectId).query(projectStatusQuery));
+  return explained(`Project "${projectId}"`, projectHint, projectHandle(client, orgId, projectId), (h) => h.query(projectStatusQuery));
 }
 
 export async function submitGoals(client: Client, orgId: string, projectId: string, values: AnswerValues) {
-  return explained(`Project "${projectId}"`, projectHint, () => projectHandle(client, orgId, projectId).executeUpdate(submitGoalsUpdate, { args: [{ values }] }));
+  return explained(`Project "${projectId}"`, projectHint, projectHandle(client, orgId, projectId), (h) => h.executeUpdate(submitGoalsUpdate, { args: [{ values }] }));
 }
 
 export async function approveGoals(client: Client, orgId: string, projectId: string) {
-  return explained(`Project "${projectId}"`, projectHint, () => projectHandle(client, orgId, projectId).executeUpdate(approveGoalsUpdate));
+  return explained(`Project "${projectId}"`, projectHint, projectHandle(client, orgId, projectId), (h) => h.executeUpdate(approveGoalsUpdate));
 }
 
 export async function returnGoals(client: Client, orgId: string, projectId: string, comment: string) {
-  return explained(`Project "${projectId}"`, projectHint, () => projectHandle(client, orgId, projectId).executeUpdate(returnGoalsUpdate, { args: [{ comment }] }));
+  return explained(`Project "${projectId}"`, projectHint, projectHandle(client, orgId, projectId), (h) => h.executeUpdate(returnGoalsUpdate, { args: [{ comment }] }));
 }
 
 export async function closeProject(client: Client, orgId: string, projectId: string) {
-  return explained(`Project "${projectId}"`, projectHint, () => projectHandle(client, orgId, projectId).executeUpdate(closeProjectUpdate));
+  return explained(`Project "${projectId}"`, projectHint, projectHandle(client, orgId, projectId), (h) => h.executeUpdate(closeProjectUpdate));
 }
 
 // --- Seminars ----------------------------------------------------------------------------------
@@ -140,7 +147,7 @@ export async function registerSeminar(client: Client, taskQueue: string, config:
   assertValid(checkSeminar(seminar));
   assertUnit(config, seminar.unitId);
   await ensureRegister(client, taskQueue, config.organisation.id);
-  return explained('The register', '', () => client.workflow.getHandle(registerWorkflowId(config.organisation.id)).executeUpdate(registerSeminarUpdate, { args: [seminar] }));
+  return explained('The register', '', client.workflow.getHandle(registerWorkflowId(config.organisation.id)), (h) => h.executeUpdate(registerSeminarUpdate, { args: [seminar] }));
 }
 
 // --- Agreements --------------------------------------------------------------------------------
@@ -155,12 +162,13 @@ export async function registerAgreement(client: Client, taskQueue: string, confi
 }
 
 export async function agreementStatus(client: Client, orgId: string, agreementId: string): Promise<AgreementStatus> {
-  return explained(`Agreement "${agreementId}"`, 'Register it with: followup agreement register', () => client.workflow.getHandle(agreementWorkflowId(orgId, agreementId)).query(agreementStatusQuery));
+  return explained(`Agreement "${agreementId}"`, 'Register it with: followup agreement register', client.workflow.getHandle(agreementWorkflowId(orgId, agreementId)), (h) =>
+    h.query(agreementStatusQuery));
 }
 
 export async function decideAgreement(client: Client, orgId: string, agreementId: string, decision: AgreementDecision) {
-  return explained(`Agreement "${agreementId}"`, 'Register it with: followup agreement register', () =>
-    client.workflow.getHandle(agreementWorkflowId(orgId, agreementId)).executeUpdate(decideAgreementUpdate, { args: [decision] }),
+  return explained(`Agreement "${agreementId}"`, 'Register it with: followup agreement register', client.workflow.getHandle(agreementWorkflowId(orgId, agreementId)), (h) =>
+    h.executeUpdate(decideAgreementUpdate, { args: [decision] }),
   );
 }
 
@@ -185,13 +193,13 @@ export async function startRevision(client: Client, taskQueue: string, orgId: st
 }
 
 export async function recordRevision(client: Client, orgId: string, obligationId: string, periodId: string, decision: RevisionDecision): Promise<RevisionSummary> {
-  return explained(`The revision ${periodId}`, 'It starts with its schedule; start it now with: followup revision start', () =>
-    client.workflow.getHandle(revisionWorkflowId(orgId, obligationId, periodId)).executeUpdate(recordRevisionUpdate, { args: [decision] }),
+  return explained(`The revision ${periodId}`, 'It starts with its schedule; start it now with: followup revision start', client.workflow.getHandle(revisionWorkflowId(orgId, obligationId, periodId)), (h) =>
+    h.executeUpdate(recordRevisionUpdate, { args: [decision] }),
   );
 }
 
 export async function revisionStatus(client: Client, orgId: string, obligationId: string, periodId: string): Promise<RevisionStatus> {
-  return explained(`The revision ${periodId}`, 'It starts with its schedule; start it now with: followup revision start', () =>
-    client.workflow.getHandle(revisionWorkflowId(orgId, obligationId, periodId)).query(revisionStatusQuery),
+  return explained(`The revision ${periodId}`, 'It starts with its schedule; start it now with: followup revision start', client.workflow.getHandle(revisionWorkflowId(orgId, obligationId, periodId)), (h) =>
+    h.query(revisionStatusQuery),
   );
 }

@@ -75,6 +75,7 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
     if (decided?.decision === 'end') {
       // Ended by decision: it runs until its end day, then it is over.
       status.state = 'ended';
+      await tellRegister(orgId, { kind: 'agreement', summary: summary() });
       if (Date.now() < Date.parse(plan.endsAt)) await wf.sleep(Date.parse(plan.endsAt) - Date.now());
     } else {
       status.state = 'expired';

@@ -40,7 +40,8 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
     euFunded: project.euFunded,
     stage: project.stage ?? 'project',
     owner: project.owner,
-    state: 'awaiting-goals',
+    // Until the plan says whether the policy sets a gate, the project is only registered.
+    state: 'registered',
     startedWithoutApproval: false,
     registeredAt: new Date().toISOString(),
     remindersSentAt: [],
@@ -74,6 +75,7 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
     },
     {
       validator: ({ values }) => {
+        if (status.state === 'registered' || status.state === 'closed') refuse('NoGoalsAsked', `No goals are asked for "${project.title}" (it is ${status.state}); the policy sets no gate before this project starts.`);
         if (!['awaiting-goals', 'returned', 'goals-submitted'].includes(status.state)) refuse('GoalsAlreadyApproved', `The goals of "${project.title}" are already approved.`);
         const check = checkAnswer(questionnaire, values);
         if (!check.ok) refuse('InvalidAnswer', describeAnswerErrors(check.errors, questionnaire, language));
@@ -120,10 +122,10 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
   language = plan.language;
   if (!plan.gate) {
     // The policy keeps an inventory but sets no gate: the project is listed and follows its dates.
-    setState('registered');
     await tellRegister(orgId, { kind: 'project', summary: summary() });
     return runUntilClosed();
   }
+  setState('awaiting-goals');
   await tellRegister(orgId, { kind: 'project', summary: summary() });
   await send('goals-request');
 

@@ -63,9 +63,9 @@ export async function revisionWorkflow(input: RevisionInput): Promise<RevisionSt
     }
   }
   if (!decided()) await waitUntil(plan.endsAt);
-  if (decided()) await send('revision-recorded');
-  else status.state = 'not-decided';
+  if (!decided()) status.state = 'not-decided';
   await tellRegister(orgId, { kind: 'revision', summary: summary() });
+  if (decided()) await send('revision-recorded');
   await wf.condition(wf.allHandlersFinished);
   return status;
 }

@@ -143,7 +143,7 @@ test('a year of Solna: project gate, seminar minimum and the annual follow-up wi
   expect(summary).toContain('- Svar: **6** / 6');
   expect(summary).toContain(`- Internationella seminarier ${year}: 1 av 1 (kravet uppfyllt)`);
   expect(summary).toContain('- Projekt som startat utan godkända mål: **1: Erasmus+ lärarutbyte**');
-  expect(report).toMatch(/### EU-projekt\n\n- Interreg Smart Cities \(Kultur- och fritidsförvaltningen, \d{4}-03-01, ongoing\) – Tallinn, Riga/);
+  expect(report).toMatch(/### EU-projekt\n\n- Interreg Smart Cities \(Kultur- och fritidsförvaltningen, \d{4}-03-01, pågående\) – Tallinn, Riga/);
   expect(report).toMatch(/### Andra internationella projekt\n\n- Erasmus\+ lärarutbyte/);
 
   const register = await readRegister(client, 'solna');

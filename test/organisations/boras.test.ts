@@ -1,0 +1,93 @@
+/**
+ * Borås's whole policy on the time-skipping server: the yearly follow-up of international
+ * activities (one company never answers and its head is told), and the revision by a set date:
+ * the owner asked from the start date, reminded every three months, the executive board told
+ * when the date has passed without a decision, and the decision recorded afterwards.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { closeCycle, startCycle, submitAnswer } from '../../client/cycles';
+import { readRegister, recordRevision, revisionStatus } from '../../client/registers';
+import { obligationOf } from '../../config/schema';
+import { planCycle, planRevision } from '../../domain/calendar';
+import { until } from '../helpers/environment';
+import { startOrganisationRun, type OrganisationRun } from '../helpers/organisation-run';
+
+jest.setTimeout(240_000);
+
+let run: OrganisationRun;
+beforeAll(async () => {
+  run = await startOrganisationRun('boras');
+});
+afterAll(async () => run?.close());
+
+const answer = (unit: string) => ({
+  projects: `${unit}: Erasmus+ KA1`,
+  networks: 'Eurocities',
+  conferences: 'Ingen',
+  benchmarking: 'Studiebesök i Tammerfors',
+  results: 'Nya arbetssätt i verksamheten.',
+});
+
+test('Borås: the follow-up of international activities and the revision due by 31 December 2027', async () => {
+  const { config, step } = run;
+  const client = run.client;
+  const tq = run.tw.taskQueue;
+  const owner = 'karin.lindahl@boras.example';
+  const secretariat = 'internationell.samordnare@boras.example';
+  const revision = obligationOf(config, 'revision');
+  const periodId = 'by-2027-12-31';
+  const plan = planRevision(revision.rule, periodId, revision.remindEvery, revision.sendTime, 'Europe/Stockholm');
+  expect(plan.reminderTimes.map((t) => t.slice(0, 7))).toEqual(['2027-04', '2027-07', '2027-10']);
+  // 31 December is New Year's Eve, not a working day, and the next three days are a holiday and a weekend.
+  expect(plan.dueDate).toBe('2028-01-03');
+
+  await step('revision started by its schedule');
+  const kickoff = await client.workflow.execute('scheduledStartWorkflow', { taskQueue: tq, workflowId: 'followup/boras/policy-revision/run-test', args: [{ orgId: 'boras', obligationId: 'policy-revision' }] });
+  expect(kickoff).toEqual({ workflowId: `revision/boras/policy-revision/${periodId}`, outcome: 'started' });
+
+  await step('follow-up 2026');
+  const key = { orgId: 'boras', obligationId: 'international-activities', period: '2026' };
+  expect((await startCycle(client, tq, key, 'test')).outcome).toBe('started');
+  const cycle = planCycle(obligationOf(config, 'periodic-data-call').calendar, 'annual', '2026', 'Europe/Stockholm');
+  await run.skipTo(cycle.opensAt, 60_000);
+  const ask = await run.mailTo('elin.gustafsson@boras.example', /^Uppföljning av internationella aktiviteter 2026 – Förskoleförvaltningen$/);
+  expect(ask.mail.text).toContain('Benchmarking, studiebesök och utbyten utanför Sverige');
+  for (const unit of ['forskoleforvaltningen', 'grundskoleforvaltningen', 'miljoforvaltningen']) await submitAnswer(client, key, unit, answer(unit), 'contact');
+
+  // Asked from 15 January 2027, the same week the follow-up opens.
+  await run.skipTo(plan.askAt, 60_000);
+  const request = await run.mailTo(owner, /^Dags att revidera: Revidering av den internationella policyn \(by-2027-12-31\)$/);
+  expect(request.mail.text).toContain('Kommunstyrelsen Fastställer övergripande prioriteringar');
+
+  await run.skipTo(cycle.escalationAt, 3_600_000);
+  const escalation = await run.mailTo('annika.falk@borasem.example', /^Svar saknas: Uppföljning av internationella aktiviteter 2026 – Borås Energi och Miljö AB$/);
+  expect(escalation.mail.text).toContain('Jonas Wikström');
+  expect(run.subjects('jonas.wikstrom@borasem.example').filter((s) => s.startsWith('Påminnelse'))).toHaveLength(2);
+  await closeCycle(client, key, 'test');
+  const delivered = await run.mailTo('ks@boras.example', /^Rapport: Uppföljning av internationella aktiviteter 2026$/);
+  expect(delivered.mail.attachments.map((a) => a.filename)).toEqual(['boras-international-activities-2026.html', 'boras-international-activities-2026.md']);
+  const report = readFileSync(path.join(run.tw.archiveDir, 'boras/international-activities/boras-international-activities-2026.md'), 'utf8');
+  expect(report).toContain('- Svar: **3** / 4');
+  expect(report).toContain('- Har inte svarat: **Borås Energi och Miljö AB**');
+  expect(report).toContain('- Revidering av policyn: by-2027-12-31: begärd, väntar på beslut, senast 2028-01-03');
+
+  await step('revision overdue');
+  await run.skipTo(plan.dueAt, 3_600_000);
+  const overdue = await run.mailTo('ks@boras.example', /^Försenad revidering: Revidering av den internationella policyn \(by-2027-12-31\)$/);
+  expect(overdue.envelopeTo).toEqual(expect.arrayContaining([secretariat, owner]));
+  expect(overdue.mail.text).toContain('Karin Lindahl');
+  expect(run.subjects(owner).filter((s) => s.startsWith('Påminnelse: revidering'))).toHaveLength(3);
+  expect((await revisionStatus(client, 'boras', 'policy-revision', periodId)).state).toBe('overdue');
+
+  await step('decision');
+  await recordRevision(client, 'boras', 'policy-revision', periodId, { decidedOn: '2028-02-26', body: 'Kommunfullmäktige', paragraph: '§ 41/2028', outcome: 'confirmed' });
+  const recorded = await run.mailTo(secretariat, /^Revidering registrerad: Revidering av den internationella policyn/);
+  expect(recorded.mail.text).toContain('§ 41/2028');
+  // The register hears of the decision by a signal; it may take a moment to apply it.
+  const register = await until(async () => {
+    const contents = await readRegister(client, 'boras');
+    return contents.revisions[0]?.state === 'decided' ? contents : undefined;
+  }, 'the register to show the decision');
+  expect(register.revisions).toEqual([expect.objectContaining({ periodId, state: 'decided', dueDate: '2028-01-03' })]);
+});
