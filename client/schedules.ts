@@ -5,13 +5,12 @@
  * which starts the obligation's workflow under its business key.
  */
 import { createHash } from 'node:crypto';
-import { ScheduleNotFoundError, ScheduleOverlapPolicy, type CalendarSpec, type Client, type Month } from '@temporalio/client';
+import { ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowExecutionAlreadyStartedError, type CalendarSpec, type Client, type Month } from '@temporalio/client';
 import { DateTime } from 'luxon';
 import type { OrganisationConfig } from '../config/schema';
 import { dataCallOpenings, planRevision, revisionPeriodIds, yearStarts } from '../domain/calendar';
 import { scheduleId } from '../domain/registers';
 import type { ScheduledStartInput } from '../workflows/definitions';
-import { startRevision } from './registers';
 
 const MONTHS: Month[] = ['JANUARY', 'FEBRUARY', 'MARCH', 'APRIL', 'MAY', 'JUNE', 'JULY', 'AUGUST', 'SEPTEMBER', 'OCTOBER', 'NOVEMBER', 'DECEMBER'];
 
@@ -28,6 +27,11 @@ export interface DesiredSchedule {
   timeZone: string;
   /** What each run follows up (period, year, mandate period) and when it fires. */
   runs: { label: string; at: string }[];
+  /**
+   * A year or revision period that is running now although its start passed before the schedule
+   * existed: sync starts it, so a policy put into config mid-year is not a year late.
+   */
+  running?: string;
 }
 
 /** The schedules the config implies, from `now` on. Pure: the same config and day give the same schedules. */
@@ -37,14 +41,21 @@ export function desiredSchedules(config: OrganisationConfig, now: Date, horizonY
   const out: DesiredSchedule[] = [];
   for (const o of config.obligations) {
     let runs: { label: string; at: string }[];
+    let running: string | undefined;
+    // A data call that opened before the first sync is started by hand (followup cycle start):
+    // starting it silently could ask units weeks late for something the secretariat already did.
     if (o.kind === 'periodic-data-call') runs = dataCallOpenings(o.calendar, o.period, zone, now, horizonYears).map((r) => ({ label: r.period, at: r.opensAt }));
-    else if (o.kind === 'minimum-occurrences') runs = yearStarts(zone, now, horizonYears).map((y) => ({ label: String(y.year), at: y.at }));
-    else if (o.kind === 'revision') {
-      runs = revisionPeriodIds(o.rule, now, Math.ceil(horizonYears / 4) + 1, zone)
-        .map((periodId) => ({ label: periodId, at: planRevision(o.rule, periodId, o.remindEvery, o.sendTime, zone).askAt }))
-        .filter((r) => Date.parse(r.at) >= now.getTime());
+    else if (o.kind === 'minimum-occurrences') {
+      runs = yearStarts(zone, now, horizonYears).map((y) => ({ label: String(y.year), at: y.at }));
+      // The year whose start has passed, unless its own run is still ahead in the first minutes of January.
+      const year = DateTime.fromJSDate(now, { zone }).year;
+      running = runs[0]?.label === String(year) ? undefined : String(year);
+    } else if (o.kind === 'revision') {
+      const periods = revisionPeriodIds(o.rule, now, Math.ceil(horizonYears / 4) + 1, zone).map((periodId) => ({ periodId, plan: planRevision(o.rule, periodId, o.remindEvery, o.sendTime, zone) }));
+      runs = periods.filter((p) => Date.parse(p.plan.askAt) >= now.getTime()).map((p) => ({ label: p.periodId, at: p.plan.askAt }));
+      running = periods.find((p) => Date.parse(p.plan.askAt) < now.getTime() && now.getTime() < Date.parse(p.plan.endsAt))?.periodId;
     } else continue; // gates and expiry reviews start when something is registered
-    out.push({ scheduleId: scheduleId(orgId, o.id), orgId, obligationId: o.id, kind: o.kind, timeZone: zone, runs });
+    out.push({ scheduleId: scheduleId(orgId, o.id), orgId, obligationId: o.id, kind: o.kind, timeZone: zone, runs, ...(running ? { running } : {}) });
   }
   return out;
 }
@@ -55,7 +66,8 @@ function calendarOf(at: string, zone: string, label: string): CalendarSpec {
 }
 
 function fingerprint(desired: DesiredSchedule, taskQueue: string): string {
-  return `config ${createHash('sha256').update(JSON.stringify({ ...desired, taskQueue, CATCHUP_WINDOW })).digest('hex').slice(0, 16)}`;
+  const { running: _running, ...schedule } = desired;
+  return `config ${createHash('sha256').update(JSON.stringify({ ...schedule, taskQueue, CATCHUP_WINDOW })).digest('hex').slice(0, 16)}`;
 }
 
 function scheduleOptions(desired: DesiredSchedule, taskQueue: string) {
@@ -97,16 +109,8 @@ export async function syncSchedules(client: Client, taskQueue: string, config: O
   const results: SyncResult[] = [];
   const existing = new Set(await existingScheduleIds(client, config.organisation.id));
   for (const d of desired) {
+    if (d.running) results.push(await startRunning(client, taskQueue, d));
     if (d.runs.length === 0) {
-      // A set date already passed (e.g. a revision due by a date): nothing to schedule, so start it now.
-      if (d.kind === 'revision') {
-        const obligation = config.obligations.find((o) => o.id === d.obligationId);
-        if (obligation?.kind === 'revision') {
-          const periodId = revisionPeriodIds(obligation.rule, now, 1, d.timeZone)[0]!;
-          const outcome = await startRevision(client, taskQueue, d.orgId, d.obligationId, periodId);
-          results.push({ scheduleId: d.scheduleId, change: outcome === 'started' ? 'started-now' : 'unchanged', detail: `its start has passed; the revision ${periodId} is ${outcome === 'started' ? 'started now' : outcome}` });
-        }
-      }
       if (existing.has(d.scheduleId)) {
         await client.schedule.getHandle(d.scheduleId).delete();
         results.push({ scheduleId: d.scheduleId, change: 'removed', detail: 'no runs ahead' });
@@ -145,6 +149,21 @@ export interface ListedSchedule {
   nextRuns: { at: string; local: string; label?: string }[];
   recentRuns: { at: string; workflowId?: string }[];
   note?: string;
+}
+
+/**
+ * Starts the running year or period the way a schedule run would (scheduledStartWorkflow), once:
+ * the start's own id is a business key, so a second sync finds it and changes nothing.
+ */
+async function startRunning(client: Client, taskQueue: string, d: DesiredSchedule): Promise<SyncResult> {
+  const input: ScheduledStartInput = { orgId: d.orgId, obligationId: d.obligationId };
+  try {
+    await client.workflow.start('scheduledStartWorkflow', { taskQueue, workflowId: `${d.scheduleId}/started-by-sync/${d.running}`, args: [input], workflowIdReusePolicy: 'REJECT_DUPLICATE' });
+    return { scheduleId: d.scheduleId, change: 'started-now', detail: `${d.running} had already begun; started now` };
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    return { scheduleId: d.scheduleId, change: 'unchanged', detail: `${d.running} already started` };
+  }
 }
 
 export async function listSchedules(client: Client, config: OrganisationConfig, count = 3): Promise<ListedSchedule[]> {

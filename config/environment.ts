@@ -36,6 +36,8 @@ export const environmentSchema = z.object({
   FOLLOWUP_WEB_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** Workflows kept in the worker's memory between tasks; fewer means less RSS and more replays. */
   FOLLOWUP_WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(500),
+  /** Whether a starting worker brings the Temporal Schedules in line with the config (followup schedules sync). */
+  FOLLOWUP_SYNC_SCHEDULES: z.enum(['on', 'off']).default('on'),
 });
 
 export type Environment = Readonly<z.infer<typeof environmentSchema>>;

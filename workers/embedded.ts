@@ -15,7 +15,7 @@ import { findTemporalBinary, TEMPORAL_CLI } from '../scripts/temporal-binaries';
 import { startOutboxSmtpServer } from './outbox-smtp-server';
 import { startWebServer } from '../web/server';
 import { localSecrets } from './local-secrets';
-import { connectWorker, createProductionWorker } from './production';
+import { connectWorker, createProductionWorker, syncSchedulesAtStart } from './production';
 
 export class StartupError extends Error {
   override name = 'StartupError';
@@ -81,7 +81,8 @@ async function main(): Promise<void> {
       throw new StartupError(`Cannot start the local mail server on ${env.SMTP_URL} (${err.message}). Set SMTP_URL to a free port.`);
     });
     const connection = await connectWorker(env.TEMPORAL_ADDRESS);
-    const { worker, close } = await createProductionWorker(env, [config], connection);
+    const { worker, client, close } = await createProductionWorker(env, [config], connection);
+    await syncSchedulesAtStart(env, [config], client, console.log);
     const web = await startWebServer(env, config, { logger: false }).catch((err: Error) => {
       throw new StartupError(`Cannot start the web interface on ${env.FOLLOWUP_WEB_HOST}:${env.FOLLOWUP_WEB_PORT} (${err.message}). Set FOLLOWUP_WEB_PORT to a free port.`);
     });

@@ -12,6 +12,7 @@ import { PROJECT_ROOT, requireSetting, type Environment } from '../config/enviro
 import { createAnswerLinks } from '../domain/answer-links';
 import type { OrganisationConfig } from '../config/schema';
 import { createWorkflowStarter } from '../activities/workflow-starter';
+import { syncSchedules } from '../client/schedules';
 
 export class TemporalUnreachableError extends Error {
   override name = 'TemporalUnreachableError';
@@ -27,7 +28,25 @@ export async function connectWorker(address: string): Promise<NativeConnection> 
   }
 }
 
-export async function createProductionWorker(env: Environment, configs: readonly OrganisationConfig[], connection: NativeConnection): Promise<{ worker: Worker; close(): void }> {
+/**
+ * Brings every organisation's schedules in line with its config when a worker starts, so a changed
+ * config takes effect and the schedules' five years of runs move on. A failure is reported, not
+ * fatal: the worker still serves the workflows that are running.
+ */
+export async function syncSchedulesAtStart(env: Environment, configs: readonly OrganisationConfig[], client: Client, log: (text: string) => void): Promise<void> {
+  if (env.FOLLOWUP_SYNC_SCHEDULES === 'off') return;
+  for (const config of configs) {
+    try {
+      const results = await syncSchedules(client, env.TEMPORAL_TASK_QUEUE, config);
+      const changed = results.filter((r) => r.change !== 'unchanged');
+      log(`Schedules of ${config.organisation.id}: ${results.length - changed.length} unchanged${changed.map((r) => `, ${r.change} ${r.scheduleId}`).join('')}.`);
+    } catch (err) {
+      log(`Could not sync the schedules of ${config.organisation.id} (${(err as Error).message}); run "followup schedules sync" once Temporal answers.`);
+    }
+  }
+}
+
+export async function createProductionWorker(env: Environment, configs: readonly OrganisationConfig[], connection: NativeConnection): Promise<{ worker: Worker; client: Client; close(): void }> {
   const mailer = createSmtpMailer(env.SMTP_URL, { pool: true });
   // Activities that compile reports read the registers, which live in workflows.
   const clientConnection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
@@ -54,6 +73,7 @@ export async function createProductionWorker(env: Environment, configs: readonly
   });
   return {
     worker,
+    client,
     close: () => {
       mailer.close();
       void clientConnection.close();

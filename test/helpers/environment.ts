@@ -56,11 +56,11 @@ export interface TestWorker {
   configs: OrganisationConfig[];
 }
 
-export async function createTestWorker(env: TestWorkflowEnvironment, smtpUrl: string, options: { configs?: OrganisationConfig[]; archiveDir?: string; publicBaseUrl?: string } = {}): Promise<TestWorker> {
+export async function createTestWorker(env: TestWorkflowEnvironment, smtpUrl: string, options: { configs?: OrganisationConfig[]; archiveDir?: string; publicBaseUrl?: string; taskQueue?: string } = {}): Promise<TestWorker> {
   const archiveDir = options.archiveDir ?? mkdtempSync(path.join(tmpdir(), 'followup-archive-'));
   const archive = createFileArchive(archiveDir);
   const configs = options.configs ?? [loadConfigFile(SOLNA_CONFIG)];
-  const taskQueue = `test-${Math.random().toString(36).slice(2)}`;
+  const taskQueue = options.taskQueue ?? `test-${Math.random().toString(36).slice(2)}`;
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,

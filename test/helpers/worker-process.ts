@@ -9,7 +9,7 @@ export interface WorkerProcess {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-export async function startWorkerProcess(settings: { address: string; taskQueue: string; smtpUrl: string; archiveDir: string }): Promise<WorkerProcess> {
+export async function startWorkerProcess(settings: { address: string; taskQueue: string; smtpUrl: string; archiveDir: string; syncSchedules?: boolean }): Promise<WorkerProcess> {
   let output = '';
   const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin/followup.js'), 'worker'], {
     env: {
@@ -20,6 +20,8 @@ export async function startWorkerProcess(settings: { address: string; taskQueue:
       FOLLOWUP_CONFIG: SOLNA_CONFIG,
       FOLLOWUP_ARCHIVE_DIR: settings.archiveDir,
       FOLLOWUP_LINK_SECRET: TEST_LINK_SECRET,
+      // The drills follow one cycle; the schedules' own test turns this on.
+      FOLLOWUP_SYNC_SCHEDULES: settings.syncSchedules ? 'on' : 'off',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
