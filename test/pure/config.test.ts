@@ -32,6 +32,20 @@ test('config check accepts the example and exits 0', async () => {
   expect(result.out).toContain('OK — Solna stad, 6 units, 2 bodies, obligations: annual-follow-up');
 });
 
+test.each([
+  ['solna', 'Solna stad', 'annual-follow-up, international-seminar, project-goals'],
+  ['sodertalje', 'Södertälje kommun', 'work-plan, eu-reporting, eu-funding-check'],
+  ['boras', 'Borås Stad', 'international-activities, policy-revision'],
+  ['falun', 'Falu kommun', 'network-report, agreement-review'],
+  ['kungalv', 'Kungälvs kommun', 'tertial-report, policy-revision'],
+])('the example of %s passes config check, each obligation quoting its policy', async (name, organisation, obligations) => {
+  const file = path.join(PROJECT_ROOT, `config/examples/${name}.yaml`);
+  const result = await check(file);
+  expect(result.code).toBe(0);
+  expect(result.out).toMatch(new RegExp(`OK — ${organisation}, \\d units, \\d bodies, obligations: ${obligations}$`));
+  for (const o of loadConfigFile(file).obligations) expect(o.source.length).toBeGreaterThan(40);
+});
+
 test('config check names every problem of a broken file with its path and line, and exits 1', async () => {
   const result = await check(broken);
   expect(result.code).toBe(1);

@@ -45,6 +45,8 @@ const BORAS = variant('boras', [
   ['closesAfterPeriodEnd: P2M', 'closesAfterPeriodEnd: P5M'],
 ]);
 
+const FALUN = path.join(PROJECT_ROOT, 'config/examples/falun.yaml');
+
 let env: TestWorkflowEnvironment;
 let smtp: TestSmtpServer;
 let tw: TestWorker;
@@ -71,7 +73,7 @@ beforeAll(async () => {
   const port = await freePort();
   address = `127.0.0.1:${port}`;
   [env, smtp] = await Promise.all([Env.createLocal({ server: { executable: serverExecutable(TEMPORAL_CLI), ip: '127.0.0.1', port } }), startTestSmtpServer()]);
-  tw = await createTestWorker(env, smtp.url, { configs: [loadConfigFile(KUNGALV), loadConfigFile(BORAS), loadConfigFile(SOLNA_CONFIG)] });
+  tw = await createTestWorker(env, smtp.url, { configs: [loadConfigFile(KUNGALV), loadConfigFile(BORAS), loadConfigFile(SOLNA_CONFIG), loadConfigFile(FALUN)] });
 });
 
 afterAll(async () => {
@@ -223,4 +225,43 @@ test('projects, seminars and agreements registered by the CLI are kept across a 
   const again = await followup(SOLNA_CONFIG, 'project', 'approve', 'urbact-2027');
   expect(again.code).not.toBe(0);
   expect(again.err).toMatch(/no submitted goals to approve/);
+});
+
+test('agreements and the revision decision from the command line, with clear refusals', async () => {
+  const agreement = ['agreement', 'register', '--id', 'vanort-rovaniemi', '--title', 'Vänortsavtal Rovaniemi', '--partner', 'Rovaniemi stad', '-u', 'kultur-och-fritid', '--owner-name', 'Ingrid Jonsson', '--owner-email', 'ingrid.jonsson@falun.example'];
+  const noEnd = await followup(FALUN, ...agreement);
+  expect(noEnd.code).not.toBe(0);
+  expect(noEnd.err).toContain("required option '--ends <date>' not specified");
+  const wrongUnit = await followup(FALUN, ...agreement.map((a) => (a === 'kultur-och-fritid' ? 'kultur' : a)), '--ends', '2029-06-30');
+  expect(wrongUnit.err).toContain('no unit "kultur" in falun; known: barn-och-utbildning, kultur-och-fritid, samhallsbyggnad, omsorgsforvaltningen');
+  expect(await followup(FALUN, ...agreement, '--ends', '2029-06-30')).toMatchObject({ code: 0 });
+  const twice = await followup(FALUN, ...agreement, '--ends', '2029-06-30');
+  expect(twice.err).toMatch(/already registered/);
+  const agreements = await until(async () => {
+    const list = await json<{ id: string; state: string; endsOn: string }[]>(FALUN, 'agreement', 'list');
+    return list.length ? list : undefined;
+  }, 'the agreement in the register');
+  expect(agreements).toEqual([expect.objectContaining({ id: 'vanort-rovaniemi', state: 'active', endsOn: '2029-06-30' })]);
+
+  // Kungälv's revision of 2026–2030 was started by the first sync; starting it again changes nothing.
+  expect(await followup(KUNGALV, 'revision', 'start')).toMatchObject({ code: 0 });
+  await until(() => smtp.to('sofia.wennerberg@kungalv.example').find((m) => m.subject.startsWith('Dags att revidera')), 'the revision request');
+  const status = await json<{ periodId: string; state: string; dueDate: string }>(KUNGALV, 'revision', 'status');
+  expect(status).toMatchObject({ periodId: '2026-2030', state: 'requested', dueDate: '2029-10-15' });
+  const record = ['revision', 'record', '--body', 'Kommunfullmäktige', '--paragraph', '§ 88/2027', '--outcome', 'revised'];
+  const badDate = await followup(KUNGALV, ...record, '--decided-on', '15 juni');
+  expect(badDate.code).not.toBe(0);
+  expect(badDate.err).toContain('decidedOn: the date of the decision as YYYY-MM-DD');
+  const badOutcome = await followup(KUNGALV, 'revision', 'record', '--body', 'KF', '--paragraph', '§ 1', '--outcome', 'kept', '--decided-on', '2027-06-15');
+  expect(badOutcome.err).toMatch(/Allowed choices are revised, confirmed/);
+  const recorded = await followup(KUNGALV, ...record, '--decided-on', '2027-06-15');
+  expect(recorded).toMatchObject({ code: 0, out: 'Revision 2026-2030 recorded: Kommunfullmäktige 2027-06-15 § 88/2027 (revised).\n' });
+  expect((await followup(KUNGALV, 'revision', 'status')).out).toContain('Revision 2026-2030 of Kungälvs kommun: decided');
+  const wrongPeriod = await followup(KUNGALV, 'revision', 'status', '--period', '2022-2026');
+  expect(wrongPeriod.err).toContain('The revision 2022-2026 is not registered. It starts with its schedule; start it now with: followup revision start');
+
+  for (const command of [['project', 'return'], ['seminar', 'list'], ['agreement', 'decide'], ['revision', 'record'], ['schedules', 'sync']]) {
+    const help = await followup(KUNGALV, ...command, '--help');
+    expect(help).toMatchObject({ code: 0, out: expect.stringContaining(`Usage: followup ${command.join(' ')}`) });
+  }
 });
