@@ -13,6 +13,7 @@ import { createAnswerLinks } from '../domain/answer-links';
 import type { OrganisationConfig } from '../config/schema';
 import { createWorkflowStarter } from '../activities/workflow-starter';
 import { syncSchedules } from '../client/schedules';
+import { bundleInChildProcess } from './workflow-bundle';
 
 export class TemporalUnreachableError extends Error {
   override name = 'TemporalUnreachableError';
@@ -51,11 +52,12 @@ export async function createProductionWorker(env: Environment, configs: readonly
   // Activities that compile reports read the registers, which live in workflows.
   const clientConnection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
   const client = new Client({ connection: clientConnection, namespace: env.TEMPORAL_NAMESPACE });
+  const bundle = await bundleInChildProcess(require.resolve('../workflows'));
   const worker = await Worker.create({
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
-    workflowsPath: require.resolve('../workflows'),
+    workflowBundle: { codePath: bundle.codePath },
     // The SDK sizes the cache from the machine's memory (thousands here); a unit workflow replays in
     // milliseconds, so a small cache costs little and keeps the worker's memory flat as N grows.
     maxCachedWorkflows: env.FOLLOWUP_WORKER_CACHED_WORKFLOWS,
@@ -71,6 +73,7 @@ export async function createProductionWorker(env: Environment, configs: readonly
       starter: createWorkflowStarter(client),
     }),
   });
+  bundle.remove();
   return {
     worker,
     client,
