@@ -102,6 +102,7 @@ policy-followup is running for ${config.organisation.name} (${env.FOLLOWUP_CONFI
 Next, in another terminal:
   npx followup cycle start ${obligation.id}          start this year's follow-up
   npx followup cycle status ${obligation.id}         see who has answered
+  npx followup schedules list                      when every obligation runs next
   npx followup --help                              everything else
 
 Stop with Ctrl-C.
