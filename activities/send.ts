@@ -20,6 +20,19 @@ export function heartbeat(progress: number): void {
   context.heartbeat(progress);
 }
 
+/**
+ * Keeps heartbeating while one mail waits for a pooled SMTP connection: under load a mail can queue
+ * longer than the heartbeat timeout, and a live activity taken for dead is retried, mailing twice.
+ */
+async function keepingAlive<T>(work: Promise<T>, progress: number): Promise<T> {
+  const timer = setInterval(() => heartbeat(progress), 2_000);
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 function personKey(person: PersonConfig): string {
   // A stable, non-identifying part of the Message-ID, one per recipient.
   return createHash('sha256').update(person.email.toLowerCase()).digest('hex').slice(0, 12);
@@ -51,7 +64,7 @@ export function createSender(mailer: Mailer) {
       const { idSubject, ...mail } = build(person, language);
       const messageId = scopedMessageId(scope, `${idSubject}.${personKey(person)}`, kind, sequence, mailDomain(from.email));
       heartbeat(sent.length);
-      const result = await mailer.send({ ...mail, from: `${from.name} <${from.email}>`, to: [person.email], language, messageId });
+      const result = await keepingAlive(mailer.send({ ...mail, from: `${from.name} <${from.email}>`, to: [person.email], language, messageId }), sent.length);
       sent.push(result.messageId);
       rejected.push(...result.rejected);
     }
