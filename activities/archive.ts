@@ -45,3 +45,12 @@ export function createFileArchive(root: string): Archive {
 export function reportRef(orgId: string, obligationId: string, period: string, extension: 'html' | 'md'): string {
   return `${orgId}/${obligationId}/${orgId}-${obligationId}-${period}.${extension}`;
 }
+
+/** Where a cycle stages its units' outcomes for the report, one JSON file per part. */
+export function outcomesFolderRef(key: { orgId: string; obligationId: string; period: string }): string {
+  return `${key.orgId}/${key.obligationId}/.outcomes/${key.period}`;
+}
+
+export function outcomesPartRef(key: { orgId: string; obligationId: string; period: string }, part: number): string {
+  return `${outcomesFolderRef(key)}/part-${String(part).padStart(4, '0')}.json`;
+}

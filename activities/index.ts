@@ -7,7 +7,7 @@ import { messageIdScope, type CycleKey } from '../domain/ids';
 import { planCycle, replanDeadline } from '../domain/calendar';
 import type { RegisterContents } from '../domain/registers';
 import type { ArchivedReport, CycleSetup, MailKind, SubmittedAnswer, UnitPlan, UnitStatus } from '../domain/types';
-import type { Archive } from './archive';
+import { outcomesPartRef, type Archive } from './archive';
 import type { Directory } from './directory';
 import type { Mailer } from './mailer';
 import { createSender } from './send';
@@ -117,7 +117,7 @@ export function createActivities(deps: ActivityDeps) {
 
     /** Keeps one part of the units' outcomes for compileReport; returns its reference. */
     async stageOutcomes({ key, part, outcomes }: { key: CycleKey; part: number; outcomes: UnitStatus[] }): Promise<string> {
-      return archive.put(`${key.orgId}/${key.obligationId}/.outcomes/${key.period}/part-${String(part).padStart(4, '0')}.json`, JSON.stringify(outcomes));
+      return archive.put(outcomesPartRef(key, part), JSON.stringify(outcomes));
     },
 
     async compileReport({ key, closedAt, parts }: { key: CycleKey; closedAt: string; parts: string[] }): Promise<ArchivedReport> {

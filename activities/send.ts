@@ -25,6 +25,7 @@ export function heartbeat(progress: number): void {
  * longer than the heartbeat timeout, and a live activity taken for dead is retried, mailing twice.
  */
 async function keepingAlive<T>(work: Promise<T>, progress: number): Promise<T> {
+  heartbeat(progress);
   const timer = setInterval(() => heartbeat(progress), 2_000);
   try {
     return await work;
@@ -63,7 +64,6 @@ export function createSender(mailer: Mailer) {
       const language = person.language ?? defaultLanguage;
       const { idSubject, ...mail } = build(person, language);
       const messageId = scopedMessageId(scope, `${idSubject}.${personKey(person)}`, kind, sequence, mailDomain(from.email));
-      heartbeat(sent.length);
       const result = await keepingAlive(mailer.send({ ...mail, from: `${from.name} <${from.email}>`, to: [person.email], language, messageId }), sent.length);
       sent.push(result.messageId);
       rejected.push(...result.rejected);

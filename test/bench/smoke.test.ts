@@ -8,6 +8,8 @@ test('a 10-unit cycle and its floor run to the end on the dev server, with every
   const [result] = run.results;
   expect(result!.units).toBe(10);
   expect(result!.ours.mails).toBe(result!.ours.expectedMails);
+  // What the cycle recorded holds at least a request and the report, a receipt per answer and an escalation per silent unit.
+  expect(result!.ours.expectedMails).toBeGreaterThanOrEqual(10 + 9 + 1 + 2);
   expect(result!.ratioToFloor).toBeGreaterThan(0.5);
   expect(result!.ours.peakRssMb).toBeGreaterThan(0);
   expect(result!.ours.updateP99Ms).toBeGreaterThan(0);

@@ -57,3 +57,20 @@ export async function startOrganisationRun(name: string): Promise<OrganisationRu
     },
   };
 }
+
+/**
+ * One organisation's run for a test file: started before its tests, closed after them. Call at the
+ * top of the file; each test takes the run from the returned function.
+ */
+export function useOrganisationRun(name: string): () => OrganisationRun {
+  jest.setTimeout(240_000);
+  let run: OrganisationRun | undefined;
+  beforeAll(async () => {
+    run = await startOrganisationRun(name);
+  });
+  afterAll(async () => run?.close());
+  return () => {
+    if (!run) throw new Error(`The run of ${name} did not start; see the error of beforeAll.`);
+    return run;
+  };
+}

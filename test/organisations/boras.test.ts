@@ -11,15 +11,9 @@ import { readRegister, recordRevision, revisionStatus } from '../../client/regis
 import { obligationOf } from '../../config/schema';
 import { planCycle, planRevision } from '../../domain/calendar';
 import { until } from '../helpers/environment';
-import { startOrganisationRun, type OrganisationRun } from '../helpers/organisation-run';
+import { useOrganisationRun } from '../helpers/organisation-run';
 
-jest.setTimeout(240_000);
-
-let run: OrganisationRun;
-beforeAll(async () => {
-  run = await startOrganisationRun('boras');
-});
-afterAll(async () => run?.close());
+const organisation = useOrganisationRun('boras');
 
 const answer = (unit: string) => ({
   projects: `${unit}: Erasmus+ KA1`,
@@ -30,6 +24,7 @@ const answer = (unit: string) => ({
 });
 
 test('Borås: the follow-up of international activities and the revision due by 31 December 2027', async () => {
+  const run = organisation();
   const { config, step } = run;
   const client = run.client;
   const tq = run.tw.taskQueue;

@@ -10,19 +10,14 @@ import { agreementStatus, decideAgreement, readRegister, registerAgreement } fro
 import { obligationOf } from '../../config/schema';
 import { planCycle, planExpiryReminders } from '../../domain/calendar';
 import { until } from '../helpers/environment';
-import { startOrganisationRun, type OrganisationRun } from '../helpers/organisation-run';
+import { useOrganisationRun } from '../helpers/organisation-run';
 
-jest.setTimeout(240_000);
-
-let run: OrganisationRun;
-beforeAll(async () => {
-  run = await startOrganisationRun('falun');
-});
-afterAll(async () => run?.close());
+const organisation = useOrganisationRun('falun');
 
 const answer = { twin_towns: 'Besök från Rovaniemi i maj.', eu_work: 'Interreg Aurora-ansökan.', goal_documents: true, proposed_changes: '' };
 
 test('Falun: agreements reviewed before they end, and the network report to the council', async () => {
+  const run = organisation();
   const { config, step } = run;
   const client = run.client;
   const tq = run.tw.taskQueue;

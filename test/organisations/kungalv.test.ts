@@ -11,17 +11,12 @@ import { projectStatus, readRegister, recordRevision, registerProject, revisionS
 import { obligationOf } from '../../config/schema';
 import { mandatePeriodOn, planCycle } from '../../domain/calendar';
 import { until } from '../helpers/environment';
-import { startOrganisationRun, type OrganisationRun } from '../helpers/organisation-run';
+import { useOrganisationRun } from '../helpers/organisation-run';
 
-jest.setTimeout(240_000);
-
-let run: OrganisationRun;
-beforeAll(async () => {
-  run = await startOrganisationRun('kungalv');
-});
-afterAll(async () => run?.close());
+const organisation = useOrganisationRun('kungalv');
 
 test('a mandate period of Kungälv: the revision asked at its start, a tertial report with the register, the decision recorded', async () => {
+  const run = organisation();
   const { config, step } = run;
   const client = run.client;
   const tq = run.tw.taskQueue;

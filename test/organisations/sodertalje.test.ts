@@ -9,17 +9,12 @@ import { closeCycle, startCycle, submitAnswer } from '../../client/cycles';
 import { approveGoals, projectStatus, registerProject, submitGoals } from '../../client/registers';
 import { obligationOf } from '../../config/schema';
 import { planCycle } from '../../domain/calendar';
-import { startOrganisationRun, type OrganisationRun } from '../helpers/organisation-run';
+import { useOrganisationRun } from '../helpers/organisation-run';
 
-jest.setTimeout(240_000);
-
-let run: OrganisationRun;
-beforeAll(async () => {
-  run = await startOrganisationRun('sodertalje');
-});
-afterAll(async () => run?.close());
+const organisation = useOrganisationRun('sodertalje');
 
 test('Södertälje: EU-funding check before start, the work plan and the EU reporting of offices and companies', async () => {
+  const run = organisation();
   const { config, step } = run;
   const client = run.client;
   const tq = run.tw.taskQueue;

@@ -10,15 +10,9 @@ import { closeCycle, startCycle, submitAnswer } from '../../client/cycles';
 import { approveGoals, projectStatus, readRegister, registerProject, registerSeminar, returnGoals, submitGoals } from '../../client/registers';
 import { obligationOf } from '../../config/schema';
 import { planCycle, planOccurrences } from '../../domain/calendar';
-import { startOrganisationRun, type OrganisationRun } from '../helpers/organisation-run';
+import { useOrganisationRun } from '../helpers/organisation-run';
 
-jest.setTimeout(240_000);
-
-let run: OrganisationRun;
-beforeAll(async () => {
-  run = await startOrganisationRun('solna');
-});
-afterAll(async () => run?.close());
+const organisation = useOrganisationRun('solna');
 
 const goals = (extra = '') => ({
   purpose: 'Stärka stadens arbete med smarta städer.',
@@ -30,6 +24,7 @@ const goals = (extra = '') => ({
 });
 
 test('a year of Solna: project gate, seminar minimum and the annual follow-up with its compliance summary', async () => {
+  const run = organisation();
   const { env, config, step } = run;
   const client = run.client;
   const tq = run.tw.taskQueue;
