@@ -11,7 +11,8 @@ export interface WorkerProcess {
 
 export async function startWorkerProcess(settings: { address: string; taskQueue: string; smtpUrl: string; archiveDir: string; syncSchedules?: boolean }): Promise<WorkerProcess> {
   let output = '';
-  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin/followup.js'), 'worker'], {
+  // The executable itself, as an operator starts it: with the heap bound of its first line.
+  const child = spawn(path.join(PROJECT_ROOT, 'bin/followup.js'), ['worker'], {
     env: {
       ...process.env,
       TEMPORAL_ADDRESS: settings.address,
