@@ -38,6 +38,12 @@ export const environmentSchema = z.object({
   FOLLOWUP_WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(500),
   /** Whether a starting worker brings the Temporal Schedules in line with the config (followup schedules sync). */
   FOLLOWUP_SYNC_SCHEDULES: z.enum(['on', 'off']).default('on'),
+  /** Where a worker serves its Temporal metrics for Prometheus (host:port, path /metrics); none when unset. */
+  FOLLOWUP_METRICS_ADDRESS: z
+    .string()
+    .max(300)
+    .regex(/^[\w.-]+:\d{1,5}$/, 'must be host:port, for example 127.0.0.1:9464')
+    .optional(),
 });
 
 export type Environment = Readonly<z.infer<typeof environmentSchema>>;

@@ -7,8 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { readEnvironment } from '../config/environment';
+import { installRuntime } from './runtime';
 import { loadConfigFile } from '../config/load';
 import { obligationOf } from '../config/schema';
 import { findTemporalBinary, TEMPORAL_CLI } from '../scripts/temporal-binaries';
@@ -42,8 +42,8 @@ async function waitUntilReachable(address: string, server: ChildProcess, logFile
 }
 
 async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
   const given = readEnvironment();
+  installRuntime(given);
   const dataDir = given.FOLLOWUP_DATA_DIR;
   mkdirSync(dataDir, { recursive: true });
   const secrets = await localSecrets(dataDir, { linkSecret: given.FOLLOWUP_LINK_SECRET, passwordHash: given.FOLLOWUP_SECRETARIAT_PASSWORD_HASH });

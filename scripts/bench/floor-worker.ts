@@ -1,17 +1,20 @@
 /** A worker for the floor workflows, in a process of its own like ours, so their RSS compare. */
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { readEnvironment } from '../../config/environment';
+import { installRuntime } from '../../workers/runtime';
 import { bundleInChildProcess } from '../../workers/workflow-bundle';
 
 async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS ?? 'localhost:7233' });
+  const env = readEnvironment();
+  installRuntime(env);
+  const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
   // Bundled in a child process, as our worker's code is, so the two peaks compare.
   const bundle = await bundleInChildProcess(require.resolve('./floor-workflows'));
   const worker = await Worker.create({
     connection,
-    taskQueue: process.env.TEMPORAL_TASK_QUEUE ?? 'bench-floor',
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
     workflowBundle: { codePath: bundle.codePath },
-    maxCachedWorkflows: Number(process.env.FOLLOWUP_WORKER_CACHED_WORKFLOWS ?? 500),
+    maxCachedWorkflows: env.FOLLOWUP_WORKER_CACHED_WORKFLOWS,
     activities: { nothing: async () => undefined },
   });
   bundle.remove();

@@ -80,4 +80,7 @@ test('duplicate ids are refused', () => {
 test('hosts come from the environment, checked once', () => {
   expect(readEnvironment({}).SMTP_URL).toBe('smtp://127.0.0.1:2525');
   expect(() => readEnvironment({ SMTP_URL: 'mail.solna.example' })).toThrow('SMTP_URL: must be a URL starting with smtp:// or smtps://');
+  expect(readEnvironment({}).FOLLOWUP_METRICS_ADDRESS).toBeUndefined();
+  expect(readEnvironment({ FOLLOWUP_METRICS_ADDRESS: '127.0.0.1:9464' }).FOLLOWUP_METRICS_ADDRESS).toBe('127.0.0.1:9464');
+  expect(() => readEnvironment({ FOLLOWUP_METRICS_ADDRESS: 'http://127.0.0.1:9464/metrics' })).toThrow('FOLLOWUP_METRICS_ADDRESS: must be host:port, for example 127.0.0.1:9464');
 });
