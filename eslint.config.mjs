@@ -30,8 +30,8 @@ export default tseslint.config(
   },
   {
     // The bin shim is CommonJS on purpose: it registers tsx before loading the TypeScript CLI.
-    files: ['bin/*.js', 'jest.config.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' } },
+    files: ['bin/*.js', 'jest.config.js', 'scripts/**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
@@ -26,9 +27,11 @@ import { cycleWorkflowId, unitWorkflowId, type CycleKey } from '../../domain/ids
 import type { UnitStatus } from '../../domain/types';
 import { PROJECT_ROOT, serverExecutable, TEMPORAL_CLI } from '../temporal-binaries';
 import { floorAnswer, type FloorPlan } from './floor-workflows';
+import { scrapeWorker, type WorkerProfile } from './worker-metrics';
 import { emptyRegister } from '../../activities/register-reader';
 
 const LINK_SECRET = 'benchmark-link-secret-benchmark-link-secret';
+const FOLLOWUP_BIN = path.join(PROJECT_ROOT, 'bin/followup.js');
 const SUBMITTERS = 50;
 const ANSWERING = 0.9;
 
@@ -39,6 +42,12 @@ export interface SideFigures {
   peakRssMb: number;
   updateP50Ms: number;
   updateP99Ms: number;
+  /** Answers accepted per second while the 50 submitters were at it. */
+  updatesPerSecond: number;
+  /** Where the worker's workflow tasks spent their time, from its own metrics. */
+  profile: WorkerProfile;
+  /** The parent (cycle) workflow's history at the end: every replay of it reads all of this. */
+  parentHistory: { events: number; megabytes: number };
 }
 
 export interface BenchResult {
@@ -126,8 +135,16 @@ function peakRssMb(pid: number | undefined): number {
   }
 }
 
-async function startProcess(args: string[], env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** The heap bound our worker starts with (bin/followup.js's first line); the floor gets the same. */
+function workerHeapFlag(): string {
+  const flag = /--max-old-space-size=\d+/.exec(readFileSync(FOLLOWUP_BIN, 'utf8').split('\n')[0] ?? '')?.[0];
+  if (!flag) throw new Error(`${FOLLOWUP_BIN} no longer bounds its heap on its first line; give the floor the same bound as ours`);
+  return flag;
+}
+
+/** BENCH_WORKER_NODE_OPTIONS reaches the workers only (a profiler's --require, say), not this process. */
+async function startProcess(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const child = spawn(command, args, { env: { ...process.env, ...env, NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? process.env.NODE_OPTIONS }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
@@ -139,9 +156,18 @@ async function startProcess(args: string[], env: NodeJS.ProcessEnv): Promise<Chi
   return child;
 }
 
-/** 50 people answering at once; returns each update's latency in ms. */
-async function submitAll(count: number, submit: (i: number) => Promise<unknown>): Promise<number[]> {
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** 50 people answering at once; returns each update's latency in ms and the answers per second. */
+async function submitAll(count: number, submit: (i: number) => Promise<unknown>): Promise<{ latencies: number[]; perSecond: number }> {
   const latencies: number[] = [];
+  const started = performance.now();
   let next = 0;
   await Promise.all(
     Array.from({ length: SUBMITTERS }, async () => {
@@ -163,7 +189,12 @@ async function submitAll(count: number, submit: (i: number) => Promise<unknown>)
       }
     }),
   );
-  return latencies.sort((a, b) => a - b);
+  return { latencies: latencies.sort((a, b) => a - b), perSecond: count / ((performance.now() - started) / 1000) };
+}
+
+async function historyOf(client: Client, workflowId: string): Promise<SideFigures['parentHistory']> {
+  const d = await client.workflow.getHandle(workflowId).describe();
+  return { events: d.historyLength, megabytes: round((d.historySize ?? 0) / 2 ** 20) };
 }
 
 async function untilExists(client: Client, workflowId: string, timeoutMs: number): Promise<void> {
@@ -284,13 +315,16 @@ export async function runBenchmark(options: { units: number[]; outDir?: string; 
 
       // Ours: a worker process with the real activities.
       const archiveDir = mkdtempSync(path.join(tmpdir(), 'bench-archive-'));
-      const ours = await startProcess([path.join(PROJECT_ROOT, 'bin/followup.js'), 'worker'], {
+      const ourMetrics = `127.0.0.1:${await freePort()}`;
+      // Run as an operator runs it: the executable itself, with the node options of its first line.
+      const ours = await startProcess(FOLLOWUP_BIN, ['worker'], {
         TEMPORAL_ADDRESS: address,
         TEMPORAL_TASK_QUEUE: `bench-ours-${n}`,
         SMTP_URL: smtpUrl,
         FOLLOWUP_CONFIG: configFile,
         FOLLOWUP_ARCHIVE_DIR: archiveDir,
         FOLLOWUP_LINK_SECRET: LINK_SECRET,
+        FOLLOWUP_METRICS_ADDRESS: ourMetrics,
       });
       workers.push(ours);
       mails = 0;
@@ -298,16 +332,23 @@ export async function runBenchmark(options: { units: number[]; outDir?: string; 
       await startCycle(client, `bench-ours-${n}`, key, 'bench');
       await untilExists(client, unitWorkflowId(key, lastUnit), 600_000);
       const values = { projects: 'Interreg-projekt med partner i Tallinn', effects: 'Nya arbetssätt' };
-      const ourLatencies = await submitAll(answering, (i) => submitAnswer(client, key, config.units[i]!.id, values, 'contact'));
+      const ourSubmissions = await submitAll(answering, (i) => submitAnswer(client, key, config.units[i]!.id, values, 'contact'));
       await client.workflow.getHandle(cycleWorkflowId(key)).result();
       const ourWall = (performance.now() - started) / 1000;
+      const ourHistory = await historyOf(client, cycleWorkflowId(key));
       const ourMails = mails;
       const ourRss = peakRssMb(ours.pid);
+      const ourProfile = await scrapeWorker(ourMetrics);
       const expectedMails = mailsRecorded(archiveDir, key);
       ours.kill('SIGTERM');
 
       // The floor: the same shape, activities that do nothing.
-      const floorWorker = await startProcess(['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts/bench/floor-worker.ts')], { TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: `bench-floor-${n}` });
+      const floorMetrics = `127.0.0.1:${await freePort()}`;
+      const floorWorker = await startProcess(process.execPath, [workerHeapFlag(), '--import', 'tsx', path.join(PROJECT_ROOT, 'scripts/bench/floor-worker.ts')], {
+        TEMPORAL_ADDRESS: address,
+        TEMPORAL_TASK_QUEUE: `bench-floor-${n}`,
+        FOLLOWUP_METRICS_ADDRESS: floorMetrics,
+      });
       workers.push(floorWorker);
       const plan = planCycle(obligationOf(config, 'periodic-data-call').calendar, 'annual', period, 'Europe/Stockholm', new Date());
       const floorPlan: FloorPlan = { unitCount: n, reminderTimes: plan.reminderTimes, escalationAt: plan.escalationAt, closesAt: plan.closesAt };
@@ -315,24 +356,29 @@ export async function runBenchmark(options: { units: number[]; outDir?: string; 
       started = performance.now();
       const floor = await client.workflow.start('floorCycleWorkflow', { taskQueue: `bench-floor-${n}`, workflowId: prefix, args: [floorPlan, prefix] });
       await untilExists(client, `${prefix}/unit/${n - 1}`, 600_000);
-      const floorLatencies = await submitAll(answering, (i) => client.workflow.getHandle(`${prefix}/unit/${i}`).executeUpdate(floorAnswer, { args: [values] }));
+      const floorSubmissions = await submitAll(answering, (i) => client.workflow.getHandle(`${prefix}/unit/${i}`).executeUpdate(floorAnswer, { args: [values] }));
       await floor.result();
       const floorWall = (performance.now() - started) / 1000;
+      const floorHistory = await historyOf(client, prefix);
       const floorRss = peakRssMb(floorWorker.pid);
+      const floorProfile = await scrapeWorker(floorMetrics);
       floorWorker.kill('SIGTERM');
 
-      const side = (wall: number, rss: number, latencies: number[]): SideFigures => ({
+      const side = (wall: number, rss: number, { latencies, perSecond }: { latencies: number[]; perSecond: number }, profile: WorkerProfile, parentHistory: SideFigures['parentHistory']): SideFigures => ({
         wallSeconds: round(wall),
         unitsPerSecond: round(n / wall),
         actionsPerSecond: round(actionCount(n) / wall),
         peakRssMb: rss,
         updateP50Ms: round(percentile(latencies, 50)),
         updateP99Ms: round(percentile(latencies, 99)),
+        updatesPerSecond: round(perSecond),
+        profile,
+        parentHistory,
       });
       const result: BenchResult = {
         units: n,
-        ours: { ...side(ourWall, ourRss, ourLatencies), mails: ourMails, expectedMails },
-        floor: side(floorWall, floorRss, floorLatencies),
+        ours: { ...side(ourWall, ourRss, ourSubmissions, ourProfile, ourHistory), mails: ourMails, expectedMails },
+        floor: side(floorWall, floorRss, floorSubmissions, floorProfile, floorHistory),
         ratioToFloor: round(floorWall / ourWall),
         reportRenderSeconds: round(await renderFigure(n, config)),
         mailsPerSecond: Math.round(await mailFigure(smtpUrl, Math.max(500, Math.min(n, 3000)))),
@@ -372,6 +418,16 @@ export function markdownTable(run: BenchRun): string {
     '| N units | cycle wall s (ours) | wall s (floor) | throughput ratio to floor | units/s ours / floor | actions/s ours / floor | worker peak RSS MB ours / floor | answer update p50 / p99 ms | report render s | mails/s (pooled) | mails delivered / expected |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows,
+    '',
+    'Where the time goes (from each worker\'s metrics; ours / floor). A workflow task waits from being scheduled on the server until the worker picks it up, then runs in the worker; an answer\'s update is one such task.',
+    '',
+    '| N units | answers/s | workflow tasks | task wait mean ms | task wait p99 ≤ ms | task run mean ms | task run p99 ≤ ms | served from cache | parent history events | parent history MB |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...run.results.map((r) => {
+      const [o, f] = [r.ours.profile, r.floor.profile];
+      const pct = (x: number) => `${Math.round(x * 100)} %`;
+      return `| ${r.units} | ${r.ours.updatesPerSecond} / ${r.floor.updatesPerSecond} | ${o.workflowTasks} / ${f.workflowTasks} | ${o.workflowTaskWaitMeanMs} / ${f.workflowTaskWaitMeanMs} | ${o.workflowTaskWaitP99Ms} / ${f.workflowTaskWaitP99Ms} | ${o.workflowTaskRunMeanMs} / ${f.workflowTaskRunMeanMs} | ${o.workflowTaskRunP99Ms} / ${f.workflowTaskRunP99Ms} | ${pct(o.stickyCacheHitRate)} / ${pct(f.stickyCacheHitRate)} | ${r.ours.parentHistory.events} / ${r.floor.parentHistory.events} | ${r.ours.parentHistory.megabytes} / ${r.floor.parentHistory.megabytes} |`;
+    }),
     '',
   ].join('\n');
 }

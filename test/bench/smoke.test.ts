@@ -14,6 +14,12 @@ test('a 10-unit cycle and its floor run to the end on the dev server, with every
   expect(result!.ours.peakRssMb).toBeGreaterThan(0);
   expect(result!.ours.updateP99Ms).toBeGreaterThan(0);
   expect(result!.mailsPerSecond).toBeGreaterThan(0);
+  // Each worker's own metrics were read: every unit ran workflow tasks on both sides.
+  for (const side of [result!.ours, result!.floor]) {
+    expect(side.profile.workflowTasks).toBeGreaterThan(10);
+    expect(side.updatesPerSecond).toBeGreaterThan(0);
+  }
+  expect(markdownTable(run)).toContain('Where the time goes');
   expect(markdownTable(run)).toMatch(/\| 10 \| [\d.]+ \| [\d.]+ \| \*\*[\d.]+\*\* \|/);
   expect(chart(run)).toContain('<svg');
 });
