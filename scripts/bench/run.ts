@@ -27,6 +27,7 @@ import { cycleWorkflowId, unitWorkflowId, type CycleKey } from '../../domain/ids
 import type { UnitStatus } from '../../domain/types';
 import { PROJECT_ROOT, serverExecutable, TEMPORAL_CLI } from '../temporal-binaries';
 import { floorAnswer, type FloorPlan } from './floor-workflows';
+import { parseLauncherLine, type Launcher } from './launcher';
 import { scrapeWorker, type WorkerProfile } from './worker-metrics';
 import { emptyRegister } from '../../activities/register-reader';
 
@@ -135,11 +136,12 @@ function peakRssMb(pid: number | undefined): number {
   }
 }
 
-/** The heap bound our worker starts with (bin/followup.js's first line); the floor gets the same. */
-function workerHeapFlag(): string {
-  const flag = /--max-old-space-size=\d+/.exec(readFileSync(FOLLOWUP_BIN, 'utf8').split('\n')[0] ?? '')?.[0];
-  if (!flag) throw new Error(`${FOLLOWUP_BIN} no longer bounds its heap on its first line; give the floor the same bound as ours`);
-  return flag;
+/** How our worker starts (bin/followup.js's first line: heap bound, malloc arenas); the floor's starts the same way. */
+function workerLauncher(): Launcher {
+  const launcher = parseLauncherLine(readFileSync(FOLLOWUP_BIN, 'utf8').split('\n')[0] ?? '');
+  if (!launcher.nodeFlags.some((flag) => flag.startsWith('--max-old-space-size=')))
+    throw new Error(`${FOLLOWUP_BIN} no longer bounds its heap on its first line; give the floor the same bound as ours`);
+  return launcher;
 }
 
 /** BENCH_WORKER_NODE_OPTIONS reaches the workers only (a profiler's --require, say), not this process. */
@@ -344,7 +346,9 @@ export async function runBenchmark(options: { units: number[]; outDir?: string; 
 
       // The floor: the same shape, activities that do nothing.
       const floorMetrics = `127.0.0.1:${await freePort()}`;
-      const floorWorker = await startProcess(process.execPath, [workerHeapFlag(), '--import', 'tsx', path.join(PROJECT_ROOT, 'scripts/bench/floor-worker.ts')], {
+      const floorLauncher = workerLauncher();
+      const floorWorker = await startProcess(process.execPath, [...floorLauncher.nodeFlags, '--import', 'tsx', path.join(PROJECT_ROOT, 'scripts/bench/floor-worker.ts')], {
+        ...floorLauncher.env,
         TEMPORAL_ADDRESS: address,
         TEMPORAL_TASK_QUEUE: `bench-floor-${n}`,
         FOLLOWUP_METRICS_ADDRESS: floorMetrics,
