@@ -114,8 +114,16 @@ export async function unitStatus(client: Client, key: CycleKey, unitId: string):
   return explain(key, () => client.workflow.getHandle(unitWorkflowId(key, unitId)).query(unitStatusQuery));
 }
 
-export async function submitAnswer(client: Client, key: CycleKey, unitId: string, values: AnswerValues, by: 'contact' | 'secretariat'): Promise<SubmittedAnswer> {
-  return explain(key, () => client.workflow.getHandle(unitWorkflowId(key, unitId)).executeUpdate(submitAnswerUpdate, { args: [{ values, by }] }), client);
+/** updateId: pass the same id when retrying after a timeout, so the retry joins the first update. */
+export async function submitAnswer(
+  client: Client,
+  key: CycleKey,
+  unitId: string,
+  values: AnswerValues,
+  by: 'contact' | 'secretariat',
+  updateId?: string,
+): Promise<SubmittedAnswer> {
+  return explain(key, () => client.workflow.getHandle(unitWorkflowId(key, unitId)).executeUpdate(submitAnswerUpdate, { args: [{ values, by }], updateId }), client);
 }
 
 export async function saveDraft(client: Client, key: CycleKey, unitId: string, values: Record<string, string>): Promise<Draft> {
