@@ -42,9 +42,13 @@ const CLOSED_MESSAGE = {
 async function closedCycleLanguage(client: Client, key: CycleKey): Promise<'sv' | 'en' | undefined> {
   try {
     const handle = client.workflow.getHandle(cycleWorkflowId(key));
-    const description = await handle.describe();
-    if (description.status.name === 'RUNNING') return undefined;
-    return (await handle.query(cycleInfoQuery)).setup?.language ?? 'sv';
+    const running = (await handle.describe()).status.name === 'RUNNING';
+    const info = await handle.query(cycleInfoQuery);
+    // A unit closes at its own deadline, and the cycle compiles its report for a while after: for
+    // whoever answers then, the cycle is closed even though its workflow still runs.
+    const pastClosing = info.setup !== undefined && Date.parse(info.setup.plan.closesAt) <= Date.now();
+    if (running && info.phase === 'open' && !pastClosing) return undefined;
+    return info.setup?.language ?? 'sv';
   } catch {
     return undefined;
   }

@@ -10,7 +10,7 @@ import { closeCycle, cycleStatus, exemptUnit, extendDeadline, RejectedError, sta
 import { loadConfigFile } from '../../config/load';
 import { obligationOf } from '../../config/schema';
 import { planCycle, replanDeadline } from '../../domain/calendar';
-import { cycleWorkflowId, type CycleKey } from '../../domain/ids';
+import { cycleWorkflowId, unitWorkflowId, type CycleKey } from '../../domain/ids';
 import type { CycleResult } from '../../domain/types';
 import { createTestWorker, skipTo, SOLNA_CONFIG, timeSkippingServer, type TestWorker } from '../helpers/environment';
 import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
@@ -100,8 +100,17 @@ test('a second start returns the running cycle; a wrong answer is rejected and c
     ]);
     expect(smtp.to('karin.sandberg@solna.example')[2]!.mail.text).toContain('registrerat av sekretariatet');
 
-    // Close early: the report is compiled now, before the closing day.
+    // Close early: the report is compiled now, before the closing day. While its delivery waits
+    // for the mail server, the units have closed: whoever answers then is told the cycle is closed.
+    smtp.refuseConnections = () => ({ code: 421, message: 'Service not available, try later' });
     await closeCycle(env.client, key, 'test');
+    const unitHandle = env.client.workflow.getHandle(unitWorkflowId(key, 'barn-utbildning'));
+    while ((await unitHandle.describe()).status.name === 'RUNNING') await new Promise((r) => setTimeout(r, 100));
+    expect((await env.client.workflow.getHandle(cycleWorkflowId(key)).describe()).status.name).toBe('RUNNING');
+    const whileCompiling = await submitAnswer(env.client, key, 'barn-utbildning', goodAnswer, 'contact').catch((e: unknown) => e);
+    expect(whileCompiling).toMatchObject({ type: 'CycleClosed', message: 'Uppföljningen är stängd och tar inte emot fler ändringar.' });
+    smtp.refuseConnections = undefined;
+    await env.sleep(3_600_000);
     const closed = await result(key);
     expect(Date.parse(closed.closedAt)).toBeLessThan(Date.parse(plan.closesAt));
     expect(closed.report).toMatchObject({ asked: 6, answered: 1 });
