@@ -154,6 +154,10 @@ async function startProcess(command: string, args: string[], env: NodeJS.Process
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  // A worker that dies mid-run would otherwise only show as a cycle that never finishes: say why.
+  child.on('exit', (code, signal) => {
+    if (signal !== 'SIGTERM' && signal !== 'SIGKILL') console.error(`A benchmark worker (${args.at(-2) ?? command}) exited (code ${code}, signal ${signal}); its last output:\n${output.slice(-4000)}`);
+  });
   const until = Date.now() + 60_000;
   while (!output.includes('Worker on')) {
     if (child.exitCode !== null || Date.now() > until) throw new Error(`A benchmark worker did not start: ${output}`);
