@@ -47,7 +47,7 @@ export async function floorCycleWorkflow(plan: FloorPlan, prefix: string): Promi
   const children: wf.ChildWorkflowHandle<typeof floorUnitWorkflow>[] = [];
   const ids = Array.from({ length: plan.unitCount }, (_, i) => `${prefix}/unit/${i}`);
   for (let i = 0; i < ids.length; i += 250) {
-    children.push(...(await Promise.all(ids.slice(i, i + 250).map((workflowId) => wf.startChild(floorUnitWorkflow, { workflowId, args: [plan] })))));
+    children.push(...(await Promise.all(ids.slice(i, i + 250).map((workflowId) => wf.startChild(floorUnitWorkflow, { workflowId, args: [plan], priority: { priorityKey: 4 } })))));
   }
   await wf.sleep(Math.max(1, Date.parse(plan.closesAt) - Date.now()));
   for (let i = 0; i < children.length; i += 250) await Promise.all(children.slice(i, i + 250).map((c) => c.signal(floorClose)));
