@@ -156,7 +156,7 @@ async function startProcess(command: string, args: string[], env: NodeJS.Process
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   // A worker that dies mid-run would otherwise only show as a cycle that never finishes: say why.
   child.on('exit', (code, signal) => {
-    if (signal !== 'SIGTERM' && signal !== 'SIGKILL') console.error(`A benchmark worker (${args.at(-2) ?? command}) exited (code ${code}, signal ${signal}); its last output:\n${output.slice(-4000)}`);
+    if (code !== 0 && signal !== 'SIGTERM' && signal !== 'SIGKILL') console.error(`A benchmark worker (${args.at(-2) ?? command}) exited (code ${code}, signal ${signal}); its last output:\n${output.slice(-4000)}`);
   });
   const until = Date.now() + 60_000;
   while (!output.includes('Worker on')) {
