@@ -7,7 +7,7 @@ import { ApplicationFailure } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { unitWorkflowId, type CycleKey } from '../domain/ids';
 import type { ArchivedReport, CycleInfo, CycleResult, CycleSetup, UnitStatus } from '../domain/types';
-import { closeCycleUpdate, closeUnitSignal, cycleInfoQuery, type CycleInput } from './definitions';
+import { closeCycleUpdate, closeUnitSignal, cycleInfoQuery, UNIT_TASK_PRIORITY, type CycleInput } from './definitions';
 import { archiveRetry, mailRetry, planningRetry } from './retry';
 import { unitWorkflow } from './unit';
 
@@ -17,8 +17,6 @@ const mail = wf.proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', 
 
 const START_BATCH = 250;
 const OUTCOMES_PER_PART = 250;
-/** Task queue priority of unit workflows (1 goes first, 3 is the default); the floor of the benchmark uses the same. */
-const UNIT_PRIORITY = 4;
 
 type ChildHandle = wf.ChildWorkflowHandle<typeof unitWorkflow>;
 
@@ -63,9 +61,7 @@ export async function cycleWorkflow(input: CycleInput): Promise<CycleResult> {
         batch.map((unitId) =>
           wf.startChild(unitWorkflow, {
             workflowId: unitWorkflowId(key, unitId),
-            // Below the default (3): with thousands of units busy, the cycle's own tasks (starting
-            // the next batch, compiling the report) and other workflows must not queue behind theirs.
-            priority: { priorityKey: UNIT_PRIORITY },
+            priority: { priorityKey: UNIT_TASK_PRIORITY },
             args: [{ key, unitId, language: setup!.language, questionnaire: setup!.questionnaire, plan, closesAt: plan.closesAt }],
           }),
         ),
