@@ -38,16 +38,42 @@ const CLOSED_MESSAGE = {
   en: 'The cycle is closed and takes no more changes.',
 };
 
+/**
+ * The language of each finished cycle this process has met. Asking a finished workflow (a query)
+ * makes a worker replay its whole history, megabytes at a thousand units: answers arriving after
+ * the close, 50 at a time, once held a worker at a gigabyte. A finished cycle never runs again
+ * (its id is not reused), so each process asks once per cycle, however many answers come late.
+ */
+const finishedCycles = new WeakMap<Client, Map<string, Promise<'sv' | 'en'>>>();
+
+function finishedCycleLanguage(client: Client, workflowId: string): Promise<'sv' | 'en'> {
+  let cycles = finishedCycles.get(client);
+  if (!cycles) finishedCycles.set(client, (cycles = new Map()));
+  let language = cycles.get(workflowId);
+  if (!language) {
+    const asked = client.workflow.getHandle(workflowId).query(cycleInfoQuery).then((info) => info.setup?.language ?? 'sv');
+    language = asked.catch(() => {
+      cycles.delete(workflowId);
+      return 'sv' as const;
+    });
+    cycles.set(workflowId, language);
+  }
+  return language;
+}
+
 /** An update to a finished workflow fails as "not found"; tell the person the cycle is closed instead. */
 async function closedCycleLanguage(client: Client, key: CycleKey): Promise<'sv' | 'en' | undefined> {
+  const workflowId = cycleWorkflowId(key);
   try {
-    const handle = client.workflow.getHandle(cycleWorkflowId(key));
-    const running = (await handle.describe()).status.name === 'RUNNING';
+    const known = finishedCycles.get(client)?.get(workflowId);
+    if (known) return await known;
+    const handle = client.workflow.getHandle(workflowId);
+    if ((await handle.describe()).status.name !== 'RUNNING') return await finishedCycleLanguage(client, workflowId);
     const info = await handle.query(cycleInfoQuery);
     // A unit closes at its own deadline, and the cycle compiles its report for a while after: for
     // whoever answers then, the cycle is closed even though its workflow still runs.
     const pastClosing = info.setup !== undefined && Date.parse(info.setup.plan.closesAt) <= Date.now();
-    if (running && info.phase === 'open' && !pastClosing) return undefined;
+    if (info.phase === 'open' && !pastClosing) return undefined;
     return info.setup?.language ?? 'sv';
   } catch {
     return undefined;

@@ -120,6 +120,32 @@ test('a second start returns the running cycle; a wrong answer is rejected and c
 
     const late = await submitAnswer(env.client, key, 'barn-utbildning', goodAnswer, 'contact').catch((e: unknown) => e);
     expect((late as RejectedError).message).toBe('Uppföljningen är stängd och tar inte emot fler ändringar.');
+
+    // Late answers arriving together ask the finished cycle once: each question makes a worker
+    // replay the cycle's whole history.
+    const cycleId = cycleWorkflowId(key);
+    let cycleQueries = 0;
+    const counting = new Proxy(env.client, {
+      get: (client, name) =>
+        name !== 'workflow'
+          ? Reflect.get(client, name)
+          : new Proxy(client.workflow, {
+              get: (workflow, member) =>
+                member !== 'getHandle'
+                  ? Reflect.get(workflow, member)
+                  : (...args: Parameters<typeof workflow.getHandle>) =>
+                      new Proxy(workflow.getHandle(...args), {
+                        get: (handle, m) => {
+                          if (m === 'query' && args[0] === cycleId) cycleQueries++;
+                          return Reflect.get(handle, m);
+                        },
+                      }),
+            }),
+    });
+    const units = solna.units.map((u) => u.id);
+    const lateOnes = await Promise.all(Array.from({ length: 30 }, (_, i) => submitAnswer(counting, key, units[i % units.length]!, goodAnswer, 'contact').catch((e: unknown) => e)));
+    expect(lateOnes.every((e) => e instanceof RejectedError && e.type === 'CycleClosed')).toBe(true);
+    expect(cycleQueries).toBe(1);
     const again = await startCycle(env.client, tw.taskQueue, key, 'test');
     expect(again.outcome).toBe('closed');
     await expect(closeCycle(env.client, key)).rejects.toThrow('Uppföljningen är stängd och tar inte emot fler ändringar.');
