@@ -9,7 +9,8 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyRateLimit from '@fastify/rate-limit';
-import type { Client } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import { type Client, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Archive } from '../activities/archive';
 import { answerRows } from '../activities/mail-context';
@@ -59,6 +60,7 @@ export interface WebDeps {
 
 const SESSION_COOKIE = 'followup_session';
 const SESSION_HOURS = 8;
+const SUBMISSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Answer links carry a token in the path; logs get the route, never the token. */
 export function maskTokens(url: string): string {
@@ -193,6 +195,9 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
     values: Record<string, string>,
     errors: FieldError[],
     saved: boolean,
+    // A form carries one submission id: sent twice (a resend after a timeout, a double click) it
+    // is one answer, because the id is the update's id and Temporal joins updates by id.
+    { submission = randomUUID(), notConfirmed = false }: { submission?: string; notConfirmed?: boolean } = {},
   ) => {
     const { unit, questionnaire } = loaded;
     const errorFor = new Map(errors.map((e) => [e.field, describeFieldError(e, questionnaire, lang)]));
@@ -221,6 +226,8 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
         closes: formatDate(loaded.closesAt, zone, lang, true),
         action: base,
         saved,
+        submission,
+        notConfirmed,
         answeredNote: unit.answer ? text(lang, 'answeredBefore', { when: formatDate(unit.answer.answeredAt, zone, lang, true) }) : undefined,
         draftNote: unit.draft && !saved && errors.length === 0 ? text(lang, 'draftFrom', { when: formatDate(unit.draft.savedAt, zone, lang, true) }) : undefined,
         errors: errors.map((e) => ({ field: errorFor.has(e.field) && questionnaire.some((f) => f.id === e.field) ? e.field : questionnaire[0]?.id, message: errorFor.get(e.field) })),
@@ -257,13 +264,14 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
       const value = body[field.id];
       if (typeof value === 'string') typed[field.id] = value;
     }
+    const submission = typeof body.submission === 'string' && SUBMISSION_ID.test(body.submission) ? body.submission : undefined;
     const back = `/answer/${resolved.token}?lang=${lang}`;
     try {
       if (body.action === 'save') {
         await saveDraft(client, resolved.key, resolved.unitId, typed);
         return reply.redirect(`${back}&saved=1`, 303);
       }
-      await submitAnswer(client, resolved.key, resolved.unitId, typed, 'contact');
+      await submitAnswer(client, resolved.key, resolved.unitId, typed, 'contact', submission && `answer-form/${submission}`);
       return reply.redirect(`/answer/${resolved.token}/receipt?lang=${lang}`, 303);
     } catch (err) {
       if (err instanceof RejectedError && (err.type === 'InvalidAnswer' || err.type === 'InvalidDraft')) {
@@ -272,6 +280,12 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
         return renderForm(reply, 422, lang, reply.generateCsrf(), resolved, loaded, typed, errors, false);
       }
       if (err instanceof RejectedError && err.type === 'CycleClosed') return message(reply, 410, lang, 'closedTitle', 'closedText', { email: config.secretariat.email });
+      if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+        // The server gave up waiting, but the answer may be applied: the form comes back with what
+        // was typed and the same submission id, so sending it again joins the first, never doubles it.
+        request.log.warn({ unit: resolved.unitId }, 'answer not confirmed in time; the form asks to send it again');
+        return renderForm(reply.header('Retry-After', '10'), 503, lang, reply.generateCsrf(), resolved, loaded, typed, [], false, { submission, notConfirmed: true });
+      }
       throw err;
     }
   });

@@ -5,6 +5,7 @@
 import { Writable } from 'node:stream';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { startCycle, unitStatus } from '../../client/cycles';
 import { loadConfigFile } from '../../config/load';
@@ -127,6 +128,67 @@ describe('the answer form', () => {
     const correcting = await browser.get(url);
     expect(correcting.body).toContain('Ni svarade');
     expect(correcting.body).toContain('>Studiebesök</textarea>');
+  });
+
+  test('an answer whose confirmation was lost comes back with what was typed; sending it again counts it once', async () => {
+    // The update reaches the workflow, but the server's reply does not reach the web server, as
+    // when the server gives up waiting under load (WorkflowUpdateRPCTimeoutOrCancelledError).
+    const lostReply = new Proxy(env.client, {
+      get: (client, name) =>
+        name !== 'workflow'
+          ? Reflect.get(client, name)
+          : new Proxy(client.workflow, {
+              get: (workflow, member) =>
+                member !== 'getHandle'
+                  ? Reflect.get(workflow, member)
+                  : (...args: Parameters<typeof workflow.getHandle>) => {
+                      const handle = workflow.getHandle(...args);
+                      return new Proxy(handle, {
+                        get: (h, m) =>
+                          m !== 'executeUpdate'
+                            ? Reflect.get(h, m)
+                            : async (...update: Parameters<typeof h.executeUpdate>) => {
+                                await h.executeUpdate(...update);
+                                throw new WorkflowUpdateRPCTimeoutOrCancelledError('Timeout expired');
+                              },
+                      });
+                    },
+            }),
+    });
+    const busyApp = await buildWebApp({ ...deps, client: lostReply, logger: false });
+    const url = linkPath('karin.sandberg@solna.example');
+    const before = (await unitStatus(env.client, key, 'omsorg')).answer!.revision;
+    const receiptsBefore = smtp.to('karin.sandberg@solna.example').filter((m) => m.subject.startsWith('Kvitto')).length;
+    expect(receiptsBefore).toBe(1);
+
+    const busy = new FormSession(busyApp);
+    const form = await busy.get(url);
+    const submission = /name="submission" value="([0-9a-f-]{36})"/.exec(form.body)![1]!;
+    const answer = { action: 'submit', lang: 'sv', eu_projects: hostile, other_work: 'Vänort i Tartu', effects: 'Nya kontakter', reported_to_board: 'true' };
+    const notConfirmed = await busy.post(url, { _csrf: csrfOf(form.body), submission, ...answer });
+    expect(notConfirmed.statusCode).toBe(503);
+    expect(notConfirmed.body).toContain('Svaret hann inte bekräftas');
+    expect(notConfirmed.body).toContain('>Vänort i Tartu</textarea>');
+    expect(notConfirmed.body).toContain(`name="submission" value="${submission}"`);
+    await busyApp.close();
+
+    // The contact person sends the returned form again from the same browser, and once more.
+    const browser = new FormSession(app);
+    for (const [name, value] of busy.cookies) browser.cookies.set(name, value);
+    const again = await browser.post(url, { _csrf: csrfOf(notConfirmed.body), submission, ...answer });
+    expect(again.statusCode).toBe(303);
+    expect(again.headers.location).toBe(`${url}/receipt?lang=sv`);
+    const twice = await browser.post(url, { _csrf: csrfOf(notConfirmed.body), submission, ...answer });
+    expect(twice.statusCode).toBe(303);
+    expect((await unitStatus(env.client, key, 'omsorg')).answer).toMatchObject({ revision: before + 1, values: { other_work: 'Vänort i Tartu' } });
+
+    // A form loaded afresh is a new submission: a correction.
+    const corrected = await browser.submit(url, url, { ...answer, effects: 'Fler kontakter' });
+    expect(corrected.statusCode).toBe(303);
+    expect((await unitStatus(env.client, key, 'omsorg')).answer).toMatchObject({ revision: before + 2, values: { effects: 'Fler kontakter' } });
+    const receipts = () => smtp.to('karin.sandberg@solna.example').filter((m) => m.subject.startsWith('Kvitto'));
+    await until(() => (receipts().some((m) => m.mail.text?.includes('Fler kontakter')) ? true : undefined), 'the receipt of the correction');
+    expect(receipts()).toHaveLength(receiptsBefore + 2);
   });
 
   test('a POST without the CSRF token is refused and changes nothing', async () => {
