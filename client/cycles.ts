@@ -39,42 +39,44 @@ const CLOSED_MESSAGE = {
 };
 
 /**
- * The language of each finished cycle this process has met. Asking a finished workflow (a query)
- * makes a worker replay its whole history, megabytes at a thousand units: answers arriving after
- * the close, 50 at a time, once held a worker at a gigabyte. A finished cycle never runs again
- * (its id is not reused), so each process asks once per cycle, however many answers come late.
+ * Cycles this process has found closed, with their language, and the checks under way. Asking a
+ * cycle (a query) makes a worker replay its whole history when the cycle is not in its cache,
+ * which at thousands of units it seldom is, and always once the cycle has finished: thousands of
+ * answers arriving after the close, 50 at a time, held a worker at 1 to 3.4 GB. A closed cycle
+ * never opens again, so each process asks once per cycle, however many answers come late.
  */
-const finishedCycles = new WeakMap<Client, Map<string, Promise<'sv' | 'en'>>>();
-
-function finishedCycleLanguage(client: Client, workflowId: string): Promise<'sv' | 'en'> {
-  let cycles = finishedCycles.get(client);
-  if (!cycles) finishedCycles.set(client, (cycles = new Map()));
-  let language = cycles.get(workflowId);
-  if (!language) {
-    const asked = client.workflow.getHandle(workflowId).query(cycleInfoQuery).then((info) => info.setup?.language ?? 'sv');
-    language = asked.catch(() => {
-      cycles.delete(workflowId);
-      return 'sv' as const;
-    });
-    cycles.set(workflowId, language);
-  }
-  return language;
-}
+const closedCycles = new WeakMap<Client, Map<string, Promise<'sv' | 'en' | undefined>>>();
 
 /** An update to a finished workflow fails as "not found"; tell the person the cycle is closed instead. */
-async function closedCycleLanguage(client: Client, key: CycleKey): Promise<'sv' | 'en' | undefined> {
+function closedCycleLanguage(client: Client, key: CycleKey): Promise<'sv' | 'en' | undefined> {
   const workflowId = cycleWorkflowId(key);
+  let checks = closedCycles.get(client);
+  if (!checks) closedCycles.set(client, (checks = new Map()));
+  const known = checks.get(workflowId);
+  if (known) return known;
+  const check = askWhetherClosed(client, workflowId).then((language) => {
+    // Only "closed" is for ever; an open cycle (or one that did not answer) is asked again next time.
+    if (!language) checks.delete(workflowId);
+    return language;
+  });
+  checks.set(workflowId, check);
+  return check;
+}
+
+async function askWhetherClosed(client: Client, workflowId: string): Promise<'sv' | 'en' | undefined> {
   try {
-    const known = finishedCycles.get(client)?.get(workflowId);
-    if (known) return await known;
     const handle = client.workflow.getHandle(workflowId);
-    if ((await handle.describe()).status.name !== 'RUNNING') return await finishedCycleLanguage(client, workflowId);
-    const info = await handle.query(cycleInfoQuery);
+    const running = (await handle.describe()).status.name === 'RUNNING';
+    const info = await handle.query(cycleInfoQuery).catch((err: unknown) => {
+      // A finished cycle is closed even when no worker is there to say in which language.
+      if (!running) return undefined;
+      throw err;
+    });
     // A unit closes at its own deadline, and the cycle compiles its report for a while after: for
     // whoever answers then, the cycle is closed even though its workflow still runs.
-    const pastClosing = info.setup !== undefined && Date.parse(info.setup.plan.closesAt) <= Date.now();
-    if (info.phase === 'open' && !pastClosing) return undefined;
-    return info.setup?.language ?? 'sv';
+    const pastClosing = info?.setup !== undefined && Date.parse(info.setup.plan.closesAt) <= Date.now();
+    if (running && info?.phase === 'open' && !pastClosing) return undefined;
+    return info?.setup?.language ?? 'sv';
   } catch {
     return undefined;
   }
