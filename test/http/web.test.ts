@@ -15,6 +15,7 @@ import { buildWebApp, type WebDeps } from '../../web/app';
 import { hashPassword } from '../../web/password';
 import { createTestWorker, devServer, PROJECT_ROOT, SOLNA_CONFIG, TEST_LINK_SECRET, testAnswerLinks, until, type TestWorker } from '../helpers/environment';
 import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
+import { interceptHandles } from '../helpers/intercept-handles';
 import { answerLinkIn, csrfOf, FormSession } from '../helpers/web';
 
 jest.setTimeout(120_000);
@@ -133,28 +134,14 @@ describe('the answer form', () => {
   test('an answer whose confirmation was lost comes back with what was typed; sending it again counts it once', async () => {
     // The update reaches the workflow, but the server's reply does not reach the web server, as
     // when the server gives up waiting under load (WorkflowUpdateRPCTimeoutOrCancelledError).
-    const lostReply = new Proxy(env.client, {
-      get: (client, name) =>
-        name !== 'workflow'
-          ? Reflect.get(client, name)
-          : new Proxy(client.workflow, {
-              get: (workflow, member) =>
-                member !== 'getHandle'
-                  ? Reflect.get(workflow, member)
-                  : (...args: Parameters<typeof workflow.getHandle>) => {
-                      const handle = workflow.getHandle(...args);
-                      return new Proxy(handle, {
-                        get: (h, m) =>
-                          m !== 'executeUpdate'
-                            ? Reflect.get(h, m)
-                            : async (...update: Parameters<typeof h.executeUpdate>) => {
-                                await h.executeUpdate(...update);
-                                throw new WorkflowUpdateRPCTimeoutOrCancelledError('Timeout expired');
-                              },
-                      });
-                    },
-            }),
-    });
+    const lostReply = interceptHandles(env.client, (_id, member, handle) =>
+      member === 'executeUpdate'
+        ? async (...update: Parameters<typeof handle.executeUpdate>) => {
+            await handle.executeUpdate(...update);
+            throw new WorkflowUpdateRPCTimeoutOrCancelledError('Timeout expired');
+          }
+        : undefined,
+    );
     const busyApp = await buildWebApp({ ...deps, client: lostReply, logger: false });
     const url = linkPath('karin.sandberg@solna.example');
     const before = (await unitStatus(env.client, key, 'omsorg')).answer!.revision;

@@ -13,6 +13,7 @@ import { planCycle, replanDeadline } from '../../domain/calendar';
 import { cycleWorkflowId, unitWorkflowId, type CycleKey } from '../../domain/ids';
 import type { CycleResult } from '../../domain/types';
 import { createTestWorker, skipTo, SOLNA_CONFIG, timeSkippingServer, type TestWorker } from '../helpers/environment';
+import { interceptHandles } from '../helpers/intercept-handles';
 import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
 
 const solna = loadConfigFile(SOLNA_CONFIG);
@@ -125,22 +126,9 @@ test('a second start returns the running cycle; a wrong answer is rejected and c
     // replay the cycle's whole history.
     const cycleId = cycleWorkflowId(key);
     let cycleQueries = 0;
-    const counting = new Proxy(env.client, {
-      get: (client, name) =>
-        name !== 'workflow'
-          ? Reflect.get(client, name)
-          : new Proxy(client.workflow, {
-              get: (workflow, member) =>
-                member !== 'getHandle'
-                  ? Reflect.get(workflow, member)
-                  : (...args: Parameters<typeof workflow.getHandle>) =>
-                      new Proxy(workflow.getHandle(...args), {
-                        get: (handle, m) => {
-                          if (m === 'query' && args[0] === cycleId) cycleQueries++;
-                          return Reflect.get(handle, m);
-                        },
-                      }),
-            }),
+    const counting = interceptHandles(env.client, (workflowId, member) => {
+      if (member === 'query' && workflowId === cycleId) cycleQueries++;
+      return undefined;
     });
     const units = solna.units.map((u) => u.id);
     const lateOnes = await Promise.all(Array.from({ length: 30 }, (_, i) => submitAnswer(counting, key, units[i % units.length]!, goodAnswer, 'contact').catch((e: unknown) => e)));

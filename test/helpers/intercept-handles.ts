@@ -1,0 +1,23 @@
+/** Faults and counters between a test and the real server, at the level of workflow handles. */
+import type { Client, WorkflowHandle } from '@temporalio/client';
+
+/**
+ * A client whose workflow handles ask `intercept` for each member first: it returns a stand-in
+ * (to count calls, or to lose a reply after the real call went through), or undefined for the real one.
+ */
+export function interceptHandles(client: Client, intercept: (workflowId: string, member: PropertyKey, handle: WorkflowHandle) => unknown): Client {
+  return new Proxy(client, {
+    get: (target, name) =>
+      name !== 'workflow'
+        ? Reflect.get(target, name)
+        : new Proxy(target.workflow, {
+            get: (workflow, member) =>
+              member !== 'getHandle'
+                ? Reflect.get(workflow, member)
+                : (...args: Parameters<typeof workflow.getHandle>) =>
+                    new Proxy(workflow.getHandle(...args), {
+                      get: (handle, m) => intercept(args[0], m, handle) ?? Reflect.get(handle, m),
+                    }),
+          }),
+  });
+}
