@@ -12,6 +12,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import { randomUUID } from 'node:crypto';
 import { type Client, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { Archive } from '../activities/archive';
 import { answerRows } from '../activities/mail-context';
 import {
@@ -60,7 +61,7 @@ export interface WebDeps {
 
 const SESSION_COOKIE = 'followup_session';
 const SESSION_HOURS = 8;
-const SUBMISSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const submissionId = z.uuid();
 
 /** Answer links carry a token in the path; logs get the route, never the token. */
 export function maskTokens(url: string): string {
@@ -264,7 +265,7 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
       const value = body[field.id];
       if (typeof value === 'string') typed[field.id] = value;
     }
-    const submission = typeof body.submission === 'string' && SUBMISSION_ID.test(body.submission) ? body.submission : undefined;
+    const submission = submissionId.safeParse(body.submission).data;
     const back = `/answer/${resolved.token}?lang=${lang}`;
     try {
       if (body.action === 'save') {
