@@ -1,15 +1,22 @@
 /** Where compiled reports are kept for people to download: one folder, files named by business key. */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { FailureType } from '../domain/refusals';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface Archive {
   put(ref: string, content: string): Promise<string>;
   read(ref: string): Promise<string>;
+  /** Removes a file or a folder; nothing to remove is fine. */
+  remove(ref: string): Promise<void>;
   locate(ref: string): string;
 }
 
+// Reports and staged answers hold what units wrote: readable by the service's own user only.
+const FOLDER_MODE = 0o700;
+const FILE_MODE = 0o600;
+
 export class ArchiveError extends Error {
-  override name = 'ArchiveError';
+  override name = FailureType.archive;
 }
 
 export function createFileArchive(root: string): Archive {
@@ -23,10 +30,10 @@ export function createFileArchive(root: string): Archive {
     async put(ref, content) {
       const full = locate(ref);
       try {
-        await mkdir(path.dirname(full), { recursive: true });
+        await mkdir(path.dirname(full), { recursive: true, mode: FOLDER_MODE });
         // Write beside and rename, so a reader never sees half a report.
         const temporary = `${full}.${process.pid}.tmp`;
-        await writeFile(temporary, content, 'utf8');
+        await writeFile(temporary, content, { encoding: 'utf8', mode: FILE_MODE });
         await rename(temporary, full);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code ?? 'error';
@@ -38,6 +45,9 @@ export function createFileArchive(root: string): Archive {
     },
     async read(ref) {
       return readFile(locate(ref), 'utf8');
+    },
+    async remove(ref) {
+      await rm(locate(ref), { recursive: true, force: true });
     },
   };
 }

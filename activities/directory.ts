@@ -1,9 +1,10 @@
 /** Look-ups of people and obligations in the loaded configuration. Personal data stays here, out of workflow histories. */
+import { FailureType } from '../domain/refusals';
 import type { CycleKey } from '../domain/ids';
 import { obligationOf, type ObligationConfig, type ObligationKind, type OrganisationConfig, type PeriodicDataCallConfig, type UnitConfig } from '../config/schema';
 
 export class DirectoryError extends Error {
-  override name = 'DirectoryError';
+  override name = FailureType.directory;
 }
 
 export interface Directory {

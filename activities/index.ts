@@ -6,8 +6,8 @@ import type { AnswerLinks } from '../domain/answer-links';
 import { messageIdScope, type CycleKey } from '../domain/ids';
 import { planCycle, replanDeadline } from '../domain/calendar';
 import type { RegisterContents } from '../domain/registers';
-import type { ArchivedReport, CycleSetup, MailKind, SubmittedAnswer, UnitPlan, UnitStatus } from '../domain/types';
-import { outcomesPartRef, type Archive } from './archive';
+import type { ArchivedReport, CycleSetup, MailingResult, MailKind, RecipientOutcome, SubmittedAnswer, UnitPlan, UnitStatus } from '../domain/types';
+import { outcomesFolderRef, outcomesPartRef, type Archive } from './archive';
 import type { Directory } from './directory';
 import type { Mailer } from './mailer';
 import { createSender } from './send';
@@ -46,6 +46,8 @@ export interface UnitMailInput {
   /** The cycle's closing: the answer link works until then. */
   closesAt: string;
   answer?: SubmittedAnswer;
+  /** A retry: only these addresses. */
+  only?: string[];
 }
 
 /** The unit's entries in the registers, listed in the request so people confirm instead of retyping. */
@@ -84,7 +86,7 @@ export function createActivities(deps: ActivityDeps) {
       return replanDeadline(obligation.calendar, until, opensAt, org.organisation.timeZone);
     },
 
-    async sendUnitMail(input: UnitMailInput): Promise<{ messageIds: string[]; rejected: string[] }> {
+    async sendUnitMail(input: UnitMailInput): Promise<MailingResult> {
       const { org, obligation } = directory.obligation(input.key);
       const unit = directory.unit(input.key.orgId, input.unitId);
       const from = org.secretariat;
@@ -104,7 +106,6 @@ export function createActivities(deps: ActivityDeps) {
             text,
             date: new Date(input.at),
             replyTo: org.secretariat.email,
-            cc: input.kind === 'escalation' ? [org.secretariat.email] : undefined,
             idSubject: input.unitId,
           };
         },
@@ -112,6 +113,7 @@ export function createActivities(deps: ActivityDeps) {
         messageIdScope(input.key),
         input.kind,
         input.sequence,
+        { cc: input.kind === 'escalation' ? [{ name: org.secretariat.name, email: org.secretariat.email }] : undefined, only: input.only },
       );
     },
 
@@ -120,16 +122,26 @@ export function createActivities(deps: ActivityDeps) {
       return archive.put(outcomesPartRef(key, part), JSON.stringify(outcomes));
     },
 
-    async compileReport({ key, closedAt, parts }: { key: CycleKey; closedAt: string; parts: string[] }): Promise<ArchivedReport> {
+    /**
+     * at: the workflow's time of compiling, the report's stamp (histories from before it was passed
+     * fall back to the clock of record). delivery: the report's delivery so far, named in the archived copy.
+     */
+    async compileReport({ key, closedAt, parts, at, delivery }: { key: CycleKey; closedAt: string; parts: string[]; at?: string; delivery?: RecipientOutcome[] }): Promise<ArchivedReport> {
       const { org, obligation } = directory.obligation(key);
       const outcomes = (await Promise.all(parts.map(async (ref) => JSON.parse(await archive.read(ref)) as UnitStatus[]))).flat();
       const register = await deps.registers.read(key.orgId);
       const compliance = buildCompliance({ org, rule: obligation.period, period: key.period, register, language: org.organisation.language });
-      const context = buildReportContext({ org, obligation, period: key.period, closedAt, outcomes, compiledAt: deps.clock().toISOString(), compliance });
+      const compiledAt = at ?? deps.clock().toISOString();
+      const context = buildReportContext({ org, obligation, period: key.period, closedAt, outcomes, compiledAt, compliance, delivery });
       return compileReportFiles({ archive, renderer, key, context });
     },
 
-    async deliverReport({ key, closedAt, report }: { key: CycleKey; closedAt: string; report: ArchivedReport }) {
+    /** The units' staged outcomes hold every answer; once the report is archived they go. */
+    async discardStagedOutcomes({ key }: { key: CycleKey }): Promise<void> {
+      await archive.remove(outcomesFolderRef(key));
+    },
+
+    async deliverReport({ key, closedAt, report, skip }: { key: CycleKey; closedAt: string; report: ArchivedReport; skip?: string[] }): Promise<MailingResult> {
       const { org, obligation } = directory.obligation(key);
       const bodies = org.bodies.filter((b) => obligation.report.recipients.includes(b.id));
       const [html, markdown] = await Promise.all([archive.read(report.html), archive.read(report.markdown)]);
@@ -165,6 +177,7 @@ export function createActivities(deps: ActivityDeps) {
         messageIdScope(key),
         'report',
         1,
+        { skip },
       );
     },
   };

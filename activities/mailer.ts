@@ -1,12 +1,21 @@
 /** Mail over SMTP through nodemailer, with failures sorted into "try again" and "give up". */
+import { FailureType } from '../domain/refusals';
 import nodemailer from 'nodemailer';
 import type { Attachment } from 'nodemailer/lib/mailer';
 
+/** A person in a header; nodemailer encodes the name, so "<" or a comma in it cannot change the address. */
+export interface MailAddress {
+  name: string;
+  address: string;
+}
+
 export interface OutgoingMail {
-  from: string;
-  to: string[];
-  cc?: string[];
-  replyTo?: string;
+  from: MailAddress;
+  to: MailAddress[];
+  cc?: MailAddress[];
+  /** The one person this transaction delivers to (each recipient gets a transaction and a Message-ID of their own). */
+  envelopeTo: string;
+  replyTo?: MailAddress;
   subject: string;
   text: string;
   messageId: string;
@@ -28,12 +37,12 @@ export interface Mailer {
 
 /** The server refused for good (SMTP 5xx): retrying would only repeat the refusal. */
 export class PermanentMailError extends Error {
-  override name = 'PermanentMailError';
+  override name = FailureType.permanentMail;
 }
 
 /** The server could not be reached or asked us to come back later (SMTP 4xx). */
 export class TransientMailError extends Error {
-  override name = 'TransientMailError';
+  override name = FailureType.transientMail;
 }
 
 interface SmtpLikeError extends Error {
@@ -55,6 +64,16 @@ export function classifySmtpError(err: unknown): PermanentMailError | TransientM
   return new TransientMailError(`The mail server is unavailable${e?.responseCode ? ` (${e.responseCode})` : ''}: ${detail}`);
 }
 
+// Line breaks (CR, LF, U+2028/9) and other control characters in a header would end it or break
+// the mail; a person's typed title or name becomes one line instead.
+const HEADER_UNSAFE = /[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g;
+
+export function headerText(value: string): string {
+  return value.replace(HEADER_UNSAFE, ' ').replace(/ {2,}/g, ' ').trim();
+}
+
+const headerAddress = (a: MailAddress) => ({ name: headerText(a.name), address: headerText(a.address) });
+
 export function createSmtpMailer(smtpUrl: string, options: { pool?: boolean } = {}): Mailer {
   const url = new URL(smtpUrl);
   const transport = nodemailer.createTransport({
@@ -72,11 +91,12 @@ export function createSmtpMailer(smtpUrl: string, options: { pool?: boolean } = 
     async send(mail) {
       try {
         const info = await transport.sendMail({
-          from: mail.from,
-          to: mail.to,
-          cc: mail.cc,
-          replyTo: mail.replyTo,
-          subject: mail.subject,
+          from: headerAddress(mail.from),
+          to: mail.to.map(headerAddress),
+          cc: mail.cc?.map(headerAddress),
+          replyTo: mail.replyTo && headerAddress(mail.replyTo),
+          envelope: { from: mail.from.address, to: [mail.envelopeTo] },
+          subject: headerText(mail.subject),
           text: mail.text,
           messageId: mail.messageId,
           date: mail.date,

@@ -35,9 +35,14 @@ import type { ActivityDeps } from './index';
 import { answerRows } from './mail-context';
 import type { SendToEach } from './send';
 
-export type ProjectMailKind = 'goals-request' | 'goals-reminder' | 'goals-review' | 'goals-approved' | 'goals-returned' | 'start-without-approval';
-export type RevisionMailKind = 'revision-request' | 'revision-reminder' | 'revision-overdue' | 'revision-recorded';
-export type AgreementMailKind = 'agreement-review' | 'agreement-expired';
+// The mails of each register-based kind; each is also the name of its template in templates/mail/<language>/.
+export const PROJECT_MAIL_KINDS = ['goals-request', 'goals-reminder', 'goals-review', 'goals-approved', 'goals-returned', 'start-without-approval'] as const;
+export const REVISION_MAIL_KINDS = ['revision-request', 'revision-reminder', 'revision-overdue', 'revision-recorded'] as const;
+export const AGREEMENT_MAIL_KINDS = ['agreement-review', 'agreement-expired'] as const;
+export const OCCURRENCE_MAIL_KINDS = ['occurrences-warning', 'occurrences-result'] as const;
+export type ProjectMailKind = (typeof PROJECT_MAIL_KINDS)[number];
+export type RevisionMailKind = (typeof REVISION_MAIL_KINDS)[number];
+export type AgreementMailKind = (typeof AGREEMENT_MAIL_KINDS)[number];
 
 const secretariatPerson = (org: OrganisationConfig): PersonConfig => ({ name: org.secretariat.name, email: org.secretariat.email });
 const bodyPeople = (org: OrganisationConfig, ids: string[]) => org.bodies.filter((b) => ids.includes(b.id)).flatMap((b) => b.recipients);
@@ -56,7 +61,7 @@ export function createObligationActivities(deps: ActivityDeps, sendToEach: SendT
     kind: string;
     sequence: number;
     at: string;
-    cc?: string[];
+    cc?: PersonConfig[];
     attachments?: { filename: string; content: string; contentType: string }[];
   }) {
     const { org } = args;
@@ -70,12 +75,14 @@ export function createObligationActivities(deps: ActivityDeps, sendToEach: SendT
           recipient: { name: person.name },
           ...args.context(language),
         });
-        return { subject, text, date: new Date(args.at), replyTo: org.secretariat.email, cc: args.cc, idSubject: args.kind, attachments: args.attachments };
+        return { subject, text, date: new Date(args.at), replyTo: org.secretariat.email, idSubject: args.kind, attachments: args.attachments };
       },
       org.secretariat,
       args.scope,
       args.kind,
       args.sequence,
+      // These workflows do not retry person by person: the activity does, mailing only those still waiting.
+      { cc: args.cc, retryInActivity: true },
     );
   }
 
@@ -114,7 +121,7 @@ export function createObligationActivities(deps: ActivityDeps, sendToEach: SendT
         kind: input.kind,
         sequence: input.sequence,
         at: input.at,
-        cc: input.kind === 'start-without-approval' || (toOwner && input.kind !== 'goals-reminder') ? [org.secretariat.email] : undefined,
+        cc: input.kind === 'start-without-approval' || (toOwner && input.kind !== 'goals-reminder') ? [secretariatPerson(org)] : undefined,
         context: (language) => ({
           obligation: { title: obligation.title[language], source: obligation.source },
           project: {
@@ -176,7 +183,7 @@ export function createObligationActivities(deps: ActivityDeps, sendToEach: SendT
         kind: input.kind,
         sequence: input.sequence,
         at: input.at,
-        cc: input.kind === 'revision-overdue' ? [org.secretariat.email, obligation.owner.email] : undefined,
+        cc: input.kind === 'revision-overdue' ? [secretariatPerson(org), obligation.owner] : undefined,
         context: (language) => ({
           obligation: { title: obligation.title[language], source: obligation.source },
           owner: obligation.owner.name,

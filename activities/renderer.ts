@@ -3,6 +3,7 @@
  * entities (Handlebars' default), Markdown escapes its markup characters, and plain-text mail has
  * no markup to escape. Values are never compiled as templates, so "{{" in an answer stays text.
  */
+import { FailureType } from '../domain/refusals';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
@@ -20,7 +21,7 @@ export interface Renderer {
 }
 
 export class TemplateError extends Error {
-  override name = 'TemplateError';
+  override name = FailureType.template;
 }
 
 const MARKDOWN_SPECIAL = /[\\`*_[\]|~#<>&]/g;

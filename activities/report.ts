@@ -1,7 +1,7 @@
 /** The compiled report: a summary the council reads in a minute, then every unit's answer. */
 import { formatDate } from '../domain/calendar';
 import type { CycleKey } from '../domain/ids';
-import type { ArchivedReport, Language, UnitStatus } from '../domain/types';
+import type { ArchivedReport, Language, RecipientOutcome, UnitStatus } from '../domain/types';
 import type { OrganisationConfig, PeriodicDataCallConfig } from '../config/schema';
 import { reportRef, type Archive } from './archive';
 import { answerRows } from './mail-context';
@@ -34,6 +34,12 @@ const LABELS: Record<Language, Record<string, string>> = {
     reason: 'Skäl',
     period: 'Period',
     notAnswered: 'Inget svar har kommit in.',
+    bounced: 'E-post som inte kom fram',
+    reportUndelivered: 'Rapporten kom inte fram till',
+    request: 'förfrågan',
+    reminder: 'påminnelse',
+    escalation: 'eskalering',
+    receipt: 'kvitto',
   },
   en: {
     summary: 'Compliance at a glance',
@@ -60,6 +66,12 @@ const LABELS: Record<Language, Record<string, string>> = {
     reason: 'Reason',
     period: 'Period',
     notAnswered: 'No answer has arrived.',
+    bounced: 'Mail that did not arrive',
+    reportUndelivered: 'The report did not reach',
+    request: 'request',
+    reminder: 'reminder',
+    escalation: 'escalation',
+    receipt: 'receipt',
   },
 };
 
@@ -71,8 +83,10 @@ export function buildReportContext(args: {
   compiledAt: string;
   outcomes: UnitStatus[];
   compliance?: Compliance;
+  /** The report's own delivery so far: who did not get it is named in the archived copy. */
+  delivery?: RecipientOutcome[];
 }) {
-  const { org, obligation, period, closedAt, compiledAt, outcomes, compliance } = args;
+  const { org, obligation, period, closedAt, compiledAt, outcomes, compliance, delivery = [] } = args;
   const language = org.organisation.language;
   const zone = org.organisation.timeZone;
   const labels = LABELS[language];
@@ -93,7 +107,8 @@ export function buildReportContext(args: {
       exempt: o.exempt ? { reason: o.exempt.reason } : undefined,
       reminders: o.remindersSentAt.length,
       escalatedAt: o.escalatedAt ? formatDate(o.escalatedAt, zone, language, true) : undefined,
-      mailProblems: o.mailProblems.map((p) => `${p.kind}: ${p.error}`),
+      mailProblems: o.mailProblems.map((p) => `${labels[p.kind] ?? p.kind}${p.address ? ` ${p.address}` : ''}: ${p.error}`),
+      bounced: o.mailProblems.filter((p) => p.address).map((p) => ({ address: p.address!, kind: labels[p.kind] ?? p.kind })),
     };
   });
   const answered = units.filter((u) => u.answered);
@@ -113,6 +128,8 @@ export function buildReportContext(args: {
       late: answered.filter((u) => u.late).length,
       exempt: units.filter((u) => u.exempt).map((u) => u.name),
       missing: units.filter((u) => !u.answered && !u.exempt).map((u) => u.name),
+      bounced: units.flatMap((u) => u.bounced.map((b) => ({ ...b, unit: u.name }))),
+      undelivered: delivery.filter((d) => d.state !== 'delivered').map((d) => ({ address: d.address, detail: d.detail })),
     },
     units,
     compliance,

@@ -2,15 +2,15 @@
 import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { scopedMessageId } from '../domain/ids';
-import type { Language } from '../domain/types';
+import type { Language, MailingResult, RecipientOutcome } from '../domain/types';
 import type { PersonConfig } from '../config/schema';
-import type { Mailer, OutgoingMail } from './mailer';
+import { PermanentMailError, TransientMailError, type Mailer, type OutgoingMail } from './mailer';
 
 /**
  * Heartbeats let Temporal notice a crashed worker within seconds instead of at the start-to-close
  * timeout. Outside an activity (tests of the activities themselves) there is nobody to tell.
  */
-export function heartbeat(progress: number): void {
+export function heartbeat(progress: unknown): void {
   let context: Context | undefined;
   try {
     context = Context.current();
@@ -24,7 +24,7 @@ export function heartbeat(progress: number): void {
  * Keeps heartbeating while one mail waits for a pooled SMTP connection: under load a mail can queue
  * longer than the heartbeat timeout, and a live activity taken for dead is retried, mailing twice.
  */
-async function keepingAlive<T>(work: Promise<T>, progress: number): Promise<T> {
+async function keepingAlive<T>(work: Promise<T>, progress: unknown): Promise<T> {
   heartbeat(progress);
   const timer = setInterval(() => heartbeat(progress), 2_000);
   try {
@@ -43,7 +43,40 @@ function mailDomain(secretariatEmail: string): string {
   return secretariatEmail.split('@')[1] ?? 'localhost';
 }
 
-export type MailBuilder = (person: PersonConfig, language: Language) => Omit<OutgoingMail, 'to' | 'language' | 'from' | 'messageId'> & { idSubject: string };
+export interface BuiltMail extends Omit<OutgoingMail, 'to' | 'cc' | 'envelopeTo' | 'language' | 'from' | 'messageId' | 'replyTo'> {
+  idSubject: string;
+  replyTo?: string;
+}
+
+export type MailBuilder = (person: PersonConfig, language: Language) => BuiltMail;
+
+export interface SendOptions {
+  /** People who get a copy of the mail to the first person (its Cc), each in a transaction of their own. */
+  cc?: readonly PersonConfig[];
+  /** Only these addresses: a retry of the people the server put off. */
+  only?: readonly string[];
+  /** Not these addresses: they already have the mail. */
+  skip?: readonly string[];
+  /**
+   * Throw after trying everyone when someone's mail was put off, so that Temporal retries the
+   * activity; progress is kept in heartbeat details, and a retry mails only those still waiting.
+   * For workflows that do not retry per person themselves.
+   */
+  retryInActivity?: boolean;
+}
+
+const sameAddress = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/** Outcomes settled in an earlier attempt of this activity (a crashed worker, a retried mailing). */
+function settledBefore(): RecipientOutcome[] {
+  try {
+    const details = Context.current().info.heartbeatDetails as { settled?: RecipientOutcome[] } | undefined;
+    return Array.isArray(details?.settled) ? details.settled : [];
+  } catch {
+    return [];
+  }
+}
+
 
 export function createSender(mailer: Mailer) {
   return async function sendToEach(
@@ -54,21 +87,73 @@ export function createSender(mailer: Mailer) {
     scope: string,
     kind: string,
     sequence: number,
-  ): Promise<{ messageIds: string[]; rejected: string[] }> {
-    const sent: string[] = [];
-    const rejected: string[] = [];
+    options: SendOptions = {},
+  ): Promise<MailingResult> {
+    const outcomes: RecipientOutcome[] = [];
+    const settled = settledBefore();
     const seen = new Set<string>();
-    for (const person of people) {
-      if (seen.has(person.email.toLowerCase())) continue; // one person in two roles gets one mail
-      seen.add(person.email.toLowerCase());
-      const language = person.language ?? defaultLanguage;
-      const { idSubject, ...mail } = build(person, language);
-      const messageId = scopedMessageId(scope, `${idSubject}.${personKey(person)}`, kind, sequence, mailDomain(from.email));
-      const result = await keepingAlive(mailer.send({ ...mail, from: `${from.name} <${from.email}>`, to: [person.email], language, messageId }), sent.length);
-      sent.push(result.messageId);
-      rejected.push(...result.rejected);
+    const domain = mailDomain(from.email);
+    const sender = { name: from.name, address: from.email };
+    const cc = options.cc ?? [];
+    // One transaction per person: the people, then each copy-holder once, with the first person's mail.
+    const deliveries: { person: PersonConfig; renderFor: PersonConfig }[] = [];
+    for (const person of people) deliveries.push({ person, renderFor: person });
+    if (people[0]) for (const person of cc) deliveries.push({ person, renderFor: people[0] });
+
+    for (const { person, renderFor } of deliveries) {
+      const address = person.email;
+      if (seen.has(address.toLowerCase())) continue; // one person in two roles gets one mail
+      seen.add(address.toLowerCase());
+      if (options.only && !options.only.some((a) => sameAddress(a, address))) continue;
+      if (options.skip?.some((a) => sameAddress(a, address))) continue;
+      const earlier = settled.find((o) => sameAddress(o.address, address));
+      if (earlier) {
+        outcomes.push(earlier);
+        continue;
+      }
+      const language = renderFor.language ?? defaultLanguage;
+      const messageId = (idSubject: string) => scopedMessageId(scope, `${idSubject}.${personKey(person)}`, kind, sequence, domain);
+      const at = new Date().toISOString();
+      let built: BuiltMail;
+      try {
+        built = build(renderFor, language);
+      } catch (err) {
+        // A template that does not render will not render on a retry either: a visible failure.
+        outcomes.push({ address, state: 'failed', messageId: messageId(kind), at, detail: (err as Error).message });
+        continue;
+      }
+      const { idSubject, replyTo, ...mail } = built;
+      const id = messageId(idSubject);
+      try {
+        await keepingAlive(
+          mailer.send({
+            ...mail,
+            from: sender,
+            to: [{ name: renderFor.name, address: renderFor.email }],
+            cc: cc.length ? cc.map((c) => ({ name: c.name, address: c.email })) : undefined,
+            envelopeTo: address,
+            replyTo: replyTo ? { name: from.name, address: replyTo } : undefined,
+            language,
+            messageId: id,
+          }),
+          { settled: outcomes.filter((o) => o.state !== 'retrying') },
+        );
+        outcomes.push({ address, state: 'delivered', messageId: id, at });
+      } catch (err) {
+        const state = err instanceof PermanentMailError ? 'refused' : 'retrying';
+        outcomes.push({ address, state, messageId: id, at, detail: (err as Error).message });
+      }
+      heartbeat({ settled: outcomes.filter((o) => o.state !== 'retrying') });
     }
-    return { messageIds: sent, rejected };
+    const waiting = outcomes.filter((o) => o.state === 'retrying');
+    if (options.retryInActivity && waiting.length > 0) {
+      throw new TransientMailError(`Mail to ${waiting.map((o) => o.address).join(', ')} is put off and will be tried again: ${waiting[0]!.detail}`);
+    }
+    return {
+      messageIds: outcomes.filter((o) => o.state === 'delivered').map((o) => o.messageId),
+      rejected: outcomes.filter((o) => o.state === 'refused').map((o) => o.address),
+      outcomes,
+    };
   };
 }
 

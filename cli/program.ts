@@ -7,8 +7,9 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Command, CommanderError, Option } from 'commander';
 import { DateTime } from 'luxon';
-import { closeCycle, cycleStatus, exemptUnit, extendDeadline, remindNow, startCycle, submitAnswer, type CycleStatus } from '../client/cycles';
-import { readEnvironment, type Environment } from '../config/environment';
+import { closeCycle, cycleStatus, exemptUnit, extendDeadline, redeliverReport, remindNow, startCycle, submitAnswer, type CycleStatus } from '../client/cycles';
+import { PROJECT_ROOT, readEnvironment, type Environment } from '../config/environment';
+import { checkTemplates } from '../activities/template-check';
 import { ConfigError, loadConfigFile } from '../config/load';
 import type { OrganisationConfig } from '../config/schema';
 import { latestEndedPeriod } from '../domain/calendar';
@@ -83,9 +84,13 @@ export function buildProgram(io: CliIo): Command {
   config
     .command('check')
     .argument('<file>', 'an organisation YAML file')
-    .description('validate a file: prints every problem with its path and exits 1, or exits 0 when the file is valid')
+    .description('validate a file and the templates its obligations send: prints every problem and exits 1, or exits 0 when all is valid')
     .action((file: string) => {
       const cfg = loadConfigFile(file);
+      const templateProblems = checkTemplates(cfg, path.join(PROJECT_ROOT, 'templates'));
+      if (templateProblems.length) {
+        throw new ConfigError(file, [...templateProblems, 'add the missing templates, or correct the names under "templates:" in the file']);
+      }
       io.out(`${file}: OK — ${cfg.organisation.name}, ${cfg.units.length} units, ${cfg.bodies.length} bodies, obligations: ${cfg.obligations.map((o) => o.id).join(', ')}`);
     });
 
@@ -203,6 +208,19 @@ export function buildProgram(io: CliIo): Command {
       const key = keyOf(cfg, obligationId, opts);
       await closeCycle(await client(), key, 'closed early by the secretariat');
       io.out(`Closing ${obligationId} ${key.period}: the report is being compiled. See it with: followup cycle status ${obligationId} --period ${key.period}`);
+    });
+
+  cycle
+    .command('redeliver')
+    .argument('<obligation>', 'obligation id')
+    .addOption(periodOption())
+    .description('after fixing an address or a template: compile the report again if it failed, and send it to everyone who has not got it')
+    .action(async (obligationId: string, _opts, cmd: Command) => {
+      const opts = globalOpts(cmd);
+      const cfg = loadConfig(opts);
+      const key = keyOf(cfg, obligationId, opts);
+      await redeliverReport(await client(), key);
+      io.out(`The report of ${obligationId} ${key.period} goes out again to whoever has not got it. See who has with: followup cycle status ${obligationId} --period ${key.period}`);
     });
 
   const web = program

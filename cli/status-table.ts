@@ -21,7 +21,7 @@ export function formatStatus(status: CycleStatus, config: OrganisationConfig): s
       u.plan.deadlineDate,
       u.answer ? formatDate(u.answer.answeredAt, zone, language, true) : '',
       String(u.remindersSentAt.length),
-      u.exempt?.reason ?? u.mailProblems.map((p) => p.error).join('; '),
+      u.exempt?.reason ?? u.mailProblems.map((p) => (p.address ? `${p.address}: ${p.error}` : p.error)).join('; '),
     ];
   });
   const table = [HEADINGS[language], ...rows];
@@ -36,5 +36,14 @@ export function formatStatus(status: CycleStatus, config: OrganisationConfig): s
     language === 'sv'
       ? `${info.key.obligationId} ${info.key.period}: ${phase}, ${answered} av ${asked} har svarat` + (info.setup ? `, stänger ${formatDate(info.setup.plan.closesAt, zone, language, true)}` : '')
       : `${info.key.obligationId} ${info.key.period}: ${phase}, ${answered} of ${asked} answered` + (info.setup ? `, closes ${formatDate(info.setup.plan.closesAt, zone, language, true)}` : '');
-  return [header, '', ...lines].join('\n');
+  const sv = language === 'sv';
+  const notes: string[] = [];
+  if (info.reportProblem) notes.push(`${sv ? 'Rapporten är inte sammanställd' : 'The report is not compiled'}: ${info.reportProblem}`);
+  for (const d of info.delivery ?? []) {
+    if (d.state === 'delivered') continue;
+    const what = sv ? { refused: 'vägrades', failed: 'misslyckades', retrying: 'försöker igen' }[d.state] : { refused: 'refused', failed: 'failed', retrying: 'retrying' }[d.state];
+    notes.push(`${sv ? 'Rapporten till' : 'Report to'} ${d.address}: ${what}${d.detail ? ` (${d.detail})` : ''}`);
+  }
+  if (notes.length) notes.push(sv ? `Rätta adressen eller mallen och kör: followup cycle redeliver ${info.key.obligationId} --period ${info.key.period}` : `Fix the address or template, then run: followup cycle redeliver ${info.key.obligationId} --period ${info.key.period}`);
+  return [header, '', ...lines, ...(notes.length ? ['', ...notes] : [])].join('\n');
 }

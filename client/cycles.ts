@@ -2,12 +2,15 @@
  * What the secretariat can do with a cycle, over a Temporal client. The CLI and the web server
  * both call these, so both behave alike.
  */
-import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { isNotFound, rejectionOf, RejectedError } from './temporal';
 import { cycleWorkflowId, unitWorkflowId, type CycleKey } from '../domain/ids';
 import type { AnswerValues, CycleInfo, Draft, SubmittedAnswer, UnitPlan, UnitStatus } from '../domain/types';
+import { unitOwesAnswer } from '../domain/unit-states';
 import {
   closeCycleUpdate,
   cycleInfoQuery,
+  redeliverReportUpdate,
   exemptUnitUpdate,
   extendDeadlineUpdate,
   remindNowUpdate,
@@ -17,26 +20,11 @@ import {
 } from '../workflows/definitions';
 import type { cycleWorkflow } from '../workflows/cycle';
 
-/** A request the workflow refused (closed cycle, invalid answer …): the message says why. */
-export class RejectedError extends Error {
-  override name = 'RejectedError';
-  constructor(
-    message: string,
-    readonly type: string | undefined,
-    readonly details: unknown[] = [],
-  ) {
-    super(message);
-  }
-}
+export { RejectedError };
 
 export class CycleNotFoundError extends Error {
   override name = 'CycleNotFoundError';
 }
-
-const CLOSED_MESSAGE = {
-  sv: 'Uppföljningen är stängd och tar inte emot fler ändringar.',
-  en: 'The cycle is closed and takes no more changes.',
-};
 
 /**
  * Cycles this process has found closed, with their language, and the checks under way. Asking a
@@ -86,15 +74,13 @@ async function explain<T>(key: CycleKey, call: () => Promise<T>, client?: Client
   try {
     return await call();
   } catch (err) {
-    if (client && (err instanceof WorkflowNotFoundError || (err as Error)?.name === 'WorkflowNotFoundError')) {
+    if (client && isNotFound(err)) {
       const language = await closedCycleLanguage(client, key);
-      if (language) throw new RejectedError(CLOSED_MESSAGE[language], 'CycleClosed');
+      if (language) throw RejectedError.of('CycleClosed', language);
     }
-    if (err instanceof WorkflowUpdateFailedError) {
-      const cause = err.cause as { message?: string; type?: string; details?: unknown[] } | undefined;
-      throw new RejectedError(cause?.message ?? err.message, cause?.type, cause?.details ?? []);
-    }
-    if (err instanceof WorkflowNotFoundError || (err as Error)?.name === 'WorkflowNotFoundError') {
+    const rejected = rejectionOf(err);
+    if (rejected) throw rejected;
+    if (isNotFound(err)) {
       throw new CycleNotFoundError(
         `No cycle ${key.obligationId} ${key.period} for ${key.orgId} (or no such unit in it). Start it with: followup cycle start ${key.obligationId} --period ${key.period}`,
       );
@@ -195,9 +181,14 @@ export async function remindNow(client: Client, key: CycleKey, unitId?: string):
     return [unitId];
   }
   const { units } = await cycleStatus(client, key);
-  const owing = units.filter((u) => !u.closed && (u.state === 'requested' || u.state === 'late' || u.state === 'escalated'));
+  const owing = units.filter(unitOwesAnswer);
   for (const u of owing) await remindNow(client, key, u.unitId);
   return owing.map((u) => u.unitId);
+}
+
+/** Compiles the report again if that failed, and sends it to everyone who has not got it. */
+export async function redeliverReport(client: Client, key: CycleKey): Promise<{ queuedAt: string }> {
+  return explain(key, () => client.workflow.getHandle(cycleWorkflowId(key)).executeUpdate(redeliverReportUpdate), client);
 }
 
 export async function closeCycle(client: Client, key: CycleKey, reason?: string): Promise<{ closingAt: string }> {

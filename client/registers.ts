@@ -4,7 +4,7 @@
  * CLI (and any later web page), so all behave alike. Registrations are checked against the
  * organisation's config here (unit ids) and against their shape in the workflows' validators.
  */
-import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { Client, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
 import { obligationOf, type OrganisationConfig } from '../config/schema';
 import { revisionPeriodIds } from '../domain/calendar';
 import {
@@ -42,7 +42,7 @@ import {
   type AgreementStatus,
   type RevisionStatus,
 } from '../workflows/definitions';
-import { RejectedError } from './cycles';
+import { isNotFound, rejectionOf, RejectedError } from './temporal';
 
 export class NotRegisteredError extends Error {
   override name = 'NotRegisteredError';
@@ -56,13 +56,11 @@ async function explained<T>(what: string, hint: string, handle: WorkflowHandle, 
   try {
     return await call(handle);
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) {
-      const cause = err.cause as { message?: string; type?: string } | undefined;
-      throw new RejectedError(cause?.message ?? err.message, cause?.type);
-    }
-    if (err instanceof WorkflowNotFoundError || (err as Error)?.name === 'WorkflowNotFoundError') {
+    const rejected = rejectionOf(err);
+    if (rejected) throw rejected;
+    if (isNotFound(err)) {
       const closed = await handle.describe().catch(() => undefined);
-      if (closed) throw new RejectedError(`${what} has already ended (${closed.status.name.toLowerCase()} ${closed.closeTime?.toISOString().slice(0, 10) ?? ''}); it can no longer be changed.`, 'AlreadyEnded');
+      if (closed) throw RejectedError.of('AlreadyEnded', 'en', { what, when: `${closed.status.name.toLowerCase()} ${closed.closeTime?.toISOString().slice(0, 10) ?? ''}`.trim() });
       throw new NotRegisteredError(`${what} is not registered. ${hint}`);
     }
     throw err;
@@ -71,12 +69,12 @@ async function explained<T>(what: string, hint: string, handle: WorkflowHandle, 
 
 function assertUnit(config: OrganisationConfig, unitId: string): void {
   if (!config.units.some((u) => u.id === unitId)) {
-    throw new RejectedError(`unitId: no unit "${unitId}" in ${config.organisation.id}; known: ${config.units.map((u) => u.id).join(', ')}`, 'InvalidRegistration');
+    throw RejectedError.of('InvalidRegistration', 'en', { problems: `unitId: no unit "${unitId}" in ${config.organisation.id}; known: ${config.units.map((u) => u.id).join(', ')}` });
   }
 }
 
 function assertValid(problems: { field: string; message: string }[]): void {
-  if (problems.length) throw new RejectedError(describeProblems(problems), 'InvalidRegistration');
+  if (problems.length) throw RejectedError.of('InvalidRegistration', 'en', { problems: describeProblems(problems) });
 }
 
 /** The organisation's register workflow, started on first use; it then runs for as long as the organisation does. */
@@ -92,7 +90,7 @@ export async function readRegister(client: Client, orgId: string): Promise<Regis
   try {
     return await client.workflow.getHandle(registerWorkflowId(orgId)).query(registerContentsQuery);
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError || (err as Error)?.name === 'WorkflowNotFoundError') return { orgId, projects: [], seminars: [], agreements: [], revisions: [] };
+    if (isNotFound(err)) return { orgId, projects: [], seminars: [], agreements: [], revisions: [] };
     throw err;
   }
 }
@@ -102,7 +100,7 @@ async function startEntity(client: Client, taskQueue: string, workflowType: stri
     await client.workflow.start(workflowType, { taskQueue, workflowId, args, workflowIdReusePolicy: 'REJECT_DUPLICATE' });
     return { workflowId };
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) throw new RejectedError(`${what} is already registered; choose another id.`, 'AlreadyRegistered');
+    if (err instanceof WorkflowExecutionAlreadyStartedError) throw RejectedError.of('AlreadyRegistered', 'en', { what });
     throw err;
   }
 }

@@ -33,6 +33,17 @@ export const environmentSchema = z.object({
   /** The secretariat's login: a hash made by `followup web hash-password`. */
   FOLLOWUP_SECRETARIAT_PASSWORD_HASH: z.string().regex(/^scrypt\$/, 'must be a hash made by "followup web hash-password"').max(500).optional(),
   FOLLOWUP_WEB_HOST: z.string().max(200).default('127.0.0.1'),
+  /**
+   * Behind a reverse proxy: which proxies to believe about the client's own address, as their
+   * addresses or networks (10.0.0.1, 10.0.0.0/8, comma-separated), a number of hops, or "true"
+   * for all. Unset: none, and the connection's own address is the client's.
+   */
+  FOLLOWUP_TRUST_PROXY: z
+    .string()
+    .max(500)
+    .regex(/^(true|false|\d{1,2}|[0-9a-fA-F:./]+(,\s*[0-9a-fA-F:./]+)*)$/, 'must be proxy addresses or networks (comma-separated), a number of hops, or true')
+    .optional()
+    .transform((v) => (v === undefined || v === 'false' ? undefined : v === 'true' ? true : /^\d+$/.test(v) ? Number(v) : v)),
   FOLLOWUP_WEB_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** Workflows kept in the worker's memory between tasks; fewer means less RSS and more replays. */
   FOLLOWUP_WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(500),

@@ -3,12 +3,13 @@
  * their inputs (the holiday rules are data), called by activities so that workflows only ever see
  * the resulting ISO instants.
  */
+import { FailureType } from './refusals';
 import Holidays from 'date-holidays';
 import { DateTime, Duration } from 'luxon';
 import type { CyclePlan, UnitPlan } from './types';
 
 export class CalendarError extends Error {
-  override name = 'CalendarError';
+  override name = FailureType.calendar;
 }
 
 export type PeriodRule = 'annual' | 'tertial';

@@ -44,11 +44,36 @@ export interface CycleSetup {
 
 export type MailKind = 'request' | 'reminder' | 'escalation' | 'receipt';
 
+/**
+ * What became of one mail to one person: delivered; refused for good by the server (5xx, with its
+ * words); failed before it could be sent (a template that does not render); or waiting to be tried
+ * again (the server asked us to come back, or could not be reached).
+ */
+export type DeliveryState = 'delivered' | 'refused' | 'failed' | 'retrying';
+
+export interface RecipientOutcome {
+  address: string;
+  state: DeliveryState;
+  messageId: string;
+  at: string;
+  detail?: string;
+}
+
+export interface MailingResult {
+  messageIds: string[];
+  rejected: string[];
+  /** Per person; absent in histories recorded before mail went person by person. */
+  outcomes?: RecipientOutcome[];
+}
+
 export interface MailProblem {
   kind: MailKind;
   sequence: number;
   at: string;
   error: string;
+  /** Whose mail it was; absent when the whole mailing failed before reaching anyone. */
+  address?: string;
+  state?: Exclude<DeliveryState, 'delivered'>;
 }
 
 export interface SubmittedAnswer {
@@ -86,6 +111,10 @@ export interface CycleInfo {
   setup?: CycleSetup;
   closedAt?: string;
   report?: ArchivedReport;
+  /** Why the report is not compiled yet (a template or the archive); retried, and by `cycle redeliver`. */
+  reportProblem?: string;
+  /** The report's delivery, person by person. */
+  delivery?: RecipientOutcome[];
 }
 
 export interface ArchivedReport {
@@ -100,4 +129,5 @@ export interface CycleResult {
   key: CycleKey;
   closedAt: string;
   report: ArchivedReport;
+  delivery?: RecipientOutcome[];
 }

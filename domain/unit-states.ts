@@ -3,6 +3,19 @@ import type { Language, UnitState, UnitStatus } from './types';
 
 export type DisplayState = UnitState | 'bounced';
 
+/**
+ * Whether a unit owes an answer: it was asked, and has neither answered nor been exempted. A saved
+ * draft is no answer. One definition for the workflow's reminders, `cycle remind` and the dashboard.
+ */
+export function owesAnswer(unit: { requested: boolean; answered: boolean; exempt: boolean }): boolean {
+  return unit.requested && !unit.answered && !unit.exempt;
+}
+
+/** The same, read from a unit's status as the client and the web see it. */
+export function unitOwesAnswer(unit: UnitStatus): boolean {
+  return !unit.closed && owesAnswer({ requested: unit.state !== 'scheduled', answered: unit.answer !== undefined, exempt: unit.exempt !== undefined });
+}
+
 /** A bounced mail outweighs "awaiting answer": the unit cannot answer what it never got. */
 export function displayState(unit: UnitStatus): DisplayState {
   return unit.mailProblems.length > 0 && unit.state !== 'answered' && unit.state !== 'exempt' ? 'bounced' : unit.state;

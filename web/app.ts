@@ -9,7 +9,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyRateLimit from '@fastify/rate-limit';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { type Client, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -22,6 +22,7 @@ import {
   exemptUnit,
   extendDeadline,
   RejectedError,
+  redeliverReport,
   remindNow,
   saveDraft,
   startCycle,
@@ -37,9 +38,12 @@ import { formatDate, latestEndedPeriod } from '../domain/calendar';
 import { assertPeriod, type CycleKey } from '../domain/ids';
 import type { Language, Questionnaire, UnitStatus } from '../domain/types';
 import { DateTime } from 'luxon';
-import { displayState, STATE_LABELS, type DisplayState } from '../domain/unit-states';
+import { displayState, STATE_LABELS, unitOwesAnswer, type DisplayState } from '../domain/unit-states';
+import { createFailureLimit } from './failure-limits';
+import { answerForm, cycleActionForm, formOf, loginForm, logoutForm, startCycleForm } from './forms';
 import { pickLanguage, text, type TextKey } from './i18n';
 import { verifyPassword } from './password';
+import { createSessionTable, credentialOf } from './sessions';
 import { createViews, type PageContext } from './views';
 
 export interface WebDeps {
@@ -57,11 +61,30 @@ export interface WebDeps {
   now?: () => Date;
   /** Fastify's logger options (pino); tokens in URLs are masked before anything is logged. */
   logger?: boolean | Record<string, unknown>;
+  /**
+   * Which proxies to believe about the client's address (FOLLOWUP_TRUST_PROXY): their addresses, or
+   * the number of hops. Without it, behind a proxy every client would share the proxy's address.
+   */
+  trustProxy?: boolean | number | string;
 }
 
 const SESSION_COOKIE = 'followup_session';
 const SESSION_HOURS = 8;
 const submissionId = z.uuid();
+/** Requests one client may make in a minute on any page: a flood guard that touches that client only. */
+const REQUESTS_PER_CLIENT_MINUTE = 600;
+
+/**
+ * A form's update id: its submission id and what it says. Sent again unchanged (a double click, a
+ * resend after a timeout) it joins the first answer; sent again with an edit, it is a new revision.
+ */
+export function answerUpdateId(submission: string, values: Record<string, string>): string {
+  const digest = createHash('sha256').update(JSON.stringify(Object.entries(values).sort(([a], [b]) => a.localeCompare(b)))).digest('base64url').slice(0, 22);
+  return `answer-form/${submission}/${digest}`;
+}
+
+/** Believe this many proxies in front of us (Fastify's own reading of a hop count, typed). */
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
 
 /** Answer links carry a token in the path; logs get the route, never the token. */
 export function maskTokens(url: string): string {
@@ -83,7 +106,7 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
   };
   const app = Fastify({
     logger: deps.logger ? { ...(deps.logger === true ? {} : deps.logger), serializers } : false,
-    trustProxy: false,
+    trustProxy: typeof deps.trustProxy === 'number' ? trustHops(deps.trustProxy) : (deps.trustProxy ?? false),
     // Answer-link tokens are longer than Fastify's default limit of 100 characters.
     routerOptions: { maxParamLength: 700 },
     bodyLimit: 1024 * 1024,
@@ -92,10 +115,21 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
   await app.register(fastifyFormbody, { bodyLimit: 1024 * 1024 });
   await app.register(fastifyCsrf, {
     sessionPlugin: '@fastify/cookie',
-    cookieOpts: { signed: true, httpOnly: true, sameSite: 'strict', path: '/', secure },
-    getToken: (request) => (request.body as Record<string, string> | undefined)?._csrf,
+    // Lax, not Strict: a link opened from Outlook is a navigation from another site, and a Strict
+    // cookie would not come along, so each opening would replace the secret and break the other tab.
+    // The token in the form is what protects; Lax still keeps the cookie off other sites' posts.
+    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure },
+    getToken: (request) => {
+      const token = (request.body as Record<string, unknown> | undefined)?._csrf;
+      return typeof token === 'string' ? token : undefined;
+    },
   });
-  await app.register(fastifyRateLimit, { global: false });
+  // Every client by its own address: a flood slows the flooder, nobody else.
+  await app.register(fastifyRateLimit, { global: true, max: REQUESTS_PER_CLIENT_MINUTE, timeWindow: '1 minute' });
+  const sessions = createSessionTable({ hours: SESSION_HOURS, now });
+  const credential = credentialOf(deps.passwordHash);
+  const failedLogins = createFailureLimit({ failures: 10, withinSeconds: 15 * 60, blockSeconds: 15 * 60 });
+  const invalidLinks = createFailureLimit({ failures: 30, withinSeconds: 60, blockSeconds: 5 * 60 });
 
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('Referrer-Policy', 'no-referrer');
@@ -118,6 +152,7 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     const lang = pickLanguage((request.query as Record<string, string>)?.lang ?? (request.body as Record<string, string>)?.lang, orgLanguage);
     if (error.statusCode === 429) return message(reply, 429, lang, 'tooManyTitle', 'tooManyText');
+    if (error.name === 'FormShapeError') return message(reply, 400, lang, 'badRequestTitle', 'badRequestShape');
     if (error.code?.startsWith('FST_CSRF') || error.statusCode === 403) return message(reply, 403, lang, 'badRequestTitle', 'badRequestText');
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return message(reply, error.statusCode, lang, 'badRequestTitle', 'badRequestText');
     request.log.error({ err: error, url: maskTokens(request.url) }, 'request failed');
@@ -129,20 +164,32 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
 
   // ——— Contact persons: the answer form ———
 
-  const tokenRoute = { config: { rateLimit: { max: 60, timeWindow: '1 minute' } } };
+  /** A client that has sent too many invalid links waits; valid links are never counted. */
+  const tokenGuard = async (request: FastifyRequest, reply: FastifyReply) => {
+    const wait = await invalidLinks.waitSeconds(request.ip);
+    if (wait > 0) {
+      const lang = pickLanguage((request.query as Record<string, string>)?.lang, orgLanguage);
+      return message(reply.header('Retry-After', String(wait)), 429, lang, 'tooManyTitle', 'tooManyText');
+    }
+  };
+  const tokenRoute = { onRequest: tokenGuard };
 
   type Resolved = { key: CycleKey; unitId: string; token: string };
-  /** Checks a link; on failure sends the page that says why and returns undefined. */
-  const resolveLink = (request: FastifyRequest, reply: FastifyReply, lang: Language): Resolved | undefined => {
+  /** Checks a link; on failure sends the page that says why (and counts it against the client) and returns undefined. */
+  const resolveLink = async (request: FastifyRequest, reply: FastifyReply, lang: Language): Promise<Resolved | undefined> => {
     const token = (request.params as { token: string }).token;
     const check = answerLinks.check(token, now());
     if (!check.ok) {
       if (check.reason === 'expired') message(reply, 410, lang, 'expiredLinkTitle', 'expiredLinkText');
-      else message(reply, 404, lang, 'invalidLinkTitle', 'invalidLinkText');
+      else {
+        await invalidLinks.failed(request.ip);
+        message(reply, 404, lang, 'invalidLinkTitle', 'invalidLinkText');
+      }
       return undefined;
     }
     const { key, unitId } = check.claims;
     if (key.orgId !== config.organisation.id || !config.units.some((u) => u.id === unitId)) {
+      await invalidLinks.failed(request.ip);
       message(reply, 404, lang, 'invalidLinkTitle', 'invalidLinkText');
       return undefined;
     }
@@ -180,6 +227,10 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
 
   // Cycles belong to data calls; the other kinds are run by their own workflows and the CLI.
   const dataCalls = config.obligations.filter((o) => o.kind === 'periodic-data-call');
+  const configuredQuestionnaire = (key: CycleKey): Questionnaire => {
+    const obligation = dataCalls.find((o) => o.id === key.obligationId);
+    return obligation ? obligation.questionnaire.map((f) => ({ ...f })) : [];
+  };
   const obligationTitle = (key: CycleKey, lang: Language) => {
     const obligation = config.obligations.find((o) => o.id === key.obligationId);
     return `${obligation ? obligation.title[lang] : key.obligationId} ${key.period}`;
@@ -192,13 +243,15 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
     lang: Language,
     csrf: string,
     resolved: Resolved,
-    loaded: { unit: UnitStatus; questionnaire: Questionnaire; closesAt: string },
+    // Without the unit (Temporal did not answer) the form still shows, from the config's questions.
+    loaded: { unit?: UnitStatus; questionnaire: Questionnaire; closesAt?: string },
     values: Record<string, string>,
     errors: FieldError[],
     saved: boolean,
-    // A form carries one submission id: sent twice (a resend after a timeout, a double click) it
-    // is one answer, because the id is the update's id and Temporal joins updates by id.
-    { submission = randomUUID(), notConfirmed = false }: { submission?: string; notConfirmed?: boolean } = {},
+    // A form carries one submission id: sent twice unchanged (a resend after a timeout, a double
+    // click) it is one answer, because the id and the values make the update's id, and Temporal
+    // joins updates by id; sent with an edit it is a new revision.
+    { submission = randomUUID(), notConfirmed = false, note }: { submission?: string; notConfirmed?: boolean; note?: TextKey } = {},
   ) => {
     const { unit, questionnaire } = loaded;
     const errorFor = new Map(errors.map((e) => [e.field, describeFieldError(e, questionnaire, lang)]));
@@ -223,14 +276,15 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
       {
         title: obligationTitle(resolved.key, lang),
         unitName: unitName(resolved.unitId, lang),
-        deadline: formatDate(`${unit.plan.deadlineDate}T12:00:00`, zone, lang),
-        closes: formatDate(loaded.closesAt, zone, lang, true),
+        deadline: unit ? formatDate(`${unit.plan.deadlineDate}T12:00:00`, zone, lang) : undefined,
+        closes: loaded.closesAt ? formatDate(loaded.closesAt, zone, lang, true) : undefined,
         action: base,
         saved,
         submission,
         notConfirmed,
-        answeredNote: unit.answer ? text(lang, 'answeredBefore', { when: formatDate(unit.answer.answeredAt, zone, lang, true) }) : undefined,
-        draftNote: unit.draft && !saved && errors.length === 0 ? text(lang, 'draftFrom', { when: formatDate(unit.draft.savedAt, zone, lang, true) }) : undefined,
+        problemNote: note ? text(lang, note) : undefined,
+        answeredNote: unit?.answer ? text(lang, 'answeredBefore', { when: formatDate(unit.answer.answeredAt, zone, lang, true) }) : undefined,
+        draftNote: unit?.draft && !saved && errors.length === 0 && !note ? text(lang, 'draftFrom', { when: formatDate(unit.draft.savedAt, zone, lang, true) }) : undefined,
         errors: errors.map((e) => ({ field: errorFor.has(e.field) && questionnaire.some((f) => f.id === e.field) ? e.field : questionnaire[0]?.id, message: errorFor.get(e.field) })),
         fields,
       },
@@ -246,54 +300,80 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
   app.get('/answer/:token', tokenRoute, async (request, reply) => {
     const query = request.query as Record<string, string>;
     const lang = pickLanguage(query.lang, orgLanguage);
-    const resolved = resolveLink(request, reply, lang);
+    const resolved = await resolveLink(request, reply, lang);
     if (!resolved) return reply;
     const loaded = await loadUnit(resolved, reply, lang);
     if (!loaded) return reply;
     return renderForm(reply, 200, lang, reply.generateCsrf(), resolved, loaded, valuesOf(loaded.unit), [], query.saved === '1');
   });
 
-  app.post('/answer/:token', { ...tokenRoute, preHandler: app.csrfProtection }, async (request, reply) => {
-    const body = (request.body ?? {}) as Record<string, string>;
-    const lang = pickLanguage(body.lang, orgLanguage);
-    const resolved = resolveLink(request, reply, lang);
-    if (!resolved) return reply;
-    const loaded = await loadUnit(resolved, reply, lang);
-    if (!loaded) return reply;
+  /** What was typed into the questions' fields, as text. */
+  const typedIn = (body: Record<string, unknown>, questionnaire: Questionnaire): Record<string, string> => {
     const typed: Record<string, string> = {};
-    for (const field of loaded.questionnaire) {
+    for (const field of questionnaire) {
       const value = body[field.id];
       if (typeof value === 'string') typed[field.id] = value;
     }
+    return typed;
+  };
+
+  /** The token in the form against the secret in the cookie, checked here so a failure can keep what was typed. */
+  const csrfValid = (request: FastifyRequest, reply: FastifyReply) =>
+    new Promise<boolean>((resolve) => {
+      (app.csrfProtection as unknown as (req: FastifyRequest, rep: FastifyReply, done: (err?: Error) => void) => void).call(app, request, reply, (err) => resolve(!err));
+    });
+
+  app.post('/answer/:token', { ...tokenRoute, preHandler: formOf(answerForm) }, async (request, reply) => {
+    const body = request.body as Record<string, string>;
+    const lang = pickLanguage(body.lang, orgLanguage);
+    const resolved = await resolveLink(request, reply, lang);
+    if (!resolved) return reply;
     const submission = submissionId.safeParse(body.submission).data;
+    // Whatever goes wrong from here, the person gets the form back with everything they typed.
+    const notSaved = (err: unknown, loaded?: { unit?: UnitStatus; questionnaire: Questionnaire; closesAt?: string }) => {
+      request.log.error({ err, unit: resolved.unitId }, 'answer not saved; the form is shown again with what was typed');
+      const fallback = loaded ?? { questionnaire: configuredQuestionnaire(resolved.key) };
+      return renderForm(reply.header('Retry-After', '30'), 503, lang, reply.generateCsrf(), resolved, fallback, typedIn(body, fallback.questionnaire), [], false, { submission, note: 'notSavedOutage' });
+    };
+    let loaded: Awaited<ReturnType<typeof loadUnit>>;
+    try {
+      loaded = await loadUnit(resolved, reply, lang);
+    } catch (err) {
+      return notSaved(err);
+    }
+    if (!loaded) return reply;
+    const typed = typedIn(body, loaded.questionnaire);
+    if (!(await csrfValid(request, reply))) {
+      return renderForm(reply, 403, lang, reply.generateCsrf(), resolved, loaded, typed, [], false, { submission, note: 'csrfExpired' });
+    }
     const back = `/answer/${resolved.token}?lang=${lang}`;
     try {
       if (body.action === 'save') {
         await saveDraft(client, resolved.key, resolved.unitId, typed);
         return reply.redirect(`${back}&saved=1`, 303);
       }
-      await submitAnswer(client, resolved.key, resolved.unitId, typed, 'contact', submission && `answer-form/${submission}`);
+      await submitAnswer(client, resolved.key, resolved.unitId, typed, 'contact', submission && answerUpdateId(submission, typed));
       return reply.redirect(`/answer/${resolved.token}/receipt?lang=${lang}`, 303);
     } catch (err) {
       if (err instanceof RejectedError && (err.type === 'InvalidAnswer' || err.type === 'InvalidDraft')) {
-        const errors = (Array.isArray(err.details[0]) ? err.details[0] : []) as FieldError[];
         // Errors in the reader's language, beside their fields; everything typed stays in the form.
-        return renderForm(reply, 422, lang, reply.generateCsrf(), resolved, loaded, typed, errors, false);
+        return renderForm(reply, 422, lang, reply.generateCsrf(), resolved, loaded, typed, err.fieldErrors as FieldError[], false);
       }
       if (err instanceof RejectedError && err.type === 'CycleClosed') return message(reply, 410, lang, 'closedTitle', 'closedText', { email: config.secretariat.email });
+      if (err instanceof RejectedError && err.type === 'UnitExempt') return message(reply, 200, lang, 'exemptTitle', 'exemptText');
       if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
         // The server gave up waiting, but the answer may be applied: the form comes back with what
-        // was typed and the same submission id, so sending it again joins the first, never doubles it.
+        // was typed and the same submission id, so sending it again unchanged joins the first.
         request.log.warn({ unit: resolved.unitId }, 'answer not confirmed in time; the form asks to send it again');
         return renderForm(reply.header('Retry-After', '10'), 503, lang, reply.generateCsrf(), resolved, loaded, typed, [], false, { submission, notConfirmed: true });
       }
-      throw err;
+      return notSaved(err, loaded);
     }
   });
 
   app.get('/answer/:token/receipt', tokenRoute, async (request, reply) => {
     const lang = pickLanguage((request.query as Record<string, string>).lang, orgLanguage);
-    const resolved = resolveLink(request, reply, lang);
+    const resolved = await resolveLink(request, reply, lang);
     if (!resolved) return reply;
     const loaded = await loadUnit(resolved, reply, lang);
     if (!loaded) return reply;
@@ -310,13 +390,15 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
 
   // ——— The secretariat ———
 
-  const loggedIn = (request: FastifyRequest): boolean => {
+  const sessionId = (request: FastifyRequest): string | undefined => {
     const raw = request.cookies[SESSION_COOKIE];
-    if (!raw) return false;
+    if (!raw) return undefined;
     const unsigned = request.unsignCookie(raw);
-    if (!unsigned.valid || !unsigned.value) return false;
-    const [who, expiry] = unsigned.value.split('.');
-    return who === 'secretariat' && Number(expiry) > now().getTime();
+    return unsigned.valid && unsigned.value ? unsigned.value : undefined;
+  };
+  const loggedIn = (request: FastifyRequest): boolean => {
+    const id = sessionId(request);
+    return id !== undefined && sessions.find(id, credential) !== undefined;
   };
   const secretariatLanguage = (request: FastifyRequest) => pickLanguage((request.query as Record<string, string>)?.lang ?? request.cookies.followup_lang, orgLanguage);
   const requireLogin = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -343,18 +425,32 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
     });
   });
 
-  app.post('/login', { config: { rateLimit: { max: 10, timeWindow: '1 minute' } }, preHandler: app.csrfProtection }, async (request, reply) => {
-    const body = (request.body ?? {}) as Record<string, string>;
+  // Failed logins (a wrong password or a form without its token) count against the client that
+  // sent them; a client that has failed too often waits, and nobody else does.
+  app.post('/login', { preHandler: formOf(loginForm) }, async (request, reply) => {
+    const body = request.body as { password: string; next?: string };
     const lang = secretariatLanguage(request);
-    if (typeof body.password === 'string' && (await verifyPassword(body.password, deps.passwordHash))) {
-      const expiry = now().getTime() + SESSION_HOURS * 3_600_000;
-      reply.setCookie(SESSION_COOKIE, `secretariat.${expiry}`, { signed: true, httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: SESSION_HOURS * 3600 });
+    const loginPage = (status: number, error: string) =>
+      page(reply, status, 'login', { lang, orgName: config.organisation.name, csrf: reply.generateCsrf() }, { heading: text(lang, 'loginTitle'), error, next: safeNext(body.next) });
+    const wait = await failedLogins.waitSeconds(request.ip);
+    if (wait > 0) return message(reply.header('Retry-After', String(wait)), 429, lang, 'tooManyTitle', 'tooManyText');
+    if (!(await csrfValid(request, reply))) {
+      await failedLogins.failed(request.ip);
+      return loginPage(403, text(lang, 'csrfExpired'));
+    }
+    if (await verifyPassword(body.password, deps.passwordHash)) {
+      await failedLogins.forgive(request.ip);
+      const id = sessions.create('secretariat', credential);
+      reply.setCookie(SESSION_COOKIE, id, { signed: true, httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: SESSION_HOURS * 3600 });
       return reply.redirect(safeNext(body.next), 303);
     }
-    return page(reply, 401, 'login', { lang, orgName: config.organisation.name, csrf: reply.generateCsrf() }, { heading: text(lang, 'loginTitle'), error: text(lang, 'wrongPassword'), next: safeNext(body.next) });
+    await failedLogins.failed(request.ip);
+    return loginPage(401, text(lang, 'wrongPassword'));
   });
 
-  app.post('/logout', { preHandler: app.csrfProtection }, async (_request, reply) => {
+  app.post('/logout', { preHandler: [formOf(logoutForm), app.csrfProtection] }, async (request, reply) => {
+    const id = sessionId(request);
+    if (id) sessions.end(id);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.redirect('/login', 303);
   });
@@ -368,6 +464,7 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
       extended: 'done_extended',
       exempted: 'done_exempted',
       closing: 'done_closing',
+      redelivering: 'done_redelivering',
     };
     const key = keys[query.done ?? ''];
     const units = (query.unit ?? '')
@@ -402,13 +499,13 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
 
   app.get('/dashboard', { onRequest: requireLogin }, async (request, reply) => renderDashboard(request, reply));
 
-  app.post('/cycles', { onRequest: requireLogin, preHandler: app.csrfProtection }, async (request, reply) => {
-    const body = (request.body ?? {}) as Record<string, string>;
+  app.post('/cycles', { onRequest: requireLogin, preHandler: [formOf(startCycleForm), app.csrfProtection] }, async (request, reply) => {
+    const body = request.body as { obligation?: string; period?: string };
     const lang = secretariatLanguage(request);
     const obligation = dataCalls.find((o) => o.id === body.obligation);
     const period = (body.period ?? '').trim();
     try {
-      if (!obligation) throw new RejectedError(lang === 'sv' ? 'Välj ett åtagande.' : 'Choose an obligation.', 'InvalidInput');
+      if (!obligation) throw RejectedError.of('ChooseObligation', lang);
       assertPeriod(period);
     } catch (err) {
       return renderDashboard(request, reply, 422, (err as Error).message);
@@ -471,7 +568,13 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
       open,
       base,
       report: cycle.info.report ? { html: `${base}/report.html`, markdown: `${base}/report.md` } : undefined,
-      reportPending: !open && !cycle.info.report,
+      reportPending: !open && !cycle.info.report && !cycle.info.reportProblem,
+      reportProblems: [
+        ...(cycle.info.reportProblem ? [text(lang, 'reportNotCompiled', { problem: cycle.info.reportProblem })] : []),
+        ...(cycle.info.delivery ?? [])
+          .filter((d) => d.state !== 'delivered')
+          .map((d) => text(lang, d.state === 'retrying' ? 'reportRetrying' : 'reportUndelivered', { address: d.address, detail: d.detail ?? '' })),
+      ],
       units: cycle.units.map((u) => {
         const name = unitName(u.unitId, lang);
         return {
@@ -479,12 +582,12 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
           name,
           stateClass: displayState(u),
           stateText: states[displayState(u)],
-          problem: u.mailProblems[u.mailProblems.length - 1]?.error,
+          problem: u.mailProblems.map((p) => (p.address ? `${p.address}: ${p.error}` : p.error)).join('; ') || undefined,
           deadline: formatDate(`${u.plan.deadlineDate}T12:00:00`, zone, lang),
           deadlineDate: u.plan.deadlineDate,
           answeredAt: u.answer ? formatDate(u.answer.answeredAt, zone, lang, true) : '',
           reminders: u.remindersSentAt.length,
-          canRemind: ['requested', 'draft', 'late', 'escalated'].includes(u.state),
+          canRemind: unitOwesAnswer(u),
           canChange: !u.answer && !u.exempt,
         };
       }),
@@ -498,16 +601,17 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
   });
 
   const action = (name: string, run: (key: CycleKey, body: Record<string, string>) => Promise<string>) =>
-    app.post(`/cycles/:obligation/:period/${name}`, { onRequest: requireLogin, preHandler: app.csrfProtection }, async (request, reply) => {
+    app.post(`/cycles/:obligation/:period/${name}`, { onRequest: requireLogin, preHandler: [formOf(cycleActionForm), app.csrfProtection] }, async (request, reply) => {
       const key = cycleKeyOf(request);
       if (!key) return message(reply, 404, secretariatLanguage(request), 'notFoundTitle', 'notFoundText');
-      const body = (request.body ?? {}) as Record<string, string>;
+      const body = request.body as Record<string, string>;
       if (body.unit !== undefined && !config.units.some((u) => u.id === body.unit)) return message(reply, 404, secretariatLanguage(request), 'notFoundTitle', 'notFoundText');
       try {
         const done = await run(key, body);
         return reply.redirect(`/cycles/${key.obligationId}/${key.period}?${done}`, 303);
       } catch (err) {
-        if (err instanceof RejectedError) return renderCycle(request, reply, key, 409, err.message);
+        // In the page's language, from the one catalogue, whatever language the workflow speaks.
+        if (err instanceof RejectedError) return renderCycle(request, reply, key, 409, err.in(secretariatLanguage(request)));
         throw err;
       }
     });
@@ -525,9 +629,13 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
     return `done=exempted&unit=${body.unit}`;
   });
   action('close', async (key, body) => {
-    if (body.confirm !== 'yes') throw new RejectedError(text(orgLanguage, 'closeConfirm'), 'NotConfirmed');
+    if (body.confirm !== 'yes') throw RejectedError.of('NotConfirmed', orgLanguage);
     await closeCycle(client, key, 'closed from the dashboard');
     return 'done=closing';
+  });
+  action('redeliver', async (key) => {
+    await redeliverReport(client, key);
+    return 'done=redelivering';
   });
 
   app.get('/cycles/:obligation/:period/report.:format', { onRequest: requireLogin }, async (request, reply) => {
@@ -535,8 +643,15 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
     const { format } = request.params as { format: string };
     const lang = secretariatLanguage(request);
     if (!key || (format !== 'html' && format !== 'md')) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
-    const { info } = await cycleStatus(client, key).catch(() => ({ info: undefined }));
-    const ref = info?.report ? (format === 'html' ? info.report.html : info.report.markdown) : undefined;
+    let info: CycleStatus['info'];
+    try {
+      ({ info } = await cycleStatus(client, key, { unitsToo: false }));
+    } catch (err) {
+      // Only a cycle that does not exist is "not found"; an outage is an error, logged and said as one.
+      if (err instanceof CycleNotFoundError) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+      throw err;
+    }
+    const ref = info.report ? (format === 'html' ? info.report.html : info.report.markdown) : undefined;
     if (!ref) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
     const content = await archive.read(ref);
     const filename = path.basename(ref);

@@ -4,11 +4,16 @@ import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOpti
 const scrypt = (password: string, salt: Buffer, length: number, options: ScryptOptions) =>
   new Promise<Buffer>((resolve, reject) => scryptCallback(password, salt, length, options, (err, key) => (err ? reject(err) : resolve(key))));
 
-const PARAMS = { N: 16384, r: 8, p: 1 };
+// OWASP's password storage cheat sheet: N = 2^17, r = 8, p = 1. Hashes made with other (older)
+// parameters carry them and still verify; parameters beyond these bounds are refused, so a forged
+// hash cannot make one login cost gigabytes.
+const PARAMS = { N: 2 ** 17, r: 8, p: 1 };
+const MAX_N = 2 ** 20;
+const maxmem = (N: number, r: number) => 128 * N * r + 32 * 1024 * 1024;
 
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scrypt(password.normalize('NFC'), salt, 32, PARAMS);
+  const key = await scrypt(password.normalize('NFC'), salt, 32, { ...PARAMS, maxmem: maxmem(PARAMS.N, PARAMS.r) });
   return `scrypt$${PARAMS.N}$${PARAMS.r}$${PARAMS.p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
 }
 
@@ -16,7 +21,9 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const parts = stored.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt' || password.length > 1024) return false;
   const [, n, r, p, salt, hash] = parts as [string, string, string, string, string, string];
+  const [N, R, P] = [Number(n), Number(r), Number(p)];
+  if (!(N >= 2 && N <= MAX_N && R >= 1 && R <= 32 && P >= 1 && P <= 16)) return false;
   const expected = Buffer.from(hash, 'base64url');
-  const key = await scrypt(password.normalize('NFC'), Buffer.from(salt, 'base64url'), expected.length, { N: Number(n), r: Number(r), p: Number(p), maxmem: 64 * 1024 * 1024 });
+  const key = await scrypt(password.normalize('NFC'), Buffer.from(salt, 'base64url'), expected.length, { N, r: R, p: P, maxmem: maxmem(N, R) });
   return key.length === expected.length && timingSafeEqual(key, expected);
 }

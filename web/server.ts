@@ -24,6 +24,7 @@ export async function startWebServer(env: Environment, config: OrganisationConfi
     publicBaseUrl: env.PUBLIC_BASE_URL,
     templatesDir: path.join(PROJECT_ROOT, 'templates'),
     logger: options.logger ?? true,
+    trustProxy: env.FOLLOWUP_TRUST_PROXY,
   });
   await app.listen({ host: env.FOLLOWUP_WEB_HOST, port: env.FOLLOWUP_WEB_PORT });
   const address = app.server.address();

@@ -1,11 +1,15 @@
 /** `followup worker`: the production worker, until SIGINT or SIGTERM. */
-import type { Environment } from '../config/environment';
+import path from 'node:path';
+import { checkTemplates } from '../activities/template-check';
+import { PROJECT_ROOT, type Environment } from '../config/environment';
 import type { OrganisationConfig } from '../config/schema';
 import { installRuntime } from './runtime';
 import { connectWorker, createProductionWorker, syncSchedulesAtStart } from './production';
 
 export async function runWorker(env: Environment, configs: readonly OrganisationConfig[], io: { out: (text: string) => void }): Promise<void> {
   installRuntime(env);
+  // The worker still starts (other obligations run), but says at once what would fail later.
+  for (const problem of configs.flatMap((c) => checkTemplates(c, path.join(PROJECT_ROOT, 'templates')))) io.out(`Warning: ${problem} (mail of this kind will show as failed until it is fixed).`);
   const connection = await connectWorker(env.TEMPORAL_ADDRESS);
   const { worker, client, close } = await createProductionWorker(env, configs, connection);
   await syncSchedulesAtStart(env, configs, client, io.out);

@@ -4,10 +4,10 @@
  * passed without a decision is told to the secretariat.
  */
 import * as wf from '@temporalio/workflow';
-import { ApplicationFailure } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { checkAgreementDecision, describeProblems, type AgreementDecision, type AgreementSummary } from '../domain/registers';
 import { agreementStatusQuery, decideAgreementUpdate, type AgreementInput, type AgreementStatus } from './definitions';
+import { refuse } from './refuse';
 import { tellRegister } from './register-client';
 import { mailRetry, planningRetry } from './retry';
 
@@ -46,9 +46,9 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
     },
     {
       validator: (d) => {
-        if (status.state === 'ended' || status.state === 'expired') throw ApplicationFailure.create({ type: 'AgreementClosed', message: `"${agreement.title}" has already ended.`, nonRetryable: true });
+        if (status.state === 'ended' || status.state === 'expired') refuse('AgreementClosed', 'en', { title: agreement.title });
         const problems = checkAgreementDecision(d, status.endsOn);
-        if (problems.length) throw ApplicationFailure.create({ type: 'InvalidInput', message: describeProblems(problems), nonRetryable: true });
+        if (problems.length) refuse('InvalidInput', 'en', { problems: describeProblems(problems) });
       },
     },
   );

@@ -3,17 +3,25 @@
  * per unit, waits for the closing day (or an early close), then compiles, archives and delivers.
  */
 import * as wf from '@temporalio/workflow';
-import { ApplicationFailure } from '@temporalio/workflow';
+import { ActivityFailure } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { unitWorkflowId, type CycleKey } from '../domain/ids';
-import type { ArchivedReport, CycleInfo, CycleResult, CycleSetup, UnitStatus } from '../domain/types';
-import { closeCycleUpdate, closeUnitSignal, cycleInfoQuery, UNIT_TASK_PRIORITY, type CycleInput } from './definitions';
-import { archiveRetry, mailRetry, planningRetry } from './retry';
+import type { ArchivedReport, CycleInfo, CycleResult, CycleSetup, MailingResult, RecipientOutcome, UnitStatus } from '../domain/types';
+import { closeCycleUpdate, closeUnitSignal, cycleInfoQuery, redeliverReportUpdate, UNIT_TASK_PRIORITY, type CycleInput } from './definitions';
+import { refuse } from './refuse';
+import { archiveRetry, mailRetry, mailRetryDelayMs, planningRetry, reportRetry } from './retry';
 import { unitWorkflow } from './unit';
 
 const planning = wf.proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: planningRetry });
 const archive = wf.proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', retry: archiveRetry });
+const compiling = wf.proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', retry: reportRetry });
 const mail = wf.proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', heartbeatTimeout: '10 seconds', retry: mailRetry });
+
+/**
+ * How long a closed cycle whose report some recipient refused waits for `cycle redeliver` (after
+ * the address is fixed) before it ends. Its report stays in the archive after that.
+ */
+const REDELIVERY_WINDOW_MS = 60 * 86_400_000;
 
 const START_BATCH = 250;
 const OUTCOMES_PER_PART = 250;
@@ -33,8 +41,13 @@ export async function cycleWorkflow(input: CycleInput): Promise<CycleResult> {
   let closeRequested = false;
   let closedAt: string | undefined;
   let report: ArchivedReport | undefined;
+  let reportProblem: string | undefined;
+  // The report's delivery, one outcome per person, the newest for each address.
+  const delivery: RecipientOutcome[] = [];
+  let redeliverRequested = false;
+  const language = () => setup?.language ?? 'sv';
 
-  wf.setHandler(cycleInfoQuery, (): CycleInfo => ({ key, phase, setup, closedAt, report }));
+  wf.setHandler(cycleInfoQuery, (): CycleInfo => ({ key, phase, setup, closedAt, report, reportProblem, delivery: [...delivery] }));
   wf.setHandler(
     closeCycleUpdate,
     (_request) => {
@@ -43,10 +56,20 @@ export async function cycleWorkflow(input: CycleInput): Promise<CycleResult> {
     },
     {
       validator: (_request) => {
-        if (phase !== 'open' || closeRequested) {
-          const message = setup?.language === 'en' ? 'The cycle is already closing or closed.' : 'Uppföljningen stängs redan eller är stängd.';
-          throw ApplicationFailure.create({ type: 'CycleClosed', message, nonRetryable: true });
-        }
+        if (phase !== 'open' || closeRequested) refuse('CycleClosed', language());
+      },
+    },
+  );
+  wf.setHandler(
+    redeliverReportUpdate,
+    () => {
+      redeliverRequested = true;
+      return { queuedAt: new Date().toISOString() };
+    },
+    {
+      validator: () => {
+        if (phase === 'open') refuse('CycleStillOpen', language());
+        if (report && delivery.length > 0 && delivery.every((d) => d.state === 'delivered')) refuse('NothingToRedeliver', language());
       },
     },
   );
@@ -80,9 +103,69 @@ export async function cycleWorkflow(input: CycleInput): Promise<CycleResult> {
   for (const [index, part] of chunks(outcomes, OUTCOMES_PER_PART).entries()) {
     parts.push(await archive.stageOutcomes({ key, part: index, outcomes: part }));
   }
-  report = await archive.compileReport({ key, closedAt, parts });
-  await mail.deliverReport({ key, closedAt, report });
+  // From here on no recipient, template or archive problem fails the cycle: each is a state the
+  // secretariat sees, tried again on its own and at once on `cycle redeliver`.
+  const personByPerson = wf.patched('report-delivered-person-by-person');
+  if (!personByPerson) {
+    report = await archive.compileReport({ key, closedAt, parts });
+    await mail.deliverReport({ key, closedAt, report });
+    phase = 'closed';
+    await wf.condition(wf.allHandlersFinished);
+    return { key, closedAt, report };
+  }
+
+  const merge = (result: MailingResult) => {
+    for (const outcome of result.outcomes ?? []) {
+      const at = delivery.findIndex((d) => d.address.toLowerCase() === outcome.address.toLowerCase());
+      if (at >= 0) delivery[at] = outcome;
+      else delivery.push(outcome);
+    }
+  };
+  const compile = async (): Promise<ArchivedReport | undefined> => {
+    try {
+      const compiled = await compiling.compileReport({ key, closedAt, parts, at: new Date().toISOString(), delivery: [...delivery] });
+      reportProblem = undefined;
+      return compiled;
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+      reportProblem = err.cause instanceof Error ? err.cause.message : err.message;
+      return undefined;
+    }
+  };
+
+  // Which delivery problems the archived copy names, so it is compiled again only when they change.
+  const problemsNamed = () => delivery.filter((d) => d.state !== 'delivered').map((d) => `${d.address}:${d.state}`).join(',');
+  let archivedNames = '';
+  let attempt = 0;
+  for (;;) {
+    redeliverRequested = false;
+    if (!report) report = await compile();
+    if (report) {
+      // The first time everyone; later whoever has not got it, including anyone the config added since.
+      reportProblem = undefined;
+      try {
+        merge(await mail.deliverReport({ key, closedAt, report, skip: delivery.filter((d) => d.state === 'delivered').map((d) => d.address) }));
+      } catch (err) {
+        if (!(err instanceof ActivityFailure)) throw err;
+        reportProblem = err.cause instanceof Error ? err.cause.message : err.message;
+      }
+      phase = 'closed';
+      // The archived copy names whoever did not get it.
+      if (problemsNamed() !== archivedNames) {
+        const named = problemsNamed();
+        const compiled = await compile();
+        if (compiled) [report, archivedNames] = [compiled, named];
+      }
+    }
+    const putOff = !report || reportProblem !== undefined || delivery.length === 0 || delivery.some((d) => d.state === 'retrying');
+    const refused = delivery.some((d) => d.state === 'refused' || d.state === 'failed');
+    if (!putOff && !refused) break;
+    attempt = putOff ? attempt + 1 : 0;
+    const woken = await wf.condition(() => redeliverRequested, putOff ? mailRetryDelayMs(attempt) : REDELIVERY_WINDOW_MS);
+    if (!woken && !putOff) break;
+  }
   phase = 'closed';
+  await archive.discardStagedOutcomes({ key });
   await wf.condition(wf.allHandlersFinished);
-  return { key, closedAt, report };
+  return { key, closedAt, report: report!, delivery: [...delivery] };
 }

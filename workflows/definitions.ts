@@ -64,6 +64,8 @@ export interface CloseInput {
 export const UNIT_TASK_PRIORITY = 4;
 export const cycleInfoQuery = defineQuery<CycleInfo>('cycleInfo');
 export const closeCycleUpdate = defineUpdate<{ closingAt: string }, [CloseInput]>('closeCycle');
+/** Compile the report again if it failed, and send it to whoever has not got it (after an address or template is fixed). */
+export const redeliverReportUpdate = defineUpdate<{ queuedAt: string }, []>('redeliverReport');
 
 // One unit of a cycle.
 export const unitStatusQuery = defineQuery<UnitStatus>('unitStatus');

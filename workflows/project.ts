@@ -5,7 +5,6 @@
  * secretariat. Approved projects become ongoing on their start day and are closed later.
  */
 import * as wf from '@temporalio/workflow';
-import { ApplicationFailure } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { checkAnswer, describeAnswerErrors } from '../domain/answers';
 import type { ProjectState, ProjectStatus, ProjectSummary } from '../domain/registers';
@@ -18,15 +17,13 @@ import {
   submitGoalsUpdate,
   type ProjectInput,
 } from './definitions';
+import { refuse } from './refuse';
 import { tellRegister } from './register-client';
 import { mailRetry, planningRetry } from './retry';
 
 const planning = wf.proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: planningRetry });
 const mail = wf.proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', heartbeatTimeout: '10 seconds', retry: mailRetry });
 
-function refuse(type: string, message: string): never {
-  throw ApplicationFailure.create({ type, message, nonRetryable: true });
-}
 
 export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatus> {
   const { orgId, obligationId, project } = input;
@@ -67,7 +64,7 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
     submitGoalsUpdate,
     ({ values }) => {
       const check = checkAnswer(questionnaire, values);
-      if (!check.ok) refuse('InvalidAnswer', describeAnswerErrors(check.errors, questionnaire, language));
+      if (!check.ok) refuse('InvalidAnswer', language, { problems: describeAnswerErrors(check.errors, questionnaire, language) }, check.errors);
       status.goals = { values: check.values, submittedAt: new Date().toISOString(), revision: (status.goals?.revision ?? 0) + 1 };
       setState('goals-submitted');
       pending.push({ kind: 'goals-review' });
@@ -75,10 +72,10 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
     },
     {
       validator: ({ values }) => {
-        if (status.state === 'registered' || status.state === 'closed') refuse('NoGoalsAsked', `No goals are asked for "${project.title}" (it is ${status.state}); the policy sets no gate before this project starts.`);
-        if (!['awaiting-goals', 'returned', 'goals-submitted'].includes(status.state)) refuse('GoalsAlreadyApproved', `The goals of "${project.title}" are already approved.`);
+        if (status.state === 'registered' || status.state === 'closed') refuse('NoGoalsAsked', language, { title: project.title, state: status.state });
+        if (!['awaiting-goals', 'returned', 'goals-submitted'].includes(status.state)) refuse('GoalsAlreadyApproved', language, { title: project.title });
         const check = checkAnswer(questionnaire, values);
-        if (!check.ok) refuse('InvalidAnswer', describeAnswerErrors(check.errors, questionnaire, language));
+        if (!check.ok) refuse('InvalidAnswer', language, { problems: describeAnswerErrors(check.errors, questionnaire, language) }, check.errors);
       },
     },
   );
@@ -90,7 +87,7 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
       pending.push({ kind: 'goals-approved' });
       return { approvedAt: status.approvedAt };
     },
-    { validator: () => void (status.state !== 'goals-submitted' && refuse('NothingToApprove', `"${project.title}" has no submitted goals to approve (it is ${status.state}).`)) },
+    { validator: () => void (status.state !== 'goals-submitted' && refuse('NothingToApprove', language, { title: project.title, state: status.state })) },
   );
   wf.setHandler(
     returnGoalsUpdate,
@@ -103,8 +100,8 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
     },
     {
       validator: ({ comment }) => {
-        if (status.state !== 'goals-submitted') refuse('NothingToReturn', `"${project.title}" has no submitted goals to return (it is ${status.state}).`);
-        if (typeof comment !== 'string' || !comment.trim() || comment.length > 2000) refuse('InvalidInput', 'Say in at most 2,000 characters what the owner should change.');
+        if (status.state !== 'goals-submitted') refuse('NothingToReturn', language, { title: project.title, state: status.state });
+        if (typeof comment !== 'string' || !comment.trim() || comment.length > 2000) refuse('InvalidComment', language);
       },
     },
   );
@@ -114,7 +111,7 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
       closeRequested = true;
       return { closedAt: new Date().toISOString() };
     },
-    { validator: () => void (!['registered', 'approved', 'ongoing'].includes(status.state) && refuse('NotStarted', `Only registered, approved or ongoing projects are closed; "${project.title}" is ${status.state}.`)) },
+    { validator: () => void (!['registered', 'approved', 'ongoing'].includes(status.state) && refuse('NotStarted', language, { title: project.title, state: status.state })) },
   );
 
   const plan = await planning.planProject({ orgId, obligationId, plannedStart: project.plannedStart, plannedEnd: project.plannedEnd });

@@ -5,7 +5,7 @@
  * agreements and revisions run in workflows of their own and tell the register when they change.
  */
 import * as wf from '@temporalio/workflow';
-import { ApplicationFailure } from '@temporalio/workflow';
+import { refuse } from './refuse';
 import { checkSeminar, describeProblems, type RegisterContents, type SeminarRecord } from '../domain/registers';
 import { registerContentsQuery, registerEntrySignal, registerSeminarUpdate, type RegisterInput } from './definitions';
 
@@ -30,7 +30,7 @@ export async function registerWorkflow(input: RegisterInput): Promise<void> {
     {
       validator: (registration) => {
         const problems = checkSeminar(registration);
-        if (problems.length) throw ApplicationFailure.create({ type: 'InvalidRegistration', message: describeProblems(problems), nonRetryable: true });
+        if (problems.length) refuse('InvalidRegistration', 'en', { problems: describeProblems(problems) });
       },
     },
   );

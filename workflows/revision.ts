@@ -4,10 +4,10 @@
  * decided by its due day is escalated to the executive board.
  */
 import * as wf from '@temporalio/workflow';
-import { ApplicationFailure } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { checkRevisionDecision, describeProblems, type RevisionDecision } from '../domain/registers';
 import { recordRevisionUpdate, revisionStatusQuery, type RevisionInput, type RevisionStatus } from './definitions';
+import { refuse } from './refuse';
 import { tellRegister } from './register-client';
 import { mailRetry, planningRetry } from './retry';
 
@@ -35,9 +35,9 @@ export async function revisionWorkflow(input: RevisionInput): Promise<RevisionSt
     },
     {
       validator: (d) => {
-        if (status.state === 'decided') throw ApplicationFailure.create({ type: 'AlreadyDecided', message: `The revision for ${periodId} is already recorded (${status.decision?.paragraph}).`, nonRetryable: true });
+        if (status.state === 'decided') refuse('AlreadyDecided', 'en', { period: periodId, paragraph: status.decision?.paragraph ?? '' });
         const problems = checkRevisionDecision(d);
-        if (problems.length) throw ApplicationFailure.create({ type: 'InvalidInput', message: describeProblems(problems), nonRetryable: true });
+        if (problems.length) refuse('InvalidInput', 'en', { problems: describeProblems(problems) });
       },
     },
   );

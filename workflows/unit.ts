@@ -6,7 +6,8 @@ import * as wf from '@temporalio/workflow';
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { checkAnswer, checkDraft, describeAnswerErrors } from '../domain/answers';
-import type { Draft, MailKind, MailProblem, SubmittedAnswer, UnitState, UnitStatus } from '../domain/types';
+import type { Draft, MailKind, MailingResult, MailProblem, SubmittedAnswer, UnitState, UnitStatus } from '../domain/types';
+import { owesAnswer } from '../domain/unit-states';
 import {
   closeUnitSignal,
   exemptUnitUpdate,
@@ -17,7 +18,8 @@ import {
   unitStatusQuery,
   type UnitInput,
 } from './definitions';
-import { mailRetry, planningRetry } from './retry';
+import { refuse } from './refuse';
+import { mailRetry, mailRetryDelayMs, planningRetry } from './retry';
 
 const mail = wf.proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', heartbeatTimeout: '10 seconds', retry: mailRetry });
 const planning = wf.proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: planningRetry });
@@ -26,13 +28,12 @@ interface QueuedMail {
   kind: MailKind;
   sequence: number;
   answer?: SubmittedAnswer;
+  /** A retry goes only to these people: the others already got the mail or refused it for good. */
+  only?: string[];
+  attempt?: number;
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function reject(type: string, sv: string, en: string, language: 'sv' | 'en', details?: unknown): never {
-  throw ApplicationFailure.create({ type, message: language === 'sv' ? sv : en, nonRetryable: true, details: details ? [details] : [] });
-}
 
 export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
   const { key, unitId, language, questionnaire } = input;
@@ -53,9 +54,13 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
   const remindersSentAt: string[] = [];
   const mailProblems: MailProblem[] = [];
   const outbox: QueuedMail[] = [];
+  // Mails some of whose people the server asked us to try again later, each with its time.
+  const retries: { mail: QueuedMail; dueAt: number }[] = [];
+  // Mails (kind.sequence) that have reached someone, so a retry does not count them twice.
+  const reached = new Set<string>();
 
   const nowIso = () => new Date().toISOString();
-  const awaitingAnswer = () => requested && !answer && !exempt;
+  const awaitingAnswer = () => owesAnswer({ requested, answered: answer !== undefined, exempt: exempt !== undefined });
 
   const state = (): UnitState => {
     if (answer) return 'answered';
@@ -81,7 +86,7 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
   });
 
   const rejectIfClosed = () => {
-    if (closing) reject('CycleClosed', 'Uppföljningen är stängd och tar inte emot fler ändringar.', 'The cycle is closed and takes no more changes.', language);
+    if (closing) refuse('CycleClosed', language);
   };
 
   wf.setHandler(unitStatusQuery, status);
@@ -102,17 +107,10 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
     {
       validator: (given) => {
         rejectIfClosed();
-        if (exempt) reject('UnitExempt', 'Enheten är undantagen från denna uppföljning.', 'The unit is exempt from this cycle.', language);
-        if (given?.by !== 'contact' && given?.by !== 'secretariat') reject('InvalidAnswer', 'Svaret saknar avsändare.', 'The answer does not say who gave it.', language);
+        if (exempt) refuse('UnitExempt', language);
+        if (given?.by !== 'contact' && given?.by !== 'secretariat') refuse('MissingSender', language);
         const check = checkAnswer(questionnaire, given.values);
-        if (!check.ok) {
-          throw ApplicationFailure.create({
-            type: 'InvalidAnswer',
-            message: describeAnswerErrors(check.errors, questionnaire, language),
-            nonRetryable: true,
-            details: [check.errors],
-          });
-        }
+        if (!check.ok) refuse('InvalidAnswer', language, { problems: describeAnswerErrors(check.errors, questionnaire, language) }, check.errors);
       },
     },
   );
@@ -128,11 +126,9 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
     {
       validator: (given) => {
         rejectIfClosed();
-        if (exempt) reject('UnitExempt', 'Enheten är undantagen från denna uppföljning.', 'The unit is exempt from this cycle.', language);
+        if (exempt) refuse('UnitExempt', language);
         const check = checkDraft(questionnaire, given?.values);
-        if (!check.ok) {
-          throw ApplicationFailure.create({ type: 'InvalidDraft', message: describeAnswerErrors(check.errors, questionnaire, language), nonRetryable: true, details: [check.errors] });
-        }
+        if (!check.ok) refuse('InvalidDraft', language, { problems: describeAnswerErrors(check.errors, questionnaire, language) }, check.errors);
       },
     },
   );
@@ -156,14 +152,12 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
     {
       validator: ({ until }) => {
         rejectIfClosed();
-        if (answer) reject('AlreadyAnswered', 'Enheten har redan svarat.', 'The unit has already answered.', language);
-        if (exempt) reject('UnitExempt', 'Enheten är undantagen.', 'The unit is exempt.', language);
-        if (typeof until !== 'string' || !ISO_DATE.test(until)) reject('InvalidDate', `"${String(until)}" är inget datum; skriv ÅÅÅÅ-MM-DD.`, `"${String(until)}" is not a date; write YYYY-MM-DD.`, language);
+        if (answer) refuse('AlreadyAnswered', language);
+        if (exempt) refuse('UnitExempt', language);
+        if (typeof until !== 'string' || !ISO_DATE.test(until)) refuse('NotADate', language, { value: String(until) });
         const today = new Date().toISOString().slice(0, 10);
-        if (until < today) reject('InvalidDate', `${until} har redan passerat.`, `${until} is in the past.`, language);
-        if (until >= input.closesAt.slice(0, 10)) {
-          reject('InvalidDate', `Den nya sista dagen måste ligga före stängningen (${input.closesAt.slice(0, 10)}).`, `The new deadline must be before the cycle closes (${input.closesAt.slice(0, 10)}).`, language);
-        }
+        if (until < today) refuse('DateInPast', language, { value: until });
+        if (until >= input.closesAt.slice(0, 10)) refuse('DeadlineAfterClosing', language, { closes: input.closesAt.slice(0, 10) });
       },
     },
   );
@@ -178,11 +172,9 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
     {
       validator: ({ reason }) => {
         rejectIfClosed();
-        if (answer) reject('AlreadyAnswered', 'Enheten har redan svarat.', 'The unit has already answered.', language);
-        if (exempt) reject('UnitExempt', 'Enheten är redan undantagen.', 'The unit is already exempt.', language);
-        if (typeof reason !== 'string' || !reason.trim() || reason.length > 500) {
-          reject('InvalidReason', 'Ange ett skäl (högst 500 tecken).', 'Give a reason (at most 500 characters).', language);
-        }
+        if (answer) refuse('AlreadyAnswered', language);
+        if (exempt) refuse('UnitExempt', language);
+        if (typeof reason !== 'string' || !reason.trim() || reason.length > 500) refuse('InvalidReason', language);
       },
     },
   );
@@ -196,26 +188,53 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
     {
       validator: () => {
         rejectIfClosed();
-        if (!requested) reject('NotOpen', 'Förfrågan har inte skickats ännu.', 'The request has not been sent yet.', language);
-        if (answer) reject('AlreadyAnswered', 'Enheten har redan svarat.', 'The unit has already answered.', language);
-        if (exempt) reject('UnitExempt', 'Enheten är undantagen.', 'The unit is exempt.', language);
+        if (!requested) refuse('NotOpen', language);
+        if (answer) refuse('AlreadyAnswered', language);
+        if (exempt) refuse('UnitExempt', language);
       },
     },
   );
 
+  /** Keeps one problem per mail and person: the newest outcome replaces an earlier one. */
+  function noteProblem(problem: MailProblem): void {
+    const same = mailProblems.findIndex((p) => p.kind === problem.kind && p.sequence === problem.sequence && p.address === problem.address);
+    if (same >= 0) mailProblems.splice(same, 1);
+    mailProblems.push(problem);
+  }
+
   async function send(queued: QueuedMail): Promise<void> {
     const at = nowIso();
+    let result: MailingResult;
     try {
-      await mail.sendUnitMail({ key, unitId, kind: queued.kind, sequence: queued.sequence, at, plan, closesAt: input.closesAt, answer: queued.answer });
-      if (queued.kind === 'request') requestSentAt = at;
-      if (queued.kind === 'reminder') remindersSentAt.push(at);
-      if (queued.kind === 'escalation') escalatedAt = at;
+      result = await mail.sendUnitMail({ key, unitId, kind: queued.kind, sequence: queued.sequence, at, plan, closesAt: input.closesAt, answer: queued.answer, only: queued.only });
     } catch (err) {
-      // A permanent failure (SMTP 5xx, unknown recipient) must not stop the cycle: it shows in the status.
+      // A mailing that fails as a whole (no such unit any more) must not stop the cycle: it shows in the status.
       if (!(err instanceof ActivityFailure)) throw err;
       const cause = err.cause instanceof Error ? err.cause.message : err.message;
-      mailProblems.push({ kind: queued.kind, sequence: queued.sequence, at, error: cause });
-      if (queued.kind === 'escalation') escalatedAt = at;
+      noteProblem({ kind: queued.kind, sequence: queued.sequence, at, error: cause, state: 'failed' });
+      if (queued.kind === 'escalation') escalatedAt ??= at;
+      return;
+    }
+    // Histories recorded before mail went person by person carry no outcomes: all went out.
+    const outcomes = result.outcomes ?? [];
+    for (const o of outcomes) {
+      const resolved = mailProblems.findIndex((p) => p.kind === queued.kind && p.sequence === queued.sequence && p.address === o.address);
+      if (o.state === 'delivered') {
+        if (resolved >= 0) mailProblems.splice(resolved, 1);
+      } else noteProblem({ kind: queued.kind, sequence: queued.sequence, at, error: o.detail ?? o.state, address: o.address, state: o.state });
+    }
+    const reachedSomeone = !result.outcomes || outcomes.some((o) => o.state === 'delivered');
+    const mailKey = `${queued.kind}.${queued.sequence}`;
+    if ((reachedSomeone || queued.kind === 'escalation') && !reached.has(mailKey)) {
+      reached.add(mailKey);
+      if (queued.kind === 'request') requestSentAt ??= at;
+      if (queued.kind === 'reminder') remindersSentAt.push(at);
+      if (queued.kind === 'escalation') escalatedAt ??= at;
+    }
+    const again = outcomes.filter((o) => o.state === 'retrying').map((o) => o.address);
+    if (again.length > 0) {
+      const attempt = (queued.attempt ?? 0) + 1;
+      retries.push({ mail: { ...queued, only: again, attempt }, dueAt: Date.now() + mailRetryDelayMs(attempt) });
     }
   }
 
@@ -230,6 +249,9 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
   }
 
   for (;;) {
+    for (let i = retries.length - 1; i >= 0; i--) {
+      if (retries[i]!.dueAt <= Date.now()) outbox.push(retries.splice(i, 1)[0]!.mail);
+    }
     while (outbox.length > 0) {
       await send(outbox[0]!);
       outbox.shift();
@@ -249,7 +271,7 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
       }
     }
     if (outbox.length > 0) continue;
-    const upcoming: number[] = [];
+    const upcoming: number[] = retries.map((r) => r.dueAt);
     if (awaitingAnswer()) {
       const nextReminder = plan.reminderTimes[remindersDone];
       if (nextReminder) upcoming.push(Date.parse(nextReminder));
@@ -261,6 +283,8 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
     else await wf.condition(woken, Math.max(1, next - now));
     wake = false;
   }
+  // What still waited for another try when the cycle closed was never delivered.
+  for (const p of mailProblems) if (p.state === 'retrying') p.state = 'failed';
   await wf.condition(wf.allHandlersFinished);
   return status();
 }

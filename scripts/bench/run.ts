@@ -289,7 +289,7 @@ async function mailFigure(smtpUrl: string, count: number): Promise<number> {
     Array.from({ length: SUBMITTERS }, async () => {
       while (next < count) {
         const i = next++;
-        await mailer.send({ from: 'Sekretariatet <s@bench.example>', to: [`m${i}@bench.example`], subject: `Påminnelse ${i}`, text: 'Hej!\n'.repeat(20), messageId: `<m.${i}@bench.example>`, date: new Date(), language: 'sv' });
+        await mailer.send({ from: { name: 'Sekretariatet', address: 's@bench.example' }, to: [{ name: `M ${i}`, address: `m${i}@bench.example` }], envelopeTo: `m${i}@bench.example`, subject: `Påminnelse ${i}`, text: 'Hej!\n'.repeat(20), messageId: `<m.${i}@bench.example>`, date: new Date(), language: 'sv' });
       }
     }),
   );

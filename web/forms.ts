@@ -1,0 +1,43 @@
+/**
+ * One zod schema per form: a field of the wrong shape (an array or object where a browser sends
+ * text) is a clear 400, never a 500 from deeper down. Fields are bounded like the config's strings.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+
+const field = (max: number) => z.string().max(max);
+const language = z.enum(['sv', 'en']).optional().catch(undefined);
+const common = { _csrf: field(200).optional(), lang: language };
+
+export const loginForm = z.object({ ...common, password: field(1024), next: field(2000).optional() });
+
+/** The answer form: its questions' ids are the obligation's, so any other field is text too. */
+export const answerForm = z
+  .object({ ...common, submission: field(100).optional(), action: z.enum(['submit', 'save']).optional() })
+  .catchall(field(100_000));
+
+export const startCycleForm = z.object({ ...common, obligation: field(100).optional(), period: field(40).optional() });
+
+export const cycleActionForm = z.object({
+  ...common,
+  unit: field(100).optional(),
+  until: field(40).optional(),
+  reason: field(2000).optional(),
+  confirm: field(10).optional(),
+});
+
+export const logoutForm = z.object({ ...common });
+
+export class FormShapeError extends Error {
+  override name = 'FormShapeError';
+  readonly statusCode = 400;
+}
+
+/** A preHandler that replaces the body with its parsed form, or answers 400. */
+export function formOf<T extends z.ZodType>(schema: T) {
+  return async (request: FastifyRequest, _reply: FastifyReply) => {
+    const parsed = schema.safeParse(request.body ?? {});
+    if (!parsed.success) throw new FormShapeError(parsed.error.issues.map((i) => `${i.path.join('.') || 'form'}: ${i.message}`).join('; '));
+    request.body = parsed.data;
+  };
+}
