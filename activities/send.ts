@@ -150,6 +150,7 @@ export function createSender(mailer: Mailer) {
       throw new TransientMailError(`Mail to ${waiting.map((o) => o.address).join(', ')} is put off and will be tried again: ${waiting[0]!.detail}`);
     }
     return {
+      recipients: [...seen],
       messageIds: outcomes.filter((o) => o.state === 'delivered').map((o) => o.messageId),
       rejected: outcomes.filter((o) => o.state === 'refused').map((o) => o.address),
       outcomes,

@@ -64,6 +64,8 @@ export interface MailingResult {
   rejected: string[];
   /** Per person; absent in histories recorded before mail went person by person. */
   outcomes?: RecipientOutcome[];
+  /** Everyone the mail is for now, tried this time or not: an address no longer here was corrected. */
+  recipients?: string[];
 }
 
 export interface MailProblem {

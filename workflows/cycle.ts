@@ -115,6 +115,11 @@ export async function cycleWorkflow(input: CycleInput): Promise<CycleResult> {
   }
 
   const merge = (result: MailingResult) => {
+    // An address taken out of the config (corrected) no longer waits for the report.
+    if (result.recipients) {
+      const current = new Set(result.recipients.map((a) => a.toLowerCase()));
+      for (let i = delivery.length - 1; i >= 0; i--) if (!current.has(delivery[i]!.address.toLowerCase())) delivery.splice(i, 1);
+    }
     for (const outcome of result.outcomes ?? []) {
       const at = delivery.findIndex((d) => d.address.toLowerCase() === outcome.address.toLowerCase());
       if (at >= 0) delivery[at] = outcome;
@@ -157,8 +162,10 @@ export async function cycleWorkflow(input: CycleInput): Promise<CycleResult> {
         if (compiled) [report, archivedNames] = [compiled, named];
       }
     }
-    const putOff = !report || reportProblem !== undefined || delivery.length === 0 || delivery.some((d) => d.state === 'retrying');
-    const refused = delivery.some((d) => d.state === 'refused' || d.state === 'failed');
+    // Put off by the server, or a template that failed: tried again by itself (after a fixed template
+    // and a restarted worker it goes through). Refused for good: only a fixed address helps.
+    const putOff = !report || reportProblem !== undefined || delivery.length === 0 || delivery.some((d) => d.state === 'retrying' || d.state === 'failed');
+    const refused = delivery.some((d) => d.state === 'refused');
     if (!putOff && !refused) break;
     attempt = putOff ? attempt + 1 : 0;
     const woken = await wf.condition(() => redeliverRequested, putOff ? mailRetryDelayMs(attempt) : REDELIVERY_WINDOW_MS);

@@ -31,9 +31,21 @@ interface QueuedMail {
   /** A retry goes only to these people: the others already got the mail or refused it for good. */
   only?: string[];
   attempt?: number;
+  /** A mail tried again waits until then. */
+  notBefore?: number;
+  /**
+   * Whether the mails behind it wait for it: yes when the server put it off (each person gets their
+   * mails in order); no when its template failed (it is tried again hourly, after a fix and a
+   * restarted worker, and a broken reminder template must not hold back a receipt).
+   */
+  holdsBack?: boolean;
+  /** When it was first sent: its Date header on every try, as its Message-ID stays the same. */
+  firstAt?: string;
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** A mail whose template failed is rendered again this often until the cycle closes (a fixed template and a restarted worker complete it). */
+const TEMPLATE_RETRY_MS = 3_600_000;
 
 export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
   const { key, unitId, language, questionnaire } = input;
@@ -53,9 +65,28 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
   let escalationSequence = 0;
   const remindersSentAt: string[] = [];
   const mailProblems: MailProblem[] = [];
+  // Mails in the order they are due; the first may be waiting for another try.
   const outbox: QueuedMail[] = [];
-  // Mails some of whose people the server asked us to try again later, each with its time.
-  const retries: { mail: QueuedMail; dueAt: number }[] = [];
+  const enqueue = (queued: QueuedMail) => {
+    outbox.push(queued);
+    wake = true;
+  };
+  /** The first mail that is due and not held back by a put-off mail before it; -1 when none. */
+  const dueIndex = () => {
+    for (let i = 0; i < outbox.length; i++) {
+      if ((outbox[i]!.notBefore ?? 0) <= Date.now()) return i;
+      if (outbox[i]!.holdsBack) return -1;
+    }
+    return -1;
+  };
+  const nextTry = () => {
+    const times: number[] = [];
+    for (const queued of outbox) {
+      if (queued.notBefore !== undefined) times.push(queued.notBefore);
+      if (queued.holdsBack) break;
+    }
+    return times;
+  };
   // Mails (kind.sequence) that have reached someone, so a retry does not count them twice.
   const reached = new Set<string>();
 
@@ -101,7 +132,7 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
       const revision = (previous?.revision ?? 0) + 1;
       answer = { values: checkedValues(given.values), answeredAt: nowIso(), by: given.by, revision };
       draft = undefined;
-      outbox.push({ kind: 'receipt', sequence: revision, answer });
+      enqueue({ kind: 'receipt', sequence: revision, answer });
       return answer;
     },
     {
@@ -182,7 +213,7 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
   wf.setHandler(
     remindNowUpdate,
     () => {
-      outbox.push({ kind: 'reminder', sequence: ++reminderSequence });
+      enqueue({ kind: 'reminder', sequence: ++reminderSequence });
       return { queuedAt: nowIso() };
     },
     {
@@ -202,18 +233,19 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
     mailProblems.push(problem);
   }
 
-  async function send(queued: QueuedMail): Promise<void> {
+  /** Sends a mail; returns it again, for those the server put off, with the time of the next try. */
+  async function send(queued: QueuedMail): Promise<QueuedMail | undefined> {
     const at = nowIso();
     let result: MailingResult;
     try {
-      result = await mail.sendUnitMail({ key, unitId, kind: queued.kind, sequence: queued.sequence, at, plan, closesAt: input.closesAt, answer: queued.answer, only: queued.only });
+      result = await mail.sendUnitMail({ key, unitId, kind: queued.kind, sequence: queued.sequence, at: queued.firstAt ?? at, plan, closesAt: input.closesAt, answer: queued.answer, only: queued.only });
     } catch (err) {
       // A mailing that fails as a whole (no such unit any more) must not stop the cycle: it shows in the status.
       if (!(err instanceof ActivityFailure)) throw err;
       const cause = err.cause instanceof Error ? err.cause.message : err.message;
       noteProblem({ kind: queued.kind, sequence: queued.sequence, at, error: cause, state: 'failed' });
       if (queued.kind === 'escalation') escalatedAt ??= at;
-      return;
+      return undefined;
     }
     // Histories recorded before mail went person by person carry no outcomes: all went out.
     const outcomes = result.outcomes ?? [];
@@ -227,15 +259,18 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
     const mailKey = `${queued.kind}.${queued.sequence}`;
     if ((reachedSomeone || queued.kind === 'escalation') && !reached.has(mailKey)) {
       reached.add(mailKey);
-      if (queued.kind === 'request') requestSentAt ??= at;
-      if (queued.kind === 'reminder') remindersSentAt.push(at);
-      if (queued.kind === 'escalation') escalatedAt ??= at;
+      const sentAt = queued.firstAt ?? at;
+      if (queued.kind === 'request') requestSentAt ??= sentAt;
+      if (queued.kind === 'reminder') remindersSentAt.push(sentAt);
+      if (queued.kind === 'escalation') escalatedAt ??= sentAt;
     }
-    const again = outcomes.filter((o) => o.state === 'retrying').map((o) => o.address);
-    if (again.length > 0) {
-      const attempt = (queued.attempt ?? 0) + 1;
-      retries.push({ mail: { ...queued, only: again, attempt }, dueAt: Date.now() + mailRetryDelayMs(attempt) });
-    }
+    const putOff = outcomes.filter((o) => o.state === 'retrying').map((o) => o.address);
+    const unrendered = outcomes.filter((o) => o.state === 'failed').map((o) => o.address);
+    if (putOff.length === 0 && unrendered.length === 0) return undefined;
+    const attempt = (queued.attempt ?? 0) + 1;
+    const holdsBack = putOff.length > 0;
+    const delay = holdsBack ? mailRetryDelayMs(attempt) : TEMPLATE_RETRY_MS;
+    return { ...queued, only: [...putOff, ...unrendered], attempt, holdsBack, notBefore: Date.now() + delay, firstAt: queued.firstAt ?? at };
   }
 
   // Before the opening day, only closing or exemption can happen.
@@ -249,12 +284,10 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
   }
 
   for (;;) {
-    for (let i = retries.length - 1; i >= 0; i--) {
-      if (retries[i]!.dueAt <= Date.now()) outbox.push(retries.splice(i, 1)[0]!.mail);
-    }
-    while (outbox.length > 0) {
-      await send(outbox[0]!);
-      outbox.shift();
+    for (let i = dueIndex(); i >= 0; i = dueIndex()) {
+      const again = await send(outbox[i]!);
+      if (again) outbox[i] = again;
+      else outbox.splice(i, 1);
     }
     if (closing) break;
     const now = Date.now();
@@ -270,21 +303,24 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
         outbox.push({ kind: 'escalation', sequence: ++escalationSequence });
       }
     }
-    if (outbox.length > 0) continue;
-    const upcoming: number[] = retries.map((r) => r.dueAt);
+    if (dueIndex() >= 0) continue;
+    const upcoming: number[] = nextTry();
     if (awaitingAnswer()) {
       const nextReminder = plan.reminderTimes[remindersDone];
       if (nextReminder) upcoming.push(Date.parse(nextReminder));
       if (escalatedForDeadline !== plan.deadlineAt) upcoming.push(Date.parse(plan.escalationAt));
     }
     const next = upcoming.length ? Math.min(...upcoming) : undefined;
-    const woken = () => closing || wake || outbox.length > 0;
+    const woken = () => closing || wake;
     if (next === undefined) await wf.condition(woken);
     else await wf.condition(woken, Math.max(1, next - now));
     wake = false;
   }
   // What still waited for another try when the cycle closed was never delivered.
   for (const p of mailProblems) if (p.state === 'retrying') p.state = 'failed';
+  for (const queued of outbox) {
+    if (!queued.attempt) noteProblem({ kind: queued.kind, sequence: queued.sequence, at: nowIso(), error: 'not sent: the mail server put off an earlier mail until the cycle closed', state: 'failed' });
+  }
   await wf.condition(wf.allHandlersFinished);
   return status();
 }

@@ -56,7 +56,11 @@ export interface TestWorker {
   configs: OrganisationConfig[];
 }
 
-export async function createTestWorker(env: TestWorkflowEnvironment, smtpUrl: string, options: { configs?: OrganisationConfig[]; archiveDir?: string; publicBaseUrl?: string; taskQueue?: string } = {}): Promise<TestWorker> {
+export async function createTestWorker(
+  env: TestWorkflowEnvironment,
+  smtpUrl: string,
+  options: { configs?: OrganisationConfig[]; archiveDir?: string; publicBaseUrl?: string; taskQueue?: string; templatesDir?: string } = {},
+): Promise<TestWorker> {
   const archiveDir = options.archiveDir ?? mkdtempSync(path.join(tmpdir(), 'followup-archive-'));
   const archive = createFileArchive(archiveDir);
   const configs = options.configs ?? [loadConfigFile(SOLNA_CONFIG)];
@@ -67,7 +71,7 @@ export async function createTestWorker(env: TestWorkflowEnvironment, smtpUrl: st
     workflowBundle: await workflowBundle(),
     activities: createActivities({
       mailer: createSmtpMailer(smtpUrl, { pool: false }),
-      renderer: createRenderer(path.join(PROJECT_ROOT, 'templates')),
+      renderer: createRenderer(options.templatesDir ?? path.join(PROJECT_ROOT, 'templates')),
       archive,
       directory: createDirectory(configs),
       clock: () => new Date(),

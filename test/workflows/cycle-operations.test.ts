@@ -208,16 +208,19 @@ test('SMTP refuses connections for days, across a reminder: afterwards every mai
     expect(smtp.connectionAttempts).toBeGreaterThan(10);
     const waiting = await unitStatus(env.client, key, 'omsorg');
     expect(waiting.requestSentAt).toBeUndefined();
-    expect(waiting.mailProblems).toEqual([]);
+    // Visible while it lasts: put off, and tried again by itself.
+    expect(waiting.mailProblems).toEqual([expect.objectContaining({ kind: 'request', address: 'karin.sandberg@solna.example', state: 'retrying', error: expect.stringContaining('421') })]);
 
     // The retry interval is capped at an hour: within two hours of the server's return, all is sent.
     await sleepUntil(new Date(downUntil).toISOString(), 2 * 3_600_000);
     await smtp.waitFor(4);
     const bounced = await unitStatus(env.client, key, 'miljo-byggnad');
-    expect(bounced.mailProblems.map((p) => [p.kind, p.error.includes('550')])).toEqual([
-      ['request', true],
-      ['reminder', true],
+    expect(bounced.mailProblems.map((p) => [p.kind, p.address, p.state, p.error.includes('550')])).toEqual([
+      ['request', 'erik.andersson@solna.example', 'refused', true],
+      ['reminder', 'erik.andersson@solna.example', 'refused', true],
     ]);
+    // Once through, the put-off mails are no problem any more.
+    expect((await unitStatus(env.client, key, 'omsorg')).mailProblems).toEqual([]);
     await closeCycle(env.client, key);
     await result(key);
   } finally {
@@ -242,11 +245,14 @@ test('a permanent 5xx is reported in the unit status and not retried', async () 
     await smtp.waitFor(6);
     const status = await unitStatus(env.client, key, 'miljo-byggnad');
     expect(status.requestSentAt).toBeUndefined();
-    expect(status.mailProblems).toEqual([{ kind: 'request', sequence: 1, at: expect.stringMatching(plan.opensAt.slice(0, 16)), error: expect.stringContaining('550') }]);
+    expect(status.mailProblems).toEqual([
+      { kind: 'request', sequence: 1, at: expect.stringMatching(plan.opensAt.slice(0, 16)), error: expect.stringContaining('550'), address: 'erik.andersson@solna.example', state: 'refused' },
+    ]);
     expect(smtp.recipientAttempts.get('erik.andersson@solna.example')).toBe(1);
     await closeCycle(env.client, key);
     return result(key);
   })();
   const markdown = readFileSync(path.join(tw.archiveDir, closed.report.markdown), 'utf8');
-  expect(markdown).toMatch(/Problem med e-post: request: The mail server refused the mail permanently \(550\)/);
+  expect(markdown).toMatch(/Problem med e-post: förfrågan erik\.andersson@solna\.example: The mail server refused the mail permanently \(550\)/);
+  expect(markdown).toContain('- E-post som inte kom fram: **erik.andersson@solna.example** (Miljö- och byggnadsförvaltningen, förfrågan)');
 });
