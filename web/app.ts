@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
+import CsrfTokens from '@fastify/csrf';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -69,6 +70,9 @@ export interface WebDeps {
 }
 
 const SESSION_COOKIE = 'followup_session';
+/** @fastify/csrf-protection's cookie for the secret (its default name). */
+const CSRF_COOKIE = '_csrf';
+const csrfTokens = new CsrfTokens({ userInfo: false });
 const SESSION_HOURS = 8;
 const submissionId = z.uuid();
 /** Requests one client may make in a minute on any page: a flood guard that touches that client only. */
@@ -317,11 +321,16 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
     return typed;
   };
 
-  /** The token in the form against the secret in the cookie, checked here so a failure can keep what was typed. */
-  const csrfValid = (request: FastifyRequest, reply: FastifyReply) =>
-    new Promise<boolean>((resolve) => {
-      (app.csrfProtection as unknown as (req: FastifyRequest, rep: FastifyReply, done: (err?: Error) => void) => void).call(app, request, reply, (err) => resolve(!err));
-    });
+  /**
+   * The token in the form against the secret in the cookie, checked here (with the same library and
+   * cookie as the plugin) so that a failure can answer with the form and what was typed.
+   */
+  const csrfValid = (request: FastifyRequest): boolean => {
+    const raw = request.cookies[CSRF_COOKIE];
+    const secret = raw ? request.unsignCookie(raw) : undefined;
+    const token = (request.body as Record<string, unknown> | undefined)?._csrf;
+    return Boolean(secret?.valid && secret.value && typeof token === 'string' && csrfTokens.verify(secret.value, token));
+  };
 
   app.post('/answer/:token', { ...tokenRoute, preHandler: formOf(answerForm) }, async (request, reply) => {
     const body = request.body as Record<string, string>;
@@ -343,7 +352,7 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
     }
     if (!loaded) return reply;
     const typed = typedIn(body, loaded.questionnaire);
-    if (!(await csrfValid(request, reply))) {
+    if (!csrfValid(request)) {
       return renderForm(reply, 403, lang, reply.generateCsrf(), resolved, loaded, typed, [], false, { submission, note: 'csrfExpired' });
     }
     const back = `/answer/${resolved.token}?lang=${lang}`;
@@ -434,7 +443,7 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
       page(reply, status, 'login', { lang, orgName: config.organisation.name, csrf: reply.generateCsrf() }, { heading: text(lang, 'loginTitle'), error, next: safeNext(body.next) });
     const wait = await failedLogins.waitSeconds(request.ip);
     if (wait > 0) return message(reply.header('Retry-After', String(wait)), 429, lang, 'tooManyTitle', 'tooManyText');
-    if (!(await csrfValid(request, reply))) {
+    if (!csrfValid(request)) {
       await failedLogins.failed(request.ip);
       return loginPage(403, text(lang, 'csrfExpired'));
     }

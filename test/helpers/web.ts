@@ -3,7 +3,11 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 
 export class FormSession {
   readonly cookies = new Map<string, string>();
-  constructor(private readonly app: FastifyInstance) {}
+  /** remoteAddress: the client's own address, for limits that count per client. */
+  constructor(
+    private readonly app: FastifyInstance,
+    private readonly remoteAddress?: string,
+  ) {}
 
   private remember(response: LightMyRequestResponse) {
     for (const c of response.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
@@ -14,7 +18,7 @@ export class FormSession {
   }
 
   async get(url: string) {
-    return this.remember(await this.app.inject({ method: 'GET', url, cookies: Object.fromEntries(this.cookies) }));
+    return this.remember(await this.app.inject({ method: 'GET', url, cookies: Object.fromEntries(this.cookies), remoteAddress: this.remoteAddress }));
   }
 
   async post(url: string, form: Record<string, string>) {
@@ -23,6 +27,7 @@ export class FormSession {
         method: 'POST',
         url,
         cookies: Object.fromEntries(this.cookies),
+        remoteAddress: this.remoteAddress,
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         payload: new URLSearchParams(form).toString(),
       }),
