@@ -4,10 +4,13 @@
  * answer, and the secretariat from login to a compiled report. axe-core checks every page, and
  * screenshots land in test-output/screenshots for a person to look at.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
+import { startCycle } from '../../client/cycles';
 import { loadConfigFile } from '../../config/load';
 import type { CycleKey } from '../../domain/ids';
 import { buildWebApp } from '../../web/app';
@@ -161,4 +164,44 @@ test('a phone-sized screen shows the form without sideways scrolling', async () 
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
   await checkPage(phone, 'link-invalid-phone');
+});
+
+test('the mailed link opened twice, from the mail each time, works in both tabs', async () => {
+  const twice: CycleKey = { ...key, period: '2023' };
+  await startCycle(env.client, tw.taskQueue, twice, 'test');
+  const request = await until(() => smtp.to('erik.andersson@solna.example').find((m) => m.subject.includes('2023')), 'the request of 2023');
+  const link = answerLinkIn(request.mail.text ?? '');
+  // The mail as Outlook on the web shows it: a page of another site, whose link leads to ours.
+  const mailbox = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><title>Inkorg</title><a href="${link}">Svara här</a>`));
+  await new Promise<void>((resolve) => mailbox.listen(0, '127.0.0.2', resolve));
+  const mailUrl = `http://127.0.0.2:${(mailbox.address() as AddressInfo).port}/`;
+  try {
+    const context = await browser.newContext({ locale: 'sv-SE' });
+    const openFromMail = async () => {
+      const tab = await context.newPage();
+      await tab.goto(mailUrl);
+      await tab.getByRole('link', { name: 'Svara här' }).click();
+      await tab.getByLabel(/Pågående EU-projekt/).waitFor();
+      return tab;
+    };
+    const first = await openFromMail();
+    await first.getByLabel(/Pågående EU-projekt/).fill('Skrivet i första fliken');
+    await first.getByLabel(/Övrigt internationellt arbete/).fill('Nätverk');
+    await first.getByLabel(/Konkreta effekter/).fill('Kunskap');
+    const second = await openFromMail();
+    await second.getByLabel(/Pågående EU-projekt/).fill('Skrivet i andra fliken');
+
+    await first.getByRole('button', { name: 'Skicka svar' }).click();
+    await first.getByRole('heading', { name: 'Tack, svaret är mottaget' }).waitFor();
+    expect(await first.locator('dl.answer').textContent()).toContain('Skrivet i första fliken');
+
+    await second.getByLabel(/Övrigt internationellt arbete/).fill('Nätverk');
+    await second.getByLabel(/Konkreta effekter/).fill('Kunskap');
+    await second.getByRole('button', { name: 'Skicka svar' }).click();
+    await second.getByRole('heading', { name: 'Tack, svaret är mottaget' }).waitFor();
+    expect(await second.locator('dl.answer').textContent()).toContain('Skrivet i andra fliken');
+    await checkPage(second, 'receipt-second-tab');
+  } finally {
+    await new Promise<void>((resolve) => mailbox.close(() => resolve()));
+  }
 });
