@@ -1,13 +1,15 @@
 /**
  * Records the event histories of representative cycles into test/histories/, for the replay test
  * (test/replay) that fails CI when a code change breaks determinism. Run after an intended change
- * to workflow code: `npm run record-histories` (see the README, "Changing workflow code").
+ * to workflow code: `npm run record-histories` (see the README, "Changing workflow code"), or
+ * `npm run record-histories -- NAME …` to record only the scenarios named, keeping the others as
+ * the old code recorded them.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { closeCycle, exemptUnit, extendDeadline, remindNow, saveDraft, startCycle, submitAnswer } from '../client/cycles';
+import { closeCycle, cycleStatus, exemptUnit, extendDeadline, redeliverReport, remindNow, saveDraft, startCycle, submitAnswer } from '../client/cycles';
 import { loadConfigFile } from '../config/load';
 import { obligationOf } from '../config/schema';
 import { planCycle } from '../domain/calendar';
@@ -19,16 +21,19 @@ const HISTORIES = path.join(PROJECT_ROOT, 'test', 'histories');
 const answer = { eu_projects: 'Interreg Baltic Sea Region', other_work: 'Eurocities', effects: 'Nya arbetssätt', reported_to_board: true };
 
 async function main(): Promise<void> {
-  const solna = loadConfigFile(SOLNA_CONFIG);
+  const only = process.argv.slice(2);
+  // The worker's own copy of the file, so a scenario can correct an address as an operator would.
+  const solna = structuredClone(loadConfigFile(SOLNA_CONFIG));
   const obligation = obligationOf(solna, 'periodic-data-call');
   const [env, smtp] = await Promise.all([timeSkippingServer(), startTestSmtpServer()]);
-  const tw = await createTestWorker(env, smtp.url);
+  const tw = await createTestWorker(env, smtp.url, { configs: [solna] });
   const plain = new Client({ connection: env.connection, namespace: env.namespace });
   // Periods just ahead of today, so the scenarios run through their whole calendar.
   let year = new Date().getUTCFullYear() + 1;
   const sleepUntil = (iso: string, plusMs = 60_000) => skipTo(env, iso, plusMs);
   const scenario = async (name: string, run: (key: CycleKey, plan: ReturnType<typeof planCycle>) => Promise<void>) => {
     const key: CycleKey = { orgId: 'solna', obligationId: obligation.id, period: String(year++) };
+    if (only.length > 0 && !only.includes(name)) return;
     const plan = planCycle(obligation.calendar, obligation.period, key.period, solna.organisation.timeZone);
     await startCycle(env.client, tw.taskQueue, key, 'record');
     await run(key, plan);
@@ -70,6 +75,25 @@ async function main(): Promise<void> {
       smtp.refuseConnections = async () => ((await env.currentTimeMs()) < downUntil ? { code: 421, message: 'Try later' } : undefined);
       await sleepUntil(plan.opensAt, 8 * 3_600_000);
       await closeCycle(env.client, key, 'record');
+    });
+    await scenario('bounces-and-redelivery', async (key, plan) => {
+      // A contact refused for good, another put off half-way, a council address refused, then fixed.
+      const council = solna.bodies.flatMap((b) => b.recipients).find((r) => r.email === 'kf.sekreterare@solna.example')!;
+      const refusedForGood = (address: string) => (address === 'erik.andersson@solna.example' || address === council.email ? { code: 550, message: 'No such user' } : undefined);
+      smtp.refuseConnections = undefined;
+      smtp.refuseRecipient = (address) => refusedForGood(address) ?? (address === 'linnea.dahl@solna.example' ? { code: 451, message: 'Greylisted' } : undefined);
+      await sleepUntil(plan.opensAt, 60_000);
+      smtp.refuseRecipient = refusedForGood;
+      await sleepUntil(plan.opensAt, 3 * 3_600_000);
+      await submitAnswer(env.client, key, 'omsorg', answer, 'contact');
+      await closeCycle(env.client, key, 'record');
+      for (;;) {
+        const { info } = await cycleStatus(env.client, key, { unitsToo: false });
+        if (info.delivery?.some((d) => d.state === 'refused')) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      (council as { email: string }).email = 'kf.registrator@solna.example';
+      await redeliverReport(env.client, key);
     });
   } finally {
     await tw.stop();

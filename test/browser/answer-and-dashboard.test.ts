@@ -4,19 +4,22 @@
  * answer, and the secretariat from login to a compiled report. axe-core checks every page, and
  * screenshots land in test-output/screenshots for a person to look at.
  */
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
+import { createFileArchive } from '../../activities/archive';
 import { startCycle } from '../../client/cycles';
 import { loadConfigFile } from '../../config/load';
 import type { CycleKey } from '../../domain/ids';
 import { buildWebApp } from '../../web/app';
 import { hashPassword } from '../../web/password';
 import { axeViolations, launchChromium, screenshot, type AxeViolation } from '../helpers/browser';
-import { createTestWorker, devServer, freePort, PROJECT_ROOT, SOLNA_CONFIG, testAnswerLinks, until, type TestWorker } from '../helpers/environment';
+import { createTestWorker, devServer, PROJECT_ROOT, SOLNA_CONFIG, testAnswerLinks, until, type TestWorker } from '../helpers/environment';
 import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
 import { answerLinkIn } from '../helpers/web';
 
@@ -32,6 +35,7 @@ let smtp: TestSmtpServer;
 let tw: TestWorker;
 let app: FastifyInstance;
 let baseUrl: string;
+const archiveDir = mkdtempSync(path.join(tmpdir(), 'followup-archive-'));
 let browser: Browser;
 
 async function checkPage(page: Page, name: string) {
@@ -42,22 +46,24 @@ async function checkPage(page: Page, name: string) {
 }
 
 beforeAll(async () => {
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
   [env, smtp, browser] = await Promise.all([devServer(), startTestSmtpServer(), launchChromium()]);
-  tw = await createTestWorker(env, smtp.url, { publicBaseUrl: baseUrl });
+  // The web server takes a port of its own first (a port picked beforehand can be taken by the
+  // Temporal server starting meanwhile); the worker's links then point to it.
+  const taskQueue = `browser-${Math.random().toString(36).slice(2)}`;
   app = await buildWebApp({
     config: loadConfigFile(SOLNA_CONFIG),
     client: env.client,
-    taskQueue: tw.taskQueue,
-    archive: tw.archive,
+    taskQueue,
+    archive: createFileArchive(archiveDir),
     answerLinks: testAnswerLinks,
     passwordHash: await hashPassword(PASSWORD),
     cookieSecret: 'browser-test-cookie-secret-0123456789',
-    publicBaseUrl: baseUrl,
+    publicBaseUrl: 'http://127.0.0.1',
     templatesDir: path.join(PROJECT_ROOT, 'templates'),
   });
-  await app.listen({ host: '127.0.0.1', port });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  tw = await createTestWorker(env, smtp.url, { publicBaseUrl: baseUrl, taskQueue, archiveDir });
 });
 
 afterAll(async () => {

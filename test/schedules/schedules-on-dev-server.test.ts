@@ -224,7 +224,7 @@ test('projects, seminars and agreements registered by the CLI are kept across a 
   expect(approved).toMatchObject({ code: 0 });
   const again = await followup(SOLNA_CONFIG, 'project', 'approve', 'urbact-2027');
   expect(again.code).not.toBe(0);
-  expect(again.err).toMatch(/no submitted goals to approve/);
+  expect(again.err).toMatch(/har inga inlämnade mål att godkänna/);
 });
 
 test('agreements and the revision decision from the command line, with clear refusals', async () => {
