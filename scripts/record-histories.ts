@@ -79,7 +79,8 @@ async function main(): Promise<void> {
     await scenario('bounces-and-redelivery', async (key, plan) => {
       // A contact refused for good, another put off half-way, a council address refused, then fixed.
       const council = solna.bodies.flatMap((b) => b.recipients).find((r) => r.email === 'kf.sekreterare@solna.example')!;
-      const refusedForGood = (address: string) => (address === 'erik.andersson@solna.example' || address === council.email ? { code: 550, message: 'No such user' } : undefined);
+      const refused = ['erik.andersson@solna.example', council.email];
+      const refusedForGood = (address: string) => (refused.includes(address) ? { code: 550, message: 'No such user' } : undefined);
       smtp.refuseConnections = undefined;
       smtp.refuseRecipient = (address) => refusedForGood(address) ?? (address === 'linnea.dahl@solna.example' ? { code: 451, message: 'Greylisted' } : undefined);
       await sleepUntil(plan.opensAt, 60_000);
