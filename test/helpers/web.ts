@@ -1,5 +1,62 @@
 /** Drives the web app through Fastify's inject like a browser without JavaScript: cookies and forms. */
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { startCycle } from '../../client/cycles';
+import { loadConfigFile } from '../../config/load';
+import type { CycleKey } from '../../domain/ids';
+import { buildWebApp, type WebDeps } from '../../web/app';
+import { hashPassword } from '../../web/password';
+import { createTestWorker, devServer, PROJECT_ROOT, SOLNA_CONFIG, testAnswerLinks, type TestWorker } from './environment';
+import { startTestSmtpServer, type TestSmtpServer } from './smtp';
+
+export interface WebTestbed {
+  env: TestWorkflowEnvironment;
+  smtp: TestSmtpServer;
+  tw: TestWorker;
+  deps: WebDeps;
+  app: FastifyInstance;
+  /** What the app logged, line by line. */
+  logLines: string[];
+  close(): Promise<void>;
+}
+
+/** A dev server, a worker, a real SMTP server and the web app over them, with Solna's cycle of `key` started and its requests sent. */
+export async function startWebTestbed(key: CycleKey, password: string): Promise<WebTestbed> {
+  const [env, smtp] = await Promise.all([devServer(), startTestSmtpServer()]);
+  const tw = await createTestWorker(env, smtp.url, { publicBaseUrl: 'https://uppfoljning.solna.example' });
+  const logLines: string[] = [];
+  const deps: WebDeps = {
+    config: loadConfigFile(SOLNA_CONFIG),
+    client: env.client,
+    taskQueue: tw.taskQueue,
+    archive: tw.archive,
+    answerLinks: testAnswerLinks,
+    passwordHash: await hashPassword(password),
+    cookieSecret: 'cookie-secret-cookie-secret-cookie-secret',
+    publicBaseUrl: 'https://uppfoljning.solna.example',
+    templatesDir: path.join(PROJECT_ROOT, 'templates'),
+    logger: { level: 'info', stream: new Writable({ write: (chunk, _enc, done) => (logLines.push(String(chunk)), done()) }) },
+  };
+  const app = await buildWebApp(deps);
+  await startCycle(env.client, tw.taskQueue, key, 'test');
+  await smtp.waitFor(7, 60_000);
+  return {
+    env,
+    smtp,
+    tw,
+    deps,
+    app,
+    logLines,
+    close: async () => {
+      await app.close();
+      await tw.stop();
+      await smtp.close();
+      await env.teardown();
+    },
+  };
+}
 
 export class FormSession {
   readonly cookies = new Map<string, string>();

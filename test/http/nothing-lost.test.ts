@@ -4,70 +4,48 @@
  * locked out by somebody else (per-client limits, behind a proxy too, under a flood of 10,000 junk
  * requests), sessions end when they should, and forms of the wrong shape are a clear 400.
  */
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { Client, Connection, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
-import { saveDraft, startCycle, unitStatus } from '../../client/cycles';
-import { loadConfigFile } from '../../config/load';
+import { saveDraft, unitStatus } from '../../client/cycles';
 import type { CycleKey } from '../../domain/ids';
 import { buildWebApp, type WebDeps } from '../../web/app';
 import { hashPassword } from '../../web/password';
-import { createTestWorker, devServer, PROJECT_ROOT, SOLNA_CONFIG, testAnswerLinks, until, type TestWorker } from '../helpers/environment';
+import { until } from '../helpers/environment';
 import { interceptHandles } from '../helpers/intercept-handles';
-import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
-import { answerLinkIn, csrfOf, FormSession } from '../helpers/web';
+import type { TestSmtpServer } from '../helpers/smtp';
+import { answerLinkIn, csrfOf, FormSession, startWebTestbed, type WebTestbed } from '../helpers/web';
 
 jest.setTimeout(180_000);
 
-const solna = loadConfigFile(SOLNA_CONFIG);
 const PASSWORD = 'rätt häst batteri häftklammer';
 const key: CycleKey = { orgId: 'solna', obligationId: 'annual-follow-up', period: '2024' };
 const answer = { action: 'submit', lang: 'sv', eu_projects: 'Inga EU-projekt', other_work: 'Vänort i Tartu', effects: 'Nya kontakter', reported_to_board: 'true' };
 
 let env: TestWorkflowEnvironment;
 let smtp: TestSmtpServer;
-let tw: TestWorker;
 let deps: WebDeps;
 let app: FastifyInstance;
+let logLines: string[];
+let testbed: WebTestbed;
 let deadConnection: Connection;
 /** A client of a Temporal server that is down: real gRPC to a port where nothing listens. */
 let down: Client;
-const logLines: string[] = [];
 
 const linkPath = (address: string) => new URL(answerLinkIn(smtp.to(address)[0]!.mail.text ?? '')).pathname;
 const submissionOf = (html: string) => /name="submission" value="([0-9a-f-]{36})"/.exec(html)![1]!;
 
 beforeAll(async () => {
-  [env, smtp] = await Promise.all([devServer(), startTestSmtpServer()]);
-  tw = await createTestWorker(env, smtp.url, { publicBaseUrl: 'https://uppfoljning.solna.example' });
+  testbed = await startWebTestbed(key, PASSWORD);
+  ({ env, smtp, deps, app, logLines } = testbed);
   deadConnection = Connection.lazy({ address: '127.0.0.1:1', connectTimeout: 500 });
   down = new Client({ connection: deadConnection, namespace: env.namespace });
-  deps = {
-    config: solna,
-    client: env.client,
-    taskQueue: tw.taskQueue,
-    archive: tw.archive,
-    answerLinks: testAnswerLinks,
-    passwordHash: await hashPassword(PASSWORD),
-    cookieSecret: 'cookie-secret-cookie-secret-cookie-secret',
-    publicBaseUrl: 'https://uppfoljning.solna.example',
-    templatesDir: path.join(PROJECT_ROOT, 'templates'),
-    logger: { level: 'info', stream: new Writable({ write: (chunk, _enc, done) => (logLines.push(String(chunk)), done()) }) },
-  };
-  app = await buildWebApp(deps);
-  await startCycle(env.client, tw.taskQueue, key, 'test');
-  await smtp.waitFor(7, 60_000);
 });
 
 afterAll(async () => {
-  await app?.close();
   await deadConnection?.close().catch(() => undefined);
-  await tw?.stop();
-  await smtp?.close();
-  await env?.teardown();
+  await testbed?.close();
 });
 
 describe('nothing typed is lost', () => {
@@ -289,5 +267,35 @@ describe('forms of the wrong shape and remind-all', () => {
     expect(units).toContain('tekniska');
     expect(units).not.toContain('omsorg'); // answered
     await until(() => (smtp.to('mikael.oberg@solna.example').some((m) => m.subject.startsWith('Påminnelse')) ? true : undefined), 'the reminder to the unit with a draft');
+  });
+});
+
+describe('a report that did not reach everyone', () => {
+  test('the cycle page names the address and the server\'s words, and "send the report again" reaches it once the mailbox works', async () => {
+    const council = 'kf.sekreterare@solna.example';
+    smtp.refuseRecipient = (address) => (address === council ? { code: 552, message: '5.2.2 Mailbox full' } : undefined);
+    const secretariat = new FormSession(app);
+    await secretariat.submit('/login', '/login', { password: PASSWORD });
+    const cyclePage = `/cycles/annual-follow-up/${key.period}`;
+    await secretariat.submit(cyclePage, `${cyclePage}/close`, { confirm: 'yes' });
+    const problem = await until(async () => {
+      const page = await secretariat.get(cyclePage);
+      return page.body.includes('Rapporten kom inte fram till') ? page : undefined;
+    }, 'the undelivered report on the cycle page', 60_000);
+    expect(problem.body).toContain(`Rapporten kom inte fram till ${council}: The mail server refused the mail permanently (552)`);
+    expect(problem.body).toContain('Skicka rapporten igen');
+    expect(smtp.to('int.kommitten@solna.example')).toHaveLength(1);
+
+    smtp.refuseRecipient = undefined;
+    const again = await secretariat.submit(cyclePage, `${cyclePage}/redeliver`, {});
+    expect(again.statusCode).toBe(303);
+    expect(again.headers.location).toContain('done=redelivering');
+    await until(() => (smtp.to(council).length > 0 ? true : undefined), 'the report at the mailbox that works again');
+    const after = await until(async () => {
+      const page = await secretariat.get(cyclePage);
+      return page.body.includes('Rapporten kom inte fram till') ? undefined : page;
+    }, 'the cycle page without the problem');
+    expect(after.body).toContain('Öppna rapporten');
+    expect(smtp.to('int.kommitten@solna.example')).toHaveLength(1);
   });
 });

@@ -2,64 +2,39 @@
  * Every route of the web interface through Fastify's inject, on a real dev server and worker,
  * with mails through a real SMTP server.
  */
-import { Writable } from 'node:stream';
-import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import { startCycle, unitStatus } from '../../client/cycles';
-import { loadConfigFile } from '../../config/load';
+import { unitStatus } from '../../client/cycles';
 import { createAnswerLinks } from '../../domain/answer-links';
 import type { CycleKey } from '../../domain/ids';
 import { buildWebApp, type WebDeps } from '../../web/app';
-import { hashPassword } from '../../web/password';
-import { createTestWorker, devServer, PROJECT_ROOT, SOLNA_CONFIG, TEST_LINK_SECRET, testAnswerLinks, until, type TestWorker } from '../helpers/environment';
-import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
+import { TEST_LINK_SECRET, testAnswerLinks, until } from '../helpers/environment';
+import type { TestSmtpServer } from '../helpers/smtp';
 import { interceptHandles } from '../helpers/intercept-handles';
-import { answerLinkIn, csrfOf, FormSession } from '../helpers/web';
+import { answerLinkIn, csrfOf, FormSession, startWebTestbed, type WebTestbed } from '../helpers/web';
 
 jest.setTimeout(120_000);
 
-const solna = loadConfigFile(SOLNA_CONFIG);
 const PASSWORD = 'rätt häst batteri häftklammer';
 const key: CycleKey = { orgId: 'solna', obligationId: 'annual-follow-up', period: '2025' };
 const hostile = '<script>alert("x")</script> {{secretariat.email}}';
 
 let env: TestWorkflowEnvironment;
 let smtp: TestSmtpServer;
-let tw: TestWorker;
 let deps: WebDeps;
 let app: FastifyInstance;
-const logLines: string[] = [];
+let logLines: string[];
+let testbed: WebTestbed;
 
 const linkPath = (address: string) => new URL(answerLinkIn(smtp.to(address)[0]!.mail.text ?? '')).pathname;
 
 beforeAll(async () => {
-  [env, smtp] = await Promise.all([devServer(), startTestSmtpServer()]);
-  tw = await createTestWorker(env, smtp.url, { publicBaseUrl: 'https://uppfoljning.solna.example' });
-  deps = {
-    config: solna,
-    client: env.client,
-    taskQueue: tw.taskQueue,
-    archive: tw.archive,
-    answerLinks: testAnswerLinks,
-    passwordHash: await hashPassword(PASSWORD),
-    cookieSecret: 'cookie-secret-cookie-secret-cookie-secret',
-    publicBaseUrl: 'https://uppfoljning.solna.example',
-    templatesDir: path.join(PROJECT_ROOT, 'templates'),
-    logger: { level: 'info', stream: new Writable({ write: (chunk, _enc, done) => (logLines.push(String(chunk)), done()) }) },
-  };
-  app = await buildWebApp(deps);
-  await startCycle(env.client, tw.taskQueue, key, 'test');
-  await smtp.waitFor(7, 60_000);
+  testbed = await startWebTestbed(key, PASSWORD);
+  ({ env, smtp, deps, app, logLines } = testbed);
 });
 
-afterAll(async () => {
-  await app?.close();
-  await tw?.stop();
-  await smtp?.close();
-  await env?.teardown();
-});
+afterAll(() => testbed?.close());
 
 describe('the answer form', () => {
   test('the request mail carries a personal link to the public base URL, and the page shows the questionnaire in Swedish or English', async () => {
