@@ -1,5 +1,5 @@
 /** Faults and counters between a test and the real server, at the level of workflow handles. */
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateRPCTimeoutOrCancelledError, type Client, type WorkflowHandle } from '@temporalio/client';
 
 /**
  * A client whose workflow handles ask `intercept` for each member first: it returns a stand-in
@@ -20,4 +20,19 @@ export function interceptHandles(client: Client, intercept: (workflowId: string,
                     }),
           }),
   });
+}
+
+/**
+ * A client whose updates reach the workflow but whose replies are lost, as when the server gives
+ * up waiting under load (WorkflowUpdateRPCTimeoutOrCancelledError).
+ */
+export function losingUpdateReplies(client: Client): Client {
+  return interceptHandles(client, (_id, member, handle) =>
+    member === 'executeUpdate'
+      ? async (...update: Parameters<typeof handle.executeUpdate>) => {
+          await handle.executeUpdate(...update);
+          throw new WorkflowUpdateRPCTimeoutOrCancelledError('Timeout expired');
+        }
+      : undefined,
+  );
 }

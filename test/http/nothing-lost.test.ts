@@ -5,7 +5,7 @@
  * requests), sessions end when they should, and forms of the wrong shape are a clear 400.
  */
 import type { AddressInfo } from 'node:net';
-import { Client, Connection, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import { saveDraft, unitStatus } from '../../client/cycles';
@@ -13,7 +13,7 @@ import type { CycleKey } from '../../domain/ids';
 import { buildWebApp, type WebDeps } from '../../web/app';
 import { hashPassword } from '../../web/password';
 import { until } from '../helpers/environment';
-import { interceptHandles } from '../helpers/intercept-handles';
+import { losingUpdateReplies } from '../helpers/intercept-handles';
 import type { TestSmtpServer } from '../helpers/smtp';
 import { answerLinkIn, csrfOf, FormSession, startWebTestbed, type WebTestbed } from '../helpers/web';
 
@@ -50,14 +50,7 @@ afterAll(async () => {
 
 describe('nothing typed is lost', () => {
   test('after "may already be saved", an edited resend is a new revision, not silently joined to the first', async () => {
-    const lostReply = interceptHandles(env.client, (_id, member, handle) =>
-      member === 'executeUpdate'
-        ? async (...update: Parameters<typeof handle.executeUpdate>) => {
-            await handle.executeUpdate(...update);
-            throw new WorkflowUpdateRPCTimeoutOrCancelledError('Timeout expired');
-          }
-        : undefined,
-    );
+    const lostReply = losingUpdateReplies(env.client);
     const busyApp = await buildWebApp({ ...deps, client: lostReply, logger: false });
     const url = linkPath('karin.sandberg@solna.example');
     const busy = new FormSession(busyApp);

@@ -3,7 +3,6 @@
  * with mails through a real SMTP server.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { unitStatus } from '../../client/cycles';
 import { createAnswerLinks } from '../../domain/answer-links';
@@ -11,7 +10,7 @@ import type { CycleKey } from '../../domain/ids';
 import { buildWebApp, type WebDeps } from '../../web/app';
 import { TEST_LINK_SECRET, testAnswerLinks, until } from '../helpers/environment';
 import type { TestSmtpServer } from '../helpers/smtp';
-import { interceptHandles } from '../helpers/intercept-handles';
+import { losingUpdateReplies } from '../helpers/intercept-handles';
 import { answerLinkIn, csrfOf, FormSession, startWebTestbed, type WebTestbed } from '../helpers/web';
 
 jest.setTimeout(120_000);
@@ -109,14 +108,7 @@ describe('the answer form', () => {
   test('an answer whose confirmation was lost comes back with what was typed; sending it again counts it once', async () => {
     // The update reaches the workflow, but the server's reply does not reach the web server, as
     // when the server gives up waiting under load (WorkflowUpdateRPCTimeoutOrCancelledError).
-    const lostReply = interceptHandles(env.client, (_id, member, handle) =>
-      member === 'executeUpdate'
-        ? async (...update: Parameters<typeof handle.executeUpdate>) => {
-            await handle.executeUpdate(...update);
-            throw new WorkflowUpdateRPCTimeoutOrCancelledError('Timeout expired');
-          }
-        : undefined,
-    );
+    const lostReply = losingUpdateReplies(env.client);
     const busyApp = await buildWebApp({ ...deps, client: lostReply, logger: false });
     const url = linkPath('karin.sandberg@solna.example');
     const before = (await unitStatus(env.client, key, 'omsorg')).answer!.revision;
