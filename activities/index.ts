@@ -48,6 +48,8 @@ export interface UnitMailInput {
   answer?: SubmittedAnswer;
   /** A retry: only these addresses. */
   only?: string[];
+  /** Not these addresses: an earlier mail is still on its way to them, and this one follows it. */
+  skip?: string[];
 }
 
 /** The unit's entries in the registers, listed in the request so people confirm instead of retyping. */
@@ -113,7 +115,7 @@ export function createActivities(deps: ActivityDeps) {
         messageIdScope(input.key),
         input.kind,
         input.sequence,
-        { cc: input.kind === 'escalation' ? [{ name: org.secretariat.name, email: org.secretariat.email }] : undefined, only: input.only },
+        { cc: input.kind === 'escalation' ? [{ name: org.secretariat.name, email: org.secretariat.email }] : undefined, only: input.only, skip: input.skip },
       );
     },
 

@@ -39,6 +39,7 @@ import { formatDate, latestEndedPeriod } from '../domain/calendar';
 import { assertPeriod, type CycleKey } from '../domain/ids';
 import type { Language, Questionnaire, UnitStatus } from '../domain/types';
 import { DateTime } from 'luxon';
+import { Refusal } from '../domain/refusals';
 import { displayState, STATE_LABELS, unitOwesAnswer, type DisplayState } from '../domain/unit-states';
 import { createFailureLimit } from './failure-limits';
 import { answerForm, cycleActionForm, formOf, loginForm, logoutForm, startCycleForm } from './forms';
@@ -168,43 +169,55 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
 
   // ——— Contact persons: the answer form ———
 
-  /** A client that has sent too many invalid links waits; valid links are never counted. */
-  const tokenGuard = async (request: FastifyRequest, reply: FastifyReply) => {
-    const wait = await invalidLinks.waitSeconds(request.ip);
-    if (wait > 0) {
-      const lang = pickLanguage((request.query as Record<string, string>)?.lang, orgLanguage);
-      return message(reply.header('Retry-After', String(wait)), 429, lang, 'tooManyTitle', 'tooManyText');
-    }
-  };
-  const tokenRoute = { onRequest: tokenGuard };
+  const tokenRoute = {};
 
   type Resolved = { key: CycleKey; unitId: string; token: string };
-  /** Checks a link; on failure sends the page that says why (and counts it against the client) and returns undefined. */
+  /**
+   * Checks a link; on failure sends the page that says why and returns undefined. Invalid links
+   * count against the client, and a client that has sent too many waits for its next invalid one;
+   * a valid link is never refused for that, so nobody can block a shared address's real links.
+   */
   const resolveLink = async (request: FastifyRequest, reply: FastifyReply, lang: Language): Promise<Resolved | undefined> => {
     const token = (request.params as { token: string }).token;
     const check = answerLinks.check(token, now());
-    if (!check.ok) {
-      if (check.reason === 'expired') message(reply, 410, lang, 'expiredLinkTitle', 'expiredLinkText');
+    const invalid = async () => {
+      const wait = await invalidLinks.waitSeconds(request.ip);
+      if (wait > 0) message(reply.header('Retry-After', String(wait)), 429, lang, 'tooManyTitle', 'tooManyText');
       else {
         await invalidLinks.failed(request.ip);
         message(reply, 404, lang, 'invalidLinkTitle', 'invalidLinkText');
       }
       return undefined;
+    };
+    if (!check.ok) {
+      if (check.reason === 'expired') return void message(reply, 410, lang, 'expiredLinkTitle', 'expiredLinkText');
+      return invalid();
     }
     const { key, unitId } = check.claims;
-    if (key.orgId !== config.organisation.id || !config.units.some((u) => u.id === unitId)) {
-      await invalidLinks.failed(request.ip);
-      message(reply, 404, lang, 'invalidLinkTitle', 'invalidLinkText');
-      return undefined;
-    }
+    if (key.orgId !== config.organisation.id || !config.units.some((u) => u.id === unitId)) return invalid();
     return { key, unitId, token };
   };
 
-  const loadUnit = async (resolved: Resolved, reply: FastifyReply, lang: Language) => {
+  /** The cycle closed; what the person had just typed is shown back to them, to copy and send on. */
+  const closedPage = (reply: FastifyReply, lang: Language, resolved: Resolved, typed?: Record<string, unknown>) => {
+    const rows = typed
+      ? configuredQuestionnaire(resolved.key)
+          .filter((f) => typeof typed[f.id] === 'string' && (typed[f.id] as string).trim() !== '')
+          .map((f) => ({ label: f.label[lang], value: typed[f.id] as string }))
+      : [];
+    return page(reply, 410, 'message', { lang, orgName: config.organisation.name }, {
+      heading: text(lang, 'closedTitle'),
+      body: text(lang, 'closedText', { email: config.secretariat.email }),
+      typedNote: rows.length ? text(lang, 'closedTyped') : undefined,
+      typed: rows,
+    });
+  };
+
+  const loadUnit = async (resolved: Resolved, reply: FastifyReply, lang: Language, typed?: Record<string, unknown>) => {
     try {
       const status = await cycleStatusForUnit(client, resolved.key, resolved.unitId);
       if (status.unit.closed || status.info.phase !== 'open') {
-        message(reply, 410, lang, 'closedTitle', 'closedText', { email: config.secretariat.email });
+        closedPage(reply, lang, resolved, typed);
         return undefined;
       }
       if (status.unit.exempt) {
@@ -221,8 +234,8 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
         message(reply, 404, lang, 'invalidLinkTitle', 'invalidLinkText');
         return undefined;
       }
-      if (err instanceof RejectedError && err.type === 'CycleClosed') {
-        message(reply, 410, lang, 'closedTitle', 'closedText', { email: config.secretariat.email });
+      if (err instanceof RejectedError && err.type === Refusal.CycleClosed) {
+        closedPage(reply, lang, resolved, typed);
         return undefined;
       }
       throw err;
@@ -346,7 +359,7 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
     };
     let loaded: Awaited<ReturnType<typeof loadUnit>>;
     try {
-      loaded = await loadUnit(resolved, reply, lang);
+      loaded = await loadUnit(resolved, reply, lang, body);
     } catch (err) {
       return notSaved(err);
     }
@@ -364,12 +377,12 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
       await submitAnswer(client, resolved.key, resolved.unitId, typed, 'contact', submission && answerUpdateId(submission, typed));
       return reply.redirect(`/answer/${resolved.token}/receipt?lang=${lang}`, 303);
     } catch (err) {
-      if (err instanceof RejectedError && (err.type === 'InvalidAnswer' || err.type === 'InvalidDraft')) {
+      if (err instanceof RejectedError && (err.type === Refusal.InvalidAnswer || err.type === Refusal.InvalidDraft)) {
         // Errors in the reader's language, beside their fields; everything typed stays in the form.
         return renderForm(reply, 422, lang, reply.generateCsrf(), resolved, loaded, typed, err.fieldErrors as FieldError[], false);
       }
-      if (err instanceof RejectedError && err.type === 'CycleClosed') return message(reply, 410, lang, 'closedTitle', 'closedText', { email: config.secretariat.email });
-      if (err instanceof RejectedError && err.type === 'UnitExempt') return message(reply, 200, lang, 'exemptTitle', 'exemptText');
+      if (err instanceof RejectedError && err.type === Refusal.CycleClosed) return closedPage(reply, lang, resolved, body);
+      if (err instanceof RejectedError && err.type === Refusal.UnitExempt) return message(reply, 200, lang, 'exemptTitle', 'exemptText');
       if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
         // The server gave up waiting, but the answer may be applied: the form comes back with what
         // was typed and the same submission id, so sending it again unchanged joins the first.
@@ -434,26 +447,24 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
     });
   });
 
-  // Failed logins (a wrong password or a form without its token) count against the client that
-  // sent them; a client that has failed too often waits, and nobody else does.
+  // Password attempts count against the client that makes them, before the password is tried (so
+  // that many at once cannot all slip through), and a success forgets them; a client that has tried
+  // too often waits, and nobody else does. A form without its token is no attempt: another site
+  // could make a visitor's browser send it, to lock out everyone behind the visitor's address.
   app.post('/login', { preHandler: formOf(loginForm) }, async (request, reply) => {
     const body = request.body as { password: string; next?: string };
     const lang = secretariatLanguage(request);
     const loginPage = (status: number, error: string) =>
       page(reply, status, 'login', { lang, orgName: config.organisation.name, csrf: reply.generateCsrf() }, { heading: text(lang, 'loginTitle'), error, next: safeNext(body.next) });
-    const wait = await failedLogins.waitSeconds(request.ip);
+    if (!csrfValid(request)) return loginPage(403, text(lang, 'csrfExpired'));
+    const wait = await failedLogins.attempt(request.ip);
     if (wait > 0) return message(reply.header('Retry-After', String(wait)), 429, lang, 'tooManyTitle', 'tooManyText');
-    if (!csrfValid(request)) {
-      await failedLogins.failed(request.ip);
-      return loginPage(403, text(lang, 'csrfExpired'));
-    }
     if (await verifyPassword(body.password, deps.passwordHash)) {
       await failedLogins.forgive(request.ip);
       const id = sessions.create('secretariat', credential);
       reply.setCookie(SESSION_COOKIE, id, { signed: true, httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: SESSION_HOURS * 3600 });
       return reply.redirect(safeNext(body.next), 303);
     }
-    await failedLogins.failed(request.ip);
     return loginPage(401, text(lang, 'wrongPassword'));
   });
 

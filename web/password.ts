@@ -17,7 +17,30 @@ export async function hashPassword(password: string): Promise<string> {
   return `scrypt$${PARAMS.N}$${PARAMS.r}$${PARAMS.p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
 }
 
+// Each verification holds 128 MB and a libuv thread for a few hundred milliseconds: two at a time,
+// the others wait their turn, so a burst of logins cannot exhaust memory or stall file reads.
+const MAX_CONCURRENT = 2;
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+  // A finishing verification hands its place straight to the next in line.
+  if (running >= MAX_CONCURRENT) await new Promise<void>((resolve) => waiting.push(resolve));
+  else running++;
+  try {
+    return await work();
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
+}
+
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  return oneAtATime(() => verify(password, stored));
+}
+
+async function verify(password: string, stored: string): Promise<boolean> {
   const parts = stored.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt' || password.length > 1024) return false;
   const [, n, r, p, salt, hash] = parts as [string, string, string, string, string, string];

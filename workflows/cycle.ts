@@ -16,12 +16,18 @@ const planning = wf.proxyActivities<Activities>({ startToCloseTimeout: '1 minute
 const archive = wf.proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', retry: archiveRetry });
 const compiling = wf.proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', retry: reportRetry });
 const mail = wf.proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', heartbeatTimeout: '10 seconds', retry: mailRetry });
+// The report's delivery as the cycle retries it itself: a mailing that fails as a whole (its files
+// gone) is a visible problem after a few tries, not an endless retry inside one activity.
+const delivering = wf.proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', heartbeatTimeout: '10 seconds', retry: reportRetry });
 
 /**
  * How long a closed cycle whose report some recipient refused waits for `cycle redeliver` (after
  * the address is fixed) before it ends. Its report stays in the archive after that.
  */
 const REDELIVERY_WINDOW_MS = 60 * 86_400_000;
+/** After a week of hourly tries, what is still put off (or not compiled) is tried daily: the history stays small. */
+const HOURLY_FOR_MS = 7 * 86_400_000;
+const DAY_MS = 86_400_000;
 
 const START_BATCH = 250;
 const OUTCOMES_PER_PART = 250;
@@ -149,7 +155,7 @@ export async function cycleWorkflow(input: CycleInput): Promise<CycleResult> {
       // The first time everyone; later whoever has not got it, including anyone the config added since.
       reportProblem = undefined;
       try {
-        merge(await mail.deliverReport({ key, closedAt, report, skip: delivery.filter((d) => d.state === 'delivered').map((d) => d.address) }));
+        merge(await delivering.deliverReport({ key, closedAt, report, skip: delivery.filter((d) => d.state === 'delivered').map((d) => d.address) }));
       } catch (err) {
         if (!(err instanceof ActivityFailure)) throw err;
         reportProblem = err.cause instanceof Error ? err.cause.message : err.message;
@@ -167,11 +173,16 @@ export async function cycleWorkflow(input: CycleInput): Promise<CycleResult> {
     const putOff = !report || reportProblem !== undefined || delivery.length === 0 || delivery.some((d) => d.state === 'retrying' || d.state === 'failed');
     const refused = delivery.some((d) => d.state === 'refused');
     if (!putOff && !refused) break;
+    const sinceClosing = Date.now() - Date.parse(closedAt);
+    // A report delivered to all but some refused or put-off addresses ends with the window; one not compiled never does.
+    if (report && sinceClosing >= REDELIVERY_WINDOW_MS) break;
     attempt = putOff ? attempt + 1 : 0;
-    const woken = await wf.condition(() => redeliverRequested, putOff ? mailRetryDelayMs(attempt) : REDELIVERY_WINDOW_MS);
-    if (!woken && !putOff) break;
+    const wait = putOff ? (sinceClosing < HOURLY_FOR_MS ? mailRetryDelayMs(attempt) : DAY_MS) : REDELIVERY_WINDOW_MS - sinceClosing;
+    await wf.condition(() => redeliverRequested, Math.max(1, wait));
   }
   phase = 'closed';
+  // Whoever was still put off when the window ended did not get the report.
+  for (const d of delivery) if (d.state === 'retrying') d.state = 'failed';
   await archive.discardStagedOutcomes({ key });
   await wf.condition(wf.allHandlersFinished);
   return { key, closedAt, report: report!, delivery: [...delivery] };

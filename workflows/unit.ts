@@ -67,26 +67,27 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
   const mailProblems: MailProblem[] = [];
   // Mails in the order they are due; the first may be waiting for another try.
   const outbox: QueuedMail[] = [];
+  // No wake flag: the loop's condition sees a due mail itself (as it saw a non-empty outbox before).
   const enqueue = (queued: QueuedMail) => {
     outbox.push(queued);
-    wake = true;
   };
-  /** The first mail that is due and not held back by a put-off mail before it; -1 when none. */
-  const dueIndex = () => {
+  /**
+   * The first mail that is due, and the people it must skip for now: those an earlier mail is
+   * still waiting to reach (the server put it off), so that each person gets their mails in order
+   * while everyone else gets theirs at once. A mail only for such people waits behind.
+   */
+  const nextDue = (): { index: number; held: string[] } | undefined => {
+    const held = new Set<string>();
+    const now = Date.now();
     for (let i = 0; i < outbox.length; i++) {
-      if ((outbox[i]!.notBefore ?? 0) <= Date.now()) return i;
-      if (outbox[i]!.holdsBack) return -1;
+      const queued = outbox[i]!;
+      const blocked = queued.only !== undefined && queued.only.length > 0 && queued.only.every((a) => held.has(a.toLowerCase()));
+      if ((queued.notBefore ?? 0) <= now && !blocked) return { index: i, held: [...held] };
+      if (queued.holdsBack) for (const a of queued.only ?? []) held.add(a.toLowerCase());
     }
-    return -1;
+    return undefined;
   };
-  const nextTry = () => {
-    const times: number[] = [];
-    for (const queued of outbox) {
-      if (queued.notBefore !== undefined) times.push(queued.notBefore);
-      if (queued.holdsBack) break;
-    }
-    return times;
-  };
+  const nextTry = () => outbox.flatMap((queued) => (queued.notBefore !== undefined && queued.notBefore > Date.now() ? [queued.notBefore] : []));
   // Mails (kind.sequence) that have reached someone, so a retry does not count them twice.
   const reached = new Set<string>();
 
@@ -233,19 +234,24 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
     mailProblems.push(problem);
   }
 
-  /** Sends a mail; returns it again, for those the server put off, with the time of the next try. */
-  async function send(queued: QueuedMail): Promise<QueuedMail | undefined> {
+  /**
+   * Sends a mail to all but `held`; returns what is left to do: the mail again for those the server
+   * put off (with the time of the next try), and a copy for the held people, behind the mail they wait for.
+   */
+  async function send(queued: QueuedMail, held: string[]): Promise<QueuedMail[]> {
     const at = nowIso();
+    const skip = held.length > 0 ? held : undefined;
+    const later: QueuedMail[] = skip ? [{ kind: queued.kind, sequence: queued.sequence, answer: queued.answer, firstAt: queued.firstAt ?? at, only: skip, holdsBack: true }] : [];
     let result: MailingResult;
     try {
-      result = await mail.sendUnitMail({ key, unitId, kind: queued.kind, sequence: queued.sequence, at: queued.firstAt ?? at, plan, closesAt: input.closesAt, answer: queued.answer, only: queued.only });
+      result = await mail.sendUnitMail({ key, unitId, kind: queued.kind, sequence: queued.sequence, at: queued.firstAt ?? at, plan, closesAt: input.closesAt, answer: queued.answer, only: queued.only, skip });
     } catch (err) {
       // A mailing that fails as a whole (no such unit any more) must not stop the cycle: it shows in the status.
       if (!(err instanceof ActivityFailure)) throw err;
       const cause = err.cause instanceof Error ? err.cause.message : err.message;
       noteProblem({ kind: queued.kind, sequence: queued.sequence, at, error: cause, state: 'failed' });
       if (queued.kind === 'escalation') escalatedAt ??= at;
-      return undefined;
+      return later;
     }
     // Histories recorded before mail went person by person carry no outcomes: all went out.
     const outcomes = result.outcomes ?? [];
@@ -266,11 +272,11 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
     }
     const putOff = outcomes.filter((o) => o.state === 'retrying').map((o) => o.address);
     const unrendered = outcomes.filter((o) => o.state === 'failed').map((o) => o.address);
-    if (putOff.length === 0 && unrendered.length === 0) return undefined;
+    if (putOff.length === 0 && unrendered.length === 0) return later;
     const attempt = (queued.attempt ?? 0) + 1;
     const holdsBack = putOff.length > 0;
     const delay = holdsBack ? mailRetryDelayMs(attempt) : TEMPLATE_RETRY_MS;
-    return { ...queued, only: [...putOff, ...unrendered], attempt, holdsBack, notBefore: Date.now() + delay, firstAt: queued.firstAt ?? at };
+    return [{ ...queued, only: [...putOff, ...unrendered], attempt, holdsBack, notBefore: Date.now() + delay, firstAt: queued.firstAt ?? at }, ...later];
   }
 
   // Before the opening day, only closing or exemption can happen.
@@ -284,10 +290,14 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
   }
 
   for (;;) {
-    for (let i = dueIndex(); i >= 0; i = dueIndex()) {
-      const again = await send(outbox[i]!);
-      if (again) outbox[i] = again;
-      else outbox.splice(i, 1);
+    for (let due = nextDue(); due; due = nextDue()) {
+      const queued = outbox[due.index]!;
+      // A reminder or escalation that waited for another try is moot once the unit has answered.
+      if ((queued.attempt !== undefined || queued.only !== undefined) && (queued.kind === 'reminder' || queued.kind === 'escalation') && !awaitingAnswer()) {
+        outbox.splice(due.index, 1);
+        continue;
+      }
+      outbox.splice(due.index, 1, ...(await send(queued, due.held)));
     }
     if (closing) break;
     const now = Date.now();
@@ -303,7 +313,7 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
         outbox.push({ kind: 'escalation', sequence: ++escalationSequence });
       }
     }
-    if (dueIndex() >= 0) continue;
+    if (nextDue()) continue;
     const upcoming: number[] = nextTry();
     if (awaitingAnswer()) {
       const nextReminder = plan.reminderTimes[remindersDone];
@@ -311,7 +321,7 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
       if (escalatedForDeadline !== plan.deadlineAt) upcoming.push(Date.parse(plan.escalationAt));
     }
     const next = upcoming.length ? Math.min(...upcoming) : undefined;
-    const woken = () => closing || wake;
+    const woken = () => closing || wake || nextDue() !== undefined;
     if (next === undefined) await wf.condition(woken);
     else await wf.condition(woken, Math.max(1, next - now));
     wake = false;
@@ -319,7 +329,9 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
   // What still waited for another try when the cycle closed was never delivered.
   for (const p of mailProblems) if (p.state === 'retrying') p.state = 'failed';
   for (const queued of outbox) {
-    if (!queued.attempt) noteProblem({ kind: queued.kind, sequence: queued.sequence, at: nowIso(), error: 'not sent: the mail server put off an earlier mail until the cycle closed', state: 'failed' });
+    if (queued.attempt) continue; // its people already show as put off, now failed
+    const error = 'not sent: the mail server put off an earlier mail to this person until the cycle closed';
+    for (const address of queued.only ?? [undefined]) noteProblem({ kind: queued.kind, sequence: queued.sequence, at: nowIso(), error, address, state: 'failed' });
   }
   await wf.condition(wf.allHandlersFinished);
   return status();

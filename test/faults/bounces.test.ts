@@ -166,3 +166,32 @@ test('a report template that fails is shown on the cycle, and the report is comp
     await tw.stop();
   }
 });
+
+test('a contact whose mailbox puts mail off does not hold back the other contact: each gets every mail, in order', async () => {
+  const tw = await createTestWorker(env, smtp.url);
+  const { key, plan } = newCycle(solna);
+  const slow = 'linnea.dahl@solna.example';
+  smtp.refuseRecipient = (address) => (address === slow ? { code: 452, message: '4.2.2 Mailbox full, try later' } : undefined);
+  try {
+    await startCycle(env.client, tw.taskQueue, key, 'test');
+    await skipTo(env, plan.opensAt, 60_000);
+    await submitAnswer(env.client, key, 'tekniska', { eu_projects: 'Inga', other_work: 'Eurocities', effects: 'Kunskap' }, 'contact');
+    // The other contact has the request and the receipt at once.
+    await until(() => (smtp.to('mikael.oberg@solna.example').some((m) => m.subject.startsWith('Kvitto')) ? true : undefined), 'the receipt to the other contact');
+    const waiting = await unitStatus(env.client, key, 'tekniska');
+    expect(waiting.mailProblems).toEqual([expect.objectContaining({ kind: 'request', address: slow, state: 'retrying' })]);
+    expect(smtp.to(slow)).toEqual([]);
+
+    // The mailbox is emptied: the request, then the receipt, each once.
+    smtp.refuseRecipient = undefined;
+    await env.sleep(2 * 3_600_000);
+    await until(() => (smtp.to(slow).length >= 2 ? true : undefined), 'both mails to the contact whose mailbox was full');
+    expect(smtp.to(slow).map((m) => m.subject.split(':')[0])).toEqual([expect.stringMatching(/^Årlig uppföljning/), 'Kvitto']);
+    expect(smtp.to('mikael.oberg@solna.example').map((m) => m.subject.split(':')[0])).toEqual([expect.stringMatching(/^Årlig uppföljning/), 'Kvitto']);
+    expect((await unitStatus(env.client, key, 'tekniska')).mailProblems).toEqual([]);
+    await closeCycle(env.client, key);
+    await result(key);
+  } finally {
+    await tw.stop();
+  }
+});

@@ -120,8 +120,14 @@ describe('nothing typed is lost', () => {
 describe('nobody locks anybody else out', () => {
   test('failed logins count per client: ten wrong passwords from one address, and the secretariat logs in from another', async () => {
     const limited = await buildWebApp({ ...deps, logger: false });
+    // Posts another site makes a visitor's browser send (no token) are no attempts: the real user
+    // behind that address still logs in.
+    const visitor = new FormSession(limited, '10.7.7.7');
+    for (let i = 0; i < 12; i++) expect((await visitor.post('/login', { password: `forged-${i}` })).statusCode).toBe(403);
+    expect((await visitor.submit('/login', '/login', { password: PASSWORD })).statusCode).toBe(303);
+
     const attacker = new FormSession(limited, '10.6.6.6');
-    for (let i = 0; i < 11; i++) await attacker.post('/login', { password: `guess-${i}` });
+    for (let i = 0; i < 10; i++) expect((await attacker.submit('/login', '/login', { password: `guess-${i}` })).statusCode).toBe(401);
     const blocked = await attacker.submit('/login', '/login', { password: PASSWORD });
     expect(blocked.statusCode).toBe(429);
     const secretariat = new FormSession(limited, '10.1.2.3');
@@ -134,9 +140,9 @@ describe('nobody locks anybody else out', () => {
   test('behind a proxy (FOLLOWUP_TRUST_PROXY), each client counts by its own forwarded address', async () => {
     const proxied = await buildWebApp({ ...deps, logger: false, trustProxy: '127.0.0.1' });
     const from = (client: string) => ({ 'x-forwarded-for': client });
-    for (let i = 0; i < 31; i++) await proxied.inject({ method: 'GET', url: `/answer/junk-${i}`, headers: from('203.0.113.66') });
-    expect((await proxied.inject({ method: 'GET', url: linkPath('karin.sandberg@solna.example'), headers: from('203.0.113.66') })).statusCode).toBe(429);
-    expect((await proxied.inject({ method: 'GET', url: linkPath('karin.sandberg@solna.example'), headers: from('198.51.100.20') })).statusCode).toBe(200);
+    for (let i = 0; i < 30; i++) await proxied.inject({ method: 'GET', url: `/answer/junk-${i}`, headers: from('203.0.113.66') });
+    expect((await proxied.inject({ method: 'GET', url: '/answer/junk-31', headers: from('203.0.113.66') })).statusCode).toBe(429);
+    expect((await proxied.inject({ method: 'GET', url: '/answer/junk-31', headers: from('198.51.100.20') })).statusCode).toBe(404);
     await proxied.close();
   });
 
@@ -278,6 +284,16 @@ describe('a report that did not reach everyone', () => {
     expect(problem.body).toContain(`Rapporten kom inte fram till ${council}: The mail server refused the mail permanently (552)`);
     expect(problem.body).toContain('Skicka rapporten igen');
     expect(smtp.to('int.kommitten@solna.example')).toHaveLength(1);
+
+    // Someone who was typing when the cycle closed sees what they wrote, to copy it.
+    const late = new FormSession(app);
+    const lateUrl = linkPath('linnea.dahl@solna.example');
+    const lateForm = await late.get(lateUrl);
+    expect(lateForm.statusCode).toBe(410);
+    const tooLate = await late.post(lateUrl, { _csrf: 'x', ...answer, effects: 'Skrivet medan den stängdes' });
+    expect(tooLate.statusCode).toBe(410);
+    expect(tooLate.body).toContain('Det här skrev ni. Det är inte sparat');
+    expect(tooLate.body).toContain('<dd>Skrivet medan den stängdes</dd>');
 
     smtp.refuseRecipient = undefined;
     const again = await secretariat.submit(cyclePage, `${cyclePage}/redeliver`, {});

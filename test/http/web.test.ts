@@ -189,13 +189,13 @@ describe('the answer form', () => {
     expect(logs).not.toContain(token);
   });
 
-  test("invalid links are limited per client: the client that sends them waits, another client's real link still opens", async () => {
+  test('invalid links are limited per client, and a real link always opens, also from the address that sent them', async () => {
     const limited = await buildWebApp({ ...deps, logger: false });
     const statuses: number[] = [];
-    for (let i = 0; i < 32; i++) statuses.push((await limited.inject({ method: 'GET', url: '/answer/x.y', remoteAddress: '10.9.9.9' })).statusCode);
-    expect(statuses.slice(0, 31).every((s) => s === 404)).toBe(true);
+    for (let i = 0; i < 31; i++) statuses.push((await limited.inject({ method: 'GET', url: '/answer/x.y', remoteAddress: '10.9.9.9' })).statusCode);
+    expect(statuses.slice(0, 30).every((s) => s === 404)).toBe(true);
     expect(statuses.at(-1)).toBe(429);
-    expect((await limited.inject({ method: 'GET', url: linkPath('karin.sandberg@solna.example'), remoteAddress: '10.9.9.9' })).statusCode).toBe(429);
+    expect((await limited.inject({ method: 'GET', url: linkPath('karin.sandberg@solna.example'), remoteAddress: '10.9.9.9' })).statusCode).toBe(200);
     expect((await limited.inject({ method: 'GET', url: linkPath('karin.sandberg@solna.example'), remoteAddress: '10.1.1.1' })).statusCode).toBe(200);
     await limited.close();
   });
