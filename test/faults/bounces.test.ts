@@ -4,11 +4,12 @@
  * exactly once, the problems are named, and the way out (`cycle redeliver`, a fixed template and a
  * restarted worker) completes what was stuck.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { outcomesFolderRef } from '../../activities/archive';
 import { closeCycle, cycleStatus, redeliverReport, RejectedError, startCycle, submitAnswer, unitStatus } from '../../client/cycles';
 import { loadConfigFile } from '../../config/load';
 import { obligationOf, type OrganisationConfig } from '../../config/schema';
@@ -95,6 +96,9 @@ test('a refused council address and a refused contact: the cycle completes, ever
     await redeliverReport(env.client, key);
     const final = await result(key);
     expect(final.delivery?.every((d) => d.state === 'delivered')).toBe(true);
+    // Every unit's answers were staged for the report; once it reached everyone they are gone.
+    expect(existsSync(path.join(tw.archiveDir, outcomesFolderRef(key)))).toBe(false);
+    expect(existsSync(path.join(tw.archiveDir, final.report.markdown))).toBe(true);
     expect(smtp.to(COUNCIL_FIXED)).toHaveLength(1);
     expect(smtp.to(COUNCIL_FIXED)[0]!.mail.attachments.map((a) => a.contentType)).toEqual(['text/html', 'text/markdown']);
     // The others are not mailed again.
