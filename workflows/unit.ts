@@ -28,8 +28,15 @@ interface QueuedMail {
   kind: MailKind;
   sequence: number;
   answer?: SubmittedAnswer;
-  /** A retry goes only to these people: the others already got the mail or refused it for good. */
+  /** A copy for these people only: an earlier mail is still on its way to them. */
   only?: string[];
+  /**
+   * A retry goes to everyone but these: they got it, or refused it for good. (Not "only those
+   * still waiting": a waiting address corrected in the config reaches the corrected one.)
+   */
+  settled?: string[];
+  /** Whom a retry is still waiting for: the mails behind it wait for these people. */
+  waitingFor?: string[];
   attempt?: number;
   /** A mail tried again waits until then. */
   notBefore?: number;
@@ -83,7 +90,7 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
       const queued = outbox[i]!;
       const blocked = queued.only !== undefined && queued.only.length > 0 && queued.only.every((a) => held.has(a.toLowerCase()));
       if ((queued.notBefore ?? 0) <= now && !blocked) return { index: i, held: [...held] };
-      if (queued.holdsBack) for (const a of queued.only ?? []) held.add(a.toLowerCase());
+      if (queued.holdsBack) for (const a of queued.waitingFor ?? queued.only ?? []) held.add(a.toLowerCase());
     }
     return undefined;
   };
@@ -240,8 +247,9 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
    */
   async function send(queued: QueuedMail, held: string[]): Promise<QueuedMail[]> {
     const at = nowIso();
-    const skip = held.length > 0 ? held : undefined;
-    const later: QueuedMail[] = skip ? [{ kind: queued.kind, sequence: queued.sequence, answer: queued.answer, firstAt: queued.firstAt ?? at, only: skip, holdsBack: true }] : [];
+    const later: QueuedMail[] = held.length > 0 ? [{ kind: queued.kind, sequence: queued.sequence, answer: queued.answer, firstAt: queued.firstAt ?? at, only: held, holdsBack: true }] : [];
+    const skipped = [...(queued.settled ?? []), ...held];
+    const skip = skipped.length > 0 ? skipped : undefined;
     let result: MailingResult;
     try {
       result = await mail.sendUnitMail({ key, unitId, kind: queued.kind, sequence: queued.sequence, at: queued.firstAt ?? at, plan, closesAt: input.closesAt, answer: queued.answer, only: queued.only, skip });
@@ -255,6 +263,14 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
     }
     // Histories recorded before mail went person by person carry no outcomes: all went out.
     const outcomes = result.outcomes ?? [];
+    // A person taken out of the config (an address corrected) no longer waits for this mail.
+    if (result.recipients) {
+      const current = new Set(result.recipients.map((a) => a.toLowerCase()));
+      for (let i = mailProblems.length - 1; i >= 0; i--) {
+        const p = mailProblems[i]!;
+        if (p.kind === queued.kind && p.sequence === queued.sequence && p.address && !current.has(p.address.toLowerCase())) mailProblems.splice(i, 1);
+      }
+    }
     for (const o of outcomes) {
       const resolved = mailProblems.findIndex((p) => p.kind === queued.kind && p.sequence === queued.sequence && p.address === o.address);
       if (o.state === 'delivered') {
@@ -276,7 +292,8 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
     const attempt = (queued.attempt ?? 0) + 1;
     const holdsBack = putOff.length > 0;
     const delay = holdsBack ? mailRetryDelayMs(attempt) : TEMPLATE_RETRY_MS;
-    return [{ ...queued, only: [...putOff, ...unrendered], attempt, holdsBack, notBefore: Date.now() + delay, firstAt: queued.firstAt ?? at }, ...later];
+    const settled = [...(queued.settled ?? []), ...outcomes.filter((o) => o.state === 'delivered' || o.state === 'refused').map((o) => o.address)];
+    return [{ ...queued, settled, waitingFor: [...putOff, ...unrendered], attempt, holdsBack, notBefore: Date.now() + delay, firstAt: queued.firstAt ?? at }, ...later];
   }
 
   // Before the opening day, only closing or exemption can happen.
