@@ -86,7 +86,7 @@ test('from the mail to a submitted answer, and from login to the compiled report
   await office.getByLabel('Period').fill(key.period);
   await office.getByRole('button', { name: 'Starta' }).click();
   await office.waitForURL(/\/cycles\/annual-follow-up\/2025\?done=started/);
-  await expect(office.getByText('Uppföljningen är startad.')).toBeTruthy();
+  await office.getByText('Uppföljningen är startad.').waitFor();
   await smtp.waitFor(7, 60_000);
   await office.reload();
   await office.locator('p.big', { hasText: '0 av 6 enheter har svarat (0 %).' }).waitFor();
