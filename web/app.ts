@@ -169,8 +169,6 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
 
   // ——— Contact persons: the answer form ———
 
-  const tokenRoute = {};
-
   type Resolved = { key: CycleKey; unitId: string; token: string };
   /**
    * Checks a link; on failure sends the page that says why and returns undefined. Invalid links
@@ -314,7 +312,7 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
     return {};
   };
 
-  app.get('/answer/:token', tokenRoute, async (request, reply) => {
+  app.get('/answer/:token', async (request, reply) => {
     const query = request.query as Record<string, string>;
     const lang = pickLanguage(query.lang, orgLanguage);
     const resolved = await resolveLink(request, reply, lang);
@@ -345,7 +343,7 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
     return Boolean(secret?.valid && secret.value && typeof token === 'string' && csrfTokens.verify(secret.value, token));
   };
 
-  app.post('/answer/:token', { ...tokenRoute, preHandler: formOf(answerForm) }, async (request, reply) => {
+  app.post('/answer/:token', { preHandler: formOf(answerForm) }, async (request, reply) => {
     const body = request.body as Record<string, string>;
     const lang = pickLanguage(body.lang, orgLanguage);
     const resolved = await resolveLink(request, reply, lang);
@@ -393,7 +391,7 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
     }
   });
 
-  app.get('/answer/:token/receipt', tokenRoute, async (request, reply) => {
+  app.get('/answer/:token/receipt', async (request, reply) => {
     const lang = pickLanguage((request.query as Record<string, string>).lang, orgLanguage);
     const resolved = await resolveLink(request, reply, lang);
     if (!resolved) return reply;

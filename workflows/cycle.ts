@@ -3,13 +3,12 @@
  * per unit, waits for the closing day (or an early close), then compiles, archives and delivers.
  */
 import * as wf from '@temporalio/workflow';
-import { ActivityFailure } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { unitWorkflowId, type CycleKey } from '../domain/ids';
 import type { ArchivedReport, CycleInfo, CycleResult, CycleSetup, MailingResult, RecipientOutcome, UnitStatus } from '../domain/types';
 import { closeCycleUpdate, closeUnitSignal, cycleInfoQuery, redeliverReportUpdate, UNIT_TASK_PRIORITY, type CycleInput } from './definitions';
 import { refuse } from './refuse';
-import { archiveRetry, mailRetry, mailRetryDelayMs, planningRetry, reportRetry } from './retry';
+import { activityProblem, archiveRetry, mailRetry, mailRetryDelayMs, planningRetry, reportRetry } from './retry';
 import { unitWorkflow } from './unit';
 
 const planning = wf.proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: planningRetry });
@@ -138,8 +137,8 @@ export async function cycleWorkflow(input: CycleInput): Promise<CycleResult> {
       reportProblem = undefined;
       return compiled;
     } catch (err) {
-      if (!(err instanceof ActivityFailure)) throw err;
-      reportProblem = err.cause instanceof Error ? err.cause.message : err.message;
+      reportProblem = activityProblem(err);
+      if (reportProblem === undefined) throw err;
       return undefined;
     }
   };
@@ -157,13 +156,13 @@ export async function cycleWorkflow(input: CycleInput): Promise<CycleResult> {
       try {
         merge(await delivering.deliverReport({ key, closedAt, report, skip: delivery.filter((d) => d.state === 'delivered').map((d) => d.address) }));
       } catch (err) {
-        if (!(err instanceof ActivityFailure)) throw err;
-        reportProblem = err.cause instanceof Error ? err.cause.message : err.message;
+        reportProblem = activityProblem(err);
+        if (reportProblem === undefined) throw err;
       }
       phase = 'closed';
       // The archived copy names whoever did not get it.
-      if (problemsNamed() !== archivedNames) {
-        const named = problemsNamed();
+      const named = problemsNamed();
+      if (named !== archivedNames) {
         const compiled = await compile();
         if (compiled) [report, archivedNames] = [compiled, named];
       }

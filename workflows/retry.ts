@@ -1,4 +1,4 @@
-import type { RetryPolicy } from '@temporalio/common';
+import { ActivityFailure, type RetryPolicy } from '@temporalio/common';
 import { FailureType } from '../domain/refusals';
 
 /**
@@ -45,3 +45,12 @@ export const reportRetry: RetryPolicy = {
   maximumAttempts: 4,
   nonRetryableErrorTypes: [FailureType.directory, FailureType.template],
 };
+
+/**
+ * What an activity that gave up said (its cause's message), for a problem the secretariat sees;
+ * undefined for anything else, which the workflow must not swallow.
+ */
+export function activityProblem(err: unknown): string | undefined {
+  if (!(err instanceof ActivityFailure)) return undefined;
+  return err.cause instanceof Error ? err.cause.message : err.message;
+}

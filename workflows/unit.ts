@@ -3,7 +3,7 @@
  * Deterministic sandboxed code: time only through condition() and the workflow's Date.
  */
 import * as wf from '@temporalio/workflow';
-import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
+import { ApplicationFailure } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { checkAnswer, checkDraft, describeAnswerErrors } from '../domain/answers';
 import type { Draft, MailKind, MailingResult, MailProblem, SubmittedAnswer, UnitState, UnitStatus } from '../domain/types';
@@ -19,7 +19,7 @@ import {
   type UnitInput,
 } from './definitions';
 import { refuse } from './refuse';
-import { mailRetry, mailRetryDelayMs, planningRetry } from './retry';
+import { activityProblem, mailRetry, mailRetryDelayMs, planningRetry } from './retry';
 
 const mail = wf.proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', heartbeatTimeout: '10 seconds', retry: mailRetry });
 const planning = wf.proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: planningRetry });
@@ -255,8 +255,8 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
       result = await mail.sendUnitMail({ key, unitId, kind: queued.kind, sequence: queued.sequence, at: queued.firstAt ?? at, plan, closesAt: input.closesAt, answer: queued.answer, only: queued.only, skip });
     } catch (err) {
       // A mailing that fails as a whole (no such unit any more) must not stop the cycle: it shows in the status.
-      if (!(err instanceof ActivityFailure)) throw err;
-      const cause = err.cause instanceof Error ? err.cause.message : err.message;
+      const cause = activityProblem(err);
+      if (cause === undefined) throw err;
       noteProblem({ kind: queued.kind, sequence: queued.sequence, at, error: cause, state: 'failed' });
       if (queued.kind === 'escalation') escalatedAt ??= at;
       return later;
