@@ -64,3 +64,18 @@ export function outcomesFolderRef(key: { orgId: string; obligationId: string; pe
 export function outcomesPartRef(key: { orgId: string; obligationId: string; period: string }, part: number): string {
   return `${outcomesFolderRef(key)}/part-${String(part).padStart(4, '0')}.json`;
 }
+
+/** The answers of a compiled period, kept for the next period's comparison. */
+export function reportDataRef(key: { orgId: string; obligationId: string; period: string }): string {
+  return `${key.orgId}/${key.obligationId}/${key.orgId}-${key.obligationId}-${key.period}.json`;
+}
+
+/** A file's text, or undefined when there is none (an earlier period run elsewhere, say). */
+export async function readIfPresent(archive: Archive, ref: string): Promise<string | undefined> {
+  try {
+    return await archive.read(ref);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}

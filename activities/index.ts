@@ -4,10 +4,10 @@
  */
 import type { AnswerLinks } from '../domain/answer-links';
 import { messageIdScope, type CycleKey } from '../domain/ids';
-import { planCycle, replanDeadline } from '../domain/calendar';
+import { planCycle, previousPeriod, replanDeadline } from '../domain/calendar';
 import type { RegisterContents } from '../domain/registers';
 import type { ArchivedReport, CycleSetup, MailingResult, MailKind, RecipientOutcome, SubmittedAnswer, UnitPlan, UnitStatus } from '../domain/types';
-import { outcomesFolderRef, outcomesPartRef, type Archive } from './archive';
+import { outcomesFolderRef, outcomesPartRef, readIfPresent, reportDataRef, type Archive } from './archive';
 import type { Directory } from './directory';
 import type { Mailer } from './mailer';
 import { createSender } from './send';
@@ -16,8 +16,9 @@ import type { RegisterReader } from './register-reader';
 import type { WorkflowStarter } from './workflow-starter';
 import type { Renderer } from './renderer';
 import { buildCompliance } from './compliance';
-import { buildReportContext, compileReportFiles } from './report';
+import { buildReportContext, compileReportFiles, type PeriodData } from './report';
 import { mailContext } from './mail-context';
+import { questionnaireOf } from '../domain/questionnaire';
 
 export interface ActivityDeps {
   mailer: Mailer;
@@ -78,7 +79,7 @@ export function createActivities(deps: ActivityDeps) {
       return {
         language: org.organisation.language,
         unitIds: org.units.map((u) => u.id).filter((id) => !obligation.units || obligation.units.includes(id)),
-        questionnaire: obligation.questionnaire.map((f) => ({ ...f })),
+        questionnaire: questionnaireOf(obligation),
         plan: planCycle(obligation.calendar, obligation.period, key.period, org.organisation.timeZone, new Date(now)),
       };
     },
@@ -134,7 +135,9 @@ export function createActivities(deps: ActivityDeps) {
       const register = await deps.registers.read(key.orgId);
       const compliance = buildCompliance({ org, rule: obligation.period, period: key.period, register, language: org.organisation.language });
       const compiledAt = at ?? deps.clock().toISOString();
-      const context = buildReportContext({ org, obligation, period: key.period, closedAt, outcomes, compiledAt, compliance, delivery });
+      const previousText = await readIfPresent(archive, reportDataRef({ ...key, period: previousPeriod(obligation.period, key.period) }));
+      const previous = previousText ? (JSON.parse(previousText) as PeriodData) : undefined;
+      const context = buildReportContext({ org, obligation, period: key.period, closedAt, outcomes, compiledAt, compliance, delivery, previous });
       return compileReportFiles({ archive, renderer, key, context });
     },
 

@@ -1,22 +1,40 @@
 /** What a mail template sees: names, dates in the reader's language, the questions and the answer. */
 import { formatDate } from '../domain/calendar';
-import type { Language } from '../domain/types';
+import { groupHeading, questionnaireOf } from '../domain/questionnaire';
+import type { Language, QuestionField, Questionnaire } from '../domain/types';
 import type { OrganisationConfig, PeriodicDataCallConfig, PersonConfig, UnitConfig } from '../config/schema';
 import type { UnitMailInput } from './index';
 
-export function answerRows(questionnaire: PeriodicDataCallConfig['questionnaire'], values: Record<string, unknown>, language: Language) {
-  const yes = language === 'sv' ? 'Ja' : 'Yes';
-  const no = language === 'sv' ? 'Nej' : 'No';
-  const none = language === 'sv' ? '(inget svar)' : '(no answer)';
-  return questionnaire.map((field) => {
-    const value = values[field.id];
-    let shown: string;
-    if (value === undefined || value === '') shown = none;
-    else if (typeof value === 'boolean') shown = value ? yes : no;
-    else if (field.type === 'choice') shown = field.options?.find((o) => o.value === value)?.label[language] ?? String(value);
-    else shown = String(value);
-    return { id: field.id, label: field.label[language], value: shown };
+/** The heading of each field that starts a new group, so mails and the report show groups. */
+function headings(questionnaire: Questionnaire, language: Language): (string | undefined)[] {
+  return questionnaire.map((field, i) => {
+    const before = questionnaire[i - 1]?.group;
+    const same = before && field.group && before.id === field.group.id && before.item?.id === field.group.item?.id;
+    return field.group && !same ? groupHeading(field.group, language) : undefined;
   });
+}
+
+export function shownValue(field: QuestionField, value: unknown, language: Language): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value === 'boolean') {
+    if (field.type === 'confirm') return value ? (language === 'sv' ? 'Bekräftat' : 'Confirmed') : undefined;
+    return value ? (language === 'sv' ? 'Ja' : 'Yes') : language === 'sv' ? 'Nej' : 'No';
+  }
+  if (field.type === 'choice' || field.type === 'scale') return field.options?.find((o) => o.value === value)?.label[language] ?? String(value);
+  if (typeof value === 'number') return value.toLocaleString(language === 'sv' ? 'sv-SE' : 'en-GB');
+  return String(value);
+}
+
+export function answerRows(questionnaire: Questionnaire, values: Record<string, unknown>, language: Language) {
+  const none = language === 'sv' ? '(inget svar)' : '(no answer)';
+  const heads = headings(questionnaire, language);
+  return questionnaire.map((field, i) => ({ id: field.id, heading: heads[i], label: field.label[language], value: shownValue(field, values[field.id], language) ?? none }));
+}
+
+/** The questions as a mail lists them, with each group's heading before its first question. */
+export function questionLines(questionnaire: Questionnaire, language: Language) {
+  const heads = headings(questionnaire, language);
+  return questionnaire.map((f, i) => ({ heading: heads[i], label: f.label[language], help: f.help?.[language], required: f.required || f.type === 'confirm' }));
 }
 
 export function mailContext(args: {
@@ -30,6 +48,7 @@ export function mailContext(args: {
 }) {
   const { org, obligation, unit, person, language, input, answerUrl } = args;
   const zone = org.organisation.timeZone;
+  const questionnaire = questionnaireOf(obligation);
   return {
     org: { name: org.organisation.name },
     secretariat: org.secretariat,
@@ -41,14 +60,10 @@ export function mailContext(args: {
     contacts: unit.contacts.map((c) => c.name).join(', '),
     deadline: formatDate(`${input.plan.deadlineDate}T12:00:00`, zone, language),
     reminderNumber: input.sequence,
-    questions: obligation.questionnaire.map((f) => ({
-      label: f.label[language],
-      help: f.help?.[language],
-      required: f.required,
-    })),
+    questions: questionLines(questionnaire, language),
     answer: input.answer
       ? {
-          rows: answerRows(obligation.questionnaire, input.answer.values, language),
+          rows: answerRows(questionnaire, input.answer.values, language),
           answeredAt: formatDate(input.answer.answeredAt, zone, language, true),
           revision: input.answer.revision,
           corrected: input.answer.revision > 1,

@@ -29,10 +29,11 @@ import {
   type RevisionDecision,
   type SeminarRecord,
 } from '../domain/registers';
-import type { AnswerValues, Language, Questionnaire } from '../domain/types';
+import type { AnswerValues, Language } from '../domain/types';
 import type { OrganisationConfig, PersonConfig } from '../config/schema';
 import type { ActivityDeps } from './index';
-import { answerRows } from './mail-context';
+import { answerRows, questionLines } from './mail-context';
+import { questionnaireOf } from '../domain/questionnaire';
 import type { SendToEach } from './send';
 
 // The mails of each register-based kind; each is also the name of its template in templates/mail/<language>/.
@@ -94,12 +95,12 @@ export function createObligationActivities(deps: ActivityDeps, sendToEach: SendT
       const org = directory.organisation(orgId);
       const zone = org.organisation.timeZone;
       const dates = { startAt: startOfDay(plannedStart, zone), endAt: plannedEnd ? endOfDay(plannedEnd, zone) : undefined };
-      if (!obligationId) return { gate: false, language: org.organisation.language, questionnaire: [] as Questionnaire, remindEveryMs: 0, ...dates };
+      if (!obligationId) return { gate: false, language: org.organisation.language, questionnaire: [] as ReturnType<typeof questionnaireOf>, remindEveryMs: 0, ...dates };
       const { obligation } = directory.ofKind(orgId, 'gate-before-start', obligationId);
       return {
         gate: true,
         language: org.organisation.language,
-        questionnaire: obligation.questionnaire.map((f) => ({ ...f })) as Questionnaire,
+        questionnaire: questionnaireOf(obligation),
         remindEveryMs: parseIsoDuration(obligation.remindEvery).as('milliseconds'),
         startAt: startOfDay(plannedStart, zone),
         endAt: plannedEnd ? endOfDay(plannedEnd, zone) : undefined,
@@ -133,8 +134,8 @@ export function createObligationActivities(deps: ActivityDeps, sendToEach: SendT
             partners: project.partners.join(', '),
             euFunded: project.euFunded,
           },
-          questions: obligation.questionnaire.map((f) => ({ label: f.label[language], help: f.help?.[language], required: f.required })),
-          goals: input.goals ? answerRows(obligation.questionnaire, input.goals, language) : [],
+          questions: questionLines(questionnaireOf(obligation), language),
+          goals: input.goals ? answerRows(questionnaireOf(obligation), input.goals, language) : [],
           comment: input.comment,
         }),
       });

@@ -43,6 +43,8 @@ export function createRenderer(templatesDir: string): Renderer {
   hb.registerHelper('add1', (n: unknown) => Number(n) + 1);
   // Multi-line answers as a Markdown block quote; the text is already escaped.
   hb.registerHelper('quote', (text: unknown) => String(text ?? '').split(/\r?\n/).map((l) => `> ${l}`).join('\n'));
+  // A table cell holds one line: line breaks become <br>, which Markdown tables allow.
+  hb.registerHelper('cell', (text: unknown) => String(text ?? '').split(/\r?\n/).join('<br>'));
   hb.registerHelper('indent', (text: unknown) => String(text ?? '').split(/\r?\n/).map((l) => `    ${l}`).join('\n'));
   const cache = new Map<string, HandlebarsTemplateDelegate>();
 

@@ -1,10 +1,11 @@
 /** The compiled report: a summary the council reads in a minute, then every unit's answer. */
 import { formatDate } from '../domain/calendar';
 import type { CycleKey } from '../domain/ids';
-import type { ArchivedReport, Language, RecipientOutcome, UnitStatus } from '../domain/types';
+import { groupFields, groupHeading, questionnaireOf } from '../domain/questionnaire';
+import type { AnswerValue, AnswerValues, ArchivedReport, Language, QuestionField, RecipientOutcome, UnitStatus } from '../domain/types';
 import type { OrganisationConfig, PeriodicDataCallConfig } from '../config/schema';
-import { reportRef, type Archive } from './archive';
-import { answerRows } from './mail-context';
+import { reportDataRef, reportRef, type Archive } from './archive';
+import { answerRows, shownValue } from './mail-context';
 import type { Compliance } from './compliance';
 import type { Renderer } from './renderer';
 
@@ -34,6 +35,20 @@ const LABELS: Record<Language, Record<string, string>> = {
     reason: 'Skäl',
     period: 'Period',
     notAnswered: 'Inget svar har kommit in.',
+    byQuestion: 'Svar per fråga',
+    unit: 'Enhet',
+    answer: 'Svar',
+    previousAnswer: 'Föregående period',
+    option: 'Svarsalternativ',
+    count: 'Antal',
+    share: 'Andel',
+    tallyCaption: 'Fördelning av svaren',
+    total: 'Summa',
+    average: 'Medelvärde',
+    answersCounted: 'svar',
+    previousPeriod: 'Föregående period',
+    responseRate: 'Svarsfrekvens',
+    noAnswers: 'Ingen enhet har svarat på frågan.',
     bounced: 'E-post som inte kom fram',
     reportUndelivered: 'Rapporten kom inte fram till',
     request: 'förfrågan',
@@ -66,6 +81,20 @@ const LABELS: Record<Language, Record<string, string>> = {
     reason: 'Reason',
     period: 'Period',
     notAnswered: 'No answer has arrived.',
+    byQuestion: 'Answers by question',
+    unit: 'Unit',
+    answer: 'Answer',
+    previousAnswer: 'Previous period',
+    option: 'Option',
+    count: 'Count',
+    share: 'Share',
+    tallyCaption: 'How the answers divide',
+    total: 'Total',
+    average: 'Average',
+    answersCounted: 'answers',
+    previousPeriod: 'Previous period',
+    responseRate: 'Response rate',
+    noAnswers: 'No unit has answered this question.',
     bounced: 'Mail that did not arrive',
     reportUndelivered: 'The report did not reach',
     request: 'request',
@@ -74,6 +103,92 @@ const LABELS: Record<Language, Record<string, string>> = {
     receipt: 'receipt',
   },
 };
+
+/**
+ * What a compiled period keeps for the next one to compare with: who was asked, who answered and
+ * what. Archived as JSON beside the report.
+ */
+export interface PeriodData {
+  version: 1;
+  period: string;
+  asked: number;
+  answered: number;
+  units: { id: string; answered: boolean; exempt: boolean; values?: AnswerValues }[];
+}
+
+const TALLIED = new Set<QuestionField['type']>(['choice', 'scale', 'boolean', 'confirm']);
+
+function percent(part: number, whole: number, language: Language): string {
+  if (whole === 0) return '–';
+  return `${Math.round((100 * part) / whole).toLocaleString(language === 'sv' ? 'sv-SE' : 'en-GB')} %`;
+}
+
+function tallyOptions(field: QuestionField, language: Language): { value: AnswerValue; label: string }[] {
+  if (field.type === 'boolean') return [true, false].map((v) => ({ value: v, label: shownValue(field, v, language)! }));
+  if (field.type === 'confirm') return [{ value: true, label: shownValue(field, true, language)! }];
+  return (field.options ?? []).map((o) => ({ value: o.value, label: o.label[language] }));
+}
+
+/** Counts of each option among the answers given, now and (when known) in the previous period. */
+export function tally(field: QuestionField, answers: AnswerValues[], previous: AnswerValues[] | undefined, language: Language) {
+  const given = answers.filter((a) => a[field.id] !== undefined);
+  const before = previous?.filter((a) => a[field.id] !== undefined);
+  const rows = tallyOptions(field, language).map((option) => {
+    const count = given.filter((a) => a[field.id] === option.value).length;
+    const previousCount = before?.filter((a) => a[field.id] === option.value).length;
+    return {
+      label: option.label,
+      count,
+      share: percent(count, given.length, language),
+      // Bars in a 100-unit wide SVG: the table beside carries the figures for screen readers.
+      bar: given.length ? Math.round((100 * count) / given.length) : 0,
+      previous: previousCount === undefined ? undefined : `${previousCount} (${percent(previousCount, before!.length, language)})`,
+    };
+  });
+  return { rows, total: given.length, previousTotal: before?.length };
+}
+
+function numberStats(field: QuestionField, answers: AnswerValues[], language: Language) {
+  const numbers = answers.map((a) => a[field.id]).filter((v): v is number => typeof v === 'number');
+  if (!numbers.length) return undefined;
+  const locale = language === 'sv' ? 'sv-SE' : 'en-GB';
+  const sum = numbers.reduce((a, b) => a + b, 0);
+  return { count: numbers.length, sum: sum.toLocaleString(locale), average: (sum / numbers.length).toLocaleString(locale, { maximumFractionDigits: 1 }) };
+}
+
+/**
+ * The report read question by question: for each question (each item of a repeated section), every
+ * answering unit side by side with its previous answer, and the options tallied.
+ */
+export function byQuestion(args: {
+  questionnaire: QuestionField[];
+  units: { id: string; name: string; values?: AnswerValues }[];
+  previous?: PeriodData;
+  language: Language;
+}) {
+  const { questionnaire, units, previous, language } = args;
+  const previousOf = new Map(previous?.units.filter((u) => u.values).map((u) => [u.id, u.values!]) ?? []);
+  const answered = units.filter((u) => u.values);
+  const previousAnswers = previous ? previous.units.filter((u) => u.values).map((u) => u.values!) : undefined;
+  const question = (field: QuestionField) => ({
+    id: field.id,
+    label: field.label[language],
+    tally: TALLIED.has(field.type) ? tally(field, answered.map((u) => u.values!), previousAnswers, language) : undefined,
+    stats: field.type === 'number' ? numberStats(field, answered.map((u) => u.values!), language) : undefined,
+    answers: answered
+      .filter((u) => u.values![field.id] !== undefined)
+      .map((u) => ({
+        unit: u.name,
+        value: shownValue(field, u.values![field.id], language),
+        previous: previous ? (shownValue(field, previousOf.get(u.id)?.[field.id], language) ?? '–') : undefined,
+      })),
+  });
+  return groupFields(questionnaire).flatMap((block) =>
+    block.group
+      ? [{ heading: groupHeading(block.group, language), grouped: true, questions: block.fields.map(question) }]
+      : block.fields.map((f) => ({ heading: f.label[language], grouped: false, questions: [question(f)] })),
+  );
+}
 
 export function buildReportContext(args: {
   org: OrganisationConfig;
@@ -85,8 +200,11 @@ export function buildReportContext(args: {
   compliance?: Compliance;
   /** The report's own delivery so far: who did not get it is named in the archived copy. */
   delivery?: RecipientOutcome[];
+  /** The same obligation's previous period, when it was compiled here. */
+  previous?: PeriodData;
 }) {
-  const { org, obligation, period, closedAt, compiledAt, outcomes, compliance, delivery = [] } = args;
+  const { org, obligation, period, closedAt, compiledAt, outcomes, compliance, delivery = [], previous } = args;
+  const questionnaire = questionnaireOf(obligation);
   const language = org.organisation.language;
   const zone = org.organisation.timeZone;
   const labels = LABELS[language];
@@ -103,7 +221,7 @@ export function buildReportContext(args: {
       answeredAt: o.answer ? formatDate(o.answer.answeredAt, zone, language, true) : undefined,
       by: o.answer ? (o.answer.by === 'secretariat' ? labels.bySecretariat : labels.byContact) : undefined,
       revision: o.answer?.revision,
-      rows: o.answer ? answerRows(obligation.questionnaire, o.answer.values, language) : [],
+      rows: o.answer ? answerRows(questionnaire, o.answer.values, language) : [],
       exempt: o.exempt ? { reason: o.exempt.reason } : undefined,
       reminders: o.remindersSentAt.length,
       escalatedAt: o.escalatedAt ? formatDate(o.escalatedAt, zone, language, true) : undefined,
@@ -112,6 +230,14 @@ export function buildReportContext(args: {
     };
   });
   const answered = units.filter((u) => u.answered);
+  const asked = units.filter((u) => !u.exempt).length;
+  const data: PeriodData = {
+    version: 1,
+    period,
+    asked,
+    answered: answered.length,
+    units: outcomes.map((o) => ({ id: o.unitId, answered: Boolean(o.answer), exempt: Boolean(o.exempt), ...(o.answer ? { values: o.answer.values } : {}) })),
+  };
   return {
     language,
     labels,
@@ -122,7 +248,9 @@ export function buildReportContext(args: {
     closedAt: formatDate(closedAt, zone, language, true),
     compiledAt: formatDate(compiledAt, zone, language, true),
     summary: {
-      asked: units.filter((u) => !u.exempt).length,
+      asked,
+      rate: percent(answered.length, asked, language),
+      previous: previous ? { period: previous.period, asked: previous.asked, answered: previous.answered, rate: percent(previous.answered, previous.asked, language) } : undefined,
       answered: answered.length,
       onTime: answered.filter((u) => !u.late).length,
       late: answered.filter((u) => u.late).length,
@@ -132,7 +260,9 @@ export function buildReportContext(args: {
       undelivered: delivery.filter((d) => d.state !== 'delivered').map((d) => ({ address: d.address, detail: d.detail })),
     },
     units,
+    questions: byQuestion({ questionnaire, units: outcomes.map((o) => ({ id: o.unitId, name: units.find((u) => u.id === o.unitId)!.name, values: o.answer?.values })), previous, language }),
     compliance,
+    data,
   };
 }
 
@@ -147,6 +277,7 @@ export async function compileReportFiles(args: {
   const markdown = renderer.report('markdown', context);
   const htmlRef = await archive.put(reportRef(key.orgId, key.obligationId, key.period, 'html'), html);
   const markdownRef = await archive.put(reportRef(key.orgId, key.obligationId, key.period, 'md'), markdown);
+  await archive.put(reportDataRef(key), JSON.stringify(context.data));
   return {
     html: htmlRef,
     markdown: markdownRef,

@@ -46,20 +46,62 @@ export const unitSchema = z.strictObject({
   head: personSchema,
 });
 
+const fieldId = z.string().regex(/^[a-z][a-z0-9_]{0,40}$/, 'use lower-case letters, digits and underscores, starting with a letter');
+const answerValue = z.union([z.string().max(200), z.number(), z.boolean()]);
+
 export const fieldSchema = z
   .strictObject({
-    id: z.string().regex(/^[a-z][a-z0-9_]{0,40}$/, 'use lower-case letters, digits and underscores, starting with a letter'),
-    type: z.enum(['text', 'textarea', 'number', 'boolean', 'date', 'choice']),
+    id: fieldId,
+    type: z.enum(['text', 'textarea', 'number', 'boolean', 'date', 'choice', 'scale', 'confirm']),
     label: localized(300),
     help: z.strictObject({ sv: text(2000).optional(), en: text(2000).optional() }).optional(),
     required: z.boolean().default(false),
     maxLength: z.number().int().min(1).max(50_000).optional(),
+    /** choice: any order; scale: from the lowest to the highest step. */
     options: z.array(z.strictObject({ value: slug, label: localized(200) })).min(2).max(50).optional(),
+    /** Bounds of a number field. */
+    min: z.number().optional(),
+    max: z.number().optional(),
+    /** A number field that takes whole numbers only. */
+    integer: z.boolean().optional(),
+    /** Required only when another field of the same section (or of the questionnaire) holds this value. */
+    requiredIf: z.strictObject({ field: fieldId, equals: answerValue }).optional(),
   })
-  .refine((f) => (f.type === 'choice') === (f.options !== undefined), {
-    message: 'a field of type "choice" needs options, and only such a field may have them',
+  .refine((f) => (f.type === 'choice' || f.type === 'scale') === (f.options !== undefined), {
+    message: 'a field of type "choice" or "scale" needs options, and only such a field may have them',
     path: ['options'],
-  });
+  })
+  .refine((f) => f.type === 'number' || (f.min === undefined && f.max === undefined && f.integer === undefined), {
+    message: 'min, max and integer are for fields of type "number"',
+    path: ['type'],
+  })
+  .refine((f) => f.min === undefined || f.max === undefined || f.min <= f.max, { message: 'min must not be larger than max', path: ['min'] })
+  .refine((f) => !(f.required && f.requiredIf), { message: 'a field is either required or required if; not both', path: ['requiredIf'] });
+
+/** An item of a list a section is repeated for: a goal of the policy, an activity type, a twin town. */
+export const listItemSchema = z.strictObject({ id: slug, label: localized(300) });
+
+/**
+ * Questions that belong together, asked once or, with repeatFor, once for each item of one of
+ * the obligation's lists.
+ */
+export const sectionSchema = z.strictObject({
+  type: z.literal('section'),
+  id: fieldId,
+  title: localized(300),
+  help: z.strictObject({ sv: text(2000).optional(), en: text(2000).optional() }).optional(),
+  /** The name of a list in the obligation's `lists`. */
+  repeatFor: fieldId.optional(),
+  fields: z.array(fieldSchema).min(1).max(30),
+});
+
+export const questionnaireSchema = z
+  .array(z.discriminatedUnion('type', [sectionSchema, fieldSchema]))
+  .min(1)
+  .max(60);
+
+/** Named lists a questionnaire's sections repeat over. */
+export const listsSchema = z.record(fieldId, z.array(listItemSchema).min(1).max(50)).default({});
 
 export const cycleCalendarSchema = z.strictObject({
   sendTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time such as 09:00').default('09:00'),
@@ -90,7 +132,8 @@ export const periodicDataCallSchema = z.strictObject({
   /** Registers whose entries of the unit are listed in the request, so people confirm instead of retyping. */
   showRegisters: z.array(z.enum(['projects', 'seminars', 'agreements'])).max(3).default([]),
   calendar: cycleCalendarSchema,
-  questionnaire: z.array(fieldSchema).min(1).max(60),
+  lists: listsSchema,
+  questionnaire: questionnaireSchema,
   report: z.strictObject({
     /** Ids of bodies in `bodies` that receive the compiled report. */
     recipients: z.array(slug).min(1).max(20),
@@ -138,7 +181,8 @@ export const gateBeforeStartSchema = z.strictObject({
   title: localized(200),
   source: text(2000),
   register: z.literal('projects'),
-  questionnaire: z.array(fieldSchema).min(1).max(60),
+  lists: listsSchema,
+  questionnaire: questionnaireSchema,
   /** How often the owner is reminded until the definition is submitted. */
   remindEvery: isoDuration.default('P7D'),
   sendTime,
@@ -229,6 +273,28 @@ export function crossReferenceIssues(raw: unknown): CrossReferenceIssue[] {
   const unitIds = new Set(list(doc.units).map((u) => u.id));
   list(doc.obligations).forEach((o, i) => {
     unique(list(o.questionnaire), ['obligations', i, 'questionnaire']);
+    const lists = typeof o.lists === 'object' && o.lists !== null ? Object.keys(o.lists) : [];
+    const checkRules = (fields: Record<string, unknown>[], path: (string | number)[]) => {
+      const ids = new Set(fields.filter((f) => f.type !== 'section').map((f) => f.id));
+      fields.forEach((f, j) => {
+        if (f.type === 'section') return;
+        const rule = f.requiredIf as Record<string, unknown> | undefined;
+        if (rule && typeof rule.field === 'string' && (!ids.has(rule.field) || rule.field === f.id)) {
+          issues.push({ path: [...path, j, 'requiredIf', 'field'], message: `no other field "${rule.field}" here; a rule refers to a field of the same section (known: ${[...ids].join(', ')})` });
+        }
+      });
+    };
+    const items = list(o.questionnaire);
+    checkRules(items, ['obligations', i, 'questionnaire']);
+    items.forEach((item, j) => {
+      if (item.type !== 'section') return;
+      const path = ['obligations', i, 'questionnaire', j];
+      unique(list(item.fields), [...path, 'fields']);
+      checkRules(list(item.fields), [...path, 'fields']);
+      if (typeof item.repeatFor === 'string' && !lists.includes(item.repeatFor)) {
+        issues.push({ path: [...path, 'repeatFor'], message: `no list "${item.repeatFor}" in this obligation's lists${lists.length ? ` (known: ${lists.join(', ')})` : ''}` });
+      }
+    });
     const checkBodies = (list: unknown, path: (string | number)[]) =>
       (Array.isArray(list) ? list : []).forEach((r: unknown, j: number) => {
         if (!bodyIds.has(r)) issues.push({ path: [...path, j], message: `no body with id "${String(r)}"; known: ${[...bodyIds].join(', ')}` });

@@ -2,12 +2,25 @@
  * Validation of an answer against the obligation's questionnaire. Pure and deterministic: the same
  * function runs in the workflow's update validator, the CLI and the web form, so all three agree.
  */
+import { fullLabel } from './questionnaire';
 import type { AnswerValue, AnswerValues, Language, Questionnaire, QuestionField } from './types';
 
 export const DEFAULT_MAX_LENGTH = 10_000;
 const MAX_FIELDS_IN_ANSWER = 200;
 
-export type FieldErrorCode = 'required' | 'too-long' | 'not-text' | 'not-number' | 'not-boolean' | 'not-date' | 'not-an-option' | 'unknown-field';
+export type FieldErrorCode =
+  | 'required'
+  | 'too-long'
+  | 'not-text'
+  | 'not-number'
+  | 'not-integer'
+  | 'too-small'
+  | 'too-large'
+  | 'not-boolean'
+  | 'not-date'
+  | 'not-an-option'
+  | 'not-confirmed'
+  | 'unknown-field';
 
 export interface FieldError {
   field: string;
@@ -21,6 +34,10 @@ const MESSAGES: Record<Language, Record<FieldErrorCode, (e: FieldError, label: s
     'too-long': (e, l) => `${l}: får vara högst ${e.limit} tecken.`,
     'not-text': (_e, l) => `${l}: ska vara text.`,
     'not-number': (_e, l) => `${l}: ska vara ett tal.`,
+    'not-integer': (_e, l) => `${l}: ska vara ett heltal.`,
+    'too-small': (e, l) => `${l}: får inte vara mindre än ${e.limit}.`,
+    'too-large': (e, l) => `${l}: får inte vara större än ${e.limit}.`,
+    'not-confirmed': (_e, l) => `${l}: måste bekräftas (kryssa i rutan).`,
     'not-boolean': (_e, l) => `${l}: ska vara ja eller nej.`,
     'not-date': (_e, l) => `${l}: ska vara ett datum (ÅÅÅÅ-MM-DD).`,
     'not-an-option': (_e, l) => `${l}: välj ett av alternativen.`,
@@ -31,6 +48,10 @@ const MESSAGES: Record<Language, Record<FieldErrorCode, (e: FieldError, label: s
     'too-long': (e, l) => `${l}: must be at most ${e.limit} characters.`,
     'not-text': (_e, l) => `${l}: must be text.`,
     'not-number': (_e, l) => `${l}: must be a number.`,
+    'not-integer': (_e, l) => `${l}: must be a whole number.`,
+    'too-small': (e, l) => `${l}: must not be less than ${e.limit}.`,
+    'too-large': (e, l) => `${l}: must not be more than ${e.limit}.`,
+    'not-confirmed': (_e, l) => `${l}: must be confirmed (tick the box).`,
     'not-boolean': (_e, l) => `${l}: must be yes or no.`,
     'not-date': (_e, l) => `${l}: must be a date (YYYY-MM-DD).`,
     'not-an-option': (_e, l) => `${l}: choose one of the options.`,
@@ -40,7 +61,7 @@ const MESSAGES: Record<Language, Record<FieldErrorCode, (e: FieldError, label: s
 
 export function describeFieldError(error: FieldError, questionnaire: Questionnaire, language: Language): string {
   const field = questionnaire.find((f) => f.id === error.field);
-  const label = field ? field.label[language] : error.field;
+  const label = field ? fullLabel(field, language) : error.field;
   return MESSAGES[language][error.code](error, label);
 }
 
@@ -50,8 +71,14 @@ function isBlank(value: unknown): boolean {
 
 const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
-function checkField(field: QuestionField, value: unknown): FieldError | AnswerValue | undefined {
-  if (isBlank(value)) return field.required ? { field: field.id, code: 'required' } : undefined;
+function checkField(field: QuestionField, value: unknown, requiredNow: boolean): FieldError | AnswerValue | undefined {
+  if (field.type === 'confirm') {
+    // A ticked box sends "on"; an unticked one sends nothing at all.
+    if (value === true || value === 'on' || value === 'true' || value === 'yes' || value === 'ja') return true;
+    if (isBlank(value) || value === false || value === 'false') return field.required || requiredNow ? { field: field.id, code: 'not-confirmed' } : undefined;
+    return { field: field.id, code: 'not-boolean' };
+  }
+  if (isBlank(value)) return field.required || requiredNow ? { field: field.id, code: 'required' } : undefined;
   switch (field.type) {
     case 'text':
     case 'textarea': {
@@ -61,8 +88,13 @@ function checkField(field: QuestionField, value: unknown): FieldError | AnswerVa
       return text.length > limit ? { field: field.id, code: 'too-long', limit } : text;
     }
     case 'number': {
-      const n = typeof value === 'string' && value.trim() !== '' ? Number(value.replace(',', '.')) : value;
-      return typeof n === 'number' && Number.isFinite(n) ? n : { field: field.id, code: 'not-number' };
+      // Swedish writes 1 500,5: spaces (also the no-break kind) group digits, the comma is the decimal sign.
+      const n = typeof value === 'string' && value.trim() !== '' ? Number(value.replace(/[\s\u00a0\u202f]/g, '').replace(',', '.')) : value;
+      if (typeof n !== 'number' || !Number.isFinite(n)) return { field: field.id, code: 'not-number' };
+      if (field.integer && !Number.isInteger(n)) return { field: field.id, code: 'not-integer' };
+      if (field.min !== undefined && n < field.min) return { field: field.id, code: 'too-small', limit: field.min };
+      if (field.max !== undefined && n > field.max) return { field: field.id, code: 'too-large', limit: field.max };
+      return n;
     }
     case 'boolean': {
       if (typeof value === 'boolean') return value;
@@ -73,6 +105,7 @@ function checkField(field: QuestionField, value: unknown): FieldError | AnswerVa
     case 'date':
       return typeof value === 'string' && ISO_DATE.test(value.trim()) ? value.trim() : { field: field.id, code: 'not-date' };
     case 'choice':
+    case 'scale':
       return typeof value === 'string' && (field.options ?? []).some((o) => o.value === value) ? value : { field: field.id, code: 'not-an-option' };
   }
 }
@@ -91,12 +124,16 @@ export function checkAnswer(questionnaire: Questionnaire, input: unknown): Answe
   for (const name of Object.keys(given).slice(0, MAX_FIELDS_IN_ANSWER)) {
     if (!known.has(name)) errors.push({ field: name.slice(0, 64), code: 'unknown-field' });
   }
-  for (const field of questionnaire) {
-    const result = checkField(field, given[field.id]);
+  // Fields without rules first, so a rule sees the checked value of the field it refers to.
+  const ordered = [...questionnaire.filter((f) => !f.requiredIf), ...questionnaire.filter((f) => f.requiredIf)];
+  for (const field of ordered) {
+    const requiredNow = field.requiredIf !== undefined && values[field.requiredIf.field] === field.requiredIf.equals;
+    const result = checkField(field, given[field.id], requiredNow);
     if (result === undefined) continue;
     if (typeof result === 'object') errors.push(result);
     else values[field.id] = result;
   }
+  errors.sort((a, b) => questionnaire.findIndex((f) => f.id === a.field) - questionnaire.findIndex((f) => f.id === b.field));
   return errors.length ? { ok: false, errors } : { ok: true, values };
 }
 

@@ -101,6 +101,17 @@ export function periodsEndingIn(rule: PeriodRule, year: number): string[] {
   return [`${year - 1}-T3`, `${year}-T1`, `${year}-T2`];
 }
 
+/**
+ * The period a report compares with: the year before, or for a tertial the same tertial a year
+ * before (tertials differ by season: T3 carries the year-end accounts).
+ */
+export function previousPeriod(rule: PeriodRule, period: string): string {
+  if (rule === 'annual' && /^\d{4}$/.test(period)) return String(Number(period) - 1);
+  const match = /^(\d{4})-(T[123])$/.exec(period);
+  if (rule === 'tertial' && match) return `${Number(match[1]) - 1}-${match[2]}`;
+  throw new CalendarError(`"${period}" is not a period of the rule "${rule as string}".`);
+}
+
 /** The period that a cycle started today would follow up: the last one that has ended. */
 export function latestEndedPeriod(rule: PeriodRule, now: DateTime): string {
   if (rule === 'annual') return String(now.year - 1);

@@ -4,8 +4,24 @@ import type { CycleKey } from './ids';
 export type Language = 'sv' | 'en';
 export type Localized = { sv: string; en: string };
 
-export type FieldType = 'text' | 'textarea' | 'number' | 'boolean' | 'date' | 'choice';
+/**
+ * scale: ordered options shown side by side (how far did you get: 1–5); confirm: a statement the
+ * person must tick to answer ("external co-funding has been considered").
+ */
+export type FieldType = 'text' | 'textarea' | 'number' | 'boolean' | 'date' | 'choice' | 'scale' | 'confirm';
 
+/** The section a field belongs to, and for a repeated section the item it is asked about. */
+export interface FieldGroup {
+  id: string;
+  title: Localized;
+  help?: Partial<Localized>;
+  item?: { id: string; label: Localized };
+}
+
+/**
+ * One question as the answer holds it. A repeated section's fields are expanded once per item,
+ * with ids "section.item.field", so validation, drafts and stored answers stay one flat record.
+ */
 export interface QuestionField {
   id: string;
   type: FieldType;
@@ -14,6 +30,14 @@ export interface QuestionField {
   required: boolean;
   maxLength?: number;
   options?: { value: string; label: Localized }[];
+  min?: number;
+  max?: number;
+  integer?: boolean;
+  /** Required when the field `field` (an expanded id) holds `equals`. */
+  requiredIf?: { field: string; equals: AnswerValue };
+  group?: FieldGroup;
+  /** The field's id within its section: the same question across a repeated section's items. */
+  question?: string;
 }
 
 export type Questionnaire = QuestionField[];

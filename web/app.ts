@@ -38,6 +38,7 @@ import { describeFieldError, type FieldError } from '../domain/answers';
 import { formatDate, latestEndedPeriod } from '../domain/calendar';
 import { assertPeriod, type CycleKey } from '../domain/ids';
 import type { Language, Questionnaire, UnitStatus } from '../domain/types';
+import { groupFields, groupHeading, questionnaireOf } from '../domain/questionnaire';
 import { DateTime } from 'luxon';
 import { Refusal } from '../domain/refusals';
 import { displayState, STATE_LABELS, unitOwesAnswer, type DisplayState } from '../domain/unit-states';
@@ -244,7 +245,7 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
   const dataCalls = config.obligations.filter((o) => o.kind === 'periodic-data-call');
   const configuredQuestionnaire = (key: CycleKey): Questionnaire => {
     const obligation = dataCalls.find((o) => o.id === key.obligationId);
-    return obligation ? obligation.questionnaire.map((f) => ({ ...f })) : [];
+    return obligation ? questionnaireOf(obligation) : [];
   };
   const obligationTitle = (key: CycleKey, lang: Language) => {
     const obligation = config.obligations.find((o) => o.id === key.obligationId);
@@ -274,13 +275,23 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
       id: f.id,
       type: f.type,
       inputType: f.type === 'number' ? 'text' : f.type === 'date' ? 'date' : 'text',
+      inputMode: f.type === 'number' ? (f.integer ? 'numeric' : 'decimal') : undefined,
       label: f.label[lang],
       help: f.help?.[lang],
-      required: f.required,
+      required: f.required || f.type === 'confirm',
       maxLength: f.maxLength,
       value: values[f.id] ?? '',
+      checked: values[f.id] === 'on' || values[f.id] === 'true',
       error: errorFor.get(f.id),
+      bounds: f.min !== undefined || f.max !== undefined ? text(lang, 'bounds', { min: f.min ?? '–', max: f.max ?? '–' }) : undefined,
       options: f.options?.map((o) => ({ value: o.value, label: o.label[lang], selected: values[f.id] === o.value })),
+      group: f.group,
+    }));
+    const sections = groupFields(fields).map((block) => ({
+      heading: block.group ? groupHeading(block.group, lang) : undefined,
+      help: block.group?.help?.[lang],
+      id: block.key.replace(/[^a-z0-9-]/g, '-'),
+      fields: block.fields,
     }));
     const base = `/answer/${resolved.token}`;
     return page(
@@ -301,7 +312,7 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
         answeredNote: unit?.answer ? text(lang, 'answeredBefore', { when: formatDate(unit.answer.answeredAt, zone, lang, true) }) : undefined,
         draftNote: unit?.draft && !saved && errors.length === 0 && !note ? text(lang, 'draftFrom', { when: formatDate(unit.draft.savedAt, zone, lang, true) }) : undefined,
         errors: errors.map((e) => ({ field: errorFor.has(e.field) && questionnaire.some((f) => f.id === e.field) ? e.field : questionnaire[0]?.id, message: errorFor.get(e.field) })),
-        fields,
+        sections,
       },
     );
   };
@@ -403,7 +414,7 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
     return page(reply, 200, 'receipt', { lang, orgName: config.organisation.name, switchLanguageUrl: `/answer/${resolved.token}/receipt?lang=${lang === 'sv' ? 'en' : 'sv'}` }, {
       heading: text(lang, 'receiptTitle'),
       body: text(lang, 'receiptText', { unit: unitName(resolved.unitId, lang), when: formatDate(answer.answeredAt, zone, lang, true), revision: answer.revision }),
-      rows: obligation?.kind === 'periodic-data-call' ? answerRows(obligation.questionnaire, answer.values, lang) : [],
+      rows: obligation?.kind === 'periodic-data-call' ? answerRows(loaded.questionnaire, answer.values, lang) : [],
       correctUrl: `/answer/${resolved.token}?lang=${lang}`,
     });
   });

@@ -16,11 +16,16 @@ import { useOrganisationRun } from '../helpers/organisation-run';
 const organisation = useOrganisationRun('boras');
 
 const answer = (unit: string) => ({
-  projects: `${unit}: Erasmus+ KA1`,
-  networks: 'Eurocities',
-  conferences: 'Ingen',
-  benchmarking: 'Studiebesök i Tammerfors',
-  results: 'Nya arbetssätt i verksamheten.',
+  'activities.projects.took_part': true,
+  'activities.projects.which': `${unit}: Erasmus+ KA1`,
+  'activities.projects.results': 'Nya arbetssätt i verksamheten.',
+  'activities.networks.took_part': true,
+  'activities.networks.which': 'Eurocities',
+  'activities.networks.results': 'Kontakter med fem städer.',
+  'activities.conferences.took_part': false,
+  'activities.benchmarking.took_part': unit !== 'miljoforvaltningen',
+  ...(unit !== 'miljoforvaltningen' ? { 'activities.benchmarking.which': 'Studiebesök i Tammerfors', 'activities.benchmarking.results': 'En ny modell för skolmåltider.' } : {}),
+  goals_met: unit === 'forskoleforvaltningen' ? 'fully' : 'largely',
 });
 
 test('Borås: the follow-up of international activities and the revision due by 31 December 2027', async () => {
@@ -47,7 +52,9 @@ test('Borås: the follow-up of international activities and the revision due by 
   const cycle = planCycle(obligationOf(config, 'periodic-data-call').calendar, 'annual', '2026', 'Europe/Stockholm');
   await run.skipTo(cycle.opensAt, 60_000);
   const ask = await run.mailTo('elin.gustafsson@boras.example', /^Uppföljning av internationella aktiviteter 2026 – Förskoleförvaltningen$/);
-  expect(ask.mail.text).toContain('Benchmarking, studiebesök och utbyten utanför Sverige');
+  // Each activity type is a group of its own in the mail, answered on its own.
+  expect(ask.mail.text).toContain('== Aktiviteter: Benchmarking, studiebesök och utbyten utanför Sverige ==');
+  expect(ask.mail.text!.match(/Vad har de lett fram till\?/g)).toHaveLength(4);
   for (const unit of ['forskoleforvaltningen', 'grundskoleforvaltningen', 'miljoforvaltningen']) await submitAnswer(client, key, unit, answer(unit), 'contact');
 
   // Asked from 15 January 2027, the same week the follow-up opens.
@@ -63,7 +70,12 @@ test('Borås: the follow-up of international activities and the revision due by 
   const delivered = await run.mailTo('ks@boras.example', /^Rapport: Uppföljning av internationella aktiviteter 2026$/);
   expect(delivered.mail.attachments.map((a) => a.filename)).toEqual(['boras-international-activities-2026.html', 'boras-international-activities-2026.md']);
   const report = readFileSync(path.join(run.tw.archiveDir, 'boras/international-activities/boras-international-activities-2026.md'), 'utf8');
-  expect(report).toContain('- Svar: **3** / 4');
+  expect(report).toContain('- Svar: **3** / 4 (75 %');
+  // The council reads each activity type's results side by side, and the tallies of the yes/no and scale questions.
+  expect(report).toContain('### Aktiviteter: Benchmarking, studiebesök och utbyten utanför Sverige');
+  expect(report).toMatch(/\| Ja \| 2 \| 67 % \|\n\| Nej \| 1 \| 33 % \|/);
+  expect(report).toContain('| Grundskoleförvaltningen | En ny modell för skolmåltider. |');
+  expect(report).toMatch(/\| Till stor del \| 2 \| 67 % \|/);
   expect(report).toContain('- Har inte svarat: **Borås Energi och Miljö AB**');
   expect(report).toContain('- Revidering av policyn: by-2027-12-31: begärd, väntar på beslut, senast 2028-01-03');
 

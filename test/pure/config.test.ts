@@ -3,6 +3,7 @@ import path from 'node:path';
 import { runCli } from '../../cli/program';
 import { ConfigError, loadConfigFile, parseConfigText } from '../../config/load';
 import { obligationOf } from '../../config/schema';
+import { questionnaireOf } from '../../domain/questionnaire';
 import { PROJECT_ROOT } from '../../config/environment';
 import { readEnvironment } from '../../config/environment';
 
@@ -22,7 +23,7 @@ test("Solna's example holds its three required contents and six units on a reser
   expect(solna.units).toHaveLength(6);
   expect(solna.units.flatMap((u) => [...u.contacts, u.head]).every((p) => p.email.endsWith('@solna.example'))).toBe(true);
   const followUp = obligationOf(solna, 'periodic-data-call');
-  expect(followUp.questionnaire.filter((f) => f.required).map((f) => f.id)).toEqual(['eu_projects', 'other_work', 'effects']);
+  expect(questionnaireOf(followUp).filter((f) => f.required).map((f) => f.id)).toEqual(['eu_projects', 'other_work', 'effects']);
   expect(followUp.source).toContain('redovisas i samband med årsredovisningen');
 });
 
@@ -54,7 +55,7 @@ test('config check names every problem of a broken file with its path and line, 
     '  - units[0].contacts[0].email (line 32): must be an e-mail address such as namn@solna.example',
     '  - units[1] (line 34): unknown key "phone" (check the spelling)',
     '  - obligations[0].calendar.escalationAfterDeadline (line 81): must be an ISO-8601 duration such as P14D (14 days) or P1M (one month)',
-    '  - obligations[0].questionnaire[0].type (line 85): Invalid option: expected one of "text"|"textarea"|"number"|"boolean"|"date"|"choice"',
+    "  - obligations[0].questionnaire[0].type (line 85): Invalid discriminator value. Expected 'section' | 'text' | 'textarea' | 'number' | 'boolean' | 'date' | 'choice' | 'scale' | 'confirm'",
     '  - obligations[0].report.recipients[1] (line 121): no body with id "kommunstyrelsen"; known: council, international-committee',
   ]);
 });
