@@ -18,6 +18,7 @@ import type { Renderer } from './renderer';
 import { buildCompliance } from './compliance';
 import { buildReportContext, compileReportFiles, type PeriodData } from './report';
 import { mailContext } from './mail-context';
+import { deadlineInvite } from './deadline-invite';
 import { questionnaireOf } from '../domain/questionnaire';
 
 export interface ActivityDeps {
@@ -93,7 +94,8 @@ export function createActivities(deps: ActivityDeps) {
       const { org, obligation } = directory.obligation(input.key);
       const unit = directory.unit(input.key.orgId, input.unitId);
       const from = org.secretariat;
-      const template = obligation.templates[input.kind];
+      const template = input.kind === 'deadline-moved' ? obligation.templates.deadlineMoved : obligation.templates[input.kind];
+      const withInvite = input.kind === 'request' || input.kind === 'reminder' || input.kind === 'deadline-moved';
       const recipients = input.kind === 'escalation' ? [unit.head] : unit.contacts;
       const registered = input.kind === 'request' && obligation.showRegisters.length ? registerLines(await deps.registers.read(input.key.orgId), obligation.showRegisters, input.unitId) : [];
       return sendToEach(
@@ -104,12 +106,27 @@ export function createActivities(deps: ActivityDeps) {
           const answerUrl = new URL(`answer/${token}`, deps.publicBaseUrl.endsWith('/') ? deps.publicBaseUrl : `${deps.publicBaseUrl}/`).toString();
           const context = { ...mailContext({ org, obligation, unit, person, language, input, answerUrl }), registered };
           const { subject, text } = renderer.mail(template, language, context);
+          const invite = withInvite
+            ? deadlineInvite({
+                key: input.key,
+                unitId: input.unitId,
+                deadlineDate: input.plan.deadlineDate,
+                title: obligation.title[language],
+                unitName: unit.name[language],
+                secretariat: org.secretariat,
+                organisation: org.organisation.name,
+                zone: org.organisation.timeZone,
+                language,
+                at: input.at,
+              })
+            : undefined;
           return {
             subject,
             text,
             date: new Date(input.at),
             replyTo: org.secretariat.email,
             idSubject: input.unitId,
+            attachments: invite ? [invite] : undefined,
           };
         },
         from,

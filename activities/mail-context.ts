@@ -51,6 +51,7 @@ export function mailContext(args: {
   const questionnaire = questionnaireOf(obligation);
   return {
     org: { name: org.organisation.name },
+    policy: { name: org.policy.name[language] },
     secretariat: org.secretariat,
     obligation: { title: obligation.title[language], source: obligation.source },
     period: input.key.period,

@@ -72,6 +72,7 @@ export function createObligationActivities(deps: ActivityDeps, sendToEach: SendT
       (person, language) => {
         const { subject, text } = renderer.mail(args.template, language, {
           org: { name: org.organisation.name },
+          policy: { name: org.policy.name[language] },
           secretariat: org.secretariat,
           recipient: { name: person.name },
           ...args.context(language),
@@ -125,6 +126,7 @@ export function createObligationActivities(deps: ActivityDeps, sendToEach: SendT
         cc: input.kind === 'start-without-approval' || (toOwner && input.kind !== 'goals-reminder') ? [secretariatPerson(org)] : undefined,
         context: (language) => ({
           obligation: { title: obligation.title[language], source: obligation.source },
+          gate: { before: obligation.before[language] },
           project: {
             id: project.id,
             title: project.title,

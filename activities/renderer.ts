@@ -45,6 +45,10 @@ export function createRenderer(templatesDir: string): Renderer {
   hb.registerHelper('quote', (text: unknown) => String(text ?? '').split(/\r?\n/).map((l) => `> ${l}`).join('\n'));
   // A table cell holds one line: line breaks become <br>, which Markdown tables allow.
   hb.registerHelper('cell', (text: unknown) => String(text ?? '').split(/\r?\n/).join('<br>'));
+  hb.registerHelper('capitalize', (text: unknown) => {
+    const s = String(text ?? '');
+    return s.charAt(0).toUpperCase() + s.slice(1);
+  });
   hb.registerHelper('indent', (text: unknown) => String(text ?? '').split(/\r?\n/).map((l) => `    ${l}`).join('\n'));
   const cache = new Map<string, HandlebarsTemplateDelegate>();
 

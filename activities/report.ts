@@ -55,6 +55,7 @@ const LABELS: Record<Language, Record<string, string>> = {
     reminder: 'påminnelse',
     escalation: 'eskalering',
     receipt: 'kvitto',
+    'deadline-moved': 'ny sista svarsdag',
   },
   en: {
     summary: 'Compliance at a glance',
@@ -101,6 +102,7 @@ const LABELS: Record<Language, Record<string, string>> = {
     reminder: 'reminder',
     escalation: 'escalation',
     receipt: 'receipt',
+    'deadline-moved': 'moved deadline',
   },
 };
 

@@ -146,8 +146,16 @@ export const periodicDataCallSchema = z.strictObject({
       escalation: mailTemplateName.default('escalation'),
       receipt: mailTemplateName.default('receipt'),
       reportDelivery: mailTemplateName.default('report-delivery'),
+      deadlineMoved: mailTemplateName.default('deadline-moved'),
     })
-    .default({ request: 'request', reminder: 'reminder', escalation: 'escalation', receipt: 'receipt', reportDelivery: 'report-delivery' }),
+    .default({
+      request: 'request',
+      reminder: 'reminder',
+      escalation: 'escalation',
+      receipt: 'receipt',
+      reportDelivery: 'report-delivery',
+      deadlineMoved: 'deadline-moved',
+    }),
 });
 
 const monthDay = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a day of the year as MM-DD, e.g. 09-01 for 1 September');
@@ -181,6 +189,8 @@ export const gateBeforeStartSchema = z.strictObject({
   title: localized(200),
   source: text(2000),
   register: z.literal('projects'),
+  /** When the definition is due, as the mails say it: "before an international project starts". */
+  before: localized(200).default({ sv: 'innan projektet startar', en: 'before the project starts' }),
   lists: listsSchema,
   questionnaire: questionnaireSchema,
   /** How often the owner is reminded until the definition is submitted. */
@@ -234,6 +244,10 @@ export const organisationConfigSchema = z
       /** Country whose public holidays move deadlines (ISO 3166 code). */
       holidays: z.string().regex(/^[A-Z]{2}$/).default('SE'),
     }),
+    /** The policy whose obligations these are, as running text names it ("the international policy"). */
+    policy: z
+      .strictObject({ name: localized(200) })
+      .default({ name: { sv: 'policyn', en: 'the policy' } }),
     secretariat: z.strictObject({
       name: text(160),
       email,

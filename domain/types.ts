@@ -66,7 +66,7 @@ export interface CycleSetup {
   plan: CyclePlan;
 }
 
-export type MailKind = 'request' | 'reminder' | 'escalation' | 'receipt';
+export type MailKind = 'request' | 'reminder' | 'escalation' | 'receipt' | 'deadline-moved';
 
 /**
  * What became of one mail to one person: delivered; refused for good by the server (5xx, with its

@@ -70,6 +70,7 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
   let remindersDone = 0;
   let reminderSequence = 0;
   let escalationSequence = 0;
+  let deadlineMovedSequence = 0;
   const remindersSentAt: string[] = [];
   const mailProblems: MailProblem[] = [];
   // Mails in the order they are due; the first may be waiting for another try.
@@ -185,6 +186,8 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
       plan = await planning.planDeadline({ key, unitId, until, opensAt: plan.opensAt });
       const now = Date.now();
       remindersDone = plan.reminderTimes.filter((t) => Date.parse(t) <= now).length;
+      // People who have the request know the old date (and may have it in their calendar): tell them.
+      if (requested && wf.patched('deadline-moved-mail')) enqueue({ kind: 'deadline-moved', sequence: ++deadlineMovedSequence });
       wake = true;
       return plan;
     },
