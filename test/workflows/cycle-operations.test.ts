@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
+import ICAL from 'ical.js';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { closeCycle, cycleStatus, exemptUnit, extendDeadline, RejectedError, startCycle, submitAnswer, unitStatus } from '../../client/cycles';
 import { loadConfigFile } from '../../config/load';
@@ -174,7 +175,23 @@ test('extending a deadline re-plans the remaining reminders; an exempt unit is n
   })();
 
   const sofia = smtp.to('sofia.bergstrom@solna.example');
-  expect(sofia.map((m) => m.date.toISOString())).toEqual([plan.opensAt, ...final.expected.reminderTimes]);
+  const moved = sofia.filter((m) => m.subject.startsWith('Ny sista svarsdag'));
+  expect(moved).toHaveLength(1);
+  expect(sofia.filter((m) => m !== moved[0]).map((m) => m.date.toISOString())).toEqual([plan.opensAt, ...final.expected.reminderTimes]);
+  // The calendar event of the request, moved by the later mail: same UID, a higher SEQUENCE, the new day.
+  const events = [sofia[0]!, moved[0]!].map((m) => {
+    const ics = m.mail.attachments.find((a) => a.contentType === 'text/calendar');
+    expect(ics?.filename).toBe('sista-svarsdag.ics');
+    const calendar = new ICAL.Component(ICAL.parse(ics!.content.toString('utf8')));
+    expect(calendar.getFirstPropertyValue('method')).toBe('PUBLISH');
+    return new ICAL.Event(calendar.getFirstSubcomponent('vevent')!);
+  });
+  expect(events[0]!.uid).toBe(`deadline.solna.annual-follow-up.${key.period}.kultur-fritid@policy-followup`);
+  expect(events[1]!.uid).toBe(events[0]!.uid);
+  expect(events[1]!.sequence).toBeGreaterThan(events[0]!.sequence);
+  expect([events[0]!.startDate.toString(), events[1]!.startDate.toString()]).toEqual([plan.deadlineDate, final.expected.deadlineDate]);
+  expect(events[0]!.startDate.isDate).toBe(true);
+  expect(moved[0]!.mail.text).toContain(`Den nya sista svarsdagen är`);
   expect(smtp.to('johan.nyberg@solna.example').map((m) => m.date.toISOString())).toEqual([final.expected.escalationAt]);
   // Units on the original deadline were escalated at the original time.
   expect(smtp.to('lars.ekstrom@solna.example').map((m) => m.date.toISOString())).toEqual([plan.escalationAt]);
