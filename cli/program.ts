@@ -19,6 +19,10 @@ import { startWebServer } from '../web/server';
 import { runWorker } from '../workers/run';
 import { addRegisterCommands } from './register-commands';
 import { formatStatus } from './status-table';
+import { formatPreview } from './preview-text';
+import { previewMails } from '../preview/mails';
+import { createRenderer } from '../activities/renderer';
+import { createRegisterReader, emptyRegister, type RegisterReader } from '../activities/register-reader';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -221,6 +225,40 @@ export function buildProgram(io: CliIo): Command {
       const key = keyOf(cfg, obligationId, opts);
       await redeliverReport(await client(), key);
       io.out(`The report of ${obligationId} ${key.period} goes out again to whoever has not got it. See who has with: followup cycle status ${obligationId} --period ${key.period}`);
+    });
+
+  program
+    .command('preview')
+    .argument('<obligation>', 'obligation id from the config, e.g. annual-follow-up')
+    .option('-p, --period <period>', 'the period, e.g. 2026 or 2026-2030 for a revision (default: the one a start now would run)')
+    .option('--summary', 'one line per mail: time, kind, recipient, subject')
+    .option('--json', 'print JSON for scripts')
+    .description('every mail the period will send, when and to whom, rendered from the real templates; starts and sends nothing')
+    .action(async (obligationId: string, _opts, cmd: Command) => {
+      const opts = cmd.optsWithGlobals() as { config?: string; period?: string; summary?: boolean; json?: boolean };
+      const cfg = loadConfig(opts);
+      if (!cfg.obligations.some((o) => o.id === obligationId)) {
+        throw new UsageError(`${cfg.organisation.id} has no obligation "${obligationId}". Known: ${cfg.obligations.map((o) => o.id).join(', ')}.`);
+      }
+      // The register is read when Temporal is up (a request lists the unit's registered entries); a preview needs no server.
+      let registers: RegisterReader = { read: async (orgId) => emptyRegister(orgId) };
+      const notes: string[] = [];
+      try {
+        registers = createRegisterReader(await client());
+      } catch {
+        notes.push(cfg.organisation.language === 'sv' ? 'Temporal nås inte: förfrågningarna visas utan registrerade projekt och seminarier.' : 'Temporal cannot be reached: requests are shown without registered projects and seminars.');
+      }
+      const preview = await previewMails({
+        org: cfg,
+        obligationId,
+        period: opts.period,
+        renderer: createRenderer(path.join(PROJECT_ROOT, 'templates')),
+        registers,
+        publicBaseUrl: env().PUBLIC_BASE_URL,
+        now: new Date(),
+      });
+      preview.notes.push(...notes);
+      print(preview, formatPreview(preview, opts.summary === true), opts.json);
     });
 
   const web = program

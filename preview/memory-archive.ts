@@ -1,0 +1,21 @@
+/** An archive in memory: a preview writes nothing to the real one. */
+import type { Archive } from '../activities/archive';
+
+export function createArchiveInMemory(): Archive {
+  const files = new Map<string, string>();
+  return {
+    locate: (ref) => `memory:${ref}`,
+    async put(ref, content) {
+      files.set(ref, content);
+      return ref;
+    },
+    async read(ref) {
+      const content = files.get(ref);
+      if (content === undefined) throw Object.assign(new Error(`${ref} is not in the preview's archive`), { code: 'ENOENT' });
+      return content;
+    },
+    async remove(ref) {
+      for (const key of [...files.keys()]) if (key === ref || key.startsWith(`${ref}/`)) files.delete(key);
+    },
+  };
+}
