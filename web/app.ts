@@ -15,7 +15,7 @@ import { type Client, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporal
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Archive } from '../activities/archive';
-import { answerRows } from '../activities/mail-context';
+import { answerRows, shownValue } from '../activities/mail-context';
 import {
   closeCycle,
   CycleNotFoundError,
@@ -35,9 +35,9 @@ import {
 import type { OrganisationConfig } from '../config/schema';
 import type { AnswerLinks } from '../domain/answer-links';
 import { describeFieldError, type FieldError } from '../domain/answers';
-import { formatDate, latestEndedPeriod } from '../domain/calendar';
+import { formatDate, latestEndedPeriod, previousPeriod } from '../domain/calendar';
 import { assertPeriod, type CycleKey } from '../domain/ids';
-import type { Language, Questionnaire, UnitStatus } from '../domain/types';
+import type { AnswerValues, Language, Questionnaire, UnitStatus } from '../domain/types';
 import { groupFields, groupHeading, questionnaireOf } from '../domain/questionnaire';
 import { DateTime } from 'luxon';
 import { Refusal } from '../domain/refusals';
@@ -48,6 +48,11 @@ import { pickLanguage, text, type TextKey } from './i18n';
 import { verifyPassword } from './password';
 import { createSessionTable, credentialOf } from './sessions';
 import { createViews, type PageContext } from './views';
+import { previewPages } from './pages/preview';
+import { createRenderer } from '../activities/renderer';
+import { createRegisterReader } from '../activities/register-reader';
+import { readIfPresent, reportDataRef } from '../activities/archive';
+import type { PeriodData } from '../activities/report';
 
 export interface WebDeps {
   config: OrganisationConfig;
@@ -253,7 +258,30 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
   };
   const unitName = (unitId: string, lang: Language) => config.units.find((u) => u.id === unitId)?.name[lang] ?? unitId;
 
-  const renderForm = (
+  /** The unit's own answer of the previous period, when that period's report was compiled here. */
+  const previousAnswer = async (key: CycleKey, unitId: string): Promise<{ period: string; values: AnswerValues } | undefined> => {
+    const obligation = dataCalls.find((o) => o.id === key.obligationId);
+    if (!obligation) return undefined;
+    try {
+      const period = previousPeriod(obligation.period, key.period);
+      const stored = await readIfPresent(archive, reportDataRef({ ...key, period }));
+      const values = stored ? (JSON.parse(stored) as PeriodData).units.find((u) => u.id === unitId)?.values : undefined;
+      return values ? { period, values } : undefined;
+    } catch (err) {
+      // The form works without it: an unreadable old file is logged, not shown.
+      app.log.warn({ err }, 'previous answer unreadable');
+      return undefined;
+    }
+  };
+
+  /** "required if you answered Yes above": the rule in the words of the form. */
+  const requiredWhen = (field: Questionnaire[number], questionnaire: Questionnaire, lang: Language) => {
+    const rule = field.requiredIf!;
+    const other = questionnaire.find((f) => f.id === rule.field);
+    return other ? text(lang, 'requiredWhen', { answer: shownValue(other, rule.equals, lang) ?? String(rule.equals) }) : undefined;
+  };
+
+  const renderForm = async (
     reply: FastifyReply,
     status: number,
     lang: Language,
@@ -270,6 +298,7 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
     { submission = randomUUID(), notConfirmed = false, note }: { submission?: string; notConfirmed?: boolean; note?: TextKey } = {},
   ) => {
     const { unit, questionnaire } = loaded;
+    const previous = await previousAnswer(resolved.key, resolved.unitId);
     const errorFor = new Map(errors.map((e) => [e.field, describeFieldError(e, questionnaire, lang)]));
     const fields = questionnaire.map((f) => ({
       id: f.id,
@@ -279,6 +308,7 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
       label: f.label[lang],
       help: f.help?.[lang],
       required: f.required || f.type === 'confirm',
+      requiredWhen: f.requiredIf ? requiredWhen(f, questionnaire, lang) : undefined,
       maxLength: f.maxLength,
       value: values[f.id] ?? '',
       checked: values[f.id] === 'on' || values[f.id] === 'true',
@@ -286,6 +316,7 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
       bounds: f.min !== undefined || f.max !== undefined ? text(lang, 'bounds', { min: f.min ?? '–', max: f.max ?? '–' }) : undefined,
       options: f.options?.map((o) => ({ value: o.value, label: o.label[lang], selected: values[f.id] === o.value })),
       group: f.group,
+      previous: previous && previous.values[f.id] !== undefined ? text(lang, 'previousAnswer', { period: previous.period, answer: shownValue(f, previous.values[f.id], lang) ?? '' }) : undefined,
     }));
     const sections = groupFields(fields).map((block) => ({
       heading: block.group ? groupHeading(block.group, lang) : undefined,
@@ -519,6 +550,7 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
         id: o.id,
         title: o.title[lang],
         source: o.source,
+        previewUrl: `/preview?obligation=${encodeURIComponent(o.id)}`,
         cycles: cycles
           .filter((c) => c.key.obligationId === o.id)
           .map((c) => ({ period: c.key.period, url: `/cycles/${o.id}/${c.key.period}`, state: text(lang, c.running ? 'open' : 'closed') })),
@@ -527,6 +559,17 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
   };
 
   app.get('/dashboard', { onRequest: requireLogin }, async (request, reply) => renderDashboard(request, reply));
+
+  await app.register(previewPages, {
+    config,
+    renderer: createRenderer(deps.templatesDir),
+    registers: createRegisterReader(client),
+    publicBaseUrl: deps.publicBaseUrl,
+    now,
+    requireLogin,
+    context: secretariatContext,
+    page,
+  });
 
   app.post('/cycles', { onRequest: requireLogin, preHandler: [formOf(startCycleForm), app.csrfProtection] }, async (request, reply) => {
     const body = request.body as { obligation?: string; period?: string };
