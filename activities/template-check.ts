@@ -8,22 +8,11 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import type { Language } from '../domain/types';
 import type { ObligationConfig, OrganisationConfig } from '../config/schema';
-import { AGREEMENT_MAIL_KINDS, OCCURRENCE_MAIL_KINDS, PROJECT_MAIL_KINDS, REVISION_MAIL_KINDS } from './obligations';
+import { kindOf } from './kinds';
 
 /** The templates one obligation uses: mail templates by name, report templates by file. */
 export function templatesOf(obligation: ObligationConfig): { mails: string[]; reports: string[] } {
-  switch (obligation.kind) {
-    case 'periodic-data-call':
-      return { mails: Object.values(obligation.templates), reports: ['report.html.hbs', 'report.md.hbs'] };
-    case 'gate-before-start':
-      return { mails: [...PROJECT_MAIL_KINDS], reports: [] };
-    case 'revision':
-      return { mails: [...REVISION_MAIL_KINDS], reports: [] };
-    case 'expiry-review':
-      return { mails: [...AGREEMENT_MAIL_KINDS], reports: [] };
-    case 'minimum-occurrences':
-      return { mails: [...OCCURRENCE_MAIL_KINDS], reports: ['occurrences.html.hbs', 'occurrences.md.hbs'] };
-  }
+  return kindOf(obligation).templates(obligation as never);
 }
 
 /** The languages people of the organisation read: its own, and any a person is given. */

@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowExecutionAlreadyStartedError, type CalendarSpec, type Client, type Month } from '@temporalio/client';
 import { DateTime } from 'luxon';
+import { kindOf } from '../activities/kinds';
 import type { OrganisationConfig } from '../config/schema';
-import { dataCallOpenings, planRevision, revisionPeriodIds, yearStarts } from '../domain/calendar';
 import { scheduleId } from '../domain/registers';
 import type { ScheduledStartInput } from '../workflows/definitions';
 
@@ -40,21 +40,10 @@ export function desiredSchedules(config: OrganisationConfig, now: Date, horizonY
   const zone = config.organisation.timeZone;
   const out: DesiredSchedule[] = [];
   for (const o of config.obligations) {
-    let runs: { label: string; at: string }[];
-    let running: string | undefined;
-    // A data call that opened before the first sync is started by hand (followup cycle start):
-    // starting it silently could ask units weeks late for something the secretariat already did.
-    if (o.kind === 'periodic-data-call') runs = dataCallOpenings(o.calendar, o.period, zone, now, horizonYears).map((r) => ({ label: r.period, at: r.opensAt }));
-    else if (o.kind === 'minimum-occurrences') {
-      runs = yearStarts(zone, now, horizonYears).map((y) => ({ label: String(y.year), at: y.at }));
-      // The year whose start has passed, unless its own run is still ahead in the first minutes of January.
-      const year = DateTime.fromJSDate(now, { zone }).year;
-      running = runs[0]?.label === String(year) ? undefined : String(year);
-    } else if (o.kind === 'revision') {
-      const periods = revisionPeriodIds(o.rule, now, Math.ceil(horizonYears / 4) + 1, zone).map((periodId) => ({ periodId, plan: planRevision(o.rule, periodId, o.remindEvery, o.sendTime, zone) }));
-      runs = periods.filter((p) => Date.parse(p.plan.askAt) >= now.getTime()).map((p) => ({ label: p.periodId, at: p.plan.askAt }));
-      running = periods.find((p) => Date.parse(p.plan.askAt) < now.getTime() && now.getTime() < Date.parse(p.plan.endsAt))?.periodId;
-    } else continue; // gates and expiry reviews start when something is registered
+    const schedule = kindOf(o).schedule;
+    // Gates and expiry reviews have none: they start when something is registered.
+    if (!schedule) continue;
+    const { runs, running } = schedule.runs(config, o as never, now, horizonYears);
     out.push({ scheduleId: scheduleId(orgId, o.id), orgId, obligationId: o.id, kind: o.kind, timeZone: zone, runs, ...(running ? { running } : {}) });
   }
   return out;

@@ -169,6 +169,8 @@ export const minimumOccurrencesSchema = z.strictObject({
   kind: z.literal('minimum-occurrences'),
   title: localized(200),
   source: text(2000),
+  /** Its line's label in a report's compliance summary, in the policy's own words. */
+  reportLine: localized(200).optional(),
   register: z.literal('seminars'),
   minimum: z.number().int().min(1).max(100),
   /** The roles that count (e.g. organiser and co-organiser, not participant). */
@@ -188,6 +190,8 @@ export const gateBeforeStartSchema = z.strictObject({
   kind: z.literal('gate-before-start'),
   title: localized(200),
   source: text(2000),
+  /** Its line's label in a report's compliance summary, in the policy's own words. */
+  reportLine: localized(200).optional(),
   register: z.literal('projects'),
   /** When the definition is due, as the mails say it: "before an international project starts". */
   before: localized(200).default({ sv: 'innan projektet startar', en: 'before the project starts' }),
@@ -204,6 +208,8 @@ export const revisionSchema = z.strictObject({
   kind: z.literal('revision'),
   title: localized(200),
   source: text(2000),
+  /** Its line's label in a report's compliance summary, in the policy's own words. */
+  reportLine: localized(200).optional(),
   rule: z.discriminatedUnion('kind', [
     z.strictObject({
       kind: z.literal('mandate-period'),
@@ -227,6 +233,8 @@ export const expiryReviewSchema = z.strictObject({
   kind: z.literal('expiry-review'),
   title: localized(200),
   source: text(2000),
+  /** Its line's label in a report's compliance summary, in the policy's own words. */
+  reportLine: localized(200).optional(),
   register: z.literal('agreements'),
   remindersBeforeEnd: z.array(isoDuration).min(1).max(10),
   sendTime,
@@ -320,11 +328,6 @@ export function crossReferenceIssues(raw: unknown): CrossReferenceIssue[] {
       if (!unitIds.has(u)) issues.push({ path: ['obligations', i, 'units', j], message: `no unit with id "${String(u)}"` });
     });
   });
-  // One of each register-based kind: registrations name no obligation, so two would be ambiguous.
-  for (const kind of ['gate-before-start', 'expiry-review']) {
-    const same = list(doc.obligations).map((o, i) => [o, i] as const).filter(([o]) => o.kind === kind);
-    for (const [, i] of same.slice(1)) issues.push({ path: ['obligations', i, 'kind'], message: `only one "${kind}" obligation per organisation` });
-  }
   return issues;
 }
 

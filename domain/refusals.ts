@@ -69,6 +69,10 @@ const REFUSALS = {
   },
   NotConfirmed: { sv: () => 'Kryssa i rutan för att bekräfta.', en: () => 'Tick the box to confirm.' },
   ChooseObligation: { sv: () => 'Välj ett åtagande.', en: () => 'Choose an obligation.' },
+  SeveralObligations: {
+    sv: (p) => `Det finns flera åtaganden av det här slaget; ange vilket: ${p.choices}.`,
+    en: (p) => `There are several obligations of this kind; say which (--obligation): ${p.choices}.`,
+  },
 } satisfies Record<string, Record<Language, Words>>;
 
 export type RefusalCode = keyof typeof REFUSALS;

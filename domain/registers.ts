@@ -30,6 +30,8 @@ export interface ProjectRegistration {
 
 export interface ProjectSummary {
   id: string;
+  /** The gate the project is under, when the policy sets one (an organisation may have several). */
+  obligationId?: string;
   title: string;
   unitId: string;
   plannedStart: string;
@@ -85,6 +87,8 @@ export interface AgreementRegistration {
 
 export interface AgreementSummary {
   id: string;
+  /** The review obligation the agreement is under. */
+  obligationId?: string;
   title: string;
   partner: string;
   unitId: string;

@@ -11,9 +11,9 @@ import type { Renderer } from '../activities/renderer';
 import { createDirectory } from '../activities/directory';
 import type { RegisterReader } from '../activities/register-reader';
 import type { OrganisationConfig } from '../config/schema';
-import { formatDate, planCycle, planRevision, revisionPeriodIds, latestEndedPeriod } from '../domain/calendar';
-import type { CycleKey } from '../domain/ids';
-import type { ArchivedReport, Language } from '../domain/types';
+import { formatDate } from '../domain/calendar';
+import { kindOf, type PreviewNote } from '../activities/kinds';
+import type { Language } from '../domain/types';
 import type { AnswerLinks } from '../domain/answer-links';
 import { DateTime } from 'luxon';
 
@@ -44,19 +44,20 @@ export class PreviewError extends Error {
   override name = 'PreviewError';
 }
 
-type NoteKey = 'nobodyAnswers' | 'reportCounts' | 'registerBased' | 'occurrences';
-const NOTES: Record<Language, Record<NoteKey, string>> = {
+const NOTES: Record<Language, Record<PreviewNote, string>> = {
   sv: {
     nobodyAnswers: 'Förhandsvisningen antar att ingen svarar: kvitton skickas när någon svarar, och påminnelser och eskalering bara till enheter som inte har svarat.',
     reportCounts: 'Rapportens siffror är okända före stängningen; rapportmejlet visas med [antal] i stället.',
     registerBased: 'Den här skyldigheten skickar e-post när något registreras (projekt eller avtal); det finns inget schema att förhandsvisa.',
-    occurrences: 'Varningarna skickas bara om antalet registrerade seminarier då är för lågt; här visas de som om inget registreras.',
+    occurrences: 'Varningarna skickas bara om antalet registrerade seminarier då är för lågt; de beror på registret och visas inte här.',
+    eventBased: 'Den här skyldigheten skickar e-post inför varje registrerad händelse; förhandsvisningen visar de händelser som redan är registrerade.',
   },
   en: {
     nobodyAnswers: 'The preview assumes nobody answers: receipts go out when someone answers, and reminders and the escalation only to units that have not.',
     reportCounts: 'The report\'s figures are unknown before closing; the report mail shows [count] instead.',
     registerBased: 'This obligation sends mail when something is registered (a project or an agreement); there is no schedule to preview.',
-    occurrences: 'The warnings go out only if the count of registered seminars is still short then; they are shown as if nothing is registered.',
+    occurrences: 'The warnings go out only if the count of registered seminars is still short then; they depend on the register and are not shown here.',
+    eventBased: 'This obligation sends mail before each registered event; the preview shows the events registered so far.',
   },
 };
 
@@ -73,14 +74,12 @@ function recordingMailer(into: OutgoingMail[]): Mailer {
 
 const LINK_PLACEHOLDER = { sv: '[personlig-svarslank]', en: '[personal-answer-link]' };
 
-/** The default period of a preview: the one a cycle started now would follow up. */
+/** The default period of a preview: the one a start now would follow up. */
 export function defaultPeriod(org: OrganisationConfig, obligationId: string, now: Date): string {
   const obligation = org.obligations.find((o) => o.id === obligationId);
   if (!obligation) throw new PreviewError(`${org.organisation.id} has no obligation "${obligationId}". Known: ${org.obligations.map((o) => o.id).join(', ')}.`);
-  const zone = org.organisation.timeZone;
-  if (obligation.kind === 'periodic-data-call') return latestEndedPeriod(obligation.period, DateTime.fromJSDate(now).setZone(zone));
-  if (obligation.kind === 'revision') return revisionPeriodIds(obligation.rule, now, 1, zone)[0]!;
-  return String(DateTime.fromJSDate(now).setZone(zone).year);
+  const schedule = kindOf(obligation).schedule;
+  return schedule ? schedule.currentPeriod(org, obligation as never, now) : String(DateTime.fromJSDate(now).setZone(org.organisation.timeZone).year);
 }
 
 export async function previewMails(args: {
@@ -114,41 +113,15 @@ export async function previewMails(args: {
     },
   });
   const kinds: string[] = [];
-  const notes: string[] = [];
   const record = async (kind: string, run: () => Promise<unknown>) => {
     const before = sent.length;
     await run();
     for (let i = before; i < sent.length; i++) kinds.push(kind);
   };
-
-  if (obligation.kind === 'periodic-data-call') {
-    const key: CycleKey = { orgId: org.organisation.id, obligationId, period };
-    const plan = planCycle(obligation.calendar, obligation.period, period, org.organisation.timeZone, now);
-    const units = org.units.filter((u) => !obligation.units || obligation.units.includes(u.id));
-    const base = { key, plan, closesAt: plan.closesAt };
-    // Reminders whose time had passed when the cycle opened are not sent (a cycle started late).
-    const reminders = plan.reminderTimes.filter((t) => Date.parse(t) > Date.parse(plan.opensAt));
-    for (const unit of units) {
-      await record('request', () => activities.sendUnitMail({ ...base, unitId: unit.id, kind: 'request', sequence: 1, at: plan.opensAt }));
-      for (const [i, at] of reminders.entries()) await record('reminder', () => activities.sendUnitMail({ ...base, unitId: unit.id, kind: 'reminder', sequence: i + 1, at }));
-      await record('escalation', () => activities.sendUnitMail({ ...base, unitId: unit.id, kind: 'escalation', sequence: 1, at: plan.escalationAt }));
-    }
-    const counts = language === 'sv' ? '[antal]' : '[count]';
-    // The report mail as it goes out, its figures standing in (the report is compiled at closing).
-    const report = { html: await archive.put('preview/report.html', ''), markdown: await archive.put('preview/report.md', ''), asked: counts, answered: counts, exempt: counts };
-    await record('report', () => activities.deliverReport({ key, closedAt: plan.closesAt, report: report as unknown as ArchivedReport }));
-    notes.push(NOTES[language].nobodyAnswers, NOTES[language].reportCounts);
-  } else if (obligation.kind === 'revision') {
-    const plan = planRevision(obligation.rule, period, obligation.remindEvery, obligation.sendTime, org.organisation.timeZone);
-    const base = { orgId: org.organisation.id, obligationId, periodId: period, dueDate: plan.dueDate };
-    let sequence = 0;
-    await record('revision-request', () => activities.sendRevisionMail({ ...base, kind: 'revision-request', sequence: ++sequence, at: plan.askAt }));
-    for (const at of plan.reminderTimes) await record('revision-reminder', () => activities.sendRevisionMail({ ...base, kind: 'revision-reminder', sequence: ++sequence, at }));
-    await record('revision-overdue', () => activities.sendRevisionMail({ ...base, kind: 'revision-overdue', sequence: ++sequence, at: plan.dueAt }));
-    notes.push(NOTES[language].nobodyAnswers);
-  } else {
-    notes.push(NOTES[language][obligation.kind === 'minimum-occurrences' ? 'occurrences' : 'registerBased']);
-  }
+  // The data call's report mail reads the archived report: empty stand-ins, its figures shown as such.
+  await archive.put('preview/report.html', '');
+  await archive.put('preview/report.md', '');
+  const notes = (await kindOf(obligation).preview?.({ org, obligation: obligation as never, period, now, activities, record })) ?? [];
 
   const zone = org.organisation.timeZone;
   const mails = sent.map((mail, i) => {
@@ -166,5 +139,5 @@ export async function previewMails(args: {
     };
   });
   mails.sort((a, b) => a.at.localeCompare(b.at));
-  return { obligationId, kind: obligation.kind, period, mails, notes };
+  return { obligationId, kind: obligation.kind, period, mails, notes: notes.map((n) => NOTES[language][n]) };
 }

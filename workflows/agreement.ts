@@ -19,6 +19,7 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
   const agreement = { ...input.agreement };
   const status: AgreementStatus = {
     id: agreement.id,
+    obligationId,
     title: agreement.title,
     partner: agreement.partner,
     unitId: agreement.unitId,

@@ -38,6 +38,7 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
     stage: project.stage ?? 'project',
     owner: project.owner,
     // Until the plan says whether the policy sets a gate, the project is only registered.
+    ...(obligationId ? { obligationId } : {}),
     state: 'registered',
     startedWithoutApproval: false,
     registeredAt: new Date().toISOString(),

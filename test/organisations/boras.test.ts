@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { closeCycle, startCycle, submitAnswer } from '../../client/cycles';
-import { readRegister, recordRevision, revisionStatus } from '../../client/registers';
+import { readRegister } from '../../client/registers';
+import { recordRevision, revisionStatus } from '../../client/revisions';
 import { obligationOf } from '../../config/schema';
 import { planCycle, planRevision } from '../../domain/calendar';
 import { until } from '../helpers/environment';

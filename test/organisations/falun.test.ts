@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { closeCycle, startCycle, submitAnswer } from '../../client/cycles';
-import { agreementStatus, decideAgreement, readRegister, registerAgreement } from '../../client/registers';
+import { agreementStatus, decideAgreement, registerAgreement } from '../../client/agreements';
+import { readRegister } from '../../client/registers';
 import { obligationOf } from '../../config/schema';
 import { planCycle, planExpiryReminders } from '../../domain/calendar';
 import { until } from '../helpers/environment';

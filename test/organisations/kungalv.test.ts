@@ -7,7 +7,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { closeCycle, startCycle, submitAnswer } from '../../client/cycles';
-import { projectStatus, readRegister, recordRevision, registerProject, revisionStatus, submitGoals } from '../../client/registers';
+import { projectStatus, registerProject, submitGoals } from '../../client/projects';
+import { readRegister } from '../../client/registers';
+import { recordRevision, revisionStatus } from '../../client/revisions';
 import { obligationOf } from '../../config/schema';
 import { mandatePeriodOn, planCycle } from '../../domain/calendar';
 import { until } from '../helpers/environment';

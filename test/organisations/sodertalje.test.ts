@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { closeCycle, startCycle, submitAnswer } from '../../client/cycles';
-import { approveGoals, projectStatus, registerProject, submitGoals } from '../../client/registers';
+import { approveGoals, projectStatus, registerProject, submitGoals } from '../../client/projects';
 import { obligationOf } from '../../config/schema';
 import { planCycle } from '../../domain/calendar';
 import { useOrganisationRun } from '../helpers/organisation-run';

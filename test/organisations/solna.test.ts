@@ -7,7 +7,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { closeCycle, startCycle, submitAnswer } from '../../client/cycles';
-import { approveGoals, projectStatus, readRegister, registerProject, registerSeminar, returnGoals, submitGoals } from '../../client/registers';
+import { approveGoals, projectStatus, registerProject, returnGoals, submitGoals } from '../../client/projects';
+import { readRegister } from '../../client/registers';
+import { registerSeminar } from '../../client/seminars';
 import { obligationOf } from '../../config/schema';
 import { planCycle, planOccurrences } from '../../domain/calendar';
 import { useOrganisationRun } from '../helpers/organisation-run';

@@ -5,7 +5,7 @@
  */
 import { DateTime } from 'luxon';
 import { buildCompliance } from '../../activities/compliance';
-import { resolveRun } from '../../activities/obligations';
+import { resolveRun } from '../../activities/schedules';
 import { desiredSchedules } from '../../client/schedules';
 import { obligationOf } from '../../config/schema';
 import {

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { resolveRun } from '../../activities/obligations';
+import { resolveRun } from '../../activities/schedules';
 import { desiredSchedules } from '../../client/schedules';
 import { loadConfigFile } from '../../config/load';
 import { TestWorkflowEnvironment as Env } from '@temporalio/testing';

@@ -129,7 +129,7 @@ test('a whole year: requests, reminders, escalation, receipts and the report to 
   const html = readFileSync(path.join(tw.archiveDir, result.report.html), 'utf8');
   expect(result.report.markdown).toBe(`solna/annual-follow-up/solna-annual-follow-up-${period}.md`);
   // Answering after the second reminder is still before the deadline: on time.
-  expect(markdown).toContain('- Svar: **5** / 6 (5 i tid, 0 sent)');
+  expect(markdown).toContain('- Svar: **5** / 6 (83 %; 5 i tid, 0 sent)');
   expect(markdown).toContain('- Har inte svarat: **Miljö- och byggnadsförvaltningen**');
   for (const unit of ['barn-utbildning', 'kultur-fritid', 'omsorg', 'tekniska', 'socialforvaltningen']) {
     expect(markdown).toContain(`> ${unit}: Interreg Baltic Sea Region "Smart Cities" (pågående), Erasmus+ ansökan inlämnad.`);

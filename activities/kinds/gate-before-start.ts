@@ -1,0 +1,100 @@
+/**
+ * The gate before start: each registered project's definition (the gate's questionnaire), asked of
+ * its owner, reminded, reviewed by the secretariat, and the start without approval made visible.
+ */
+import { endOfDay, parseIsoDuration, startOfDay } from '../../domain/calendar';
+import { questionnaireOf } from '../../domain/questionnaire';
+import type { ProjectRegistration } from '../../domain/registers';
+import type { AnswerValues } from '../../domain/types';
+import type { PersonConfig } from '../../config/schema';
+import type { ActivityDeps } from '../index';
+import { answerRows, questionLines } from '../mail-context';
+import { day, secretariatPerson, type SendNotice } from '../notices';
+import { lineLabel, type KindModule } from './kind-module';
+
+// Each is also the name of its template in templates/mail/<language>/.
+export const PROJECT_MAIL_KINDS = ['goals-request', 'goals-reminder', 'goals-review', 'goals-approved', 'goals-returned', 'start-without-approval'] as const;
+export type ProjectMailKind = (typeof PROJECT_MAIL_KINDS)[number];
+
+export function createGateActivities(deps: ActivityDeps, sendNotice: SendNotice) {
+  const { directory } = deps;
+  return {
+    async planProject({ orgId, obligationId, plannedStart, plannedEnd }: { orgId: string; obligationId?: string; plannedStart: string; plannedEnd?: string }) {
+      const org = directory.organisation(orgId);
+      const zone = org.organisation.timeZone;
+      const dates = { startAt: startOfDay(plannedStart, zone), endAt: plannedEnd ? endOfDay(plannedEnd, zone) : undefined };
+      if (!obligationId) return { gate: false, language: org.organisation.language, questionnaire: [] as ReturnType<typeof questionnaireOf>, remindEveryMs: 0, ...dates };
+      const { obligation } = directory.ofKind(orgId, 'gate-before-start', obligationId);
+      return {
+        gate: true,
+        language: org.organisation.language,
+        questionnaire: questionnaireOf(obligation),
+        remindEveryMs: parseIsoDuration(obligation.remindEvery).as('milliseconds'),
+        startAt: startOfDay(plannedStart, zone),
+        endAt: plannedEnd ? endOfDay(plannedEnd, zone) : undefined,
+      };
+    },
+
+    async sendProjectMail(input: { orgId: string; obligationId: string; project: ProjectRegistration; kind: ProjectMailKind; sequence: number; at: string; comment?: string; goals?: AnswerValues }) {
+      const { org, obligation } = directory.ofKind(input.orgId, 'gate-before-start', input.obligationId);
+      const { project } = input;
+      const unit = directory.unit(input.orgId, project.unitId);
+      const toOwner = ['goals-request', 'goals-reminder', 'goals-approved', 'goals-returned'].includes(input.kind);
+      const people: PersonConfig[] =
+        input.kind === 'goals-review' ? [secretariatPerson(org)] : input.kind === 'start-without-approval' ? [unit.head] : [project.owner];
+      return sendNotice({
+        org,
+        people,
+        template: input.kind,
+        scope: `${input.orgId}.${input.obligationId}.${project.id}`,
+        kind: input.kind,
+        sequence: input.sequence,
+        at: input.at,
+        cc: input.kind === 'start-without-approval' || (toOwner && input.kind !== 'goals-reminder') ? [secretariatPerson(org)] : undefined,
+        context: (language) => ({
+          obligation: { title: obligation.title[language], source: obligation.source },
+          gate: { before: obligation.before[language] },
+          project: {
+            id: project.id,
+            title: project.title,
+            unit: unit.name[language],
+            owner: project.owner.name,
+            plannedStart: day(project.plannedStart, org, language),
+            partners: project.partners.join(', '),
+            euFunded: project.euFunded,
+          },
+          questions: questionLines(questionnaireOf(obligation), language),
+          goals: input.goals ? answerRows(questionnaireOf(obligation), input.goals, language) : [],
+          comment: input.comment,
+        }),
+      });
+    },
+  };
+}
+
+const WORDS = {
+  sv: { unapproved: 'Projekt som startat utan godkända mål' },
+  en: { unapproved: 'Projects started without approved goals' },
+};
+
+export const gateBeforeStart: KindModule<'gate-before-start'> = {
+  // Its mails follow registrations, not a calendar.
+  preview: async () => ['registerBased'],
+  templates: () => ({ mails: [...PROJECT_MAIL_KINDS], reports: [] }),
+  complianceLines({ org, obligation, register, bounds, language }) {
+    const first = bounds.start.toISODate() ?? '';
+    const last = bounds.end.minus({ days: 1 }).toISODate() ?? '';
+    // Projects registered before several gates were possible name none: they belong to the first.
+    const firstGate = org.obligations.find((o) => o.kind === 'gate-before-start')?.id;
+    const unapproved = register.projects.filter(
+      (p) => (p.obligationId ?? firstGate) === obligation.id && p.startedWithoutApproval && p.plannedStart <= last && p.plannedStart >= first,
+    );
+    return [
+      {
+        label: lineLabel(obligation, language, WORDS[language].unapproved),
+        value: unapproved.length ? `${unapproved.length}: ${unapproved.map((p) => p.title).join(', ')}` : '0',
+        attention: unapproved.length > 0,
+      },
+    ];
+  },
+};

@@ -1,0 +1,215 @@
+/**
+ * The periodic data call: a cycle per period asks every unit, reminds, escalates, collects the
+ * answers and compiles and delivers the report.
+ */
+import { DateTime } from 'luxon';
+import { messageIdScope, cycleWorkflowId, type CycleKey } from '../../domain/ids';
+import { dataCallOpenings, latestEndedPeriod, planCycle, previousPeriod, replanDeadline } from '../../domain/calendar';
+import { questionnaireOf } from '../../domain/questionnaire';
+import type { RegisterContents } from '../../domain/registers';
+import type { ArchivedReport, CycleSetup, MailingResult, MailKind, RecipientOutcome, SubmittedAnswer, UnitPlan, UnitStatus } from '../../domain/types';
+import { outcomesFolderRef, outcomesPartRef, readIfPresent, reportDataRef } from '../archive';
+import { buildCompliance } from '../compliance';
+import { deadlineInvite } from '../deadline-invite';
+import type { ActivityDeps } from '../index';
+import { mailContext } from '../mail-context';
+import { buildReportContext, compileReportFiles, type PeriodData } from '../report';
+import type { SendToEach } from '../send';
+import type { KindModule } from './kind-module';
+
+export interface UnitMailInput {
+  key: CycleKey;
+  unitId: string;
+  kind: MailKind;
+  sequence: number;
+  /** Workflow time at sending: the mail's Date, correct also in time-skipped tests. */
+  at: string;
+  plan: UnitPlan;
+  /** The cycle's closing: the answer link works until then. */
+  closesAt: string;
+  answer?: SubmittedAnswer;
+  /** A retry: only these addresses. */
+  only?: string[];
+  /** Not these addresses: an earlier mail is still on its way to them, and this one follows it. */
+  skip?: string[];
+}
+
+/** The unit's entries in the registers, listed in the request so people confirm instead of retyping. */
+function registerLines(register: RegisterContents, kinds: readonly string[], unitId: string): string[] {
+  const lines: string[] = [];
+  if (kinds.includes('projects')) {
+    for (const p of register.projects.filter((x) => x.unitId === unitId && x.state !== 'closed')) {
+      lines.push(`${p.title} (${p.stage === 'application' ? 'ansökan/application' : p.euFunded ? 'EU' : 'projekt/project'}, ${p.plannedStart}${p.partners.length ? `, ${p.partners.join(', ')}` : ''})`);
+    }
+  }
+  if (kinds.includes('seminars')) for (const s of register.seminars.filter((x) => x.unitId === unitId)) lines.push(`${s.date} ${s.title}, ${s.place} (${s.role})`);
+  if (kinds.includes('agreements')) for (const a of register.agreements.filter((x) => x.unitId === unitId)) lines.push(`${a.title} – ${a.partner} (→ ${a.endsOn})`);
+  return lines;
+}
+
+export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToEach) {
+  const { renderer, archive, directory } = deps;
+  return {
+    async planCycle({ key, now }: { key: CycleKey; now: string }): Promise<CycleSetup> {
+      const { org, obligation } = directory.obligation(key);
+      return {
+        language: org.organisation.language,
+        unitIds: org.units.map((u) => u.id).filter((id) => !obligation.units || obligation.units.includes(id)),
+        questionnaire: questionnaireOf(obligation),
+        plan: planCycle(obligation.calendar, obligation.period, key.period, org.organisation.timeZone, new Date(now)),
+      };
+    },
+
+    async planDeadline({ key, until, opensAt }: { key: CycleKey; unitId: string; until: string; opensAt: string }): Promise<UnitPlan> {
+      const { org, obligation } = directory.obligation(key);
+      return replanDeadline(obligation.calendar, until, opensAt, org.organisation.timeZone);
+    },
+
+    async sendUnitMail(input: UnitMailInput): Promise<MailingResult> {
+      const { org, obligation } = directory.obligation(input.key);
+      const unit = directory.unit(input.key.orgId, input.unitId);
+      const from = org.secretariat;
+      const template = input.kind === 'deadline-moved' ? obligation.templates.deadlineMoved : obligation.templates[input.kind];
+      const withInvite = input.kind === 'request' || input.kind === 'reminder' || input.kind === 'deadline-moved';
+      const recipients = input.kind === 'escalation' ? [unit.head] : unit.contacts;
+      const registered = input.kind === 'request' && obligation.showRegisters.length ? registerLines(await deps.registers.read(input.key.orgId), obligation.showRegisters, input.unitId) : [];
+      return sendToEach(
+        recipients,
+        org.organisation.language,
+        (person, language) => {
+          const token = deps.answerLinks.token({ key: input.key, unitId: input.unitId, expiresAt: input.closesAt });
+          const answerUrl = new URL(`answer/${token}`, deps.publicBaseUrl.endsWith('/') ? deps.publicBaseUrl : `${deps.publicBaseUrl}/`).toString();
+          const context = { ...mailContext({ org, obligation, unit, person, language, input, answerUrl }), registered };
+          const { subject, text } = renderer.mail(template, language, context);
+          const invite = withInvite
+            ? deadlineInvite({
+                key: input.key,
+                unitId: input.unitId,
+                deadlineDate: input.plan.deadlineDate,
+                title: obligation.title[language],
+                unitName: unit.name[language],
+                secretariat: org.secretariat,
+                organisation: org.organisation.name,
+                zone: org.organisation.timeZone,
+                language,
+                at: input.at,
+              })
+            : undefined;
+          return {
+            subject,
+            text,
+            date: new Date(input.at),
+            replyTo: org.secretariat.email,
+            idSubject: input.unitId,
+            attachments: invite ? [invite] : undefined,
+          };
+        },
+        from,
+        messageIdScope(input.key),
+        input.kind,
+        input.sequence,
+        { cc: input.kind === 'escalation' ? [{ name: org.secretariat.name, email: org.secretariat.email }] : undefined, only: input.only, skip: input.skip },
+      );
+    },
+
+    /** Keeps one part of the units' outcomes for compileReport; returns its reference. */
+    async stageOutcomes({ key, part, outcomes }: { key: CycleKey; part: number; outcomes: UnitStatus[] }): Promise<string> {
+      return archive.put(outcomesPartRef(key, part), JSON.stringify(outcomes));
+    },
+
+    /**
+     * at: the workflow's time of compiling, the report's stamp (histories from before it was passed
+     * fall back to the clock of record). delivery: the report's delivery so far, named in the archived copy.
+     */
+    async compileReport({ key, closedAt, parts, at, delivery }: { key: CycleKey; closedAt: string; parts: string[]; at?: string; delivery?: RecipientOutcome[] }): Promise<ArchivedReport> {
+      const { org, obligation } = directory.obligation(key);
+      const outcomes = (await Promise.all(parts.map(async (ref) => JSON.parse(await archive.read(ref)) as UnitStatus[]))).flat();
+      const register = await deps.registers.read(key.orgId);
+      const compliance = buildCompliance({ org, rule: obligation.period, period: key.period, register, language: org.organisation.language });
+      const compiledAt = at ?? deps.clock().toISOString();
+      const previousText = await readIfPresent(archive, reportDataRef({ ...key, period: previousPeriod(obligation.period, key.period) }));
+      const previous = previousText ? (JSON.parse(previousText) as PeriodData) : undefined;
+      const context = buildReportContext({ org, obligation, period: key.period, closedAt, outcomes, compiledAt, compliance, delivery, previous });
+      return compileReportFiles({ archive, renderer, key, context });
+    },
+
+    /** The units' staged outcomes hold every answer; once the report is archived they go. */
+    async discardStagedOutcomes({ key }: { key: CycleKey }): Promise<void> {
+      await archive.remove(outcomesFolderRef(key));
+    },
+
+    async deliverReport({ key, closedAt, report, skip }: { key: CycleKey; closedAt: string; report: ArchivedReport; skip?: string[] }): Promise<MailingResult> {
+      const { org, obligation } = directory.obligation(key);
+      const bodies = org.bodies.filter((b) => obligation.report.recipients.includes(b.id));
+      const [html, markdown] = await Promise.all([archive.read(report.html), archive.read(report.markdown)]);
+      const people = [...bodies.flatMap((b) => b.recipients), { name: org.secretariat.name, email: org.secretariat.email }];
+      const from = org.secretariat;
+      const fileBase = `${key.orgId}-${key.obligationId}-${key.period}`;
+      return sendToEach(
+        people,
+        org.organisation.language,
+        (person, language) => {
+          const context = {
+            org: { name: org.organisation.name },
+            obligation: { title: (obligation.report.title ?? obligation.title)[language] },
+            period: key.period,
+            recipient: { name: person.name },
+            secretariat: org.secretariat,
+            summary: report,
+          };
+          const { subject, text } = renderer.mail(obligation.templates.reportDelivery, language, context);
+          return {
+            subject,
+            text,
+            date: new Date(closedAt),
+            replyTo: org.secretariat.email,
+            idSubject: 'report',
+            attachments: [
+              { filename: `${fileBase}.html`, content: html, contentType: 'text/html; charset=utf-8' },
+              { filename: `${fileBase}.md`, content: markdown, contentType: 'text/markdown; charset=utf-8' },
+            ],
+          };
+        },
+        from,
+        messageIdScope(key),
+        'report',
+        1,
+        { skip },
+      );
+    },
+  };
+}
+
+export const periodicDataCall: KindModule<'periodic-data-call'> = {
+  templates: (obligation) => ({ mails: Object.values(obligation.templates), reports: ['report.html.hbs', 'report.md.hbs'] }),
+  schedule: {
+    // A data call that opened before the first sync is started by hand (followup cycle start):
+    // starting it silently could ask units weeks late for something the secretariat already did.
+    runs: (org, o, now, horizonYears) => ({ runs: dataCallOpenings(o.calendar, o.period, org.organisation.timeZone, now, horizonYears).map((r) => ({ label: r.period, at: r.opensAt })) }),
+    run(org, obligation, now) {
+      const orgId = org.organisation.id;
+      const zone = org.organisation.timeZone;
+      const opened = dataCallOpenings(obligation.calendar, obligation.period, zone, new Date(now.getTime() - 400 * 86_400_000), 2).filter((o) => Date.parse(o.opensAt) <= now.getTime());
+      const period = opened.at(-1)?.period ?? latestEndedPeriod(obligation.period, DateTime.fromJSDate(now, { zone }));
+      return { workflowType: 'cycleWorkflow', workflowId: cycleWorkflowId({ orgId, obligationId: obligation.id, period }), args: [{ orgId, obligationId: obligation.id, period, startedBy: 'schedule' }] };
+    },
+    currentPeriod: (org, obligation, now) => latestEndedPeriod(obligation.period, DateTime.fromJSDate(now).setZone(org.organisation.timeZone)),
+  },
+  async preview({ org, obligation, period, now, activities, record }) {
+    const key: CycleKey = { orgId: org.organisation.id, obligationId: obligation.id, period };
+    const plan = planCycle(obligation.calendar, obligation.period, period, org.organisation.timeZone, now);
+    const base = { key, plan, closesAt: plan.closesAt };
+    // Reminders whose time had passed when the cycle opened are not sent (a cycle started late).
+    const reminders = plan.reminderTimes.filter((t) => Date.parse(t) > Date.parse(plan.opensAt));
+    for (const unit of org.units.filter((u) => !obligation.units || obligation.units.includes(u.id))) {
+      await record('request', () => activities.sendUnitMail({ ...base, unitId: unit.id, kind: 'request', sequence: 1, at: plan.opensAt }));
+      for (const [i, at] of reminders.entries()) await record('reminder', () => activities.sendUnitMail({ ...base, unitId: unit.id, kind: 'reminder', sequence: i + 1, at }));
+      await record('escalation', () => activities.sendUnitMail({ ...base, unitId: unit.id, kind: 'escalation', sequence: 1, at: plan.escalationAt }));
+    }
+    // The report mail as it goes out, its figures standing in (the report is compiled at closing).
+    const counts = org.organisation.language === 'sv' ? '[antal]' : '[count]';
+    const report = { html: 'preview/report.html', markdown: 'preview/report.md', asked: counts, answered: counts, exempt: counts };
+    await record('report', () => activities.deliverReport({ key, closedAt: plan.closesAt, report: report as unknown as ArchivedReport }));
+    return ['nobodyAnswers', 'reportCounts'];
+  },
+};

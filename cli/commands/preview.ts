@@ -1,0 +1,49 @@
+/** `followup preview`: every mail an obligation's period will send, before anything is started. */
+import path from 'node:path';
+import type { Command } from 'commander';
+import { createRegisterReader, emptyRegister, type RegisterReader } from '../../activities/register-reader';
+import { createRenderer } from '../../activities/renderer';
+import { PROJECT_ROOT } from '../../config/environment';
+import { previewMails } from '../../preview/mails';
+import { formatPreview } from '../preview-text';
+import { helpers, type CommandContext } from './common';
+
+export function addPreviewCommand(program: Command, ctx: CommandContext): void {
+  const { print } = helpers(ctx);
+  const { env, loadConfig } = ctx;
+  const client = ctx.client;
+  program
+    .command('preview')
+    .argument('<obligation>', 'obligation id from the config, e.g. annual-follow-up')
+    .option('-p, --period <period>', 'the period, e.g. 2026 or 2026-2030 for a revision (default: the one a start now would run)')
+    .option('--summary', 'one line per mail: time, kind, recipient, subject')
+    .option('--json', 'print JSON for scripts')
+    .description('every mail the period will send, when and to whom, rendered from the real templates; starts and sends nothing')
+    .action(async (obligationId: string, _opts, cmd: Command) => {
+      const opts = cmd.optsWithGlobals() as { config?: string; period?: string; summary?: boolean; json?: boolean };
+      const cfg = loadConfig(opts);
+      if (!cfg.obligations.some((o) => o.id === obligationId)) {
+        throw ctx.usage(`${cfg.organisation.id} has no obligation "${obligationId}". Known: ${cfg.obligations.map((o) => o.id).join(', ')}.`);
+      }
+      // The register is read when Temporal is up (a request lists the unit's registered entries); a preview needs no server.
+      let registers: RegisterReader = { read: async (orgId) => emptyRegister(orgId) };
+      const notes: string[] = [];
+      try {
+        registers = createRegisterReader(await client());
+      } catch {
+        notes.push(cfg.organisation.language === 'sv' ? 'Temporal nås inte: förfrågningarna visas utan registrerade projekt och seminarier.' : 'Temporal cannot be reached: requests are shown without registered projects and seminars.');
+      }
+      const preview = await previewMails({
+        org: cfg,
+        obligationId,
+        period: opts.period,
+        renderer: createRenderer(path.join(PROJECT_ROOT, 'templates')),
+        registers,
+        publicBaseUrl: env().PUBLIC_BASE_URL,
+        now: new Date(),
+      });
+      preview.notes.push(...notes);
+      print(preview, formatPreview(preview, opts.summary === true), opts.json);
+    });
+
+}

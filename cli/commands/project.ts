@@ -1,0 +1,128 @@
+/** `followup project`: the project register and the gate before a project starts. */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { approveGoals, closeProject, projectStatus, registerProject, returnGoals, submitGoals } from '../../client/projects';
+import { readRegister } from '../../client/registers';
+import { collect, helpers, table, type CommandContext, type Opts } from './common';
+
+export function addProjectCommands(program: Command, ctx: CommandContext): void {
+  const { io, opts, print, taskQueue } = helpers(ctx);
+  // --- project ---------------------------------------------------------------------------------
+  const project = program.command('project').description('the project register and the goals each project needs before it starts');
+  project
+    .command('register')
+    .description('register a planned international project; its owner is asked for the goals before the start')
+    .requiredOption('--id <id>', 'a short id, e.g. interreg-smart-cities-2027')
+    .requiredOption('--title <title>', 'the project\'s name')
+    .requiredOption('-u, --unit <unit>', 'the unit that runs it')
+    .requiredOption('--owner-name <name>', 'the project owner')
+    .requiredOption('--owner-email <email>', 'the owner\'s e-mail address')
+    .requiredOption('--start <date>', 'planned start, YYYY-MM-DD')
+    .option('--end <date>', 'planned end, YYYY-MM-DD')
+    .option('--partner <name>', 'a partner (repeat for several)', collect, [])
+    .option('--eu-funded', 'the project is EU-funded', false)
+    .option('--application', 'funding is applied for, not yet granted', false)
+    .option('--obligation <id>', 'the gate the project comes under, when the policy has several')
+    .action(async (_o, cmd: Command) => {
+      const o = opts(cmd) as Opts & Record<string, string | string[] | boolean>;
+      const cfg = ctx.loadConfig(o);
+      const registered = await registerProject(await ctx.client(), taskQueue(), cfg, {
+        id: String(o.id),
+        title: String(o.title),
+        unitId: String(o.unit),
+        owner: { name: String(o.ownerName), email: String(o.ownerEmail) },
+        plannedStart: String(o.start),
+        plannedEnd: o.end === undefined ? undefined : String(o.end),
+        partners: o.partner as string[],
+        euFunded: Boolean(o.euFunded),
+        stage: o.application ? 'application' : 'project',
+      }, o.obligation === undefined ? undefined : String(o.obligation));
+      io.out(`Registered ${registered.workflowId}. The owner is asked for the goals; see it with: followup project status ${String(o.id)}`);
+    });
+  project
+    .command('goals')
+    .argument('<id>', 'the project id')
+    .option('-f, --file <goals.json>', 'a JSON object: field id → text')
+    .option('-s, --set <field=text>', 'one field (repeat for several)', collect, [])
+    .description('record the goals the owner sent (purpose, goals, activities …); the secretariat then approves or returns them')
+    .action(async (id: string, _o, cmd: Command) => {
+      const o = opts(cmd) as Opts & { file?: string; set: string[] };
+      const cfg = ctx.loadConfig(o);
+      let values: Record<string, unknown> = {};
+      if (o.file) {
+        try {
+          values = JSON.parse(readFileSync(o.file, 'utf8')) as Record<string, unknown>;
+        } catch (err) {
+          throw ctx.usage(`Cannot read ${o.file} as JSON (${(err as Error).message}). Write an object such as {"purpose": "…"}.`);
+        }
+      }
+      for (const pair of o.set) {
+        const at = pair.indexOf('=');
+        if (at < 1) throw ctx.usage(`--set takes field=text, e.g. --set purpose="Stärka samarbetet"; got "${pair}".`);
+        values[pair.slice(0, at)] = pair.slice(at + 1);
+      }
+      if (Object.keys(values).length === 0) throw ctx.usage('Give the goals with --file goals.json or --set field=text.');
+      const r = await submitGoals(await ctx.client(), cfg.organisation.id, id, values as Record<string, string>);
+      io.out(`Goals of ${id} recorded (version ${r.revision}); the secretariat is asked to approve them: followup project approve ${id}`);
+    });
+  project
+    .command('approve')
+    .argument('<id>', 'the project id')
+    .description('approve the submitted goals; the owner is told')
+    .action(async (id: string, _o, cmd: Command) => {
+      const cfg = ctx.loadConfig(opts(cmd));
+      await approveGoals(await ctx.client(), cfg.organisation.id, id);
+      io.out(`Goals of ${id} approved; the owner is told.`);
+    });
+  project
+    .command('return')
+    .argument('<id>', 'the project id')
+    .requiredOption('--comment <text>', 'what the owner should add or change')
+    .description('return the goals to the owner with a comment; reminders resume until new goals arrive')
+    .action(async (id: string, _o, cmd: Command) => {
+      const o = opts(cmd) as Opts & { comment: string };
+      const cfg = ctx.loadConfig(o);
+      await returnGoals(await ctx.client(), cfg.organisation.id, id, o.comment);
+      io.out(`Goals of ${id} returned to the owner with your comment.`);
+    });
+  project
+    .command('close')
+    .argument('<id>', 'the project id')
+    .description('mark an approved or ongoing project as closed')
+    .action(async (id: string, _o, cmd: Command) => {
+      const cfg = ctx.loadConfig(opts(cmd));
+      await closeProject(await ctx.client(), cfg.organisation.id, id);
+      io.out(`${id} is closed.`);
+    });
+  project
+    .command('status')
+    .argument('<id>', 'the project id')
+    .option('--json', 'print JSON')
+    .description('one project: its state, goals, returns and reminders')
+    .action(async (id: string, _o, cmd: Command) => {
+      const o = opts(cmd);
+      const cfg = ctx.loadConfig(o);
+      const s = await projectStatus(await ctx.client(), cfg.organisation.id, id);
+      const human = [
+        `${s.title} (${s.id}) — ${s.state}${s.startedWithoutApproval ? ', started without approved goals' : ''}`,
+        `Unit ${s.unitId}, owner ${s.owner.name}, planned start ${s.plannedStart}${s.plannedEnd ? `, end ${s.plannedEnd}` : ''}, ${s.euFunded ? 'EU-funded' : 'not EU-funded'}`,
+        `Reminders sent: ${s.remindersSentAt.length}${s.goals ? `; goals version ${s.goals.revision} submitted ${s.goals.submittedAt.slice(0, 10)}` : ''}${s.approvedAt ? `; approved ${s.approvedAt.slice(0, 10)}` : ''}`,
+        ...(s.returned ?? []).map((r) => `Returned ${r.at.slice(0, 10)}: ${r.comment}`),
+      ].join('\n');
+      print(s, human, o.json);
+    });
+  project
+    .command('list')
+    .option('--json', 'print JSON for scripts and spreadsheets')
+    .option('-u, --unit <unit>', 'only this unit\'s projects')
+    .description('every registered project with its state')
+    .action(async (_o, cmd: Command) => {
+      const o = opts(cmd) as Opts & { unit?: string };
+      const cfg = ctx.loadConfig(o);
+      const projects = (await readRegister(await ctx.client(), cfg.organisation.id)).projects.filter((p) => !o.unit || p.unitId === o.unit);
+      const human = projects.length
+        ? table([['PROJECT', 'UNIT', 'START', 'STATE', 'EU', 'TITLE'], ...projects.map((p) => [p.id, p.unitId, p.plannedStart, p.state + (p.startedWithoutApproval ? ' (started unapproved)' : ''), p.euFunded ? 'yes' : 'no', p.title])])
+        : 'No projects are registered. Register one with: followup project register --help';
+      print(projects, human, o.json);
+    });
+}

@@ -1,0 +1,48 @@
+/** `followup seminar`: the register of seminars counted against a yearly minimum. */
+import { Option, type Command } from 'commander';
+import { readRegister } from '../../client/registers';
+import { registerSeminar } from '../../client/seminars';
+import type { SeminarRole } from '../../domain/registers';
+import { helpers, table, type CommandContext, type Opts } from './common';
+
+export function addSeminarCommands(program: Command, ctx: CommandContext): void {
+  const { io, opts, print, taskQueue } = helpers(ctx);
+  // --- seminar ---------------------------------------------------------------------------------
+  const seminar = program.command('seminar').description('the register of international seminars (counted against the yearly minimum)');
+  seminar
+    .command('register')
+    .description('register a seminar, planned or held')
+    .requiredOption('--date <date>', 'YYYY-MM-DD')
+    .requiredOption('--title <title>', 'the seminar\'s title')
+    .requiredOption('--place <place>', 'city and venue, e.g. "Bryssel, Solna stads EU-kontor"')
+    .requiredOption('--country <code>', 'two-letter country code, e.g. SE or BE')
+    .addOption(new Option('--role <role>', 'the organisation\'s role').choices(['organiser', 'co-organiser', 'participant']).makeOptionMandatory())
+    .requiredOption('-u, --unit <unit>', 'the unit that holds it')
+    .action(async (_o, cmd: Command) => {
+      const o = opts(cmd) as Opts & Record<string, string>;
+      const cfg = ctx.loadConfig(o);
+      const r = await registerSeminar(await ctx.client(), taskQueue(), cfg, {
+        date: o.date!,
+        title: o.title!,
+        place: o.place!,
+        country: o.country!.toUpperCase(),
+        role: o.role as SeminarRole,
+        unitId: o.unit!,
+      });
+      io.out(`Registered seminar ${r.id}: ${r.title}, ${r.date}.`);
+    });
+  seminar
+    .command('list')
+    .option('--year <year>', 'only this year')
+    .option('--json', 'print JSON')
+    .description('the registered seminars')
+    .action(async (_o, cmd: Command) => {
+      const o = opts(cmd) as Opts & { year?: string };
+      const cfg = ctx.loadConfig(o);
+      const seminars = (await readRegister(await ctx.client(), cfg.organisation.id)).seminars.filter((s) => !o.year || s.date.startsWith(`${o.year}-`));
+      const human = seminars.length
+        ? table([['DATE', 'ROLE', 'PLACE', 'UNIT', 'TITLE'], ...seminars.map((s) => [s.date, s.role, `${s.place} (${s.country})`, s.unitId, s.title])])
+        : 'No seminars are registered. Register one with: followup seminar register --help';
+      print(seminars, human, o.json);
+    });
+}

@@ -1,0 +1,40 @@
+/** Projects and the gate before they start: register, goals submitted, approved or returned, closed. */
+import type { Client } from '@temporalio/client';
+import type { OrganisationConfig } from '../config/schema';
+import { checkProject, projectWorkflowId, type ProjectRegistration, type ProjectStatus } from '../domain/registers';
+import type { AnswerValues } from '../domain/types';
+import { approveGoalsUpdate, closeProjectUpdate, projectStatusQuery, returnGoalsUpdate, submitGoalsUpdate } from '../workflows/definitions';
+import { assertUnit, assertValid, ensureRegister, explained, registrationObligation, startEntity } from './registers';
+
+export async function registerProject(client: Client, taskQueue: string, config: OrganisationConfig, project: ProjectRegistration, obligationId?: string) {
+  assertValid(checkProject(project));
+  assertUnit(config, project.unitId);
+  const gate = { id: registrationObligation(config, 'gate-before-start', obligationId) };
+  const orgId = config.organisation.id;
+  await ensureRegister(client, taskQueue, orgId);
+  return startEntity(client, taskQueue, 'projectWorkflow', projectWorkflowId(orgId, project.id), [{ orgId, obligationId: gate?.id, project }], `Project "${project.id}"`);
+}
+
+const projectHandle = (client: Client, orgId: string, projectId: string) => client.workflow.getHandle(projectWorkflowId(orgId, projectId));
+const projectHint = 'Register it with: followup project register';
+
+export async function projectStatus(client: Client, orgId: string, projectId: string): Promise<ProjectStatus> {
+  return explained(`Project "${projectId}"`, projectHint, projectHandle(client, orgId, projectId), (h) => h.query(projectStatusQuery));
+}
+
+export async function submitGoals(client: Client, orgId: string, projectId: string, values: AnswerValues) {
+  return explained(`Project "${projectId}"`, projectHint, projectHandle(client, orgId, projectId), (h) => h.executeUpdate(submitGoalsUpdate, { args: [{ values }] }));
+}
+
+export async function approveGoals(client: Client, orgId: string, projectId: string) {
+  return explained(`Project "${projectId}"`, projectHint, projectHandle(client, orgId, projectId), (h) => h.executeUpdate(approveGoalsUpdate));
+}
+
+export async function returnGoals(client: Client, orgId: string, projectId: string, comment: string) {
+  return explained(`Project "${projectId}"`, projectHint, projectHandle(client, orgId, projectId), (h) => h.executeUpdate(returnGoalsUpdate, { args: [{ comment }] }));
+}
+
+export async function closeProject(client: Client, orgId: string, projectId: string) {
+  return explained(`Project "${projectId}"`, projectHint, projectHandle(client, orgId, projectId), (h) => h.executeUpdate(closeProjectUpdate));
+}
+

@@ -1,0 +1,14 @@
+/** Seminars in the register, counted against a yearly minimum. */
+import type { Client } from '@temporalio/client';
+import type { OrganisationConfig } from '../config/schema';
+import { checkSeminar, registerWorkflowId, type SeminarRecord, type SeminarRegistration } from '../domain/registers';
+import { registerSeminarUpdate } from '../workflows/definitions';
+import { assertUnit, assertValid, ensureRegister, explained } from './registers';
+
+export async function registerSeminar(client: Client, taskQueue: string, config: OrganisationConfig, seminar: SeminarRegistration): Promise<SeminarRecord> {
+  assertValid(checkSeminar(seminar));
+  assertUnit(config, seminar.unitId);
+  await ensureRegister(client, taskQueue, config.organisation.id);
+  return explained('The register', '', client.workflow.getHandle(registerWorkflowId(config.organisation.id)), (h) => h.executeUpdate(registerSeminarUpdate, { args: [seminar] }));
+}
+
