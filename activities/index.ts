@@ -16,6 +16,7 @@ import { createGateActivities } from './kinds/gate-before-start';
 import { createExpiryReviewActivities } from './kinds/expiry-review';
 import { createRevisionActivities } from './kinds/revision';
 import { createMinimumOccurrencesActivities } from './kinds/minimum-occurrences';
+import { createEventNoticesActivities } from './kinds/event-notices';
 import { createScheduleActivities } from './schedules';
 
 export type { UnitMailInput } from './kinds/periodic-data-call';
@@ -46,6 +47,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createExpiryReviewActivities(deps, sendNotice),
     ...createRevisionActivities(deps, sendNotice),
     ...createMinimumOccurrencesActivities(deps, sendNotice),
+    ...createEventNoticesActivities(deps, sendNotice),
     ...createScheduleActivities(deps),
   };
 }

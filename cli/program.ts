@@ -18,6 +18,7 @@ import { addSeminarCommands } from './commands/seminar';
 import { addAgreementCommands } from './commands/agreement';
 import { addRevisionCommands } from './commands/revision';
 import { addScheduleCommands } from './commands/schedules';
+import { addEventCommands } from './commands/event';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -111,7 +112,7 @@ export function buildProgram(io: CliIo): Command {
       await runWorker(env(), [cfg], io);
     });
 
-  for (const add of [addProjectCommands, addSeminarCommands, addAgreementCommands, addRevisionCommands, addScheduleCommands]) add(program, context);
+  for (const add of [addProjectCommands, addSeminarCommands, addAgreementCommands, addRevisionCommands, addEventCommands, addScheduleCommands]) add(program, context);
 
   program.hook('postAction', async () => {
     await connection?.close();

@@ -74,7 +74,7 @@ export async function startEntity(client: Client, taskQueue: string, workflowTyp
  * The obligation a registration comes under: the one named, or the organisation's only one of the
  * kind. With several, the registration must name one.
  */
-export function registrationObligation(config: OrganisationConfig, kind: 'gate-before-start' | 'expiry-review', given?: string): string | undefined {
+export function registrationObligation(config: OrganisationConfig, kind: 'gate-before-start' | 'expiry-review' | 'event-notices', given?: string): string | undefined {
   const candidates = config.obligations.filter((o) => o.kind === kind);
   if (given !== undefined) return obligationOf(config, kind, given).id;
   if (candidates.length > 1) throw RejectedError.of('SeveralObligations', config.organisation.language, { choices: candidates.map((o) => o.id).join(', ') });

@@ -240,7 +240,31 @@ export const expiryReviewSchema = z.strictObject({
   sendTime,
 });
 
-export const obligationSchema = z.discriminatedUnion('kind', [periodicDataCallSchema, minimumOccurrencesSchema, gateBeforeStartSchema, revisionSchema, expiryReviewSchema]);
+/** Each registered event (a visit, a delegation, a conference hosted) is announced beforehand to those concerned. */
+export const eventNoticesSchema = z.strictObject({
+  id: slug,
+  kind: z.literal('event-notices'),
+  title: localized(200),
+  source: text(2000),
+  reportLine: localized(200).optional(),
+  register: z.literal('events'),
+  /** How long before the event each notice goes out (on the working day before, at sendTime). */
+  noticeBefore: z.array(isoDuration).min(1).max(5),
+  sendTime,
+  /** Bodies told of every event (their recipients), besides the people each registration names. */
+  notify: z.array(slug).max(20).default([]),
+  /** People told of every event, e.g. the international coordinator or the protocol officer. */
+  people: z.array(personSchema).max(50).default([]),
+});
+
+export const obligationSchema = z.discriminatedUnion('kind', [
+  periodicDataCallSchema,
+  minimumOccurrencesSchema,
+  gateBeforeStartSchema,
+  revisionSchema,
+  expiryReviewSchema,
+  eventNoticesSchema,
+]);
 
 export const organisationConfigSchema = z
   .strictObject({
@@ -324,6 +348,7 @@ export function crossReferenceIssues(raw: unknown): CrossReferenceIssue[] {
     checkBodies(((o.report ?? {}) as Record<string, unknown>).recipients, ['obligations', i, 'report', 'recipients']);
     checkBodies(o.warn, ['obligations', i, 'warn']);
     checkBodies(o.escalateTo, ['obligations', i, 'escalateTo']);
+    checkBodies(o.notify, ['obligations', i, 'notify']);
     (Array.isArray(o.units) ? o.units : []).forEach((u: unknown, j: number) => {
       if (!unitIds.has(u)) issues.push({ path: ['obligations', i, 'units', j], message: `no unit with id "${String(u)}"` });
     });
@@ -340,6 +365,7 @@ export type MinimumOccurrencesConfig = z.infer<typeof minimumOccurrencesSchema>;
 export type GateBeforeStartConfig = z.infer<typeof gateBeforeStartSchema>;
 export type RevisionConfig = z.infer<typeof revisionSchema>;
 export type ExpiryReviewConfig = z.infer<typeof expiryReviewSchema>;
+export type EventNoticesConfig = z.infer<typeof eventNoticesSchema>;
 export type ObligationKind = ObligationConfig['kind'];
 
 export class ObligationKindError extends Error {

@@ -364,6 +364,24 @@ export function planExpiryReminders(endsOn: string, offsets: string[], sendTime:
   ];
 }
 
+/**
+ * The notices before an event on `date`: each offset before it, on the working day before at the
+ * send time. `late` when a notice's time has passed while the event is still ahead (registered or
+ * moved late): that notice goes out at once.
+ */
+export function planEventNotices(date: string, endDate: string | undefined, offsets: string[], sendTime: string, zone: string, now: Date): { noticeTimes: string[]; late: boolean; startsAt: string; endsAt: string } {
+  const day = DateTime.fromISO(date, { zone });
+  if (!day.isValid) throw new CalendarError(`"${date}" is not a date; write YYYY-MM-DD.`);
+  const times = [...new Set(offsets.map((o) => atSendTime(previousWorkingDay(day.minus(parseIsoDuration(o))), sendTime)).sort((a, b) => a.toMillis() - b.toMillis()).map(iso))];
+  const startsAt = iso(day.startOf('day'));
+  return {
+    noticeTimes: times.filter((t) => Date.parse(t) > now.getTime()),
+    late: times.some((t) => Date.parse(t) <= now.getTime()) && now.getTime() < Date.parse(startsAt),
+    startsAt,
+    endsAt: endOfDay(endDate ?? date, zone),
+  };
+}
+
 /** The end of a local day (YYYY-MM-DD) as an instant: the start of the next day. */
 export function endOfDay(day: string, zone: string): string {
   const d = DateTime.fromISO(day, { zone });

@@ -120,12 +120,49 @@ export interface RevisionSummary {
   decision?: RevisionDecision;
 }
 
+/** A registered event (a twin-town visit, a delegation, a conference hosted) that people are told of beforehand. */
+export interface EventRegistration {
+  id: string;
+  title: string;
+  /** YYYY-MM-DD, the first day. */
+  date: string;
+  /** YYYY-MM-DD, the last day of an event of several days. */
+  endDate?: string;
+  place: string;
+  unitId: string;
+  /** The politicians and officials concerned: told together with the obligation's bodies and people. */
+  concerned: Person[];
+  description?: string;
+}
+
+/** What a change may move: the date, the place, the title, who is concerned, the description. */
+export type EventChange = Partial<Pick<EventRegistration, 'title' | 'date' | 'endDate' | 'place' | 'concerned' | 'description'>>;
+
+export type EventState = 'planned' | 'noticed' | 'held' | 'cancelled';
+
+export interface EventSummary {
+  id: string;
+  obligationId: string;
+  title: string;
+  date: string;
+  endDate?: string;
+  place: string;
+  unitId: string;
+  state: EventState;
+  /** Notices sent (before the event, of a change, of the cancellation). */
+  noticesSent: number;
+  registeredAt: string;
+  cancelledAt?: string;
+}
+
 export interface RegisterContents {
   orgId: string;
   projects: ProjectSummary[];
   seminars: SeminarRecord[];
   agreements: AgreementSummary[];
   revisions: RevisionSummary[];
+  /** Absent in registers kept before events could be registered. */
+  events?: EventSummary[];
 }
 
 export const EU_COUNTRIES = new Set(['AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IE', 'IT', 'LV', 'LT', 'LU', 'MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE']);
@@ -213,6 +250,33 @@ export function checkRevisionDecision(input: unknown): RegistrationProblem[] {
   return problems;
 }
 
+export function checkEvent(input: unknown): RegistrationProblem[] {
+  const e = (input ?? {}) as Record<string, unknown>;
+  const problems: RegistrationProblem[] = [];
+  need(problems, typeof e.id === 'string' && SLUG.test(e.id), 'id', 'use lower-case letters, digits and dashes, e.g. "besok-jyvaskyla-2027"');
+  problems.push(...checkEventChange(e, true));
+  need(problems, typeof e.unitId === 'string' && SLUG.test(e.unitId), 'unitId', 'the id of the unit that hosts or arranges the event');
+  return problems;
+}
+
+/** A change, or (with whole) a whole registration's details. */
+export function checkEventChange(input: unknown, whole = false): RegistrationProblem[] {
+  const e = (input ?? {}) as Record<string, unknown>;
+  const problems: RegistrationProblem[] = [];
+  const given = (field: string) => whole || e[field] !== undefined;
+  if (given('title')) need(problems, boundedText(e.title, 200), 'title', 'a title of at most 200 characters is needed');
+  if (given('date')) need(problems, typeof e.date === 'string' && DAY.test(e.date), 'date', 'the first day as YYYY-MM-DD');
+  if (e.endDate !== undefined) need(problems, typeof e.endDate === 'string' && DAY.test(e.endDate) && (e.date === undefined || e.endDate >= String(e.date)), 'endDate', 'the last day as YYYY-MM-DD, not before the first');
+  if (given('place')) need(problems, boundedText(e.place, 200), 'place', 'the place (city, venue) is needed');
+  if (given('concerned')) {
+    need(problems, Array.isArray(e.concerned) && e.concerned.length <= 50, 'concerned', 'a list of at most 50 people');
+    if (Array.isArray(e.concerned)) e.concerned.forEach((p, i) => checkPerson(problems, p, `concerned[${i}]`));
+  }
+  need(problems, e.description === undefined || (typeof e.description === 'string' && e.description.length <= 2000), 'description', 'at most 2,000 characters');
+  if (!whole) need(problems, ['title', 'date', 'endDate', 'place', 'concerned', 'description'].some((f) => e[f] !== undefined), 'change', 'say what changes');
+  return problems;
+}
+
 export function describeProblems(problems: RegistrationProblem[]): string {
   return problems.map((p) => `${p.field}: ${p.message}`).join('; ');
 }
@@ -230,4 +294,5 @@ export const projectWorkflowId = (orgId: string, projectId: string) => `project/
 export const agreementWorkflowId = (orgId: string, agreementId: string) => `agreement/${orgId}/${agreementId}`;
 export const revisionWorkflowId = (orgId: string, obligationId: string, periodId: string) => `revision/${orgId}/${obligationId}/${periodId}`;
 export const occurrencesWorkflowId = (orgId: string, obligationId: string, year: number) => `occurrences/${orgId}/${obligationId}/${year}`;
+export const eventWorkflowId = (orgId: string, eventId: string) => `event/${orgId}/${eventId}`;
 export const scheduleId = (orgId: string, obligationId: string) => `followup/${orgId}/${obligationId}`;

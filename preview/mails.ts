@@ -50,14 +50,14 @@ const NOTES: Record<Language, Record<PreviewNote, string>> = {
     reportCounts: 'Rapportens siffror är okända före stängningen; rapportmejlet visas med [antal] i stället.',
     registerBased: 'Den här skyldigheten skickar e-post när något registreras (projekt eller avtal); det finns inget schema att förhandsvisa.',
     occurrences: 'Varningarna skickas bara om antalet registrerade seminarier då är för lågt; de beror på registret och visas inte här.',
-    eventBased: 'Den här skyldigheten skickar e-post inför varje registrerad händelse; förhandsvisningen visar de händelser som redan är registrerade.',
+    eventBased: 'Den här skyldigheten skickar e-post inför varje registrerad händelse; här visas meddelandena om de händelser som redan är registrerade, utan de berörda personer som varje registrering anger.',
   },
   en: {
     nobodyAnswers: 'The preview assumes nobody answers: receipts go out when someone answers, and reminders and the escalation only to units that have not.',
     reportCounts: 'The report\'s figures are unknown before closing; the report mail shows [count] instead.',
     registerBased: 'This obligation sends mail when something is registered (a project or an agreement); there is no schedule to preview.',
     occurrences: 'The warnings go out only if the count of registered seminars is still short then; they depend on the register and are not shown here.',
-    eventBased: 'This obligation sends mail before each registered event; the preview shows the events registered so far.',
+    eventBased: 'This obligation sends mail before each registered event; shown here are the notices of the events registered so far, without the people each registration names.',
   },
 };
 
@@ -121,7 +121,7 @@ export async function previewMails(args: {
   // The data call's report mail reads the archived report: empty stand-ins, its figures shown as such.
   await archive.put('preview/report.html', '');
   await archive.put('preview/report.md', '');
-  const notes = (await kindOf(obligation).preview?.({ org, obligation: obligation as never, period, now, activities, record })) ?? [];
+  const notes = (await kindOf(obligation).preview?.({ org, obligation: obligation as never, period, now, activities, registers: args.registers, record })) ?? [];
 
   const zone = org.organisation.timeZone;
   const mails = sent.map((mail, i) => {

@@ -8,6 +8,9 @@ import type {
   AgreementDecision,
   AgreementRegistration,
   AgreementSummary,
+  EventChange,
+  EventRegistration,
+  EventSummary,
   ProjectRegistration,
   ProjectStatus,
   ProjectSummary,
@@ -88,7 +91,8 @@ export interface RegisterInput {
 export type RegisterEntry =
   | { kind: 'project'; summary: ProjectSummary }
   | { kind: 'agreement'; summary: AgreementSummary }
-  | { kind: 'revision'; summary: RevisionSummary };
+  | { kind: 'revision'; summary: RevisionSummary }
+  | { kind: 'event'; summary: EventSummary };
 
 export const registerContentsQuery = defineQuery<RegisterContents>('registerContents');
 export const registerSeminarUpdate = defineUpdate<SeminarRecord, [SeminarRegistration]>('registerSeminar');
@@ -123,6 +127,24 @@ export interface AgreementStatus extends AgreementSummary {
 
 export const agreementStatusQuery = defineQuery<AgreementStatus>('agreementStatus');
 export const decideAgreementUpdate = defineUpdate<{ state: string }, [AgreementDecision]>('decideAgreement');
+
+// --- An event people are told of beforehand ------------------------------------------------------
+export interface EventInput {
+  orgId: string;
+  obligationId: string;
+  event: EventRegistration;
+}
+
+export interface EventStatus extends EventSummary {
+  concerned: EventRegistration['concerned'];
+  description?: string;
+  /** What happened to it, in order: registered, each notice, each change, the cancellation. */
+  history: { at: string; what: 'registered' | 'notice' | 'changed' | 'change-notice' | 'cancelled' | 'cancel-notice' | 'held'; by?: string }[];
+}
+
+export const eventStatusQuery = defineQuery<EventStatus>('eventStatus');
+export const changeEventUpdate = defineUpdate<EventStatus, [{ change: EventChange; by?: string }]>('changeEvent');
+export const cancelEventUpdate = defineUpdate<EventStatus, [{ reason?: string; by?: string }]>('cancelEvent');
 
 // --- Revision of the policy once per period ---------------------------------------------------
 export interface RevisionInput {

@@ -7,3 +7,4 @@ export { agreementWorkflow } from './agreement';
 export { revisionWorkflow } from './revision';
 export { occurrencesWorkflow } from './occurrences';
 export { scheduledStartWorkflow } from './scheduled-start';
+export { eventWorkflow } from './event';

@@ -1,5 +1,5 @@
 /**
- * The register of one organisation: its projects, seminars, agreements and revisions, kept in a
+ * The register of one organisation: its projects, seminars, agreements, revisions and events, kept in a
  * long-running entity workflow. Durable like every workflow (nothing registered is lost when a
  * worker restarts), queried by the CLI and by the activities that compile reports. Projects,
  * agreements and revisions run in workflows of their own and tell the register when they change.
@@ -42,6 +42,7 @@ export async function registerWorkflow(input: RegisterInput): Promise<void> {
     };
     if (entry.kind === 'project') upsert(contents.projects, (p) => p.id === entry.summary.id, entry.summary);
     else if (entry.kind === 'agreement') upsert(contents.agreements, (a) => a.id === entry.summary.id, entry.summary);
+    else if (entry.kind === 'event') upsert((contents.events ??= []), (e) => e.id === entry.summary.id, entry.summary);
     else upsert(contents.revisions, (r) => r.obligationId === entry.summary.obligationId && r.periodId === entry.summary.periodId, entry.summary);
   });
 

@@ -9,6 +9,7 @@ import { gateBeforeStart } from './gate-before-start';
 import { expiryReview } from './expiry-review';
 import { revision } from './revision';
 import { minimumOccurrences } from './minimum-occurrences';
+import { eventNotices } from './event-notices';
 
 export type { ComplianceLine, KindModule, ObligationOf, PreviewNote, ScheduledRun } from './kind-module';
 
@@ -24,6 +25,7 @@ export function kindOf<K extends ObligationKind>(obligation: { kind: K }): KindM
     'expiry-review': expiryReview,
     revision,
     'minimum-occurrences': minimumOccurrences,
+    'event-notices': eventNotices,
   };
   return modules[obligation.kind] as KindModule<K>;
 }

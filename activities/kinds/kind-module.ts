@@ -8,6 +8,7 @@ import type { PeriodBounds } from '../../domain/calendar';
 import type { RegisterContents } from '../../domain/registers';
 import type { Language } from '../../domain/types';
 import type { Activities } from '../index';
+import type { RegisterReader } from '../register-reader';
 
 export type ObligationOf<K extends ObligationKind> = Extract<ObligationConfig, { kind: K }>;
 
@@ -42,7 +43,15 @@ export interface KindModule<K extends ObligationKind> {
     currentPeriod(org: OrganisationConfig, obligation: ObligationOf<K>, now: Date): string;
   };
   /** Sends a period's mails through the activities (into a recording mailer); returns what it could not show. */
-  preview?(args: { org: OrganisationConfig; obligation: ObligationOf<K>; period: string; now: Date; activities: Activities; record: (kind: string, run: () => Promise<unknown>) => Promise<void> }): Promise<PreviewNote[]>;
+  preview?(args: {
+    org: OrganisationConfig;
+    obligation: ObligationOf<K>;
+    period: string;
+    now: Date;
+    activities: Activities;
+    registers: RegisterReader;
+    record: (kind: string, run: () => Promise<unknown>) => Promise<void>;
+  }): Promise<PreviewNote[]>;
 }
 
 /** Words of the compliance summary: the obligation's own (`reportLine` in its config) or the kind's. */

@@ -8,6 +8,8 @@ import path from 'node:path';
 import { closeCycle, startCycle, submitAnswer } from '../../client/cycles';
 import { agreementStatus, decideAgreement, registerAgreement } from '../../client/agreements';
 import { readRegister } from '../../client/registers';
+import { registerEvent } from '../../client/events';
+import { DateTime } from 'luxon';
 import { obligationOf } from '../../config/schema';
 import { planCycle, planExpiryReminders } from '../../domain/calendar';
 import { until } from '../helpers/environment';
@@ -25,6 +27,21 @@ test('Falun: agreements reviewed before they end, and the network report to the 
   const secretariat = 'internationellt@falun.example';
   const year = (await run.now()).getUTCFullYear() + 1;
   const review = obligationOf(config, 'expiry-review');
+
+  await step('a visit from a twin town, told beforehand');
+  const visitDay = DateTime.fromJSDate(await run.now(), { zone: 'Europe/Stockholm' }).plus({ days: 20 }).toISODate()!;
+  await registerEvent(client, tq, config, {
+    id: 'besok-rovaniemi',
+    title: 'Besök från vänorten Rovaniemi',
+    date: visitDay,
+    place: 'Falu rådhus',
+    unitId: 'kultur-och-fritid',
+    concerned: [{ name: 'Maja Holm', email: 'maja.holm@falun.example' }],
+  });
+  // Registered less than three weeks ahead: told at once, and again two days before.
+  const told = await run.mailTo('maja.holm@falun.example', /^Kommande: Besök från vänorten Rovaniemi/);
+  expect(told.mail.text).toContain('Plats: Falu rådhus');
+  await run.mailTo('ks@falun.example', /^Kommande: Besök från vänorten Rovaniemi/);
 
   await step('agreements');
   await registerAgreement(client, tq, config, {
@@ -67,6 +84,9 @@ test('Falun: agreements reviewed before they end, and the network report to the 
   const report = readFileSync(path.join(run.tw.archiveDir, `falun/network-report/falun-network-report-${year - 1}.md`), 'utf8');
   expect(report).toContain('- Svar: **4** / 4');
   expect(report).toContain('- Samarbetsavtal: 0 gällande, 2 ska utvärderas, 0 löpt ut utan beslut');
+  // The period's visits in the policy's own words (a visit that falls in the next year is not this period's).
+  expect(report).toContain(visitDay.startsWith(`${year - 1}-`) ? `- Besök från vänorter ${year - 1}: 1: Besök från vänorten Rovaniemi (` : `- Besök från vänorter ${year - 1}: inga`);
+  expect(run.subjects('maja.holm@falun.example').filter((s) => s.startsWith('Kommande'))).toHaveLength(2);
 
   await step('renew one, let one expire');
   await decideAgreement(client, 'falun', 'rovaniemi', { decision: 'renew', newEndsOn: `${year + 3}-06-30`, note: 'KS § 12' });

@@ -37,7 +37,7 @@ test.each([
   ['solna', 'Solna stad', 'annual-follow-up, international-seminar, project-goals'],
   ['sodertalje', 'Södertälje kommun', 'work-plan, eu-reporting, eu-funding-check'],
   ['boras', 'Borås Stad', 'international-activities, policy-revision'],
-  ['falun', 'Falu kommun', 'network-report, agreement-review'],
+  ['falun', 'Falu kommun', 'network-report, agreement-review, twin-town-visits'],
   ['kungalv', 'Kungälvs kommun', 'tertial-report, policy-revision'],
 ])('the example of %s passes config check, each obligation quoting its policy', async (name, organisation, obligations) => {
   const file = path.join(PROJECT_ROOT, `config/examples/${name}.yaml`);

@@ -1,0 +1,32 @@
+/** Events told of beforehand: register one, change it, cancel it, see its history. */
+import type { Client } from '@temporalio/client';
+import type { OrganisationConfig } from '../config/schema';
+import { checkEvent, eventWorkflowId, type EventChange, type EventRegistration } from '../domain/registers';
+import { cancelEventUpdate, changeEventUpdate, eventStatusQuery, type EventStatus } from '../workflows/definitions';
+import { assertUnit, assertValid, ensureRegister, explained, registrationObligation, startEntity } from './registers';
+
+const hint = 'Register it with: followup event register';
+
+export async function registerEvent(client: Client, taskQueue: string, config: OrganisationConfig, event: EventRegistration, obligationId?: string) {
+  assertValid(checkEvent(event));
+  assertUnit(config, event.unitId);
+  const obligation = registrationObligation(config, 'event-notices', obligationId);
+  if (!obligation) throw new Error(`${config.organisation.id} has no "event-notices" obligation; add one to the config to register events.`);
+  const orgId = config.organisation.id;
+  await ensureRegister(client, taskQueue, orgId);
+  return startEntity(client, taskQueue, 'eventWorkflow', eventWorkflowId(orgId, event.id), [{ orgId, obligationId: obligation, event }], `Event "${event.id}"`);
+}
+
+const handle = (client: Client, orgId: string, eventId: string) => client.workflow.getHandle(eventWorkflowId(orgId, eventId));
+
+export async function eventStatus(client: Client, orgId: string, eventId: string): Promise<EventStatus> {
+  return explained(`Event "${eventId}"`, hint, handle(client, orgId, eventId), (h) => h.query(eventStatusQuery));
+}
+
+export async function changeEvent(client: Client, orgId: string, eventId: string, change: EventChange, by?: string): Promise<EventStatus> {
+  return explained(`Event "${eventId}"`, hint, handle(client, orgId, eventId), (h) => h.executeUpdate(changeEventUpdate, { args: [{ change, by }] }));
+}
+
+export async function cancelEvent(client: Client, orgId: string, eventId: string, reason?: string, by?: string): Promise<EventStatus> {
+  return explained(`Event "${eventId}"`, hint, handle(client, orgId, eventId), (h) => h.executeUpdate(cancelEventUpdate, { args: [{ reason, by }] }));
+}

@@ -1,0 +1,135 @@
+/**
+ * A registered event (a twin-town visit, a delegation, a conference hosted): the bodies and people
+ * concerned are told a configured time before it; a change after a notice is told at once with
+ * the new details, and so is a cancellation. The event is over at the end of its last day.
+ */
+import * as wf from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { checkEventChange, describeProblems, type EventRegistration, type EventSummary } from '../domain/registers';
+import { cancelEventUpdate, changeEventUpdate, eventStatusQuery, type EventInput, type EventStatus } from './definitions';
+import { refuse } from './refuse';
+import { tellRegister } from './register-client';
+import { mailRetry, planningRetry } from './retry';
+
+const planning = wf.proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: planningRetry });
+const mail = wf.proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', heartbeatTimeout: '10 seconds', retry: mailRetry });
+
+export async function eventWorkflow(input: EventInput): Promise<EventStatus> {
+  const { orgId, obligationId } = input;
+  let event: EventRegistration = { ...input.event };
+  const now = () => new Date().toISOString();
+  const status: EventStatus = {
+    id: event.id,
+    obligationId,
+    title: event.title,
+    date: event.date,
+    ...(event.endDate ? { endDate: event.endDate } : {}),
+    place: event.place,
+    unitId: event.unitId,
+    state: 'planned',
+    noticesSent: 0,
+    registeredAt: now(),
+    concerned: event.concerned,
+    ...(event.description ? { description: event.description } : {}),
+    history: [{ at: now(), what: 'registered' }],
+  };
+  // A change not yet acted on (re-planned, and told when people already had a notice).
+  let changed = false;
+  let cancelled: { reason?: string } | undefined;
+  let sequence = 0;
+  const summary = (): EventSummary => {
+    const { concerned: _c, description: _d, history: _h, ...rest } = status;
+    return rest;
+  };
+  const over = () => status.state === 'held' || status.state === 'cancelled';
+  const send = async (kind: 'event-notice' | 'event-changed' | 'event-cancelled', reason?: string) => {
+    await mail.sendEventMail({ orgId, obligationId, event, kind, sequence: ++sequence, at: now(), reason });
+    status.noticesSent++;
+  };
+
+  wf.setHandler(eventStatusQuery, () => status);
+  wf.setHandler(
+    changeEventUpdate,
+    ({ change, by }) => {
+      event = { ...event, ...change };
+      Object.assign(status, { title: event.title, date: event.date, place: event.place, concerned: event.concerned }, event.endDate ? { endDate: event.endDate } : {}, event.description ? { description: event.description } : {});
+      status.history.push({ at: now(), what: 'changed', ...(by ? { by } : {}) });
+      changed = true;
+      return status;
+    },
+    {
+      validator: ({ change }) => {
+        if (over()) refuse('AlreadyEnded', 'en', { what: `The event "${status.title}"`, when: status.cancelledAt ?? status.date });
+        const problems = checkEventChange({ ...change, date: change?.date ?? event.date });
+        if (problems.length) refuse('InvalidInput', 'en', { problems: describeProblems(problems) });
+        const first = change?.date ?? event.date;
+        if ((change?.endDate ?? event.endDate ?? first) < first) refuse('InvalidInput', 'en', { problems: 'endDate: not before the first day' });
+      },
+    },
+  );
+  wf.setHandler(
+    cancelEventUpdate,
+    ({ reason, by }) => {
+      cancelled = { reason: reason?.trim() || undefined };
+      status.history.push({ at: now(), what: 'cancelled', ...(by ? { by } : {}) });
+      return status;
+    },
+    {
+      validator: ({ reason }) => {
+        if (over() || cancelled) refuse('AlreadyEnded', 'en', { what: `The event "${status.title}"`, when: status.cancelledAt ?? status.date });
+        if (reason !== undefined && (typeof reason !== 'string' || reason.length > 500)) refuse('InvalidInput', 'en', { problems: 'reason: at most 500 characters' });
+      },
+    },
+  );
+
+  await tellRegister(orgId, { kind: 'event', summary: summary() });
+  // Notices already sent for the event as it now stands: a change starts the count again.
+  let toldOfThisVersion = false;
+  for (;;) {
+    const plan = await planning.planEventNotices({ orgId, obligationId, date: event.date, endDate: event.endDate, now: now() });
+    const interrupted = () => changed || cancelled !== undefined;
+    // Registered (or moved) after a notice's time but before the event: told at once, once.
+    if (plan.late && !toldOfThisVersion) {
+      await send('event-notice');
+      status.history.push({ at: now(), what: 'notice' });
+      status.state = 'noticed';
+      toldOfThisVersion = true;
+      await tellRegister(orgId, { kind: 'event', summary: summary() });
+    }
+    for (const at of plan.noticeTimes) {
+      if (await wf.condition(interrupted, Math.max(1, Date.parse(at) - Date.now()))) break;
+      await send('event-notice');
+      status.history.push({ at: now(), what: 'notice' });
+      status.state = 'noticed';
+      toldOfThisVersion = true;
+      await tellRegister(orgId, { kind: 'event', summary: summary() });
+    }
+    if (!interrupted()) await wf.condition(interrupted, Math.max(1, Date.parse(plan.endsAt) - Date.now()));
+    if (cancelled) {
+      // Nobody was told of it yet: nobody needs telling that it is off.
+      if (status.noticesSent > 0) {
+        await send('event-cancelled', cancelled.reason);
+        status.history.push({ at: now(), what: 'cancel-notice' });
+      }
+      status.state = 'cancelled';
+      status.cancelledAt = now();
+      break;
+    }
+    if (changed) {
+      changed = false;
+      if (toldOfThisVersion) {
+        await send('event-changed');
+        status.history.push({ at: now(), what: 'change-notice' });
+      } else if (status.noticesSent === 0) status.state = 'planned';
+      // Those told of the change know it: later notices still come at their times.
+      await tellRegister(orgId, { kind: 'event', summary: summary() });
+      continue;
+    }
+    status.state = 'held';
+    status.history.push({ at: now(), what: 'held' });
+    break;
+  }
+  await tellRegister(orgId, { kind: 'event', summary: summary() });
+  await wf.condition(wf.allHandlersFinished);
+  return status;
+}
