@@ -44,6 +44,8 @@ export const unitSchema = z.strictObject({
   name: localized(160),
   contacts: z.array(personSchema).min(1, 'a unit needs at least one contact person').max(10),
   head: personSchema,
+  /** The unit's own board (nämnd, bolagsstyrelse): gets the unit's part of a report that says so. */
+  board: z.strictObject({ name: localized(160), recipients: z.array(personSchema).min(1).max(20) }).optional(),
 });
 
 const fieldId = z.string().regex(/^[a-z][a-z0-9_]{0,40}$/, 'use lower-case letters, digits and underscores, starting with a letter');
@@ -138,6 +140,8 @@ export const periodicDataCallSchema = z.strictObject({
     /** Ids of bodies in `bodies` that receive the compiled report. */
     recipients: z.array(slug).min(1).max(20),
     title: localized(200).optional(),
+    /** Each unit's own board gets the unit's part (its answer) when the report is compiled. */
+    toUnitBoards: z.boolean().default(false),
   }),
   templates: z
     .strictObject({
@@ -147,6 +151,7 @@ export const periodicDataCallSchema = z.strictObject({
       receipt: mailTemplateName.default('receipt'),
       reportDelivery: mailTemplateName.default('report-delivery'),
       deadlineMoved: mailTemplateName.default('deadline-moved'),
+      unitPart: mailTemplateName.default('unit-part'),
     })
     .default({
       request: 'request',
@@ -155,6 +160,7 @@ export const periodicDataCallSchema = z.strictObject({
       receipt: 'receipt',
       reportDelivery: 'report-delivery',
       deadlineMoved: 'deadline-moved',
+      unitPart: 'unit-part',
     }),
 });
 
@@ -346,6 +352,9 @@ export function crossReferenceIssues(raw: unknown): CrossReferenceIssue[] {
         if (!bodyIds.has(r)) issues.push({ path: [...path, j], message: `no body with id "${String(r)}"; known: ${[...bodyIds].join(', ')}` });
       });
     checkBodies(((o.report ?? {}) as Record<string, unknown>).recipients, ['obligations', i, 'report', 'recipients']);
+    if (((o.report ?? {}) as Record<string, unknown>).toUnitBoards === true && !list(doc.units).some((u) => u.board)) {
+      issues.push({ path: ['obligations', i, 'report', 'toUnitBoards'], message: 'no unit has a "board" to send its part to; give the units their boards' });
+    }
     checkBodies(o.warn, ['obligations', i, 'warn']);
     checkBodies(o.escalateTo, ['obligations', i, 'escalateTo']);
     checkBodies(o.notify, ['obligations', i, 'notify']);

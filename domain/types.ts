@@ -141,6 +141,8 @@ export interface CycleInfo {
   reportProblem?: string;
   /** The report's delivery, person by person. */
   delivery?: RecipientOutcome[];
+  /** Each unit's part sent to its own board, person by person (when the obligation says so). */
+  boardDelivery?: RecipientOutcome[];
 }
 
 export interface ArchivedReport {

@@ -49,10 +49,12 @@ export async function cycleWorkflow(input: CycleInput): Promise<CycleResult> {
   let reportProblem: string | undefined;
   // The report's delivery, one outcome per person, the newest for each address.
   const delivery: RecipientOutcome[] = [];
+  // Each unit's part to its own board, when the obligation says so: sent once, with the report.
+  const boardDelivery: RecipientOutcome[] = [];
   let redeliverRequested = false;
   const language = () => setup?.language ?? 'sv';
 
-  wf.setHandler(cycleInfoQuery, (): CycleInfo => ({ key, phase, setup, closedAt, report, reportProblem, delivery: [...delivery] }));
+  wf.setHandler(cycleInfoQuery, (): CycleInfo => ({ key, phase, setup, closedAt, report, reportProblem, delivery: [...delivery], ...(boardDelivery.length ? { boardDelivery: [...boardDelivery] } : {}) }));
   wf.setHandler(
     closeCycleUpdate,
     (_request) => {
@@ -143,6 +145,26 @@ export async function cycleWorkflow(input: CycleInput): Promise<CycleResult> {
     }
   };
 
+  const toUnitBoards = wf.patched('unit-parts-to-boards');
+  let unitPartsSent = false;
+  /** Each unit's part to its board; a board that cannot be reached is a visible outcome, not a stuck cycle. */
+  const sendUnitParts = async () => {
+    unitPartsSent = true;
+    const unitIds = setup!.unitIds;
+    for (const unitId of await planning.unitsWithBoards({ key })) {
+      const index = unitIds.indexOf(unitId);
+      if (index < 0) continue;
+      try {
+        const result = await delivering.deliverUnitPart({ key, unitId, closedAt: closedAt!, part: parts[Math.floor(index / OUTCOMES_PER_PART)]! });
+        boardDelivery.push(...(result.outcomes ?? []));
+      } catch (err) {
+        const problem = activityProblem(err);
+        if (problem === undefined) throw err;
+        boardDelivery.push({ address: `(${unitId})`, state: 'failed', messageId: '', at: new Date().toISOString(), detail: problem });
+      }
+    }
+  };
+
   // Which delivery problems the archived copy names, so it is compiled again only when they change.
   const problemsNamed = () => delivery.filter((d) => d.state !== 'delivered').map((d) => `${d.address}:${d.state}`).join(',');
   let archivedNames = '';
@@ -160,6 +182,7 @@ export async function cycleWorkflow(input: CycleInput): Promise<CycleResult> {
         if (reportProblem === undefined) throw err;
       }
       phase = 'closed';
+      if (toUnitBoards && !unitPartsSent) await sendUnitParts();
       // The archived copy names whoever did not get it.
       const named = problemsNamed();
       if (named !== archivedNames) {

@@ -4,7 +4,7 @@
  */
 import { DateTime } from 'luxon';
 import { messageIdScope, cycleWorkflowId, type CycleKey } from '../../domain/ids';
-import { dataCallOpenings, latestEndedPeriod, planCycle, previousPeriod, replanDeadline } from '../../domain/calendar';
+import { dataCallOpenings, formatDate, latestEndedPeriod, planCycle, previousPeriod, replanDeadline } from '../../domain/calendar';
 import { questionnaireOf } from '../../domain/questionnaire';
 import type { RegisterContents } from '../../domain/registers';
 import type { ArchivedReport, CycleSetup, MailingResult, MailKind, RecipientOutcome, SubmittedAnswer, UnitPlan, UnitStatus } from '../../domain/types';
@@ -12,7 +12,7 @@ import { outcomesFolderRef, outcomesPartRef, readIfPresent, reportDataRef } from
 import { buildCompliance } from '../compliance';
 import { deadlineInvite } from '../deadline-invite';
 import type { ActivityDeps } from '../index';
-import { mailContext } from '../mail-context';
+import { answerRows, mailContext } from '../mail-context';
 import { buildReportContext, compileReportFiles, type PeriodData } from '../report';
 import type { SendToEach } from '../send';
 import type { KindModule } from './kind-module';
@@ -134,6 +134,50 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
     },
 
     /** The units' staged outcomes hold every answer; once the report is archived they go. */
+    /** The units whose own board gets their part of the report: none unless the obligation says so. */
+    async unitsWithBoards({ key }: { key: CycleKey }): Promise<string[]> {
+      const { org, obligation } = directory.obligation(key);
+      if (!obligation.report.toUnitBoards) return [];
+      return org.units.filter((u) => u.board && (!obligation.units || obligation.units.includes(u.id))).map((u) => u.id);
+    },
+
+    /** One unit's part (its answer, or that none came) to the unit's own board, person by person. */
+    async deliverUnitPart({ key, unitId, closedAt, part }: { key: CycleKey; unitId: string; closedAt: string; part: string }): Promise<MailingResult> {
+      const { org, obligation } = directory.obligation(key);
+      const unit = directory.unit(key.orgId, unitId);
+      if (!unit.board) return { recipients: [], messageIds: [], rejected: [], outcomes: [] };
+      const board = unit.board;
+      const outcome = (JSON.parse(await archive.read(part)) as UnitStatus[]).find((o) => o.unitId === unitId);
+      const questionnaire = questionnaireOf(obligation);
+      const zone = org.organisation.timeZone;
+      const bodies = org.bodies.filter((b) => obligation.report.recipients.includes(b.id));
+      return sendToEach(
+        board.recipients,
+        org.organisation.language,
+        (person, language) => {
+          const { subject, text } = renderer.mail(obligation.templates.unitPart, language, {
+            org: { name: org.organisation.name },
+            policy: { name: org.policy.name[language] },
+            secretariat: org.secretariat,
+            recipient: { name: person.name },
+            obligation: { title: obligation.title[language], source: obligation.source },
+            period: key.period,
+            unit: { name: unit.name[language] },
+            board: { name: board.name[language] },
+            recipients: bodies.map((b) => b.name[language]).join(', '),
+            answer: outcome?.answer ? { answeredAt: formatDate(outcome.answer.answeredAt, zone, language, true), rows: answerRows(questionnaire, outcome.answer.values, language) } : undefined,
+            exempt: outcome?.exempt?.reason,
+          });
+          return { subject, text, date: new Date(closedAt), replyTo: org.secretariat.email, idSubject: `board.${unitId}` };
+        },
+        org.secretariat,
+        messageIdScope(key),
+        'unit-part',
+        1,
+        { retryInActivity: true },
+      );
+    },
+
     async discardStagedOutcomes({ key }: { key: CycleKey }): Promise<void> {
       await archive.remove(outcomesFolderRef(key));
     },

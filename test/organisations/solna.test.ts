@@ -145,6 +145,12 @@ test('a year of Solna: project gate, seminar minimum and the annual follow-up wi
   expect(summary).toContain('- Projekt som startat utan godkända mål: **1: Erasmus+ lärarutbyte**');
   expect(report).toMatch(/### EU-projekt\n\n- Interreg Smart Cities \(Kultur- och fritidsförvaltningen, \d{4}-03-01, pågående\) – Tallinn, Riga/);
   expect(report).toMatch(/### Andra internationella projekt\n\n- Erasmus\+ lärarutbyte/);
+  // "Allt internationellt samarbete ska avrapporteras till respektive nämnd": each board gets its unit's part.
+  const part = await run.mailTo('kfn@solna.example', new RegExp(`^Kultur- och fritidsförvaltningens del: Årlig uppföljning av internationell policy ${year}$`));
+  expect(part.mail.text).toContain('redovisas Kultur- och fritidsförvaltningens del av uppföljningen');
+  expect(part.mail.text).toContain('kultur-fritid: se registret');
+  expect(part.mail.text).not.toContain('omsorg: se registret');
+  for (const board of ['bun', 'omn', 'sn', 'tn', 'mbn']) await run.mailTo(`${board}@solna.example`, /del: Årlig uppföljning av internationell policy/);
 
   const register = await readRegister(client, 'solna');
   expect(register.projects.map((p) => [p.id, p.state, p.startedWithoutApproval])).toEqual([
