@@ -17,6 +17,7 @@ import { createExpiryReviewActivities } from './kinds/expiry-review';
 import { createRevisionActivities } from './kinds/revision';
 import { createMinimumOccurrencesActivities } from './kinds/minimum-occurrences';
 import { createEventNoticesActivities } from './kinds/event-notices';
+import { createYearlyGoalsActivities } from './kinds/yearly-goals';
 import { createScheduleActivities } from './schedules';
 
 export type { UnitMailInput } from './kinds/periodic-data-call';
@@ -48,6 +49,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRevisionActivities(deps, sendNotice),
     ...createMinimumOccurrencesActivities(deps, sendNotice),
     ...createEventNoticesActivities(deps, sendNotice),
+    ...createYearlyGoalsActivities(deps, sendNotice),
     ...createScheduleActivities(deps),
   };
 }

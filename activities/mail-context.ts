@@ -1,6 +1,6 @@
 /** What a mail template sees: names, dates in the reader's language, the questions and the answer. */
 import { formatDate } from '../domain/calendar';
-import { groupHeading, questionnaireOf } from '../domain/questionnaire';
+import { groupHeading } from '../domain/questionnaire';
 import type { Language, QuestionField, Questionnaire } from '../domain/types';
 import type { OrganisationConfig, PeriodicDataCallConfig, PersonConfig, UnitConfig } from '../config/schema';
 import type { UnitMailInput } from './index';
@@ -40,15 +40,16 @@ export function questionLines(questionnaire: Questionnaire, language: Language) 
 export function mailContext(args: {
   org: OrganisationConfig;
   obligation: PeriodicDataCallConfig;
+  /** The period's questions (with the goals recorded for its year). */
+  questionnaire: Questionnaire;
   unit: UnitConfig;
   person: PersonConfig;
   language: Language;
   input: UnitMailInput;
   answerUrl: string;
 }) {
-  const { org, obligation, unit, person, language, input, answerUrl } = args;
+  const { org, obligation, questionnaire, unit, person, language, input, answerUrl } = args;
   const zone = org.organisation.timeZone;
-  const questionnaire = questionnaireOf(obligation);
   return {
     org: { name: org.organisation.name },
     policy: { name: org.policy.name[language] },

@@ -204,9 +204,11 @@ export function buildReportContext(args: {
   delivery?: RecipientOutcome[];
   /** The same obligation's previous period, when it was compiled here. */
   previous?: PeriodData;
+  /** The period's questions, with its recorded goals; from the config when left out. */
+  questionnaire?: QuestionField[];
 }) {
   const { org, obligation, period, closedAt, compiledAt, outcomes, compliance, delivery = [], previous } = args;
-  const questionnaire = questionnaireOf(obligation);
+  const questionnaire = args.questionnaire ?? questionnaireOf(obligation);
   const language = org.organisation.language;
   const zone = org.organisation.timeZone;
   const labels = LABELS[language];

@@ -19,6 +19,7 @@ import { addAgreementCommands } from './commands/agreement';
 import { addRevisionCommands } from './commands/revision';
 import { addScheduleCommands } from './commands/schedules';
 import { addEventCommands } from './commands/event';
+import { addGoalsCommands } from './commands/goals';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -112,7 +113,7 @@ export function buildProgram(io: CliIo): Command {
       await runWorker(env(), [cfg], io);
     });
 
-  for (const add of [addProjectCommands, addSeminarCommands, addAgreementCommands, addRevisionCommands, addEventCommands, addScheduleCommands]) add(program, context);
+  for (const add of [addProjectCommands, addSeminarCommands, addAgreementCommands, addRevisionCommands, addEventCommands, addGoalsCommands, addScheduleCommands]) add(program, context);
 
   program.hook('postAction', async () => {
     await connection?.close();

@@ -102,8 +102,13 @@ export const questionnaireSchema = z
   .min(1)
   .max(60);
 
-/** Named lists a questionnaire's sections repeat over. */
-export const listsSchema = z.record(fieldId, z.array(listItemSchema).min(1).max(50)).default({});
+/**
+ * Named lists a questionnaire's sections repeat over: items given here, or the goals a body
+ * recorded for the period's year (a yearly-goals obligation), read when the cycle starts.
+ */
+export const listsSchema = z
+  .record(fieldId, z.union([z.array(listItemSchema).min(1).max(50), z.strictObject({ goalsOf: slug })]))
+  .default({});
 
 export const cycleCalendarSchema = z.strictObject({
   sendTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time such as 09:00').default('09:00'),
@@ -246,6 +251,23 @@ export const expiryReviewSchema = z.strictObject({
   sendTime,
 });
 
+const monthDayOf = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a day of the year as MM-DD, e.g. 11-30');
+
+/** The goals a body sets each year (in the budget), recorded by the secretariat; follow-ups ask units about them. */
+export const yearlyGoalsSchema = z.strictObject({
+  id: slug,
+  kind: z.literal('yearly-goals'),
+  title: localized(200),
+  source: text(2000),
+  reportLine: localized(200).optional(),
+  /** The body that sets the goals (its id in bodies). */
+  decidedBy: slug,
+  /** The day of the year before by which the goals are decided; the secretariat is reminded from then until it records them. */
+  recordBy: monthDayOf,
+  remindEvery: isoDuration.default('P14D'),
+  sendTime,
+});
+
 /** Each registered event (a visit, a delegation, a conference hosted) is announced beforehand to those concerned. */
 export const eventNoticesSchema = z.strictObject({
   id: slug,
@@ -270,6 +292,7 @@ export const obligationSchema = z.discriminatedUnion('kind', [
   revisionSchema,
   expiryReviewSchema,
   eventNoticesSchema,
+  yearlyGoalsSchema,
 ]);
 
 export const organisationConfigSchema = z
@@ -358,6 +381,13 @@ export function crossReferenceIssues(raw: unknown): CrossReferenceIssue[] {
     checkBodies(o.warn, ['obligations', i, 'warn']);
     checkBodies(o.escalateTo, ['obligations', i, 'escalateTo']);
     checkBodies(o.notify, ['obligations', i, 'notify']);
+    if (typeof o.decidedBy === 'string') checkBodies([o.decidedBy], ['obligations', i, 'decidedBy']);
+    for (const [name, source] of Object.entries(typeof o.lists === 'object' && o.lists !== null ? (o.lists as Record<string, unknown>) : {})) {
+      const goalsOf = (source as Record<string, unknown> | null)?.goalsOf;
+      if (goalsOf !== undefined && !list(doc.obligations).some((x) => x.id === goalsOf && x.kind === 'yearly-goals')) {
+        issues.push({ path: ['obligations', i, 'lists', name, 'goalsOf'], message: `no "yearly-goals" obligation "${String(goalsOf)}"` });
+      }
+    }
     (Array.isArray(o.units) ? o.units : []).forEach((u: unknown, j: number) => {
       if (!unitIds.has(u)) issues.push({ path: ['obligations', i, 'units', j], message: `no unit with id "${String(u)}"` });
     });
@@ -375,6 +405,7 @@ export type GateBeforeStartConfig = z.infer<typeof gateBeforeStartSchema>;
 export type RevisionConfig = z.infer<typeof revisionSchema>;
 export type ExpiryReviewConfig = z.infer<typeof expiryReviewSchema>;
 export type EventNoticesConfig = z.infer<typeof eventNoticesSchema>;
+export type YearlyGoalsConfig = z.infer<typeof yearlyGoalsSchema>;
 export type ObligationKind = ObligationConfig['kind'];
 
 export class ObligationKindError extends Error {

@@ -382,6 +382,22 @@ export function planEventNotices(date: string, endDate: string | undefined, offs
   };
 }
 
+/**
+ * When the secretariat is reminded to record a year's goals: from the day (MM-DD) of the year
+ * before by which they should be decided, on working days at the send time, every `remindEvery`,
+ * until the year itself ends.
+ */
+export function planGoalsYear(recordBy: string, year: number, remindEvery: string, sendTime: string, zone: string): { reminderTimes: string[]; askAt: string; endsAt: string } {
+  const [month, day] = recordBy.split('-').map(Number);
+  const first = DateTime.fromObject({ year: year - 1, month, day }, { zone });
+  if (!first.isValid) throw new CalendarError(`"${recordBy}" is not a day of the year; write MM-DD.`);
+  const end = DateTime.fromObject({ year: year + 1, month: 1, day: 1 }, { zone });
+  const step = parseIsoDuration(remindEvery);
+  const times: string[] = [];
+  for (let at = first; at < end && times.length < 200; at = at.plus(step)) times.push(iso(atSendTime(nextWorkingDay(at), sendTime)));
+  return { reminderTimes: [...new Set(times)], askAt: times[0]!, endsAt: iso(end) };
+}
+
 /** The end of a local day (YYYY-MM-DD) as an instant: the start of the next day. */
 export function endOfDay(day: string, zone: string): string {
   const d = DateTime.fromISO(day, { zone });

@@ -19,7 +19,10 @@ export interface ConfiguredSection {
 }
 
 export type ConfiguredQuestionnaire = (ConfiguredField | ConfiguredSection)[];
-export type QuestionLists = Record<string, { id: string; label: Localized }[]>;
+export type ListItem = { id: string; label: Localized };
+export type QuestionLists = Record<string, ListItem[]>;
+/** Lists as the config gives them: items, or the goals of a yearly-goals obligation (read per period). */
+export type ConfiguredLists = Record<string, ListItem[] | { goalsOf: string }>;
 
 export class QuestionnaireError extends Error {
   override name = 'QuestionnaireError';
@@ -94,7 +97,17 @@ export function groupFields<T extends { group?: FieldGroup }>(fields: T[]): Fiel
   return blocks;
 }
 
-/** The flat questionnaire of an obligation as configured. */
-export function questionnaireOf(obligation: { questionnaire: ConfiguredQuestionnaire; lists?: QuestionLists }): Questionnaire {
-  return expandQuestionnaire(obligation.questionnaire, obligation.lists ?? {});
+/**
+ * The flat questionnaire of an obligation. Lists read from recorded goals come in `resolved`
+ * (see activities/questionnaire-lists); without them those sections are left out.
+ */
+export function questionnaireOf(obligation: { questionnaire: ConfiguredQuestionnaire; lists?: ConfiguredLists }, resolved: QuestionLists = {}): Questionnaire {
+  const lists: QuestionLists = {};
+  for (const [name, source] of Object.entries(obligation.lists ?? {})) lists[name] = Array.isArray(source) ? source : (resolved[name] ?? []);
+  return expandQuestionnaire(obligation.questionnaire, lists);
+}
+
+/** The lists of an obligation that come from recorded goals: list name → yearly-goals obligation id. */
+export function goalsLists(obligation: { lists?: ConfiguredLists }): [string, string][] {
+  return Object.entries(obligation.lists ?? {}).flatMap(([name, source]) => (Array.isArray(source) ? [] : [[name, source.goalsOf] as [string, string]]));
 }

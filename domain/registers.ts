@@ -155,6 +155,24 @@ export interface EventSummary {
   cancelledAt?: string;
 }
 
+/** The goals a body (the council, in its budget) sets for a year, that the next follow-up asks units about. */
+export interface GoalsDecision {
+  /** YYYY-MM-DD of the meeting. */
+  decidedOn: string;
+  body: string;
+  paragraph: string;
+  goals: { id: string; label: string }[];
+}
+
+export type GoalsState = 'awaited' | 'overdue' | 'recorded' | 'not-recorded';
+
+export interface GoalsSummary {
+  obligationId: string;
+  year: number;
+  state: GoalsState;
+  decision?: GoalsDecision;
+}
+
 export interface RegisterContents {
   orgId: string;
   projects: ProjectSummary[];
@@ -163,6 +181,8 @@ export interface RegisterContents {
   revisions: RevisionSummary[];
   /** Absent in registers kept before events could be registered. */
   events?: EventSummary[];
+  /** The yearly goals recorded (absent in registers kept before they could be). */
+  goals?: GoalsSummary[];
 }
 
 export const EU_COUNTRIES = new Set(['AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IE', 'IT', 'LV', 'LT', 'LU', 'MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE']);
@@ -277,6 +297,26 @@ export function checkEventChange(input: unknown, whole = false): RegistrationPro
   return problems;
 }
 
+export function checkGoalsDecision(input: unknown): RegistrationProblem[] {
+  const d = (input ?? {}) as Record<string, unknown>;
+  const problems: RegistrationProblem[] = [];
+  need(problems, typeof d.decidedOn === 'string' && DAY.test(d.decidedOn), 'decidedOn', 'the date of the decision as YYYY-MM-DD');
+  need(problems, boundedText(d.body, 160), 'body', 'the body that decided, e.g. Kommunfullmäktige');
+  need(problems, boundedText(d.paragraph, 40), 'paragraph', 'the paragraph of the minutes, e.g. "§ 140/2026"');
+  const goals = d.goals;
+  need(problems, Array.isArray(goals) && goals.length >= 1 && goals.length <= 30, 'goals', 'between 1 and 30 goals, each with an id and its wording');
+  if (Array.isArray(goals)) {
+    goals.forEach((g: unknown, i) => {
+      const goal = (g ?? {}) as Record<string, unknown>;
+      need(problems, typeof goal.id === 'string' && SLUG.test(goal.id), `goals[${i}].id`, 'a short id of lower-case letters, digits and dashes, e.g. "g1"');
+      need(problems, boundedText(goal.label, 300), `goals[${i}].label`, "the goal's wording, at most 300 characters");
+    });
+    const ids = goals.map((g: unknown) => (g as Record<string, unknown>)?.id);
+    need(problems, new Set(ids).size === ids.length, 'goals', 'each goal needs an id of its own');
+  }
+  return problems;
+}
+
 export function describeProblems(problems: RegistrationProblem[]): string {
   return problems.map((p) => `${p.field}: ${p.message}`).join('; ');
 }
@@ -295,4 +335,5 @@ export const agreementWorkflowId = (orgId: string, agreementId: string) => `agre
 export const revisionWorkflowId = (orgId: string, obligationId: string, periodId: string) => `revision/${orgId}/${obligationId}/${periodId}`;
 export const occurrencesWorkflowId = (orgId: string, obligationId: string, year: number) => `occurrences/${orgId}/${obligationId}/${year}`;
 export const eventWorkflowId = (orgId: string, eventId: string) => `event/${orgId}/${eventId}`;
+export const goalsWorkflowId = (orgId: string, obligationId: string, year: number) => `goals/${orgId}/${obligationId}/${year}`;
 export const scheduleId = (orgId: string, obligationId: string) => `followup/${orgId}/${obligationId}`;

@@ -11,6 +11,8 @@ import type {
   EventChange,
   EventRegistration,
   EventSummary,
+  GoalsDecision,
+  GoalsSummary,
   ProjectRegistration,
   ProjectStatus,
   ProjectSummary,
@@ -92,7 +94,8 @@ export type RegisterEntry =
   | { kind: 'project'; summary: ProjectSummary }
   | { kind: 'agreement'; summary: AgreementSummary }
   | { kind: 'revision'; summary: RevisionSummary }
-  | { kind: 'event'; summary: EventSummary };
+  | { kind: 'event'; summary: EventSummary }
+  | { kind: 'goals'; summary: GoalsSummary };
 
 export const registerContentsQuery = defineQuery<RegisterContents>('registerContents');
 export const registerSeminarUpdate = defineUpdate<SeminarRecord, [SeminarRegistration]>('registerSeminar');
@@ -145,6 +148,21 @@ export interface EventStatus extends EventSummary {
 export const eventStatusQuery = defineQuery<EventStatus>('eventStatus');
 export const changeEventUpdate = defineUpdate<EventStatus, [{ change: EventChange; by?: string }]>('changeEvent');
 export const cancelEventUpdate = defineUpdate<EventStatus, [{ reason?: string; by?: string }]>('cancelEvent');
+
+// --- Yearly goals set by a body ---------------------------------------------------------------------
+export interface GoalsInput {
+  orgId: string;
+  obligationId: string;
+  year: number;
+}
+
+export interface GoalsStatus extends GoalsSummary {
+  remindersSentAt: string[];
+  recordedBy?: string;
+}
+
+export const goalsStatusQuery = defineQuery<GoalsStatus>('goalsStatus');
+export const recordGoalsUpdate = defineUpdate<GoalsSummary, [{ decision: GoalsDecision; by?: string }]>('recordGoals');
 
 // --- Revision of the policy once per period ---------------------------------------------------
 export interface RevisionInput {

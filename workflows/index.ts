@@ -8,3 +8,4 @@ export { revisionWorkflow } from './revision';
 export { occurrencesWorkflow } from './occurrences';
 export { scheduledStartWorkflow } from './scheduled-start';
 export { eventWorkflow } from './event';
+export { goalsWorkflow } from './goals';

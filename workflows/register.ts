@@ -43,6 +43,7 @@ export async function registerWorkflow(input: RegisterInput): Promise<void> {
     if (entry.kind === 'project') upsert(contents.projects, (p) => p.id === entry.summary.id, entry.summary);
     else if (entry.kind === 'agreement') upsert(contents.agreements, (a) => a.id === entry.summary.id, entry.summary);
     else if (entry.kind === 'event') upsert((contents.events ??= []), (e) => e.id === entry.summary.id, entry.summary);
+    else if (entry.kind === 'goals') upsert((contents.goals ??= []), (g) => g.obligationId === entry.summary.obligationId && g.year === entry.summary.year, entry.summary);
     else upsert(contents.revisions, (r) => r.obligationId === entry.summary.obligationId && r.periodId === entry.summary.periodId, entry.summary);
   });
 

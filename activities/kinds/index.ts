@@ -10,6 +10,7 @@ import { expiryReview } from './expiry-review';
 import { revision } from './revision';
 import { minimumOccurrences } from './minimum-occurrences';
 import { eventNotices } from './event-notices';
+import { yearlyGoals } from './yearly-goals';
 
 export type { ComplianceLine, KindModule, ObligationOf, PreviewNote, ScheduledRun } from './kind-module';
 
@@ -26,6 +27,7 @@ export function kindOf<K extends ObligationKind>(obligation: { kind: K }): KindM
     revision,
     'minimum-occurrences': minimumOccurrences,
     'event-notices': eventNotices,
+    'yearly-goals': yearlyGoals,
   };
-  return modules[obligation.kind] as KindModule<K>;
+  return modules![obligation.kind] as KindModule<K>;
 }

@@ -20,7 +20,7 @@ export interface ComplianceLine {
 }
 
 export interface ScheduledRun {
-  workflowType: 'cycleWorkflow' | 'occurrencesWorkflow' | 'revisionWorkflow' | 'eventNoticesWorkflow';
+  workflowType: 'cycleWorkflow' | 'occurrencesWorkflow' | 'revisionWorkflow' | 'goalsWorkflow';
   workflowId: string;
   args: unknown[];
 }

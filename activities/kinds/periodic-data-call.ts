@@ -5,7 +5,7 @@
 import { DateTime } from 'luxon';
 import { messageIdScope, cycleWorkflowId, type CycleKey } from '../../domain/ids';
 import { dataCallOpenings, formatDate, latestEndedPeriod, planCycle, previousPeriod, replanDeadline } from '../../domain/calendar';
-import { questionnaireOf } from '../../domain/questionnaire';
+import { periodQuestionnaire } from '../questionnaire-lists';
 import type { RegisterContents } from '../../domain/registers';
 import type { ArchivedReport, CycleSetup, MailingResult, MailKind, RecipientOutcome, SubmittedAnswer, UnitPlan, UnitStatus } from '../../domain/types';
 import { outcomesFolderRef, outcomesPartRef, readIfPresent, reportDataRef } from '../archive';
@@ -55,7 +55,7 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
       return {
         language: org.organisation.language,
         unitIds: org.units.map((u) => u.id).filter((id) => !obligation.units || obligation.units.includes(id)),
-        questionnaire: questionnaireOf(obligation),
+        questionnaire: await periodQuestionnaire(obligation, key.orgId, key.period, deps.registers),
         plan: planCycle(obligation.calendar, obligation.period, key.period, org.organisation.timeZone, new Date(now)),
       };
     },
@@ -73,13 +73,14 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
       const withInvite = input.kind === 'request' || input.kind === 'reminder' || input.kind === 'deadline-moved';
       const recipients = input.kind === 'escalation' ? [unit.head] : unit.contacts;
       const registered = input.kind === 'request' && obligation.showRegisters.length ? registerLines(await deps.registers.read(input.key.orgId), obligation.showRegisters, input.unitId) : [];
+      const questionnaire = await periodQuestionnaire(obligation, input.key.orgId, input.key.period, deps.registers);
       return sendToEach(
         recipients,
         org.organisation.language,
         (person, language) => {
           const token = deps.answerLinks.token({ key: input.key, unitId: input.unitId, expiresAt: input.closesAt });
           const answerUrl = new URL(`answer/${token}`, deps.publicBaseUrl.endsWith('/') ? deps.publicBaseUrl : `${deps.publicBaseUrl}/`).toString();
-          const context = { ...mailContext({ org, obligation, unit, person, language, input, answerUrl }), registered };
+          const context = { ...mailContext({ org, obligation, questionnaire, unit, person, language, input, answerUrl }), registered };
           const { subject, text } = renderer.mail(template, language, context);
           const invite = withInvite
             ? deadlineInvite({
@@ -129,7 +130,8 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
       const compiledAt = at ?? deps.clock().toISOString();
       const previousText = await readIfPresent(archive, reportDataRef({ ...key, period: previousPeriod(obligation.period, key.period) }));
       const previous = previousText ? (JSON.parse(previousText) as PeriodData) : undefined;
-      const context = buildReportContext({ org, obligation, period: key.period, closedAt, outcomes, compiledAt, compliance, delivery, previous });
+      const questionnaire = await periodQuestionnaire(obligation, key.orgId, key.period, deps.registers);
+      const context = buildReportContext({ org, obligation, questionnaire, period: key.period, closedAt, outcomes, compiledAt, compliance, delivery, previous });
       return compileReportFiles({ archive, renderer, key, context });
     },
 
@@ -148,7 +150,7 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
       if (!unit.board) return { recipients: [], messageIds: [], rejected: [], outcomes: [] };
       const board = unit.board;
       const outcome = (JSON.parse(await archive.read(part)) as UnitStatus[]).find((o) => o.unitId === unitId);
-      const questionnaire = questionnaireOf(obligation);
+      const questionnaire = await periodQuestionnaire(obligation, key.orgId, key.period, deps.registers);
       const zone = org.organisation.timeZone;
       const bodies = org.bodies.filter((b) => obligation.report.recipients.includes(b.id));
       return sendToEach(

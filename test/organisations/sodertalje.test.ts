@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { closeCycle, startCycle, submitAnswer } from '../../client/cycles';
+import { recordGoals } from '../../client/yearly-goals';
 import { approveGoals, projectStatus, registerProject, submitGoals } from '../../client/projects';
 import { obligationOf } from '../../config/schema';
 import { planCycle } from '../../domain/calendar';
@@ -46,6 +47,16 @@ test('Södertälje: EU-funding check before start, the work plan and the EU repo
   await approveGoals(client, 'sodertalje', 'telge-solpark');
   await run.mailTo('oskar.lund@telge.example', /^Godkänt: mål för Solpark Glasberga$/);
 
+  await step("the council's goals for the year");
+  // Recorded as decided in Mål och Budget; the EU reporting of the year asks each unit about each goal.
+  const goals = [
+    { id: 'eu-ansokningar', label: 'Fler ansökningar om EU-finansiering' },
+    { id: 'utbyten', label: 'Fler medarbetare i internationella utbyten' },
+  ];
+  await recordGoals(client, tq, config, undefined, year - 1, { decidedOn: `${year - 2}-11-24`, body: 'Kommunfullmäktige', paragraph: '§ 140', goals }, 'test');
+  await expect(recordGoals(client, tq, config, undefined, year - 1, { decidedOn: `${year - 2}-11-24`, body: 'Kommunfullmäktige', paragraph: '§ 141', goals })).rejects.toThrow(/already recorded/);
+  await run.mailTo(secretariat, new RegExp(`^Mål registrerade för ${year - 1}: Kommunfullmäktiges mål för det internationella arbetet$`));
+
   await step('work plan and EU reporting');
   const workPlan = { orgId: 'sodertalje', obligationId: 'work-plan', period: String(year - 1) };
   const euReporting = { orgId: 'sodertalje', obligationId: 'eu-reporting', period: String(year - 1) };
@@ -62,12 +73,27 @@ test('Södertälje: EU-funding check before start, the work plan and the EU repo
   await run.mailTo('nikolaos.papadopoulos@sodertalje.example', new RegExp(`^Reporting on EU work from offices and companies ${year - 1} – Education Office$`));
   const energy = await run.mailTo('oskar.lund@telge.example', new RegExp(`^Rapportering om EU-arbetet från kontor och bolag ${year - 1} – Telge Energi AB$`));
   expect(energy.mail.text).toContain(`- Solpark Glasberga (projekt/project, ${year}-04-01)`);
+  expect(energy.mail.text).toContain('== Kommunfullmäktiges mål för året: Fler ansökningar om EU-finansiering ==');
   // The work plan is the office's alone: nobody else was asked for it.
   for (const unit of config.units.filter((u) => u.id !== 'internationella-kontoret')) {
     expect(run.subjects(unit.contacts[0]!.email).filter((s) => s.includes('arbetsplan') || s.includes('work plan'))).toEqual([]);
   }
   for (const unit of ['internationella-kontoret', 'stadsbyggnadskontoret', 'utbildningskontoret', 'telge-energi']) {
-    await submitAnswer(client, euReporting, unit, { eu_projects: 'Se registret.', funding_checked: true, needs: '' }, 'contact');
+    await submitAnswer(
+      client,
+      euReporting,
+      unit,
+      {
+        'goals.eu-ansokningar.done': `${unit}: två ansökningar till Interreg`,
+        'goals.eu-ansokningar.reached': unit === 'telge-energi' ? 'reached' : 'started',
+        'goals.utbyten.done': 'Jobbskuggning i Tammerfors',
+        'goals.utbyten.reached': 'largely',
+        eu_projects: 'Se registret.',
+        funding_checked: true,
+        needs: '',
+      },
+      'contact',
+    );
   }
   await run.skipTo(eu.escalationAt, 3_600_000);
   const escalation = await run.mailTo('fredrik.aberg@telge.example', new RegExp(`^Svar saknas: Rapportering om EU-arbetet från kontor och bolag ${year - 1} – Telge Bostäder AB$`));
@@ -88,5 +114,8 @@ test('Södertälje: EU-funding check before start, the work plan and the EU repo
   expect(euReport).toContain('- Svar: **4** / 5');
   expect(euReport).toContain('- Har inte svarat: **Telge Bostäder AB**');
   expect(euReport).toContain('- Projekt som startat utan godkända mål: 0');
+  expect(euReport).toContain(`- Kommunfullmäktiges internationella mål ${year - 1}: 2 mål (Kommunfullmäktige ${year - 2}-11-24 § 140)`);
+  expect(euReport).toContain('### Kommunfullmäktiges mål för året: Fler ansökningar om EU-finansiering');
+  expect(euReport).toMatch(/\| Påbörjat \| 3 \| 75 % \|\n\| Till stor del \| 0 \| 0 % \|\n\| Uppnått \| 1 \| 25 % \|/);
   expect((await projectStatus(client, 'sodertalje', 'telge-solpark')).state).toBe('approved');
 });

@@ -35,7 +35,7 @@ test('config check accepts the example and exits 0', async () => {
 
 test.each([
   ['solna', 'Solna stad', 'annual-follow-up, international-seminar, project-goals'],
-  ['sodertalje', 'Södertälje kommun', 'work-plan, eu-reporting, eu-funding-check'],
+  ['sodertalje', 'Södertälje kommun', 'work-plan, eu-reporting, eu-funding-check, council-goals'],
   ['boras', 'Borås Stad', 'international-activities, policy-revision'],
   ['falun', 'Falu kommun', 'network-report, agreement-review, twin-town-visits'],
   ['kungalv', 'Kungälvs kommun', 'tertial-report, policy-revision'],
@@ -75,7 +75,7 @@ test('a missing file, broken YAML and an empty file each get a clear message', a
 
 test('duplicate ids are refused', () => {
   const text = readFileSync(example, 'utf8').replace('id: kultur-fritid', 'id: omsorg');
-  expect(() => parseConfigText(text, 'dup.yaml')).toThrow('units[2].id (line 43): "omsorg" is used twice; ids must be unique');
+  expect(() => parseConfigText(text, 'dup.yaml')).toThrow('units[2].id (line 51): "omsorg" is used twice; ids must be unique');
 });
 
 test('hosts come from the environment, checked once', () => {

@@ -122,6 +122,7 @@ describe('schedules', () => {
       'followup/solna/international-seminar',
       'followup/sodertalje/work-plan',
       'followup/sodertalje/eu-reporting',
+      'followup/sodertalje/council-goals',
       'followup/boras/international-activities',
       'followup/boras/policy-revision',
       'followup/falun/network-report',

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { buildCompliance } from '../../activities/compliance';
-import { planEventNotices } from '../../domain/calendar';
+import { planEventNotices, planGoalsYear } from '../../domain/calendar';
 import { emptyRegister } from '../../activities/register-reader';
 import { exampleConfig } from '../helpers/organisation-run';
 
@@ -30,4 +30,26 @@ test("the period's events are a line of the report in the policy's words; one he
     attention: true,
   });
   expect(DateTime.fromISO('2027-05-20').isValid).toBe(true);
+});
+
+test("a year's goals are asked for from the day they should be decided, every fortnight on working days, until the year ends", () => {
+  const plan = planGoalsYear('11-30', 2027, 'P14D', '09:00', zone);
+  // 30 November 2026 is a Monday.
+  expect(plan.askAt).toBe('2026-11-30T08:00:00.000Z');
+  expect(plan.reminderTimes[1]).toBe('2026-12-14T08:00:00.000Z');
+  expect(plan.endsAt).toBe('2027-12-31T23:00:00.000Z');
+  expect(plan.reminderTimes.every((t) => t < plan.endsAt)).toBe(true);
+  expect(plan.reminderTimes).toHaveLength(29);
+});
+
+test('recorded goals are a line of the report; goals not recorded need attention', () => {
+  const sodertalje = exampleConfig('sodertalje');
+  const line = (goals?: object[]) =>
+    buildCompliance({ org: sodertalje, rule: 'annual', period: '2027', register: { ...emptyRegister('sodertalje'), goals: goals as never }, language: 'sv' }).lines.find((l) => l.label.startsWith('Kommunfullmäktiges internationella mål'));
+  expect(line()).toEqual({ label: 'Kommunfullmäktiges internationella mål 2027', value: 'inte registrerade', attention: true });
+  expect(line([{ obligationId: 'council-goals', year: 2027, state: 'recorded', decision: { decidedOn: '2026-11-24', body: 'Kommunfullmäktige', paragraph: '§ 140', goals: [{ id: 'a', label: 'A' }] } }])).toEqual({
+    label: 'Kommunfullmäktiges internationella mål 2027',
+    value: '1 mål (Kommunfullmäktige 2026-11-24 § 140)',
+    attention: false,
+  });
 });

@@ -1,0 +1,66 @@
+/**
+ * The goals a body sets for one year (Södertälje's council, in its budget): the secretariat is
+ * reminded to record them once they should be decided, until it does; the recorded goals are what
+ * the year's follow-up asks units about.
+ */
+import * as wf from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { checkGoalsDecision, describeProblems, type GoalsSummary } from '../domain/registers';
+import { goalsStatusQuery, recordGoalsUpdate, type GoalsInput, type GoalsStatus } from './definitions';
+import { refuse } from './refuse';
+import { tellRegister } from './register-client';
+import { mailRetry, planningRetry } from './retry';
+
+const planning = wf.proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: planningRetry });
+const mail = wf.proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', heartbeatTimeout: '10 seconds', retry: mailRetry });
+
+const LATE_GRACE_MS = 3_600_000;
+
+export async function goalsWorkflow(input: GoalsInput): Promise<GoalsStatus> {
+  const { orgId, obligationId, year } = input;
+  const status: GoalsStatus = { obligationId, year, state: 'awaited', remindersSentAt: [] };
+  let sequence = 0;
+  const summary = (): GoalsSummary => ({ obligationId, year, state: status.state, ...(status.decision ? { decision: status.decision } : {}) });
+  const recorded = () => status.decision !== undefined;
+
+  wf.setHandler(goalsStatusQuery, () => status);
+  wf.setHandler(
+    recordGoalsUpdate,
+    ({ decision, by }) => {
+      status.decision = decision;
+      status.state = 'recorded';
+      if (by) status.recordedBy = by;
+      return summary();
+    },
+    {
+      validator: ({ decision }) => {
+        if (recorded()) refuse('AlreadyDecided', 'en', { period: String(year), paragraph: status.decision?.paragraph ?? '' });
+        const problems = checkGoalsDecision(decision);
+        if (problems.length) refuse('InvalidInput', 'en', { problems: describeProblems(problems) });
+      },
+    },
+  );
+
+  // Handlers first: the recording that started this workflow may come with its first task.
+  const plan = await planning.planGoalsYear({ orgId, obligationId, year });
+  await tellRegister(orgId, { kind: 'goals', summary: summary() });
+  // Until the goals are recorded: a reminder from the day they should be decided, then at intervals,
+  // until the year ends. Started late (by hand, to record them), the reminders already due are one,
+  // after an hour: long enough for the recording that started it to arrive first.
+  const startedAt = Date.now();
+  const ahead = plan.reminderTimes.filter((t) => Date.parse(t) > startedAt);
+  const reminders = ahead.length < plan.reminderTimes.length ? [new Date(startedAt + LATE_GRACE_MS).toISOString(), ...ahead] : ahead;
+  for (const at of reminders) {
+    if (await wf.condition(recorded, Math.max(1, Date.parse(at) - Date.now()))) break;
+    status.state = 'overdue';
+    status.remindersSentAt.push(new Date().toISOString());
+    await tellRegister(orgId, { kind: 'goals', summary: summary() });
+    await mail.sendGoalsMail({ orgId, obligationId, year, kind: 'goals-missing', sequence: ++sequence, at: new Date().toISOString() });
+  }
+  if (!recorded()) await wf.condition(recorded, Math.max(1, Date.parse(plan.endsAt) - Date.now()));
+  if (!recorded()) status.state = 'not-recorded';
+  await tellRegister(orgId, { kind: 'goals', summary: summary() });
+  if (recorded()) await mail.sendGoalsMail({ orgId, obligationId, year, kind: 'goals-recorded', sequence: ++sequence, at: new Date().toISOString(), decision: status.decision });
+  await wf.condition(wf.allHandlersFinished);
+  return status;
+}
