@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { isValidZone, parseIsoDuration } from '../domain/calendar';
+import { AGREEMENT_MAIL_KINDS, EVENT_MAIL_KINDS, GOALS_MAIL_KINDS, OCCURRENCE_MAIL_KINDS, PROJECT_MAIL_KINDS, REVISION_MAIL_KINDS } from '../domain/mail-kinds';
 
 const slug = z
   .string()
@@ -169,6 +170,9 @@ export const periodicDataCallSchema = z.strictObject({
     }),
 });
 
+/** Another template for any of a kind's mails: its own words for this obligation (by default the mail's name). */
+const mailTemplates = <K extends string>(kinds: readonly [K, ...K[]]) => z.partialRecord(z.enum(kinds), mailTemplateName).default({});
+
 const monthDay = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a day of the year as MM-DD, e.g. 09-01 for 1 September');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD');
 const sendTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time such as 09:00').default('09:00');
@@ -178,6 +182,7 @@ const bodyIds = z.array(slug).min(1).max(20);
 export const minimumOccurrencesSchema = z.strictObject({
   id: slug,
   kind: z.literal('minimum-occurrences'),
+  templates: mailTemplates(OCCURRENCE_MAIL_KINDS),
   title: localized(200),
   source: text(2000),
   /** Its line's label in a report's compliance summary, in the policy's own words. */
@@ -199,6 +204,7 @@ export const minimumOccurrencesSchema = z.strictObject({
 export const gateBeforeStartSchema = z.strictObject({
   id: slug,
   kind: z.literal('gate-before-start'),
+  templates: mailTemplates(PROJECT_MAIL_KINDS),
   title: localized(200),
   source: text(2000),
   /** Its line's label in a report's compliance summary, in the policy's own words. */
@@ -217,6 +223,7 @@ export const gateBeforeStartSchema = z.strictObject({
 export const revisionSchema = z.strictObject({
   id: slug,
   kind: z.literal('revision'),
+  templates: mailTemplates(REVISION_MAIL_KINDS),
   title: localized(200),
   source: text(2000),
   /** Its line's label in a report's compliance summary, in the policy's own words. */
@@ -242,6 +249,7 @@ export const revisionSchema = z.strictObject({
 export const expiryReviewSchema = z.strictObject({
   id: slug,
   kind: z.literal('expiry-review'),
+  templates: mailTemplates(AGREEMENT_MAIL_KINDS),
   title: localized(200),
   source: text(2000),
   /** Its line's label in a report's compliance summary, in the policy's own words. */
@@ -257,6 +265,7 @@ const monthDayOf = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, '
 export const yearlyGoalsSchema = z.strictObject({
   id: slug,
   kind: z.literal('yearly-goals'),
+  templates: mailTemplates(GOALS_MAIL_KINDS),
   title: localized(200),
   source: text(2000),
   reportLine: localized(200).optional(),
@@ -272,6 +281,7 @@ export const yearlyGoalsSchema = z.strictObject({
 export const eventNoticesSchema = z.strictObject({
   id: slug,
   kind: z.literal('event-notices'),
+  templates: mailTemplates(EVENT_MAIL_KINDS),
   title: localized(200),
   source: text(2000),
   reportLine: localized(200).optional(),

@@ -4,11 +4,11 @@
  */
 import { planEventNotices } from '../../domain/calendar';
 import type { EventRegistration } from '../../domain/registers';
+import { EVENT_MAIL_KINDS, templateFor } from '../../domain/mail-kinds';
 import type { ActivityDeps } from '../index';
 import { bodyPeople, day, secretariatPerson, unitName, type SendNotice } from '../notices';
 import { lineLabel, type KindModule } from './kind-module';
 
-export const EVENT_MAIL_KINDS = ['event-notice', 'event-changed', 'event-cancelled'] as const;
 export type EventMailKind = (typeof EVENT_MAIL_KINDS)[number];
 
 export function createEventNoticesActivities(deps: ActivityDeps, sendNotice: SendNotice) {
@@ -33,7 +33,7 @@ export function createEventNoticesActivities(deps: ActivityDeps, sendNotice: Sen
       return sendNotice({
         org,
         people,
-        template: input.kind,
+        template: templateFor(obligation, input.kind),
         scope: `${input.orgId}.${input.obligationId}.${event.id}`,
         kind: input.kind,
         sequence: input.sequence,
@@ -63,7 +63,7 @@ const WORDS = {
 };
 
 export const eventNotices: KindModule<'event-notices'> = {
-  templates: () => ({ mails: [...EVENT_MAIL_KINDS], reports: [] }),
+  templates: (o) => ({ mails: EVENT_MAIL_KINDS.map((k) => templateFor(o, k)), reports: [] }),
   complianceLines({ org, obligation, register, bounds, language }) {
     const words = WORDS[language];
     const year = String(bounds.start.year);

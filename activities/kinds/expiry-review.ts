@@ -1,11 +1,11 @@
 /** The expiry review: each registered agreement's owner is reminded before it ends to renew or end it. */
 import { endOfDay, planExpiryReminders } from '../../domain/calendar';
 import type { AgreementRegistration } from '../../domain/registers';
+import { AGREEMENT_MAIL_KINDS, templateFor } from '../../domain/mail-kinds';
 import type { ActivityDeps } from '../index';
 import { day, secretariatPerson, unitName, type SendNotice } from '../notices';
 import { lineLabel, type KindModule } from './kind-module';
 
-export const AGREEMENT_MAIL_KINDS = ['agreement-review', 'agreement-expired'] as const;
 export type AgreementMailKind = (typeof AGREEMENT_MAIL_KINDS)[number];
 
 export function createExpiryReviewActivities(deps: ActivityDeps, sendNotice: SendNotice) {
@@ -23,7 +23,7 @@ export function createExpiryReviewActivities(deps: ActivityDeps, sendNotice: Sen
       return sendNotice({
         org,
         people: input.kind === 'agreement-review' ? [agreement.owner] : [secretariatPerson(org)],
-        template: input.kind,
+        template: templateFor(obligation, input.kind),
         scope: `${input.orgId}.${input.obligationId}.${agreement.id}.${agreement.endsOn}`,
         kind: input.kind,
         sequence: input.sequence,
@@ -45,7 +45,7 @@ const WORDS = {
 export const expiryReview: KindModule<'expiry-review'> = {
   // Its mails follow registrations, not a calendar.
   preview: async () => ['registerBased'],
-  templates: () => ({ mails: [...AGREEMENT_MAIL_KINDS], reports: [] }),
+  templates: (o) => ({ mails: AGREEMENT_MAIL_KINDS.map((k) => templateFor(o, k)), reports: [] }),
   complianceLines({ org, obligation, register, language }) {
     const words = WORDS[language];
     const firstReview = org.obligations.find((o) => o.kind === 'expiry-review')?.id;

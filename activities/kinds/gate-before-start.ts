@@ -7,13 +7,12 @@ import { questionnaireOf } from '../../domain/questionnaire';
 import type { ProjectRegistration } from '../../domain/registers';
 import type { AnswerValues } from '../../domain/types';
 import type { PersonConfig } from '../../config/schema';
+import { PROJECT_MAIL_KINDS, templateFor } from '../../domain/mail-kinds';
 import type { ActivityDeps } from '../index';
 import { answerRows, questionLines } from '../mail-context';
 import { day, secretariatPerson, type SendNotice } from '../notices';
 import { lineLabel, type KindModule } from './kind-module';
 
-// Each is also the name of its template in templates/mail/<language>/.
-export const PROJECT_MAIL_KINDS = ['goals-request', 'goals-reminder', 'goals-review', 'goals-approved', 'goals-returned', 'start-without-approval'] as const;
 export type ProjectMailKind = (typeof PROJECT_MAIL_KINDS)[number];
 
 export function createGateActivities(deps: ActivityDeps, sendNotice: SendNotice) {
@@ -45,7 +44,7 @@ export function createGateActivities(deps: ActivityDeps, sendNotice: SendNotice)
       return sendNotice({
         org,
         people,
-        template: input.kind,
+        template: templateFor(obligation, input.kind),
         scope: `${input.orgId}.${input.obligationId}.${project.id}`,
         kind: input.kind,
         sequence: input.sequence,
@@ -80,7 +79,7 @@ const WORDS = {
 export const gateBeforeStart: KindModule<'gate-before-start'> = {
   // Its mails follow registrations, not a calendar.
   preview: async () => ['registerBased'],
-  templates: () => ({ mails: [...PROJECT_MAIL_KINDS], reports: [] }),
+  templates: (o) => ({ mails: PROJECT_MAIL_KINDS.map((k) => templateFor(o, k)), reports: [] }),
   complianceLines({ org, obligation, register, bounds, language }) {
     const first = bounds.start.toISODate() ?? '';
     const last = bounds.end.minus({ days: 1 }).toISODate() ?? '';

@@ -4,11 +4,11 @@ import { formatDate, planOccurrences, yearStarts } from '../../domain/calendar';
 import { countedSeminars, occurrencesWorkflowId, type SeminarRecord } from '../../domain/registers';
 import type { Language } from '../../domain/types';
 import type { OrganisationConfig } from '../../config/schema';
+import { OCCURRENCE_MAIL_KINDS, templateFor } from '../../domain/mail-kinds';
 import type { ActivityDeps } from '../index';
 import { bodyPeople, day, secretariatPerson, type SendNotice } from '../notices';
 import { lineLabel, type KindModule } from './kind-module';
 
-export const OCCURRENCE_MAIL_KINDS = ['occurrences-warning', 'occurrences-result'] as const;
 
 export function createMinimumOccurrencesActivities(deps: ActivityDeps, sendNotice: SendNotice) {
   const { directory, archive, registers, renderer } = deps;
@@ -28,7 +28,7 @@ export function createMinimumOccurrencesActivities(deps: ActivityDeps, sendNotic
       await sendNotice({
         org,
         people: [secretariatPerson(org), ...bodyPeople(org, obligation.warn)],
-        template: 'occurrences-warning',
+        template: templateFor(obligation, 'occurrences-warning'),
         scope: `${input.orgId}.${input.obligationId}.${input.year}`,
         kind: 'occurrences-warning',
         sequence: input.checkpoint,
@@ -79,7 +79,7 @@ export function createMinimumOccurrencesActivities(deps: ActivityDeps, sendNotic
       return sendNotice({
         org,
         people: [...bodyPeople(org, obligation.report.recipients), secretariatPerson(org)],
-        template: 'occurrences-result',
+        template: templateFor(obligation, 'occurrences-result'),
         scope: `${input.orgId}.${input.obligationId}.${input.year}`,
         kind: 'occurrences-result',
         sequence: 1,
@@ -120,7 +120,7 @@ const WORDS = {
 };
 
 export const minimumOccurrences: KindModule<'minimum-occurrences'> = {
-  templates: () => ({ mails: [...OCCURRENCE_MAIL_KINDS], reports: ['occurrences.html.hbs', 'occurrences.md.hbs'] }),
+  templates: (o) => ({ mails: OCCURRENCE_MAIL_KINDS.map((k) => templateFor(o, k)), reports: ['occurrences.html.hbs', 'occurrences.md.hbs'] }),
   complianceLines({ obligation: o, register, bounds, language }) {
     const words = WORDS[language];
     const last = bounds.end.minus({ days: 1 }).toISODate() ?? '';

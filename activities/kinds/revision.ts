@@ -1,11 +1,11 @@
 /** The revision of the policy per mandate period or by a date: asked, reminded, escalated, recorded. */
 import { planRevision, revisionPeriodIds, type RevisionPlan } from '../../domain/calendar';
 import { revisionWorkflowId, type RevisionDecision } from '../../domain/registers';
+import { REVISION_MAIL_KINDS, templateFor } from '../../domain/mail-kinds';
 import type { ActivityDeps } from '../index';
 import { bodyPeople, day, secretariatPerson, type SendNotice } from '../notices';
 import { lineLabel, type KindModule } from './kind-module';
 
-export const REVISION_MAIL_KINDS = ['revision-request', 'revision-reminder', 'revision-overdue', 'revision-recorded'] as const;
 export type RevisionMailKind = (typeof REVISION_MAIL_KINDS)[number];
 
 export function createRevisionActivities(deps: ActivityDeps, sendNotice: SendNotice) {
@@ -23,7 +23,7 @@ export function createRevisionActivities(deps: ActivityDeps, sendNotice: SendNot
       return sendNotice({
         org,
         people,
-        template: input.kind,
+        template: templateFor(obligation, input.kind),
         scope: `${input.orgId}.${input.obligationId}.${input.periodId}`,
         kind: input.kind,
         sequence: input.sequence,
@@ -47,7 +47,7 @@ const WORDS = {
 };
 
 export const revision: KindModule<'revision'> = {
-  templates: () => ({ mails: [...REVISION_MAIL_KINDS], reports: [] }),
+  templates: (o) => ({ mails: REVISION_MAIL_KINDS.map((k) => templateFor(o, k)), reports: [] }),
   complianceLines({ obligation, register, language }) {
     const words = WORDS[language];
     const entries = register.revisions.filter((r) => r.obligationId === obligation.id).sort((a, b) => a.periodId.localeCompare(b.periodId));

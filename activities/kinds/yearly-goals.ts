@@ -5,11 +5,11 @@
 import { DateTime } from 'luxon';
 import { planGoalsYear } from '../../domain/calendar';
 import { goalsWorkflowId, type GoalsDecision } from '../../domain/registers';
+import { GOALS_MAIL_KINDS, templateFor } from '../../domain/mail-kinds';
 import type { ActivityDeps } from '../index';
 import { day, secretariatPerson, type SendNotice } from '../notices';
 import { lineLabel, type KindModule } from './kind-module';
 
-export const GOALS_MAIL_KINDS = ['goals-missing', 'goals-recorded'] as const;
 export type GoalsMailKind = (typeof GOALS_MAIL_KINDS)[number];
 
 export function createYearlyGoalsActivities(deps: ActivityDeps, sendNotice: SendNotice) {
@@ -26,7 +26,7 @@ export function createYearlyGoalsActivities(deps: ActivityDeps, sendNotice: Send
       return sendNotice({
         org,
         people: [secretariatPerson(org)],
-        template: input.kind,
+        template: templateFor(obligation, input.kind),
         scope: `${input.orgId}.${input.obligationId}.${input.year}`,
         kind: input.kind,
         sequence: input.sequence,
@@ -48,7 +48,7 @@ const WORDS = {
 };
 
 export const yearlyGoals: KindModule<'yearly-goals'> = {
-  templates: () => ({ mails: [...GOALS_MAIL_KINDS], reports: [] }),
+  templates: (o) => ({ mails: GOALS_MAIL_KINDS.map((k) => templateFor(o, k)), reports: [] }),
   complianceLines({ obligation, register, bounds, language }) {
     const words = WORDS[language];
     const year = bounds.start.year;
