@@ -61,7 +61,8 @@ const MESSAGES: Record<Language, Record<FieldErrorCode, (e: FieldError, label: s
 
 export function describeFieldError(error: FieldError, questionnaire: Questionnaire, language: Language): string {
   const field = questionnaire.find((f) => f.id === error.field);
-  const label = field ? fullLabel(field, language) : error.field;
+  // A label written as a sentence ends with a full stop; the message adds its own punctuation.
+  const label = field ? fullLabel(field, language).replace(/\.$/, '') : error.field;
   return MESSAGES[language][error.code](error, label);
 }
 

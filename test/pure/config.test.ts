@@ -38,6 +38,8 @@ test.each([
   ['sodertalje', 'Södertälje kommun', 'work-plan, eu-reporting, eu-funding-check, council-goals'],
   ['boras', 'Borås Stad', 'international-activities, policy-revision'],
   ['falun', 'Falu kommun', 'network-report, agreement-review, twin-town-visits'],
+  ['mjolby-miljo', 'Mjölby kommun', 'annual-follow-up, strategy-update'],
+  ['vilhelmina-jamstalldhet', 'Vilhelmina kommun', 'annual-follow-up, plan-revision'],
   ['kungalv', 'Kungälvs kommun', 'tertial-report, policy-revision'],
 ])('the example of %s passes config check, each obligation quoting its policy', async (name, organisation, obligations) => {
   const file = path.join(PROJECT_ROOT, `config/examples/${name}.yaml`);
