@@ -2,7 +2,8 @@
  * What the secretariat can do with a cycle, over a Temporal client. The CLI and the web server
  * both call these, so both behave alike.
  */
-import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import { startOnce, type Started } from './start';
 import { isNotFound, rejectionOf, RejectedError } from './temporal';
 import { cycleWorkflowId, unitWorkflowId, type CycleKey } from '../domain/ids';
 import type { AnswerValues, CycleInfo, Draft, SubmittedAnswer, UnitPlan, UnitStatus } from '../domain/types';
@@ -89,29 +90,13 @@ async function explain<T>(key: CycleKey, call: () => Promise<T>, client?: Client
   }
 }
 
-export interface StartedCycle {
-  workflowId: string;
-  runId: string;
-  /** 'started' now, or the cycle that already had this key: still 'running', or 'closed'. */
-  outcome: 'started' | 'running' | 'closed';
-}
+/** 'started' now, or the cycle that already had this key: still 'running', or 'closed'. */
+export type StartedCycle = Started;
 
 export async function startCycle(client: Client, taskQueue: string, key: CycleKey, startedBy: string): Promise<StartedCycle> {
-  const workflowId = cycleWorkflowId(key);
-  try {
-    const handle = await client.workflow.start<typeof cycleWorkflow>('cycleWorkflow', {
-      taskQueue,
-      workflowId,
-      args: [{ ...key, startedBy }],
-      // One cycle per business key, ever: a finished cycle is not silently run again.
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-    });
-    return { workflowId, runId: handle.firstExecutionRunId, outcome: 'started' };
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    const existing = await client.workflow.getHandle(workflowId).describe();
-    return { workflowId, runId: existing.runId, outcome: existing.status.name === 'RUNNING' ? 'running' : 'closed' };
-  }
+  // One cycle per business key, ever: a finished cycle is not silently run again.
+  const input: Parameters<typeof cycleWorkflow>[0] = { ...key, startedBy };
+  return startOnce(client, taskQueue, 'cycleWorkflow', cycleWorkflowId(key), [input]);
 }
 
 export interface CycleStatus {

@@ -8,6 +8,7 @@ import { obligationOf, type OrganisationConfig } from '../config/schema';
 import { describeProblems, registerWorkflowId, type RegisterContents } from '../domain/registers';
 import { registerContentsQuery } from '../workflows/definitions';
 import { isNotFound, rejectionOf, RejectedError } from './temporal';
+import { startOnce } from './start';
 
 export class NotRegisteredError extends Error {
   override name = 'NotRegisteredError';
@@ -45,6 +46,7 @@ export function assertValid(problems: { field: string; message: string }[]): voi
 /** The organisation's register workflow, started on first use; it then runs for as long as the organisation does. */
 export async function ensureRegister(client: Client, taskQueue: string, orgId: string): Promise<void> {
   try {
+    // Not once per key: a register continues as new, and one closed by hand may be started again.
     await client.workflow.start('registerWorkflow', { taskQueue, workflowId: registerWorkflowId(orgId), args: [{ orgId }] });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
@@ -60,14 +62,11 @@ export async function readRegister(client: Client, orgId: string): Promise<Regis
   }
 }
 
+/** An entity (project, agreement, event) is registered once: a second registration under its id is refused. */
 export async function startEntity(client: Client, taskQueue: string, workflowType: string, workflowId: string, args: unknown[], what: string): Promise<{ workflowId: string }> {
-  try {
-    await client.workflow.start(workflowType, { taskQueue, workflowId, args, workflowIdReusePolicy: 'REJECT_DUPLICATE' });
-    return { workflowId };
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) throw RejectedError.of('AlreadyRegistered', 'en', { what });
-    throw err;
-  }
+  const started = await startOnce(client, taskQueue, workflowType, workflowId, args);
+  if (started.outcome !== 'started') throw RejectedError.of('AlreadyRegistered', 'en', { what });
+  return { workflowId };
 }
 
 /**

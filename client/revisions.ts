@@ -1,10 +1,11 @@
 /** The revision of the policy per period: started by its schedule or by hand, its decision recorded. */
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { obligationOf, type OrganisationConfig } from '../config/schema';
 import { revisionPeriodIds } from '../domain/calendar';
 import { revisionWorkflowId, type RevisionDecision, type RevisionSummary } from '../domain/registers';
 import { recordRevisionUpdate, revisionStatusQuery, type RevisionStatus } from '../workflows/definitions';
 import { ensureRegister, explained } from './registers';
+import { startOnce } from './start';
 
 /** The revision period running now (or the one given), of the organisation's revision obligation. */
 export function revisionPeriodOf(config: OrganisationConfig, obligationId: string | undefined, periodId: string | undefined, now: Date) {
@@ -14,14 +15,7 @@ export function revisionPeriodOf(config: OrganisationConfig, obligationId: strin
 
 export async function startRevision(client: Client, taskQueue: string, orgId: string, obligationId: string, periodId: string): Promise<'started' | 'running' | 'closed'> {
   await ensureRegister(client, taskQueue, orgId);
-  const workflowId = revisionWorkflowId(orgId, obligationId, periodId);
-  try {
-    await client.workflow.start('revisionWorkflow', { taskQueue, workflowId, args: [{ orgId, obligationId, periodId }], workflowIdReusePolicy: 'REJECT_DUPLICATE' });
-    return 'started';
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    return (await client.workflow.getHandle(workflowId).describe()).status.name === 'RUNNING' ? 'running' : 'closed';
-  }
+  return (await startOnce(client, taskQueue, 'revisionWorkflow', revisionWorkflowId(orgId, obligationId, periodId), [{ orgId, obligationId, periodId }])).outcome;
 }
 
 export async function recordRevision(client: Client, orgId: string, obligationId: string, periodId: string, decision: RevisionDecision): Promise<RevisionSummary> {

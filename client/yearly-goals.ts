@@ -1,9 +1,10 @@
 /** A year's goals set by a body: record them (starting the year's workflow if its schedule has not), see them. */
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { obligationOf, type OrganisationConfig } from '../config/schema';
 import { goalsWorkflowId, type GoalsDecision, type GoalsSummary } from '../domain/registers';
 import { goalsStatusQuery, recordGoalsUpdate, type GoalsStatus } from '../workflows/definitions';
 import { ensureRegister, explained } from './registers';
+import { startOnce } from './start';
 
 const hint = 'Record them with: followup goals record';
 
@@ -12,12 +13,8 @@ export async function recordGoals(client: Client, taskQueue: string, config: Org
   const orgId = config.organisation.id;
   await ensureRegister(client, taskQueue, orgId);
   const workflowId = goalsWorkflowId(orgId, obligation.id, year);
-  try {
-    // Recorded before its schedule asked (or for a year before the schedule existed).
-    await client.workflow.start('goalsWorkflow', { taskQueue, workflowId, args: [{ orgId, obligationId: obligation.id, year }], workflowIdReusePolicy: 'REJECT_DUPLICATE' });
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-  }
+  // Recorded before its schedule asked (or for a year before the schedule existed).
+  await startOnce(client, taskQueue, 'goalsWorkflow', workflowId, [{ orgId, obligationId: obligation.id, year }]);
   return explained(`The goals for ${year}`, hint, client.workflow.getHandle(workflowId), (h) => h.executeUpdate(recordGoalsUpdate, { args: [{ decision, by }] }));
 }
 
