@@ -146,10 +146,10 @@ export async function cycleWorkflow(input: CycleInput): Promise<CycleResult> {
   };
 
   const toUnitBoards = wf.patched('unit-parts-to-boards');
-  let unitPartsSent = false;
+  // The boards' parts go out beside the report's own delivery and its retries, never holding them up.
+  let unitParts: Promise<void> | undefined;
   /** Each unit's part to its board; a board that cannot be reached is a visible outcome, not a stuck cycle. */
   const sendUnitParts = async () => {
-    unitPartsSent = true;
     const unitIds = setup!.unitIds;
     for (const unitId of await planning.unitsWithBoards({ key })) {
       const index = unitIds.indexOf(unitId);
@@ -182,7 +182,7 @@ export async function cycleWorkflow(input: CycleInput): Promise<CycleResult> {
         if (reportProblem === undefined) throw err;
       }
       phase = 'closed';
-      if (toUnitBoards && !unitPartsSent) await sendUnitParts();
+      if (toUnitBoards) unitParts ??= sendUnitParts();
       // The archived copy names whoever did not get it.
       const named = problemsNamed();
       if (named !== archivedNames) {
@@ -205,6 +205,8 @@ export async function cycleWorkflow(input: CycleInput): Promise<CycleResult> {
   phase = 'closed';
   // Whoever was still put off when the window ended did not get the report.
   for (const d of delivery) if (d.state === 'retrying') d.state = 'failed';
+  // The parts are read from the staged outcomes: they must be out before those go.
+  await unitParts;
   await archive.discardStagedOutcomes({ key });
   await wf.condition(wf.allHandlersFinished);
   return { key, closedAt, report: report!, delivery: [...delivery] };
