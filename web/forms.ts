@@ -41,3 +41,26 @@ export function formOf<T extends z.ZodType>(schema: T) {
     request.body = parsed.data;
   };
 }
+
+// --- Route parameters: one schema per route shape; anything else is a page that does not exist.
+
+export const tokenParams = z.strictObject({ token: z.string().min(1).max(700) });
+export const cycleParams = z.strictObject({
+  obligation: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
+  period: z.string().regex(/^\d{4}(-[A-Z0-9]{1,8})?$/),
+});
+export const reportParams = cycleParams.extend({ format: z.enum(['html', 'md']) });
+
+export class RouteParamsError extends Error {
+  override name = 'RouteParamsError';
+  readonly statusCode = 404;
+}
+
+/** A preHandler that replaces the route's parameters with their parsed form, or answers 404. */
+export function paramsOf<T extends z.ZodType>(schema: T) {
+  return async (request: FastifyRequest, _reply: FastifyReply) => {
+    const parsed = schema.safeParse(request.params ?? {});
+    if (!parsed.success) throw new RouteParamsError('No such page.');
+    request.params = parsed.data;
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * What the web's plugins share: the organisation, the Temporal client, the archive, the page
+ * renderer and the look-ups every page uses. Built once by app.ts and handed to each plugin.
+ */
+import CsrfTokens from '@fastify/csrf';
+import type { Client } from '@temporalio/client';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Archive } from '../activities/archive';
+import type { OrganisationConfig } from '../config/schema';
+import type { AnswerLinks } from '../domain/answer-links';
+import type { CycleKey } from '../domain/ids';
+import { questionnaireOf } from '../domain/questionnaire';
+import type { Language, Questionnaire } from '../domain/types';
+import { text, type TextKey } from './i18n';
+import { createViews, type PageContext } from './views';
+
+export interface WebDeps {
+  config: OrganisationConfig;
+  client: Client;
+  taskQueue: string;
+  archive: Archive;
+  answerLinks: AnswerLinks;
+  /** The secretariat's password hash (scrypt). */
+  passwordHash: string;
+  /** Signs cookies (session, CSRF secret). */
+  cookieSecret: string;
+  publicBaseUrl: string;
+  templatesDir: string;
+  now?: () => Date;
+  /** Fastify's logger options (pino); tokens in URLs are masked before anything is logged. */
+  logger?: boolean | Record<string, unknown>;
+  /**
+   * Which proxies to believe about the client's address (FOLLOWUP_TRUST_PROXY): their addresses, or
+   * the number of hops. Without it, behind a proxy every client would share the proxy's address.
+   */
+  trustProxy?: boolean | number | string;
+}
+
+/** @fastify/csrf-protection's cookie for the secret (its default name). */
+export const CSRF_COOKIE = '_csrf';
+const csrfTokens = new CsrfTokens({ userInfo: false });
+
+export function createWebKit(deps: WebDeps) {
+  const { config } = deps;
+  const views = createViews(deps.templatesDir);
+  const page = (reply: FastifyReply, status: number, name: string, context: PageContext, data: object) =>
+    reply.code(status).type('text/html; charset=utf-8').send(views(name, context, data));
+  const message = (reply: FastifyReply, status: number, lang: Language, heading: TextKey, body: TextKey, values: Record<string, string> = {}) =>
+    page(reply, status, 'message', { lang, orgName: config.organisation.name }, { heading: text(lang, heading), body: text(lang, body, values) });
+  // Cycles belong to data calls; the other kinds are run by their own workflows and the CLI.
+  const dataCalls = config.obligations.filter((o) => o.kind === 'periodic-data-call');
+  return {
+    deps,
+    config,
+    client: deps.client,
+    archive: deps.archive,
+    answerLinks: deps.answerLinks,
+    now: deps.now ?? (() => new Date()),
+    orgLanguage: config.organisation.language,
+    zone: config.organisation.timeZone,
+    secure: deps.publicBaseUrl.startsWith('https:'),
+    page,
+    message,
+    dataCalls,
+    configuredQuestionnaire: (key: CycleKey): Questionnaire => {
+      const obligation = dataCalls.find((o) => o.id === key.obligationId);
+      return obligation ? questionnaireOf(obligation) : [];
+    },
+    obligationTitle: (key: CycleKey, lang: Language) => {
+      const obligation = config.obligations.find((o) => o.id === key.obligationId);
+      return `${obligation ? obligation.title[lang] : key.obligationId} ${key.period}`;
+    },
+    unitName: (unitId: string, lang: Language) => config.units.find((u) => u.id === unitId)?.name[lang] ?? unitId,
+    /**
+     * The token in the form against the secret in the cookie, checked here (with the same library and
+     * cookie as the plugin) so that a failure can answer with the form and what was typed.
+     */
+    csrfValid: (request: FastifyRequest): boolean => {
+      const raw = request.cookies[CSRF_COOKIE];
+      const secret = raw ? request.unsignCookie(raw) : undefined;
+      const token = (request.body as Record<string, unknown> | undefined)?._csrf;
+      return Boolean(secret?.valid && secret.value && typeof token === 'string' && csrfTokens.verify(secret.value, token));
+    },
+  };
+}
+
+export type WebKit = ReturnType<typeof createWebKit>;

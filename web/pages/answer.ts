@@ -1,0 +1,297 @@
+/**
+ * The contact person's pages, reached by the signed link in a mail (no account): the answer form
+ * with drafts, and the receipt. What was typed is never lost: a stale form, an outage or a closed
+ * cycle shows it back.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { readIfPresent, reportDataRef } from '../../activities/archive';
+import { answerRows, shownValue } from '../../activities/mail-context';
+import type { PeriodData } from '../../activities/report';
+import { CycleNotFoundError, cycleStatus, RejectedError, saveDraft, submitAnswer, unitStatus } from '../../client/cycles';
+import { describeFieldError, type FieldError } from '../../domain/answers';
+import { formatDate, previousPeriod } from '../../domain/calendar';
+import type { CycleKey } from '../../domain/ids';
+import { groupFields, groupHeading } from '../../domain/questionnaire';
+import { Refusal } from '../../domain/refusals';
+import type { AnswerValues, Language, Questionnaire, UnitStatus } from '../../domain/types';
+import { createFailureLimit } from '../failure-limits';
+import { answerForm, formOf, paramsOf, tokenParams } from '../forms';
+import { pickLanguage, text, type TextKey } from '../i18n';
+import type { WebKit } from '../kit';
+
+const submissionId = z.uuid();
+
+/**
+ * A form's update id: its submission id and what it says. Sent again unchanged (a double click, a
+ * resend after a timeout) it joins the first answer; sent again with an edit, it is a new revision.
+ */
+export function answerUpdateId(submission: string, values: Record<string, string>): string {
+  const digest = createHash('sha256').update(JSON.stringify(Object.entries(values).sort(([a], [b]) => a.localeCompare(b)))).digest('base64url').slice(0, 22);
+  return `answer-form/${submission}/${digest}`;
+}
+
+export async function answerPages(app: FastifyInstance, { kit }: { kit: WebKit }) {
+  const { config, client, archive, answerLinks, now, orgLanguage, zone, page, message, dataCalls, configuredQuestionnaire, obligationTitle, unitName, csrfValid } = kit;
+  const invalidLinks = createFailureLimit({ failures: 30, withinSeconds: 60, blockSeconds: 5 * 60 });
+
+  type Resolved = { key: CycleKey; unitId: string; token: string };
+  /**
+   * Checks a link; on failure sends the page that says why and returns undefined. Invalid links
+   * count against the client, and a client that has sent too many waits for its next invalid one;
+   * a valid link is never refused for that, so nobody can block a shared address's real links.
+   */
+  const resolveLink = async (request: FastifyRequest, reply: FastifyReply, lang: Language): Promise<Resolved | undefined> => {
+    const token = (request.params as { token: string }).token;
+    const check = answerLinks.check(token, now());
+    const invalid = async () => {
+      const wait = await invalidLinks.waitSeconds(request.ip);
+      if (wait > 0) message(reply.header('Retry-After', String(wait)), 429, lang, 'tooManyTitle', 'tooManyText');
+      else {
+        await invalidLinks.failed(request.ip);
+        message(reply, 404, lang, 'invalidLinkTitle', 'invalidLinkText');
+      }
+      return undefined;
+    };
+    if (!check.ok) {
+      if (check.reason === 'expired') return void message(reply, 410, lang, 'expiredLinkTitle', 'expiredLinkText');
+      return invalid();
+    }
+    const { key, unitId } = check.claims;
+    if (key.orgId !== config.organisation.id || !config.units.some((u) => u.id === unitId)) return invalid();
+    return { key, unitId, token };
+  };
+
+  /** The cycle closed; what the person had just typed is shown back to them, to copy and send on. */
+  const closedPage = (reply: FastifyReply, lang: Language, resolved: Resolved, typed?: Record<string, unknown>) => {
+    const rows = typed
+      ? configuredQuestionnaire(resolved.key)
+          .filter((f) => typeof typed[f.id] === 'string' && (typed[f.id] as string).trim() !== '')
+          .map((f) => ({ label: f.label[lang], value: typed[f.id] as string }))
+      : [];
+    return page(reply, 410, 'message', { lang, orgName: config.organisation.name }, {
+      heading: text(lang, 'closedTitle'),
+      body: text(lang, 'closedText', { email: config.secretariat.email }),
+      typedNote: rows.length ? text(lang, 'closedTyped') : undefined,
+      typed: rows,
+    });
+  };
+
+  const loadUnit = async (resolved: Resolved, reply: FastifyReply, lang: Language, typed?: Record<string, unknown>) => {
+    try {
+      const status = await cycleStatusForUnit(client, resolved.key, resolved.unitId);
+      if (status.unit.closed || status.info.phase !== 'open') {
+        closedPage(reply, lang, resolved, typed);
+        return undefined;
+      }
+      if (status.unit.exempt) {
+        message(reply, 200, lang, 'exemptTitle', 'exemptText');
+        return undefined;
+      }
+      if (status.unit.state === 'scheduled') {
+        message(reply, 200, lang, 'notOpenTitle', 'notOpenText', { when: formatDate(status.unit.plan.opensAt, zone, lang, true) });
+        return undefined;
+      }
+      return status;
+    } catch (err) {
+      if (err instanceof CycleNotFoundError) {
+        message(reply, 404, lang, 'invalidLinkTitle', 'invalidLinkText');
+        return undefined;
+      }
+      if (err instanceof RejectedError && err.type === Refusal.CycleClosed) {
+        closedPage(reply, lang, resolved, typed);
+        return undefined;
+      }
+      throw err;
+    }
+  };
+
+  /** The unit's own answer of the previous period, when that period's report was compiled here. */
+  const previousAnswer = async (key: CycleKey, unitId: string): Promise<{ period: string; values: AnswerValues } | undefined> => {
+    const obligation = dataCalls.find((o) => o.id === key.obligationId);
+    if (!obligation) return undefined;
+    try {
+      const period = previousPeriod(obligation.period, key.period);
+      const stored = await readIfPresent(archive, reportDataRef({ ...key, period }));
+      const values = stored ? (JSON.parse(stored) as PeriodData).units.find((u) => u.id === unitId)?.values : undefined;
+      return values ? { period, values } : undefined;
+    } catch (err) {
+      // The form works without it: an unreadable old file is logged, not shown.
+      app.log.warn({ err }, 'previous answer unreadable');
+      return undefined;
+    }
+  };
+
+  /** "required if you answered Yes above": the rule in the words of the form. */
+  const requiredWhen = (field: Questionnaire[number], questionnaire: Questionnaire, lang: Language) => {
+    const rule = field.requiredIf!;
+    const other = questionnaire.find((f) => f.id === rule.field);
+    return other ? text(lang, 'requiredWhen', { answer: shownValue(other, rule.equals, lang) ?? String(rule.equals) }) : undefined;
+  };
+
+  const renderForm = async (
+    reply: FastifyReply,
+    status: number,
+    lang: Language,
+    csrf: string,
+    resolved: Resolved,
+    // Without the unit (Temporal did not answer) the form still shows, from the config's questions.
+    loaded: { unit?: UnitStatus; questionnaire: Questionnaire; closesAt?: string },
+    values: Record<string, string>,
+    errors: FieldError[],
+    saved: boolean,
+    // A form carries one submission id: sent twice unchanged (a resend after a timeout, a double
+    // click) it is one answer, because the id and the values make the update's id, and Temporal
+    // joins updates by id; sent with an edit it is a new revision.
+    { submission = randomUUID(), notConfirmed = false, note }: { submission?: string; notConfirmed?: boolean; note?: TextKey } = {},
+  ) => {
+    const { unit, questionnaire } = loaded;
+    const previous = await previousAnswer(resolved.key, resolved.unitId);
+    const errorFor = new Map(errors.map((e) => [e.field, describeFieldError(e, questionnaire, lang)]));
+    const fields = questionnaire.map((f) => ({
+      id: f.id,
+      type: f.type,
+      inputType: f.type === 'number' ? 'text' : f.type === 'date' ? 'date' : 'text',
+      inputMode: f.type === 'number' ? (f.integer ? 'numeric' : 'decimal') : undefined,
+      label: f.label[lang],
+      help: f.help?.[lang],
+      required: f.required || f.type === 'confirm',
+      requiredWhen: f.requiredIf ? requiredWhen(f, questionnaire, lang) : undefined,
+      maxLength: f.maxLength,
+      value: values[f.id] ?? '',
+      checked: values[f.id] === 'on' || values[f.id] === 'true',
+      error: errorFor.get(f.id),
+      bounds: f.min !== undefined || f.max !== undefined ? text(lang, 'bounds', { min: f.min ?? '–', max: f.max ?? '–' }) : undefined,
+      options: f.options?.map((o) => ({ value: o.value, label: o.label[lang], selected: values[f.id] === o.value })),
+      group: f.group,
+      previous: previous && previous.values[f.id] !== undefined ? text(lang, 'previousAnswer', { period: previous.period, answer: shownValue(f, previous.values[f.id], lang) ?? '' }) : undefined,
+    }));
+    const sections = groupFields(fields).map((block) => ({
+      heading: block.group ? groupHeading(block.group, lang) : undefined,
+      help: block.group?.help?.[lang],
+      id: block.key.replace(/[^a-z0-9-]/g, '-'),
+      fields: block.fields,
+    }));
+    const base = `/answer/${resolved.token}`;
+    return page(
+      reply.header('Cache-Control', 'no-store'),
+      status,
+      'answer',
+      { lang, orgName: config.organisation.name, csrf, switchLanguageUrl: `${base}?lang=${lang === 'sv' ? 'en' : 'sv'}` },
+      {
+        title: obligationTitle(resolved.key, lang),
+        unitName: unitName(resolved.unitId, lang),
+        deadline: unit ? formatDate(`${unit.plan.deadlineDate}T12:00:00`, zone, lang) : undefined,
+        closes: loaded.closesAt ? formatDate(loaded.closesAt, zone, lang, true) : undefined,
+        action: base,
+        saved,
+        submission,
+        notConfirmed,
+        problemNote: note ? text(lang, note) : undefined,
+        answeredNote: unit?.answer ? text(lang, 'answeredBefore', { when: formatDate(unit.answer.answeredAt, zone, lang, true) }) : undefined,
+        draftNote: unit?.draft && !saved && errors.length === 0 && !note ? text(lang, 'draftFrom', { when: formatDate(unit.draft.savedAt, zone, lang, true) }) : undefined,
+        errors: errors.map((e) => ({ field: errorFor.has(e.field) && questionnaire.some((f) => f.id === e.field) ? e.field : questionnaire[0]?.id, message: errorFor.get(e.field) })),
+        sections,
+      },
+    );
+  };
+
+  const valuesOf = (status: UnitStatus): Record<string, string> => {
+    if (status.draft) return { ...status.draft.values };
+    if (status.answer) return Object.fromEntries(Object.entries(status.answer.values).map(([k, v]) => [k, String(v)]));
+    return {};
+  };
+
+  app.get('/answer/:token', { preHandler: paramsOf(tokenParams) }, async (request, reply) => {
+    const query = request.query as Record<string, string>;
+    const lang = pickLanguage(query.lang, orgLanguage);
+    const resolved = await resolveLink(request, reply, lang);
+    if (!resolved) return reply;
+    const loaded = await loadUnit(resolved, reply, lang);
+    if (!loaded) return reply;
+    return renderForm(reply, 200, lang, reply.generateCsrf(), resolved, loaded, valuesOf(loaded.unit), [], query.saved === '1');
+  });
+
+  /** What was typed into the questions' fields, as text. */
+  const typedIn = (body: Record<string, unknown>, questionnaire: Questionnaire): Record<string, string> => {
+    const typed: Record<string, string> = {};
+    for (const field of questionnaire) {
+      const value = body[field.id];
+      if (typeof value === 'string') typed[field.id] = value;
+    }
+    return typed;
+  };
+
+  app.post('/answer/:token', { preHandler: [paramsOf(tokenParams), formOf(answerForm)] }, async (request, reply) => {
+    const body = request.body as Record<string, string>;
+    const lang = pickLanguage(body.lang, orgLanguage);
+    const resolved = await resolveLink(request, reply, lang);
+    if (!resolved) return reply;
+    const submission = submissionId.safeParse(body.submission).data;
+    // Whatever goes wrong from here, the person gets the form back with everything they typed.
+    const notSaved = (err: unknown, loaded?: { unit?: UnitStatus; questionnaire: Questionnaire; closesAt?: string }) => {
+      request.log.error({ err, unit: resolved.unitId }, 'answer not saved; the form is shown again with what was typed');
+      const fallback = loaded ?? { questionnaire: configuredQuestionnaire(resolved.key) };
+      return renderForm(reply.header('Retry-After', '30'), 503, lang, reply.generateCsrf(), resolved, fallback, typedIn(body, fallback.questionnaire), [], false, { submission, note: 'notSavedOutage' });
+    };
+    let loaded: Awaited<ReturnType<typeof loadUnit>>;
+    try {
+      loaded = await loadUnit(resolved, reply, lang, body);
+    } catch (err) {
+      return notSaved(err);
+    }
+    if (!loaded) return reply;
+    const typed = typedIn(body, loaded.questionnaire);
+    if (!csrfValid(request)) {
+      return renderForm(reply, 403, lang, reply.generateCsrf(), resolved, loaded, typed, [], false, { submission, note: 'csrfExpired' });
+    }
+    const back = `/answer/${resolved.token}?lang=${lang}`;
+    try {
+      if (body.action === 'save') {
+        await saveDraft(client, resolved.key, resolved.unitId, typed);
+        return reply.redirect(`${back}&saved=1`, 303);
+      }
+      await submitAnswer(client, resolved.key, resolved.unitId, typed, 'contact', submission && answerUpdateId(submission, typed));
+      return reply.redirect(`/answer/${resolved.token}/receipt?lang=${lang}`, 303);
+    } catch (err) {
+      if (err instanceof RejectedError && (err.type === Refusal.InvalidAnswer || err.type === Refusal.InvalidDraft)) {
+        // Errors in the reader's language, beside their fields; everything typed stays in the form.
+        return renderForm(reply, 422, lang, reply.generateCsrf(), resolved, loaded, typed, err.fieldErrors as FieldError[], false);
+      }
+      if (err instanceof RejectedError && err.type === Refusal.CycleClosed) return closedPage(reply, lang, resolved, body);
+      if (err instanceof RejectedError && err.type === Refusal.UnitExempt) return message(reply, 200, lang, 'exemptTitle', 'exemptText');
+      if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+        // The server gave up waiting, but the answer may be applied: the form comes back with what
+        // was typed and the same submission id, so sending it again unchanged joins the first.
+        request.log.warn({ unit: resolved.unitId }, 'answer not confirmed in time; the form asks to send it again');
+        return renderForm(reply.header('Retry-After', '10'), 503, lang, reply.generateCsrf(), resolved, loaded, typed, [], false, { submission, notConfirmed: true });
+      }
+      return notSaved(err, loaded);
+    }
+  });
+
+  app.get('/answer/:token/receipt', { preHandler: paramsOf(tokenParams) }, async (request, reply) => {
+    const lang = pickLanguage((request.query as Record<string, string>).lang, orgLanguage);
+    const resolved = await resolveLink(request, reply, lang);
+    if (!resolved) return reply;
+    const loaded = await loadUnit(resolved, reply, lang);
+    if (!loaded) return reply;
+    const answer = loaded.unit.answer;
+    if (!answer) return reply.redirect(`/answer/${resolved.token}?lang=${lang}`, 303);
+    const obligation = config.obligations.find((o) => o.id === resolved.key.obligationId);
+    return page(reply, 200, 'receipt', { lang, orgName: config.organisation.name, switchLanguageUrl: `/answer/${resolved.token}/receipt?lang=${lang === 'sv' ? 'en' : 'sv'}` }, {
+      heading: text(lang, 'receiptTitle'),
+      body: text(lang, 'receiptText', { unit: unitName(resolved.unitId, lang), when: formatDate(answer.answeredAt, zone, lang, true), revision: answer.revision }),
+      rows: obligation?.kind === 'periodic-data-call' ? answerRows(loaded.questionnaire, answer.values, lang) : [],
+      correctUrl: `/answer/${resolved.token}?lang=${lang}`,
+    });
+  });
+}
+
+async function cycleStatusForUnit(client: Client, key: CycleKey, unitId: string) {
+  const [status, unit] = await Promise.all([cycleStatus(client, key, { unitsToo: false }), unitStatus(client, key, unitId)]);
+  const setup = status.info.setup;
+  return { info: status.info, unit, questionnaire: setup?.questionnaire ?? [], closesAt: setup?.plan.closesAt ?? unit.plan.deadlineAt };
+}

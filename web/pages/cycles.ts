@@ -1,0 +1,164 @@
+/** A data call's cycle for the secretariat: who has answered, acting on units, closing, the report. */
+import path from 'node:path';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { closeCycle, CycleNotFoundError, cycleStatus, exemptUnit, extendDeadline, RejectedError, redeliverReport, remindNow, type CycleStatus } from '../../client/cycles';
+import { formatDate } from '../../domain/calendar';
+import type { CycleKey } from '../../domain/ids';
+import { displayState, STATE_LABELS, unitOwesAnswer, type DisplayState } from '../../domain/unit-states';
+import { cycleActionForm, cycleParams, formOf, paramsOf, reportParams } from '../forms';
+import { text } from '../i18n';
+import type { WebKit } from '../kit';
+import type { SecretariatSession } from '../secretariat-session';
+import { doneMessage } from './done-messages';
+
+export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: WebKit; session: SecretariatSession }) {
+  const { config, client, archive, orgLanguage, zone, page, message, dataCalls, unitName, obligationTitle } = kit;
+  const { requireLogin, secretariatLanguage, secretariatContext } = session;
+  const cycleKeyOf = (request: FastifyRequest): CycleKey | undefined => {
+    // The shape is checked by the route's params schema; here, that it is one of ours.
+    const { obligation, period } = request.params as { obligation: string; period: string };
+    if (!dataCalls.some((o) => o.id === obligation)) return undefined;
+    return { orgId: config.organisation.id, obligationId: obligation, period };
+  };
+
+  const STATE_COLORS: Record<DisplayState, string> = {
+    answered: '#1a6b32',
+    draft: '#2f6fb0',
+    requested: '#8a8a8a',
+    scheduled: '#d0d0d0',
+    late: '#c4321e',
+    escalated: '#7d0a0a',
+    exempt: '#6a4c9c',
+    bounced: '#e07000',
+  };
+
+  const renderCycle = async (request: FastifyRequest, reply: FastifyReply, key: CycleKey, status = 200, error?: string) => {
+    const context = secretariatContext(request, reply);
+    const lang = context.lang;
+    let cycle: CycleStatus;
+    try {
+      cycle = await cycleStatus(client, key);
+    } catch (err) {
+      if (err instanceof CycleNotFoundError) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+      throw err;
+    }
+    const states = STATE_LABELS[lang];
+    const asked = cycle.units.filter((u) => u.state !== 'exempt').length;
+    const answered = cycle.units.filter((u) => u.state === 'answered').length;
+    const order: DisplayState[] = ['answered', 'draft', 'requested', 'scheduled', 'late', 'escalated', 'bounced', 'exempt'];
+    const counts = order.map((s) => ({ s, count: cycle.units.filter((u) => displayState(u) === s).length })).filter((c) => c.count > 0);
+    const total = cycle.units.length || 1;
+    let x = 0;
+    const chart = counts.map(({ s, count }) => {
+      const width = (count / total) * 600;
+      const segment = { x: x.toFixed(1), width: width.toFixed(1), color: STATE_COLORS[s], label: states[s], count };
+      x += width;
+      return segment;
+    });
+    const base = `/cycles/${key.obligationId}/${key.period}`;
+    const open = cycle.info.phase === 'open';
+    const summary = text(lang, 'responseSummary', { answered, asked, percent: asked ? Math.round((answered / asked) * 100) : 0 });
+    return page(reply, status, 'cycle', context, {
+      heading: obligationTitle(key, lang),
+      phaseText: text(lang, cycle.info.phase),
+      closes: cycle.info.setup && open ? formatDate(cycle.info.setup.plan.closesAt, zone, lang, true) : undefined,
+      done: doneMessage(lang, request.query as Record<string, string>, unitName),
+      error,
+      responseSummary: summary,
+      chart,
+      open,
+      base,
+      report: cycle.info.report ? { html: `${base}/report.html`, markdown: `${base}/report.md` } : undefined,
+      reportPending: !open && !cycle.info.report && !cycle.info.reportProblem,
+      reportProblems: [
+        ...(cycle.info.reportProblem ? [text(lang, 'reportNotCompiled', { problem: cycle.info.reportProblem })] : []),
+        ...(cycle.info.delivery ?? [])
+          .filter((d) => d.state !== 'delivered')
+          .map((d) => text(lang, d.state === 'retrying' ? 'reportRetrying' : 'reportUndelivered', { address: d.address, detail: d.detail ?? '' })),
+      ],
+      units: cycle.units.map((u) => {
+        const name = unitName(u.unitId, lang);
+        return {
+          id: u.unitId,
+          name,
+          stateClass: displayState(u),
+          stateText: states[displayState(u)],
+          problem: u.mailProblems.map((p) => (p.address ? `${p.address}: ${p.error}` : p.error)).join('; ') || undefined,
+          deadline: formatDate(`${u.plan.deadlineDate}T12:00:00`, zone, lang),
+          deadlineDate: u.plan.deadlineDate,
+          answeredAt: u.answer ? formatDate(u.answer.answeredAt, zone, lang, true) : '',
+          reminders: u.remindersSentAt.length,
+          canRemind: unitOwesAnswer(u),
+          canChange: !u.answer && !u.exempt,
+        };
+      }),
+    });
+  };
+
+  app.get('/cycles/:obligation/:period', { onRequest: requireLogin, preHandler: paramsOf(cycleParams) }, async (request, reply) => {
+    const key = cycleKeyOf(request);
+    if (!key) return message(reply, 404, secretariatLanguage(request), 'notFoundTitle', 'notFoundText');
+    return renderCycle(request, reply, key);
+  });
+
+  const action = (name: string, run: (key: CycleKey, body: Record<string, string>) => Promise<string>) =>
+    app.post(`/cycles/:obligation/:period/${name}`, { onRequest: requireLogin, preHandler: [paramsOf(cycleParams), formOf(cycleActionForm), app.csrfProtection] }, async (request, reply) => {
+      const key = cycleKeyOf(request);
+      if (!key) return message(reply, 404, secretariatLanguage(request), 'notFoundTitle', 'notFoundText');
+      const body = request.body as Record<string, string>;
+      if (body.unit !== undefined && !config.units.some((u) => u.id === body.unit)) return message(reply, 404, secretariatLanguage(request), 'notFoundTitle', 'notFoundText');
+      try {
+        const done = await run(key, body);
+        return reply.redirect(`/cycles/${key.obligationId}/${key.period}?${done}`, 303);
+      } catch (err) {
+        // In the page's language, from the one catalogue, whatever language the workflow speaks.
+        if (err instanceof RejectedError) return renderCycle(request, reply, key, 409, err.in(secretariatLanguage(request)));
+        throw err;
+      }
+    });
+
+  action('remind', async (key, body) => {
+    const reminded = await remindNow(client, key, body.unit || undefined);
+    return reminded.length ? `done=reminded&unit=${reminded.join(',')}` : 'done=nobody';
+  });
+  action('extend', async (key, body) => {
+    await extendDeadline(client, key, body.unit ?? '', body.until ?? '');
+    return `done=extended&unit=${body.unit}`;
+  });
+  action('exempt', async (key, body) => {
+    await exemptUnit(client, key, body.unit ?? '', (body.reason ?? '').slice(0, 500));
+    return `done=exempted&unit=${body.unit}`;
+  });
+  action('close', async (key, body) => {
+    if (body.confirm !== 'yes') throw RejectedError.of('NotConfirmed', orgLanguage);
+    await closeCycle(client, key, 'closed from the dashboard');
+    return 'done=closing';
+  });
+  action('redeliver', async (key) => {
+    await redeliverReport(client, key);
+    return 'done=redelivering';
+  });
+
+  app.get('/cycles/:obligation/:period/report.:format', { onRequest: requireLogin, preHandler: paramsOf(reportParams) }, async (request, reply) => {
+    const key = cycleKeyOf(request);
+    const { format } = request.params as { format: string };
+    const lang = secretariatLanguage(request);
+    if (!key || (format !== 'html' && format !== 'md')) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+    let info: CycleStatus['info'];
+    try {
+      ({ info } = await cycleStatus(client, key, { unitsToo: false }));
+    } catch (err) {
+      // Only a cycle that does not exist is "not found"; an outage is an error, logged and said as one.
+      if (err instanceof CycleNotFoundError) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+      throw err;
+    }
+    const ref = info.report ? (format === 'html' ? info.report.html : info.report.markdown) : undefined;
+    if (!ref) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+    const content = await archive.read(ref);
+    const filename = path.basename(ref);
+    if ((request.query as Record<string, string>).download === '1' || format === 'md') reply.header('Content-Disposition', `attachment; filename="${filename}"`);
+    // The archived report has its own inline style sheet.
+    if (format === 'html') reply.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+    return reply.type(format === 'html' ? 'text/html; charset=utf-8' : 'text/markdown; charset=utf-8').send(content);
+  });
+}
