@@ -34,7 +34,7 @@ export function answerRows(questionnaire: Questionnaire, values: Record<string, 
 /** The questions as a mail lists them, with each group's heading before its first question. */
 export function questionLines(questionnaire: Questionnaire, language: Language) {
   const heads = headings(questionnaire, language);
-  return questionnaire.map((f, i) => ({ heading: heads[i], label: f.label[language], help: f.help?.[language], required: f.required || f.type === 'confirm' }));
+  return questionnaire.map((f, i) => ({ heading: heads[i], label: f.label[language], help: f.help?.[language], required: f.required }));
 }
 
 export function mailContext(args: {

@@ -4,6 +4,8 @@ import { goalsLists, questionnaireOf } from '../domain/questionnaire';
 import type { Questionnaire } from '../domain/types';
 import type { PeriodicDataCallConfig } from '../config/schema';
 import type { RegisterReader } from './register-reader';
+import { outcomesFolderRef, readIfPresent, type Archive } from './archive';
+import type { CycleKey } from '../domain/ids';
 
 export async function resolvedLists(obligation: PeriodicDataCallConfig, orgId: string, period: string, registers: RegisterReader): Promise<QuestionLists> {
   const sources = goalsLists(obligation);
@@ -20,7 +22,26 @@ export async function resolvedLists(obligation: PeriodicDataCallConfig, orgId: s
   return lists;
 }
 
-/** The questionnaire of a data call's period, with its recorded goals. */
-export async function periodQuestionnaire(obligation: PeriodicDataCallConfig, orgId: string, period: string, registers: RegisterReader): Promise<Questionnaire> {
-  return questionnaireOf(obligation, await resolvedLists(obligation, orgId, period, registers));
+/** Where a cycle keeps the questionnaire it asked with, when it depends on recorded goals. */
+export function askedQuestionnaireRef(key: CycleKey): string {
+  return `${outcomesFolderRef(key)}/questionnaire.json`;
+}
+
+/**
+ * The questionnaire of a data call's period, with its recorded goals: as the cycle asked it (kept
+ * when it started), so goals recorded later do not show as questions nobody was asked.
+ */
+export async function periodQuestionnaire(obligation: PeriodicDataCallConfig, key: CycleKey, registers: RegisterReader, archive: Archive): Promise<Questionnaire> {
+  if (goalsLists(obligation).length === 0) return questionnaireOf(obligation);
+  const asked = await readIfPresent(archive, askedQuestionnaireRef(key));
+  if (asked) return JSON.parse(asked) as Questionnaire;
+  return questionnaireOf(obligation, await resolvedLists(obligation, key.orgId, key.period, registers));
+}
+
+/** At a cycle's start: the questionnaire it asks with, kept for its mails and report. */
+export async function askQuestionnaire(obligation: PeriodicDataCallConfig, key: CycleKey, registers: RegisterReader, archive: Archive): Promise<Questionnaire> {
+  if (goalsLists(obligation).length === 0) return questionnaireOf(obligation);
+  const questionnaire = questionnaireOf(obligation, await resolvedLists(obligation, key.orgId, key.period, registers));
+  await archive.put(askedQuestionnaireRef(key), JSON.stringify(questionnaire));
+  return questionnaire;
 }

@@ -1,5 +1,6 @@
 /** Events told of beforehand: register one, change it, cancel it, see its history. */
 import type { Client } from '@temporalio/client';
+import { DateTime } from 'luxon';
 import type { OrganisationConfig } from '../config/schema';
 import { checkEvent, eventWorkflowId, type EventChange, type EventRegistration } from '../domain/registers';
 import { cancelEventUpdate, changeEventUpdate, eventStatusQuery, type EventStatus } from '../workflows/definitions';
@@ -9,6 +10,9 @@ const hint = 'Register it with: followup event register';
 
 export async function registerEvent(client: Client, taskQueue: string, config: OrganisationConfig, event: EventRegistration, obligationId?: string) {
   assertValid(checkEvent(event));
+  // An event already over cannot be told of beforehand; it would only show as "held, no notice".
+  const today = DateTime.now().setZone(config.organisation.timeZone).toISODate()!;
+  if ((event.endDate ?? event.date) < today) assertValid([{ field: 'date', message: `the event is over (today is ${today}); register events before they take place` }]);
   assertUnit(config, event.unitId);
   const obligation = registrationObligation(config, 'event-notices', obligationId);
   if (!obligation) throw new Error(`${config.organisation.id} has no "event-notices" obligation; add one to the config to register events.`);

@@ -360,15 +360,37 @@ export function crossReferenceIssues(raw: unknown): CrossReferenceIssue[] {
     unique(list(o.questionnaire), ['obligations', i, 'questionnaire']);
     const lists = typeof o.lists === 'object' && o.lists !== null ? Object.keys(o.lists) : [];
     const checkRules = (fields: Record<string, unknown>[], path: (string | number)[]) => {
-      const ids = new Set(fields.filter((f) => f.type !== 'section').map((f) => f.id));
+      const byId = new Map(fields.filter((f) => f.type !== 'section').map((f) => [f.id, f]));
       fields.forEach((f, j) => {
         if (f.type === 'section') return;
         const rule = f.requiredIf as Record<string, unknown> | undefined;
-        if (rule && typeof rule.field === 'string' && (!ids.has(rule.field) || rule.field === f.id)) {
-          issues.push({ path: [...path, j, 'requiredIf', 'field'], message: `no other field "${rule.field}" here; a rule refers to a field of the same section (known: ${[...ids].join(', ')})` });
+        if (!rule || typeof rule.field !== 'string') return;
+        const other = byId.get(rule.field);
+        const at = [...path, j, 'requiredIf'];
+        if (!other || rule.field === f.id) {
+          issues.push({ path: [...at, 'field'], message: `no other field "${rule.field}" here; a rule refers to a field of the same section (known: ${[...byId.keys()].join(', ')})` });
+          return;
+        }
+        // A rule on a field that has a rule itself would depend on the order they are checked in.
+        if (other.requiredIf) issues.push({ path: [...at, 'field'], message: `"${rule.field}" has a rule of its own; a rule refers to a field without one` });
+        const options = Array.isArray(other.options) ? (other.options as Record<string, unknown>[]).map((o) => o.value) : [];
+        const fits =
+          other.type === 'boolean' || other.type === 'confirm'
+            ? typeof rule.equals === 'boolean'
+            : other.type === 'number'
+              ? typeof rule.equals === 'number'
+              : other.type === 'choice' || other.type === 'scale'
+                ? options.includes(rule.equals)
+                : typeof rule.equals === 'string';
+        if (!fits) {
+          const expected = other.type === 'boolean' || other.type === 'confirm' ? 'true or false' : other.type === 'number' ? 'a number' : options.length ? `one of ${options.join(', ')}` : 'a text';
+          issues.push({ path: [...at, 'equals'], message: `"${rule.field}" is a ${String(other.type)} field: equals must be ${expected}` });
         }
       });
     };
+    for (const [name, items] of Object.entries(typeof o.lists === 'object' && o.lists !== null ? (o.lists as Record<string, unknown>) : {})) {
+      if (Array.isArray(items)) unique(list(items), ['obligations', i, 'lists', name]);
+    }
     const items = list(o.questionnaire);
     checkRules(items, ['obligations', i, 'questionnaire']);
     items.forEach((item, j) => {
@@ -391,7 +413,7 @@ export function crossReferenceIssues(raw: unknown): CrossReferenceIssue[] {
     checkBodies(o.warn, ['obligations', i, 'warn']);
     checkBodies(o.escalateTo, ['obligations', i, 'escalateTo']);
     checkBodies(o.notify, ['obligations', i, 'notify']);
-    if (typeof o.decidedBy === 'string') checkBodies([o.decidedBy], ['obligations', i, 'decidedBy']);
+    if (typeof o.decidedBy === 'string' && !bodyIds.has(o.decidedBy)) issues.push({ path: ['obligations', i, 'decidedBy'], message: `no body with id "${o.decidedBy}"; known: ${[...bodyIds].join(', ')}` });
     for (const [name, source] of Object.entries(typeof o.lists === 'object' && o.lists !== null ? (o.lists as Record<string, unknown>) : {})) {
       const goalsOf = (source as Record<string, unknown> | null)?.goalsOf;
       if (goalsOf !== undefined && !list(doc.obligations).some((x) => x.id === goalsOf && x.kind === 'yearly-goals')) {

@@ -14,6 +14,7 @@ export type FieldErrorCode =
   | 'not-text'
   | 'not-number'
   | 'not-integer'
+  | 'ambiguous-number'
   | 'too-small'
   | 'too-large'
   | 'not-boolean'
@@ -35,6 +36,7 @@ const MESSAGES: Record<Language, Record<FieldErrorCode, (e: FieldError, label: s
     'not-text': (_e, l) => `${l}: ska vara text.`,
     'not-number': (_e, l) => `${l}: ska vara ett tal.`,
     'not-integer': (_e, l) => `${l}: ska vara ett heltal.`,
+    'ambiguous-number': (_e, l) => `${l}: skriv tusental utan punkt eller komma (1500 eller 1 500) och decimaler med komma (1,5).`,
     'too-small': (e, l) => `${l}: får inte vara mindre än ${e.limit}.`,
     'too-large': (e, l) => `${l}: får inte vara större än ${e.limit}.`,
     'not-confirmed': (_e, l) => `${l}: måste bekräftas (kryssa i rutan).`,
@@ -49,6 +51,7 @@ const MESSAGES: Record<Language, Record<FieldErrorCode, (e: FieldError, label: s
     'not-text': (_e, l) => `${l}: must be text.`,
     'not-number': (_e, l) => `${l}: must be a number.`,
     'not-integer': (_e, l) => `${l}: must be a whole number.`,
+    'ambiguous-number': (_e, l) => `${l}: write thousands without a point or comma (1500 or 1 500) and decimals with one (1.5).`,
     'too-small': (e, l) => `${l}: must not be less than ${e.limit}.`,
     'too-large': (e, l) => `${l}: must not be more than ${e.limit}.`,
     'not-confirmed': (_e, l) => `${l}: must be confirmed (tick the box).`,
@@ -70,6 +73,22 @@ function isBlank(value: unknown): boolean {
   return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 }
 
+// Digits, grouped by spaces (also the no-break kinds) or not, with one decimal comma or point.
+const NUMBER = /^[-\u2212]?(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,](\d+))?$/;
+
+/**
+ * A number as Swedish and English write it: "1 500,5", "1500.5", "−3". "1,500" or "1.500" could be
+ * fifteen hundred or one and a half: it is refused with a hint rather than guessed.
+ */
+export function parseNumber(text: string): number | 'ambiguous' | undefined {
+  const trimmed = text.trim();
+  const match = NUMBER.exec(trimmed);
+  if (!match) return undefined;
+  const [, whole = '', decimals] = match;
+  if (decimals !== undefined && decimals.length === 3 && /^[1-9]\d{0,2}$/.test(whole)) return 'ambiguous';
+  return Number(trimmed.replace(/^\u2212/, '-').replace(/[ \u00a0\u202f]/g, '').replace(',', '.'));
+}
+
 const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 function checkField(field: QuestionField, value: unknown, requiredNow: boolean): FieldError | AnswerValue | undefined {
@@ -89,8 +108,8 @@ function checkField(field: QuestionField, value: unknown, requiredNow: boolean):
       return text.length > limit ? { field: field.id, code: 'too-long', limit } : text;
     }
     case 'number': {
-      // Swedish writes 1 500,5: spaces (also the no-break kind) group digits, the comma is the decimal sign.
-      const n = typeof value === 'string' && value.trim() !== '' ? Number(value.replace(/[\s\u00a0\u202f]/g, '').replace(',', '.')) : value;
+      const n = typeof value === 'string' ? parseNumber(value) : value;
+      if (n === 'ambiguous') return { field: field.id, code: 'ambiguous-number' };
       if (typeof n !== 'number' || !Number.isFinite(n)) return { field: field.id, code: 'not-number' };
       if (field.integer && !Number.isInteger(n)) return { field: field.id, code: 'not-integer' };
       if (field.min !== undefined && n < field.min) return { field: field.id, code: 'too-small', limit: field.min };

@@ -387,7 +387,7 @@ export function planEventNotices(date: string, endDate: string | undefined, offs
  * before by which they should be decided, on working days at the send time, every `remindEvery`,
  * until the year itself ends.
  */
-export function planGoalsYear(recordBy: string, year: number, remindEvery: string, sendTime: string, zone: string): { reminderTimes: string[]; askAt: string; endsAt: string } {
+export function planGoalsYear(recordBy: string, year: number, remindEvery: string, sendTime: string, zone: string): { reminderTimes: string[]; askAt: string; endsAt: string; lateUntil: string } {
   const [month, day] = recordBy.split('-').map(Number);
   const first = DateTime.fromObject({ year: year - 1, month, day }, { zone });
   if (!first.isValid) throw new CalendarError(`"${recordBy}" is not a day of the year; write MM-DD.`);
@@ -395,7 +395,7 @@ export function planGoalsYear(recordBy: string, year: number, remindEvery: strin
   const step = parseIsoDuration(remindEvery);
   const times: string[] = [];
   for (let at = first; at < end && times.length < 200; at = at.plus(step)) times.push(iso(atSendTime(nextWorkingDay(at), sendTime)));
-  return { reminderTimes: [...new Set(times)], askAt: times[0]!, endsAt: iso(end) };
+  return { reminderTimes: [...new Set(times)], askAt: times[0]!, endsAt: iso(end), lateUntil: iso(end.plus({ years: 1 })) };
 }
 
 /** The end of a local day (YYYY-MM-DD) as an instant: the start of the next day. */

@@ -121,6 +121,7 @@ export async function previewMails(args: {
   // The data call's report mail reads the archived report: empty stand-ins, its figures shown as such.
   await archive.put('preview/report.html', '');
   await archive.put('preview/report.md', '');
+  await archive.put('preview/no-outcomes.json', '[]');
   const notes = (await kindOf(obligation).preview?.({ org, obligation: obligation as never, period, now, activities, registers: args.registers, record })) ?? [];
 
   const zone = org.organisation.timeZone;

@@ -8,7 +8,7 @@ import { unitWorkflowId, type CycleKey } from '../domain/ids';
 import type { ArchivedReport, CycleInfo, CycleResult, CycleSetup, MailingResult, RecipientOutcome, UnitStatus } from '../domain/types';
 import { closeCycleUpdate, closeUnitSignal, cycleInfoQuery, redeliverReportUpdate, UNIT_TASK_PRIORITY, type CycleInput } from './definitions';
 import { refuse } from './refuse';
-import { activityProblem, archiveRetry, mailRetry, mailRetryDelayMs, planningRetry, reportRetry } from './retry';
+import { activityProblem, archiveRetry, boardPartRetry, mailRetry, mailRetryDelayMs, planningRetry, reportRetry } from './retry';
 import { unitWorkflow } from './unit';
 
 const planning = wf.proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: planningRetry });
@@ -18,6 +18,7 @@ const mail = wf.proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', 
 // The report's delivery as the cycle retries it itself: a mailing that fails as a whole (its files
 // gone) is a visible problem after a few tries, not an endless retry inside one activity.
 const delivering = wf.proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', heartbeatTimeout: '10 seconds', retry: reportRetry });
+const boardParts = wf.proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', heartbeatTimeout: '10 seconds', retry: boardPartRetry });
 
 /**
  * How long a closed cycle whose report some recipient refused waits for `cycle redeliver` (after
@@ -145,7 +146,8 @@ export async function cycleWorkflow(input: CycleInput): Promise<CycleResult> {
     }
   };
 
-  const toUnitBoards = wf.patched('unit-parts-to-boards');
+  // (An earlier form of this, sent inline and under another id, never left development.)
+  const toUnitBoards = wf.patched('unit-parts-to-boards-beside-report');
   // The boards' parts go out beside the report's own delivery and its retries, never holding them up.
   let unitParts: Promise<void> | undefined;
   /** Each unit's part to its board; a board that cannot be reached is a visible outcome, not a stuck cycle. */
@@ -155,7 +157,7 @@ export async function cycleWorkflow(input: CycleInput): Promise<CycleResult> {
       const index = unitIds.indexOf(unitId);
       if (index < 0) continue;
       try {
-        const result = await delivering.deliverUnitPart({ key, unitId, closedAt: closedAt!, part: parts[Math.floor(index / OUTCOMES_PER_PART)]! });
+        const result = await boardParts.deliverUnitPart({ key, unitId, closedAt: closedAt!, part: parts[Math.floor(index / OUTCOMES_PER_PART)]! });
         boardDelivery.push(...(result.outcomes ?? []));
       } catch (err) {
         const problem = activityProblem(err);

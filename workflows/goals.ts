@@ -57,10 +57,18 @@ export async function goalsWorkflow(input: GoalsInput): Promise<GoalsStatus> {
     await tellRegister(orgId, { kind: 'goals', summary: summary() });
     await mail.sendGoalsMail({ orgId, obligationId, year, kind: 'goals-missing', sequence: ++sequence, at: new Date().toISOString() });
   }
+  // No more reminders after the year, but goals recorded late still reach the year's follow-up
+  // (it starts in the new year): they can be recorded until the next year ends.
   if (!recorded()) await wf.condition(recorded, Math.max(1, Date.parse(plan.endsAt) - Date.now()));
-  if (!recorded()) status.state = 'not-recorded';
+  if (!recorded()) {
+    status.state = 'not-recorded';
+    await tellRegister(orgId, { kind: 'goals', summary: summary() });
+    await wf.condition(recorded, Math.max(1, Date.parse(plan.lateUntil) - Date.now()));
+  }
   await tellRegister(orgId, { kind: 'goals', summary: summary() });
   if (recorded()) await mail.sendGoalsMail({ orgId, obligationId, year, kind: 'goals-recorded', sequence: ++sequence, at: new Date().toISOString(), decision: status.decision });
   await wf.condition(wf.allHandlersFinished);
+  // A recording that came during the last message is in the register too.
+  await tellRegister(orgId, { kind: 'goals', summary: summary() });
   return status;
 }

@@ -39,6 +39,18 @@ export const archiveRetry: RetryPolicy = {
  * problem and tries again itself (or at once on `cycle redeliver`), so a broken template or a full
  * disk is a visible state, never a silent endless retry.
  */
+/**
+ * A unit's part to its board: off the report's path, so it may keep trying through a greylisting
+ * or an outage (half-hourly at most, for about four days), then it is a visible failure.
+ */
+export const boardPartRetry: RetryPolicy = {
+  initialInterval: '30 seconds',
+  backoffCoefficient: 2,
+  maximumInterval: '30 minutes',
+  maximumAttempts: 200,
+  nonRetryableErrorTypes: [FailureType.permanentMail, FailureType.directory, FailureType.template],
+};
+
 export const reportRetry: RetryPolicy = {
   initialInterval: '10 seconds',
   backoffCoefficient: 2,

@@ -187,7 +187,8 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
       const now = Date.now();
       remindersDone = plan.reminderTimes.filter((t) => Date.parse(t) <= now).length;
       // People who have the request know the old date (and may have it in their calendar): tell them.
-      if (requested && wf.patched('deadline-moved-mail')) enqueue({ kind: 'deadline-moved', sequence: ++deadlineMovedSequence });
+      // A close that came while the deadline was re-planned has ended the loop: nobody would send it.
+      if (requested && wf.patched('deadline-moved-mail') && !closing) enqueue({ kind: 'deadline-moved', sequence: ++deadlineMovedSequence });
       wake = true;
       return plan;
     },

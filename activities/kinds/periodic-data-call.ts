@@ -5,7 +5,7 @@
 import { DateTime } from 'luxon';
 import { messageIdScope, cycleWorkflowId, type CycleKey } from '../../domain/ids';
 import { dataCallOpenings, formatDate, latestEndedPeriod, planCycle, previousPeriod, replanDeadline } from '../../domain/calendar';
-import { periodQuestionnaire } from '../questionnaire-lists';
+import { askQuestionnaire, periodQuestionnaire } from '../questionnaire-lists';
 import type { RegisterContents } from '../../domain/registers';
 import type { ArchivedReport, CycleSetup, MailingResult, MailKind, RecipientOutcome, SubmittedAnswer, UnitPlan, UnitStatus } from '../../domain/types';
 import { outcomesFolderRef, outcomesPartRef, readIfPresent, reportDataRef } from '../archive';
@@ -55,7 +55,7 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
       return {
         language: org.organisation.language,
         unitIds: org.units.map((u) => u.id).filter((id) => !obligation.units || obligation.units.includes(id)),
-        questionnaire: await periodQuestionnaire(obligation, key.orgId, key.period, deps.registers),
+        questionnaire: await askQuestionnaire(obligation, key, deps.registers, archive),
         plan: planCycle(obligation.calendar, obligation.period, key.period, org.organisation.timeZone, new Date(now)),
       };
     },
@@ -73,7 +73,7 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
       const withInvite = input.kind === 'request' || input.kind === 'reminder' || input.kind === 'deadline-moved';
       const recipients = input.kind === 'escalation' ? [unit.head] : unit.contacts;
       const registered = input.kind === 'request' && obligation.showRegisters.length ? registerLines(await deps.registers.read(input.key.orgId), obligation.showRegisters, input.unitId) : [];
-      const questionnaire = await periodQuestionnaire(obligation, input.key.orgId, input.key.period, deps.registers);
+      const questionnaire = await periodQuestionnaire(obligation, input.key, deps.registers, archive);
       return sendToEach(
         recipients,
         org.organisation.language,
@@ -130,7 +130,7 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
       const compiledAt = at ?? deps.clock().toISOString();
       const previousText = await readIfPresent(archive, reportDataRef({ ...key, period: previousPeriod(obligation.period, key.period) }));
       const previous = previousText ? (JSON.parse(previousText) as PeriodData) : undefined;
-      const questionnaire = await periodQuestionnaire(obligation, key.orgId, key.period, deps.registers);
+      const questionnaire = await periodQuestionnaire(obligation, key, deps.registers, archive);
       const context = buildReportContext({ org, obligation, questionnaire, period: key.period, closedAt, outcomes, compiledAt, compliance, delivery, previous });
       return compileReportFiles({ archive, renderer, key, context });
     },
@@ -150,7 +150,7 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
       if (!unit.board) return { recipients: [], messageIds: [], rejected: [], outcomes: [] };
       const board = unit.board;
       const outcome = (JSON.parse(await archive.read(part)) as UnitStatus[]).find((o) => o.unitId === unitId);
-      const questionnaire = await periodQuestionnaire(obligation, key.orgId, key.period, deps.registers);
+      const questionnaire = await periodQuestionnaire(obligation, key, deps.registers, archive);
       const zone = org.organisation.timeZone;
       const bodies = org.bodies.filter((b) => obligation.report.recipients.includes(b.id));
       return sendToEach(
@@ -256,6 +256,10 @@ export const periodicDataCall: KindModule<'periodic-data-call'> = {
     const counts = org.organisation.language === 'sv' ? '[antal]' : '[count]';
     const report = { html: 'preview/report.html', markdown: 'preview/report.md', asked: counts, answered: counts, exempt: counts };
     await record('report', () => activities.deliverReport({ key, closedAt: plan.closesAt, report: report as unknown as ArchivedReport }));
+    // Each board's part, as if its unit had not answered (a stand-in of no outcomes).
+    for (const unitId of await activities.unitsWithBoards({ key })) {
+      await record('unit-part', () => activities.deliverUnitPart({ key, unitId, closedAt: plan.closesAt, part: 'preview/no-outcomes.json' }));
+    }
     return ['nobodyAnswers', 'reportCounts'];
   },
 };

@@ -75,8 +75,12 @@ export const yearlyGoals: KindModule<'yearly-goals'> = {
     },
     run(org, obligation, now) {
       const orgId = org.organisation.id;
-      // A run fires in the autumn for the coming year's goals.
-      const year = DateTime.fromJSDate(now, { zone: org.organisation.timeZone }).year + 1;
+      const zone = org.organisation.timeZone;
+      // The year whose asking has come most recently and is not over: in the autumn the coming
+      // year's, from a first sync mid-year this year's.
+      const thisYear = DateTime.fromJSDate(now, { zone }).year;
+      const asked = [thisYear + 1, thisYear].find((y) => Date.parse(planGoalsYear(obligation.recordBy, y, obligation.remindEvery, obligation.sendTime, zone).askAt) <= now.getTime());
+      const year = asked ?? thisYear + 1;
       return { workflowType: 'goalsWorkflow', workflowId: goalsWorkflowId(orgId, obligation.id, year), args: [{ orgId, obligationId: obligation.id, year }] };
     },
     currentPeriod: (org, _o, now) => String(DateTime.fromJSDate(now, { zone: org.organisation.timeZone }).year + 1),

@@ -1,5 +1,5 @@
 import type { AnswerValues } from '../../domain/types';
-import { checkAnswer, describeAnswerErrors } from '../../domain/answers';
+import { checkAnswer, describeAnswerErrors, parseNumber } from '../../domain/answers';
 import { expandQuestionnaire, groupFields, type ConfiguredQuestionnaire } from '../../domain/questionnaire';
 import { parseConfigText } from '../../config/load';
 import { byQuestion, tally } from '../../activities/report';
@@ -154,4 +154,32 @@ test('the period compared with is the year before, for a tertial the same tertia
   expect(previousPeriod('annual', '2026')).toBe('2025');
   expect(previousPeriod('tertial', '2026-T1')).toBe('2025-T1');
   expect(() => previousPeriod('annual', '2026-T1')).toThrow(/not a period/);
+});
+
+test('numbers as Swedish and English write them; "1,500" could be either and is refused with a hint', () => {
+  expect(['1 500,5', '1500.5', '−3', '0,125', '12'].map(parseNumber)).toEqual([1500.5, 1500.5, -3, 0.125, 12]);
+  expect(['1,500', '1.500'].map(parseNumber)).toEqual(['ambiguous', 'ambiguous']);
+  expect(['0x10', '1e3', '1 2', 'tolv'].map(parseNumber)).toEqual([undefined, undefined, undefined, undefined]);
+  const check = checkAnswer(questionnaire, { ...valid, staff: '1,500' });
+  expect(check.ok ? '' : describeAnswerErrors(check.errors, questionnaire, 'sv')).toBe('Antal medarbetare som deltog: skriv tusental utan punkt eller komma (1500 eller 1 500) och decimaler med komma (1,5).');
+});
+
+test('a rule must fit the field it refers to, and may not refer to a field with a rule of its own', () => {
+  const solna = readFileSync(path.join(__dirname, '../../config/examples/solna.yaml'), 'utf8');
+  const broken = solna.replace(
+    /questionnaire:\n/,
+    `questionnaire:
+      - { id: held, type: boolean, label: { sv: Hölls, en: Held } }
+      - { id: how, type: text, requiredIf: { field: held, equals: "ja" }, label: { sv: Hur, en: How } }
+      - { id: why, type: text, requiredIf: { field: how, equals: "x" }, label: { sv: Varför, en: Why } }
+`,
+  );
+  expect(() => parseConfigText(broken, 'solna.yaml')).toThrow(
+    expect.objectContaining({
+      problems: expect.arrayContaining([
+        expect.stringMatching(/questionnaire\[1\]\.requiredIf\.equals.*"held" is a boolean field: equals must be true or false/),
+        expect.stringMatching(/questionnaire\[2\]\.requiredIf\.field.*"how" has a rule of its own/),
+      ]),
+    }),
+  );
 });

@@ -14,7 +14,7 @@ import { CycleNotFoundError, cycleStatus, RejectedError, saveDraft, submitAnswer
 import { describeFieldError, type FieldError } from '../../domain/answers';
 import { formatDate, previousPeriod } from '../../domain/calendar';
 import type { CycleKey } from '../../domain/ids';
-import { groupFields, groupHeading } from '../../domain/questionnaire';
+import { fullLabel, groupFields, groupHeading } from '../../domain/questionnaire';
 import { Refusal } from '../../domain/refusals';
 import type { AnswerValues, Language, Questionnaire, UnitStatus } from '../../domain/types';
 import { createFailureLimit } from '../failure-limits';
@@ -23,6 +23,8 @@ import { pickLanguage, text, type TextKey } from '../i18n';
 import type { WebKit } from '../kit';
 
 const submissionId = z.uuid();
+/** The form's own fields; everything else it sends is an answer. */
+const FORM_CONTROLS = new Set(['_csrf', 'lang', 'submission', 'action']);
 
 /**
  * A form's update id: its submission id and what it says. Sent again unchanged (a double click, a
@@ -66,10 +68,17 @@ export async function answerPages(app: FastifyInstance, { kit }: { kit: WebKit }
 
   /** The cycle closed; what the person had just typed is shown back to them, to copy and send on. */
   const closedPage = (reply: FastifyReply, lang: Language, resolved: Resolved, typed?: Record<string, unknown>) => {
+    const known = configuredQuestionnaire(resolved.key);
+    const filled = (name: string) => typeof typed?.[name] === 'string' && (typed[name] as string).trim() !== '';
     const rows = typed
-      ? configuredQuestionnaire(resolved.key)
-          .filter((f) => typeof typed[f.id] === 'string' && (typed[f.id] as string).trim() !== '')
-          .map((f) => ({ label: f.label[lang], value: typed[f.id] as string }))
+      ? [
+          ...known.filter((f) => filled(f.id)).map((f) => ({ label: fullLabel(f, lang), value: typed[f.id] as string })),
+          // Questions the config alone does not know (a goal recorded for the period): by their field name.
+          ...Object.keys(typed)
+            .filter((name) => !FORM_CONTROLS.has(name) && filled(name) && !known.some((f) => f.id === name))
+            .slice(0, 200)
+            .map((name) => ({ label: name, value: typed[name] as string })),
+        ]
       : [];
     return page(reply, 410, 'message', { lang, orgName: config.organisation.name }, {
       heading: text(lang, 'closedTitle'),
@@ -157,7 +166,7 @@ export async function answerPages(app: FastifyInstance, { kit }: { kit: WebKit }
       inputMode: f.type === 'number' ? (f.integer ? 'numeric' : 'decimal') : undefined,
       label: f.label[lang],
       help: f.help?.[lang],
-      required: f.required || f.type === 'confirm',
+      required: f.required,
       requiredWhen: f.requiredIf ? requiredWhen(f, questionnaire, lang) : undefined,
       maxLength: f.maxLength,
       value: values[f.id] ?? '',
@@ -168,6 +177,12 @@ export async function answerPages(app: FastifyInstance, { kit }: { kit: WebKit }
       group: f.group,
       previous: previous && previous.values[f.id] !== undefined ? text(lang, 'previousAnswer', { period: previous.period, answer: shownValue(f, previous.values[f.id], lang) ?? '' }) : undefined,
     }));
+    // Typed answers to questions this page does not show (drawn from the config while Temporal was
+    // down): carried along unseen, so a second send still has them.
+    const shown = new Set(questionnaire.map((f) => f.id));
+    const carried = Object.entries(values)
+      .filter(([name, value]) => !shown.has(name) && value.trim() !== '')
+      .map(([name, value]) => ({ name, value }));
     const sections = groupFields(fields).map((block) => ({
       heading: block.group ? groupHeading(block.group, lang) : undefined,
       help: block.group?.help?.[lang],
@@ -194,6 +209,7 @@ export async function answerPages(app: FastifyInstance, { kit }: { kit: WebKit }
         draftNote: unit?.draft && !saved && errors.length === 0 && !note ? text(lang, 'draftFrom', { when: formatDate(unit.draft.savedAt, zone, lang, true) }) : undefined,
         errors: errors.map((e) => ({ field: errorFor.has(e.field) && questionnaire.some((f) => f.id === e.field) ? e.field : questionnaire[0]?.id, message: errorFor.get(e.field) })),
         sections,
+        carried,
       },
     );
   };
@@ -215,11 +231,19 @@ export async function answerPages(app: FastifyInstance, { kit }: { kit: WebKit }
   });
 
   /** What was typed into the questions' fields, as text. */
+  /**
+   * What was typed into the questions' fields, as text. Every field the form sent, not only the
+   * questions known here: a page drawn from the config (Temporal down, the cycle closed) may lack
+   * questions the cycle asked (recorded goals), and what was typed into them must not be lost.
+   */
   const typedIn = (body: Record<string, unknown>, questionnaire: Questionnaire): Record<string, string> => {
     const typed: Record<string, string> = {};
     for (const field of questionnaire) {
       const value = body[field.id];
       if (typeof value === 'string') typed[field.id] = value;
+    }
+    for (const [name, value] of Object.entries(body).slice(0, 200)) {
+      if (!FORM_CONTROLS.has(name) && typeof value === 'string' && !(name in typed) && value.trim() !== '') typed[name] = value;
     }
     return typed;
   };

@@ -29,8 +29,8 @@ const query = z.strictObject({
 });
 
 const KIND_LABELS = {
-  sv: { request: 'Förfrågan', reminder: 'Påminnelse', escalation: 'Eskalering', report: 'Rapport', 'revision-request': 'Begäran om revidering', 'revision-reminder': 'Påminnelse', 'revision-overdue': 'Försenad' },
-  en: { request: 'Request', reminder: 'Reminder', escalation: 'Escalation', report: 'Report', 'revision-request': 'Revision request', 'revision-reminder': 'Reminder', 'revision-overdue': 'Overdue' },
+  sv: { request: 'Förfrågan', reminder: 'Påminnelse', escalation: 'Eskalering', report: 'Rapport', 'unit-part': 'Till nämnden', 'revision-request': 'Begäran om revidering', 'revision-reminder': 'Påminnelse', 'revision-overdue': 'Försenad' },
+  en: { request: 'Request', reminder: 'Reminder', escalation: 'Escalation', report: 'Report', 'unit-part': 'To the board', 'revision-request': 'Revision request', 'revision-reminder': 'Reminder', 'revision-overdue': 'Overdue' },
 } as Record<string, Record<string, string>>;
 
 export async function previewPages(app: FastifyInstance, options: PreviewPageOptions) {
