@@ -20,6 +20,7 @@ import { addRevisionCommands } from './commands/revision';
 import { addScheduleCommands } from './commands/schedules';
 import { addEventCommands } from './commands/event';
 import { addGoalsCommands } from './commands/goals';
+import { addUserCommands } from './commands/users';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -113,7 +114,7 @@ export function buildProgram(io: CliIo): Command {
       await runWorker(env(), [cfg], io);
     });
 
-  for (const add of [addProjectCommands, addSeminarCommands, addAgreementCommands, addRevisionCommands, addEventCommands, addGoalsCommands, addScheduleCommands]) add(program, context);
+  for (const add of [addProjectCommands, addSeminarCommands, addAgreementCommands, addRevisionCommands, addEventCommands, addGoalsCommands, addScheduleCommands, addUserCommands]) add(program, context);
 
   program.hook('postAction', async () => {
     await connection?.close();

@@ -9,7 +9,7 @@ const field = (max: number) => z.string().max(max);
 const language = z.enum(['sv', 'en']).optional().catch(undefined);
 const common = { _csrf: field(200).optional(), lang: language };
 
-export const loginForm = z.object({ ...common, password: field(1024), next: field(2000).optional() });
+export const loginForm = z.object({ ...common, username: field(200).optional(), password: field(1024), next: field(2000).optional() });
 
 /** The answer form: its questions' ids are the obligation's, so any other field is text too. */
 export const answerForm = z

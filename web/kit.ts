@@ -13,6 +13,7 @@ import { questionnaireOf } from '../domain/questionnaire';
 import type { Language, Questionnaire } from '../domain/types';
 import { text, type TextKey } from './i18n';
 import { createViews, type PageContext } from './views';
+import type { AccountStore } from './accounts';
 
 export interface WebDeps {
   config: OrganisationConfig;
@@ -20,8 +21,13 @@ export interface WebDeps {
   taskQueue: string;
   archive: Archive;
   answerLinks: AnswerLinks;
-  /** The secretariat's password hash (scrypt). */
-  passwordHash: string;
+  /** Named accounts (`followup users`); the way in for the embedded default. */
+  accounts?: AccountStore;
+  /**
+   * A password shared by the secretariat (FOLLOWUP_SECRETARIAT_PASSWORD_HASH), from before named
+   * accounts: it signs in as the account "sekretariatet". Kept for deployments that set it.
+   */
+  passwordHash?: string;
   /** Signs cookies (session, CSRF secret). */
   cookieSecret: string;
   publicBaseUrl: string;

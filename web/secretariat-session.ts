@@ -4,18 +4,45 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createFailureLimit } from './failure-limits';
-import { pickLanguage } from './i18n';
+import { pickLanguage, text } from './i18n';
+import type { Role } from './accounts';
+import { verifyPassword } from './password';
 import { createSessionTable, credentialOf } from './sessions';
 import type { PageContext } from './views';
 import type { WebKit } from './kit';
 
 export const SESSION_COOKIE = 'followup_session';
+/** The account name the shared secretariat password signs in as. */
+export const SHARED_ACCOUNT = 'sekretariatet';
+
+export interface SignedInAccount {
+  name: string;
+  displayName: string;
+  role: Role;
+  passwordHash: string;
+}
 export const SESSION_HOURS = 8;
 
 export function createSecretariatSession(kit: WebKit) {
   const { config, orgLanguage, secure, now } = kit;
   const sessions = createSessionTable({ hours: SESSION_HOURS, now });
-  const credential = credentialOf(kit.deps.passwordHash);
+  const { accounts, passwordHash: sharedHash } = kit.deps;
+  /** A named account, or the shared secretariat password of older deployments. */
+  const accountOf = (name: string): SignedInAccount | undefined => {
+    const account = accounts?.find(name);
+    if (account) return account;
+    if (sharedHash && name === SHARED_ACCOUNT) return { name: SHARED_ACCOUNT, displayName: 'Sekretariatet', role: 'secretariat', passwordHash: sharedHash };
+    return undefined;
+  };
+  const verify = async (name: string, password: string): Promise<SignedInAccount | undefined> => {
+    const account = accountOf(name.trim().toLowerCase());
+    if (account && account.name === SHARED_ACCOUNT && !accounts?.find(SHARED_ACCOUNT)) return (await verifyPassword(password, account.passwordHash)) ? account : undefined;
+    return accounts ? accounts.verify(name, password) : undefined;
+  };
+  const credentialFor = (who: string) => {
+    const account = accountOf(who);
+    return account ? credentialOf(account.passwordHash) : undefined;
+  };
   const failedLogins = createFailureLimit({ failures: 10, withinSeconds: 15 * 60, blockSeconds: 15 * 60 });
 
   const sessionId = (request: FastifyRequest): string | undefined => {
@@ -24,13 +51,22 @@ export function createSecretariatSession(kit: WebKit) {
     const unsigned = request.unsignCookie(raw);
     return unsigned.valid && unsigned.value ? unsigned.value : undefined;
   };
-  const loggedIn = (request: FastifyRequest): boolean => {
+  /** The person signed in, with the role their account has now. */
+  const signedIn = (request: FastifyRequest): SignedInAccount | undefined => {
     const id = sessionId(request);
-    return id !== undefined && sessions.find(id, credential) !== undefined;
+    const session = id === undefined ? undefined : sessions.find(id, credentialFor);
+    return session ? accountOf(session.who) : undefined;
   };
+  const loggedIn = (request: FastifyRequest): boolean => signedIn(request) !== undefined;
   const secretariatLanguage = (request: FastifyRequest) => pickLanguage((request.query as Record<string, string>)?.lang ?? request.cookies.followup_lang, orgLanguage);
   const requireLogin = async (request: FastifyRequest, reply: FastifyReply) => {
     if (!loggedIn(request)) return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
+  };
+  /** Before every action: a reader sees, only the secretariat acts. */
+  const requireSecretariat = async (request: FastifyRequest, reply: FastifyReply) => {
+    const account = signedIn(request);
+    if (!account) return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
+    if (account.role !== 'secretariat') return kit.message(reply, 403, secretariatLanguage(request), 'forbiddenTitle', 'forbiddenText');
   };
   const secretariatContext = (request: FastifyRequest, reply: FastifyReply): PageContext => {
     const lang = secretariatLanguage(request);
@@ -39,12 +75,21 @@ export function createSecretariatSession(kit: WebKit) {
     url.searchParams.delete('done');
     url.searchParams.delete('unit');
     if ((request.query as Record<string, string>)?.lang) reply.setCookie('followup_lang', lang, { path: '/', httpOnly: true, sameSite: 'lax', secure });
-    return { lang, orgName: config.organisation.name, csrf: reply.generateCsrf(), secretariat: true, switchLanguageUrl: `${url.pathname}${url.search}` };
+    const account = signedIn(request);
+    return {
+      lang,
+      orgName: config.organisation.name,
+      csrf: reply.generateCsrf(),
+      secretariat: true,
+      canAct: account?.role === 'secretariat',
+      signedInAs: account ? `${account.displayName}${account.role === 'reader' ? ` (${text(lang, 'roleReader')})` : ''}` : undefined,
+      switchLanguageUrl: `${url.pathname}${url.search}`,
+    };
   };
   const safeNext = (next: unknown) => (typeof next === 'string' && /^\/(?!\/)[\w\-/.%?=&]*$/.test(next) ? next : '/dashboard');
 
 
-  return { sessions, credential, failedLogins, sessionId, loggedIn, secretariatLanguage, requireLogin, secretariatContext, safeNext };
+  return { sessions, credentialFor, verify, failedLogins, sessionId, signedIn, loggedIn, secretariatLanguage, requireLogin, requireSecretariat, secretariatContext, safeNext };
 }
 
 export type SecretariatSession = ReturnType<typeof createSecretariatSession>;

@@ -8,9 +8,18 @@ import { PROJECT_ROOT, requireSetting, type Environment } from '../config/enviro
 import type { OrganisationConfig } from '../config/schema';
 import { createAnswerLinks } from '../domain/answer-links';
 import { buildWebApp } from './app';
+import { accountsFile, createAccountStore } from './accounts';
+
+export class NoAccountError extends Error {
+  override name = 'NoAccountError';
+}
 
 export async function startWebServer(env: Environment, config: OrganisationConfig, options: { logger?: boolean } = {}): Promise<{ app: FastifyInstance; url: string; close(): Promise<void> }> {
   const linkSecret = requireSetting(env, 'FOLLOWUP_LINK_SECRET');
+  const accounts = createAccountStore(accountsFile(env.FOLLOWUP_DATA_DIR));
+  if (accounts.list().length === 0 && !env.FOLLOWUP_SECRETARIAT_PASSWORD_HASH) {
+    throw new NoAccountError(`Nobody can sign in to the web: ${accounts.file} has no accounts. Add one with: followup users add NAME --role secretariat`);
+  }
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS, connectTimeout: 10_000 });
   const app = await buildWebApp({
     config,
@@ -18,7 +27,8 @@ export async function startWebServer(env: Environment, config: OrganisationConfi
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     archive: createFileArchive(env.FOLLOWUP_ARCHIVE_DIR),
     answerLinks: createAnswerLinks(linkSecret),
-    passwordHash: requireSetting(env, 'FOLLOWUP_SECRETARIAT_PASSWORD_HASH'),
+    accounts,
+    passwordHash: env.FOLLOWUP_SECRETARIAT_PASSWORD_HASH,
     // A key of its own for cookies, derived so that one secret is all an operator manages.
     cookieSecret: createHmac('sha256', linkSecret).update('cookie-signing').digest('base64url'),
     publicBaseUrl: env.PUBLIC_BASE_URL,

@@ -14,8 +14,11 @@ export interface Session {
 
 export interface SessionTable {
   create(who: string, credential: string): string;
-  /** The session behind an id, if it exists, has not expired and was made with the credential in force. */
-  find(id: string, credential: string): Session | undefined;
+  /**
+   * The session behind an id, if it exists, has not expired and was made with the credential its
+   * person has now (none: the account is gone).
+   */
+  find(id: string, credentialOf: (who: string) => string | undefined): Session | undefined;
   end(id: string): void;
 }
 
@@ -43,10 +46,10 @@ export function createSessionTable(options: { hours: number; now: () => Date; ma
       sessions.set(id, { who, credential, expiresAt: options.now().getTime() + options.hours * 3_600_000 });
       return id;
     },
-    find(id, credential) {
+    find(id, credentialOf) {
       const session = sessions.get(id);
       if (!session) return undefined;
-      if (session.expiresAt <= options.now().getTime() || session.credential !== credential) {
+      if (session.expiresAt <= options.now().getTime() || session.credential !== credentialOf(session.who)) {
         sessions.delete(id);
         return undefined;
       }

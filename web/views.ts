@@ -10,6 +10,10 @@ export interface PageContext {
   orgName: string;
   csrf?: string;
   secretariat?: boolean;
+  /** The secretariat role: sees the action forms (a reader does not). */
+  canAct?: boolean;
+  /** Who is signed in, as the header shows it. */
+  signedInAs?: string;
   switchLanguageUrl?: string;
 }
 

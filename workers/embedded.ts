@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   const dataDir = given.FOLLOWUP_DATA_DIR;
   mkdirSync(dataDir, { recursive: true });
   const secrets = await localSecrets(dataDir, { linkSecret: given.FOLLOWUP_LINK_SECRET, passwordHash: given.FOLLOWUP_SECRETARIAT_PASSWORD_HASH });
-  const env = Object.freeze({ ...given, FOLLOWUP_LINK_SECRET: secrets.linkSecret, FOLLOWUP_SECRETARIAT_PASSWORD_HASH: secrets.passwordHash });
+  const env = Object.freeze({ ...given, FOLLOWUP_LINK_SECRET: secrets.linkSecret });
   const config = loadConfigFile(env.FOLLOWUP_CONFIG);
   const outboxDir = path.join(dataDir, 'outbox');
 
@@ -87,7 +87,9 @@ async function main(): Promise<void> {
       throw new StartupError(`Cannot start the web interface on ${env.FOLLOWUP_WEB_HOST}:${env.FOLLOWUP_WEB_PORT} (${err.message}). Set FOLLOWUP_WEB_PORT to a free port.`);
     });
     const obligation = obligationOf(config, 'periodic-data-call');
-    const login = secrets.passwordFile ? `password in ${secrets.passwordFile}` : 'password as set by FOLLOWUP_SECRETARIAT_PASSWORD_HASH';
+    const login = secrets.firstAccountFile
+      ? `user name and password in ${secrets.firstAccountFile}`
+      : `${secrets.accounts} account${secrets.accounts === 1 ? '' : 's'}; add one with: npm run followup -- users add NAME --role secretariat`;
 
     console.log(`
 policy-followup is running for ${config.organisation.name} (${env.FOLLOWUP_CONFIG})

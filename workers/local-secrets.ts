@@ -1,40 +1,45 @@
 /**
- * `npm start` needs a link secret and a secretariat password without anyone setting them up: it
- * makes them once, keeps them under the git-ignored data folder, and reuses them on every start,
- * so links in mails already sent keep working.
+ * `npm start` needs a link secret and someone who can sign in without anyone setting them up: it
+ * makes the secret once and keeps it under the git-ignored data folder (reused on every start, so
+ * links in mails already sent keep working), and when there is no account yet it makes a first
+ * one, a secretariat account named "admin", whose password it writes to a file beside it.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { hashPassword } from '../web/password';
+import { accountsFile, createAccountStore } from '../web/accounts';
 
 export interface LocalSecrets {
   linkSecret: string;
-  passwordHash: string;
-  /** Present when the password was made here; an operator-given hash has no known password. */
-  passwordFile?: string;
+  /** Where the first account's name and password were written, when this start made it. */
+  firstAccountFile?: string;
+  accounts: number;
 }
+
+export const FIRST_ACCOUNT = 'admin';
 
 export async function localSecrets(dataDir: string, given: { linkSecret?: string; passwordHash?: string }): Promise<LocalSecrets> {
   const file = path.join(dataDir, 'local-secrets.json');
-  const passwordFile = path.join(dataDir, 'secretariat-password.txt');
-  let stored: { linkSecret?: string; passwordHash?: string } = {};
+  let stored: { linkSecret?: string } = {};
   if (existsSync(file)) stored = JSON.parse(readFileSync(file, 'utf8')) as typeof stored;
-  let changed = false;
   if (!stored.linkSecret) {
-    stored.linkSecret = randomBytes(48).toString('base64url');
-    changed = true;
+    stored = { ...stored, linkSecret: randomBytes(48).toString('base64url') };
+    writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
   }
-  if (!stored.passwordHash) {
-    const password = randomBytes(9).toString('base64url');
-    stored.passwordHash = await hashPassword(password);
-    writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
-    changed = true;
+  const accounts = createAccountStore(accountsFile(dataDir));
+  const firstAccountFile = path.join(dataDir, 'first-account.txt');
+  if (accounts.list().length === 0 && !given.passwordHash) {
+    const password = randomBytes(12).toString('base64url');
+    await accounts.add({ name: FIRST_ACCOUNT, displayName: 'Sekretariatet', role: 'secretariat' }, password);
+    writeFileSync(
+      firstAccountFile,
+      `user name: ${FIRST_ACCOUNT}\npassword:  ${password}\n\nAdd a named account for each person (followup users add NAME --role secretariat|reader),\nthen remove this one: followup users remove ${FIRST_ACCOUNT}\n`,
+      { mode: 0o600 },
+    );
   }
-  if (changed) writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
   return {
-    linkSecret: given.linkSecret ?? stored.linkSecret,
-    passwordHash: given.passwordHash ?? stored.passwordHash,
-    passwordFile: given.passwordHash ? undefined : passwordFile,
+    linkSecret: given.linkSecret ?? stored.linkSecret!,
+    firstAccountFile: existsSync(firstAccountFile) && accounts.find(FIRST_ACCOUNT) ? firstAccountFile : undefined,
+    accounts: accounts.list().length,
   };
 }

@@ -80,6 +80,7 @@ test('from the mail to a submitted answer, and from login to the compiled report
   const office = await (await browser.newContext({ locale: 'sv-SE' })).newPage();
   await office.goto(`${baseUrl}/login`);
   await checkPage(office, 'login');
+  await office.getByLabel('Användarnamn').fill('sekretariatet');
   await office.getByLabel('Lösenord').fill(PASSWORD);
   await office.getByRole('button', { name: 'Logga in' }).click();
   await office.waitForURL(`${baseUrl}/dashboard`);

@@ -93,6 +93,7 @@ const section = (form: Page, type: RegExp) => form.getByRole('group', { name: ty
 test('preview, a repeated section with its rules, the previous answer in the form and the report by question', async () => {
   const office = await (await browser.newContext({ locale: 'sv-SE' })).newPage();
   await office.goto(`${baseUrl}/login`);
+  await office.getByLabel('Användarnamn').fill('sekretariatet');
   await office.getByLabel('Lösenord').fill(PASSWORD);
   await office.getByRole('button', { name: 'Logga in' }).click();
   await office.waitForURL(`${baseUrl}/dashboard`);

@@ -107,7 +107,7 @@ describe('nothing typed is lost', () => {
   test('Temporal down: the report route says something went wrong and logs it, instead of "page not found"', async () => {
     const outageApp = await buildWebApp({ ...deps, client: down });
     const secretariat = new FormSession(outageApp);
-    await secretariat.submit('/login', '/login', { password: PASSWORD });
+    await secretariat.submit('/login', '/login', { username: 'sekretariatet', password: PASSWORD });
     logLines.length = 0;
     const report = await secretariat.get(`/cycles/annual-follow-up/${key.period}/report.html`);
     await outageApp.close();
@@ -124,14 +124,14 @@ describe('nobody locks anybody else out', () => {
     // behind that address still logs in.
     const visitor = new FormSession(limited, '10.7.7.7');
     for (let i = 0; i < 12; i++) expect((await visitor.post('/login', { password: `forged-${i}` })).statusCode).toBe(403);
-    expect((await visitor.submit('/login', '/login', { password: PASSWORD })).statusCode).toBe(303);
+    expect((await visitor.submit('/login', '/login', { username: 'sekretariatet', password: PASSWORD })).statusCode).toBe(303);
 
     const attacker = new FormSession(limited, '10.6.6.6');
     for (let i = 0; i < 10; i++) expect((await attacker.submit('/login', '/login', { password: `guess-${i}` })).statusCode).toBe(401);
-    const blocked = await attacker.submit('/login', '/login', { password: PASSWORD });
+    const blocked = await attacker.submit('/login', '/login', { username: 'sekretariatet', password: PASSWORD });
     expect(blocked.statusCode).toBe(429);
     const secretariat = new FormSession(limited, '10.1.2.3');
-    const login = await secretariat.submit('/login', '/login', { password: PASSWORD });
+    const login = await secretariat.submit('/login', '/login', { username: 'sekretariatet', password: PASSWORD });
     expect(login.statusCode).toBe(303);
     expect(login.headers.location).toBe('/dashboard');
     await limited.close();
@@ -185,7 +185,7 @@ describe('nobody locks anybody else out', () => {
     await until(() => (sent > 1_000 ? true : undefined), 'the flood to be under way');
     const login = (async () => {
       const page = await asClient('198.51.100.10', '/login');
-      return asClient('198.51.100.10', '/login', { _csrf: csrfOf(page.body), password: PASSWORD, next: '/dashboard' }, page.cookies);
+      return asClient('198.51.100.10', '/login', { _csrf: csrfOf(page.body), username: 'sekretariatet', password: PASSWORD, next: '/dashboard' }, page.cookies);
     })();
     const reply = (async () => {
       const url = linkPath('erik.andersson@solna.example');
@@ -206,7 +206,7 @@ describe('nobody locks anybody else out', () => {
 describe('sessions end when they should', () => {
   test('a session cookie replayed after logout opens nothing', async () => {
     const secretariat = new FormSession(app);
-    await secretariat.submit('/login', '/login', { password: PASSWORD });
+    await secretariat.submit('/login', '/login', { username: 'sekretariatet', password: PASSWORD });
     const copied = new Map(secretariat.cookies);
     expect((await secretariat.get('/dashboard')).statusCode).toBe(200);
     await secretariat.submit('/dashboard', '/logout', {});
@@ -217,7 +217,7 @@ describe('sessions end when they should', () => {
 
   test('a session made with the old password ends when the password changes', async () => {
     const secretariat = new FormSession(app);
-    await secretariat.submit('/login', '/login', { password: PASSWORD });
+    await secretariat.submit('/login', '/login', { username: 'sekretariatet', password: PASSWORD });
     expect((await secretariat.get('/dashboard')).statusCode).toBe(200);
     // The operator sets a new hash and restarts the web server with it.
     const changed = await buildWebApp({ ...deps, passwordHash: await hashPassword('ett helt annat lösenord'), logger: false });
@@ -241,7 +241,7 @@ describe('forms of the wrong shape and remind-all', () => {
     });
     expect(arrays.statusCode).toBe(400);
     expect(arrays.body).toContain('Formuläret innehöll fält av fel slag');
-    await secretariat.submit('/login', '/login', { password: PASSWORD });
+    await secretariat.submit('/login', '/login', { username: 'sekretariatet', password: PASSWORD });
     const page = await secretariat.get(`/cycles/annual-follow-up/${key.period}`);
     const unitArray = await app.inject({
       method: 'POST',
@@ -259,7 +259,7 @@ describe('forms of the wrong shape and remind-all', () => {
     await saveDraft(env.client, key, 'tekniska', { eu_projects: 'Halvfärdigt' });
     expect((await unitStatus(env.client, key, 'tekniska')).state).toBe('draft');
     const secretariat = new FormSession(app);
-    await secretariat.submit('/login', '/login', { password: PASSWORD });
+    await secretariat.submit('/login', '/login', { username: 'sekretariatet', password: PASSWORD });
     const reminded = await secretariat.submit(`/cycles/annual-follow-up/${key.period}`, `/cycles/annual-follow-up/${key.period}/remind`, {});
     expect(reminded.statusCode).toBe(303);
     const units = new URL(reminded.headers.location as string, 'http://x').searchParams.get('unit')!.split(',');
@@ -274,7 +274,7 @@ describe('a report that did not reach everyone', () => {
     const council = 'kf.sekreterare@solna.example';
     smtp.refuseRecipient = (address) => (address === council ? { code: 552, message: '5.2.2 Mailbox full' } : undefined);
     const secretariat = new FormSession(app);
-    await secretariat.submit('/login', '/login', { password: PASSWORD });
+    await secretariat.submit('/login', '/login', { username: 'sekretariatet', password: PASSWORD });
     const cyclePage = `/cycles/annual-follow-up/${key.period}`;
     await secretariat.submit(cyclePage, `${cyclePage}/close`, { confirm: 'yes' });
     const problem = await until(async () => {

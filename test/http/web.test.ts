@@ -212,11 +212,11 @@ describe("the secretariat's dashboard", () => {
     const wrong = await secretariat.submit('/login', '/login', { password: 'fel', next: '/dashboard' });
     expect(wrong.statusCode).toBe(401);
     expect(wrong.body).toContain('Fel lösenord.');
-    const right = await secretariat.submit('/login', '/login', { password: PASSWORD, next: '/dashboard' });
+    const right = await secretariat.submit('/login', '/login', { username: 'sekretariatet', password: PASSWORD, next: '/dashboard' });
     expect(right.statusCode).toBe(303);
     expect(right.headers.location).toBe('/dashboard');
     expect(String(right.headers['set-cookie'])).toMatch(/followup_session=.*HttpOnly.*SameSite=Lax/);
-    const unsafeNext = await new FormSession(app).submit('/login', '/login', { password: PASSWORD, next: '//evil.example/' });
+    const unsafeNext = await new FormSession(app).submit('/login', '/login', { username: 'sekretariatet', password: PASSWORD, next: '//evil.example/' });
     expect(unsafeNext.headers.location).toBe('/dashboard');
   });
 

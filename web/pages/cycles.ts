@@ -13,7 +13,7 @@ import { doneMessage } from './done-messages';
 
 export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: WebKit; session: SecretariatSession }) {
   const { config, client, archive, orgLanguage, zone, page, message, dataCalls, unitName, obligationTitle } = kit;
-  const { requireLogin, secretariatLanguage, secretariatContext } = session;
+  const { requireLogin, requireSecretariat, secretariatLanguage, secretariatContext } = session;
   const cycleKeyOf = (request: FastifyRequest): CycleKey | undefined => {
     // The shape is checked by the route's params schema; here, that it is one of ours.
     const { obligation, period } = request.params as { obligation: string; period: string };
@@ -67,6 +67,7 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
       responseSummary: summary,
       chart,
       open,
+      act: open && context.canAct === true,
       base,
       report: cycle.info.report ? { html: `${base}/report.html`, markdown: `${base}/report.md` } : undefined,
       reportPending: !open && !cycle.info.report && !cycle.info.reportProblem,
@@ -102,7 +103,7 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
   });
 
   const action = (name: string, run: (key: CycleKey, body: Record<string, string>) => Promise<string>) =>
-    app.post(`/cycles/:obligation/:period/${name}`, { onRequest: requireLogin, preHandler: [paramsOf(cycleParams), formOf(cycleActionForm), app.csrfProtection] }, async (request, reply) => {
+    app.post(`/cycles/:obligation/:period/${name}`, { onRequest: requireSecretariat, preHandler: [paramsOf(cycleParams), formOf(cycleActionForm), app.csrfProtection] }, async (request, reply) => {
       const key = cycleKeyOf(request);
       if (!key) return message(reply, 404, secretariatLanguage(request), 'notFoundTitle', 'notFoundText');
       const body = request.body as Record<string, string>;

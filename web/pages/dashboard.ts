@@ -12,7 +12,7 @@ import { doneMessage } from './done-messages';
 
 export async function dashboardPages(app: FastifyInstance, { kit, session }: { kit: WebKit; session: SecretariatSession }) {
   const { config, client, now, zone, page, dataCalls, unitName, deps } = kit;
-  const { requireLogin, secretariatLanguage, secretariatContext } = session;
+  const { requireLogin, requireSecretariat, secretariatLanguage, secretariatContext } = session;
   const renderDashboard = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string) => {
     const context = secretariatContext(request, reply);
     const lang = context.lang;
@@ -38,7 +38,7 @@ export async function dashboardPages(app: FastifyInstance, { kit, session }: { k
 
   app.get('/dashboard', { onRequest: requireLogin }, async (request, reply) => renderDashboard(request, reply));
 
-  app.post('/cycles', { onRequest: requireLogin, preHandler: [formOf(startCycleForm), app.csrfProtection] }, async (request, reply) => {
+  app.post('/cycles', { onRequest: requireSecretariat, preHandler: [formOf(startCycleForm), app.csrfProtection] }, async (request, reply) => {
     const body = request.body as { obligation?: string; period?: string };
     const lang = secretariatLanguage(request);
     const obligation = dataCalls.find((o) => o.id === body.obligation);
