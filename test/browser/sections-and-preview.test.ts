@@ -81,6 +81,8 @@ async function runYear(office: Page, period: string, answer: (form: Page) => Pro
   await office.goto(`${baseUrl}/cycles/international-activities/${period}`);
   await office.getByLabel(/Jag förstår att rapporten sammanställs/).check();
   await office.getByRole('button', { name: 'Stäng uppföljningen nu' }).click();
+  // The close's own navigation first: a reload while it is under way detaches the page.
+  await office.getByText('Uppföljningen stängs och rapporten sammanställs.').waitFor();
   await until(async () => {
     await office.reload();
     return (await office.getByRole('link', { name: 'Öppna rapporten' }).count()) > 0 ? true : undefined;

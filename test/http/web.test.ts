@@ -211,7 +211,7 @@ describe("the secretariat's dashboard", () => {
     expect(anonymous.headers.location).toBe('/login?next=%2Fdashboard');
     const wrong = await secretariat.submit('/login', '/login', { password: 'fel', next: '/dashboard' });
     expect(wrong.statusCode).toBe(401);
-    expect(wrong.body).toContain('Fel lösenord.');
+    expect(wrong.body).toContain('Fel användarnamn eller lösenord.');
     const right = await secretariat.submit('/login', '/login', { username: 'sekretariatet', password: PASSWORD, next: '/dashboard' });
     expect(right.statusCode).toBe(303);
     expect(right.headers.location).toBe('/dashboard');

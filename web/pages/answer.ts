@@ -232,16 +232,17 @@ export async function answerPages(app: FastifyInstance, { kit }: { kit: WebKit }
 
   /** What was typed into the questions' fields, as text. */
   /**
-   * What was typed into the questions' fields, as text. Every field the form sent, not only the
-   * questions known here: a page drawn from the config (Temporal down, the cycle closed) may lack
-   * questions the cycle asked (recorded goals), and what was typed into them must not be lost.
+   * What was typed into the questions' fields, as text. With `everything`, every field the form
+   * sent: a page drawn from the config (Temporal down) may lack questions the cycle asked (recorded
+   * goals), and what was typed into them must not be lost.
    */
-  const typedIn = (body: Record<string, unknown>, questionnaire: Questionnaire): Record<string, string> => {
+  const typedIn = (body: Record<string, unknown>, questionnaire: Questionnaire, everything = false): Record<string, string> => {
     const typed: Record<string, string> = {};
     for (const field of questionnaire) {
       const value = body[field.id];
       if (typeof value === 'string') typed[field.id] = value;
     }
+    if (!everything) return typed;
     for (const [name, value] of Object.entries(body).slice(0, 200)) {
       if (!FORM_CONTROLS.has(name) && typeof value === 'string' && !(name in typed) && value.trim() !== '') typed[name] = value;
     }
@@ -258,7 +259,7 @@ export async function answerPages(app: FastifyInstance, { kit }: { kit: WebKit }
     const notSaved = (err: unknown, loaded?: { unit?: UnitStatus; questionnaire: Questionnaire; closesAt?: string }) => {
       request.log.error({ err, unit: resolved.unitId }, 'answer not saved; the form is shown again with what was typed');
       const fallback = loaded ?? { questionnaire: configuredQuestionnaire(resolved.key) };
-      return renderForm(reply.header('Retry-After', '30'), 503, lang, reply.generateCsrf(), resolved, fallback, typedIn(body, fallback.questionnaire), [], false, { submission, note: 'notSavedOutage' });
+      return renderForm(reply.header('Retry-After', '30'), 503, lang, reply.generateCsrf(), resolved, fallback, typedIn(body, fallback.questionnaire, true), [], false, { submission, note: 'notSavedOutage' });
     };
     let loaded: Awaited<ReturnType<typeof loadUnit>>;
     try {
