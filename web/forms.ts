@@ -33,13 +33,18 @@ export class FormShapeError extends Error {
   readonly statusCode = 400;
 }
 
+/** A preHandler that replaces one part of the request with what its schema parsed, or throws. */
+function parsing<T extends z.ZodType>(part: 'body' | 'params', schema: T, refuse: (issues: z.core.$ZodIssue[]) => Error) {
+  return async (request: FastifyRequest, _reply: FastifyReply) => {
+    const parsed = schema.safeParse(request[part] ?? {});
+    if (!parsed.success) throw refuse(parsed.error.issues);
+    request[part] = parsed.data;
+  };
+}
+
 /** A preHandler that replaces the body with its parsed form, or answers 400. */
 export function formOf<T extends z.ZodType>(schema: T) {
-  return async (request: FastifyRequest, _reply: FastifyReply) => {
-    const parsed = schema.safeParse(request.body ?? {});
-    if (!parsed.success) throw new FormShapeError(parsed.error.issues.map((i) => `${i.path.join('.') || 'form'}: ${i.message}`).join('; '));
-    request.body = parsed.data;
-  };
+  return parsing('body', schema, (issues) => new FormShapeError(issues.map((i) => `${i.path.join('.') || 'form'}: ${i.message}`).join('; ')));
 }
 
 // --- Route parameters: one schema per route shape; anything else is a page that does not exist.
@@ -58,9 +63,5 @@ export class RouteParamsError extends Error {
 
 /** A preHandler that replaces the route's parameters with their parsed form, or answers 404. */
 export function paramsOf<T extends z.ZodType>(schema: T) {
-  return async (request: FastifyRequest, _reply: FastifyReply) => {
-    const parsed = schema.safeParse(request.params ?? {});
-    if (!parsed.success) throw new RouteParamsError('No such page.');
-    request.params = parsed.data;
-  };
+  return parsing('params', schema, () => new RouteParamsError('No such page.'));
 }

@@ -4,23 +4,16 @@
  * answer, and the secretariat from login to a compiled report. axe-core checks every page, and
  * screenshots land in test-output/screenshots for a person to look at.
  */
-import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
-import { createFileArchive } from '../../activities/archive';
 import { startCycle } from '../../client/cycles';
 import { loadConfigFile } from '../../config/load';
 import type { CycleKey } from '../../domain/ids';
-import { buildWebApp } from '../../web/app';
-import { hashPassword } from '../../web/password';
-import { axeViolations, launchChromium, screenshot, type AxeViolation } from '../helpers/browser';
-import { createTestWorker, devServer, PROJECT_ROOT, SOLNA_CONFIG, testAnswerLinks, until, type TestWorker } from '../helpers/environment';
-import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
+import { axeViolations, screenshot, startBrowserTestbed, type AxeViolation, type BrowserTestbed } from '../helpers/browser';
+import { SOLNA_CONFIG, testAnswerLinks, until } from '../helpers/environment';
+import type { TestSmtpServer } from '../helpers/smtp';
 import { answerLinkIn } from '../helpers/web';
 
 jest.setTimeout(180_000);
@@ -30,12 +23,10 @@ const hostile = '<script>alert("x")</script> {{secretariat.email}}';
 const key: CycleKey = { orgId: 'solna', obligationId: 'annual-follow-up', period: '2025' };
 const axeReport: Record<string, AxeViolation[]> = {};
 
+let testbed: BrowserTestbed;
 let env: TestWorkflowEnvironment;
 let smtp: TestSmtpServer;
-let tw: TestWorker;
-let app: FastifyInstance;
 let baseUrl: string;
-const archiveDir = mkdtempSync(path.join(tmpdir(), 'followup-archive-'));
 let browser: Browser;
 
 async function checkPage(page: Page, name: string) {
@@ -46,33 +37,13 @@ async function checkPage(page: Page, name: string) {
 }
 
 beforeAll(async () => {
-  [env, smtp, browser] = await Promise.all([devServer(), startTestSmtpServer(), launchChromium()]);
-  // The web server takes a port of its own first (a port picked beforehand can be taken by the
-  // Temporal server starting meanwhile); the worker's links then point to it.
-  const taskQueue = `browser-${Math.random().toString(36).slice(2)}`;
-  app = await buildWebApp({
-    config: loadConfigFile(SOLNA_CONFIG),
-    client: env.client,
-    taskQueue,
-    archive: createFileArchive(archiveDir),
-    answerLinks: testAnswerLinks,
-    passwordHash: await hashPassword(PASSWORD),
-    cookieSecret: 'browser-test-cookie-secret-0123456789',
-    publicBaseUrl: 'http://127.0.0.1',
-    templatesDir: path.join(PROJECT_ROOT, 'templates'),
-  });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  tw = await createTestWorker(env, smtp.url, { publicBaseUrl: baseUrl, taskQueue, archiveDir });
+  testbed = await startBrowserTestbed(loadConfigFile(SOLNA_CONFIG), PASSWORD);
+  ({ env, smtp, browser, baseUrl } = testbed);
 });
 
 afterAll(async () => {
   console.log(`axe-core violations per page: ${JSON.stringify(Object.fromEntries(Object.entries(axeReport).map(([p, v]) => [p, v.length])))}`);
-  await browser?.close();
-  await app?.close();
-  await tw?.stop();
-  await smtp?.close();
-  await env?.teardown();
+  await testbed?.close();
 });
 
 test('from the mail to a submitted answer, and from login to the compiled report', async () => {
@@ -175,7 +146,7 @@ test('a phone-sized screen shows the form without sideways scrolling', async () 
 
 test('the mailed link opened twice, from the mail each time, works in both tabs', async () => {
   const twice: CycleKey = { ...key, period: '2023' };
-  await startCycle(env.client, tw.taskQueue, twice, 'test');
+  await startCycle(env.client, testbed.tw.taskQueue, twice, 'test');
   const request = await until(() => smtp.to('erik.andersson@solna.example').find((m) => m.subject.includes('2023')), 'the request of 2023');
   const link = answerLinkIn(request.mail.text ?? '');
   // The mail as Outlook on the web shows it: a page of another site, whose link leads to ours.

@@ -5,20 +5,12 @@
  * makes a field required shows its error beside it); a year later the form shows the unit its
  * previous answer, and the report reads question by question with last year's answers beside.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
-import { createFileArchive } from '../../activities/archive';
 import { loadConfigFile } from '../../config/load';
-import { buildWebApp } from '../../web/app';
-import { hashPassword } from '../../web/password';
-import { axeViolations, launchChromium, screenshot } from '../helpers/browser';
-import { createTestWorker, devServer, PROJECT_ROOT, testAnswerLinks, until, type TestWorker } from '../helpers/environment';
-import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
+import { axeViolations, screenshot, startBrowserTestbed, type BrowserTestbed } from '../helpers/browser';
+import { PROJECT_ROOT, until } from '../helpers/environment';
+import type { TestSmtpServer } from '../helpers/smtp';
 import { answerLinkIn } from '../helpers/web';
 
 jest.setTimeout(240_000);
@@ -27,13 +19,10 @@ const PASSWORD = 'borås sekretariat lösenord';
 const config = loadConfigFile(path.join(PROJECT_ROOT, 'config/examples/boras.yaml'));
 const contact = 'elin.gustafsson@boras.example';
 
-let env: TestWorkflowEnvironment;
+let testbed: BrowserTestbed;
 let smtp: TestSmtpServer;
-let tw: TestWorker;
-let app: FastifyInstance;
-let baseUrl: string;
 let browser: Browser;
-const archiveDir = mkdtempSync(path.join(tmpdir(), 'followup-archive-'));
+let baseUrl: string;
 
 async function checkPage(page: Page, name: string) {
   await screenshot(page, name);
@@ -41,31 +30,11 @@ async function checkPage(page: Page, name: string) {
 }
 
 beforeAll(async () => {
-  [env, smtp, browser] = await Promise.all([devServer(), startTestSmtpServer(), launchChromium()]);
-  const taskQueue = `browser-${Math.random().toString(36).slice(2)}`;
-  app = await buildWebApp({
-    config,
-    client: env.client,
-    taskQueue,
-    archive: createFileArchive(archiveDir),
-    answerLinks: testAnswerLinks,
-    passwordHash: await hashPassword(PASSWORD),
-    cookieSecret: 'browser-test-cookie-secret-0123456789',
-    publicBaseUrl: 'http://127.0.0.1',
-    templatesDir: path.join(PROJECT_ROOT, 'templates'),
-  });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  tw = await createTestWorker(env, smtp.url, { publicBaseUrl: baseUrl, taskQueue, archiveDir, configs: [config] });
+  testbed = await startBrowserTestbed(config, PASSWORD);
+  ({ smtp, browser, baseUrl } = testbed);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await tw?.stop();
-  await smtp?.close();
-  await env?.teardown();
-});
+afterAll(async () => testbed?.close());
 
 /** Starts a past period from the dashboard (it opens at once), answers for Förskoleförvaltningen, closes it. */
 async function runYear(office: Page, period: string, answer: (form: Page) => Promise<void>) {

@@ -1,10 +1,19 @@
 /// <reference lib="dom" />
 /** Debian's Chromium driven by playwright-core, with axe-core run inside the page. */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { createFileArchive } from '../../activities/archive';
+import type { OrganisationConfig } from '../../config/schema';
 import { CHROMIUM_PATH } from '../../scripts/ensure-chromium';
-import { PROJECT_ROOT } from './environment';
+import { buildWebApp } from '../../web/app';
+import { hashPassword } from '../../web/password';
+import { createTestWorker, devServer, PROJECT_ROOT, testAnswerLinks, type TestWorker } from './environment';
+import { startTestSmtpServer, type TestSmtpServer } from './smtp';
 
 export const SCREENSHOTS = path.join(PROJECT_ROOT, 'test-output', 'screenshots');
 
@@ -41,4 +50,56 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+export interface BrowserTestbed {
+  env: TestWorkflowEnvironment;
+  smtp: TestSmtpServer;
+  tw: TestWorker;
+  app: FastifyInstance;
+  browser: Browser;
+  baseUrl: string;
+  archiveDir: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Chromium, a dev server, a real SMTP server, the web app on a port of its own and a worker whose
+ * links point to it. The web server listens first: a port picked beforehand could be taken by the
+ * Temporal server starting meanwhile.
+ */
+export async function startBrowserTestbed(config: OrganisationConfig, password: string): Promise<BrowserTestbed> {
+  const [env, smtp, browser] = await Promise.all([devServer(), startTestSmtpServer(), launchChromium()]);
+  const archiveDir = mkdtempSync(path.join(tmpdir(), 'followup-archive-'));
+  const taskQueue = `browser-${Math.random().toString(36).slice(2)}`;
+  const app = await buildWebApp({
+    config,
+    client: env.client,
+    taskQueue,
+    archive: createFileArchive(archiveDir),
+    answerLinks: testAnswerLinks,
+    passwordHash: await hashPassword(password),
+    cookieSecret: 'browser-test-cookie-secret-0123456789',
+    publicBaseUrl: 'http://127.0.0.1',
+    templatesDir: path.join(PROJECT_ROOT, 'templates'),
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const tw = await createTestWorker(env, smtp.url, { publicBaseUrl: baseUrl, taskQueue, archiveDir, configs: [config] });
+  return {
+    env,
+    smtp,
+    tw,
+    app,
+    browser,
+    baseUrl,
+    archiveDir,
+    close: async () => {
+      await browser.close();
+      await app.close();
+      await tw.stop();
+      await smtp.close();
+      await env.teardown();
+    },
+  };
 }
