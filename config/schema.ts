@@ -178,15 +178,23 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-
 const sendTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time such as 09:00').default('09:00');
 const bodyIds = z.array(slug).min(1).max(20);
 
-/** At least `minimum` qualifying events a year, counted from the seminar register. */
-export const minimumOccurrencesSchema = z.strictObject({
+/**
+ * What every kind beside the data call has: its id, its mails' templates, its title, the sentence
+ * of the policy it comes from, and its line's label in a report's compliance summary.
+ */
+const obligationBase = <K extends string, M extends string>(kind: K, mails: readonly [M, ...M[]]) => ({
   id: slug,
-  kind: z.literal('minimum-occurrences'),
-  templates: mailTemplates(OCCURRENCE_MAIL_KINDS),
+  kind: z.literal(kind),
+  templates: mailTemplates(mails),
   title: localized(200),
   source: text(2000),
   /** Its line's label in a report's compliance summary, in the policy's own words. */
   reportLine: localized(200).optional(),
+});
+
+/** At least `minimum` qualifying events a year, counted from the seminar register. */
+export const minimumOccurrencesSchema = z.strictObject({
+  ...obligationBase('minimum-occurrences', OCCURRENCE_MAIL_KINDS),
   register: z.literal('seminars'),
   minimum: z.number().int().min(1).max(100),
   /** The roles that count (e.g. organiser and co-organiser, not participant). */
@@ -202,13 +210,7 @@ export const minimumOccurrencesSchema = z.strictObject({
 
 /** A definition each registered project needs before it starts, approved by the secretariat. */
 export const gateBeforeStartSchema = z.strictObject({
-  id: slug,
-  kind: z.literal('gate-before-start'),
-  templates: mailTemplates(PROJECT_MAIL_KINDS),
-  title: localized(200),
-  source: text(2000),
-  /** Its line's label in a report's compliance summary, in the policy's own words. */
-  reportLine: localized(200).optional(),
+  ...obligationBase('gate-before-start', PROJECT_MAIL_KINDS),
   register: z.literal('projects'),
   /** When the definition is due, as the mails say it: "before an international project starts". */
   before: localized(200).default({ sv: 'innan projektet startar', en: 'before the project starts' }),
@@ -221,13 +223,7 @@ export const gateBeforeStartSchema = z.strictObject({
 
 /** The policy is revised once per mandate period, or by a fixed date. */
 export const revisionSchema = z.strictObject({
-  id: slug,
-  kind: z.literal('revision'),
-  templates: mailTemplates(REVISION_MAIL_KINDS),
-  title: localized(200),
-  source: text(2000),
-  /** Its line's label in a report's compliance summary, in the policy's own words. */
-  reportLine: localized(200).optional(),
+  ...obligationBase('revision', REVISION_MAIL_KINDS),
   rule: z.discriminatedUnion('kind', [
     z.strictObject({
       kind: z.literal('mandate-period'),
@@ -247,13 +243,7 @@ export const revisionSchema = z.strictObject({
 
 /** Each registered agreement reminds its owner before it ends to evaluate, renew or end it. */
 export const expiryReviewSchema = z.strictObject({
-  id: slug,
-  kind: z.literal('expiry-review'),
-  templates: mailTemplates(AGREEMENT_MAIL_KINDS),
-  title: localized(200),
-  source: text(2000),
-  /** Its line's label in a report's compliance summary, in the policy's own words. */
-  reportLine: localized(200).optional(),
+  ...obligationBase('expiry-review', AGREEMENT_MAIL_KINDS),
   register: z.literal('agreements'),
   remindersBeforeEnd: z.array(isoDuration).min(1).max(10),
   sendTime,
@@ -263,12 +253,7 @@ const monthDayOf = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, '
 
 /** The goals a body sets each year (in the budget), recorded by the secretariat; follow-ups ask units about them. */
 export const yearlyGoalsSchema = z.strictObject({
-  id: slug,
-  kind: z.literal('yearly-goals'),
-  templates: mailTemplates(GOALS_MAIL_KINDS),
-  title: localized(200),
-  source: text(2000),
-  reportLine: localized(200).optional(),
+  ...obligationBase('yearly-goals', GOALS_MAIL_KINDS),
   /** The body that sets the goals (its id in bodies). */
   decidedBy: slug,
   /** The day of the year before by which the goals are decided; the secretariat is reminded from then until it records them. */
@@ -279,12 +264,7 @@ export const yearlyGoalsSchema = z.strictObject({
 
 /** Each registered event (a visit, a delegation, a conference hosted) is announced beforehand to those concerned. */
 export const eventNoticesSchema = z.strictObject({
-  id: slug,
-  kind: z.literal('event-notices'),
-  templates: mailTemplates(EVENT_MAIL_KINDS),
-  title: localized(200),
-  source: text(2000),
-  reportLine: localized(200).optional(),
+  ...obligationBase('event-notices', EVENT_MAIL_KINDS),
   register: z.literal('events'),
   /** How long before the event each notice goes out (on the working day before, at sendTime). */
   noticeBefore: z.array(isoDuration).min(1).max(5),
