@@ -125,8 +125,10 @@ export async function submitAnswer(
   values: AnswerValues,
   by: 'contact' | 'secretariat',
   updateId?: string,
+  /** Who in the secretariat records it, for the unit's history. */
+  actor?: string,
 ): Promise<SubmittedAnswer> {
-  return explain(key, () => client.workflow.getHandle(unitWorkflowId(key, unitId)).executeUpdate(submitAnswerUpdate, { args: [{ values, by }], updateId }), client);
+  return explain(key, () => client.workflow.getHandle(unitWorkflowId(key, unitId)).executeUpdate(submitAnswerUpdate, { args: [{ values, by, ...(actor ? { actor } : {}) }], updateId }), client);
 }
 
 export async function saveDraft(client: Client, key: CycleKey, unitId: string, values: Record<string, string>): Promise<Draft> {
@@ -151,31 +153,33 @@ export async function listCycles(client: Client, orgId: string, limit = 200): Pr
   return cycles.sort((a, b) => b.key.period.localeCompare(a.key.period));
 }
 
-export async function extendDeadline(client: Client, key: CycleKey, unitId: string, until: string): Promise<UnitPlan> {
-  return explain(key, () => client.workflow.getHandle(unitWorkflowId(key, unitId)).executeUpdate(extendDeadlineUpdate, { args: [{ until }] }), client);
+// `by`: who does it (an account as the web shows it, "cli:<user>"), kept in the workflow's history.
+
+export async function extendDeadline(client: Client, key: CycleKey, unitId: string, until: string, by?: string): Promise<UnitPlan> {
+  return explain(key, () => client.workflow.getHandle(unitWorkflowId(key, unitId)).executeUpdate(extendDeadlineUpdate, { args: [{ until, by }] }), client);
 }
 
-export async function exemptUnit(client: Client, key: CycleKey, unitId: string, reason: string): Promise<{ exemptAt: string }> {
-  return explain(key, () => client.workflow.getHandle(unitWorkflowId(key, unitId)).executeUpdate(exemptUnitUpdate, { args: [{ reason }] }), client);
+export async function exemptUnit(client: Client, key: CycleKey, unitId: string, reason: string, by?: string): Promise<{ exemptAt: string }> {
+  return explain(key, () => client.workflow.getHandle(unitWorkflowId(key, unitId)).executeUpdate(exemptUnitUpdate, { args: [{ reason, by }] }), client);
 }
 
 /** Reminds one unit, or every unit still owing an answer when unitId is left out. */
-export async function remindNow(client: Client, key: CycleKey, unitId?: string): Promise<string[]> {
+export async function remindNow(client: Client, key: CycleKey, unitId?: string, by?: string): Promise<string[]> {
   if (unitId) {
-    await explain(key, () => client.workflow.getHandle(unitWorkflowId(key, unitId)).executeUpdate(remindNowUpdate), client);
+    await explain(key, () => client.workflow.getHandle(unitWorkflowId(key, unitId)).executeUpdate(remindNowUpdate, { args: [{ by }] }), client);
     return [unitId];
   }
   const { units } = await cycleStatus(client, key);
   const owing = units.filter(unitOwesAnswer);
-  for (const u of owing) await remindNow(client, key, u.unitId);
+  for (const u of owing) await remindNow(client, key, u.unitId, by);
   return owing.map((u) => u.unitId);
 }
 
 /** Compiles the report again if that failed, and sends it to everyone who has not got it. */
-export async function redeliverReport(client: Client, key: CycleKey): Promise<{ queuedAt: string }> {
-  return explain(key, () => client.workflow.getHandle(cycleWorkflowId(key)).executeUpdate(redeliverReportUpdate), client);
+export async function redeliverReport(client: Client, key: CycleKey, by?: string): Promise<{ queuedAt: string }> {
+  return explain(key, () => client.workflow.getHandle(cycleWorkflowId(key)).executeUpdate(redeliverReportUpdate, { args: [{ by }] }), client);
 }
 
-export async function closeCycle(client: Client, key: CycleKey, reason?: string): Promise<{ closingAt: string }> {
-  return explain(key, () => client.workflow.getHandle(cycleWorkflowId(key)).executeUpdate(closeCycleUpdate, { args: [{ reason }] }), client);
+export async function closeCycle(client: Client, key: CycleKey, reason?: string, by?: string): Promise<{ closingAt: string }> {
+  return explain(key, () => client.workflow.getHandle(cycleWorkflowId(key)).executeUpdate(closeCycleUpdate, { args: [{ reason, by }] }), client);
 }

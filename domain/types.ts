@@ -117,6 +117,17 @@ export interface Draft {
   savedAt: string;
 }
 
+/**
+ * One thing a person did, as a workflow keeps it: when, what, who (an account's name as the web
+ * shows it, or "cli:<user>", "schedule"), and a detail such as a reason or a new date.
+ */
+export interface HistoryEntry {
+  at: string;
+  what: 'started' | 'closed' | 'redelivery' | 'reminded' | 'deadline-extended' | 'exempted' | 'answered-for-unit';
+  by?: string;
+  detail?: string;
+}
+
 export interface UnitStatus {
   unitId: string;
   state: UnitState;
@@ -129,6 +140,8 @@ export interface UnitStatus {
   draft?: Draft;
   exempt?: { reason: string; at: string };
   mailProblems: MailProblem[];
+  /** Who did what to the unit (absent in units from before it was kept). */
+  history?: HistoryEntry[];
 }
 
 export interface CycleInfo {
@@ -143,6 +156,8 @@ export interface CycleInfo {
   delivery?: RecipientOutcome[];
   /** Each unit's part sent to its own board, person by person (when the obligation says so). */
   boardDelivery?: RecipientOutcome[];
+  /** Who started, closed and asked for redelivery, and when. */
+  history?: HistoryEntry[];
 }
 
 export interface ArchivedReport {

@@ -5,8 +5,8 @@
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { unitWorkflowId, type CycleKey } from '../domain/ids';
-import type { ArchivedReport, CycleInfo, CycleResult, CycleSetup, MailingResult, RecipientOutcome, UnitStatus } from '../domain/types';
-import { closeCycleUpdate, closeUnitSignal, cycleInfoQuery, redeliverReportUpdate, UNIT_TASK_PRIORITY, type CycleInput } from './definitions';
+import type { ArchivedReport, CycleInfo, CycleResult, CycleSetup, HistoryEntry, MailingResult, RecipientOutcome, UnitStatus } from '../domain/types';
+import { closeCycleUpdate, closeUnitSignal, cycleInfoQuery, redeliverReportUpdate, UNIT_TASK_PRIORITY, type ActorInput, type CycleInput } from './definitions';
 import { refuse } from './refuse';
 import { activityProblem, archiveRetry, boardPartRetry, mailRetry, mailRetryDelayMs, planningRetry, reportRetry } from './retry';
 import { unitWorkflow } from './unit';
@@ -52,14 +52,16 @@ export async function cycleWorkflow(input: CycleInput): Promise<CycleResult> {
   const delivery: RecipientOutcome[] = [];
   // Each unit's part to its own board, when the obligation says so: sent once, with the report.
   const boardDelivery: RecipientOutcome[] = [];
+  const history: HistoryEntry[] = [{ at: new Date().toISOString(), what: 'started', by: input.startedBy }];
   let redeliverRequested = false;
   const language = () => setup?.language ?? 'sv';
 
-  wf.setHandler(cycleInfoQuery, (): CycleInfo => ({ key, phase, setup, closedAt, report, reportProblem, delivery: [...delivery], ...(boardDelivery.length ? { boardDelivery: [...boardDelivery] } : {}) }));
+  wf.setHandler(cycleInfoQuery, (): CycleInfo => ({ key, phase, setup, closedAt, report, reportProblem, delivery: [...delivery], ...(boardDelivery.length ? { boardDelivery: [...boardDelivery] } : {}), history: [...history] }));
   wf.setHandler(
     closeCycleUpdate,
-    (_request) => {
+    (request) => {
       closeRequested = true;
+      history.push({ at: new Date().toISOString(), what: 'closed', ...(request?.by ? { by: request.by } : {}), ...(request?.reason ? { detail: request.reason } : {}) });
       return { closingAt: new Date().toISOString() };
     },
     {
@@ -70,12 +72,14 @@ export async function cycleWorkflow(input: CycleInput): Promise<CycleResult> {
   );
   wf.setHandler(
     redeliverReportUpdate,
-    () => {
+    // Histories from before "by" was sent have no argument here: request may be undefined.
+    (request: ActorInput) => {
       redeliverRequested = true;
+      history.push({ at: new Date().toISOString(), what: 'redelivery', ...(request?.by ? { by: request.by } : {}) });
       return { queuedAt: new Date().toISOString() };
     },
     {
-      validator: () => {
+      validator: (_request: ActorInput) => {
         if (phase === 'open') refuse('CycleStillOpen', language());
         if (report && delivery.length > 0 && delivery.every((d) => d.state === 'delivered')) refuse('NothingToRedeliver', language());
       },

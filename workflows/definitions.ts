@@ -41,22 +41,29 @@ export interface UnitInput {
 export interface AnswerInput {
   values: AnswerValues;
   by: 'contact' | 'secretariat';
+  /** Who in the secretariat recorded it, for the unit's history. */
+  actor?: string;
+}
+
+/** Who does it: kept in the workflow's history of the cycle or unit. */
+export interface ActorInput {
+  by?: string;
 }
 
 export interface DraftInput {
   values: Record<string, string>;
 }
 
-export interface ExtendInput {
+export interface ExtendInput extends ActorInput {
   /** The new last day to answer, YYYY-MM-DD in the organisation's zone. */
   until: string;
 }
 
-export interface ExemptInput {
+export interface ExemptInput extends ActorInput {
   reason: string;
 }
 
-export interface CloseInput {
+export interface CloseInput extends ActorInput {
   reason?: string;
 }
 
@@ -70,7 +77,7 @@ export const UNIT_TASK_PRIORITY = 4;
 export const cycleInfoQuery = defineQuery<CycleInfo>('cycleInfo');
 export const closeCycleUpdate = defineUpdate<{ closingAt: string }, [CloseInput]>('closeCycle');
 /** Compile the report again if it failed, and send it to whoever has not got it (after an address or template is fixed). */
-export const redeliverReportUpdate = defineUpdate<{ queuedAt: string }, []>('redeliverReport');
+export const redeliverReportUpdate = defineUpdate<{ queuedAt: string }, [ActorInput]>('redeliverReport');
 
 // One unit of a cycle.
 export const unitStatusQuery = defineQuery<UnitStatus>('unitStatus');
@@ -78,7 +85,7 @@ export const submitAnswerUpdate = defineUpdate<SubmittedAnswer, [AnswerInput]>('
 export const saveDraftUpdate = defineUpdate<Draft, [DraftInput]>('saveDraft');
 export const extendDeadlineUpdate = defineUpdate<UnitPlan, [ExtendInput]>('extendDeadline');
 export const exemptUnitUpdate = defineUpdate<{ exemptAt: string }, [ExemptInput]>('exemptUnit');
-export const remindNowUpdate = defineUpdate<{ queuedAt: string }, []>('remindNow');
+export const remindNowUpdate = defineUpdate<{ queuedAt: string }, [ActorInput]>('remindNow');
 /** Sent by the cycle to its units when it closes; not for people. */
 export const closeUnitSignal = defineSignal<[]>('closeUnit');
 

@@ -6,7 +6,7 @@ import * as wf from '@temporalio/workflow';
 import { ApplicationFailure } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { checkAnswer, checkDraft, describeAnswerErrors } from '../domain/answers';
-import type { Draft, MailKind, MailingResult, MailProblem, SubmittedAnswer, UnitState, UnitStatus } from '../domain/types';
+import type { Draft, HistoryEntry, MailKind, MailingResult, MailProblem, SubmittedAnswer, UnitState, UnitStatus } from '../domain/types';
 import { owesAnswer } from '../domain/unit-states';
 import {
   closeUnitSignal,
@@ -16,6 +16,7 @@ import {
   saveDraftUpdate,
   submitAnswerUpdate,
   unitStatusQuery,
+  type ActorInput,
   type UnitInput,
 } from './definitions';
 import { refuse } from './refuse';
@@ -73,6 +74,8 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
   let deadlineMovedSequence = 0;
   const remindersSentAt: string[] = [];
   const mailProblems: MailProblem[] = [];
+  // Who did what to the unit: kept in its state, read by the cycle's page.
+  const history: HistoryEntry[] = [];
   // Mails in the order they are due; the first may be waiting for another try.
   const outbox: QueuedMail[] = [];
   // No wake flag: the loop's condition sees a due mail itself (as it saw a non-empty outbox before).
@@ -123,7 +126,9 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
     draft,
     exempt,
     mailProblems: [...mailProblems],
+    history: [...history],
   });
+  const note = (what: HistoryEntry['what'], by?: string, detail?: string) => history.push({ at: nowIso(), what, ...(by ? { by } : {}), ...(detail ? { detail } : {}) });
 
   const rejectIfClosed = () => {
     if (closing) refuse('CycleClosed', language);
@@ -140,6 +145,7 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
       const previous = answer;
       const revision = (previous?.revision ?? 0) + 1;
       answer = { values: checkedValues(given.values), answeredAt: nowIso(), by: given.by, revision };
+      if (given.by === 'secretariat') note('answered-for-unit', given.actor, `version ${revision}`);
       draft = undefined;
       enqueue({ kind: 'receipt', sequence: revision, answer });
       return answer;
@@ -182,7 +188,8 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
 
   wf.setHandler(
     extendDeadlineUpdate,
-    async ({ until }) => {
+    async ({ until, by }) => {
+      note('deadline-extended', by, until);
       plan = await planning.planDeadline({ key, unitId, until, opensAt: plan.opensAt });
       const now = Date.now();
       remindersDone = plan.reminderTimes.filter((t) => Date.parse(t) <= now).length;
@@ -207,8 +214,9 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
 
   wf.setHandler(
     exemptUnitUpdate,
-    ({ reason }) => {
+    ({ reason, by }) => {
       exempt = { reason: reason.trim(), at: nowIso() };
+      note('exempted', by, exempt.reason);
       wake = true;
       return { exemptAt: exempt.at };
     },
@@ -224,12 +232,14 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
 
   wf.setHandler(
     remindNowUpdate,
-    () => {
+    // Histories from before "by" was sent have no argument here: request may be undefined.
+    (request: ActorInput) => {
+      note('reminded', request?.by);
       enqueue({ kind: 'reminder', sequence: ++reminderSequence });
       return { queuedAt: nowIso() };
     },
     {
-      validator: () => {
+      validator: (_request: ActorInput) => {
         rejectIfClosed();
         if (!requested) refuse('NotOpen', language);
         if (answer) refuse('AlreadyAnswered', language);

@@ -1,5 +1,6 @@
 /** `followup cycle`: start and follow one cycle of a data call, and act on its units. */
 import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { DateTime } from 'luxon';
@@ -9,6 +10,15 @@ import { latestEndedPeriod } from '../../domain/calendar';
 import type { CycleKey } from '../../domain/ids';
 import { formatStatus } from '../status-table';
 import { helpers, type CommandContext } from './common';
+
+/** Who acts from a terminal: the operating system's user, as histories name them. */
+function cliActor(): string {
+  try {
+    return `cli:${userInfo().username}`;
+  } catch {
+    return 'cli';
+  }
+}
 
 interface CycleOptions {
   period?: string;
@@ -49,7 +59,7 @@ export function addCycleCommands(program: Command, ctx: CommandContext): void {
       const opts = globalOpts(cmd);
       const cfg = loadConfig(opts);
       const key = keyOf(cfg, obligationId, opts);
-      const started = await startCycle(await client(), env().TEMPORAL_TASK_QUEUE, key, 'cli');
+      const started = await startCycle(await client(), env().TEMPORAL_TASK_QUEUE, key, cliActor());
       const text = {
         started: `Started ${started.workflowId}. Requests go out on the opening day; follow it with: followup cycle status ${obligationId} --period ${key.period}`,
         running: `${started.workflowId} is already running; nothing new was started.`,
@@ -93,7 +103,7 @@ export function addCycleCommands(program: Command, ctx: CommandContext): void {
         throw ctx.usage(`Cannot read ${opts.file} as JSON (${(err as Error).message}). Write an object such as {"eu_projects": "…"}.`);
       }
       if (typeof values !== 'object' || values === null || Array.isArray(values)) throw ctx.usage(`${opts.file} must hold a JSON object: question id → answer.`);
-      const answer = await submitAnswer(await client(), key, unitOf(cfg, opts.unit), values as Record<string, string>, 'secretariat');
+      const answer = await submitAnswer(await client(), key, unitOf(cfg, opts.unit), values as Record<string, string>, 'secretariat', undefined, cliActor());
       io.out(`Recorded the answer of ${opts.unit} (version ${answer.revision}); a receipt goes to the contact person.`);
     });
 
@@ -107,7 +117,7 @@ export function addCycleCommands(program: Command, ctx: CommandContext): void {
     .action(async (obligationId: string, _opts, cmd: Command) => {
       const opts = globalOpts(cmd) as CycleOptions & { unit: string; until: string };
       const cfg = loadConfig(opts);
-      const plan = await extendDeadline(await client(), keyOf(cfg, obligationId, opts), unitOf(cfg, opts.unit), opts.until);
+      const plan = await extendDeadline(await client(), keyOf(cfg, obligationId, opts), unitOf(cfg, opts.unit), opts.until, cliActor());
       io.out(`${opts.unit}: new deadline ${plan.deadlineDate}; reminders ${plan.reminderTimes.map((t) => t.slice(0, 10)).join(', ') || 'none left'}.`);
     });
 
@@ -120,7 +130,7 @@ export function addCycleCommands(program: Command, ctx: CommandContext): void {
     .action(async (obligationId: string, _opts, cmd: Command) => {
       const opts = globalOpts(cmd);
       const cfg = loadConfig(opts);
-      const reminded = await remindNow(await client(), keyOf(cfg, obligationId, opts), opts.unit ? unitOf(cfg, opts.unit) : undefined);
+      const reminded = await remindNow(await client(), keyOf(cfg, obligationId, opts), opts.unit ? unitOf(cfg, opts.unit) : undefined, cliActor());
       io.out(reminded.length ? `Reminder queued for: ${reminded.join(', ')}.` : 'Every unit has answered or is exempt; no reminder sent.');
     });
 
@@ -134,7 +144,7 @@ export function addCycleCommands(program: Command, ctx: CommandContext): void {
     .action(async (obligationId: string, _opts, cmd: Command) => {
       const opts = globalOpts(cmd) as CycleOptions & { unit: string; reason: string };
       const cfg = loadConfig(opts);
-      await exemptUnit(await client(), keyOf(cfg, obligationId, opts), unitOf(cfg, opts.unit), opts.reason);
+      await exemptUnit(await client(), keyOf(cfg, obligationId, opts), unitOf(cfg, opts.unit), opts.reason, cliActor());
       io.out(`${opts.unit} is exempt from this cycle.`);
     });
 
@@ -147,7 +157,7 @@ export function addCycleCommands(program: Command, ctx: CommandContext): void {
       const opts = globalOpts(cmd);
       const cfg = loadConfig(opts);
       const key = keyOf(cfg, obligationId, opts);
-      await closeCycle(await client(), key, 'closed early by the secretariat');
+      await closeCycle(await client(), key, 'closed early by the secretariat', cliActor());
       io.out(`Closing ${obligationId} ${key.period}: the report is being compiled. See it with: followup cycle status ${obligationId} --period ${key.period}`);
     });
 
@@ -160,7 +170,7 @@ export function addCycleCommands(program: Command, ctx: CommandContext): void {
       const opts = globalOpts(cmd);
       const cfg = loadConfig(opts);
       const key = keyOf(cfg, obligationId, opts);
-      await redeliverReport(await client(), key);
+      await redeliverReport(await client(), key, cliActor());
       io.out(`The report of ${obligationId} ${key.period} goes out again to whoever has not got it. See who has with: followup cycle status ${obligationId} --period ${key.period}`);
     });
 

@@ -87,6 +87,14 @@ test('accounts from the command line; a reader sees but cannot act, route by rou
   const reminded = await office.submit(base, `${base}/remind`, { unit: 'omsorg' });
   expect(reminded.statusCode).toBe(303);
   expect(reminded.headers.location).toContain('done=reminded');
+  const exempted = await office.submit(base, `${base}/exempt`, { unit: 'socialforvaltningen', reason: 'Omorganiseras under året' });
+  expect(exempted.statusCode).toBe(303);
+  // The cycle's history, read from the workflows, names who did what.
+  const page = (await office.get(base)).body;
+  const history = page.slice(page.indexOf('id="history-title"'));
+  expect(history).toMatch(/<td>Anna Berg \(anna\.berg\)<\/td><td>Undantog: Socialförvaltningen \(Omorganiseras under året\)<\/td>/);
+  expect(history).toMatch(/<td>Anna Berg \(anna\.berg\)<\/td><td>Påminde: Omsorgsförvaltningen<\/td>/);
+  expect(history).toMatch(/<td>test<\/td><td>Startade uppföljningen<\/td>/);
 
   // A removed account cannot sign in, and its open session ends.
   expect((await followup('users', 'remove', 'per.holm')).code).toBe(0);

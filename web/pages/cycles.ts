@@ -43,6 +43,17 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
       throw err;
     }
     const states = STATE_LABELS[lang];
+    // Who did what, read from the workflows: the cycle's own and each unit's, newest first.
+    const history = [
+      ...(cycle.info.history ?? []).map((h) => ({ ...h, unit: undefined as string | undefined })),
+      ...cycle.units.flatMap((u) => (u.history ?? []).map((h) => ({ ...h, unit: unitName(u.unitId, lang) }))),
+    ]
+      .sort((a, b) => b.at.localeCompare(a.at))
+      .map((h) => ({
+        when: formatDate(h.at, zone, lang, true),
+        who: h.by ?? text(lang, 'historyUnknown'),
+        what: `${text(lang, `history_${h.what}` as Parameters<typeof text>[1])}${h.unit ? `: ${h.unit}` : ''}${h.detail ? ` (${h.detail})` : ''}`,
+      }));
     const asked = cycle.units.filter((u) => u.state !== 'exempt').length;
     const answered = cycle.units.filter((u) => u.state === 'answered').length;
     const order: DisplayState[] = ['answered', 'draft', 'requested', 'scheduled', 'late', 'escalated', 'bounced', 'exempt'];
@@ -67,6 +78,7 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
       responseSummary: summary,
       chart,
       open,
+      history,
       act: open && context.canAct === true,
       base,
       report: cycle.info.report ? { html: `${base}/report.html`, markdown: `${base}/report.md` } : undefined,
@@ -102,14 +114,19 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
     return renderCycle(request, reply, key);
   });
 
-  const action = (name: string, run: (key: CycleKey, body: Record<string, string>) => Promise<string>) =>
+  /** Who acts, as histories name them: "Anna Berg (anna.berg)". */
+  const actor = (request: FastifyRequest) => {
+    const account = session.signedIn(request);
+    return account ? `${account.displayName} (${account.name})` : undefined;
+  };
+  const action = (name: string, run: (key: CycleKey, body: Record<string, string>, by: string | undefined) => Promise<string>) =>
     app.post(`/cycles/:obligation/:period/${name}`, { onRequest: requireSecretariat, preHandler: [paramsOf(cycleParams), formOf(cycleActionForm), app.csrfProtection] }, async (request, reply) => {
       const key = cycleKeyOf(request);
       if (!key) return message(reply, 404, secretariatLanguage(request), 'notFoundTitle', 'notFoundText');
       const body = request.body as Record<string, string>;
       if (body.unit !== undefined && !config.units.some((u) => u.id === body.unit)) return message(reply, 404, secretariatLanguage(request), 'notFoundTitle', 'notFoundText');
       try {
-        const done = await run(key, body);
+        const done = await run(key, body, actor(request));
         return reply.redirect(`/cycles/${key.obligationId}/${key.period}?${done}`, 303);
       } catch (err) {
         // In the page's language, from the one catalogue, whatever language the workflow speaks.
@@ -118,25 +135,25 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
       }
     });
 
-  action('remind', async (key, body) => {
-    const reminded = await remindNow(client, key, body.unit || undefined);
+  action('remind', async (key, body, by) => {
+    const reminded = await remindNow(client, key, body.unit || undefined, by);
     return reminded.length ? `done=reminded&unit=${reminded.join(',')}` : 'done=nobody';
   });
-  action('extend', async (key, body) => {
-    await extendDeadline(client, key, body.unit ?? '', body.until ?? '');
+  action('extend', async (key, body, by) => {
+    await extendDeadline(client, key, body.unit ?? '', body.until ?? '', by);
     return `done=extended&unit=${body.unit}`;
   });
-  action('exempt', async (key, body) => {
-    await exemptUnit(client, key, body.unit ?? '', (body.reason ?? '').slice(0, 500));
+  action('exempt', async (key, body, by) => {
+    await exemptUnit(client, key, body.unit ?? '', (body.reason ?? '').slice(0, 500), by);
     return `done=exempted&unit=${body.unit}`;
   });
-  action('close', async (key, body) => {
+  action('close', async (key, body, by) => {
     if (body.confirm !== 'yes') throw RejectedError.of('NotConfirmed', orgLanguage);
-    await closeCycle(client, key, 'closed from the dashboard');
+    await closeCycle(client, key, 'closed from the dashboard', by);
     return 'done=closing';
   });
-  action('redeliver', async (key) => {
-    await redeliverReport(client, key);
+  action('redeliver', async (key, _body, by) => {
+    await redeliverReport(client, key, by);
     return 'done=redelivering';
   });
 

@@ -10,6 +10,12 @@ import type { WebKit } from '../kit';
 import type { SecretariatSession } from '../secretariat-session';
 import { doneMessage } from './done-messages';
 
+/** Who acts, as histories name them: "Anna Berg (anna.berg)". */
+export function accountName(session: SecretariatSession, request: FastifyRequest): string {
+  const account = session.signedIn(request);
+  return account ? `${account.displayName} (${account.name})` : 'web';
+}
+
 export async function dashboardPages(app: FastifyInstance, { kit, session }: { kit: WebKit; session: SecretariatSession }) {
   const { config, client, now, zone, page, dataCalls, unitName, deps } = kit;
   const { requireLogin, requireSecretariat, secretariatLanguage, secretariatContext } = session;
@@ -49,7 +55,7 @@ export async function dashboardPages(app: FastifyInstance, { kit, session }: { k
     } catch (err) {
       return renderDashboard(request, reply, 422, (err as Error).message);
     }
-    const started = await startCycle(client, deps.taskQueue, { orgId: config.organisation.id, obligationId: obligation!.id, period }, 'web');
+    const started = await startCycle(client, deps.taskQueue, { orgId: config.organisation.id, obligationId: obligation!.id, period }, accountName(session, request));
     return reply.redirect(`/cycles/${obligation!.id}/${period}?done=${started.outcome === 'started' ? 'started' : 'running'}`, 303);
   });
 }
