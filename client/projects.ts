@@ -6,13 +6,13 @@ import type { AnswerValues } from '../domain/types';
 import { approveGoalsUpdate, closeProjectUpdate, projectStatusQuery, returnGoalsUpdate, submitGoalsUpdate } from '../workflows/definitions';
 import { assertUnit, assertValid, ensureRegister, explained, registrationObligation, startEntity } from './registers';
 
-export async function registerProject(client: Client, taskQueue: string, config: OrganisationConfig, project: ProjectRegistration, obligationId?: string) {
+export async function registerProject(client: Client, taskQueue: string, config: OrganisationConfig, project: ProjectRegistration, obligationId?: string, by?: string) {
   assertValid(checkProject(project));
   assertUnit(config, project.unitId);
   const gate = { id: registrationObligation(config, 'gate-before-start', obligationId) };
   const orgId = config.organisation.id;
   await ensureRegister(client, taskQueue, orgId);
-  return startEntity(client, taskQueue, 'projectWorkflow', projectWorkflowId(orgId, project.id), [{ orgId, obligationId: gate?.id, project }], `Project "${project.id}"`);
+  return startEntity(client, taskQueue, 'projectWorkflow', projectWorkflowId(orgId, project.id), [{ orgId, obligationId: gate?.id, project, ...(by ? { by } : {}) }], `Project "${project.id}"`);
 }
 
 const projectHandle = (client: Client, orgId: string, projectId: string) => client.workflow.getHandle(projectWorkflowId(orgId, projectId));
@@ -22,19 +22,20 @@ export async function projectStatus(client: Client, orgId: string, projectId: st
   return explained(`Project "${projectId}"`, projectHint, projectHandle(client, orgId, projectId), (h) => h.query(projectStatusQuery));
 }
 
-export async function submitGoals(client: Client, orgId: string, projectId: string, values: AnswerValues) {
-  return explained(`Project "${projectId}"`, projectHint, projectHandle(client, orgId, projectId), (h) => h.executeUpdate(submitGoalsUpdate, { args: [{ values }] }));
+/** `by`: who submits, when it is not the owner from their own link. */
+export async function submitGoals(client: Client, orgId: string, projectId: string, values: AnswerValues, by?: string) {
+  return explained(`Project "${projectId}"`, projectHint, projectHandle(client, orgId, projectId), (h) => h.executeUpdate(submitGoalsUpdate, { args: [{ values, ...(by ? { by } : {}) }] }));
 }
 
-export async function approveGoals(client: Client, orgId: string, projectId: string) {
-  return explained(`Project "${projectId}"`, projectHint, projectHandle(client, orgId, projectId), (h) => h.executeUpdate(approveGoalsUpdate));
+export async function approveGoals(client: Client, orgId: string, projectId: string, by?: string) {
+  return explained(`Project "${projectId}"`, projectHint, projectHandle(client, orgId, projectId), (h) => h.executeUpdate(approveGoalsUpdate, { args: [{ by }] }));
 }
 
-export async function returnGoals(client: Client, orgId: string, projectId: string, comment: string) {
-  return explained(`Project "${projectId}"`, projectHint, projectHandle(client, orgId, projectId), (h) => h.executeUpdate(returnGoalsUpdate, { args: [{ comment }] }));
+export async function returnGoals(client: Client, orgId: string, projectId: string, comment: string, by?: string) {
+  return explained(`Project "${projectId}"`, projectHint, projectHandle(client, orgId, projectId), (h) => h.executeUpdate(returnGoalsUpdate, { args: [{ comment, ...(by ? { by } : {}) }] }));
 }
 
-export async function closeProject(client: Client, orgId: string, projectId: string) {
-  return explained(`Project "${projectId}"`, projectHint, projectHandle(client, orgId, projectId), (h) => h.executeUpdate(closeProjectUpdate));
+export async function closeProject(client: Client, orgId: string, projectId: string, by?: string) {
+  return explained(`Project "${projectId}"`, projectHint, projectHandle(client, orgId, projectId), (h) => h.executeUpdate(closeProjectUpdate, { args: [{ by }] }));
 }
 

@@ -32,6 +32,20 @@ export const environmentSchema = z.object({
   FOLLOWUP_LINK_SECRET: z.string().min(32, 'must be at least 32 characters (openssl rand -base64 48)').max(500).optional(),
   /** The secretariat's login: a hash made by `followup web hash-password`. */
   FOLLOWUP_SECRETARIAT_PASSWORD_HASH: z.string().regex(/^scrypt\$/, 'must be a hash made by "followup web hash-password"').max(500).optional(),
+  /**
+   * Single sign-on through the organisation's OpenID Provider (Microsoft Entra ID:
+   * https://login.microsoftonline.com/<tenant-id>/v2.0). Set with the client id and secret to show
+   * the button on the sign-in page.
+   */
+  FOLLOWUP_OIDC_ISSUER: url(['https:', 'http:']).optional(),
+  FOLLOWUP_OIDC_CLIENT_ID: z.string().max(200).optional(),
+  FOLLOWUP_OIDC_CLIENT_SECRET: z.string().max(500).optional(),
+  /** The claim with the person's roles (Entra's app roles: "roles"), and the values that give each role. */
+  FOLLOWUP_OIDC_ROLE_CLAIM: z.string().max(100).default('roles'),
+  FOLLOWUP_OIDC_SECRETARIAT_ROLES: z.string().max(500).default('Followup.Secretariat'),
+  FOLLOWUP_OIDC_READER_ROLES: z.string().max(500).default('Followup.Reader'),
+  /** The sign-in button's text, e.g. "Logga in med ditt Solna-konto". */
+  FOLLOWUP_OIDC_LABEL: z.string().max(100).optional(),
   FOLLOWUP_WEB_HOST: z.string().max(200).default('127.0.0.1'),
   /**
    * Behind a reverse proxy: which proxies to believe about the client's own address, as their
@@ -58,6 +72,26 @@ export const environmentSchema = z.object({
 });
 
 export type Environment = Readonly<z.infer<typeof environmentSchema>>;
+
+const list = (value: string) => value.split(',').map((v) => v.trim()).filter(Boolean);
+
+/** The single sign-on settings, when the environment sets them; all three parts or none. */
+export function singleSignOnOf(env: Environment) {
+  const { FOLLOWUP_OIDC_ISSUER: issuer, FOLLOWUP_OIDC_CLIENT_ID: clientId, FOLLOWUP_OIDC_CLIENT_SECRET: clientSecret } = env;
+  if (!issuer && !clientId && !clientSecret) return undefined;
+  if (!issuer || !clientId || !clientSecret) {
+    throw new EnvironmentError('Single sign-on needs FOLLOWUP_OIDC_ISSUER, FOLLOWUP_OIDC_CLIENT_ID and FOLLOWUP_OIDC_CLIENT_SECRET together; set all three or none.');
+  }
+  return {
+    issuer,
+    clientId,
+    clientSecret,
+    roleClaim: env.FOLLOWUP_OIDC_ROLE_CLAIM,
+    secretariatValues: list(env.FOLLOWUP_OIDC_SECRETARIAT_ROLES),
+    readerValues: list(env.FOLLOWUP_OIDC_READER_ROLES),
+    label: env.FOLLOWUP_OIDC_LABEL,
+  };
+}
 
 export class EnvironmentError extends Error {
   override name = 'EnvironmentError';

@@ -46,8 +46,18 @@ export interface ProjectSummary {
   approvedAt?: string;
 }
 
+/** One step in an entity's life as its page shows it: who did what, when (read from the workflow). */
+export interface RecordEntry {
+  at: string;
+  what: 'registered' | 'goals-submitted' | 'goals-approved' | 'goals-returned' | 'closed' | 'renewed' | 'ended' | 'revision-started' | 'revision-recorded';
+  /** The signed-in person ("Anna Berg (anna.berg)"), "cli:<user>", the owner's own link ("owner"), or none for the schedule. */
+  by?: string;
+  detail?: string;
+}
+
 export interface ProjectStatus extends ProjectSummary {
   owner: Person;
+  history?: RecordEntry[];
   goals?: { values: AnswerValues; submittedAt: string; revision: number };
   returned?: { comment: string; at: string }[];
   remindersSentAt: string[];
@@ -98,7 +108,7 @@ export interface AgreementSummary {
   decidedAt?: string;
 }
 
-export type AgreementDecision = { decision: 'renew'; newEndsOn: string; note?: string } | { decision: 'end'; note?: string };
+export type AgreementDecision = ({ decision: 'renew'; newEndsOn: string; note?: string } | { decision: 'end'; note?: string }) & { by?: string };
 
 export type RevisionState = 'scheduled' | 'requested' | 'overdue' | 'decided' | 'not-decided';
 
@@ -110,6 +120,8 @@ export interface RevisionDecision {
   /** The paragraph of the minutes, e.g. "§ 311/2019". */
   paragraph: string;
   outcome: 'revised' | 'confirmed';
+  /** Who recorded it. */
+  by?: string;
 }
 
 export interface RevisionSummary {

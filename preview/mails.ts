@@ -106,7 +106,12 @@ export async function previewMails(args: {
     clock: () => now,
     publicBaseUrl: args.publicBaseUrl,
     // Links are bearer credentials: a preview shows where the link goes, not a working one.
-    answerLinks: { token: () => LINK_PLACEHOLDER[language], check: (): ReturnType<AnswerLinks['check']> => ({ ok: false, reason: 'malformed' }) },
+    answerLinks: {
+      token: () => LINK_PLACEHOLDER[language],
+      check: (): ReturnType<AnswerLinks['check']> => ({ ok: false, reason: 'malformed' }),
+      ownerToken: () => LINK_PLACEHOLDER[language],
+      checkOwner: (): ReturnType<AnswerLinks['checkOwner']> => ({ ok: false, reason: 'malformed' }),
+    },
     registers: args.registers,
     starter: {
       start: () => Promise.reject(new PreviewError('A preview starts nothing.')),

@@ -14,6 +14,7 @@ import type { Language, Questionnaire } from '../domain/types';
 import { text, type TextKey } from './i18n';
 import { createViews, type PageContext } from './views';
 import type { AccountStore } from './accounts';
+import { createSingleSignOn, type SingleSignOnSettings } from './single-sign-on';
 
 export interface WebDeps {
   config: OrganisationConfig;
@@ -28,6 +29,8 @@ export interface WebDeps {
    * accounts: it signs in as the account "sekretariatet". Kept for deployments that set it.
    */
   passwordHash?: string;
+  /** Single sign-on through the organisation's OpenID Provider (Microsoft Entra ID and others). */
+  singleSignOn?: SingleSignOnSettings;
   /** Signs cookies (session, CSRF secret). */
   cookieSecret: string;
   publicBaseUrl: string;
@@ -68,6 +71,9 @@ export function createWebKit(deps: WebDeps) {
     page,
     message,
     dataCalls,
+    singleSignOn: deps.singleSignOn
+      ? createSingleSignOn(deps.singleSignOn, `${deps.publicBaseUrl.replace(/\/$/, '')}/login/sso/callback`, (name) => deps.accounts?.find(name)?.role)
+      : undefined,
     configuredQuestionnaire: (key: CycleKey): Questionnaire => {
       const obligation = dataCalls.find((o) => o.id === key.obligationId);
       return obligation ? questionnaireOf(obligation) : [];

@@ -19,7 +19,8 @@ export interface SignedInAccount {
   name: string;
   displayName: string;
   role: Role;
-  passwordHash: string;
+  /** None for a person signed in through single sign-on. */
+  passwordHash?: string;
 }
 export const SESSION_HOURS = 8;
 
@@ -27,8 +28,11 @@ export function createSecretariatSession(kit: WebKit) {
   const { config, orgLanguage, secure, now } = kit;
   const sessions = createSessionTable({ hours: SESSION_HOURS, now });
   const { accounts, passwordHash: sharedHash } = kit.deps;
-  /** A named account, or the shared secretariat password of older deployments. */
+  /** People signed in through single sign-on, by "sso:<subject>", as the provider last described them. */
+  const ssoPeople = new Map<string, SignedInAccount>();
+  /** A named account, a person from single sign-on, or the shared secretariat password of older deployments. */
   const accountOf = (name: string): SignedInAccount | undefined => {
+    if (name.startsWith('sso:')) return ssoPeople.get(name);
     const account = accounts?.find(name);
     if (account) return account;
     if (sharedHash && name === SHARED_ACCOUNT) return { name: SHARED_ACCOUNT, displayName: 'Sekretariatet', role: 'secretariat', passwordHash: sharedHash };
@@ -36,12 +40,19 @@ export function createSecretariatSession(kit: WebKit) {
   };
   const verify = async (name: string, password: string): Promise<SignedInAccount | undefined> => {
     const account = accountOf(name.trim().toLowerCase());
-    if (account && account.name === SHARED_ACCOUNT && !accounts?.find(SHARED_ACCOUNT)) return (await verifyPassword(password, account.passwordHash)) ? account : undefined;
+    if (account && account.name === SHARED_ACCOUNT && !accounts?.find(SHARED_ACCOUNT)) return (await verifyPassword(password, sharedHash!)) ? account : undefined;
     return accounts ? accounts.verify(name, password) : undefined;
   };
   const credentialFor = (who: string) => {
     const account = accountOf(who);
-    return account ? credentialOf(account.passwordHash) : undefined;
+    if (!account) return undefined;
+    return account.passwordHash ? credentialOf(account.passwordHash) : 'single-sign-on';
+  };
+  /** A person the provider vouched for: their session key. */
+  const rememberSingleSignOn = (person: { subject: string; name: string; displayName: string; role: Role }): string => {
+    const who = `sso:${person.subject}`;
+    ssoPeople.set(who, { name: person.name, displayName: person.displayName, role: person.role });
+    return who;
   };
   const failedLogins = createFailureLimit({ failures: 10, withinSeconds: 15 * 60, blockSeconds: 15 * 60 });
 
@@ -89,7 +100,7 @@ export function createSecretariatSession(kit: WebKit) {
   const safeNext = (next: unknown) => (typeof next === 'string' && /^\/(?!\/)[\w\-/.%?=&]*$/.test(next) ? next : '/dashboard');
 
 
-  return { sessions, credentialFor, verify, failedLogins, sessionId, signedIn, loggedIn, secretariatLanguage, requireLogin, requireSecretariat, secretariatContext, safeNext };
+  return { sessions, credentialFor, rememberSingleSignOn, verify, failedLogins, sessionId, signedIn, loggedIn, secretariatLanguage, requireLogin, requireSecretariat, secretariatContext, safeNext };
 }
 
 export type SecretariatSession = ReturnType<typeof createSecretariatSession>;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { createFileArchive } from '../activities/archive';
-import { PROJECT_ROOT, requireSetting, type Environment } from '../config/environment';
+import { PROJECT_ROOT, requireSetting, singleSignOnOf, type Environment } from '../config/environment';
 import type { OrganisationConfig } from '../config/schema';
 import { createAnswerLinks } from '../domain/answer-links';
 import { buildWebApp } from './app';
@@ -17,8 +17,9 @@ export class NoAccountError extends Error {
 export async function startWebServer(env: Environment, config: OrganisationConfig, options: { logger?: boolean } = {}): Promise<{ app: FastifyInstance; url: string; close(): Promise<void> }> {
   const linkSecret = requireSetting(env, 'FOLLOWUP_LINK_SECRET');
   const accounts = createAccountStore(accountsFile(env.FOLLOWUP_DATA_DIR));
-  if (accounts.list().length === 0 && !env.FOLLOWUP_SECRETARIAT_PASSWORD_HASH) {
-    throw new NoAccountError(`Nobody can sign in to the web: ${accounts.file} has no accounts. Add one with: followup users add NAME --role secretariat`);
+  const singleSignOn = singleSignOnOf(env);
+  if (accounts.list().length === 0 && !env.FOLLOWUP_SECRETARIAT_PASSWORD_HASH && !singleSignOn) {
+    throw new NoAccountError(`Nobody can sign in to the web: ${accounts.file} has no accounts and single sign-on is not set up. Add an account with: followup users add NAME --role secretariat`);
   }
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS, connectTimeout: 10_000 });
   const app = await buildWebApp({
@@ -29,6 +30,7 @@ export async function startWebServer(env: Environment, config: OrganisationConfi
     answerLinks: createAnswerLinks(linkSecret),
     accounts,
     passwordHash: env.FOLLOWUP_SECRETARIAT_PASSWORD_HASH,
+    singleSignOn,
     // A key of its own for cookies, derived so that one secret is all an operator manages.
     cookieSecret: createHmac('sha256', linkSecret).update('cookie-signing').digest('base64url'),
     publicBaseUrl: env.PUBLIC_BASE_URL,

@@ -115,13 +115,15 @@ export interface ProjectInput {
   /** The gate-before-start obligation; none where the policy only keeps an inventory. */
   obligationId?: string;
   project: ProjectRegistration;
+  /** Who registered it. */
+  by?: string;
 }
 
 export const projectStatusQuery = defineQuery<ProjectStatus>('projectStatus');
-export const submitGoalsUpdate = defineUpdate<{ revision: number }, [{ values: AnswerValues }]>('submitGoals');
-export const approveGoalsUpdate = defineUpdate<{ approvedAt: string }, []>('approveGoals');
-export const returnGoalsUpdate = defineUpdate<{ returnedAt: string }, [{ comment: string }]>('returnGoals');
-export const closeProjectUpdate = defineUpdate<{ closedAt: string }, []>('closeProject');
+export const submitGoalsUpdate = defineUpdate<{ revision: number }, [{ values: AnswerValues; by?: string }]>('submitGoals');
+export const approveGoalsUpdate = defineUpdate<{ approvedAt: string }, [ActorInput]>('approveGoals');
+export const returnGoalsUpdate = defineUpdate<{ returnedAt: string }, [{ comment: string; by?: string }]>('returnGoals');
+export const closeProjectUpdate = defineUpdate<{ closedAt: string }, [ActorInput]>('closeProject');
 
 // --- An agreement and its review before expiry ------------------------------------------------
 export interface AgreementInput {

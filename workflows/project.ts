@@ -7,7 +7,7 @@
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { checkAnswer, describeAnswerErrors } from '../domain/answers';
-import type { ProjectState, ProjectStatus, ProjectSummary } from '../domain/registers';
+import type { ProjectState, ProjectStatus, ProjectSummary, RecordEntry } from '../domain/registers';
 import type { Questionnaire } from '../domain/types';
 import {
   approveGoalsUpdate,
@@ -43,7 +43,10 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
     startedWithoutApproval: false,
     registeredAt: new Date().toISOString(),
     remindersSentAt: [],
+    history: [],
   };
+  const record = (what: RecordEntry['what'], by?: string, detail?: string) => status.history!.push({ at: new Date().toISOString(), what, ...(by ? { by } : {}), ...(detail ? { detail } : {}) });
+  record('registered', input.by);
   let questionnaire: Questionnaire = [];
   let language: 'sv' | 'en' = 'sv';
   let closeRequested = false;
@@ -51,7 +54,7 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
   let mailSequence = 0;
 
   const summary = (): ProjectSummary => {
-    const { owner: _owner, goals: _goals, returned: _returned, remindersSentAt: _r, closedAt: _c, ...rest } = status;
+    const { owner: _owner, goals: _goals, returned: _returned, remindersSentAt: _r, closedAt: _c, history: _h, ...rest } = status;
     return rest;
   };
   const setState = (state: ProjectState) => {
@@ -63,10 +66,11 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
   wf.setHandler(projectStatusQuery, () => status);
   wf.setHandler(
     submitGoalsUpdate,
-    ({ values }) => {
+    ({ values, by }) => {
       const check = checkAnswer(questionnaire, values);
       if (!check.ok) refuse('InvalidAnswer', language, { problems: describeAnswerErrors(check.errors, questionnaire, language) }, check.errors);
       status.goals = { values: check.values, submittedAt: new Date().toISOString(), revision: (status.goals?.revision ?? 0) + 1 };
+      record('goals-submitted', by ?? 'owner', `#${status.goals.revision}`);
       setState('goals-submitted');
       pending.push({ kind: 'goals-review' });
       return { revision: status.goals.revision };
@@ -82,18 +86,20 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
   );
   wf.setHandler(
     approveGoalsUpdate,
-    () => {
+    (actor: { by?: string }) => {
       status.approvedAt = new Date().toISOString();
+      record('goals-approved', actor?.by);
       setState('approved');
       pending.push({ kind: 'goals-approved' });
       return { approvedAt: status.approvedAt };
     },
-    { validator: () => void (status.state !== 'goals-submitted' && refuse('NothingToApprove', language, { title: project.title, state: status.state })) },
+    { validator: (_actor: { by?: string }) => void (status.state !== 'goals-submitted' && refuse('NothingToApprove', language, { title: project.title, state: status.state })) },
   );
   wf.setHandler(
     returnGoalsUpdate,
-    ({ comment }) => {
+    ({ comment, by }) => {
       const at = new Date().toISOString();
+      record('goals-returned', by, comment);
       status.returned = [...(status.returned ?? []), { comment, at }];
       setState('returned');
       pending.push({ kind: 'goals-returned', comment });
@@ -108,11 +114,12 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
   );
   wf.setHandler(
     closeProjectUpdate,
-    () => {
+    (actor: { by?: string }) => {
       closeRequested = true;
+      record('closed', actor?.by);
       return { closedAt: new Date().toISOString() };
     },
-    { validator: () => void (!['registered', 'approved', 'ongoing'].includes(status.state) && refuse('NotStarted', language, { title: project.title, state: status.state })) },
+    { validator: (_actor: { by?: string }) => void (!['registered', 'approved', 'ongoing'].includes(status.state) && refuse('NotStarted', language, { title: project.title, state: status.state })) },
   );
 
   const plan = await planning.planProject({ orgId, obligationId, plannedStart: project.plannedStart, plannedEnd: project.plannedEnd });

@@ -4,6 +4,7 @@ import type { AgreementRegistration } from '../../domain/registers';
 import { AGREEMENT_MAIL_KINDS, templateFor } from '../../domain/mail-kinds';
 import type { ActivityDeps } from '../index';
 import { day, secretariatPerson, unitName, type SendNotice } from '../notices';
+import { ownerLinkUrl } from '../owner-links';
 import { lineLabel, type KindModule } from './kind-module';
 
 export type AgreementMailKind = (typeof AGREEMENT_MAIL_KINDS)[number];
@@ -31,6 +32,7 @@ export function createExpiryReviewActivities(deps: ActivityDeps, sendNotice: Sen
         context: (language) => ({
           obligation: { title: obligation.title[language], source: obligation.source },
           agreement: { id: agreement.id, title: agreement.title, partner: agreement.partner, unit: unitName(org, agreement.unitId, language), owner: agreement.owner.name, endsOn: day(agreement.endsOn, org, language) },
+          decideUrl: input.kind === 'agreement-review' ? ownerLinkUrl(deps, 'agreement-review', input.orgId, agreement.id, input.at) : undefined,
         }),
       });
     },

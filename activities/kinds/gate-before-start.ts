@@ -11,6 +11,7 @@ import { PROJECT_MAIL_KINDS, templateFor } from '../../domain/mail-kinds';
 import type { ActivityDeps } from '../index';
 import { answerRows, questionLines } from '../mail-context';
 import { day, secretariatPerson, type SendNotice } from '../notices';
+import { ownerLinkUrl } from '../owner-links';
 import { lineLabel, type KindModule } from './kind-module';
 
 export type ProjectMailKind = (typeof PROJECT_MAIL_KINDS)[number];
@@ -65,6 +66,8 @@ export function createGateActivities(deps: ActivityDeps, sendNotice: SendNotice)
           questions: questionLines(questionnaireOf(obligation), language),
           goals: input.goals ? answerRows(questionnaireOf(obligation), input.goals, language) : [],
           comment: input.comment,
+          // The owner fills in (or corrects) the goals in a form; the others read them in the mail.
+          goalsUrl: toOwner && input.kind !== 'goals-approved' ? ownerLinkUrl(deps, 'project-goals', input.orgId, project.id, input.at) : undefined,
         }),
       });
     },

@@ -11,6 +11,7 @@ import type { ArchivedReport, CycleSetup, MailingResult, MailKind, RecipientOutc
 import { outcomesFolderRef, outcomesPartRef, readIfPresent, reportDataRef } from '../archive';
 import { buildCompliance } from '../compliance';
 import { deadlineInvite } from '../deadline-invite';
+import { ownerLinkUrl } from '../owner-links';
 import type { ActivityDeps } from '../index';
 import { answerRows, mailContext } from '../mail-context';
 import { buildReportContext, compileReportFiles, type PeriodData } from '../report';
@@ -74,13 +75,16 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
       const recipients = input.kind === 'escalation' ? [unit.head] : unit.contacts;
       const registered = input.kind === 'request' && obligation.showRegisters.length ? registerLines(await deps.registers.read(input.key.orgId), obligation.showRegisters, input.unitId) : [];
       const questionnaire = await periodQuestionnaire(obligation, input.key, deps.registers, archive);
+      // Where the policy keeps registers, the unit registers its seminars and projects from a standing link.
+      const keepsRegisters = org.obligations.some((o) => o.kind === 'gate-before-start' || o.kind === 'minimum-occurrences');
+      const unitRegistersUrl = keepsRegisters ? ownerLinkUrl(deps, 'unit-registers', input.key.orgId, input.unitId, input.at) : undefined;
       return sendToEach(
         recipients,
         org.organisation.language,
         (person, language) => {
           const token = deps.answerLinks.token({ key: input.key, unitId: input.unitId, expiresAt: input.closesAt });
           const answerUrl = new URL(`answer/${token}`, deps.publicBaseUrl.endsWith('/') ? deps.publicBaseUrl : `${deps.publicBaseUrl}/`).toString();
-          const context = { ...mailContext({ org, obligation, questionnaire, unit, person, language, input, answerUrl }), registered };
+          const context = { ...mailContext({ org, obligation, questionnaire, unit, person, language, input, answerUrl }), registered, registersUrl: unitRegistersUrl };
           const { subject, text } = renderer.mail(template, language, context);
           const invite = withInvite
             ? deadlineInvite({

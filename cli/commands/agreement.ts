@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { agreementStatus, decideAgreement, registerAgreement } from '../../client/agreements';
 import { readRegister } from '../../client/registers';
-import { helpers, table, type CommandContext, type Opts } from './common';
+import { cliActor, helpers, table, type CommandContext, type Opts } from './common';
 
 export function addAgreementCommands(program: Command, ctx: CommandContext): void {
   const { io, opts, print, taskQueue } = helpers(ctx);
@@ -45,7 +45,7 @@ export function addAgreementCommands(program: Command, ctx: CommandContext): voi
       const o = opts(cmd) as Opts & { renewUntil?: string; end?: boolean; note?: string };
       if (Boolean(o.renewUntil) === Boolean(o.end)) throw ctx.usage('Give either --renew-until YYYY-MM-DD or --end.');
       const cfg = ctx.loadConfig(o);
-      const r = await decideAgreement(await ctx.client(), cfg.organisation.id, id, o.end ? { decision: 'end', note: o.note } : { decision: 'renew', newEndsOn: o.renewUntil!, note: o.note });
+      const r = await decideAgreement(await ctx.client(), cfg.organisation.id, id, o.end ? { decision: 'end', note: o.note, by: cliActor() } : { decision: 'renew', newEndsOn: o.renewUntil!, note: o.note, by: cliActor() });
       io.out(`${id}: ${r.state}.`);
     });
   agreement

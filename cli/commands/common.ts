@@ -1,4 +1,5 @@
 /** What every command file shares: the context the program gives it, and small helpers. */
+import { userInfo } from 'node:os';
 import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import type { Environment } from '../../config/environment';
@@ -13,6 +14,15 @@ export interface CommandContext {
 }
 
 export type Opts = Record<string, unknown> & { config?: string; json?: boolean };
+
+/** Who acts from a terminal: the operating system's user, as histories name them. */
+export function cliActor(): string {
+  try {
+    return `cli:${userInfo().username}`;
+  } catch {
+    return 'cli';
+  }
+}
 
 export const collect = (value: string, previous: string[] = []) => [...previous, value];
 

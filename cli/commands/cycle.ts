@@ -1,6 +1,5 @@
 /** `followup cycle`: start and follow one cycle of a data call, and act on its units. */
 import { readFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { DateTime } from 'luxon';
@@ -9,16 +8,8 @@ import type { OrganisationConfig } from '../../config/schema';
 import { latestEndedPeriod } from '../../domain/calendar';
 import type { CycleKey } from '../../domain/ids';
 import { formatStatus } from '../status-table';
-import { helpers, type CommandContext } from './common';
+import { cliActor, helpers, type CommandContext } from './common';
 
-/** Who acts from a terminal: the operating system's user, as histories name them. */
-function cliActor(): string {
-  try {
-    return `cli:${userInfo().username}`;
-  } catch {
-    return 'cli';
-  }
-}
 
 interface CycleOptions {
   period?: string;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { approveGoals, closeProject, projectStatus, registerProject, returnGoals, submitGoals } from '../../client/projects';
 import { readRegister } from '../../client/registers';
-import { collect, helpers, table, type CommandContext, type Opts } from './common';
+import { cliActor, collect, helpers, table, type CommandContext, type Opts } from './common';
 
 export function addProjectCommands(program: Command, ctx: CommandContext): void {
   const { io, opts, print, taskQueue } = helpers(ctx);
@@ -36,7 +36,7 @@ export function addProjectCommands(program: Command, ctx: CommandContext): void 
         partners: o.partner as string[],
         euFunded: Boolean(o.euFunded),
         stage: o.application ? 'application' : 'project',
-      }, o.obligation === undefined ? undefined : String(o.obligation));
+      }, o.obligation === undefined ? undefined : String(o.obligation), cliActor());
       io.out(`Registered ${registered.workflowId}. The owner is asked for the goals; see it with: followup project status ${String(o.id)}`);
     });
   project
@@ -62,7 +62,7 @@ export function addProjectCommands(program: Command, ctx: CommandContext): void 
         values[pair.slice(0, at)] = pair.slice(at + 1);
       }
       if (Object.keys(values).length === 0) throw ctx.usage('Give the goals with --file goals.json or --set field=text.');
-      const r = await submitGoals(await ctx.client(), cfg.organisation.id, id, values as Record<string, string>);
+      const r = await submitGoals(await ctx.client(), cfg.organisation.id, id, values as Record<string, string>, cliActor());
       io.out(`Goals of ${id} recorded (version ${r.revision}); the secretariat is asked to approve them: followup project approve ${id}`);
     });
   project
@@ -71,7 +71,7 @@ export function addProjectCommands(program: Command, ctx: CommandContext): void 
     .description('approve the submitted goals; the owner is told')
     .action(async (id: string, _o, cmd: Command) => {
       const cfg = ctx.loadConfig(opts(cmd));
-      await approveGoals(await ctx.client(), cfg.organisation.id, id);
+      await approveGoals(await ctx.client(), cfg.organisation.id, id, cliActor());
       io.out(`Goals of ${id} approved; the owner is told.`);
     });
   project
@@ -82,7 +82,7 @@ export function addProjectCommands(program: Command, ctx: CommandContext): void 
     .action(async (id: string, _o, cmd: Command) => {
       const o = opts(cmd) as Opts & { comment: string };
       const cfg = ctx.loadConfig(o);
-      await returnGoals(await ctx.client(), cfg.organisation.id, id, o.comment);
+      await returnGoals(await ctx.client(), cfg.organisation.id, id, o.comment, cliActor());
       io.out(`Goals of ${id} returned to the owner with your comment.`);
     });
   project
@@ -91,7 +91,7 @@ export function addProjectCommands(program: Command, ctx: CommandContext): void 
     .description('mark an approved or ongoing project as closed')
     .action(async (id: string, _o, cmd: Command) => {
       const cfg = ctx.loadConfig(opts(cmd));
-      await closeProject(await ctx.client(), cfg.organisation.id, id);
+      await closeProject(await ctx.client(), cfg.organisation.id, id, cliActor());
       io.out(`${id} is closed.`);
     });
   project

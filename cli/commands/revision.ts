@@ -1,7 +1,7 @@
 /** `followup revision`: the revision of the policy per mandate period or by a date. */
 import { Option, type Command } from 'commander';
 import { recordRevision, revisionPeriodOf, revisionStatus, startRevision } from '../../client/revisions';
-import { helpers, type CommandContext, type Opts } from './common';
+import { cliActor, helpers, type CommandContext, type Opts } from './common';
 
 export function addRevisionCommands(program: Command, ctx: CommandContext): void {
   const { io, opts, print, taskQueue } = helpers(ctx);
@@ -29,7 +29,7 @@ export function addRevisionCommands(program: Command, ctx: CommandContext): void
   ).action(async (_o, cmd: Command) => {
     const o = opts(cmd) as Opts & Record<string, string>;
     const { cfg, obligation, periodId } = periodOf(o);
-    const r = await recordRevision(await ctx.client(), cfg.organisation.id, obligation.id, periodId, { decidedOn: o.decidedOn!, body: o.body!, paragraph: o.paragraph!, outcome: o.outcome as 'revised' | 'confirmed' });
+    const r = await recordRevision(await ctx.client(), cfg.organisation.id, obligation.id, periodId, { decidedOn: o.decidedOn!, body: o.body!, paragraph: o.paragraph!, outcome: o.outcome as 'revised' | 'confirmed', by: cliActor() });
     io.out(`Revision ${periodId} recorded: ${r.decision?.body} ${r.decision?.decidedOn} ${r.decision?.paragraph} (${r.decision?.outcome}).`);
   });
   revisionOptions(revision.command('status').description('the state of the revision: asked, overdue, decided').option('--json', 'print JSON')).action(async (_o, cmd: Command) => {

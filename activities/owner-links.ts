@@ -1,0 +1,20 @@
+/**
+ * Links in mails for people outside the secretariat, signed like the answer link: the project
+ * owner's goals form, the agreement owner's renew-or-end form, a unit's standing link to register
+ * its seminars and projects. Each page checks the workflow's state as well, so a link that outlives
+ * its purpose shows what happened rather than a form.
+ */
+import type { AnswerLinks, LinkPurpose } from '../domain/answer-links';
+
+const DAY_MS = 86_400_000;
+
+/** How long each kind of link works after the mail that carries it. */
+export const OWNER_LINK_DAYS: Record<LinkPurpose, number> = { 'project-goals': 365, 'agreement-review': 180, 'unit-registers': 400 };
+
+export const OWNER_LINK_PATHS: Record<LinkPurpose, string> = { 'project-goals': 'goals', 'agreement-review': 'agreement', 'unit-registers': 'unit' };
+
+export function ownerLinkUrl(deps: { answerLinks: AnswerLinks; publicBaseUrl: string }, purpose: LinkPurpose, orgId: string, id: string, mailedAt: string): string {
+  const token = deps.answerLinks.ownerToken({ purpose, orgId, id, expiresAt: new Date(Date.parse(mailedAt) + OWNER_LINK_DAYS[purpose] * DAY_MS).toISOString() });
+  const base = deps.publicBaseUrl.endsWith('/') ? deps.publicBaseUrl : `${deps.publicBaseUrl}/`;
+  return new URL(`${OWNER_LINK_PATHS[purpose]}/${token}`, base).toString();
+}
