@@ -5,13 +5,13 @@ import { agreementWorkflowId, checkAgreement, type AgreementDecision, type Agree
 import { agreementStatusQuery, decideAgreementUpdate, type AgreementStatus } from '../workflows/definitions';
 import { assertUnit, assertValid, ensureRegister, explained, registrationObligation, startEntity } from './registers';
 
-export async function registerAgreement(client: Client, taskQueue: string, config: OrganisationConfig, agreement: AgreementRegistration, obligationId?: string) {
+export async function registerAgreement(client: Client, taskQueue: string, config: OrganisationConfig, agreement: AgreementRegistration, obligationId?: string, by?: string) {
   assertValid(checkAgreement(agreement));
   assertUnit(config, agreement.unitId);
   const review = obligationOf(config, 'expiry-review', registrationObligation(config, 'expiry-review', obligationId));
   const orgId = config.organisation.id;
   await ensureRegister(client, taskQueue, orgId);
-  return startEntity(client, taskQueue, 'agreementWorkflow', agreementWorkflowId(orgId, agreement.id), [{ orgId, obligationId: review.id, agreement }], `Agreement "${agreement.id}"`);
+  return startEntity(client, taskQueue, 'agreementWorkflow', agreementWorkflowId(orgId, agreement.id), [{ orgId, obligationId: review.id, agreement, ...(by ? { by } : {}) }], `Agreement "${agreement.id}"`);
 }
 
 export async function agreementStatus(client: Client, orgId: string, agreementId: string): Promise<AgreementStatus> {

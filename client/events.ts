@@ -8,7 +8,7 @@ import { assertUnit, assertValid, ensureRegister, explained, registrationObligat
 
 const hint = 'Register it with: followup event register';
 
-export async function registerEvent(client: Client, taskQueue: string, config: OrganisationConfig, event: EventRegistration, obligationId?: string) {
+export async function registerEvent(client: Client, taskQueue: string, config: OrganisationConfig, event: EventRegistration, obligationId?: string, by?: string) {
   assertValid(checkEvent(event));
   // An event already over cannot be told of beforehand; it would only show as "held, no notice".
   const today = DateTime.now().setZone(config.organisation.timeZone).toISODate()!;
@@ -18,7 +18,7 @@ export async function registerEvent(client: Client, taskQueue: string, config: O
   if (!obligation) throw new Error(`${config.organisation.id} has no "event-notices" obligation; add one to the config to register events.`);
   const orgId = config.organisation.id;
   await ensureRegister(client, taskQueue, orgId);
-  return startEntity(client, taskQueue, 'eventWorkflow', eventWorkflowId(orgId, event.id), [{ orgId, obligationId: obligation, event }], `Event "${event.id}"`);
+  return startEntity(client, taskQueue, 'eventWorkflow', eventWorkflowId(orgId, event.id), [{ orgId, obligationId: obligation, event, ...(by ? { by } : {}) }], `Event "${event.id}"`);
 }
 
 const handle = (client: Client, orgId: string, eventId: string) => client.workflow.getHandle(eventWorkflowId(orgId, eventId));

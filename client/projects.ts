@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { OrganisationConfig } from '../config/schema';
 import { checkProject, projectWorkflowId, type ProjectRegistration, type ProjectStatus } from '../domain/registers';
 import type { AnswerValues } from '../domain/types';
-import { approveGoalsUpdate, closeProjectUpdate, projectStatusQuery, returnGoalsUpdate, submitGoalsUpdate } from '../workflows/definitions';
+import { approveGoalsUpdate, closeProjectUpdate, projectStatusQuery, returnGoalsUpdate, saveGoalsDraftUpdate, submitGoalsUpdate } from '../workflows/definitions';
 import { assertUnit, assertValid, ensureRegister, explained, registrationObligation, startEntity } from './registers';
 
 export async function registerProject(client: Client, taskQueue: string, config: OrganisationConfig, project: ProjectRegistration, obligationId?: string, by?: string) {
@@ -25,6 +25,11 @@ export async function projectStatus(client: Client, orgId: string, projectId: st
 /** `by`: who submits, when it is not the owner from their own link. */
 export async function submitGoals(client: Client, orgId: string, projectId: string, values: AnswerValues, by?: string) {
   return explained(`Project "${projectId}"`, projectHint, projectHandle(client, orgId, projectId), (h) => h.executeUpdate(submitGoalsUpdate, { args: [{ values, ...(by ? { by } : {}) }] }));
+}
+
+/** The owner's goals form, saved to go on later. */
+export async function saveGoalsDraft(client: Client, orgId: string, projectId: string, values: Record<string, string>) {
+  return explained(`Project "${projectId}"`, projectHint, projectHandle(client, orgId, projectId), (h) => h.executeUpdate(saveGoalsDraftUpdate, { args: [{ values }] }));
 }
 
 export async function approveGoals(client: Client, orgId: string, projectId: string, by?: string) {

@@ -13,9 +13,9 @@ export function revisionPeriodOf(config: OrganisationConfig, obligationId: strin
   return { obligation, periodId: periodId ?? revisionPeriodIds(obligation.rule, now, 1, config.organisation.timeZone)[0]! };
 }
 
-export async function startRevision(client: Client, taskQueue: string, orgId: string, obligationId: string, periodId: string): Promise<'started' | 'running' | 'closed'> {
+export async function startRevision(client: Client, taskQueue: string, orgId: string, obligationId: string, periodId: string, by?: string): Promise<'started' | 'running' | 'closed'> {
   await ensureRegister(client, taskQueue, orgId);
-  return (await startOnce(client, taskQueue, 'revisionWorkflow', revisionWorkflowId(orgId, obligationId, periodId), [{ orgId, obligationId, periodId }])).outcome;
+  return (await startOnce(client, taskQueue, 'revisionWorkflow', revisionWorkflowId(orgId, obligationId, periodId), [{ orgId, obligationId, periodId, ...(by ? { by } : {}) }])).outcome;
 }
 
 export async function recordRevision(client: Client, orgId: string, obligationId: string, periodId: string, decision: RevisionDecision): Promise<RevisionSummary> {

@@ -49,7 +49,21 @@ export interface ProjectSummary {
 /** One step in an entity's life as its page shows it: who did what, when (read from the workflow). */
 export interface RecordEntry {
   at: string;
-  what: 'registered' | 'goals-submitted' | 'goals-approved' | 'goals-returned' | 'closed' | 'renewed' | 'ended' | 'revision-started' | 'revision-recorded';
+  what:
+    | 'registered'
+    | 'goals-submitted'
+    | 'goals-approved'
+    | 'goals-returned'
+    | 'closed'
+    | 'renewed'
+    | 'ended'
+    | 'revision-started'
+    | 'revision-recorded'
+    | 'event-notice'
+    | 'event-changed'
+    | 'event-cancelled'
+    | 'event-held'
+    | 'goals-recorded';
   /** The signed-in person ("Anna Berg (anna.berg)"), "cli:<user>", the owner's own link ("owner"), or none for the schedule. */
   by?: string;
   detail?: string;
@@ -59,6 +73,8 @@ export interface ProjectStatus extends ProjectSummary {
   owner: Person;
   history?: RecordEntry[];
   goals?: { values: AnswerValues; submittedAt: string; revision: number };
+  /** What the owner saved in the goals form without sending it yet. */
+  goalsDraft?: { values: Record<string, string>; savedAt: string };
   returned?: { comment: string; at: string }[];
   remindersSentAt: string[];
   closedAt?: string;
@@ -75,6 +91,8 @@ export interface SeminarRegistration {
   country: string;
   role: SeminarRole;
   unitId: string;
+  /** Who registered it: an account, "cli:<user>", or a unit's contact from its standing link. */
+  registeredBy?: string;
 }
 
 export interface SeminarRecord extends SeminarRegistration {

@@ -1,7 +1,8 @@
 /**
  * The web interface, composed of its parts: security for every route (plugins/security), the
  * contact persons' answer pages (reached by a signed link, no account), signing in, and the
- * secretariat's pages — the overview, each data call's cycles, the preview of a period's mails.
+ * secretariat's pages — the overview, each obligation kind's pages (web/obligations), the preview
+ * of a period's mails — and the pages owners and units reach from links in their mails.
  * Server-rendered HTML that works without JavaScript; every action goes through the same client
  * operations and Workflow Updates as the CLI.
  */
@@ -13,8 +14,9 @@ import { createRenderer } from '../activities/renderer';
 import { pickLanguage } from './i18n';
 import { createWebKit, type WebDeps } from './kit';
 import { answerPages } from './pages/answer';
-import { cyclePages } from './pages/cycles';
 import { dashboardPages } from './pages/dashboard';
+import { WEB_KINDS } from './obligations';
+import { ownerLinkPages } from './pages/owner-links';
 import { previewPages } from './pages/preview';
 import { signInPages } from './pages/sign-in';
 import { security, BODY_LIMIT_BYTES } from './plugins/security';
@@ -28,7 +30,7 @@ const trustHops = (hops: number) => (_address: string, hop: number) => hop < hop
 
 /** Answer links carry a token in the path; logs get the route, never the token. */
 export function maskTokens(url: string): string {
-  return url.replace(/\/answer\/[^/?#]+/, '/answer/[token]');
+  return url.replace(/\/(answer|goals|agreement|unit)\/[^/?#]+/, '/$1/[token]');
 }
 
 
@@ -67,7 +69,12 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
   await app.register(answerPages, { kit });
   await app.register(signInPages, { kit, session });
   await app.register(dashboardPages, { kit, session });
-  await app.register(cyclePages, { kit, session });
+  await app.register(ownerLinkPages, { kit });
+  // Each kind's pages once, whatever number of obligations of the kind the organisation has.
+  for (const kind of new Set(config.obligations.map((o) => o.kind))) {
+    const pages = WEB_KINDS[kind].pages;
+    if (pages) await app.register(pages, { kit, session });
+  }
   await app.register(previewPages, {
     config,
     renderer: createRenderer(deps.templatesDir),

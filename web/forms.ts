@@ -28,6 +28,69 @@ export const cycleActionForm = z.object({
 
 export const logoutForm = z.object({ ...common });
 
+/** Registering a project (secretariat, or a unit from its standing link). */
+export const projectForm = z.object({
+  ...common,
+  title: field(200).optional(),
+  id: field(100).optional(),
+  unitId: field(100).optional(),
+  ownerName: field(200).optional(),
+  ownerEmail: field(300).optional(),
+  plannedStart: field(20).optional(),
+  plannedEnd: field(20).optional(),
+  partners: field(5000).optional(),
+  euFunded: field(10).optional(),
+  application: field(10).optional(),
+  obligation: field(100).optional(),
+});
+
+export const seminarForm = z.object({
+  ...common,
+  title: field(200).optional(),
+  date: field(20).optional(),
+  place: field(200).optional(),
+  country: field(10).optional(),
+  role: field(20).optional(),
+  unitId: field(100).optional(),
+});
+
+export const agreementForm = z.object({
+  ...common,
+  title: field(200).optional(),
+  id: field(100).optional(),
+  partner: field(200).optional(),
+  unitId: field(100).optional(),
+  ownerName: field(200).optional(),
+  ownerEmail: field(300).optional(),
+  startsOn: field(20).optional(),
+  endsOn: field(20).optional(),
+  obligation: field(100).optional(),
+});
+
+export const eventForm = z.object({
+  ...common,
+  title: field(200).optional(),
+  id: field(100).optional(),
+  date: field(20).optional(),
+  endDate: field(20).optional(),
+  place: field(200).optional(),
+  unitId: field(100).optional(),
+  concerned: field(10_000).optional(),
+  description: field(2000).optional(),
+  obligation: field(100).optional(),
+  reason: field(2000).optional(),
+});
+
+export const yearlyGoalsForm = z.object({ ...common, year: field(10).optional(), decidedOn: field(20).optional(), body: field(160).optional(), paragraph: field(40).optional(), goals: field(10_000).optional() });
+
+/** Approving, returning (with a comment) or closing a project. */
+export const goalsReviewForm = z.object({ ...common, comment: field(2000).optional() });
+
+/** Renewing or ending an agreement, by the secretariat or the owner from the reminder's link. */
+export const agreementDecisionForm = z.object({ ...common, decision: field(10).optional(), newEndsOn: field(20).optional(), note: field(2000).optional() });
+
+export const revisionForm = z.object({ ...common, period: field(40).optional(), decidedOn: field(20).optional(), body: field(160).optional(), paragraph: field(40).optional(), outcome: field(20).optional() });
+
 export class FormShapeError extends Error {
   override name = 'FormShapeError';
   readonly statusCode = 400;
@@ -54,6 +117,9 @@ export const cycleParams = z.strictObject({
   obligation: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
   period: z.string().regex(/^\d{4}(-[A-Z0-9]{1,8})?$/),
 });
+/** A project or agreement by its id. */
+export const entityParams = z.strictObject({ id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/) });
+export const obligationParams = z.strictObject({ obligation: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/) });
 export const reportParams = cycleParams.extend({ format: z.enum(['html', 'md']) });
 
 export class RouteParamsError extends Error {

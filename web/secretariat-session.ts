@@ -68,6 +68,11 @@ export function createSecretariatSession(kit: WebKit) {
     const session = id === undefined ? undefined : sessions.find(id, credentialFor);
     return session ? accountOf(session.who) : undefined;
   };
+  /** Who acts, as histories name them: "Anna Berg (anna.berg)". */
+  const actor = (request: FastifyRequest): string | undefined => {
+    const account = signedIn(request);
+    return account ? `${account.displayName} (${account.name})` : undefined;
+  };
   const loggedIn = (request: FastifyRequest): boolean => signedIn(request) !== undefined;
   const secretariatLanguage = (request: FastifyRequest) => pickLanguage((request.query as Record<string, string>)?.lang ?? request.cookies.followup_lang, orgLanguage);
   const requireLogin = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -79,6 +84,13 @@ export function createSecretariatSession(kit: WebKit) {
     if (!account) return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
     if (account.role !== 'secretariat') return kit.message(reply, 403, secretariatLanguage(request), 'forbiddenTitle', 'forbiddenText');
   };
+  const kinds = new Set(config.obligations.map((o) => o.kind));
+  const navigation = (lang: 'sv' | 'en') => [
+    ...(kinds.has('gate-before-start') ? [{ url: '/projects', text: text(lang, 'navProjects') }] : []),
+    ...(kinds.has('minimum-occurrences') ? [{ url: '/seminars', text: text(lang, 'navSeminars') }] : []),
+    ...(kinds.has('expiry-review') ? [{ url: '/agreements', text: text(lang, 'navAgreements') }] : []),
+    ...(kinds.has('event-notices') ? [{ url: '/events', text: text(lang, 'navEvents') }] : []),
+  ];
   const secretariatContext = (request: FastifyRequest, reply: FastifyReply): PageContext => {
     const lang = secretariatLanguage(request);
     const url = new URL(request.url, 'http://x');
@@ -95,12 +107,13 @@ export function createSecretariatSession(kit: WebKit) {
       canAct: account?.role === 'secretariat',
       signedInAs: account ? `${account.displayName}${account.role === 'reader' ? ` (${text(lang, 'roleReader')})` : ''}` : undefined,
       switchLanguageUrl: `${url.pathname}${url.search}`,
+      nav: navigation(lang),
     };
   };
   const safeNext = (next: unknown) => (typeof next === 'string' && /^\/(?!\/)[\w\-/.%?=&]*$/.test(next) ? next : '/dashboard');
 
 
-  return { sessions, credentialFor, rememberSingleSignOn, verify, failedLogins, sessionId, signedIn, loggedIn, secretariatLanguage, requireLogin, requireSecretariat, secretariatContext, safeNext };
+  return { sessions, credentialFor, rememberSingleSignOn, verify, failedLogins, sessionId, signedIn, actor, loggedIn, secretariatLanguage, requireLogin, requireSecretariat, secretariatContext, safeNext };
 }
 
 export type SecretariatSession = ReturnType<typeof createSecretariatSession>;

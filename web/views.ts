@@ -15,6 +15,8 @@ export interface PageContext {
   /** Who is signed in, as the header shows it. */
   signedInAs?: string;
   switchLanguageUrl?: string;
+  /** The secretariat's menu: the overview and a page per register the policy keeps. */
+  nav?: { url: string; text: string }[];
 }
 
 export type Views = (page: string, pageContext: PageContext, data: object) => string;
@@ -28,9 +30,13 @@ export function createViews(templatesDir: string): Views {
   });
   const dir = path.join(templatesDir, 'web');
   hb.registerPartial('layout', readFileSync(path.join(dir, 'layout.hbs'), 'utf8'));
+  // Parts of pages: files named _<part>.hbs.
+  for (const file of readdirSync(dir)) {
+    if (file.startsWith('_') && file.endsWith('.hbs')) hb.registerPartial(file.slice(1, -4), readFileSync(path.join(dir, file), 'utf8'));
+  }
   const pages = new Map<string, HandlebarsTemplateDelegate>();
   for (const file of readdirSync(dir)) {
-    if (file.endsWith('.hbs') && file !== 'layout.hbs') pages.set(file.replace(/\.hbs$/, ''), hb.compile(readFileSync(path.join(dir, file), 'utf8')));
+    if (file.endsWith('.hbs') && file !== 'layout.hbs' && !file.startsWith('_')) pages.set(file.replace(/\.hbs$/, ''), hb.compile(readFileSync(path.join(dir, file), 'utf8')));
   }
   return (page, pageContext, data) => {
     const template = pages.get(page);

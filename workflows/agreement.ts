@@ -28,11 +28,13 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
     remindersSent: 0,
     owner: agreement.owner,
     decisions: [],
+    registeredAt: new Date().toISOString(),
+    ...(input.by ? { registeredBy: input.by } : {}),
   };
   let decision: AgreementDecision | undefined;
   let sequence = 0;
   const summary = (): AgreementSummary => {
-    const { owner: _o, decisions: _d, ...rest } = status;
+    const { owner: _o, decisions: _d, registeredAt: _a, registeredBy: _b, ...rest } = status;
     return rest;
   };
 

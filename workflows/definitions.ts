@@ -121,6 +121,8 @@ export interface ProjectInput {
 
 export const projectStatusQuery = defineQuery<ProjectStatus>('projectStatus');
 export const submitGoalsUpdate = defineUpdate<{ revision: number }, [{ values: AnswerValues; by?: string }]>('submitGoals');
+/** The owner's goals form, saved to go on later; not checked until it is sent. */
+export const saveGoalsDraftUpdate = defineUpdate<{ savedAt: string }, [DraftInput]>('saveGoalsDraft');
 export const approveGoalsUpdate = defineUpdate<{ approvedAt: string }, [ActorInput]>('approveGoals');
 export const returnGoalsUpdate = defineUpdate<{ returnedAt: string }, [{ comment: string; by?: string }]>('returnGoals');
 export const closeProjectUpdate = defineUpdate<{ closedAt: string }, [ActorInput]>('closeProject');
@@ -130,10 +132,14 @@ export interface AgreementInput {
   orgId: string;
   obligationId: string;
   agreement: AgreementRegistration;
+  /** Who registered it. */
+  by?: string;
 }
 
 export interface AgreementStatus extends AgreementSummary {
   owner: AgreementRegistration['owner'];
+  registeredAt?: string;
+  registeredBy?: string;
   decisions: (AgreementDecision & { at: string })[];
 }
 
@@ -145,6 +151,8 @@ export interface EventInput {
   orgId: string;
   obligationId: string;
   event: EventRegistration;
+  /** Who registered it. */
+  by?: string;
 }
 
 export interface EventStatus extends EventSummary {
@@ -178,9 +186,14 @@ export interface RevisionInput {
   orgId: string;
   obligationId: string;
   periodId: string;
+  /** Who started it by hand; none when its schedule did. */
+  by?: string;
 }
 
 export interface RevisionStatus extends RevisionSummary {
+  startedAt?: string;
+  startedBy?: string;
+  recordedAt?: string;
   askedAt?: string;
   remindersSentAt: string[];
   escalatedAt?: string;

@@ -31,7 +31,7 @@ export async function eventWorkflow(input: EventInput): Promise<EventStatus> {
     registeredAt: now(),
     concerned: event.concerned,
     ...(event.description ? { description: event.description } : {}),
-    history: [{ at: now(), what: 'registered' }],
+    history: [{ at: now(), what: 'registered', ...(input.by ? { by: input.by } : {}) }],
   };
   // A change not yet acted on (re-planned, and told when people already had a notice).
   let changed = false;

@@ -14,7 +14,9 @@ import {
   closeProjectUpdate,
   projectStatusQuery,
   returnGoalsUpdate,
+  saveGoalsDraftUpdate,
   submitGoalsUpdate,
+  type DraftInput,
   type ProjectInput,
 } from './definitions';
 import { refuse } from './refuse';
@@ -54,7 +56,7 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
   let mailSequence = 0;
 
   const summary = (): ProjectSummary => {
-    const { owner: _owner, goals: _goals, returned: _returned, remindersSentAt: _r, closedAt: _c, history: _h, ...rest } = status;
+    const { owner: _owner, goals: _goals, goalsDraft: _d, returned: _returned, remindersSentAt: _r, closedAt: _c, history: _h, ...rest } = status;
     return rest;
   };
   const setState = (state: ProjectState) => {
@@ -71,6 +73,7 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
       if (!check.ok) refuse('InvalidAnswer', language, { problems: describeAnswerErrors(check.errors, questionnaire, language) }, check.errors);
       status.goals = { values: check.values, submittedAt: new Date().toISOString(), revision: (status.goals?.revision ?? 0) + 1 };
       record('goals-submitted', by ?? 'owner', `#${status.goals.revision}`);
+      delete status.goalsDraft;
       setState('goals-submitted');
       pending.push({ kind: 'goals-review' });
       return { revision: status.goals.revision };
@@ -81,6 +84,20 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
         if (!['awaiting-goals', 'returned', 'goals-submitted'].includes(status.state)) refuse('GoalsAlreadyApproved', language, { title: project.title });
         const check = checkAnswer(questionnaire, values);
         if (!check.ok) refuse('InvalidAnswer', language, { problems: describeAnswerErrors(check.errors, questionnaire, language) }, check.errors);
+      },
+    },
+  );
+  wf.setHandler(
+    saveGoalsDraftUpdate,
+    ({ values }) => {
+      status.goalsDraft = { values, savedAt: new Date().toISOString() };
+      return { savedAt: status.goalsDraft.savedAt };
+    },
+    {
+      validator: ({ values }: DraftInput) => {
+        if (status.state !== 'awaiting-goals' && status.state !== 'returned') refuse('NoGoalsAsked', language, { title: project.title, state: status.state });
+        const entries = Object.entries(values ?? {});
+        if (entries.length > 500 || entries.some(([k, v]) => typeof v !== 'string' || k.length > 200 || v.length > 100_000)) refuse('InvalidDraft', language, { problems: 'too large' });
       },
     },
   );

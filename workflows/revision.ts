@@ -17,7 +17,7 @@ const mail = wf.proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', 
 export async function revisionWorkflow(input: RevisionInput): Promise<RevisionStatus> {
   const { orgId, obligationId, periodId } = input;
   const plan = await planning.planRevisionPeriod({ orgId, obligationId, periodId });
-  const status: RevisionStatus = { obligationId, periodId, state: 'scheduled', dueDate: plan.dueDate, remindersSentAt: [] };
+  const status: RevisionStatus = { obligationId, periodId, state: 'scheduled', dueDate: plan.dueDate, remindersSentAt: [], startedAt: new Date().toISOString(), ...(input.by ? { startedBy: input.by } : {}) };
   let decision: RevisionDecision | undefined;
   let sequence = 0;
   const summary = () => ({ obligationId, periodId, state: status.state, dueDate: status.dueDate, decision: status.decision });
@@ -31,6 +31,7 @@ export async function revisionWorkflow(input: RevisionInput): Promise<RevisionSt
       decision = d;
       status.decision = d;
       status.state = 'decided';
+      status.recordedAt = new Date().toISOString();
       return summary();
     },
     {

@@ -31,7 +31,7 @@ export function addAgreementCommands(program: Command, ctx: CommandContext): voi
         owner: { name: o.ownerName!, email: o.ownerEmail! },
         endsOn: o.ends!,
         startsOn: o.starts,
-      }, o.obligation);
+      }, o.obligation, cliActor());
       io.out(`Registered ${r.workflowId}; its owner is reminded before ${o.ends}.`);
     });
   agreement

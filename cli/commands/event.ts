@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { cancelEvent, changeEvent, eventStatus, registerEvent } from '../../client/events';
 import { readRegister } from '../../client/registers';
 import type { EventChange } from '../../domain/registers';
-import { helpers, table, type CommandContext, type Opts } from './common';
+import { cliActor, helpers, table, type CommandContext, type Opts } from './common';
 
 /** "Name <email>" or "email": the people concerned, as a person types them. */
 function person(text: string): { name: string; email: string } {
@@ -37,6 +37,7 @@ export function addEventCommands(program: Command, ctx: CommandContext): void {
         cfg,
         { id: o.id!, title: o.title!, date: o.date!, endDate: o.endDate, place: o.place!, unitId: o.unit!, concerned: o.concerned, description: o.description },
         o.obligation,
+        cliActor(),
       );
       io.out(`Registered ${r.workflowId}; those concerned are told before ${o.date}. See it with: followup event status ${o.id}`);
     });

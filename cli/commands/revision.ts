@@ -15,7 +15,7 @@ export function addRevisionCommands(program: Command, ctx: CommandContext): void
   };
   revisionOptions(revision.command('start').description('start the revision of a period now (its schedule does this on its own)')).action(async (_o, cmd: Command) => {
     const { cfg, obligation, periodId } = periodOf(opts(cmd));
-    const outcome = await startRevision(await ctx.client(), taskQueue(), cfg.organisation.id, obligation.id, periodId);
+    const outcome = await startRevision(await ctx.client(), taskQueue(), cfg.organisation.id, obligation.id, periodId, cliActor());
     io.out(`Revision ${periodId}: ${outcome === 'started' ? 'started; the document owner is asked on its day' : `already ${outcome}`}.`);
   });
   revisionOptions(

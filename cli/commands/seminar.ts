@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { readRegister } from '../../client/registers';
 import { registerSeminar } from '../../client/seminars';
 import type { SeminarRole } from '../../domain/registers';
-import { helpers, table, type CommandContext, type Opts } from './common';
+import { cliActor, helpers, table, type CommandContext, type Opts } from './common';
 
 export function addSeminarCommands(program: Command, ctx: CommandContext): void {
   const { io, opts, print, taskQueue } = helpers(ctx);
@@ -28,6 +28,7 @@ export function addSeminarCommands(program: Command, ctx: CommandContext): void 
         country: o.country!.toUpperCase(),
         role: o.role as SeminarRole,
         unitId: o.unit!,
+        registeredBy: cliActor(),
       });
       io.out(`Registered seminar ${r.id}: ${r.title}, ${r.date}.`);
     });

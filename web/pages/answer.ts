@@ -8,16 +8,17 @@ import { WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporal
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { readIfPresent, reportDataRef } from '../../activities/archive';
-import { answerRows, shownValue } from '../../activities/mail-context';
+import { answerRows } from '../../activities/mail-context';
 import type { PeriodData } from '../../activities/report';
 import { CycleNotFoundError, cycleStatus, RejectedError, saveDraft, submitAnswer, unitStatus } from '../../client/cycles';
-import { describeFieldError, type FieldError } from '../../domain/answers';
+import type { FieldError } from '../../domain/answers';
 import { formatDate, previousPeriod } from '../../domain/calendar';
 import type { CycleKey } from '../../domain/ids';
-import { fullLabel, groupFields, groupHeading } from '../../domain/questionnaire';
+import { fullLabel } from '../../domain/questionnaire';
 import { Refusal } from '../../domain/refusals';
 import type { AnswerValues, Language, Questionnaire, UnitStatus } from '../../domain/types';
 import { createFailureLimit } from '../failure-limits';
+import { questionnaireForm, typedFields } from '../questionnaire-form';
 import { answerForm, formOf, paramsOf, tokenParams } from '../forms';
 import { pickLanguage, text, type TextKey } from '../i18n';
 import type { WebKit } from '../kit';
@@ -133,13 +134,6 @@ export async function answerPages(app: FastifyInstance, { kit }: { kit: WebKit }
     }
   };
 
-  /** "required if you answered Yes above": the rule in the words of the form. */
-  const requiredWhen = (field: Questionnaire[number], questionnaire: Questionnaire, lang: Language) => {
-    const rule = field.requiredIf!;
-    const other = questionnaire.find((f) => f.id === rule.field);
-    return other ? text(lang, 'requiredWhen', { answer: shownValue(other, rule.equals, lang) ?? String(rule.equals) }) : undefined;
-  };
-
   const renderForm = async (
     reply: FastifyReply,
     status: number,
@@ -158,37 +152,7 @@ export async function answerPages(app: FastifyInstance, { kit }: { kit: WebKit }
   ) => {
     const { unit, questionnaire } = loaded;
     const previous = await previousAnswer(resolved.key, resolved.unitId);
-    const errorFor = new Map(errors.map((e) => [e.field, describeFieldError(e, questionnaire, lang)]));
-    const fields = questionnaire.map((f) => ({
-      id: f.id,
-      type: f.type,
-      inputType: f.type === 'number' ? 'text' : f.type === 'date' ? 'date' : 'text',
-      inputMode: f.type === 'number' ? (f.integer ? 'numeric' : 'decimal') : undefined,
-      label: f.label[lang],
-      help: f.help?.[lang],
-      required: f.required,
-      requiredWhen: f.requiredIf ? requiredWhen(f, questionnaire, lang) : undefined,
-      maxLength: f.maxLength,
-      value: values[f.id] ?? '',
-      checked: values[f.id] === 'on' || values[f.id] === 'true',
-      error: errorFor.get(f.id),
-      bounds: f.min !== undefined || f.max !== undefined ? text(lang, 'bounds', { min: f.min ?? '–', max: f.max ?? '–' }) : undefined,
-      options: f.options?.map((o) => ({ value: o.value, label: o.label[lang], selected: values[f.id] === o.value })),
-      group: f.group,
-      previous: previous && previous.values[f.id] !== undefined ? text(lang, 'previousAnswer', { period: previous.period, answer: shownValue(f, previous.values[f.id], lang) ?? '' }) : undefined,
-    }));
-    // Typed answers to questions this page does not show (drawn from the config while Temporal was
-    // down): carried along unseen, so a second send still has them.
-    const shown = new Set(questionnaire.map((f) => f.id));
-    const carried = Object.entries(values)
-      .filter(([name, value]) => !shown.has(name) && value.trim() !== '')
-      .map(([name, value]) => ({ name, value }));
-    const sections = groupFields(fields).map((block) => ({
-      heading: block.group ? groupHeading(block.group, lang) : undefined,
-      help: block.group?.help?.[lang],
-      id: block.key.replace(/[^a-z0-9-]/g, '-'),
-      fields: block.fields,
-    }));
+    const form = questionnaireForm(questionnaire, values, errors, lang, previous);
     const base = `/answer/${resolved.token}`;
     return page(
       reply.header('Cache-Control', 'no-store'),
@@ -207,9 +171,7 @@ export async function answerPages(app: FastifyInstance, { kit }: { kit: WebKit }
         problemNote: note ? text(lang, note) : undefined,
         answeredNote: unit?.answer ? text(lang, 'answeredBefore', { when: formatDate(unit.answer.answeredAt, zone, lang, true) }) : undefined,
         draftNote: unit?.draft && !saved && errors.length === 0 && !note ? text(lang, 'draftFrom', { when: formatDate(unit.draft.savedAt, zone, lang, true) }) : undefined,
-        errors: errors.map((e) => ({ field: errorFor.has(e.field) && questionnaire.some((f) => f.id === e.field) ? e.field : questionnaire[0]?.id, message: errorFor.get(e.field) })),
-        sections,
-        carried,
+        ...form,
       },
     );
   };
@@ -230,18 +192,13 @@ export async function answerPages(app: FastifyInstance, { kit }: { kit: WebKit }
     return renderForm(reply, 200, lang, reply.generateCsrf(), resolved, loaded, valuesOf(loaded.unit), [], query.saved === '1');
   });
 
-  /** What was typed into the questions' fields, as text. */
   /**
    * What was typed into the questions' fields, as text. With `everything`, every field the form
    * sent: a page drawn from the config (Temporal down) may lack questions the cycle asked (recorded
    * goals), and what was typed into them must not be lost.
    */
   const typedIn = (body: Record<string, unknown>, questionnaire: Questionnaire, everything = false): Record<string, string> => {
-    const typed: Record<string, string> = {};
-    for (const field of questionnaire) {
-      const value = body[field.id];
-      if (typeof value === 'string') typed[field.id] = value;
-    }
+    const typed = typedFields(body, questionnaire);
     if (!everything) return typed;
     for (const [name, value] of Object.entries(body).slice(0, 200)) {
       if (!FORM_CONTROLS.has(name) && typeof value === 'string' && !(name in typed) && value.trim() !== '') typed[name] = value;

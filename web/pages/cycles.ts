@@ -114,11 +114,7 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
     return renderCycle(request, reply, key);
   });
 
-  /** Who acts, as histories name them: "Anna Berg (anna.berg)". */
-  const actor = (request: FastifyRequest) => {
-    const account = session.signedIn(request);
-    return account ? `${account.displayName} (${account.name})` : undefined;
-  };
+  const { actor } = session;
   const action = (name: string, run: (key: CycleKey, body: Record<string, string>, by: string | undefined) => Promise<string>) =>
     app.post(`/cycles/:obligation/:period/${name}`, { onRequest: requireSecretariat, preHandler: [paramsOf(cycleParams), formOf(cycleActionForm), app.csrfProtection] }, async (request, reply) => {
       const key = cycleKeyOf(request);

@@ -1,44 +1,61 @@
-/** The secretariat's overview: the obligations with their cycles, starting a cycle. */
+/**
+ * The secretariat's overview: "are we complying?" for the whole policy at a glance. Each obligation
+ * with its state now, from its kind's web module, in bold where someone must act, leading to its
+ * page; and starting a data call's cycle.
+ */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
 import { listCycles, RejectedError, startCycle } from '../../client/cycles';
+import { readRegister } from '../../client/registers';
 import { latestEndedPeriod } from '../../domain/calendar';
 import { assertPeriod } from '../../domain/ids';
 import { formOf, startCycleForm } from '../forms';
 import { text } from '../i18n';
 import type { WebKit } from '../kit';
+import { overviewOf } from '../obligations';
 import type { SecretariatSession } from '../secretariat-session';
 import { doneMessage } from './done-messages';
 
-/** Who acts, as histories name them: "Anna Berg (anna.berg)". */
-export function accountName(session: SecretariatSession, request: FastifyRequest): string {
-  const account = session.signedIn(request);
-  return account ? `${account.displayName} (${account.name})` : 'web';
-}
-
 export async function dashboardPages(app: FastifyInstance, { kit, session }: { kit: WebKit; session: SecretariatSession }) {
   const { config, client, now, zone, page, dataCalls, unitName, deps } = kit;
-  const { requireLogin, requireSecretariat, secretariatLanguage, secretariatContext } = session;
+  const { requireLogin, requireSecretariat, secretariatLanguage, secretariatContext, actor } = session;
   const renderDashboard = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string) => {
     const context = secretariatContext(request, reply);
     const lang = context.lang;
-    const cycles = await listCycles(client, config.organisation.id);
-    const defaultPeriod = latestEndedPeriod('annual', DateTime.fromJSDate(now()).setZone(zone));
+    const [cycles, register] = await Promise.all([listCycles(client, config.organisation.id), readRegister(client, config.organisation.id)]);
+    const today = DateTime.fromJSDate(now()).setZone(zone);
+    const defaultPeriod = latestEndedPeriod('annual', today);
+    const obligations = await Promise.all(
+      config.obligations.map(async (o) => {
+        const entry = await overviewOf(o, { kit, register, cycles, lang, now: now(), year: today.year, today: today.toISODate()! });
+        return {
+          id: o.id,
+          title: o.title[lang],
+          source: o.source,
+          kind: text(lang, `kind_${o.kind}` as Parameters<typeof text>[1]),
+          url: entry.url,
+          facts: entry.facts,
+          attention: entry.facts.some((f) => f.attention),
+          previewUrl: `/preview?obligation=${encodeURIComponent(o.id)}`,
+          cycles:
+            o.kind === 'periodic-data-call'
+              ? cycles
+                  .filter((c) => c.key.obligationId === o.id)
+                  .map((c) => ({ period: c.key.period, url: `/cycles/${o.id}/${c.key.period}`, state: text(lang, c.running ? 'open' : 'closed') }))
+              : undefined,
+        };
+      }),
+    );
     return page(reply, status, 'dashboard', context, {
       heading: text(lang, 'overview'),
+      intro: text(lang, 'overviewIntro'),
       done: doneMessage(lang, request.query as Record<string, string>, unitName),
       error,
       defaultPeriod,
       periodHelp: text(lang, 'periodHelp', { example: defaultPeriod }),
-      obligations: dataCalls.map((o) => ({
-        id: o.id,
-        title: o.title[lang],
-        source: o.source,
-        previewUrl: `/preview?obligation=${encodeURIComponent(o.id)}`,
-        cycles: cycles
-          .filter((c) => c.key.obligationId === o.id)
-          .map((c) => ({ period: c.key.period, url: `/cycles/${o.id}/${c.key.period}`, state: text(lang, c.running ? 'open' : 'closed') })),
-      })),
+      needsAction: obligations.filter((o) => o.attention).length,
+      obligations,
+      dataCalls: dataCalls.map((o) => ({ id: o.id, title: o.title[lang] })),
     });
   };
 
@@ -55,7 +72,7 @@ export async function dashboardPages(app: FastifyInstance, { kit, session }: { k
     } catch (err) {
       return renderDashboard(request, reply, 422, (err as Error).message);
     }
-    const started = await startCycle(client, deps.taskQueue, { orgId: config.organisation.id, obligationId: obligation!.id, period }, accountName(session, request));
+    const started = await startCycle(client, deps.taskQueue, { orgId: config.organisation.id, obligationId: obligation!.id, period }, actor(request) ?? 'web');
     return reply.redirect(`/cycles/${obligation!.id}/${period}?done=${started.outcome === 'started' ? 'started' : 'running'}`, 303);
   });
 }

@@ -1,0 +1,25 @@
+/**
+ * Lists as CSV that Swedish Excel opens right: UTF-8 with a byte order mark, semicolons, quotes
+ * where needed (csv-stringify), and no formulas: a cell that starts with = + - @ or a tab is
+ * prefixed with an apostrophe, so a title typed as "=HYPERLINK(…)" stays text.
+ */
+import { stringify } from 'csv-stringify/sync';
+import type { FastifyReply } from 'fastify';
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+export function neutralised(value: unknown): string {
+  const text = value === undefined || value === null ? '' : String(value);
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+export function toCsv(header: string[], rows: unknown[][]): string {
+  return `\uFEFF${stringify([header, ...rows].map((r) => r.map(neutralised)), { delimiter: ';', record_delimiter: '\r\n', quoted_match: /[\r\n]/ })}`;
+}
+
+export function sendCsv(reply: FastifyReply, filename: string, header: string[], rows: unknown[][]) {
+  return reply
+    .type('text/csv; charset=utf-8')
+    .header('Content-Disposition', `attachment; filename="${filename.replace(/[^\w.-]/g, '_')}"`)
+    .send(toCsv(header, rows));
+}

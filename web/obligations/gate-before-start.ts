@@ -1,0 +1,235 @@
+/**
+ * Projects and the gate before their start, in the browser: the register of projects (filtered by
+ * unit and year, as CSV), registering one, and each project's page with its goals, approving or
+ * returning them with a comment, closing it, and its history.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { approveGoals, closeProject, projectStatus, registerProject, returnGoals } from '../../client/projects';
+import { readRegister } from '../../client/registers';
+import { answerRows } from '../../activities/mail-context';
+import { formatDate } from '../../domain/calendar';
+import { questionnaireOf } from '../../domain/questionnaire';
+import { checkProject, type ProjectRegistration, type ProjectState, type ProjectSummary } from '../../domain/registers';
+import type { Language } from '../../domain/types';
+import { sendCsv } from '../csv';
+import { formOf, goalsReviewForm, paramsOf, projectForm, entityParams } from '../forms';
+import { text, type TextKey } from '../i18n';
+import type { WebKit } from '../kit';
+import { unitOptions, withTyped, type PageForm } from '../page-forms';
+import { acting, doneText, historyRows, listFilters, type ObligationOf, type PagesOptions, type WebKindModule } from './web-kind';
+import type { OrganisationConfig } from '../../config/schema';
+
+/** The gate a project is under (projects from before several gates name none: the first). */
+export function gateOf(config: OrganisationConfig, obligationId: string | undefined): ObligationOf<'gate-before-start'> | undefined {
+  const gates = config.obligations.filter((o): o is ObligationOf<'gate-before-start'> => o.kind === 'gate-before-start');
+  return obligationId ? gates.find((g) => g.id === obligationId) : undefined;
+}
+
+const stateText = (lang: Language, state: ProjectState) => text(lang, `project_${state}` as TextKey);
+
+/** The registration form, for the secretariat's page and a unit's standing link alike. */
+export function projectRegistrationForm(kit: WebKit, lang: Language, action: string, fixedUnit?: string): PageForm {
+  const gates = kit.config.obligations.filter((o) => o.kind === 'gate-before-start');
+  return {
+    id: 'register-project',
+    heading: text(lang, 'registerProject'),
+    help: text(lang, 'registerProjectHelp'),
+    action,
+    submit: text(lang, 'registerButton'),
+    fields: [
+      { name: 'title', label: text(lang, 'fieldTitle'), type: 'text', required: true },
+      { name: 'id', label: text(lang, 'fieldId'), type: 'text', help: text(lang, 'fieldIdHelp') },
+      ...(fixedUnit ? [] : [{ name: 'unitId', label: text(lang, 'unit'), type: 'select' as const, required: true, options: unitOptions(kit.config.units, lang) }]),
+      { name: 'ownerName', label: text(lang, 'fieldOwnerName'), type: 'text', required: true, autocomplete: 'off' },
+      { name: 'ownerEmail', label: text(lang, 'fieldOwnerEmail'), type: 'email', required: true, autocomplete: 'off' },
+      { name: 'plannedStart', label: text(lang, 'fieldPlannedStart'), type: 'date', required: true },
+      { name: 'plannedEnd', label: text(lang, 'fieldPlannedEnd'), type: 'date' },
+      { name: 'partners', label: text(lang, 'fieldPartners'), type: 'textarea', help: text(lang, 'fieldPartnersHelp') },
+      { name: 'euFunded', label: text(lang, 'fieldEuFunded'), type: 'checkbox' },
+      { name: 'application', label: text(lang, 'fieldApplication'), type: 'checkbox' },
+      ...(gates.length > 1 ? [{ name: 'obligation', label: text(lang, 'obligation'), type: 'select' as const, required: true, options: gates.map((g) => ({ value: g.id, label: g.title[lang] })) }] : []),
+    ],
+  };
+}
+
+const slug = (title: string) =>
+  title
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 50);
+
+/** A registration from the form: an id made from the title and year unless one is given. */
+export function projectFromForm(body: Record<string, string | undefined>, unitId: string): ProjectRegistration {
+  const start = body.plannedStart ?? '';
+  return {
+    id: (body.id ?? '').trim() || `${slug(body.title ?? '')}-${start.slice(0, 4)}`.replace(/^-/, ''),
+    title: (body.title ?? '').trim(),
+    unitId,
+    owner: { name: (body.ownerName ?? '').trim(), email: (body.ownerEmail ?? '').trim() },
+    plannedStart: start,
+    plannedEnd: body.plannedEnd ? body.plannedEnd : undefined,
+    partners: (body.partners ?? '')
+      .split(/[\n;,]+/)
+      .map((p) => p.trim())
+      .filter(Boolean),
+    euFunded: body.euFunded === 'on',
+    stage: body.application === 'on' ? 'application' : 'project',
+  };
+}
+
+export const PROJECT_FIELDS = { 'owner.name': 'ownerName', 'owner.email': 'ownerEmail' };
+
+function projectRows(kit: WebKit, projects: ProjectSummary[], lang: Language) {
+  return projects.map((p) => [p.title, kit.unitName(p.unitId, lang), p.plannedStart, p.plannedEnd ?? '', stateText(lang, p.state), p.startedWithoutApproval ? text(lang, 'yes') : text(lang, 'no'), p.partners.join(', '), p.euFunded ? text(lang, 'yes') : text(lang, 'no')]);
+}
+
+export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
+  overview({ kit, obligation, register, lang }) {
+    // Projects registered before several gates were possible name none: they belong to the first.
+    const firstGate = kit.config.obligations.find((o) => o.kind === 'gate-before-start')?.id;
+    const mine = register.projects.filter((p) => (p.obligationId ?? firstGate) === obligation.id);
+    const count = (state: ProjectState) => mine.filter((p) => p.state === state).length;
+    const unapproved = mine.filter((p) => p.startedWithoutApproval && p.state !== 'approved' && p.state !== 'ongoing' && p.state !== 'closed').length;
+    return {
+      url: '/projects',
+      facts: [
+        { text: text(lang, 'ovProjectsAwaiting', { n: count('awaiting-goals') }), attention: false },
+        { text: text(lang, 'ovProjectsSubmitted', { n: count('goals-submitted') }), attention: count('goals-submitted') > 0 },
+        { text: text(lang, 'ovProjectsReturned', { n: count('returned') }), attention: false },
+        { text: text(lang, 'ovProjectsApproved', { n: count('approved') + count('ongoing') }), attention: false },
+        { text: text(lang, 'ovProjectsUnapproved', { n: unapproved }), attention: unapproved > 0 },
+      ],
+    };
+  },
+  pages: async (app, { kit, session }: PagesOptions) => {
+    const { config, client, zone, page, message, unitName } = kit;
+    const { requireLogin, requireSecretariat, secretariatContext, secretariatLanguage, actor } = session;
+    const orgId = config.organisation.id;
+
+    const renderList = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: { field: string; message: string }[] = []) => {
+      const context = secretariatContext(request, reply);
+      const lang = context.lang;
+      const register = await readRegister(client, orgId);
+      const filters = listFilters(kit, request, lang, '/projects', register.projects.map((p) => Number(p.plannedStart.slice(0, 4))));
+      const shown = register.projects
+        .filter((p) => (!filters.unit || p.unitId === filters.unit) && (!filters.year || p.plannedStart.startsWith(String(filters.year))))
+        .sort((a, b) => b.plannedStart.localeCompare(a.plannedStart));
+      const columns = [text(lang, 'fieldTitle'), text(lang, 'unit'), text(lang, 'fieldPlannedStart'), text(lang, 'fieldPlannedEnd'), text(lang, 'state'), text(lang, 'startedWithoutApproval'), text(lang, 'fieldPartners'), text(lang, 'fieldEuFunded')];
+      if (filters.csv) return sendCsv(reply, `${orgId}-projects.csv`, [text(lang, 'fieldId'), ...columns], projectRows(kit, shown, lang).map((r, i) => [shown[i]!.id, ...r]));
+      return page(reply, status, 'list', context, {
+        heading: text(lang, 'projectsTitle'),
+        intro: text(lang, 'projectsIntro'),
+        done: doneText(lang, request.query),
+        error,
+        filters: filters.view,
+        csvUrl: filters.csvUrl,
+        tables: [
+          {
+            caption: text(lang, 'projectsTitle'),
+            columns: columns.slice(0, 6),
+            empty: text(lang, 'noneYet'),
+            rows: shown.map((p) => ({
+              cells: [
+                { text: p.title, url: `/projects/${p.id}` },
+                { text: unitName(p.unitId, lang) },
+                { text: formatDate(`${p.plannedStart}T12:00:00`, zone, lang) },
+                { text: p.plannedEnd ? formatDate(`${p.plannedEnd}T12:00:00`, zone, lang) : '' },
+                { text: stateText(lang, p.state), attention: p.state === 'goals-submitted' },
+                { text: p.startedWithoutApproval ? text(lang, 'yes') : '', attention: p.startedWithoutApproval },
+              ],
+            })),
+          },
+        ],
+        forms: context.canAct ? [withTyped(projectRegistrationForm(kit, lang, '/projects'), typed, problems, PROJECT_FIELDS)] : [],
+      });
+    };
+
+    app.get('/projects', { onRequest: requireLogin }, async (request, reply) => renderList(request, reply));
+    app.post('/projects', { onRequest: requireSecretariat, preHandler: [formOf(projectForm), app.csrfProtection] }, async (request, reply) => {
+      const body = request.body as Record<string, string>;
+      const lang = secretariatLanguage(request);
+      const project = projectFromForm(body, body.unitId ?? '');
+      const problems = checkProject(project);
+      if (!config.units.some((u) => u.id === project.unitId)) problems.push({ field: 'unitId', message: text(lang, 'chooseUnit') });
+      if (problems.length) return renderList(request, reply, 422, undefined, body, problems);
+      return acting(
+        reply,
+        lang,
+        async () => {
+          await registerProject(client, kit.deps.taskQueue, config, project, body.obligation || undefined, actor(request));
+          return `/projects/${project.id}?done=project-registered`;
+        },
+        (status, error) => renderList(request, reply, status, error, body),
+      );
+    });
+
+    const renderProject = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, typed: Record<string, unknown> = {}) => {
+      const context = secretariatContext(request, reply);
+      const lang = context.lang;
+      const { id } = request.params as { id: string };
+      let project;
+      try {
+        project = await projectStatus(client, orgId, id);
+      } catch (err) {
+        if ((err as Error).name === 'NotRegisteredError') return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+        throw err;
+      }
+      const gate = gateOf(config, project.obligationId);
+      const questionnaire = gate ? questionnaireOf(gate) : [];
+      const forms: PageForm[] = [];
+      if (context.canAct && project.state === 'goals-submitted') {
+        forms.push({ id: 'approve', heading: text(lang, 'approveGoals'), help: text(lang, 'approveGoalsHelp'), action: `/projects/${id}/approve`, submit: text(lang, 'approveButton'), fields: [] });
+        forms.push(withTyped({ id: 'return', heading: text(lang, 'returnGoals'), help: text(lang, 'returnGoalsHelp'), action: `/projects/${id}/return`, submit: text(lang, 'returnButton'), fields: [{ name: 'comment', label: text(lang, 'comment'), type: 'textarea', required: true }] }, typed));
+      }
+      if (context.canAct && ['registered', 'approved', 'ongoing'].includes(project.state)) {
+        forms.push({ id: 'close', heading: text(lang, 'closeProject'), action: `/projects/${id}/close`, submit: text(lang, 'closeProjectButton'), fields: [], danger: true });
+      }
+      const lastReturn = project.returned?.at(-1);
+      return page(reply, status, 'record', context, {
+        back: { url: '/projects', text: text(lang, 'projectsTitle') },
+        heading: project.title,
+        done: doneText(lang, request.query),
+        error,
+        facts: [
+          { label: text(lang, 'state'), value: stateText(lang, project.state), attention: project.state === 'goals-submitted' },
+          { label: text(lang, 'unit'), value: unitName(project.unitId, lang) },
+          { label: text(lang, 'fieldOwnerName'), value: `${project.owner.name} <${project.owner.email}>` },
+          { label: text(lang, 'fieldPlannedStart'), value: formatDate(`${project.plannedStart}T12:00:00`, zone, lang) },
+          ...(project.plannedEnd ? [{ label: text(lang, 'fieldPlannedEnd'), value: formatDate(`${project.plannedEnd}T12:00:00`, zone, lang) }] : []),
+          ...(project.partners.length ? [{ label: text(lang, 'fieldPartners'), value: project.partners.join(', ') }] : []),
+          { label: text(lang, 'fieldEuFunded'), value: text(lang, project.euFunded ? 'yes' : 'no') },
+          ...(project.startedWithoutApproval ? [{ label: text(lang, 'startedWithoutApproval'), value: text(lang, 'yes'), attention: true }] : []),
+        ],
+        blocks: [
+          ...(project.goals ? [{ heading: text(lang, 'goalsSubmitted', { revision: project.goals.revision, when: formatDate(project.goals.submittedAt, zone, lang, true) }), rows: answerRows(questionnaire, project.goals.values, lang) }] : []),
+          ...(lastReturn ? [{ heading: text(lang, 'lastReturned', { when: formatDate(lastReturn.at, zone, lang, true) }), text: lastReturn.comment, quote: true }] : []),
+        ],
+        forms,
+        history: historyRows(project.history, lang, zone),
+      });
+    };
+
+    app.get('/projects/:id', { onRequest: requireLogin, preHandler: paramsOf(entityParams) }, async (request, reply) => renderProject(request, reply));
+    const action = (name: string, run: (id: string, body: Record<string, string>, by?: string) => Promise<string>) =>
+      app.post(`/projects/:id/${name}`, { onRequest: requireSecretariat, preHandler: [paramsOf(entityParams), formOf(goalsReviewForm), app.csrfProtection] }, async (request, reply) => {
+        const { id } = request.params as { id: string };
+        const body = request.body as Record<string, string>;
+        return acting(reply, secretariatLanguage(request), async () => `/projects/${id}?done=${await run(id, body, actor(request))}`, (status, error) => renderProject(request, reply, status, error, body));
+      });
+    action('approve', async (id, _body, by) => {
+      await approveGoals(client, orgId, id, by);
+      return 'goals-approved';
+    });
+    action('return', async (id, body, by) => {
+      await returnGoals(client, orgId, id, (body.comment ?? '').trim(), by);
+      return 'goals-returned';
+    });
+    action('close', async (id, _body, by) => {
+      await closeProject(client, orgId, id, by);
+      return 'project-closed';
+    });
+  },
+};

@@ -1,0 +1,124 @@
+/**
+ * Seminars counted against a yearly minimum, in the browser: the register (by unit and year, as
+ * CSV), the year's count against each minimum, and registering one.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { readRegister } from '../../client/registers';
+import { registerSeminar } from '../../client/seminars';
+import { formatDate } from '../../domain/calendar';
+import { checkSeminar, countedSeminars, type SeminarRegistration } from '../../domain/registers';
+import type { Language } from '../../domain/types';
+import { sendCsv } from '../csv';
+import { formOf, seminarForm } from '../forms';
+import { text, type TextKey } from '../i18n';
+import type { WebKit } from '../kit';
+import { unitOptions, withTyped, type PageForm } from '../page-forms';
+import { acting, doneText, listFilters, type PagesOptions, type WebKindModule } from './web-kind';
+
+const ROLES = ['organiser', 'co-organiser', 'participant'] as const;
+const roleText = (lang: Language, role: string) => text(lang, `role_${role}` as TextKey);
+
+export function seminarRegistrationForm(kit: WebKit, lang: Language, action: string, fixedUnit?: string): PageForm {
+  return {
+    id: 'register-seminar',
+    heading: text(lang, 'registerSeminar'),
+    help: text(lang, 'registerSeminarHelp'),
+    action,
+    submit: text(lang, 'registerButton'),
+    fields: [
+      { name: 'title', label: text(lang, 'fieldTitle'), type: 'text', required: true },
+      { name: 'date', label: text(lang, 'fieldDate'), type: 'date', required: true },
+      { name: 'place', label: text(lang, 'fieldPlace'), type: 'text', required: true },
+      { name: 'country', label: text(lang, 'fieldCountry'), type: 'text', required: true, value: 'SE', help: text(lang, 'fieldCountryHelp') },
+      { name: 'role', label: text(lang, 'fieldRole'), type: 'radio', required: true, options: ROLES.map((r) => ({ value: r, label: roleText(lang, r), selected: r === 'organiser' })) },
+      ...(fixedUnit ? [] : [{ name: 'unitId', label: text(lang, 'unit'), type: 'select' as const, required: true, options: unitOptions(kit.config.units, lang) }]),
+    ],
+  };
+}
+
+export function seminarFromForm(body: Record<string, string | undefined>, unitId: string): SeminarRegistration {
+  return {
+    title: (body.title ?? '').trim(),
+    date: body.date ?? '',
+    place: (body.place ?? '').trim(),
+    country: (body.country ?? '').trim().toUpperCase(),
+    role: (body.role ?? '') as SeminarRegistration['role'],
+    unitId,
+  };
+}
+
+export const minimumOccurrencesWeb: WebKindModule<'minimum-occurrences'> = {
+  overview({ obligation, register, lang, year, today }) {
+    const held = countedSeminars(register.seminars, year, obligation.countedRoles, obligation.euOnly, today).length;
+    const planned = countedSeminars(register.seminars, year, obligation.countedRoles, obligation.euOnly).length - held;
+    return {
+      url: `/seminars?year=${year}`,
+      facts: [
+        { text: text(lang, 'ovSeminarsHeld', { n: held, minimum: obligation.minimum, year }), attention: held < obligation.minimum },
+        { text: text(lang, 'ovSeminarsPlanned', { n: planned }), attention: false },
+      ],
+    };
+  },
+  pages: async (app, { kit, session }: PagesOptions) => {
+    const { config, client, zone, page, unitName } = kit;
+    const { requireLogin, requireSecretariat, secretariatContext, secretariatLanguage } = session;
+    const orgId = config.organisation.id;
+    const minimums = config.obligations.filter((o) => o.kind === 'minimum-occurrences');
+
+    const renderList = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: { field: string; message: string }[] = []) => {
+      const context = secretariatContext(request, reply);
+      const lang = context.lang;
+      const register = await readRegister(client, orgId);
+      const filters = listFilters(kit, request, lang, '/seminars', [...register.seminars.map((s) => Number(s.date.slice(0, 4))), kit.now().getFullYear()]);
+      const shown = register.seminars
+        .filter((s) => (!filters.unit || s.unitId === filters.unit) && (!filters.year || s.date.startsWith(String(filters.year))))
+        .sort((a, b) => b.date.localeCompare(a.date));
+      const columns = [text(lang, 'fieldTitle'), text(lang, 'fieldDate'), text(lang, 'fieldPlace'), text(lang, 'fieldCountry'), text(lang, 'fieldRole'), text(lang, 'unit')];
+      const rows = shown.map((s) => [s.title, s.date, s.place, s.country, roleText(lang, s.role), unitName(s.unitId, lang)]);
+      if (filters.csv) return sendCsv(reply, `${orgId}-seminars.csv`, columns, rows);
+      const year = filters.year ?? kit.now().getFullYear();
+      return page(reply, status, 'list', context, {
+        heading: text(lang, 'seminarsTitle'),
+        intro: text(lang, 'seminarsIntro'),
+        done: doneText(lang, request.query),
+        error,
+        summary: minimums.map((o) => {
+          const counted = countedSeminars(register.seminars, year, o.countedRoles, o.euOnly).filter((s) => !filters.unit || s.unitId === filters.unit).length;
+          return { text: `${o.title[lang]} ${year}: ${text(lang, 'countOfMinimum', { n: counted, minimum: o.minimum })}`, attention: counted < o.minimum };
+        }),
+        filters: filters.view,
+        csvUrl: filters.csvUrl,
+        tables: [
+          {
+            caption: text(lang, 'seminarsTitle'),
+            columns,
+            empty: text(lang, 'noneYet'),
+            rows: shown.map((s) => ({
+              cells: [{ text: s.title }, { text: formatDate(`${s.date}T12:00:00`, zone, lang) }, { text: s.place }, { text: s.country }, { text: roleText(lang, s.role) }, { text: unitName(s.unitId, lang) }],
+            })),
+          },
+        ],
+        forms: context.canAct ? [withTyped(seminarRegistrationForm(kit, lang, '/seminars'), typed, problems)] : [],
+      });
+    };
+
+    app.get('/seminars', { onRequest: requireLogin }, async (request, reply) => renderList(request, reply));
+    app.post('/seminars', { onRequest: requireSecretariat, preHandler: [formOf(seminarForm), app.csrfProtection] }, async (request, reply) => {
+      const body = request.body as Record<string, string>;
+      const lang = secretariatLanguage(request);
+      const seminar = seminarFromForm(body, body.unitId ?? '');
+      const problems = checkSeminar(seminar);
+      if (!config.units.some((u) => u.id === seminar.unitId)) problems.push({ field: 'unitId', message: text(lang, 'chooseUnit') });
+      if (problems.length) return renderList(request, reply, 422, undefined, body, problems);
+      return acting(
+        reply,
+        lang,
+        async () => {
+          await registerSeminar(client, kit.deps.taskQueue, config, { ...seminar, registeredBy: session.actor(request) });
+          return `/seminars?year=${seminar.date.slice(0, 4)}&done=seminar-registered`;
+        },
+        (status, error) => renderList(request, reply, status, error, body),
+      );
+    });
+  },
+};

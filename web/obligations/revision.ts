@@ -1,0 +1,142 @@
+/**
+ * The revision of the policy once per period, in the browser: each period's state and due date,
+ * starting the current one by hand, recording the council's decision, and the history.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { readRegister } from '../../client/registers';
+import { recordRevision, revisionPeriodOf, revisionStatus, startRevision } from '../../client/revisions';
+import { formatDate } from '../../domain/calendar';
+import { checkRevisionDecision, type RecordEntry, type RevisionDecision, type RevisionState } from '../../domain/registers';
+import type { Language } from '../../domain/types';
+import type { RevisionStatus } from '../../workflows/definitions';
+import { formOf, obligationParams, paramsOf, revisionForm } from '../forms';
+import { text, type TextKey } from '../i18n';
+import { withTyped, type PageForm } from '../page-forms';
+import { acting, doneText, historyRows, type PagesOptions, type WebKindModule } from './web-kind';
+
+const stateText = (lang: Language, state: RevisionState) => text(lang, `revision_${state}` as TextKey);
+
+function revisionHistory(status: RevisionStatus): RecordEntry[] {
+  return [
+    ...(status.startedAt ? [{ at: status.startedAt, what: 'revision-started' as const, by: status.startedBy }] : []),
+    ...(status.recordedAt && status.decision ? [{ at: status.recordedAt, what: 'revision-recorded' as const, by: status.decision.by, detail: `${status.decision.body} ${status.decision.paragraph}` }] : []),
+  ];
+}
+
+export const revisionWeb: WebKindModule<'revision'> = {
+  overview({ obligation, register, lang, today }) {
+    const latest = register.revisions.filter((r) => r.obligationId === obligation.id).sort((a, b) => a.periodId.localeCompare(b.periodId)).at(-1);
+    const url = `/revisions/${obligation.id}`;
+    if (!latest) return { url, facts: [{ text: text(lang, 'ovRevisionNone'), attention: false }] };
+    const late = latest.state === 'overdue' || latest.state === 'not-decided' || (latest.state !== 'decided' && latest.dueDate < today);
+    return {
+      url,
+      facts: [
+        { text: `${latest.periodId}: ${stateText(lang, latest.state)}`, attention: late },
+        { text: latest.decision ? `${latest.decision.body} ${latest.decision.decidedOn} ${latest.decision.paragraph}` : text(lang, 'ovRevisionDue', { date: latest.dueDate }), attention: false },
+      ],
+    };
+  },
+  pages: async (app, { kit, session }: PagesOptions) => {
+    const { config, client, zone, page, message } = kit;
+    const { requireLogin, requireSecretariat, secretariatContext, secretariatLanguage, actor } = session;
+    const orgId = config.organisation.id;
+    const obligationOfRequest = (request: FastifyRequest) => {
+      const { obligation } = request.params as { obligation: string };
+      return config.obligations.find((o) => o.id === obligation && o.kind === 'revision');
+    };
+
+    const renderRevision = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: { field: string; message: string }[] = []) => {
+      const context = secretariatContext(request, reply);
+      const lang = context.lang;
+      const obligation = obligationOfRequest(request);
+      if (!obligation) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+      const { periodId } = revisionPeriodOf(config, obligation.id, undefined, kit.now());
+      const register = await readRegister(client, orgId);
+      const periods = register.revisions.filter((r) => r.obligationId === obligation.id).sort((a, b) => b.periodId.localeCompare(a.periodId));
+      const current = await revisionStatus(client, orgId, obligation.id, periodId).catch((err: Error) => {
+        if (err.name === 'NotRegisteredError' || err.name === 'RejectedError') return undefined;
+        throw err;
+      });
+      const forms: PageForm[] = [];
+      if (context.canAct && !current) {
+        forms.push({ id: 'start', heading: text(lang, 'startRevision', { period: periodId }), help: text(lang, 'startRevisionHelp'), action: `/revisions/${obligation.id}/start`, submit: text(lang, 'start'), fields: [] });
+      }
+      if (context.canAct && current && current.state !== 'decided') {
+        forms.push(
+          withTyped(
+            {
+              id: 'decide',
+              heading: text(lang, 'recordRevision', { period: periodId }),
+              action: `/revisions/${obligation.id}/decide`,
+              submit: text(lang, 'recordDecision'),
+              fields: [
+                { name: 'decidedOn', label: text(lang, 'fieldDecidedOn'), type: 'date', required: true },
+                { name: 'body', label: text(lang, 'fieldBody'), type: 'text', required: true, value: text(lang, 'defaultBody') },
+                { name: 'paragraph', label: text(lang, 'fieldParagraph'), type: 'text', required: true, help: text(lang, 'fieldParagraphHelp') },
+                { name: 'outcome', label: text(lang, 'fieldOutcome'), type: 'radio', required: true, options: [{ value: 'revised', label: text(lang, 'outcome_revised'), selected: true }, { value: 'confirmed', label: text(lang, 'outcome_confirmed') }] },
+              ],
+            },
+            typed,
+            problems,
+          ),
+        );
+      }
+      return page(reply, status, 'record', context, {
+        heading: obligation.title[lang],
+        done: doneText(lang, request.query),
+        error,
+        facts: current
+          ? [
+              { label: text(lang, 'period'), value: periodId },
+              { label: text(lang, 'state'), value: stateText(lang, current.state), attention: current.state === 'overdue' || current.state === 'not-decided' },
+              { label: text(lang, 'dueDate'), value: formatDate(`${current.dueDate}T12:00:00`, zone, lang) },
+              ...(current.decision ? [{ label: text(lang, 'decision'), value: `${current.decision.body} ${formatDate(`${current.decision.decidedOn}T12:00:00`, zone, lang)} ${current.decision.paragraph} (${text(lang, `outcome_${current.decision.outcome}` as TextKey)})` }] : []),
+            ]
+          : [{ label: text(lang, 'period'), value: periodId }, { label: text(lang, 'state'), value: text(lang, 'revisionNotStarted') }],
+        blocks: periods
+          .filter((p) => p.periodId !== periodId)
+          .map((p) => ({ heading: p.periodId, text: `${stateText(lang, p.state)}${p.decision ? `: ${p.decision.body} ${p.decision.decidedOn} ${p.decision.paragraph}` : ''}` })),
+        forms,
+        history: current ? historyRows(revisionHistory(current), lang, zone) : undefined,
+      });
+    };
+
+    app.get('/revisions/:obligation', { onRequest: requireLogin, preHandler: paramsOf(obligationParams) }, async (request, reply) => renderRevision(request, reply));
+    app.post('/revisions/:obligation/start', { onRequest: requireSecretariat, preHandler: [paramsOf(obligationParams), formOf(revisionForm), app.csrfProtection] }, async (request, reply) => {
+      const obligation = obligationOfRequest(request);
+      const lang = secretariatLanguage(request);
+      if (!obligation) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+      const { periodId } = revisionPeriodOf(config, obligation.id, undefined, kit.now());
+      return acting(
+        reply,
+        lang,
+        async () => {
+          const outcome = await startRevision(client, kit.deps.taskQueue, orgId, obligation.id, periodId, actor(request));
+          return `/revisions/${obligation.id}?done=${outcome === 'started' ? 'revision-started' : 'running'}`;
+        },
+        (status, error) => renderRevision(request, reply, status, error),
+      );
+    });
+    app.post('/revisions/:obligation/decide', { onRequest: requireSecretariat, preHandler: [paramsOf(obligationParams), formOf(revisionForm), app.csrfProtection] }, async (request, reply) => {
+      const obligation = obligationOfRequest(request);
+      const lang = secretariatLanguage(request);
+      if (!obligation) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+      const body = request.body as Record<string, string>;
+      const { periodId } = revisionPeriodOf(config, obligation.id, undefined, kit.now());
+      const by = actor(request);
+      const decision: RevisionDecision = { decidedOn: body.decidedOn ?? '', body: (body.body ?? '').trim(), paragraph: (body.paragraph ?? '').trim(), outcome: body.outcome as RevisionDecision['outcome'], ...(by ? { by } : {}) };
+      const problems = checkRevisionDecision(decision);
+      if (problems.length) return renderRevision(request, reply, 422, undefined, body, problems);
+      return acting(
+        reply,
+        lang,
+        async () => {
+          await recordRevision(client, orgId, obligation.id, periodId, decision);
+          return `/revisions/${obligation.id}?done=revision-recorded`;
+        },
+        (status, error) => renderRevision(request, reply, status, error, body),
+      );
+    });
+  },
+};

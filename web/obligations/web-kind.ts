@@ -1,0 +1,105 @@
+/**
+ * What each obligation kind contributes to the web, in one place per kind (web/obligations/<kind>.ts):
+ * its entry on the overview ("are we complying?") and its pages. The overview loops over the
+ * organisation's obligations and asks each kind's module; app.ts registers each kind's pages once.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ObligationConfig, ObligationKind } from '../../config/schema';
+import type { ListedCycle } from '../../client/cycles';
+import { RejectedError } from '../../client/temporal';
+import { formatDate } from '../../domain/calendar';
+import type { RecordEntry, RegisterContents } from '../../domain/registers';
+import type { Language } from '../../domain/types';
+import { TEXTS, text, type TextKey } from '../i18n';
+import type { WebKit } from '../kit';
+import type { SecretariatSession } from '../secretariat-session';
+
+export type ObligationOf<K extends ObligationKind> = Extract<ObligationConfig, { kind: K }>;
+
+export interface OverviewArgs<K extends ObligationKind> {
+  kit: WebKit;
+  obligation: ObligationOf<K>;
+  register: RegisterContents;
+  cycles: ListedCycle[];
+  lang: Language;
+  now: Date;
+  /** The current year in the organisation's zone. */
+  year: number;
+  /** Today, YYYY-MM-DD in the organisation's zone. */
+  today: string;
+}
+
+export interface OverviewFact {
+  text: string;
+  /** Someone must act: shown in bold. */
+  attention: boolean;
+}
+
+export interface OverviewEntry {
+  facts: OverviewFact[];
+  url: string;
+}
+
+export interface PagesOptions {
+  kit: WebKit;
+  session: SecretariatSession;
+}
+
+export interface WebKindModule<K extends ObligationKind> {
+  overview(args: OverviewArgs<K>): Promise<OverviewEntry> | OverviewEntry;
+  /** The kind's pages, registered once whatever number of obligations of the kind there are. */
+  pages?: (app: FastifyInstance, options: PagesOptions) => Promise<void>;
+}
+
+/** A history read from a workflow, newest first, in the page's words. */
+export function historyRows(entries: RecordEntry[] | undefined, lang: Language, zone: string) {
+  return [...(entries ?? [])]
+    .sort((a, b) => b.at.localeCompare(a.at))
+    .map((h) => ({
+      when: formatDate(h.at, zone, lang, true),
+      who: h.by === 'owner' ? text(lang, 'historyOwner') : (h.by ?? text(lang, 'historySchedule')),
+      what: `${text(lang, `record_${h.what}` as TextKey)}${h.detail ? ` (${h.detail})` : ''}`,
+    }));
+}
+
+/** Query filters of a list: a unit of the organisation and a year, both optional. */
+export function listFilters(kit: WebKit, request: FastifyRequest, lang: Language, action: string, years: number[]) {
+  const query = request.query as Record<string, string>;
+  const unit = kit.config.units.some((u) => u.id === query.unit) ? query.unit : undefined;
+  const year = /^\d{4}$/.test(query.year ?? '') ? Number(query.year) : undefined;
+  const csvQuery = new URLSearchParams({ ...(unit ? { unit } : {}), ...(year ? { year: String(year) } : {}), format: 'csv' });
+  return {
+    unit,
+    year,
+    csv: query.format === 'csv',
+    view: {
+      action,
+      units: kit.config.units.map((u) => ({ id: u.id, name: u.name[lang], selected: u.id === unit })),
+      years: [...new Set(years)].sort((a, b) => b - a).map((value) => ({ value, selected: value === year })),
+    },
+    csvUrl: `${action}?${csvQuery.toString()}`,
+  };
+}
+
+/**
+ * A secretariat action: done, it goes back to the page with what happened said; refused, the page
+ * is shown again with the refusal in its language and what was typed.
+ */
+export async function acting(
+  reply: FastifyReply,
+  lang: Language,
+  run: () => Promise<string>,
+  again: (status: number, error: string) => Promise<unknown> | unknown,
+): Promise<unknown> {
+  try {
+    return reply.redirect(await run(), 303);
+  } catch (err) {
+    if (err instanceof RejectedError) return again(409, err.in(lang));
+    throw err;
+  }
+}
+
+export const doneText = (lang: Language, query: unknown): string | undefined => {
+  const done = (query as Record<string, string>)?.done;
+  return done && /^[a-z-]{1,40}$/.test(done) && `done_${done}` in TEXTS.sv ? text(lang, `done_${done}` as TextKey) : undefined;
+};

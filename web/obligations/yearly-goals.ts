@@ -1,0 +1,114 @@
+/**
+ * The yearly goals a body sets, in the browser: each year's state and goals, and recording the
+ * decision (the body, the paragraph, one goal a line).
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { readRegister } from '../../client/registers';
+import { goalsStatus, recordGoals } from '../../client/yearly-goals';
+import { formatDate } from '../../domain/calendar';
+import { checkGoalsDecision, type GoalsDecision, type GoalsState } from '../../domain/registers';
+import type { Language } from '../../domain/types';
+import { formOf, obligationParams, paramsOf, yearlyGoalsForm } from '../forms';
+import { text, type TextKey } from '../i18n';
+import { withTyped } from '../page-forms';
+import { acting, doneText, historyRows, type PagesOptions, type WebKindModule } from './web-kind';
+
+const stateText = (lang: Language, state: GoalsState) => text(lang, `goals_${state}` as TextKey);
+
+export const yearlyGoalsWeb: WebKindModule<'yearly-goals'> = {
+  overview({ obligation, register, lang, year }) {
+    const entry = (register.goals ?? []).find((g) => g.obligationId === obligation.id && g.year === year);
+    return {
+      url: `/yearly-goals/${obligation.id}`,
+      facts: [{ text: `${year}: ${entry ? stateText(lang, entry.state) : text(lang, 'goals_awaited')}${entry?.decision ? ` (${entry.decision.goals.length})` : ''}`, attention: !entry?.decision && entry?.state === 'overdue' }],
+    };
+  },
+  pages: async (app, { kit, session }: PagesOptions) => {
+    const { config, client, zone, page, message } = kit;
+    const { requireLogin, requireSecretariat, secretariatContext, secretariatLanguage, actor } = session;
+    const orgId = config.organisation.id;
+    const obligationOfRequest = (request: FastifyRequest) => {
+      const { obligation } = request.params as { obligation: string };
+      return config.obligations.find((o) => o.id === obligation && o.kind === 'yearly-goals');
+    };
+
+    const render = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: { field: string; message: string }[] = []) => {
+      const context = secretariatContext(request, reply);
+      const lang = context.lang;
+      const obligation = obligationOfRequest(request);
+      if (!obligation) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+      const register = await readRegister(client, orgId);
+      const years = (register.goals ?? []).filter((g) => g.obligationId === obligation.id).sort((a, b) => b.year - a.year);
+      const nextYear = kit.now().getFullYear() + 1;
+      const details = await Promise.all(years.map((g) => goalsStatus(client, config, obligation.id, g.year).catch(() => undefined)));
+      return page(reply, status, 'record', context, {
+        heading: obligation.title[lang],
+        done: doneText(lang, request.query),
+        error,
+        blocks: years.map((g) => ({
+          heading: `${g.year}: ${stateText(lang, g.state)}`,
+          text: g.decision ? `${g.decision.body} ${formatDate(`${g.decision.decidedOn}T12:00:00`, zone, lang)} ${g.decision.paragraph}` : undefined,
+          rows: g.decision?.goals.map((goal) => ({ label: goal.id, value: goal.label })) ?? [],
+        })),
+        forms: context.canAct
+          ? [
+              withTyped(
+                {
+                  id: 'record',
+                  heading: text(lang, 'recordGoals'),
+                  help: text(lang, 'recordGoalsHelp'),
+                  action: `/yearly-goals/${obligation.id}`,
+                  submit: text(lang, 'recordDecision'),
+                  fields: [
+                    { name: 'year', label: text(lang, 'year'), type: 'text', required: true, value: String(nextYear) },
+                    { name: 'decidedOn', label: text(lang, 'fieldDecidedOn'), type: 'date', required: true },
+                    { name: 'body', label: text(lang, 'fieldBody'), type: 'text', required: true, value: text(lang, 'defaultBody') },
+                    { name: 'paragraph', label: text(lang, 'fieldParagraph'), type: 'text', required: true, help: text(lang, 'fieldParagraphHelp') },
+                    { name: 'goals', label: text(lang, 'fieldGoals'), type: 'textarea', required: true, help: text(lang, 'fieldGoalsHelp') },
+                  ],
+                },
+                typed,
+                problems.map((p) => (p.field.startsWith('goals') ? { ...p, field: 'goals' } : p)),
+              ),
+            ]
+          : [],
+        history: historyRows(
+          details.flatMap((d) => (d?.decision ? [{ at: `${d.decision.decidedOn}T12:00:00Z`, what: 'goals-recorded' as const, by: d.recordedBy, detail: String(d.year) }] : [])),
+          lang,
+          zone,
+        ),
+      });
+    };
+
+    app.get('/yearly-goals/:obligation', { onRequest: requireLogin, preHandler: paramsOf(obligationParams) }, async (request, reply) => render(request, reply));
+    app.post('/yearly-goals/:obligation', { onRequest: requireSecretariat, preHandler: [paramsOf(obligationParams), formOf(yearlyGoalsForm), app.csrfProtection] }, async (request, reply) => {
+      const obligation = obligationOfRequest(request);
+      const lang = secretariatLanguage(request);
+      if (!obligation) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+      const body = request.body as Record<string, string>;
+      const year = Number(body.year);
+      const decision: GoalsDecision = {
+        decidedOn: body.decidedOn ?? '',
+        body: (body.body ?? '').trim(),
+        paragraph: (body.paragraph ?? '').trim(),
+        goals: (body.goals ?? '')
+          .split(/\r?\n/)
+          .map((l) => l.trim())
+          .filter(Boolean)
+          .map((label, i) => ({ id: `g${i + 1}`, label })),
+      };
+      const problems = checkGoalsDecision(decision);
+      if (!Number.isInteger(year) || year < 2000 || year > 2100) problems.push({ field: 'year', message: text(lang, 'yearProblem') });
+      if (problems.length) return render(request, reply, 422, undefined, body, problems);
+      return acting(
+        reply,
+        lang,
+        async () => {
+          await recordGoals(client, kit.deps.taskQueue, config, obligation.id, year, decision, actor(request));
+          return `/yearly-goals/${obligation.id}?done=goals-recorded`;
+        },
+        (status, error) => render(request, reply, status, error, body),
+      );
+    });
+  },
+};

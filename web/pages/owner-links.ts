@@ -1,0 +1,288 @@
+/**
+ * The pages people outside the secretariat reach from a signed link in a mail, with no account:
+ * the project owner's goals form (the gate's questionnaire, with drafts and validation, and what
+ * the secretariat said when it returned them), the agreement owner's renew-or-end form, and a
+ * unit's standing page to register its seminars and projects. Each checks the link, then the
+ * workflow's state, and says plainly when there is nothing left to do.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { answerRows } from '../../activities/mail-context';
+import { agreementStatus, decideAgreement } from '../../client/agreements';
+import { projectStatus, registerProject, saveGoalsDraft, submitGoals } from '../../client/projects';
+import { readRegister } from '../../client/registers';
+import { registerSeminar } from '../../client/seminars';
+import { RejectedError } from '../../client/temporal';
+import type { LinkPurpose } from '../../domain/answer-links';
+import type { FieldError } from '../../domain/answers';
+import { formatDate } from '../../domain/calendar';
+import { questionnaireOf } from '../../domain/questionnaire';
+import { Refusal } from '../../domain/refusals';
+import { checkAgreementDecision, checkProject, checkSeminar, type ProjectStatus } from '../../domain/registers';
+import type { Language } from '../../domain/types';
+import { createFailureLimit } from '../failure-limits';
+import { agreementDecisionForm, answerForm, formOf, paramsOf, projectForm, seminarForm, tokenParams } from '../forms';
+import { pickLanguage, text } from '../i18n';
+import type { WebKit } from '../kit';
+import { agreementDecisionFormOf, decisionFromForm } from '../obligations/expiry-review';
+import { gateOf, PROJECT_FIELDS, projectFromForm, projectRegistrationForm } from '../obligations/gate-before-start';
+import { seminarFromForm, seminarRegistrationForm } from '../obligations/minimum-occurrences';
+import { questionnaireForm, typedFields } from '../questionnaire-form';
+import { withTyped, type PageForm } from '../page-forms';
+import type { PageContext } from '../views';
+
+export async function ownerLinkPages(app: FastifyInstance, { kit }: { kit: WebKit }) {
+  const { config, client, answerLinks, now, orgLanguage, zone, page, message, unitName, csrfValid } = kit;
+  const orgId = config.organisation.id;
+  const invalidLinks = createFailureLimit({ failures: 30, withinSeconds: 60, blockSeconds: 5 * 60 });
+
+  /** The link's subject, or undefined after sending the page that says why (as the answer link does). */
+  const resolve = async (request: FastifyRequest, reply: FastifyReply, purpose: LinkPurpose, lang: Language) => {
+    const { token } = request.params as { token: string };
+    const check = answerLinks.checkOwner(token, purpose, now());
+    if (check.ok && check.claims.orgId === orgId) return { id: check.claims.id, token };
+    if (!check.ok && check.reason === 'expired') return void message(reply, 410, lang, 'expiredLinkTitle', 'expiredOwnerLinkText', { email: config.secretariat.email });
+    const wait = await invalidLinks.waitSeconds(request.ip);
+    if (wait > 0) return void message(reply.header('Retry-After', String(wait)), 429, lang, 'tooManyTitle', 'tooManyText');
+    await invalidLinks.failed(request.ip);
+    return void message(reply, 404, lang, 'invalidLinkTitle', 'invalidLinkText');
+  };
+  const languageOf = (request: FastifyRequest) => pickLanguage((request.query as Record<string, string>)?.lang ?? (request.body as Record<string, string> | undefined)?.lang, orgLanguage);
+  const contextOf = (reply: FastifyReply, lang: Language, path: string): PageContext => ({
+    lang,
+    orgName: config.organisation.name,
+    csrf: reply.generateCsrf(),
+    switchLanguageUrl: `${path}?lang=${lang === 'sv' ? 'en' : 'sv'}`,
+  });
+
+  // --- The project owner's goals ---------------------------------------------------------------
+  const goalsPath = (token: string) => `/goals/${token}`;
+  const renderGoals = (reply: FastifyReply, lang: Language, token: string, project: ProjectStatus, values: Record<string, string>, errors: FieldError[] = [], status = 200, note?: { saved?: boolean; problem?: string }) => {
+    const gate = gateOf(config, project.obligationId);
+    const questionnaire = gate ? questionnaireOf(gate) : [];
+    const returned = project.state === 'returned' ? project.returned?.at(-1) : undefined;
+    return page(reply.header('Cache-Control', 'no-store'), status, 'answer', contextOf(reply, lang, goalsPath(token)), {
+      title: text(lang, 'goalsFormTitle', { title: project.title }),
+      intro: gate ? text(lang, 'goalsFormIntro', { before: gate.before[lang] }) : undefined,
+      unitName: unitName(project.unitId, lang),
+      facts: [{ label: text(lang, 'fieldPlannedStart'), value: formatDate(`${project.plannedStart}T12:00:00`, zone, lang) }],
+      action: goalsPath(token),
+      saved: note?.saved,
+      problemNote: note?.problem,
+      returnedHeading: returned ? text(lang, 'returnedWithComment', { when: formatDate(returned.at, zone, lang, true) }) : undefined,
+      returnedComment: returned?.comment,
+      draftNote: project.goalsDraft && !note?.saved && errors.length === 0 ? text(lang, 'draftFrom', { when: formatDate(project.goalsDraft.savedAt, zone, lang, true) }) : undefined,
+      submission: '',
+      ...questionnaireForm(questionnaire, values, errors, lang),
+    });
+  };
+  const goalsState = (reply: FastifyReply, lang: Language, project: ProjectStatus): unknown => {
+    const gate = gateOf(config, project.obligationId);
+    const rows = project.goals && gate ? answerRows(questionnaireOf(gate), project.goals.values, lang) : [];
+    const heading = text(lang, 'goalsFormTitle', { title: project.title });
+    const body =
+      project.state === 'goals-submitted'
+        ? text(lang, 'goalsAwaitingReview', { when: formatDate(project.goals!.submittedAt, zone, lang, true) })
+        : project.state === 'approved' || project.state === 'ongoing'
+          ? text(lang, 'goalsApprovedText', { when: project.approvedAt ? formatDate(project.approvedAt, zone, lang, true) : '' })
+          : text(lang, 'goalsNotAskedText', { email: config.secretariat.email });
+    return page(reply, 200, 'receipt', contextOf(reply, lang, '/goals'), { heading, body, rows });
+  };
+  const loadProject = async (reply: FastifyReply, lang: Language, id: string) => {
+    try {
+      return await projectStatus(client, orgId, id);
+    } catch (err) {
+      if ((err as Error).name === 'NotRegisteredError') return void message(reply, 404, lang, 'invalidLinkTitle', 'invalidLinkText');
+      if (err instanceof RejectedError) return void message(reply, 410, lang, 'expiredLinkTitle', 'expiredOwnerLinkText', { email: config.secretariat.email });
+      throw err;
+    }
+  };
+  const goalsOpen = (project: ProjectStatus) => project.state === 'awaiting-goals' || project.state === 'returned';
+  const valuesOf = (project: ProjectStatus): Record<string, string> =>
+    project.goalsDraft?.values ?? Object.fromEntries(Object.entries(project.goals?.values ?? {}).map(([k, v]) => [k, String(v)]));
+
+  app.get('/goals/:token', { preHandler: paramsOf(tokenParams) }, async (request, reply) => {
+    const lang = languageOf(request);
+    const link = await resolve(request, reply, 'project-goals', lang);
+    if (!link) return reply;
+    const project = await loadProject(reply, lang, link.id);
+    if (!project) return reply;
+    if (!goalsOpen(project)) return goalsState(reply, lang, project);
+    return renderGoals(reply, lang, link.token, project, valuesOf(project), [], 200, { saved: (request.query as Record<string, string>).saved === '1' });
+  });
+
+  app.post('/goals/:token', { preHandler: [paramsOf(tokenParams), formOf(answerForm)] }, async (request, reply) => {
+    const body = request.body as Record<string, string>;
+    const lang = languageOf(request);
+    const link = await resolve(request, reply, 'project-goals', lang);
+    if (!link) return reply;
+    const project = await loadProject(reply, lang, link.id);
+    if (!project) return reply;
+    const gate = gateOf(config, project.obligationId);
+    const typed = typedFields(body, gate ? questionnaireOf(gate) : []);
+    if (!goalsOpen(project)) return goalsState(reply, lang, project);
+    if (!csrfValid(request)) return renderGoals(reply, lang, link.token, project, typed, [], 403, { problem: text(lang, 'csrfExpired') });
+    try {
+      if (body.action === 'save') {
+        await saveGoalsDraft(client, orgId, link.id, typed);
+        return reply.redirect(`${goalsPath(link.token)}?lang=${lang}&saved=1`, 303);
+      }
+      await submitGoals(client, orgId, link.id, typed);
+      return reply.redirect(`${goalsPath(link.token)}?lang=${lang}`, 303);
+    } catch (err) {
+      if (err instanceof RejectedError && (err.type === Refusal.InvalidAnswer || err.type === Refusal.InvalidDraft)) {
+        return renderGoals(reply, lang, link.token, project, typed, err.fieldErrors as FieldError[], 422);
+      }
+      if (err instanceof RejectedError) return renderGoals(reply, lang, link.token, project, typed, [], 409, { problem: err.in(lang) });
+      request.log.error({ err }, 'goals not saved; the form is shown again with what was typed');
+      return renderGoals(reply.header('Retry-After', '30'), lang, link.token, project, typed, [], 503, { problem: text(lang, 'notSavedOutage') });
+    }
+  });
+
+  // --- The agreement owner's decision ------------------------------------------------------------
+  const agreementPath = (token: string) => `/agreement/${token}`;
+  const renderAgreement = async (reply: FastifyReply, lang: Language, token: string, id: string, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: { field: string; message: string }[] = []) => {
+    let agreement;
+    try {
+      agreement = await agreementStatus(client, orgId, id);
+    } catch (err) {
+      if ((err as Error).name === 'NotRegisteredError') return message(reply, 404, lang, 'invalidLinkTitle', 'invalidLinkText');
+      if (err instanceof RejectedError) return message(reply, 410, lang, 'expiredLinkTitle', 'expiredOwnerLinkText', { email: config.secretariat.email });
+      throw err;
+    }
+    const last = agreement.decisions.at(-1);
+    const decided = agreement.state === 'renewed' || agreement.state === 'ended' || agreement.state === 'expired';
+    return page(reply.header('Cache-Control', 'no-store'), status, 'record', contextOf(reply, lang, agreementPath(token)), {
+      heading: agreement.title,
+      error,
+      done: decided && last ? text(lang, last.decision === 'renew' ? 'ownerRenewed' : 'ownerEnded', { date: last.decision === 'renew' ? formatDate(`${last.newEndsOn}T12:00:00`, zone, lang) : '' }) : undefined,
+      facts: [
+        { label: text(lang, 'fieldPartner'), value: agreement.partner },
+        { label: text(lang, 'unit'), value: unitName(agreement.unitId, lang) },
+        { label: text(lang, 'fieldEndsOn'), value: formatDate(`${agreement.endsOn}T12:00:00`, zone, lang) },
+      ],
+      forms: decided ? [] : [withTyped(agreementDecisionFormOf(lang, agreementPath(token), formatDate(`${agreement.endsOn}T12:00:00`, zone, lang)), typed, problems)],
+    });
+  };
+  app.get('/agreement/:token', { preHandler: paramsOf(tokenParams) }, async (request, reply) => {
+    const lang = languageOf(request);
+    const link = await resolve(request, reply, 'agreement-review', lang);
+    if (!link) return reply;
+    return renderAgreement(reply, lang, link.token, link.id);
+  });
+  app.post('/agreement/:token', { preHandler: [paramsOf(tokenParams), formOf(agreementDecisionForm)] }, async (request, reply) => {
+    const body = request.body as Record<string, string>;
+    const lang = languageOf(request);
+    const link = await resolve(request, reply, 'agreement-review', lang);
+    if (!link) return reply;
+    if (!csrfValid(request)) return renderAgreement(reply, lang, link.token, link.id, 403, text(lang, 'csrfExpired'), body);
+    const current = await agreementStatus(client, orgId, link.id);
+    const decision = decisionFromForm(body, `${current.owner.name} (${text(lang, 'historyOwner')})`);
+    const problems = checkAgreementDecision(decision, current.endsOn);
+    if (problems.length) return renderAgreement(reply, lang, link.token, link.id, 422, undefined, body, problems);
+    try {
+      await decideAgreement(client, orgId, link.id, decision);
+    } catch (err) {
+      if (err instanceof RejectedError) return renderAgreement(reply, lang, link.token, link.id, 409, err.in(lang), body);
+      throw err;
+    }
+    return reply.redirect(`${agreementPath(link.token)}?lang=${lang}`, 303);
+  });
+
+  // --- A unit's standing link: its seminars and projects ---------------------------------------------
+  const unitPath = (token: string) => `/unit/${token}`;
+  const keeps = { projects: config.obligations.some((o) => o.kind === 'gate-before-start'), seminars: config.obligations.some((o) => o.kind === 'minimum-occurrences') };
+  const renderUnit = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    lang: Language,
+    token: string,
+    unitId: string,
+    status = 200,
+    failed?: { form: 'seminar' | 'project'; typed: Record<string, unknown>; problems: { field: string; message: string }[]; error?: string },
+  ) => {
+    const register = await readRegister(client, orgId);
+    const year = new Date(now()).getFullYear();
+    const forms: PageForm[] = [];
+    if (keeps.seminars) {
+      const form = seminarRegistrationForm(kit, lang, `${unitPath(token)}/seminars`, unitId);
+      forms.push(failed?.form === 'seminar' ? withTyped(form, failed.typed, failed.problems) : form);
+    }
+    if (keeps.projects) {
+      const form = projectRegistrationForm(kit, lang, `${unitPath(token)}/projects`, unitId);
+      forms.push(failed?.form === 'project' ? withTyped(form, failed.typed, failed.problems, PROJECT_FIELDS) : form);
+    }
+    const done = (request.query as Record<string, string>).done;
+    return page(reply.header('Cache-Control', 'no-store'), status, 'list', contextOf(reply, lang, unitPath(token)), {
+      heading: text(lang, 'unitPageTitle', { unit: unitName(unitId, lang) }),
+      intro: text(lang, 'unitPageIntro', { email: config.secretariat.email }),
+      done: done === 'seminar' ? text(lang, 'done_seminar-registered') : done === 'project' ? text(lang, 'unitProjectRegistered') : undefined,
+      error: failed?.error,
+      tables: [
+        ...(keeps.seminars
+          ? [
+              {
+                caption: text(lang, 'unitSeminarsOfYear', { year }),
+                columns: [text(lang, 'fieldTitle'), text(lang, 'fieldDate'), text(lang, 'fieldPlace')],
+                empty: text(lang, 'noneYet'),
+                rows: register.seminars.filter((s) => s.unitId === unitId && s.date.startsWith(String(year))).map((s) => ({ cells: [{ text: s.title }, { text: formatDate(`${s.date}T12:00:00`, zone, lang) }, { text: s.place }] })),
+              },
+            ]
+          : []),
+        ...(keeps.projects
+          ? [
+              {
+                caption: text(lang, 'unitProjects'),
+                columns: [text(lang, 'fieldTitle'), text(lang, 'fieldPlannedStart'), text(lang, 'state')],
+                empty: text(lang, 'noneYet'),
+                rows: register.projects
+                  .filter((p) => p.unitId === unitId && p.state !== 'closed')
+                  .map((p) => ({ cells: [{ text: p.title }, { text: formatDate(`${p.plannedStart}T12:00:00`, zone, lang) }, { text: text(lang, `project_${p.state}` as Parameters<typeof text>[1]) }] })),
+              },
+            ]
+          : []),
+      ],
+      forms,
+    });
+  };
+  const unitOf = async (request: FastifyRequest, reply: FastifyReply, lang: Language) => {
+    const link = await resolve(request, reply, 'unit-registers', lang);
+    if (!link) return undefined;
+    if (!config.units.some((u) => u.id === link.id)) return void message(reply, 404, lang, 'invalidLinkTitle', 'invalidLinkText');
+    return link;
+  };
+  app.get('/unit/:token', { preHandler: paramsOf(tokenParams) }, async (request, reply) => {
+    const lang = languageOf(request);
+    const link = await unitOf(request, reply, lang);
+    if (!link) return reply;
+    return renderUnit(request, reply, lang, link.token, link.id);
+  });
+  app.post('/unit/:token/seminars', { preHandler: [paramsOf(tokenParams), formOf(seminarForm)] }, async (request, reply) => {
+    const body = request.body as Record<string, string>;
+    const lang = languageOf(request);
+    const link = await unitOf(request, reply, lang);
+    if (!link || !keeps.seminars) return link ? message(reply, 404, lang, 'notFoundTitle', 'notFoundText') : reply;
+    if (!csrfValid(request)) return renderUnit(request, reply, lang, link.token, link.id, 403, { form: 'seminar', typed: body, problems: [], error: text(lang, 'csrfExpired') });
+    const seminar = seminarFromForm(body, link.id);
+    const problems = checkSeminar(seminar);
+    if (problems.length) return renderUnit(request, reply, lang, link.token, link.id, 422, { form: 'seminar', typed: body, problems });
+    await registerSeminar(client, kit.deps.taskQueue, config, { ...seminar, registeredBy: `${unitName(link.id, lang)} (${text(lang, 'standingLink')})` });
+    return reply.redirect(`${unitPath(link.token)}?lang=${lang}&done=seminar`, 303);
+  });
+  app.post('/unit/:token/projects', { preHandler: [paramsOf(tokenParams), formOf(projectForm)] }, async (request, reply) => {
+    const body = request.body as Record<string, string>;
+    const lang = languageOf(request);
+    const link = await unitOf(request, reply, lang);
+    if (!link || !keeps.projects) return link ? message(reply, 404, lang, 'notFoundTitle', 'notFoundText') : reply;
+    if (!csrfValid(request)) return renderUnit(request, reply, lang, link.token, link.id, 403, { form: 'project', typed: body, problems: [], error: text(lang, 'csrfExpired') });
+    const project = projectFromForm(body, link.id);
+    const problems = checkProject(project);
+    if (problems.length) return renderUnit(request, reply, lang, link.token, link.id, 422, { form: 'project', typed: body, problems });
+    try {
+      await registerProject(client, kit.deps.taskQueue, config, project, body.obligation || undefined, `${unitName(link.id, lang)} (${text(lang, 'standingLink')})`);
+    } catch (err) {
+      if (err instanceof RejectedError) return renderUnit(request, reply, lang, link.token, link.id, 409, { form: 'project', typed: body, problems: [], error: err.in(lang) });
+      throw err;
+    }
+    return reply.redirect(`${unitPath(link.token)}?lang=${lang}&done=project`, 303);
+  });
+}

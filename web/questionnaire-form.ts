@@ -1,0 +1,72 @@
+/**
+ * A questionnaire as form fields, grouped in its sections, with each field's error beside it and
+ * the error summary above: the contact person's answer form and the project owner's goals form
+ * are the same form (templates/web/answer.hbs) on different questionnaires.
+ */
+import { shownValue } from '../activities/mail-context';
+import { describeFieldError, type FieldError } from '../domain/answers';
+import { groupFields, groupHeading } from '../domain/questionnaire';
+import type { AnswerValues, Language, Questionnaire } from '../domain/types';
+import { text } from './i18n';
+
+/** "required if you answered Yes above": the rule in the words of the form. */
+function requiredWhen(field: Questionnaire[number], questionnaire: Questionnaire, lang: Language) {
+  const rule = field.requiredIf!;
+  const other = questionnaire.find((f) => f.id === rule.field);
+  return other ? text(lang, 'requiredWhen', { answer: shownValue(other, rule.equals, lang) ?? String(rule.equals) }) : undefined;
+}
+
+export function questionnaireForm(
+  questionnaire: Questionnaire,
+  values: Record<string, string>,
+  errors: FieldError[],
+  lang: Language,
+  previous?: { period: string; values: AnswerValues },
+) {
+  const errorFor = new Map(errors.map((e) => [e.field, describeFieldError(e, questionnaire, lang)]));
+  const fields = questionnaire.map((f) => ({
+    id: f.id,
+    type: f.type,
+    inputType: f.type === 'number' ? 'text' : f.type === 'date' ? 'date' : 'text',
+    inputMode: f.type === 'number' ? (f.integer ? 'numeric' : 'decimal') : undefined,
+    label: f.label[lang],
+    help: f.help?.[lang],
+    required: f.required,
+    requiredWhen: f.requiredIf ? requiredWhen(f, questionnaire, lang) : undefined,
+    maxLength: f.maxLength,
+    value: values[f.id] ?? '',
+    checked: values[f.id] === 'on' || values[f.id] === 'true',
+    error: errorFor.get(f.id),
+    bounds: f.min !== undefined || f.max !== undefined ? text(lang, 'bounds', { min: f.min ?? '–', max: f.max ?? '–' }) : undefined,
+    options: f.options?.map((o) => ({ value: o.value, label: o.label[lang], selected: values[f.id] === o.value })),
+    group: f.group,
+    previous: previous && previous.values[f.id] !== undefined ? text(lang, 'previousAnswer', { period: previous.period, answer: shownValue(f, previous.values[f.id], lang) ?? '' }) : undefined,
+  }));
+  // Typed answers to questions this page does not show (drawn from the config while Temporal was
+  // down): carried along unseen, so a second send still has them.
+  const shown = new Set(questionnaire.map((f) => f.id));
+  const carried = Object.entries(values)
+    .filter(([name, value]) => !shown.has(name) && value.trim() !== '')
+    .map(([name, value]) => ({ name, value }));
+  const sections = groupFields(fields).map((block) => ({
+    heading: block.group ? groupHeading(block.group, lang) : undefined,
+    help: block.group?.help?.[lang],
+    id: block.key.replace(/[^a-z0-9-]/g, '-'),
+    fields: block.fields,
+  }));
+  return {
+    sections,
+    carried,
+    errors: errors.map((e) => ({ field: errorFor.has(e.field) && questionnaire.some((f) => f.id === e.field) ? e.field : questionnaire[0]?.id, message: errorFor.get(e.field) })),
+  };
+}
+
+/** What was typed into the questionnaire's fields, as text. */
+export function typedFields(body: Record<string, unknown>, questionnaire: Questionnaire): Record<string, string> {
+  const typed: Record<string, string> = {};
+  for (const field of questionnaire) {
+    const value = body[field.id];
+    if (typeof value === 'string') typed[field.id] = value;
+  }
+  return typed;
+}
