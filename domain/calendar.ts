@@ -350,18 +350,14 @@ export function yearStarts(zone: string, from: Date, years: number): { year: num
 }
 
 /** Reminders before an agreement's end day (YYYY-MM-DD), on working days, those still ahead of `now`. */
-export function planExpiryReminders(endsOn: string, offsets: string[], sendTime: string, zone: string, now: Date): string[] {
+export function planExpiryReminders(endsOn: string, offsets: string[], sendTime: string, zone: string, now: Date, atOnceIfLate = false): string[] {
   const end = DateTime.fromISO(endsOn, { zone });
   if (!end.isValid) throw new CalendarError(`"${endsOn}" is not a date; write YYYY-MM-DD.`);
-  return [
-    ...new Set(
-      offsets
-        .map((o) => atSendTime(previousWorkingDay(end.minus(parseIsoDuration(o))), sendTime))
-        .filter((t) => t.toMillis() > now.getTime())
-        .sort((a, b) => a.toMillis() - b.toMillis())
-        .map(iso),
-    ),
-  ];
+  const times = offsets.map((o) => atSendTime(previousWorkingDay(end.minus(parseIsoDuration(o))), sendTime)).sort((a, b) => a.toMillis() - b.toMillis());
+  const ahead = times.filter((t) => t.toMillis() > now.getTime()).map(iso);
+  // Registered after its first reminder was due, with the end still ahead: the owner is asked at once.
+  const late = atOnceIfLate && times.length > 0 && times[0]!.toMillis() <= now.getTime() && end.endOf('day').toMillis() > now.getTime();
+  return [...new Set([...(late ? [now.toISOString()] : []), ...ahead])];
 }
 
 /**

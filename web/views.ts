@@ -24,6 +24,7 @@ export type Views = (page: string, pageContext: PageContext, data: object) => st
 export function createViews(templatesDir: string): Views {
   const hb = Handlebars.create();
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hb.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
   hb.registerHelper('t', function (this: unknown, key: TextKey, options: Handlebars.HelperOptions) {
     const root = options.data?.root as PageContext;
     return text(root.lang, key, options.hash as Record<string, string>);

@@ -57,8 +57,8 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
   );
 
   await tellRegister(orgId, { kind: 'agreement', summary: summary() });
-  for (;;) {
-    const plan = await planning.planAgreement({ orgId, obligationId, endsOn: status.endsOn, now: new Date().toISOString() });
+  for (let registering = true; ; registering = false) {
+    const plan = await planning.planAgreement({ orgId, obligationId, endsOn: status.endsOn, now: new Date().toISOString(), registering });
     for (const at of plan.reminderTimes) {
       if (await wf.condition(() => decision !== undefined, Math.max(1, Date.parse(at) - Date.now()))) break;
       status.state = 'review-due';

@@ -16,8 +16,8 @@ const mail = wf.proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', 
 
 export async function revisionWorkflow(input: RevisionInput): Promise<RevisionStatus> {
   const { orgId, obligationId, periodId } = input;
-  const plan = await planning.planRevisionPeriod({ orgId, obligationId, periodId });
-  const status: RevisionStatus = { obligationId, periodId, state: 'scheduled', dueDate: plan.dueDate, remindersSentAt: [], startedAt: new Date().toISOString(), ...(input.by ? { startedBy: input.by } : {}) };
+  // Handlers before the first await: a query or a decision may come with the start.
+  const status: RevisionStatus = { obligationId, periodId, state: 'scheduled', dueDate: '', remindersSentAt: [], startedAt: new Date().toISOString(), ...(input.by ? { startedBy: input.by } : {}) };
   let decision: RevisionDecision | undefined;
   let sequence = 0;
   const summary = () => ({ obligationId, periodId, state: status.state, dueDate: status.dueDate, decision: status.decision });
@@ -35,13 +35,15 @@ export async function revisionWorkflow(input: RevisionInput): Promise<RevisionSt
       return summary();
     },
     {
-      validator: (d) => {
+      validator: (d: RevisionDecision) => {
         if (status.state === 'decided') refuse('AlreadyDecided', 'en', { period: periodId, paragraph: status.decision?.paragraph ?? '' });
         const problems = checkRevisionDecision(d);
         if (problems.length) refuse('InvalidInput', 'en', { problems: describeProblems(problems) });
       },
     },
   );
+  const plan = await planning.planRevisionPeriod({ orgId, obligationId, periodId });
+  status.dueDate = plan.dueDate;
   const decided = () => decision !== undefined;
   const waitUntil = (iso: string) => wf.condition(decided, Math.max(1, Date.parse(iso) - Date.now()));
 

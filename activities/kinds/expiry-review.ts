@@ -12,10 +12,10 @@ export type AgreementMailKind = (typeof AGREEMENT_MAIL_KINDS)[number];
 export function createExpiryReviewActivities(deps: ActivityDeps, sendNotice: SendNotice) {
   const { directory } = deps;
   return {
-    async planAgreement({ orgId, obligationId, endsOn, now }: { orgId: string; obligationId: string; endsOn: string; now: string }) {
+    async planAgreement({ orgId, obligationId, endsOn, now, registering }: { orgId: string; obligationId: string; endsOn: string; now: string; registering?: boolean }) {
       const { org, obligation } = directory.ofKind(orgId, 'expiry-review', obligationId);
       const zone = org.organisation.timeZone;
-      return { reminderTimes: planExpiryReminders(endsOn, obligation.remindersBeforeEnd, obligation.sendTime, zone, new Date(now)), endsAt: endOfDay(endsOn, zone) };
+      return { reminderTimes: planExpiryReminders(endsOn, obligation.remindersBeforeEnd, obligation.sendTime, zone, new Date(now), registering), endsAt: endOfDay(endsOn, zone) };
     },
 
     async sendAgreementMail(input: { orgId: string; obligationId: string; agreement: AgreementRegistration; kind: AgreementMailKind; sequence: number; at: string }) {

@@ -1,7 +1,6 @@
 /// <reference lib="dom" />
 /** Debian's Chromium driven by playwright-core, with axe-core run inside the page. */
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -10,9 +9,9 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { createFileArchive } from '../../activities/archive';
 import type { OrganisationConfig } from '../../config/schema';
 import { CHROMIUM_PATH } from '../../scripts/ensure-chromium';
-import { buildWebApp } from '../../web/app';
+import { buildWebApp, type WebDeps } from '../../web/app';
 import { hashPassword } from '../../web/password';
-import { createTestWorker, devServer, PROJECT_ROOT, testAnswerLinks, type TestWorker } from './environment';
+import { createTestWorker, devServer, freePort, PROJECT_ROOT, testAnswerLinks, type TestWorker } from './environment';
 import { startTestSmtpServer, type TestSmtpServer } from './smtp';
 
 export const SCREENSHOTS = path.join(PROJECT_ROOT, 'test-output', 'screenshots');
@@ -65,13 +64,16 @@ export interface BrowserTestbed {
 
 /**
  * Chromium, a dev server, a real SMTP server, the web app on a port of its own and a worker whose
- * links point to it. The web server listens first: a port picked beforehand could be taken by the
- * Temporal server starting meanwhile.
+ * links point to it. `web` adds to the web app's parts once its address is known (accounts,
+ * single sign-on, whose provider must know the address to send people back to).
  */
-export async function startBrowserTestbed(config: OrganisationConfig, password: string): Promise<BrowserTestbed> {
+export async function startBrowserTestbed(config: OrganisationConfig, password: string, web?: (baseUrl: string) => Promise<Partial<WebDeps>>): Promise<BrowserTestbed> {
   const [env, smtp, browser] = await Promise.all([devServer(), startTestSmtpServer(), launchChromium()]);
   const archiveDir = mkdtempSync(path.join(tmpdir(), 'followup-archive-'));
   const taskQueue = `browser-${Math.random().toString(36).slice(2)}`;
+  // Picked after the Temporal server has its ports, and used at once.
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
   const app = await buildWebApp({
     config,
     client: env.client,
@@ -80,11 +82,11 @@ export async function startBrowserTestbed(config: OrganisationConfig, password: 
     answerLinks: testAnswerLinks,
     passwordHash: await hashPassword(password),
     cookieSecret: 'browser-test-cookie-secret-0123456789',
-    publicBaseUrl: 'http://127.0.0.1',
+    publicBaseUrl: baseUrl,
     templatesDir: path.join(PROJECT_ROOT, 'templates'),
+    ...(web ? await web(baseUrl) : {}),
   });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  await app.listen({ host: '127.0.0.1', port });
   const tw = await createTestWorker(env, smtp.url, { publicBaseUrl: baseUrl, taskQueue, archiveDir, configs: [config] });
   return {
     env,

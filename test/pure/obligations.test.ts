@@ -111,6 +111,10 @@ test('agreement reminders come before the end on working days, only those still 
   const reminders = planExpiryReminders('2027-06-30', ['P6M', 'P3M', 'P1M'], '09:00', zone, new Date('2027-01-01T00:00:00Z'));
   expect(reminders.map(local)).toEqual(['2027-03-30 09:00', '2027-05-28 09:00']); // 30 May is a Sunday
   expect(() => planExpiryReminders('30/6', ['P1M'], '09:00', zone, new Date())).toThrow(/write YYYY-MM-DD/);
+  // Registered inside its review window: the owner is asked at once, then at the reminders still ahead.
+  const late = new Date('2027-05-01T10:00:00Z');
+  expect(planExpiryReminders('2027-06-30', ['P6M', 'P3M', 'P1M'], '09:00', zone, late, true).map(local)).toEqual(['2027-05-01 12:00', '2027-05-28 09:00']);
+  expect(planExpiryReminders('2027-06-30', ['P6M', 'P3M', 'P1M'], '09:00', zone, late)).toHaveLength(1);
 });
 
 describe('schedules', () => {

@@ -90,7 +90,7 @@ export const revisionWeb: WebKindModule<'revision'> = {
           ? [
               { label: text(lang, 'period'), value: periodId },
               { label: text(lang, 'state'), value: stateText(lang, current.state), attention: current.state === 'overdue' || current.state === 'not-decided' },
-              { label: text(lang, 'dueDate'), value: formatDate(`${current.dueDate}T12:00:00`, zone, lang) },
+              { label: text(lang, 'dueDate'), value: current.dueDate ? formatDate(`${current.dueDate}T12:00:00`, zone, lang) : '–' },
               ...(current.decision ? [{ label: text(lang, 'decision'), value: `${current.decision.body} ${formatDate(`${current.decision.decidedOn}T12:00:00`, zone, lang)} ${current.decision.paragraph} (${text(lang, `outcome_${current.decision.outcome}` as TextKey)})` }] : []),
             ]
           : [{ label: text(lang, 'period'), value: periodId }, { label: text(lang, 'state'), value: text(lang, 'revisionNotStarted') }],
