@@ -1,9 +1,9 @@
 /** Projects and the gate before they start: register, goals submitted, approved or returned, closed. */
 import type { Client } from '@temporalio/client';
 import type { OrganisationConfig } from '../config/schema';
-import { checkProject, projectWorkflowId, type ProjectRegistration, type ProjectStatus } from '../domain/registers';
+import { checkProject, projectWorkflowId, type ProjectChange, type ProjectRegistration, type ProjectStatus } from '../domain/registers';
 import type { AnswerValues } from '../domain/types';
-import { approveGoalsUpdate, closeProjectUpdate, projectStatusQuery, returnGoalsUpdate, saveGoalsDraftUpdate, submitGoalsUpdate } from '../workflows/definitions';
+import { approveGoalsUpdate, closeProjectUpdate, editProjectUpdate, projectStatusQuery, returnGoalsUpdate, saveGoalsDraftUpdate, submitGoalsUpdate } from '../workflows/definitions';
 import { assertUnit, assertValid, ensureRegister, explained, registrationObligation, startEntity } from './registers';
 
 export async function registerProject(client: Client, taskQueue: string, config: OrganisationConfig, project: ProjectRegistration, obligationId?: string, by?: string) {
@@ -44,3 +44,8 @@ export async function closeProject(client: Client, orgId: string, projectId: str
   return explained(`Project "${projectId}"`, projectHint, projectHandle(client, orgId, projectId), (h) => h.executeUpdate(closeProjectUpdate, { args: [{ by }] }));
 }
 
+
+/** Corrects a registration: title, owner, dates, partners, EU funding, stage. */
+export async function editProject(client: Client, orgId: string, projectId: string, change: ProjectChange, by?: string) {
+  return explained(`Project "${projectId}"`, projectHint, projectHandle(client, orgId, projectId), (h) => h.executeUpdate(editProjectUpdate, { args: [{ change, ...(by ? { by } : {}) }] }));
+}

@@ -63,7 +63,8 @@ export interface RecordEntry {
     | 'event-changed'
     | 'event-cancelled'
     | 'event-held'
-    | 'goals-recorded';
+    | 'goals-recorded'
+    | 'edited';
   /** The signed-in person ("Anna Berg (anna.berg)"), "cli:<user>", the owner's own link ("owner"), or none for the schedule. */
   by?: string;
   detail?: string;
@@ -98,6 +99,9 @@ export interface SeminarRegistration {
 export interface SeminarRecord extends SeminarRegistration {
   id: string;
   registeredAt: string;
+  /** The last correction, and who made it. */
+  editedAt?: string;
+  editedBy?: string;
 }
 
 export type AgreementState = 'active' | 'review-due' | 'renewed' | 'ended' | 'expired';
@@ -256,6 +260,19 @@ export function checkProject(input: unknown): RegistrationProblem[] {
   return problems;
 }
 
+/** What an edit of a project may change: everything but its id and unit. */
+export type ProjectChange = Partial<Pick<ProjectRegistration, 'title' | 'owner' | 'plannedStart' | 'plannedEnd' | 'partners' | 'euFunded' | 'stage'>>;
+
+const PROJECT_CHANGE_FIELDS = ['title', 'owner', 'plannedStart', 'plannedEnd', 'partners', 'euFunded', 'stage'];
+
+/** An edit is checked as the registration it makes. */
+export function checkProjectChange(current: ProjectRegistration, change: unknown): RegistrationProblem[] {
+  const c = (change ?? {}) as Record<string, unknown>;
+  const problems: RegistrationProblem[] = [];
+  need(problems, Object.keys(c).length > 0 && Object.keys(c).every((k) => PROJECT_CHANGE_FIELDS.includes(k)), 'change', `say what changes: ${PROJECT_CHANGE_FIELDS.join(', ')}`);
+  return problems.length ? problems : checkProject({ ...current, ...c });
+}
+
 export function checkSeminar(input: unknown): RegistrationProblem[] {
   const s = (input ?? {}) as Record<string, unknown>;
   const problems: RegistrationProblem[] = [];
@@ -266,6 +283,15 @@ export function checkSeminar(input: unknown): RegistrationProblem[] {
   need(problems, s.role === 'organiser' || s.role === 'co-organiser' || s.role === 'participant', 'role', 'one of organiser, co-organiser, participant');
   need(problems, typeof s.unitId === 'string' && SLUG.test(s.unitId), 'unitId', 'the id of the unit that holds the seminar');
   return problems;
+}
+
+export type SeminarChange = Partial<Pick<SeminarRegistration, 'title' | 'date' | 'place' | 'country' | 'role' | 'unitId'>>;
+
+export function checkSeminarChange(current: SeminarRegistration, change: unknown): RegistrationProblem[] {
+  const c = (change ?? {}) as Record<string, unknown>;
+  const fields = ['title', 'date', 'place', 'country', 'role', 'unitId'];
+  if (!Object.keys(c).length || !Object.keys(c).every((k) => fields.includes(k))) return [{ field: 'change', message: `say what changes: ${fields.join(', ')}` }];
+  return checkSeminar({ ...current, ...c });
 }
 
 export function checkAgreement(input: unknown): RegistrationProblem[] {

@@ -347,6 +347,13 @@ export const TEXTS = {
     navSeminars: 'Seminarier',
     navAgreements: 'Avtal',
     navEvents: 'Händelser',
+    editProject: 'Ändra registreringen',
+    editProjectHelp: 'Flyttade datum planeras om; ägaren påminns efter de nya datumen.',
+    editSeminar: 'Ändra seminariet',
+    saveChanges: 'Spara ändringarna',
+    record_edited: 'Ändrade',
+    'done_project-edited': 'Ändringen är sparad.',
+    'done_seminar-edited': 'Ändringen är sparad.',
   },
   en: {
     menu: 'Menu',
@@ -692,6 +699,13 @@ export const TEXTS = {
     navSeminars: 'Seminars',
     navAgreements: 'Agreements',
     navEvents: 'Events',
+    editProject: 'Change the registration',
+    editProjectHelp: 'Moved dates are planned again; the owner is reminded by the new dates.',
+    editSeminar: 'Change the seminar',
+    saveChanges: 'Save the changes',
+    record_edited: 'Changed',
+    'done_project-edited': 'The change is saved.',
+    'done_seminar-edited': 'The change is saved.',
   },
 } satisfies Record<Language, Record<string, string>>;
 

@@ -13,12 +13,14 @@ import type {
   EventSummary,
   GoalsDecision,
   GoalsSummary,
+  ProjectChange,
   ProjectRegistration,
   ProjectStatus,
   ProjectSummary,
   RegisterContents,
   RevisionDecision,
   RevisionSummary,
+  SeminarChange,
   SeminarRecord,
   SeminarRegistration,
 } from '../domain/registers';
@@ -106,6 +108,8 @@ export type RegisterEntry =
 
 export const registerContentsQuery = defineQuery<RegisterContents>('registerContents');
 export const registerSeminarUpdate = defineUpdate<SeminarRecord, [SeminarRegistration]>('registerSeminar');
+/** A seminar registered wrong (a date, a place) corrected by the secretariat. */
+export const editSeminarUpdate = defineUpdate<SeminarRecord, [{ id: string; change: SeminarChange; by?: string }]>('editSeminar');
 /** Sent by project, agreement and revision workflows when their state changes; not for people. */
 export const registerEntrySignal = defineSignal<[RegisterEntry]>('registerEntry');
 
@@ -122,6 +126,8 @@ export interface ProjectInput {
 export const projectStatusQuery = defineQuery<ProjectStatus>('projectStatus');
 export const submitGoalsUpdate = defineUpdate<{ revision: number }, [{ values: AnswerValues; by?: string }]>('submitGoals');
 /** The owner's goals form, saved to go on later; not checked until it is sent. */
+/** The secretariat corrects a registration (title, owner, dates, partners …); the dates are planned again. */
+export const editProjectUpdate = defineUpdate<ProjectSummary, [{ change: ProjectChange; by?: string }]>('editProject');
 export const saveGoalsDraftUpdate = defineUpdate<{ savedAt: string }, [DraftInput]>('saveGoalsDraft');
 export const approveGoalsUpdate = defineUpdate<{ approvedAt: string }, [ActorInput]>('approveGoals');
 export const returnGoalsUpdate = defineUpdate<{ returnedAt: string }, [{ comment: string; by?: string }]>('returnGoals');

@@ -7,11 +7,12 @@
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { checkAnswer, describeAnswerErrors } from '../domain/answers';
-import type { ProjectState, ProjectStatus, ProjectSummary, RecordEntry } from '../domain/registers';
+import { checkProjectChange, describeProblems, type ProjectChange, type ProjectRegistration, type ProjectState, type ProjectStatus, type ProjectSummary, type RecordEntry } from '../domain/registers';
 import type { Questionnaire } from '../domain/types';
 import {
   approveGoalsUpdate,
   closeProjectUpdate,
+  editProjectUpdate,
   projectStatusQuery,
   returnGoalsUpdate,
   saveGoalsDraftUpdate,
@@ -28,7 +29,9 @@ const mail = wf.proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', 
 
 
 export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatus> {
-  const { orgId, obligationId, project } = input;
+  const { orgId, obligationId } = input;
+  // Edited in place by the secretariat: the mails that follow use what it says now.
+  const project: ProjectRegistration = { ...input.project };
   const status: ProjectStatus = {
     id: project.id,
     title: project.title,
@@ -52,6 +55,8 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
   let questionnaire: Questionnaire = [];
   let language: 'sv' | 'en' = 'sv';
   let closeRequested = false;
+  /** An edit not yet acted on: the dates are planned again and the register is told. */
+  let edited = false;
   const pending: { kind: 'goals-review' | 'goals-approved' | 'goals-returned'; comment?: string }[] = [];
   let mailSequence = 0;
 
@@ -84,6 +89,25 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
         if (!['awaiting-goals', 'returned', 'goals-submitted'].includes(status.state)) refuse('GoalsAlreadyApproved', language, { title: project.title });
         const check = checkAnswer(questionnaire, values);
         if (!check.ok) refuse('InvalidAnswer', language, { problems: describeAnswerErrors(check.errors, questionnaire, language) }, check.errors);
+      },
+    },
+  );
+  wf.setHandler(
+    editProjectUpdate,
+    ({ change, by }) => {
+      Object.assign(project, change);
+      const { id: _id, unitId: _u, ...shown } = project;
+      Object.assign(status, shown, { stage: project.stage ?? 'project' });
+      if (change.plannedEnd === undefined && 'plannedEnd' in change) delete status.plannedEnd;
+      record('edited', by, Object.keys(change).join(', '));
+      edited = true;
+      return summary();
+    },
+    {
+      validator: ({ change }: { change: ProjectChange; by?: string }) => {
+        if (status.state === 'closed') refuse('NotStarted', language, { title: project.title, state: status.state });
+        const problems = checkProjectChange(project, change);
+        if (problems.length) refuse('InvalidRegistration', 'en', { problems: describeProblems(problems) });
       },
     },
   );
@@ -139,7 +163,14 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
     { validator: (_actor: { by?: string }) => void (!['registered', 'approved', 'ongoing'].includes(status.state) && refuse('NotStarted', language, { title: project.title, state: status.state })) },
   );
 
-  const plan = await planning.planProject({ orgId, obligationId, plannedStart: project.plannedStart, plannedEnd: project.plannedEnd });
+  let plan = await planning.planProject({ orgId, obligationId, plannedStart: project.plannedStart, plannedEnd: project.plannedEnd });
+  /** After an edit: the dates planned again, a start moved ahead no longer "started without approval", the register told. */
+  const afterEdit = async () => {
+    edited = false;
+    plan = await planning.planProject({ orgId, obligationId, plannedStart: project.plannedStart, plannedEnd: project.plannedEnd });
+    if (Date.now() < Date.parse(plan.startAt)) status.startedWithoutApproval = false;
+    await tellRegister(orgId, { kind: 'project', summary: summary() });
+  };
   questionnaire = plan.questionnaire;
   language = plan.language;
   if (!plan.gate) {
@@ -155,7 +186,11 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
   // Until approved: reminders while the owner owes the definition, and a warning at the planned start.
   while (status.state !== 'approved') {
     const wakeAt = Math.min(nextReminder, status.startedWithoutApproval ? Infinity : Date.parse(plan.startAt));
-    const changed = await wf.condition(() => pending.length > 0, Math.max(1, wakeAt - Date.now()));
+    const changed = await wf.condition(() => pending.length > 0 || edited, Math.max(1, wakeAt - Date.now()));
+    if (changed && pending.length === 0) {
+      await afterEdit();
+      continue;
+    }
     if (changed) {
       const event = pending.shift()!;
       await tellRegister(orgId, { kind: 'project', summary: summary() });
@@ -184,12 +219,27 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
   return runUntilClosed();
 
   async function runUntilClosed(): Promise<ProjectStatus> {
-    if (Date.now() < Date.parse(plan.startAt)) await wf.condition(() => closeRequested, Date.parse(plan.startAt) - Date.now());
-    if (!closeRequested) {
-      setState('ongoing');
-      await tellRegister(orgId, { kind: 'project', summary: summary() });
-      if (plan.endAt) await wf.condition(() => closeRequested, Math.max(1, Date.parse(plan.endAt) - Date.now()));
-      else await wf.condition(() => closeRequested);
+    // Edits wake it: the dates are planned again and it waits anew.
+    for (;;) {
+      if (Date.now() < Date.parse(plan.startAt)) {
+        await wf.condition(() => closeRequested || edited, Date.parse(plan.startAt) - Date.now());
+        if (edited && !closeRequested) {
+          await afterEdit();
+          continue;
+        }
+      }
+      if (closeRequested) break;
+      if (status.state !== 'ongoing') {
+        setState('ongoing');
+        await tellRegister(orgId, { kind: 'project', summary: summary() });
+      }
+      if (plan.endAt) await wf.condition(() => closeRequested || edited, Math.max(1, Date.parse(plan.endAt) - Date.now()));
+      else await wf.condition(() => closeRequested || edited);
+      if (edited && !closeRequested) {
+        await afterEdit();
+        continue;
+      }
+      break;
     }
     setState('closed');
     status.closedAt = new Date().toISOString();

@@ -6,8 +6,8 @@
  */
 import * as wf from '@temporalio/workflow';
 import { refuse } from './refuse';
-import { checkSeminar, describeProblems, type RegisterContents, type SeminarRecord } from '../domain/registers';
-import { registerContentsQuery, registerEntrySignal, registerSeminarUpdate, type RegisterInput } from './definitions';
+import { checkSeminar, checkSeminarChange, describeProblems, type RegisterContents, type SeminarChange, type SeminarRecord } from '../domain/registers';
+import { editSeminarUpdate, registerContentsQuery, registerEntrySignal, registerSeminarUpdate, type RegisterInput } from './definitions';
 
 // Keeps the history short: each registration is a few events, and a register lives for years.
 const EVENTS_BEFORE_CONTINUE = 2_000;
@@ -30,6 +30,22 @@ export async function registerWorkflow(input: RegisterInput): Promise<void> {
     {
       validator: (registration) => {
         const problems = checkSeminar(registration);
+        if (problems.length) refuse('InvalidRegistration', 'en', { problems: describeProblems(problems) });
+      },
+    },
+  );
+  wf.setHandler(
+    editSeminarUpdate,
+    ({ id, change, by }) => {
+      const at = contents.seminars.findIndex((s) => s.id === id);
+      contents.seminars[at] = { ...contents.seminars[at]!, ...change, editedAt: new Date().toISOString(), ...(by ? { editedBy: by } : {}) };
+      return contents.seminars[at]!;
+    },
+    {
+      validator: ({ id, change }: { id: string; change: SeminarChange; by?: string }) => {
+        const current = contents.seminars.find((s) => s.id === id);
+        if (!current) refuse('InvalidRegistration', 'en', { problems: `id: no seminar "${id}" in the register` });
+        const problems = checkSeminarChange(current, change);
         if (problems.length) refuse('InvalidRegistration', 'en', { problems: describeProblems(problems) });
       },
     },

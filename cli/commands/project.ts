@@ -1,8 +1,9 @@
 /** `followup project`: the project register and the gate before a project starts. */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { approveGoals, closeProject, projectStatus, registerProject, returnGoals, submitGoals } from '../../client/projects';
+import { approveGoals, closeProject, editProject, projectStatus, registerProject, returnGoals, submitGoals } from '../../client/projects';
 import { readRegister } from '../../client/registers';
+import type { ProjectChange } from '../../domain/registers';
 import { cliActor, collect, helpers, table, type CommandContext, type Opts } from './common';
 
 export function addProjectCommands(program: Command, ctx: CommandContext): void {
@@ -93,6 +94,39 @@ export function addProjectCommands(program: Command, ctx: CommandContext): void 
       const cfg = ctx.loadConfig(opts(cmd));
       await closeProject(await ctx.client(), cfg.organisation.id, id, cliActor());
       io.out(`${id} is closed.`);
+    });
+  project
+    .command('edit')
+    .argument('<id>', 'the project id')
+    .option('--title <title>', 'a new title')
+    .option('--owner-name <name>', "a new owner's name (with --owner-email)")
+    .option('--owner-email <email>', "a new owner's e-mail (with --owner-name)")
+    .option('--start <date>', 'a new planned start, YYYY-MM-DD')
+    .option('--end <date>', 'a new planned end, YYYY-MM-DD')
+    .option('--partner <name>', 'the partners, replacing the list (repeat for several)', collect)
+    .option('--eu-funded <yes|no>', 'whether the project is EU-funded')
+    .option('--stage <stage>', 'application or project')
+    .description('correct a registration; moved dates are planned again')
+    .action(async (id: string, _o, cmd: Command) => {
+      const o = opts(cmd) as Opts & Record<string, string | string[] | undefined>;
+      const cfg = ctx.loadConfig(o);
+      const change: ProjectChange = {};
+      if (o.title !== undefined) change.title = String(o.title);
+      if (o.ownerName !== undefined || o.ownerEmail !== undefined) {
+        if (o.ownerName === undefined || o.ownerEmail === undefined) throw ctx.usage('Give the new owner with both --owner-name and --owner-email.');
+        change.owner = { name: String(o.ownerName), email: String(o.ownerEmail) };
+      }
+      if (o.start !== undefined) change.plannedStart = String(o.start);
+      if (o.end !== undefined) change.plannedEnd = String(o.end);
+      if (o.partner !== undefined) change.partners = o.partner as string[];
+      if (o.euFunded !== undefined) {
+        if (!['yes', 'no'].includes(String(o.euFunded))) throw ctx.usage('--eu-funded takes yes or no.');
+        change.euFunded = o.euFunded === 'yes';
+      }
+      if (o.stage !== undefined) change.stage = String(o.stage) as ProjectChange['stage'];
+      if (Object.keys(change).length === 0) throw ctx.usage('Say what changes, e.g. --start 2027-09-01; see followup project edit --help.');
+      await editProject(await ctx.client(), cfg.organisation.id, id, change, cliActor());
+      io.out(`${id} is changed (${Object.keys(change).join(', ')}).`);
     });
   project
     .command('status')

@@ -1,8 +1,8 @@
 /** `followup seminar`: the register of seminars counted against a yearly minimum. */
 import { Option, type Command } from 'commander';
 import { readRegister } from '../../client/registers';
-import { registerSeminar } from '../../client/seminars';
-import type { SeminarRole } from '../../domain/registers';
+import { editSeminar, registerSeminar } from '../../client/seminars';
+import type { SeminarChange, SeminarRole } from '../../domain/registers';
 import { cliActor, helpers, table, type CommandContext, type Opts } from './common';
 
 export function addSeminarCommands(program: Command, ctx: CommandContext): void {
@@ -31,6 +31,31 @@ export function addSeminarCommands(program: Command, ctx: CommandContext): void 
         registeredBy: cliActor(),
       });
       io.out(`Registered seminar ${r.id}: ${r.title}, ${r.date}.`);
+    });
+  seminar
+    .command('edit')
+    .argument('<id>', 'the seminar id, as seminar list --json shows it')
+    .option('--title <title>', 'a new title')
+    .option('--date <date>', 'a new date, YYYY-MM-DD')
+    .option('--place <place>', 'a new place')
+    .option('--country <code>', 'a new country code, e.g. BE')
+    .option('--role <role>', 'organiser, co-organiser or participant')
+    .option('-u, --unit <unit>', 'another unit')
+    .description('correct a registered seminar')
+    .action(async (id: string, _o, cmd: Command) => {
+      const o = opts(cmd) as Opts & Record<string, string | undefined>;
+      const cfg = ctx.loadConfig(o);
+      const change: SeminarChange = {
+        ...(o.title !== undefined ? { title: o.title } : {}),
+        ...(o.date !== undefined ? { date: o.date } : {}),
+        ...(o.place !== undefined ? { place: o.place } : {}),
+        ...(o.country !== undefined ? { country: o.country.toUpperCase() } : {}),
+        ...(o.role !== undefined ? { role: o.role as SeminarRole } : {}),
+        ...(o.unit !== undefined ? { unitId: o.unit } : {}),
+      };
+      if (Object.keys(change).length === 0) throw ctx.usage('Say what changes, e.g. --date 2027-05-12; see followup seminar edit --help.');
+      const r = await editSeminar(await ctx.client(), cfg, id, change, cliActor());
+      io.out(`Seminar ${r.id} is changed: ${r.title}, ${r.date}.`);
     });
   seminar
     .command('list')

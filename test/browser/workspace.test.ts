@@ -77,6 +77,8 @@ beforeAll(async () => {
         eva: { name: 'Eva Lind', username: 'eva.lind@solna.example', roles: ['Followup.Secretariat'] },
         olof: { name: 'Olof Revisor', username: 'olof.revisor@solna.example', roles: ['Followup.Reader'] },
         gast: { name: 'Gäst Utan Roll', username: 'gast@solna.example', roles: [] },
+        // No role in the token, but an account of the same name in the accounts file.
+        anna: { name: 'Anna Berg', username: ANNA.name },
       },
       [`${url}/login/sso/callback`],
     );
@@ -191,6 +193,16 @@ test('a project from the standing link to approved goals, through a return with 
   await owner.getByText(/Målen godkändes/).waitFor();
   expect(await overviewOf(anna, 'Mål fastställda innan projekt startar')).toContain('1 projekt har godkända mål');
 
+  // The start moves a month: corrected on the project's page, and the history says who did it.
+  await anna.goto(`${baseUrl}/projects/erasmus-skolutbyte-tartu-2027`);
+  const edit = anna.locator('form[action$="/edit"]');
+  expect(await edit.getByLabel(/^Planerad start/).inputValue()).toBe('2027-03-01');
+  await edit.getByLabel(/^Planerad start/).fill('2027-04-01');
+  await edit.getByRole('button', { name: 'Spara ändringarna' }).click();
+  await anna.getByText('Ändringen är sparad.').waitFor();
+  expect(await anna.locator('dl.facts').textContent()).toContain('1 april 2027');
+  expect(await anna.locator('#history-title + .table-wrap').textContent()).toContain('Anna Berg (anna.berg)Ändrade (plannedStart)');
+
   // The list filters by unit and exports to CSV that Swedish Excel opens.
   await anna.goto(`${baseUrl}/projects?unit=omsorg`);
   await anna.getByText('Inget registrerat än.').waitFor();
@@ -198,7 +210,7 @@ test('a project from the standing link to approved goals, through a return with 
   expect(csv.headers()['content-type']).toContain('text/csv');
   const body = await csv.text();
   expect(body.charCodeAt(0)).toBe(0xfeff);
-  expect(body).toContain('erasmus-skolutbyte-tartu-2027;Erasmus+ Skolutbyte Tartu;Barn- och utbildningsförvaltningen;2027-03-01');
+  expect(body).toContain('erasmus-skolutbyte-tartu-2027;Erasmus+ Skolutbyte Tartu;Barn- och utbildningsförvaltningen;2027-04-01;;mål godkända;Nej;Tartu linn, Tallinna Ülikool;Ja');
 });
 
 test('a seminar registered and counted on the overview', async () => {
@@ -223,6 +235,15 @@ test('a seminar registered and counted on the overview', async () => {
   expect(after).toContain('1 av minst 1 seminarier 2026');
   expect(await entry.locator('strong').count()).toBe(0);
   await screenshot(anna, 'workspace-overview-seminar-counted');
+
+  // A place typed wrong is corrected on the seminar's own page.
+  await anna.goto(`${baseUrl}/seminars?year=2026`);
+  await anna.getByRole('link', { name: /Smarta städer/ }).click();
+  await anna.locator('form[action$="/edit"]').getByLabel(/^Plats/).fill('Solnas EU-kontor, Rue du Luxembourg, Bryssel');
+  await anna.getByRole('button', { name: 'Spara ändringarna' }).click();
+  await anna.getByText('Ändringen är sparad.').waitFor();
+  expect(await anna.locator('dl.facts').textContent()).toContain('Rue du Luxembourg');
+  await checkPage(anna, 'seminar');
   const csv = await (await anna.request.get(`${baseUrl}/seminars?year=2026&format=csv`)).text();
   expect(csv).toContain(`"'=HYPERLINK(""http://x"") Smarta städer; Bryssel";2026-11-20`);
 });
@@ -362,6 +383,16 @@ test('single sign-on through a real OpenID Provider: a reader sees and cannot ac
   await guest.getByRole('button', { name: 'Sign-in' }).click();
   await guest.getByRole('heading', { name: 'Du har ingen behörighet här' }).waitFor();
   expect((await guest.goto(`${baseUrl}/dashboard`))?.url()).toContain('/login');
+
+  // Anna's role comes from the accounts file when the provider sends none.
+  const annaSso = await (await browser.newContext({ locale: 'sv-SE' })).newPage();
+  await annaSso.goto(`${baseUrl}/login/sso`);
+  await annaSso.locator('input[name="login"]').fill('anna');
+  await annaSso.locator('input[name="password"]').fill('x');
+  await annaSso.getByRole('button', { name: 'Sign-in' }).click();
+  await annaSso.waitForURL(`${baseUrl}/dashboard`);
+  expect(await annaSso.locator('.who').textContent()).toBe('Inloggad som Anna Berg');
+  expect(await annaSso.getByRole('button', { name: 'Starta' }).count()).toBe(1);
 
   // A member of the secretariat signs in the same way and exempts a unit; the history names her.
   const eva = await (await browser.newContext({ locale: 'sv-SE' })).newPage();

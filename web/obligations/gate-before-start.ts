@@ -4,12 +4,12 @@
  * returning them with a comment, closing it, and its history.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { approveGoals, closeProject, projectStatus, registerProject, returnGoals } from '../../client/projects';
+import { approveGoals, closeProject, editProject, projectStatus, registerProject, returnGoals } from '../../client/projects';
 import { readRegister } from '../../client/registers';
 import { answerRows } from '../../activities/mail-context';
 import { formatDate } from '../../domain/calendar';
 import { questionnaireOf } from '../../domain/questionnaire';
-import { checkProject, type ProjectRegistration, type ProjectState, type ProjectSummary } from '../../domain/registers';
+import { checkProject, type ProjectChange, type ProjectRegistration, type ProjectState, type ProjectSummary } from '../../domain/registers';
 import type { Language } from '../../domain/types';
 import { sendCsv } from '../csv';
 import { formOf, goalsReviewForm, paramsOf, projectForm, entityParams } from '../forms';
@@ -184,6 +184,27 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
         forms.push({ id: 'approve', heading: text(lang, 'approveGoals'), help: text(lang, 'approveGoalsHelp'), action: `/projects/${id}/approve`, submit: text(lang, 'approveButton'), fields: [] });
         forms.push(withTyped({ id: 'return', heading: text(lang, 'returnGoals'), help: text(lang, 'returnGoalsHelp'), action: `/projects/${id}/return`, submit: text(lang, 'returnButton'), fields: [{ name: 'comment', label: text(lang, 'comment'), type: 'textarea', required: true }] }, typed));
       }
+      if (context.canAct && project.state !== 'closed') {
+        const editing = projectRegistrationForm(kit, lang, `/projects/${id}/edit`, project.unitId);
+        const current: Record<string, string> = {
+          title: project.title,
+          ownerName: project.owner.name,
+          ownerEmail: project.owner.email,
+          plannedStart: project.plannedStart,
+          plannedEnd: project.plannedEnd ?? '',
+          partners: project.partners.join('\n'),
+          ...(project.euFunded ? { euFunded: 'on' } : {}),
+          ...(project.stage === 'application' ? { application: 'on' } : {}),
+        };
+        forms.push(
+          withTyped(
+            { ...editing, id: 'edit', heading: text(lang, 'editProject'), help: text(lang, 'editProjectHelp'), submit: text(lang, 'saveChanges'), fields: editing.fields.filter((f) => f.name !== 'id' && f.name !== 'obligation') },
+            typed.form === 'edit' ? typed : current,
+            typed.form === 'edit' ? (typed.problems as { field: string; message: string }[]) : [],
+            PROJECT_FIELDS,
+          ),
+        );
+      }
       if (context.canAct && ['registered', 'approved', 'ongoing'].includes(project.state)) {
         forms.push({ id: 'close', heading: text(lang, 'closeProject'), action: `/projects/${id}/close`, submit: text(lang, 'closeProjectButton'), fields: [], danger: true });
       }
@@ -230,6 +251,33 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
     action('close', async (id, _body, by) => {
       await closeProject(client, orgId, id, by);
       return 'project-closed';
+    });
+    app.post('/projects/:id/edit', { onRequest: requireSecretariat, preHandler: [paramsOf(entityParams), formOf(projectForm), app.csrfProtection] }, async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const body = request.body as Record<string, string>;
+      const lang = secretariatLanguage(request);
+      const current = await projectStatus(client, orgId, id);
+      const edited = projectFromForm({ ...body, id }, current.unitId);
+      const change: ProjectChange = {};
+      if (edited.title !== current.title) change.title = edited.title;
+      if (edited.owner.name !== current.owner.name || edited.owner.email !== current.owner.email) change.owner = edited.owner;
+      if (edited.plannedStart !== current.plannedStart) change.plannedStart = edited.plannedStart;
+      if (edited.plannedEnd !== current.plannedEnd) change.plannedEnd = edited.plannedEnd;
+      if (edited.partners.join('\n') !== current.partners.join('\n')) change.partners = edited.partners;
+      if (edited.euFunded !== current.euFunded) change.euFunded = edited.euFunded;
+      if (edited.stage !== current.stage) change.stage = edited.stage;
+      if (Object.keys(change).length === 0) return reply.redirect(`/projects/${id}`, 303);
+      const problems = checkProject({ ...edited });
+      if (problems.length) return renderProject(request, reply, 422, undefined, { ...body, form: 'edit', problems });
+      return acting(
+        reply,
+        lang,
+        async () => {
+          await editProject(client, orgId, id, change, actor(request));
+          return `/projects/${id}?done=project-edited`;
+        },
+        (status, error) => renderProject(request, reply, status, error, { ...body, form: 'edit', problems: [] }),
+      );
     });
   },
 };

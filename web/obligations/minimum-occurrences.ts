@@ -4,16 +4,16 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { readRegister } from '../../client/registers';
-import { registerSeminar } from '../../client/seminars';
+import { editSeminar, registerSeminar } from '../../client/seminars';
 import { formatDate } from '../../domain/calendar';
-import { checkSeminar, countedSeminars, type SeminarRegistration } from '../../domain/registers';
+import { checkSeminar, countedSeminars, type SeminarChange, type SeminarRegistration } from '../../domain/registers';
 import type { Language } from '../../domain/types';
 import { sendCsv } from '../csv';
-import { formOf, seminarForm } from '../forms';
+import { entityParams, formOf, paramsOf, seminarForm } from '../forms';
 import { text, type TextKey } from '../i18n';
 import type { WebKit } from '../kit';
 import { unitOptions, withTyped, type PageForm } from '../page-forms';
-import { acting, doneText, listFilters, type PagesOptions, type WebKindModule } from './web-kind';
+import { acting, doneText, historyRows, listFilters, type PagesOptions, type WebKindModule } from './web-kind';
 
 const ROLES = ['organiser', 'co-organiser', 'participant'] as const;
 const roleText = (lang: Language, role: string) => text(lang, `role_${role}` as TextKey);
@@ -60,7 +60,7 @@ export const minimumOccurrencesWeb: WebKindModule<'minimum-occurrences'> = {
     };
   },
   pages: async (app, { kit, session }: PagesOptions) => {
-    const { config, client, zone, page, unitName } = kit;
+    const { config, client, zone, page, message, unitName } = kit;
     const { requireLogin, requireSecretariat, secretariatContext, secretariatLanguage } = session;
     const orgId = config.organisation.id;
     const minimums = config.obligations.filter((o) => o.kind === 'minimum-occurrences');
@@ -94,7 +94,7 @@ export const minimumOccurrencesWeb: WebKindModule<'minimum-occurrences'> = {
             columns,
             empty: text(lang, 'noneYet'),
             rows: shown.map((s) => ({
-              cells: [{ text: s.title }, { text: formatDate(`${s.date}T12:00:00`, zone, lang) }, { text: s.place }, { text: s.country }, { text: roleText(lang, s.role) }, { text: unitName(s.unitId, lang) }],
+              cells: [{ text: s.title, url: `/seminars/${s.id}` }, { text: formatDate(`${s.date}T12:00:00`, zone, lang) }, { text: s.place }, { text: s.country }, { text: roleText(lang, s.role) }, { text: unitName(s.unitId, lang) }],
             })),
           },
         ],
@@ -103,6 +103,60 @@ export const minimumOccurrencesWeb: WebKindModule<'minimum-occurrences'> = {
     };
 
     app.get('/seminars', { onRequest: requireLogin }, async (request, reply) => renderList(request, reply));
+
+    const renderSeminar = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, typed?: Record<string, unknown>, problems: { field: string; message: string }[] = []) => {
+      const context = secretariatContext(request, reply);
+      const lang = context.lang;
+      const { id } = request.params as { id: string };
+      const seminar = (await readRegister(client, orgId)).seminars.find((s) => s.id === id);
+      if (!seminar) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+      const editing = seminarRegistrationForm(kit, lang, `/seminars/${id}/edit`);
+      const current: Record<string, string> = { title: seminar.title, date: seminar.date, place: seminar.place, country: seminar.country, role: seminar.role, unitId: seminar.unitId };
+      return page(reply, status, 'record', context, {
+        back: { url: `/seminars?year=${seminar.date.slice(0, 4)}`, text: text(lang, 'seminarsTitle') },
+        heading: seminar.title,
+        done: doneText(lang, request.query),
+        error,
+        facts: [
+          { label: text(lang, 'fieldDate'), value: formatDate(`${seminar.date}T12:00:00`, zone, lang) },
+          { label: text(lang, 'fieldPlace'), value: `${seminar.place} (${seminar.country})` },
+          { label: text(lang, 'fieldRole'), value: roleText(lang, seminar.role) },
+          { label: text(lang, 'unit'), value: unitName(seminar.unitId, lang) },
+        ],
+        forms: context.canAct ? [withTyped({ ...editing, id: 'edit', heading: text(lang, 'editSeminar'), submit: text(lang, 'saveChanges') }, typed ?? current, problems)] : [],
+        history: historyRows(
+          [
+            { at: seminar.registeredAt, what: 'registered', by: seminar.registeredBy },
+            ...(seminar.editedAt ? [{ at: seminar.editedAt, what: 'edited' as const, by: seminar.editedBy }] : []),
+          ],
+          lang,
+          zone,
+        ),
+      });
+    };
+    app.get('/seminars/:id', { onRequest: requireLogin, preHandler: paramsOf(entityParams) }, async (request, reply) => renderSeminar(request, reply));
+    app.post('/seminars/:id/edit', { onRequest: requireSecretariat, preHandler: [paramsOf(entityParams), formOf(seminarForm), app.csrfProtection] }, async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const body = request.body as Record<string, string>;
+      const lang = secretariatLanguage(request);
+      const current = (await readRegister(client, orgId)).seminars.find((s) => s.id === id);
+      if (!current) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+      const edited = seminarFromForm(body, body.unitId ?? current.unitId);
+      const change: SeminarChange = Object.fromEntries((['title', 'date', 'place', 'country', 'role', 'unitId'] as const).filter((k) => edited[k] !== current[k]).map((k) => [k, edited[k]]));
+      if (Object.keys(change).length === 0) return reply.redirect(`/seminars/${id}`, 303);
+      const problems = checkSeminar(edited);
+      if (!config.units.some((u) => u.id === edited.unitId)) problems.push({ field: 'unitId', message: text(lang, 'chooseUnit') });
+      if (problems.length) return renderSeminar(request, reply, 422, undefined, body, problems);
+      return acting(
+        reply,
+        lang,
+        async () => {
+          await editSeminar(client, config, id, change, session.actor(request));
+          return `/seminars/${id}?done=seminar-edited`;
+        },
+        (status, error) => renderSeminar(request, reply, status, error, body),
+      );
+    });
     app.post('/seminars', { onRequest: requireSecretariat, preHandler: [formOf(seminarForm), app.csrfProtection] }, async (request, reply) => {
       const body = request.body as Record<string, string>;
       const lang = secretariatLanguage(request);
