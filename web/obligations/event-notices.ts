@@ -111,7 +111,7 @@ export const eventNoticesWeb: WebKindModule<'event-notices'> = {
             })),
           },
         ],
-        forms: context.canAct ? [withTyped(registrationForm(lang), typed, problems, PEOPLE_FIELD)] : [],
+        forms: context.canAct ? [withTyped(lang, registrationForm(lang), typed, problems, PEOPLE_FIELD)] : [],
       });
     };
 
@@ -173,7 +173,7 @@ export const eventNoticesWeb: WebKindModule<'event-notices'> = {
         ],
         forms: context.canAct && open
           ? [
-              withTyped(
+              withTyped(lang, 
                 {
                   id: 'change',
                   heading: text(lang, 'changeEvent'),

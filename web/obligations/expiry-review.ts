@@ -118,7 +118,7 @@ export const expiryReviewWeb: WebKindModule<'expiry-review'> = {
             })),
           },
         ],
-        forms: context.canAct ? [withTyped(registrationForm(lang), typed, problems, { 'owner.name': 'ownerName', 'owner.email': 'ownerEmail' })] : [],
+        forms: context.canAct ? [withTyped(lang, registrationForm(lang), typed, problems, { 'owner.name': 'ownerName', 'owner.email': 'ownerEmail' })] : [],
       });
     };
 
@@ -175,7 +175,7 @@ export const expiryReviewWeb: WebKindModule<'expiry-review'> = {
           { label: text(lang, 'remindersSent'), value: String(agreement.remindersSent) },
         ],
         blocks: agreement.decisions.filter((d) => d.note).map((d) => ({ heading: text(lang, 'noteOf', { when: formatDate(d.at, zone, lang, true) }), text: d.note, quote: true })),
-        forms: context.canAct && open ? [withTyped(agreementDecisionFormOf(lang, `/agreements/${id}/decide`, formatDate(`${agreement.endsOn}T12:00:00`, zone, lang)), typed, problems)] : [],
+        forms: context.canAct && open ? [withTyped(lang, agreementDecisionFormOf(lang, `/agreements/${id}/decide`, formatDate(`${agreement.endsOn}T12:00:00`, zone, lang)), typed, problems)] : [],
         history: historyRows(agreementHistory(agreement), lang, zone),
       });
     };

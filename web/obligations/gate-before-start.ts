@@ -143,7 +143,7 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
             })),
           },
         ],
-        forms: context.canAct ? [withTyped(projectRegistrationForm(kit, lang, '/projects'), typed, problems, PROJECT_FIELDS)] : [],
+        forms: context.canAct ? [withTyped(lang, projectRegistrationForm(kit, lang, '/projects'), typed, problems, PROJECT_FIELDS)] : [],
       });
     };
 
@@ -182,7 +182,7 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
       const forms: PageForm[] = [];
       if (context.canAct && project.state === 'goals-submitted') {
         forms.push({ id: 'approve', heading: text(lang, 'approveGoals'), help: text(lang, 'approveGoalsHelp'), action: `/projects/${id}/approve`, submit: text(lang, 'approveButton'), fields: [] });
-        forms.push(withTyped({ id: 'return', heading: text(lang, 'returnGoals'), help: text(lang, 'returnGoalsHelp'), action: `/projects/${id}/return`, submit: text(lang, 'returnButton'), fields: [{ name: 'comment', label: text(lang, 'comment'), type: 'textarea', required: true }] }, typed));
+        forms.push(withTyped(lang, { id: 'return', heading: text(lang, 'returnGoals'), help: text(lang, 'returnGoalsHelp'), action: `/projects/${id}/return`, submit: text(lang, 'returnButton'), fields: [{ name: 'comment', label: text(lang, 'comment'), type: 'textarea', required: true }] }, typed));
       }
       if (context.canAct && project.state !== 'closed') {
         const editing = projectRegistrationForm(kit, lang, `/projects/${id}/edit`, project.unitId);
@@ -197,7 +197,7 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
           ...(project.stage === 'application' ? { application: 'on' } : {}),
         };
         forms.push(
-          withTyped(
+          withTyped(lang, 
             { ...editing, id: 'edit', heading: text(lang, 'editProject'), help: text(lang, 'editProjectHelp'), submit: text(lang, 'saveChanges'), fields: editing.fields.filter((f) => f.name !== 'id' && f.name !== 'obligation') },
             typed.form === 'edit' ? typed : current,
             typed.form === 'edit' ? (typed.problems as { field: string; message: string }[]) : [],

@@ -98,7 +98,7 @@ export const minimumOccurrencesWeb: WebKindModule<'minimum-occurrences'> = {
             })),
           },
         ],
-        forms: context.canAct ? [withTyped(seminarRegistrationForm(kit, lang, '/seminars'), typed, problems)] : [],
+        forms: context.canAct ? [withTyped(lang, seminarRegistrationForm(kit, lang, '/seminars'), typed, problems)] : [],
       });
     };
 
@@ -123,7 +123,7 @@ export const minimumOccurrencesWeb: WebKindModule<'minimum-occurrences'> = {
           { label: text(lang, 'fieldRole'), value: roleText(lang, seminar.role) },
           { label: text(lang, 'unit'), value: unitName(seminar.unitId, lang) },
         ],
-        forms: context.canAct ? [withTyped({ ...editing, id: 'edit', heading: text(lang, 'editSeminar'), submit: text(lang, 'saveChanges') }, typed ?? current, problems)] : [],
+        forms: context.canAct ? [withTyped(lang, { ...editing, id: 'edit', heading: text(lang, 'editSeminar'), submit: text(lang, 'saveChanges') }, typed ?? current, problems)] : [],
         history: historyRows(
           [
             { at: seminar.registeredAt, what: 'registered', by: seminar.registeredBy },

@@ -64,7 +64,7 @@ export const revisionWeb: WebKindModule<'revision'> = {
       }
       if (context.canAct && current && current.state !== 'decided') {
         forms.push(
-          withTyped(
+          withTyped(lang, 
             {
               id: 'decide',
               heading: text(lang, 'recordRevision', { period: periodId }),

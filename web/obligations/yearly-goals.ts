@@ -52,7 +52,7 @@ export const yearlyGoalsWeb: WebKindModule<'yearly-goals'> = {
         })),
         forms: context.canAct
           ? [
-              withTyped(
+              withTyped(lang, 
                 {
                   id: 'record',
                   heading: text(lang, 'recordGoals'),

@@ -160,7 +160,7 @@ export async function ownerLinkPages(app: FastifyInstance, { kit }: { kit: WebKi
         { label: text(lang, 'unit'), value: unitName(agreement.unitId, lang) },
         { label: text(lang, 'fieldEndsOn'), value: formatDate(`${agreement.endsOn}T12:00:00`, zone, lang) },
       ],
-      forms: decided ? [] : [withTyped(agreementDecisionFormOf(lang, agreementPath(token), formatDate(`${agreement.endsOn}T12:00:00`, zone, lang)), typed, problems)],
+      forms: decided ? [] : [withTyped(lang, agreementDecisionFormOf(lang, agreementPath(token), formatDate(`${agreement.endsOn}T12:00:00`, zone, lang)), typed, problems)],
     });
   };
   app.get('/agreement/:token', { preHandler: paramsOf(tokenParams) }, async (request, reply) => {
@@ -205,11 +205,11 @@ export async function ownerLinkPages(app: FastifyInstance, { kit }: { kit: WebKi
     const forms: PageForm[] = [];
     if (keeps.seminars) {
       const form = seminarRegistrationForm(kit, lang, `${unitPath(token)}/seminars`, unitId);
-      forms.push(failed?.form === 'seminar' ? withTyped(form, failed.typed, failed.problems) : form);
+      forms.push(failed?.form === 'seminar' ? withTyped(lang, form, failed.typed, failed.problems) : form);
     }
     if (keeps.projects) {
       const form = projectRegistrationForm(kit, lang, `${unitPath(token)}/projects`, unitId);
-      forms.push(failed?.form === 'project' ? withTyped(form, failed.typed, failed.problems, PROJECT_FIELDS) : form);
+      forms.push(failed?.form === 'project' ? withTyped(lang, form, failed.typed, failed.problems, PROJECT_FIELDS) : form);
     }
     const done = (request.query as Record<string, string>).done;
     return page(reply.header('Cache-Control', 'no-store'), status, 'list', contextOf(reply, lang, unitPath(token)), {
