@@ -70,7 +70,7 @@ test('preview, a repeated section with its rules, the previous answer in the for
   await office.waitForURL(`${baseUrl}/dashboard`);
 
   // The preview, before anything is started: every mail of the period, nothing sent.
-  await office.getByRole('link', { name: 'Förhandsvisa utskicken' }).click();
+  await office.getByRole('link', { name: 'Förhandsvisa utskicken' }).first().click();
   await office.getByLabel('Period').fill('2025');
   await office.getByRole('button', { name: 'Visa utskicken' }).click();
   await office.getByText(/^\d+ e-postmeddelanden\.$/).waitFor();

@@ -290,7 +290,7 @@ test("an agreement renewed by its owner from the reminder's link", async () => {
 test("the revision started and its decision recorded; events and the council's goals have their pages", async () => {
   const anna = await signIn(ANNA);
   await anna.goto(`${baseUrl}/dashboard`);
-  await anna.getByRole('link', { name: 'Revidering av den internationella policyn' }).click();
+  await anna.getByRole('link', { name: 'Revidering av den internationella policyn', exact: true }).click();
   await checkPage(anna, 'revision-not-started');
   await anna.getByRole('button', { name: 'Starta' }).click();
   await anna.getByText('Revideringen är startad').waitFor();

@@ -13,7 +13,7 @@ import { sendCsv } from '../csv';
 import { entityParams, eventForm, formOf, paramsOf } from '../forms';
 import { text, type TextKey } from '../i18n';
 import { unitOptions, withTyped, type PageForm } from '../page-forms';
-import { acting, doneText, historyRows, listFilters, type PagesOptions, type WebKindModule } from './web-kind';
+import { acting, doneText, historyRows, listFilters, readOrNotFound, type Problems, type PagesOptions, type WebKindModule } from './web-kind';
 
 const stateText = (lang: Language, state: EventState) => text(lang, `event_${state}` as TextKey);
 
@@ -53,7 +53,7 @@ export const eventNoticesWeb: WebKindModule<'event-notices'> = {
     };
   },
   pages: async (app, { kit, session }: PagesOptions) => {
-    const { config, client, zone, page, message, unitName } = kit;
+    const { config, client, zone, page, unitName } = kit;
     const { requireLogin, requireSecretariat, secretariatContext, secretariatLanguage, actor } = session;
     const orgId = config.organisation.id;
     const obligations = config.obligations.filter((o) => o.kind === 'event-notices');
@@ -78,7 +78,7 @@ export const eventNoticesWeb: WebKindModule<'event-notices'> = {
       ],
     });
 
-    const renderList = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: { field: string; message: string }[] = []) => {
+    const renderList = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: Problems = []) => {
       const context = secretariatContext(request, reply);
       const lang = context.lang;
       const register = await readRegister(client, orgId);
@@ -143,17 +143,12 @@ export const eventNoticesWeb: WebKindModule<'event-notices'> = {
       );
     });
 
-    const renderEvent = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: { field: string; message: string }[] = []) => {
+    const renderEvent = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: Problems = []) => {
       const context = secretariatContext(request, reply);
       const lang = context.lang;
       const { id } = request.params as { id: string };
-      let event: EventStatus;
-      try {
-        event = await eventStatus(client, orgId, id);
-      } catch (err) {
-        if ((err as Error).name === 'NotRegisteredError') return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
-        throw err;
-      }
+      const event = await readOrNotFound(kit, reply, lang, () => eventStatus(client, orgId, id));
+      if (!event) return reply;
       const open = event.state === 'planned' || event.state === 'noticed';
       return page(reply, status, 'record', context, {
         back: { url: '/events', text: text(lang, 'eventsTitle') },

@@ -14,7 +14,7 @@ import { sendCsv } from '../csv';
 import { agreementDecisionForm, agreementForm, entityParams, formOf, paramsOf } from '../forms';
 import { text, type TextKey } from '../i18n';
 import { unitOptions, withTyped, type PageForm } from '../page-forms';
-import { acting, doneText, historyRows, listFilters, type PagesOptions, type WebKindModule } from './web-kind';
+import { acting, doneText, historyRows, listFilters, readOrNotFound, type Problems, type PagesOptions, type WebKindModule } from './web-kind';
 
 const stateText = (lang: Language, state: AgreementState) => text(lang, `agreement_${state}` as TextKey);
 
@@ -61,7 +61,7 @@ export const expiryReviewWeb: WebKindModule<'expiry-review'> = {
     };
   },
   pages: async (app, { kit, session }: PagesOptions) => {
-    const { config, client, zone, page, message, unitName } = kit;
+    const { config, client, zone, page, unitName } = kit;
     const { requireLogin, requireSecretariat, secretariatContext, secretariatLanguage, actor } = session;
     const orgId = config.organisation.id;
     const reviews = config.obligations.filter((o) => o.kind === 'expiry-review');
@@ -85,7 +85,7 @@ export const expiryReviewWeb: WebKindModule<'expiry-review'> = {
       ],
     });
 
-    const renderList = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: { field: string; message: string }[] = []) => {
+    const renderList = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: Problems = []) => {
       const context = secretariatContext(request, reply);
       const lang = context.lang;
       const register = await readRegister(client, orgId);
@@ -149,17 +149,12 @@ export const expiryReviewWeb: WebKindModule<'expiry-review'> = {
       );
     });
 
-    const renderAgreement = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: { field: string; message: string }[] = []) => {
+    const renderAgreement = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: Problems = []) => {
       const context = secretariatContext(request, reply);
       const lang = context.lang;
       const { id } = request.params as { id: string };
-      let agreement: AgreementStatus;
-      try {
-        agreement = await agreementStatus(client, orgId, id);
-      } catch (err) {
-        if ((err as Error).name === 'NotRegisteredError') return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
-        throw err;
-      }
+      const agreement = await readOrNotFound(kit, reply, lang, () => agreementStatus(client, orgId, id));
+      if (!agreement) return reply;
       const open = agreement.state !== 'ended' && agreement.state !== 'expired';
       return page(reply, status, 'record', context, {
         back: { url: '/agreements', text: text(lang, 'agreementsTitle') },

@@ -16,7 +16,7 @@ import { formOf, goalsReviewForm, paramsOf, projectForm, entityParams } from '..
 import { text, type TextKey } from '../i18n';
 import type { WebKit } from '../kit';
 import { unitOptions, withTyped, type PageForm } from '../page-forms';
-import { acting, doneText, historyRows, listFilters, type ObligationOf, type PagesOptions, type WebKindModule } from './web-kind';
+import { acting, doneText, historyRows, listFilters, readOrNotFound, type ObligationOf, type Problems, type PagesOptions, type WebKindModule } from './web-kind';
 import type { OrganisationConfig } from '../../config/schema';
 
 /** The gate a project is under (projects from before several gates name none: the first). */
@@ -105,11 +105,11 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
     };
   },
   pages: async (app, { kit, session }: PagesOptions) => {
-    const { config, client, zone, page, message, unitName } = kit;
+    const { config, client, zone, page, unitName } = kit;
     const { requireLogin, requireSecretariat, secretariatContext, secretariatLanguage, actor } = session;
     const orgId = config.organisation.id;
 
-    const renderList = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: { field: string; message: string }[] = []) => {
+    const renderList = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: Problems = []) => {
       const context = secretariatContext(request, reply);
       const lang = context.lang;
       const register = await readRegister(client, orgId);
@@ -170,13 +170,8 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
       const context = secretariatContext(request, reply);
       const lang = context.lang;
       const { id } = request.params as { id: string };
-      let project;
-      try {
-        project = await projectStatus(client, orgId, id);
-      } catch (err) {
-        if ((err as Error).name === 'NotRegisteredError') return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
-        throw err;
-      }
+      const project = await readOrNotFound(kit, reply, lang, () => projectStatus(client, orgId, id));
+      if (!project) return reply;
       const gate = gateOf(config, project.obligationId);
       const questionnaire = gate ? questionnaireOf(gate) : [];
       const forms: PageForm[] = [];

@@ -13,7 +13,7 @@ import { entityParams, formOf, paramsOf, seminarForm } from '../forms';
 import { text, type TextKey } from '../i18n';
 import type { WebKit } from '../kit';
 import { unitOptions, withTyped, type PageForm } from '../page-forms';
-import { acting, doneText, historyRows, listFilters, type PagesOptions, type WebKindModule } from './web-kind';
+import { acting, doneText, historyRows, listFilters, type Problems, type PagesOptions, type WebKindModule } from './web-kind';
 
 const ROLES = ['organiser', 'co-organiser', 'participant'] as const;
 const roleText = (lang: Language, role: string) => text(lang, `role_${role}` as TextKey);
@@ -65,7 +65,7 @@ export const minimumOccurrencesWeb: WebKindModule<'minimum-occurrences'> = {
     const orgId = config.organisation.id;
     const minimums = config.obligations.filter((o) => o.kind === 'minimum-occurrences');
 
-    const renderList = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: { field: string; message: string }[] = []) => {
+    const renderList = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: Problems = []) => {
       const context = secretariatContext(request, reply);
       const lang = context.lang;
       const register = await readRegister(client, orgId);
@@ -104,7 +104,7 @@ export const minimumOccurrencesWeb: WebKindModule<'minimum-occurrences'> = {
 
     app.get('/seminars', { onRequest: requireLogin }, async (request, reply) => renderList(request, reply));
 
-    const renderSeminar = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, typed?: Record<string, unknown>, problems: { field: string; message: string }[] = []) => {
+    const renderSeminar = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, typed?: Record<string, unknown>, problems: Problems = []) => {
       const context = secretariatContext(request, reply);
       const lang = context.lang;
       const { id } = request.params as { id: string };

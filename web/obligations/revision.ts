@@ -12,7 +12,7 @@ import type { RevisionStatus } from '../../workflows/definitions';
 import { formOf, obligationParams, paramsOf, revisionForm } from '../forms';
 import { text, type TextKey } from '../i18n';
 import { withTyped, type PageForm } from '../page-forms';
-import { acting, doneText, historyRows, type PagesOptions, type WebKindModule } from './web-kind';
+import { acting, doneText, historyRows, obligationInRoute, type Problems, type PagesOptions, type WebKindModule } from './web-kind';
 
 const stateText = (lang: Language, state: RevisionState) => text(lang, `revision_${state}` as TextKey);
 
@@ -41,12 +41,9 @@ export const revisionWeb: WebKindModule<'revision'> = {
     const { config, client, zone, page, message } = kit;
     const { requireLogin, requireSecretariat, secretariatContext, secretariatLanguage, actor } = session;
     const orgId = config.organisation.id;
-    const obligationOfRequest = (request: FastifyRequest) => {
-      const { obligation } = request.params as { obligation: string };
-      return config.obligations.find((o) => o.id === obligation && o.kind === 'revision');
-    };
+    const obligationOfRequest = (request: FastifyRequest) => obligationInRoute(kit, request, 'revision');
 
-    const renderRevision = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: { field: string; message: string }[] = []) => {
+    const renderRevision = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: Problems = []) => {
       const context = secretariatContext(request, reply);
       const lang = context.lang;
       const obligation = obligationOfRequest(request);

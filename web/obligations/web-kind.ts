@@ -51,6 +51,28 @@ export interface WebKindModule<K extends ObligationKind> {
   pages?: (app: FastifyInstance, options: PagesOptions) => Promise<void>;
 }
 
+/** Problems of a form, beside their fields. */
+export type Problems = { field: string; message: string }[];
+
+/** The obligation of the kind named in the route (`:obligation`), or none. */
+export function obligationInRoute<K extends ObligationKind>(kit: WebKit, request: FastifyRequest, kind: K): ObligationOf<K> | undefined {
+  const { obligation } = request.params as { obligation: string };
+  return kit.config.obligations.find((o): o is ObligationOf<K> => o.id === obligation && o.kind === kind);
+}
+
+/**
+ * What a page shows, read from its workflow; an entity that was never registered is a page that
+ * does not exist (404, said), and the caller returns the reply when this gives undefined.
+ */
+export async function readOrNotFound<T>(kit: WebKit, reply: FastifyReply, lang: Language, read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (err) {
+    if ((err as Error).name === 'NotRegisteredError') return void kit.message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+    throw err;
+  }
+}
+
 /** A history read from a workflow, newest first, in the page's words. */
 export function historyRows(entries: RecordEntry[] | undefined, lang: Language, zone: string) {
   return [...(entries ?? [])]

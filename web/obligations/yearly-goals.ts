@@ -11,7 +11,7 @@ import type { Language } from '../../domain/types';
 import { formOf, obligationParams, paramsOf, yearlyGoalsForm } from '../forms';
 import { text, type TextKey } from '../i18n';
 import { withTyped } from '../page-forms';
-import { acting, doneText, historyRows, type PagesOptions, type WebKindModule } from './web-kind';
+import { acting, doneText, historyRows, obligationInRoute, type Problems, type PagesOptions, type WebKindModule } from './web-kind';
 
 const stateText = (lang: Language, state: GoalsState) => text(lang, `goals_${state}` as TextKey);
 
@@ -27,12 +27,9 @@ export const yearlyGoalsWeb: WebKindModule<'yearly-goals'> = {
     const { config, client, zone, page, message } = kit;
     const { requireLogin, requireSecretariat, secretariatContext, secretariatLanguage, actor } = session;
     const orgId = config.organisation.id;
-    const obligationOfRequest = (request: FastifyRequest) => {
-      const { obligation } = request.params as { obligation: string };
-      return config.obligations.find((o) => o.id === obligation && o.kind === 'yearly-goals');
-    };
+    const obligationOfRequest = (request: FastifyRequest) => obligationInRoute(kit, request, 'yearly-goals');
 
-    const render = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: { field: string; message: string }[] = []) => {
+    const render = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: Problems = []) => {
       const context = secretariatContext(request, reply);
       const lang = context.lang;
       const obligation = obligationOfRequest(request);
