@@ -17,6 +17,7 @@ import { answerPages } from './pages/answer';
 import { dashboardPages } from './pages/dashboard';
 import { WEB_KINDS } from './obligations';
 import { ownerLinkPages } from './pages/owner-links';
+import { schedulePages } from './pages/schedules';
 import { previewPages } from './pages/preview';
 import { signInPages } from './pages/sign-in';
 import { security, BODY_LIMIT_BYTES } from './plugins/security';
@@ -70,6 +71,7 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
   await app.register(signInPages, { kit, session });
   await app.register(dashboardPages, { kit, session });
   await app.register(ownerLinkPages, { kit });
+  await app.register(schedulePages, { kit, session });
   // Each kind's pages once, whatever number of obligations of the kind the organisation has.
   for (const kind of new Set(config.obligations.map((o) => o.kind))) {
     const pages = WEB_KINDS[kind].pages;

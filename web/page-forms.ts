@@ -27,6 +27,8 @@ export interface PageForm {
   fields: FormField[];
   submit: string;
   danger?: boolean;
+  /** Only opens a page (GET): no change, no token. */
+  opens?: boolean;
   hidden?: { name: string; value: string }[];
   errors?: { field: string; message: string }[];
 }

@@ -90,6 +90,7 @@ export function createSecretariatSession(kit: WebKit) {
     ...(kinds.has('minimum-occurrences') ? [{ url: '/seminars', text: text(lang, 'navSeminars') }] : []),
     ...(kinds.has('expiry-review') ? [{ url: '/agreements', text: text(lang, 'navAgreements') }] : []),
     ...(kinds.has('event-notices') ? [{ url: '/events', text: text(lang, 'navEvents') }] : []),
+    { url: '/schedules', text: text(lang, 'navSchedules') },
   ];
   const secretariatContext = (request: FastifyRequest, reply: FastifyReply): PageContext => {
     const lang = secretariatLanguage(request);

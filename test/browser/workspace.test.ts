@@ -327,8 +327,58 @@ test("the revision started and its decision recorded; events and the council's g
   await anna.getByText('Målen är registrerade.').waitFor();
   await checkPage(anna, 'yearly-goals');
 
+  // What the CLI does, the web does: a project registered by the secretariat, goals the owner mailed
+  // recorded for them, an answer a unit mailed recorded for it, the schedules brought in line.
+  await anna.goto(`${baseUrl}/projects`);
+  const register = anna.locator('form[method="post"][action="/projects"]');
+  await register.getByLabel(/^Namn/).fill('Nordplus Vuxen Åbo');
+  await register.getByLabel(/^Enhet/).selectOption('omsorg');
+  await register.getByLabel('Ägare (namn)').fill('Karin Sandberg');
+  await register.getByLabel('Ägarens e-post').fill('karin.sandberg@solna.example');
+  await register.getByLabel('Planerad start').fill('2026-12-01');
+  await register.getByRole('button', { name: 'Registrera' }).click();
+  await anna.getByText('Projektet är registrerat.').waitFor();
+  await until(async () => {
+    await anna.reload();
+    return (await anna.getByRole('button', { name: 'Öppna målformuläret' }).count()) > 0 || undefined;
+  }, 'the goals request to go out');
+  await anna.getByRole('button', { name: 'Öppna målformuläret' }).click();
+  for (const field of ['purpose', 'goals', 'activities', 'partner_commitments', 'timetable', 'evaluation']) await anna.locator(`#field-${field}`).fill(`${field} enligt mejl från Karin`);
+  await checkPage(anna, 'goals-for-owner');
+  await anna.getByRole('button', { name: 'Skicka svar' }).click();
+  await anna.getByText('Målen är registrerade och väntar på godkännande.').waitFor();
+  expect(await anna.locator('#history-title + .table-wrap').textContent()).toContain('Anna Berg (anna.berg)Skickade in målen (#1)');
+  // Started before its goals were approved: the overview says so in bold.
+  await anna.goto(`${baseUrl}/dashboard`);
+  const gate = anna.locator('section.obligation', { has: anna.getByRole('heading', { name: 'Mål fastställda innan projekt startar' }) });
+  expect(await gate.locator('strong').allTextContents()).toEqual(expect.arrayContaining(['1 projekt har mål som väntar på godkännande']));
+
+  await anna.goto(`${baseUrl}/cycles/${key.obligationId}/${key.period}`);
+  await anna.getByRole('link', { name: /Registrera svar åt enheten.*Tekniska förvaltningen/ }).click();
+  await anna.getByLabel(/Pågående EU-projekt/).fill('Inga');
+  await anna.getByLabel(/Övrigt internationellt arbete/).fill('Studiebesök i Tartu');
+  await anna.getByLabel(/Konkreta effekter/).fill('Ny rutin för vinterväghållning');
+  await checkPage(anna, 'answer-for-unit');
+  await anna.getByRole('button', { name: 'Skicka svar' }).click();
+  await anna.getByText('Svaret från Tekniska förvaltningen är registrerat.').waitFor();
+  expect(await anna.locator('section[aria-labelledby="history-title"]').textContent()).toContain('Anna Berg (anna.berg)');
+
+  await anna.goto(`${baseUrl}/schedules`);
+  await anna.getByRole('button', { name: 'Uppdatera' }).click();
+  await anna.getByText('Schemana stämmer nu med organisationens fil.').waitFor();
+  expect(await anna.locator('table').textContent()).toContain('Årlig uppföljning av internationell policy');
+  await checkPage(anna, 'schedules');
+
   await anna.goto(`${baseUrl}/dashboard`);
   await checkPage(anna, 'overview-after');
+  // In English, as the language link gives it.
+  await anna.getByRole('link', { name: 'In English' }).click();
+  await anna.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+  expect(await anna.locator('main').textContent()).toContain('1 of at least 1 seminars in 2026');
+  await checkPage(anna, 'overview-english');
+  await anna.goto(`${baseUrl}/projects/erasmus-skolutbyte-tartu-2027`);
+  expect(await anna.locator('#history-title + .table-wrap').textContent()).toContain('the owner, from the link in the mailSubmitted the goals (#2)');
+  await anna.goto(`${baseUrl}/dashboard?lang=sv`);
   await anna.setViewportSize({ width: 375, height: 740 });
   expect(await anna.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
   await screenshot(anna, 'workspace-overview-phone');
@@ -350,6 +400,8 @@ test('single sign-on through a real OpenID Provider: a reader sees and cannot ac
   await checkPage(reader, 'project-as-reader');
   const report = await reader.request.get(`${baseUrl}/cycles/${key.obligationId}/${key.period}`);
   expect(report.status()).toBe(200);
+  await reader.goto(`${baseUrl}/schedules`);
+  expect(await reader.locator('form[method="post"][action^="/schedules"]').count()).toBe(0);
 
   const actionRoutes = [
     '/cycles',
@@ -371,6 +423,12 @@ test('single sign-on through a real OpenID Provider: a reader sees and cannot ac
     '/revisions/policy-revision/start',
     '/revisions/policy-revision/decide',
     '/yearly-goals/council-goals',
+    `/cycles/${key.obligationId}/${key.period}/units/omsorg/answer`,
+    '/projects/erasmus-skolutbyte-tartu-2027/goals',
+    '/projects/erasmus-skolutbyte-tartu-2027/edit',
+    '/seminars/2026-11-20-1/edit',
+    '/schedules/annual-follow-up/run',
+    '/schedules/sync',
   ];
   const statuses = await Promise.all(actionRoutes.map(async (route) => [route, (await reader.request.post(`${baseUrl}${route}`, { form: { unit: 'omsorg', reason: 'x' }, maxRedirects: 0 })).status()] as const));
   expect(statuses).toEqual(actionRoutes.map((route) => [route, 403]));

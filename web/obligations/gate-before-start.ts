@@ -4,7 +4,11 @@
  * returning them with a comment, closing it, and its history.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { approveGoals, closeProject, editProject, projectStatus, registerProject, returnGoals } from '../../client/projects';
+import { approveGoals, closeProject, editProject, projectStatus, registerProject, returnGoals, submitGoals } from '../../client/projects';
+import { RejectedError } from '../../client/temporal';
+import type { FieldError } from '../../domain/answers';
+import { Refusal } from '../../domain/refusals';
+import { questionnaireForm, typedFields } from '../questionnaire-form';
 import { readRegister } from '../../client/registers';
 import { answerRows } from '../../activities/mail-context';
 import { formatDate } from '../../domain/calendar';
@@ -12,7 +16,7 @@ import { questionnaireOf } from '../../domain/questionnaire';
 import { checkProject, type ProjectChange, type ProjectRegistration, type ProjectState, type ProjectSummary } from '../../domain/registers';
 import type { Language } from '../../domain/types';
 import { sendCsv } from '../csv';
-import { formOf, goalsReviewForm, paramsOf, projectForm, entityParams } from '../forms';
+import { answerForm, entityParams, formOf, goalsReviewForm, paramsOf, projectForm } from '../forms';
 import { text, type TextKey } from '../i18n';
 import type { WebKit } from '../kit';
 import { unitOptions, withTyped, type PageForm } from '../page-forms';
@@ -175,6 +179,9 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
       const gate = gateOf(config, project.obligationId);
       const questionnaire = gate ? questionnaireOf(gate) : [];
       const forms: PageForm[] = [];
+      if (context.canAct && ['awaiting-goals', 'returned'].includes(project.state)) {
+        forms.push({ id: 'goals-for-owner', heading: text(lang, 'goalsForOwner'), help: text(lang, 'goalsForOwnerHelp'), action: `/projects/${id}/goals`, submit: text(lang, 'goalsForOwnerButton'), fields: [], opens: true });
+      }
       if (context.canAct && project.state === 'goals-submitted') {
         forms.push({ id: 'approve', heading: text(lang, 'approveGoals'), help: text(lang, 'approveGoalsHelp'), action: `/projects/${id}/approve`, submit: text(lang, 'approveButton'), fields: [] });
         forms.push(withTyped(lang, { id: 'return', heading: text(lang, 'returnGoals'), help: text(lang, 'returnGoalsHelp'), action: `/projects/${id}/return`, submit: text(lang, 'returnButton'), fields: [{ name: 'comment', label: text(lang, 'comment'), type: 'textarea', required: true }] }, typed));
@@ -246,6 +253,50 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
     action('close', async (id, _body, by) => {
       await closeProject(client, orgId, id, by);
       return 'project-closed';
+    });
+    // Goals the owner sent by mail, recorded by the secretariat in the owner's form; the history names who.
+    const renderGoalsFor = async (request: FastifyRequest, reply: FastifyReply, values: Record<string, string>, errors: FieldError[] = [], status = 200, problem?: string) => {
+      const context = secretariatContext(request, reply);
+      const lang = context.lang;
+      const { id } = request.params as { id: string };
+      const project = await readOrNotFound(kit, reply, lang, () => projectStatus(client, orgId, id));
+      if (!project) return reply;
+      const gate = gateOf(config, project.obligationId);
+      return page(reply, status, 'answer', context, {
+        title: text(lang, 'goalsFormTitle', { title: project.title }),
+        intro: text(lang, 'goalsForOwnerHelp'),
+        unitName: unitName(project.unitId, lang),
+        facts: [{ label: text(lang, 'fieldOwnerName'), value: project.owner.name }],
+        action: `/projects/${id}/goals`,
+        problemNote: problem,
+        submission: '',
+        noDraft: true,
+        ...questionnaireForm(gate ? questionnaireOf(gate) : [], values, errors, lang),
+      });
+    };
+    app.get('/projects/:id/goals', { onRequest: requireSecretariat, preHandler: paramsOf(entityParams) }, async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const project = await readOrNotFound(kit, reply, secretariatLanguage(request), () => projectStatus(client, orgId, id));
+      if (!project) return reply;
+      // What the owner saved or sent before.
+      return renderGoalsFor(request, reply, project.goalsDraft?.values ?? Object.fromEntries(Object.entries(project.goals?.values ?? {}).map(([k, v]) => [k, String(v)])));
+    });
+    app.post('/projects/:id/goals', { onRequest: requireSecretariat, preHandler: [paramsOf(entityParams), formOf(answerForm), app.csrfProtection] }, async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const body = request.body as Record<string, string>;
+      const lang = secretariatLanguage(request);
+      const project = await readOrNotFound(kit, reply, lang, () => projectStatus(client, orgId, id));
+      if (!project) return reply;
+      const gate = gateOf(config, project.obligationId);
+      const typed = typedFields(body, gate ? questionnaireOf(gate) : []);
+      try {
+        await submitGoals(client, orgId, id, typed, actor(request));
+      } catch (err) {
+        if (err instanceof RejectedError && err.type === Refusal.InvalidAnswer) return renderGoalsFor(request, reply, typed, err.fieldErrors as FieldError[], 422);
+        if (err instanceof RejectedError) return renderGoalsFor(request, reply, typed, [], 409, err.in(lang));
+        throw err;
+      }
+      return reply.redirect(`/projects/${id}?done=goals-recorded-for-owner`, 303);
     });
     app.post('/projects/:id/edit', { onRequest: requireSecretariat, preHandler: [paramsOf(entityParams), formOf(projectForm), app.csrfProtection] }, async (request, reply) => {
       const { id } = request.params as { id: string };

@@ -1,11 +1,15 @@
 /** A data call's cycle for the secretariat: who has answered, acting on units, closing, the report. */
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { closeCycle, CycleNotFoundError, cycleStatus, exemptUnit, extendDeadline, RejectedError, redeliverReport, remindNow, type CycleStatus } from '../../client/cycles';
+import { closeCycle, CycleNotFoundError, cycleStatus, exemptUnit, extendDeadline, RejectedError, redeliverReport, remindNow, submitAnswer, unitStatus, type CycleStatus } from '../../client/cycles';
+import type { FieldError } from '../../domain/answers';
+import { Refusal } from '../../domain/refusals';
+import { z } from 'zod';
+import { questionnaireForm, typedFields } from '../questionnaire-form';
 import { formatDate } from '../../domain/calendar';
 import type { CycleKey } from '../../domain/ids';
 import { displayState, STATE_LABELS, unitOwesAnswer, type DisplayState } from '../../domain/unit-states';
-import { cycleActionForm, cycleParams, formOf, paramsOf, reportParams } from '../forms';
+import { answerForm, cycleActionForm, cycleParams, formOf, paramsOf, reportParams } from '../forms';
 import { text } from '../i18n';
 import type { WebKit } from '../kit';
 import type { SecretariatSession } from '../secretariat-session';
@@ -103,6 +107,7 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
           reminders: u.remindersSentAt.length,
           canRemind: unitOwesAnswer(u),
           canChange: !u.answer && !u.exempt,
+          canAnswerFor: cycle.info.phase === 'open' && !u.exempt && !u.closed,
         };
       }),
     });
@@ -151,6 +156,56 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
   action('redeliver', async (key, _body, by) => {
     await redeliverReport(client, key, by);
     return 'done=redelivering';
+  });
+
+  // An answer recorded for a unit (sent by mail, told on the phone): the unit's form, in the
+  // secretariat's hands; the unit's history names who recorded it.
+  const renderAnswerFor = async (request: FastifyRequest, reply: FastifyReply, key: CycleKey, unitId: string, values: Record<string, string>, errors: FieldError[] = [], status = 200, problem?: string) => {
+    const context = secretariatContext(request, reply);
+    const lang = context.lang;
+    const [cycle, unit] = await Promise.all([cycleStatus(client, key, { unitsToo: false }), unitStatus(client, key, unitId)]);
+    const questionnaire = cycle.info.setup?.questionnaire ?? [];
+    const base = `/cycles/${key.obligationId}/${key.period}`;
+    return page(reply, status, 'answer', context, {
+      title: text(lang, 'answerForUnitTitle', { unit: unitName(unitId, lang) }),
+      intro: text(lang, 'answerForUnitIntro'),
+      unitName: unitName(unitId, lang),
+      facts: [{ label: text(lang, 'obligation'), value: obligationTitle(key, lang) }],
+      action: `${base}/units/${unitId}/answer`,
+      answeredNote: unit.answer ? text(lang, 'answeredBefore', { when: formatDate(unit.answer.answeredAt, zone, lang, true) }) : undefined,
+      problemNote: problem,
+      submission: '',
+      noDraft: true,
+      ...questionnaireForm(questionnaire, values, errors, lang),
+    });
+  };
+  const unitParams = cycleParams.extend({ unit: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/) });
+  const answerForKey = (request: FastifyRequest) => {
+    const key = cycleKeyOf(request);
+    const { unit } = request.params as { unit: string };
+    return key && config.units.some((u) => u.id === unit) ? { key, unit } : undefined;
+  };
+  app.get('/cycles/:obligation/:period/units/:unit/answer', { onRequest: requireSecretariat, preHandler: paramsOf(unitParams) }, async (request, reply) => {
+    const found = answerForKey(request);
+    if (!found) return message(reply, 404, secretariatLanguage(request), 'notFoundTitle', 'notFoundText');
+    const unit = await unitStatus(client, found.key, found.unit);
+    const values = unit.draft?.values ?? Object.fromEntries(Object.entries(unit.answer?.values ?? {}).map(([k, v]) => [k, String(v)]));
+    return renderAnswerFor(request, reply, found.key, found.unit, values);
+  });
+  app.post('/cycles/:obligation/:period/units/:unit/answer', { onRequest: requireSecretariat, preHandler: [paramsOf(unitParams), formOf(answerForm), app.csrfProtection] }, async (request, reply) => {
+    const found = answerForKey(request);
+    const lang = secretariatLanguage(request);
+    if (!found) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+    const { setup } = (await cycleStatus(client, found.key, { unitsToo: false })).info;
+    const typed = typedFields(request.body as Record<string, unknown>, setup?.questionnaire ?? []);
+    try {
+      await submitAnswer(client, found.key, found.unit, typed, 'secretariat', undefined, actor(request));
+    } catch (err) {
+      if (err instanceof RejectedError && err.type === Refusal.InvalidAnswer) return renderAnswerFor(request, reply, found.key, found.unit, typed, err.fieldErrors as FieldError[], 422);
+      if (err instanceof RejectedError) return renderAnswerFor(request, reply, found.key, found.unit, typed, [], 409, err.in(lang));
+      throw err;
+    }
+    return reply.redirect(`/cycles/${found.key.obligationId}/${found.key.period}?done=answered&unit=${found.unit}`, 303);
   });
 
   app.get('/cycles/:obligation/:period/report.:format', { onRequest: requireLogin, preHandler: paramsOf(reportParams) }, async (request, reply) => {

@@ -11,6 +11,7 @@ const KEYS: Record<string, TextKey> = {
   exempted: 'done_exempted',
   closing: 'done_closing',
   redelivering: 'done_redelivering',
+  answered: 'done_answeredFor',
 };
 
 export function doneMessage(lang: Language, query: Record<string, string>, unitName: (unitId: string, lang: Language) => string): string | undefined {
