@@ -5,6 +5,26 @@
 // two cores) and keeps freed memory in them: two arenas took another 50-90 MB off a 1,000-unit
 // worker at the same speed (README, Performance). `node --max-old-space-size=N bin/followup.js
 // worker` sets other bounds.
-// The CLI is TypeScript run through tsx, so there is no build step to forget.
-require('tsx/cjs');
-require('../cli/main.ts');
+//
+// A release (npm run build; npm ci --omit=dev) runs the compiled code in dist/, with no compiler.
+// A development checkout runs the TypeScript sources through tsx, so a stale build is never run
+// by mistake; FOLLOWUP_FROM=release runs dist/ there too.
+const { existsSync } = require('node:fs');
+const path = require('node:path');
+
+const release = path.join(__dirname, '..', 'dist', 'cli', 'main.js');
+let tsx;
+try {
+  tsx = require.resolve('tsx/cjs');
+} catch {
+  tsx = undefined;
+}
+if (tsx && process.env.FOLLOWUP_FROM !== 'release') {
+  require(tsx);
+  require('../cli/main.ts');
+} else if (existsSync(release)) {
+  require(release);
+} else {
+  console.error('This installation has no build: run "npm run build" (it needs the development dependencies: npm ci), or install them to run from source.');
+  process.exit(1);
+}

@@ -3,14 +3,22 @@
  * output streams) so that tests drive it exactly as a person would.
  */
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import type { Connection } from '@temporalio/client';
 import { Command, CommanderError } from 'commander';
-import { PROJECT_ROOT, readEnvironment, type Environment } from '../config/environment';
-import { checkTemplates } from '../activities/template-check';
-import { ConfigError, loadConfigFile } from '../config/load';
-import { hashPassword } from '../web/password';
-import { startWebServer } from '../web/server';
-import { runWorker } from '../workers/run';
+import type { Environment } from '../config/environment';
+
+// Loaded on first use, synchronously as the commands need them: building their zod schemas takes
+// a fifth of a second that `followup --help` need not wait for.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const environmentModule = () => require('../config/environment') as typeof import('../config/environment');
+const configModule = () => require('../config/load') as typeof import('../config/load');
+// And the heavy parts only the commands that use them load: the Temporal client, the web server, the worker.
+const temporalClient = () => require('@temporalio/client') as typeof import('@temporalio/client');
+const templateCheck = () => require('../activities/template-check') as typeof import('../activities/template-check');
+const webServer = () => require('../web/server') as typeof import('../web/server');
+const passwords = () => require('../web/password') as typeof import('../web/password');
+const workerRunner = () => require('../workers/run') as typeof import('../workers/run');
+/* eslint-enable @typescript-eslint/no-require-imports */
 import { addProjectCommands } from './commands/project';
 import { addCycleCommands } from './commands/cycle';
 import { addPreviewCommand } from './commands/preview';
@@ -39,20 +47,22 @@ interface CycleOptions {
 
 export function buildProgram(io: CliIo): Command {
   let environment: Environment | undefined;
-  const env = () => (environment ??= readEnvironment(io.env));
+  const env = () => (environment ??= environmentModule().readEnvironment(io.env));
   const configFile = (opts: { config?: string }) => opts.config ?? env().FOLLOWUP_CONFIG;
-  const loadConfig = (opts: { config?: string }) => loadConfigFile(configFile(opts));
+  const loadConfig = (opts: { config?: string }) => configModule().loadConfigFile(configFile(opts));
 
   let connection: Connection | undefined;
   const client = async () => {
     if (!connection) {
       const address = env().TEMPORAL_ADDRESS;
       try {
+        const { Connection } = temporalClient();
         connection = await Connection.connect({ address, connectTimeout: 5_000 });
       } catch (err) {
         throw new UsageError(`Cannot reach the Temporal server at ${address} (${(err as Error).message}). Is "npm start" running? Otherwise set TEMPORAL_ADDRESS.`);
       }
     }
+    const { Client } = temporalClient();
     return new Client({ connection, namespace: env().TEMPORAL_NAMESPACE });
   };
 
@@ -71,11 +81,12 @@ export function buildProgram(io: CliIo): Command {
     .command('check')
     .argument('<file>', 'an organisation YAML file')
     .description('validate a file and the templates its obligations send: prints every problem and exits 1, or exits 0 when all is valid')
-    .action((file: string) => {
-      const cfg = loadConfigFile(file);
-      const templateProblems = checkTemplates(cfg, path.join(PROJECT_ROOT, 'templates'));
+    .action(async (file: string) => {
+      const cfg = configModule().loadConfigFile(file);
+      const { checkTemplates } = templateCheck();
+      const templateProblems = checkTemplates(cfg, path.join(environmentModule().PROJECT_ROOT, 'templates'));
       if (templateProblems.length) {
-        throw new ConfigError(file, [...templateProblems, 'add the missing templates, or correct the names under "templates:" in the file']);
+        throw new (configModule().ConfigError)(file, [...templateProblems, 'add the missing templates, or correct the names under "templates:" in the file']);
       }
       io.out(`${file}: OK — ${cfg.organisation.name}, ${cfg.units.length} units, ${cfg.bodies.length} bodies, obligations: ${cfg.obligations.map((o) => o.id).join(', ')}`);
     });
@@ -88,6 +99,7 @@ export function buildProgram(io: CliIo): Command {
     .description('serve the answer form and the secretariat\'s dashboard (FOLLOWUP_WEB_HOST:FOLLOWUP_WEB_PORT)')
     .action(async (_opts, cmd: Command) => {
       const cfg = loadConfig(globalOpts(cmd));
+      const { startWebServer } = webServer();
       const server = await startWebServer(env(), cfg);
       io.out(`Web interface on ${server.url} (links in mails use ${env().PUBLIC_BASE_URL}). Stop with Ctrl-C.`);
       await new Promise<void>((resolve) => {
@@ -103,6 +115,7 @@ export function buildProgram(io: CliIo): Command {
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
       const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
       if (password.length < 12) throw new UsageError('Use a password of at least 12 characters.');
+      const { hashPassword } = passwords();
       io.out(await hashPassword(password));
     });
 
@@ -111,6 +124,7 @@ export function buildProgram(io: CliIo): Command {
     .description('run the worker against TEMPORAL_ADDRESS and SMTP_URL (production; npm start runs its own)')
     .action(async (_opts, cmd: Command) => {
       const cfg = loadConfig(globalOpts(cmd));
+      const { runWorker } = workerRunner();
       await runWorker(env(), [cfg], io);
     });
 
@@ -130,10 +144,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
-    if (err instanceof ConfigError) {
-      io.err(err.message);
-      return 1;
-    }
+    // Named errors (ConfigError, UsageError, RejectedError …) say what to do: their message is enough.
     if (err instanceof Error && err.name !== 'Error') {
       io.err(`${err.message}`);
       return 1;

@@ -2,10 +2,16 @@
  * Hosts and secrets come from the environment, never from the organisation's file. Parsed once per
  * entry point and passed down frozen.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
-export const PROJECT_ROOT = path.resolve(__dirname, '..');
+/**
+ * The checkout or release: where package.json, templates/ and .data/ are. The code is one level
+ * below it, or two when run from the build in dist/.
+ */
+const codeRoot = path.resolve(__dirname, '..');
+export const PROJECT_ROOT = existsSync(path.join(codeRoot, 'package.json')) ? codeRoot : path.resolve(codeRoot, '..');
 
 const url = (protocols: string[]) =>
   z

@@ -4,7 +4,7 @@
  * the resulting ISO instants.
  */
 import { FailureType } from './refusals';
-import Holidays from 'date-holidays';
+import type HolidaysType from 'date-holidays';
 import { DateTime, Duration } from 'luxon';
 import type { CyclePlan, UnitPlan } from './types';
 
@@ -47,6 +47,11 @@ function holidaysOf(country: string, year: number): Set<string> {
   const cacheKey = `${country}:${year}`;
   let days = holidayCache.get(cacheKey);
   if (!days) {
+    // Loaded when a calendar first needs the holidays: its rules for every country take a tenth of
+    // a second to load, which commands that plan nothing (followup --help) need not wait for.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const loaded = require('date-holidays') as typeof HolidaysType & { default?: typeof HolidaysType };
+    const Holidays = loaded.default ?? loaded;
     const rules = new Holidays(country);
     days = new Set(
       (rules.getHolidays(year) || []).filter((h) => NON_WORKING_TYPES.has(h.type)).map((h) => h.date.slice(0, 10)),

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { TEMPORAL_CLI, TEMPORAL_TEST_SERVER, TOOLS_VENV, findTemporalBinary, type TemporalBinary } from './temporal-binaries';
+import { TEMPORAL_CLI, TEMPORAL_TEST_SERVER, TOOLS_VENV, findTemporalBinary, type TemporalBinary } from '../workers/temporal-binaries';
 
 function run(command: string, args: string[]): void {
   execFileSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'] });

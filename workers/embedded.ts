@@ -11,7 +11,7 @@ import { readEnvironment } from '../config/environment';
 import { installRuntime } from './runtime';
 import { loadConfigFile } from '../config/load';
 import { obligationOf } from '../config/schema';
-import { findTemporalBinary, TEMPORAL_CLI } from '../scripts/temporal-binaries';
+import { findTemporalBinary, TEMPORAL_CLI } from './temporal-binaries';
 import { startOutboxSmtpServer } from './outbox-smtp-server';
 import { startWebServer } from '../web/server';
 import { localSecrets } from './local-secrets';

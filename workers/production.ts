@@ -13,7 +13,7 @@ import { createAnswerLinks } from '../domain/answer-links';
 import type { OrganisationConfig } from '../config/schema';
 import { createWorkflowStarter } from '../activities/workflow-starter';
 import { syncSchedules } from '../client/schedules';
-import { bundleInChildProcess } from './workflow-bundle';
+import { workflowBundle } from './workflow-bundle';
 
 export class TemporalUnreachableError extends Error {
   override name = 'TemporalUnreachableError';
@@ -52,7 +52,7 @@ export async function createProductionWorker(env: Environment, configs: readonly
   // Activities that compile reports read the registers, which live in workflows.
   const clientConnection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
   const client = new Client({ connection: clientConnection, namespace: env.TEMPORAL_NAMESPACE });
-  const bundle = await bundleInChildProcess(require.resolve('../workflows'));
+  const bundle = await workflowBundle(require.resolve('../workflows'));
   const worker = await Worker.create({
     connection,
     namespace: env.TEMPORAL_NAMESPACE,

@@ -1,8 +1,11 @@
 /** `followup agreement`: time-limited agreements, reviewed before they end. */
 import type { Command } from 'commander';
-import { agreementStatus, decideAgreement, registerAgreement } from '../../client/agreements';
-import { readRegister } from '../../client/registers';
 import { cliActor, helpers, table, type CommandContext, type Opts } from './common';
+
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use, one instance per process (source, dist or tests) */
+// Loaded by the commands that use them, so that `followup --help` does not load the Temporal client.
+const loadAgreements = () => require('../../client/agreements') as typeof import('../../client/agreements');
+const loadRegisters = () => require('../../client/registers') as typeof import('../../client/registers');
 
 export function addAgreementCommands(program: Command, ctx: CommandContext): void {
   const { io, opts, print, taskQueue } = helpers(ctx);
@@ -23,7 +26,7 @@ export function addAgreementCommands(program: Command, ctx: CommandContext): voi
     .action(async (_o, cmd: Command) => {
       const o = opts(cmd) as Opts & Record<string, string>;
       const cfg = ctx.loadConfig(o);
-      const r = await registerAgreement(await ctx.client(), taskQueue(), cfg, {
+      const r = await loadAgreements().registerAgreement(await ctx.client(), taskQueue(), cfg, {
         id: o.id!,
         title: o.title!,
         partner: o.partner!,
@@ -45,7 +48,7 @@ export function addAgreementCommands(program: Command, ctx: CommandContext): voi
       const o = opts(cmd) as Opts & { renewUntil?: string; end?: boolean; note?: string };
       if (Boolean(o.renewUntil) === Boolean(o.end)) throw ctx.usage('Give either --renew-until YYYY-MM-DD or --end.');
       const cfg = ctx.loadConfig(o);
-      const r = await decideAgreement(await ctx.client(), cfg.organisation.id, id, o.end ? { decision: 'end', note: o.note, by: cliActor() } : { decision: 'renew', newEndsOn: o.renewUntil!, note: o.note, by: cliActor() });
+      const r = await loadAgreements().decideAgreement(await ctx.client(), cfg.organisation.id, id, o.end ? { decision: 'end', note: o.note, by: cliActor() } : { decision: 'renew', newEndsOn: o.renewUntil!, note: o.note, by: cliActor() });
       io.out(`${id}: ${r.state}.`);
     });
   agreement
@@ -56,7 +59,7 @@ export function addAgreementCommands(program: Command, ctx: CommandContext): voi
     .action(async (id: string, _o, cmd: Command) => {
       const o = opts(cmd);
       const cfg = ctx.loadConfig(o);
-      const s = await agreementStatus(await ctx.client(), cfg.organisation.id, id);
+      const s = await loadAgreements().agreementStatus(await ctx.client(), cfg.organisation.id, id);
       print(s, `${s.title} with ${s.partner} (${s.id}) — ${s.state}, ends ${s.endsOn}, reminders sent ${s.remindersSent}`, o.json);
     });
   agreement
@@ -66,7 +69,7 @@ export function addAgreementCommands(program: Command, ctx: CommandContext): voi
     .action(async (_o, cmd: Command) => {
       const o = opts(cmd);
       const cfg = ctx.loadConfig(o);
-      const list = (await readRegister(await ctx.client(), cfg.organisation.id)).agreements.slice().sort((a, b) => a.endsOn.localeCompare(b.endsOn));
+      const list = (await loadRegisters().readRegister(await ctx.client(), cfg.organisation.id)).agreements.slice().sort((a, b) => a.endsOn.localeCompare(b.endsOn));
       const human = list.length
         ? table([['AGREEMENT', 'ENDS', 'STATE', 'PARTNER', 'TITLE'], ...list.map((a) => [a.id, a.endsOn, a.state, a.partner, a.title])])
         : 'No agreements are registered. Register one with: followup agreement register --help';

@@ -3,12 +3,16 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { DateTime } from 'luxon';
-import { closeCycle, cycleStatus, exemptUnit, extendDeadline, redeliverReport, remindNow, startCycle, submitAnswer, type CycleStatus } from '../../client/cycles';
+import type { CycleStatus } from '../../client/cycles';
 import type { OrganisationConfig } from '../../config/schema';
 import { latestEndedPeriod } from '../../domain/calendar';
 import type { CycleKey } from '../../domain/ids';
 import { formatStatus } from '../status-table';
 import { cliActor, helpers, type CommandContext } from './common';
+
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use, one instance per process (source, dist or tests) */
+// Loaded by the commands that use them, so that `followup --help` does not load the Temporal client.
+const loadCycles = () => require('../../client/cycles') as typeof import('../../client/cycles');
 
 
 interface CycleOptions {
@@ -50,7 +54,7 @@ export function addCycleCommands(program: Command, ctx: CommandContext): void {
       const opts = globalOpts(cmd);
       const cfg = loadConfig(opts);
       const key = keyOf(cfg, obligationId, opts);
-      const started = await startCycle(await client(), env().TEMPORAL_TASK_QUEUE, key, cliActor());
+      const started = await loadCycles().startCycle(await client(), env().TEMPORAL_TASK_QUEUE, key, cliActor());
       const text = {
         started: `Started ${started.workflowId}. Requests go out on the opening day; follow it with: followup cycle status ${obligationId} --period ${key.period}`,
         running: `${started.workflowId} is already running; nothing new was started.`,
@@ -68,7 +72,7 @@ export function addCycleCommands(program: Command, ctx: CommandContext): void {
     .action(async (obligationId: string, _opts, cmd: Command) => {
       const opts = globalOpts(cmd);
       const cfg = loadConfig(opts);
-      const status: CycleStatus = await cycleStatus(await client(), keyOf(cfg, obligationId, opts));
+      const status: CycleStatus = await loadCycles().cycleStatus(await client(), keyOf(cfg, obligationId, opts));
       let human = formatStatus(status, cfg);
       if (status.info.report) {
         human += `\n\nReport: ${path.join(env().FOLLOWUP_ARCHIVE_DIR, status.info.report.html)}\n        ${path.join(env().FOLLOWUP_ARCHIVE_DIR, status.info.report.markdown)}`;
@@ -94,7 +98,7 @@ export function addCycleCommands(program: Command, ctx: CommandContext): void {
         throw ctx.usage(`Cannot read ${opts.file} as JSON (${(err as Error).message}). Write an object such as {"eu_projects": "…"}.`);
       }
       if (typeof values !== 'object' || values === null || Array.isArray(values)) throw ctx.usage(`${opts.file} must hold a JSON object: question id → answer.`);
-      const answer = await submitAnswer(await client(), key, unitOf(cfg, opts.unit), values as Record<string, string>, 'secretariat', undefined, cliActor());
+      const answer = await loadCycles().submitAnswer(await client(), key, unitOf(cfg, opts.unit), values as Record<string, string>, 'secretariat', undefined, cliActor());
       io.out(`Recorded the answer of ${opts.unit} (version ${answer.revision}); a receipt goes to the contact person.`);
     });
 
@@ -108,7 +112,7 @@ export function addCycleCommands(program: Command, ctx: CommandContext): void {
     .action(async (obligationId: string, _opts, cmd: Command) => {
       const opts = globalOpts(cmd) as CycleOptions & { unit: string; until: string };
       const cfg = loadConfig(opts);
-      const plan = await extendDeadline(await client(), keyOf(cfg, obligationId, opts), unitOf(cfg, opts.unit), opts.until, cliActor());
+      const plan = await loadCycles().extendDeadline(await client(), keyOf(cfg, obligationId, opts), unitOf(cfg, opts.unit), opts.until, cliActor());
       io.out(`${opts.unit}: new deadline ${plan.deadlineDate}; reminders ${plan.reminderTimes.map((t) => t.slice(0, 10)).join(', ') || 'none left'}.`);
     });
 
@@ -121,7 +125,7 @@ export function addCycleCommands(program: Command, ctx: CommandContext): void {
     .action(async (obligationId: string, _opts, cmd: Command) => {
       const opts = globalOpts(cmd);
       const cfg = loadConfig(opts);
-      const reminded = await remindNow(await client(), keyOf(cfg, obligationId, opts), opts.unit ? unitOf(cfg, opts.unit) : undefined, cliActor());
+      const reminded = await loadCycles().remindNow(await client(), keyOf(cfg, obligationId, opts), opts.unit ? unitOf(cfg, opts.unit) : undefined, cliActor());
       io.out(reminded.length ? `Reminder queued for: ${reminded.join(', ')}.` : 'Every unit has answered or is exempt; no reminder sent.');
     });
 
@@ -135,7 +139,7 @@ export function addCycleCommands(program: Command, ctx: CommandContext): void {
     .action(async (obligationId: string, _opts, cmd: Command) => {
       const opts = globalOpts(cmd) as CycleOptions & { unit: string; reason: string };
       const cfg = loadConfig(opts);
-      await exemptUnit(await client(), keyOf(cfg, obligationId, opts), unitOf(cfg, opts.unit), opts.reason, cliActor());
+      await loadCycles().exemptUnit(await client(), keyOf(cfg, obligationId, opts), unitOf(cfg, opts.unit), opts.reason, cliActor());
       io.out(`${opts.unit} is exempt from this cycle.`);
     });
 
@@ -148,7 +152,7 @@ export function addCycleCommands(program: Command, ctx: CommandContext): void {
       const opts = globalOpts(cmd);
       const cfg = loadConfig(opts);
       const key = keyOf(cfg, obligationId, opts);
-      await closeCycle(await client(), key, 'closed early by the secretariat', cliActor());
+      await loadCycles().closeCycle(await client(), key, 'closed early by the secretariat', cliActor());
       io.out(`Closing ${obligationId} ${key.period}: the report is being compiled. See it with: followup cycle status ${obligationId} --period ${key.period}`);
     });
 
@@ -161,7 +165,7 @@ export function addCycleCommands(program: Command, ctx: CommandContext): void {
       const opts = globalOpts(cmd);
       const cfg = loadConfig(opts);
       const key = keyOf(cfg, obligationId, opts);
-      await redeliverReport(await client(), key, cliActor());
+      await loadCycles().redeliverReport(await client(), key, cliActor());
       io.out(`The report of ${obligationId} ${key.period} goes out again to whoever has not got it. See who has with: followup cycle status ${obligationId} --period ${key.period}`);
     });
 

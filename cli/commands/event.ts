@@ -1,9 +1,12 @@
 /** `followup event`: events told of beforehand (twin-town visits, delegations, conferences hosted). */
 import type { Command } from 'commander';
-import { cancelEvent, changeEvent, eventStatus, registerEvent } from '../../client/events';
-import { readRegister } from '../../client/registers';
 import type { EventChange } from '../../domain/registers';
 import { cliActor, helpers, table, type CommandContext, type Opts } from './common';
+
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use, one instance per process (source, dist or tests) */
+// Loaded by the commands that use them, so that `followup --help` does not load the Temporal client.
+const loadEvents = () => require('../../client/events') as typeof import('../../client/events');
+const loadRegisters = () => require('../../client/registers') as typeof import('../../client/registers');
 
 /** "Name <email>" or "email": the people concerned, as a person types them. */
 function person(text: string): { name: string; email: string } {
@@ -31,7 +34,7 @@ export function addEventCommands(program: Command, ctx: CommandContext): void {
     .action(async (_o, cmd: Command) => {
       const o = opts(cmd) as Opts & Record<string, string | undefined> & { concerned: { name: string; email: string }[] };
       const cfg = ctx.loadConfig(o);
-      const r = await registerEvent(
+      const r = await loadEvents().registerEvent(
         await ctx.client(),
         taskQueue(),
         cfg,
@@ -58,7 +61,7 @@ export function addEventCommands(program: Command, ctx: CommandContext): void {
       );
       if (Object.keys(change).length === 0) throw ctx.usage('Say what changes: --date, --place, --title, --end-date, --concerned or --description.');
       const cfg = ctx.loadConfig(o);
-      const s = await changeEvent(await ctx.client(), cfg.organisation.id, id, change, 'cli');
+      const s = await loadEvents().changeEvent(await ctx.client(), cfg.organisation.id, id, change, 'cli');
       io.out(`${s.title}: now ${s.date}${s.endDate ? `–${s.endDate}` : ''}, ${s.place}.${s.noticesSent > 0 ? ' Those already told get the change.' : ''}`);
     });
   event
@@ -69,7 +72,7 @@ export function addEventCommands(program: Command, ctx: CommandContext): void {
     .action(async (id: string, _o, cmd: Command) => {
       const o = opts(cmd) as Opts & { reason?: string };
       const cfg = ctx.loadConfig(o);
-      const s = await cancelEvent(await ctx.client(), cfg.organisation.id, id, o.reason, 'cli');
+      const s = await loadEvents().cancelEvent(await ctx.client(), cfg.organisation.id, id, o.reason, 'cli');
       io.out(`${s.title} is cancelled.`);
     });
   event
@@ -80,7 +83,7 @@ export function addEventCommands(program: Command, ctx: CommandContext): void {
     .action(async (id: string, _o, cmd: Command) => {
       const o = opts(cmd);
       const cfg = ctx.loadConfig(o);
-      const s = await eventStatus(await ctx.client(), cfg.organisation.id, id);
+      const s = await loadEvents().eventStatus(await ctx.client(), cfg.organisation.id, id);
       const history = s.history.map((h) => `  ${h.at}  ${h.what}${h.by ? ` (${h.by})` : ''}`).join('\n');
       print(s, `${s.title} (${s.id}) — ${s.state}, ${s.date}${s.endDate ? `–${s.endDate}` : ''}, ${s.place}; notices sent ${s.noticesSent}\n${history}`, o.json);
     });
@@ -92,7 +95,7 @@ export function addEventCommands(program: Command, ctx: CommandContext): void {
     .action(async (_o, cmd: Command) => {
       const o = opts(cmd) as Opts & { year?: string };
       const cfg = ctx.loadConfig(o);
-      const events = ((await readRegister(await ctx.client(), cfg.organisation.id)).events ?? []).filter((e) => !o.year || e.date.startsWith(`${o.year}-`));
+      const events = ((await loadRegisters().readRegister(await ctx.client(), cfg.organisation.id)).events ?? []).filter((e) => !o.year || e.date.startsWith(`${o.year}-`));
       const rows = [['DATE', 'EVENT', 'PLACE', 'STATE', 'NOTICES'], ...events.map((e) => [e.date, e.title, e.place, e.state, String(e.noticesSent)])];
       print(events, events.length ? table(rows) : 'No events registered.', o.json);
     });

@@ -1,7 +1,10 @@
 /** `followup goals`: the goals a body sets each year, which the next follow-up asks units about. */
 import type { Command } from 'commander';
-import { goalsStatus, recordGoals } from '../../client/yearly-goals';
 import { collect, helpers, type CommandContext, type Opts } from './common';
+
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use, one instance per process (source, dist or tests) */
+// Loaded by the commands that use them, so that `followup --help` does not load the Temporal client.
+const loadYearlyGoals = () => require('../../client/yearly-goals') as typeof import('../../client/yearly-goals');
 
 /** "g1=Fler praktikplatser utomlands" → a goal with its id and wording. */
 function goalOf(text: string, usage: (m: string) => Error): { id: string; label: string } {
@@ -27,7 +30,7 @@ export function addGoalsCommands(program: Command, ctx: CommandContext): void {
       const year = Number(o.year);
       if (!Number.isInteger(year) || year < 2000 || year > 2100) throw ctx.usage(`--year is a year such as 2027, not "${o.year}".`);
       const cfg = ctx.loadConfig(o);
-      const recorded = await recordGoals(await ctx.client(), taskQueue(), cfg, obligationId, year, { decidedOn: o.decidedOn, body: o.body, paragraph: o.paragraph, goals: o.goal.map((g) => goalOf(g, ctx.usage)) }, 'cli');
+      const recorded = await loadYearlyGoals().recordGoals(await ctx.client(), taskQueue(), cfg, obligationId, year, { decidedOn: o.decidedOn, body: o.body, paragraph: o.paragraph, goals: o.goal.map((g) => goalOf(g, ctx.usage)) }, 'cli');
       io.out(`The goals for ${year} are recorded (${recorded.decision?.goals.length} goals); the follow-up of ${year} asks the units about them.`);
     });
   goals
@@ -39,7 +42,7 @@ export function addGoalsCommands(program: Command, ctx: CommandContext): void {
     .action(async (obligationId: string | undefined, _o, cmd: Command) => {
       const o = opts(cmd) as Opts & { year: string };
       const cfg = ctx.loadConfig(o);
-      const s = await goalsStatus(await ctx.client(), cfg, obligationId, Number(o.year));
+      const s = await loadYearlyGoals().goalsStatus(await ctx.client(), cfg, obligationId, Number(o.year));
       const goalsText = s.decision ? `\n${s.decision.goals.map((g) => `  ${g.id}: ${g.label}`).join('\n')}` : '';
       print(s, `Goals for ${s.year}: ${s.state}${s.decision ? ` — ${s.decision.body} ${s.decision.decidedOn} ${s.decision.paragraph}` : `, reminders sent ${s.remindersSentAt.length}`}${goalsText}`, o.json);
     });

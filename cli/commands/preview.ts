@@ -1,12 +1,15 @@
 /** `followup preview`: every mail an obligation's period will send, before anything is started. */
 import path from 'node:path';
 import type { Command } from 'commander';
-import { createRegisterReader, emptyRegister, type RegisterReader } from '../../activities/register-reader';
-import { createRenderer } from '../../activities/renderer';
-import { PROJECT_ROOT } from '../../config/environment';
-import { previewMails } from '../../preview/mails';
+import type { RegisterReader } from '../../activities/register-reader';
 import { formatPreview } from '../preview-text';
 import { helpers, type CommandContext } from './common';
+
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use, one instance per process (source, dist or tests) */
+// Loaded by the commands that use them, so that `followup --help` does not load the Temporal client.
+const loadRegisterReader = () => require('../../activities/register-reader') as typeof import('../../activities/register-reader');
+const loadRenderer = () => require('../../activities/renderer') as typeof import('../../activities/renderer');
+const loadMails = () => require('../../preview/mails') as typeof import('../../preview/mails');
 
 export function addPreviewCommand(program: Command, ctx: CommandContext): void {
   const { print } = helpers(ctx);
@@ -26,18 +29,18 @@ export function addPreviewCommand(program: Command, ctx: CommandContext): void {
         throw ctx.usage(`${cfg.organisation.id} has no obligation "${obligationId}". Known: ${cfg.obligations.map((o) => o.id).join(', ')}.`);
       }
       // The register is read when Temporal is up (a request lists the unit's registered entries); a preview needs no server.
-      let registers: RegisterReader = { read: async (orgId) => emptyRegister(orgId) };
+      let registers: RegisterReader = { read: async (orgId) => loadRegisterReader().emptyRegister(orgId) };
       const notes: string[] = [];
       try {
-        registers = createRegisterReader(await client());
+        registers = loadRegisterReader().createRegisterReader(await client());
       } catch {
         notes.push(cfg.organisation.language === 'sv' ? 'Temporal nås inte: förfrågningarna visas utan registrerade projekt och seminarier.' : 'Temporal cannot be reached: requests are shown without registered projects and seminars.');
       }
-      const preview = await previewMails({
+      const preview = await loadMails().previewMails({
         org: cfg,
         obligationId,
         period: opts.period,
-        renderer: createRenderer(path.join(PROJECT_ROOT, 'templates')),
+        renderer: loadRenderer().createRenderer(path.join((require('../../config/environment') as typeof import('../../config/environment')).PROJECT_ROOT, 'templates')),
         registers,
         publicBaseUrl: env().PUBLIC_BASE_URL,
         now: new Date(),

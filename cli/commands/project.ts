@@ -1,10 +1,13 @@
 /** `followup project`: the project register and the gate before a project starts. */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { approveGoals, closeProject, editProject, projectStatus, registerProject, returnGoals, submitGoals } from '../../client/projects';
-import { readRegister } from '../../client/registers';
 import type { ProjectChange } from '../../domain/registers';
 import { cliActor, collect, helpers, table, type CommandContext, type Opts } from './common';
+
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use, one instance per process (source, dist or tests) */
+// Loaded by the commands that use them, so that `followup --help` does not load the Temporal client.
+const loadProjects = () => require('../../client/projects') as typeof import('../../client/projects');
+const loadRegisters = () => require('../../client/registers') as typeof import('../../client/registers');
 
 export function addProjectCommands(program: Command, ctx: CommandContext): void {
   const { io, opts, print, taskQueue } = helpers(ctx);
@@ -27,7 +30,7 @@ export function addProjectCommands(program: Command, ctx: CommandContext): void 
     .action(async (_o, cmd: Command) => {
       const o = opts(cmd) as Opts & Record<string, string | string[] | boolean>;
       const cfg = ctx.loadConfig(o);
-      const registered = await registerProject(await ctx.client(), taskQueue(), cfg, {
+      const registered = await loadProjects().registerProject(await ctx.client(), taskQueue(), cfg, {
         id: String(o.id),
         title: String(o.title),
         unitId: String(o.unit),
@@ -63,7 +66,7 @@ export function addProjectCommands(program: Command, ctx: CommandContext): void 
         values[pair.slice(0, at)] = pair.slice(at + 1);
       }
       if (Object.keys(values).length === 0) throw ctx.usage('Give the goals with --file goals.json or --set field=text.');
-      const r = await submitGoals(await ctx.client(), cfg.organisation.id, id, values as Record<string, string>, cliActor());
+      const r = await loadProjects().submitGoals(await ctx.client(), cfg.organisation.id, id, values as Record<string, string>, cliActor());
       io.out(`Goals of ${id} recorded (version ${r.revision}); the secretariat is asked to approve them: followup project approve ${id}`);
     });
   project
@@ -72,7 +75,7 @@ export function addProjectCommands(program: Command, ctx: CommandContext): void 
     .description('approve the submitted goals; the owner is told')
     .action(async (id: string, _o, cmd: Command) => {
       const cfg = ctx.loadConfig(opts(cmd));
-      await approveGoals(await ctx.client(), cfg.organisation.id, id, cliActor());
+      await loadProjects().approveGoals(await ctx.client(), cfg.organisation.id, id, cliActor());
       io.out(`Goals of ${id} approved; the owner is told.`);
     });
   project
@@ -83,7 +86,7 @@ export function addProjectCommands(program: Command, ctx: CommandContext): void 
     .action(async (id: string, _o, cmd: Command) => {
       const o = opts(cmd) as Opts & { comment: string };
       const cfg = ctx.loadConfig(o);
-      await returnGoals(await ctx.client(), cfg.organisation.id, id, o.comment, cliActor());
+      await loadProjects().returnGoals(await ctx.client(), cfg.organisation.id, id, o.comment, cliActor());
       io.out(`Goals of ${id} returned to the owner with your comment.`);
     });
   project
@@ -92,7 +95,7 @@ export function addProjectCommands(program: Command, ctx: CommandContext): void 
     .description('mark an approved or ongoing project as closed')
     .action(async (id: string, _o, cmd: Command) => {
       const cfg = ctx.loadConfig(opts(cmd));
-      await closeProject(await ctx.client(), cfg.organisation.id, id, cliActor());
+      await loadProjects().closeProject(await ctx.client(), cfg.organisation.id, id, cliActor());
       io.out(`${id} is closed.`);
     });
   project
@@ -125,7 +128,7 @@ export function addProjectCommands(program: Command, ctx: CommandContext): void 
       }
       if (o.stage !== undefined) change.stage = String(o.stage) as ProjectChange['stage'];
       if (Object.keys(change).length === 0) throw ctx.usage('Say what changes, e.g. --start 2027-09-01; see followup project edit --help.');
-      await editProject(await ctx.client(), cfg.organisation.id, id, change, cliActor());
+      await loadProjects().editProject(await ctx.client(), cfg.organisation.id, id, change, cliActor());
       io.out(`${id} is changed (${Object.keys(change).join(', ')}).`);
     });
   project
@@ -136,7 +139,7 @@ export function addProjectCommands(program: Command, ctx: CommandContext): void 
     .action(async (id: string, _o, cmd: Command) => {
       const o = opts(cmd);
       const cfg = ctx.loadConfig(o);
-      const s = await projectStatus(await ctx.client(), cfg.organisation.id, id);
+      const s = await loadProjects().projectStatus(await ctx.client(), cfg.organisation.id, id);
       const human = [
         `${s.title} (${s.id}) — ${s.state}${s.startedWithoutApproval ? ', started without approved goals' : ''}`,
         `Unit ${s.unitId}, owner ${s.owner.name}, planned start ${s.plannedStart}${s.plannedEnd ? `, end ${s.plannedEnd}` : ''}, ${s.euFunded ? 'EU-funded' : 'not EU-funded'}`,
@@ -153,7 +156,7 @@ export function addProjectCommands(program: Command, ctx: CommandContext): void 
     .action(async (_o, cmd: Command) => {
       const o = opts(cmd) as Opts & { unit?: string };
       const cfg = ctx.loadConfig(o);
-      const projects = (await readRegister(await ctx.client(), cfg.organisation.id)).projects.filter((p) => !o.unit || p.unitId === o.unit);
+      const projects = (await loadRegisters().readRegister(await ctx.client(), cfg.organisation.id)).projects.filter((p) => !o.unit || p.unitId === o.unit);
       const human = projects.length
         ? table([['PROJECT', 'UNIT', 'START', 'STATE', 'EU', 'TITLE'], ...projects.map((p) => [p.id, p.unitId, p.plannedStart, p.state + (p.startedWithoutApproval ? ' (started unapproved)' : ''), p.euFunded ? 'yes' : 'no', p.title])])
         : 'No projects are registered. Register one with: followup project register --help';

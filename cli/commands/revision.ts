@@ -1,7 +1,10 @@
 /** `followup revision`: the revision of the policy per mandate period or by a date. */
 import { Option, type Command } from 'commander';
-import { recordRevision, revisionPeriodOf, revisionStatus, startRevision } from '../../client/revisions';
 import { cliActor, helpers, type CommandContext, type Opts } from './common';
+
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use, one instance per process (source, dist or tests) */
+// Loaded by the commands that use them, so that `followup --help` does not load the Temporal client.
+const loadRevisions = () => require('../../client/revisions') as typeof import('../../client/revisions');
 
 export function addRevisionCommands(program: Command, ctx: CommandContext): void {
   const { io, opts, print, taskQueue } = helpers(ctx);
@@ -9,13 +12,13 @@ export function addRevisionCommands(program: Command, ctx: CommandContext): void
   const revision = program.command('revision').description('the revision of the policy once per mandate period or by a set date');
   const revisionOptions = (c: Command) =>
     c.option('--obligation <id>', 'the revision obligation (default: the only one)').option('-p, --period <id>', 'the period, e.g. 2026-2030 (default: the running one)');
-  const periodOf = (o: Opts & { obligation?: string; period?: string }) => {
+  const periodOf = async (o: Opts & { obligation?: string; period?: string }) => {
     const cfg = ctx.loadConfig(o);
-    return { cfg, ...revisionPeriodOf(cfg, o.obligation, o.period, new Date()) };
+    return { cfg, ...loadRevisions().revisionPeriodOf(cfg, o.obligation, o.period, new Date()) };
   };
   revisionOptions(revision.command('start').description('start the revision of a period now (its schedule does this on its own)')).action(async (_o, cmd: Command) => {
-    const { cfg, obligation, periodId } = periodOf(opts(cmd));
-    const outcome = await startRevision(await ctx.client(), taskQueue(), cfg.organisation.id, obligation.id, periodId, cliActor());
+    const { cfg, obligation, periodId } = await periodOf(opts(cmd));
+    const outcome = await loadRevisions().startRevision(await ctx.client(), taskQueue(), cfg.organisation.id, obligation.id, periodId, cliActor());
     io.out(`Revision ${periodId}: ${outcome === 'started' ? 'started; the document owner is asked on its day' : `already ${outcome}`}.`);
   });
   revisionOptions(
@@ -28,14 +31,14 @@ export function addRevisionCommands(program: Command, ctx: CommandContext): void
       .addOption(new Option('--outcome <outcome>', 'revised or confirmed without changes').choices(['revised', 'confirmed']).makeOptionMandatory()),
   ).action(async (_o, cmd: Command) => {
     const o = opts(cmd) as Opts & Record<string, string>;
-    const { cfg, obligation, periodId } = periodOf(o);
-    const r = await recordRevision(await ctx.client(), cfg.organisation.id, obligation.id, periodId, { decidedOn: o.decidedOn!, body: o.body!, paragraph: o.paragraph!, outcome: o.outcome as 'revised' | 'confirmed', by: cliActor() });
+    const { cfg, obligation, periodId } = await periodOf(o);
+    const r = await loadRevisions().recordRevision(await ctx.client(), cfg.organisation.id, obligation.id, periodId, { decidedOn: o.decidedOn!, body: o.body!, paragraph: o.paragraph!, outcome: o.outcome as 'revised' | 'confirmed', by: cliActor() });
     io.out(`Revision ${periodId} recorded: ${r.decision?.body} ${r.decision?.decidedOn} ${r.decision?.paragraph} (${r.decision?.outcome}).`);
   });
   revisionOptions(revision.command('status').description('the state of the revision: asked, overdue, decided').option('--json', 'print JSON')).action(async (_o, cmd: Command) => {
     const o = opts(cmd);
-    const { cfg, obligation, periodId } = periodOf(o);
-    const s = await revisionStatus(await ctx.client(), cfg.organisation.id, obligation.id, periodId);
+    const { cfg, obligation, periodId } = await periodOf(o);
+    const s = await loadRevisions().revisionStatus(await ctx.client(), cfg.organisation.id, obligation.id, periodId);
     const human = `Revision ${s.periodId} of ${cfg.organisation.name}: ${s.state}, due ${s.dueDate}` + (s.decision ? ` — ${s.decision.body} ${s.decision.decidedOn} ${s.decision.paragraph}, ${s.decision.outcome}` : `; reminders sent ${s.remindersSentAt.length}`);
     print(s, human, o.json);
   });

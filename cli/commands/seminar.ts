@@ -1,9 +1,12 @@
 /** `followup seminar`: the register of seminars counted against a yearly minimum. */
 import { Option, type Command } from 'commander';
-import { readRegister } from '../../client/registers';
-import { editSeminar, registerSeminar } from '../../client/seminars';
 import type { SeminarChange, SeminarRole } from '../../domain/registers';
 import { cliActor, helpers, table, type CommandContext, type Opts } from './common';
+
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use, one instance per process (source, dist or tests) */
+// Loaded by the commands that use them, so that `followup --help` does not load the Temporal client.
+const loadRegisters = () => require('../../client/registers') as typeof import('../../client/registers');
+const loadSeminars = () => require('../../client/seminars') as typeof import('../../client/seminars');
 
 export function addSeminarCommands(program: Command, ctx: CommandContext): void {
   const { io, opts, print, taskQueue } = helpers(ctx);
@@ -21,7 +24,7 @@ export function addSeminarCommands(program: Command, ctx: CommandContext): void 
     .action(async (_o, cmd: Command) => {
       const o = opts(cmd) as Opts & Record<string, string>;
       const cfg = ctx.loadConfig(o);
-      const r = await registerSeminar(await ctx.client(), taskQueue(), cfg, {
+      const r = await loadSeminars().registerSeminar(await ctx.client(), taskQueue(), cfg, {
         date: o.date!,
         title: o.title!,
         place: o.place!,
@@ -54,7 +57,7 @@ export function addSeminarCommands(program: Command, ctx: CommandContext): void 
         ...(o.unit !== undefined ? { unitId: o.unit } : {}),
       };
       if (Object.keys(change).length === 0) throw ctx.usage('Say what changes, e.g. --date 2027-05-12; see followup seminar edit --help.');
-      const r = await editSeminar(await ctx.client(), cfg, id, change, cliActor());
+      const r = await loadSeminars().editSeminar(await ctx.client(), cfg, id, change, cliActor());
       io.out(`Seminar ${r.id} is changed: ${r.title}, ${r.date}.`);
     });
   seminar
@@ -65,7 +68,7 @@ export function addSeminarCommands(program: Command, ctx: CommandContext): void 
     .action(async (_o, cmd: Command) => {
       const o = opts(cmd) as Opts & { year?: string };
       const cfg = ctx.loadConfig(o);
-      const seminars = (await readRegister(await ctx.client(), cfg.organisation.id)).seminars.filter((s) => !o.year || s.date.startsWith(`${o.year}-`));
+      const seminars = (await loadRegisters().readRegister(await ctx.client(), cfg.organisation.id)).seminars.filter((s) => !o.year || s.date.startsWith(`${o.year}-`));
       const human = seminars.length
         ? table([['DATE', 'ROLE', 'PLACE', 'UNIT', 'TITLE'], ...seminars.map((s) => [s.date, s.role, `${s.place} (${s.country})`, s.unitId, s.title])])
         : 'No seminars are registered. Register one with: followup seminar register --help';

@@ -25,7 +25,7 @@ import { createAnswerLinks } from '../../domain/answer-links';
 import { planCycle } from '../../domain/calendar';
 import { cycleWorkflowId, unitWorkflowId, type CycleKey } from '../../domain/ids';
 import type { UnitStatus } from '../../domain/types';
-import { PROJECT_ROOT, serverExecutable, TEMPORAL_CLI } from '../temporal-binaries';
+import { PROJECT_ROOT, serverExecutable, TEMPORAL_CLI } from '../../workers/temporal-binaries';
 import { floorAnswer, type FloorPlan } from './floor-workflows';
 import { parseLauncherLine, type Launcher } from './launcher';
 import { scrapeWorker, type WorkerProfile } from './worker-metrics';

@@ -11,7 +11,7 @@ import { TestWorkflowEnvironment as Env } from '@temporalio/testing';
 import type { CycleStatus } from '../../client/cycles';
 import { createTestWorker, freePort, PROJECT_ROOT, SOLNA_CONFIG, until, type TestWorker } from '../helpers/environment';
 import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
-import { serverExecutable, TEMPORAL_CLI } from '../../scripts/temporal-binaries';
+import { serverExecutable, TEMPORAL_CLI } from '../../workers/temporal-binaries';
 
 jest.setTimeout(180_000);
 

@@ -9,7 +9,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { TestWorkflowEnvironment as Env } from '@temporalio/testing';
 import { closeCycle, cycleStatus, startCycle, submitAnswer } from '../../client/cycles';
 import type { CycleKey } from '../../domain/ids';
-import { serverExecutable, TEMPORAL_CLI } from '../../scripts/temporal-binaries';
+import { serverExecutable, TEMPORAL_CLI } from '../../workers/temporal-binaries';
 import { freePort, quietRuntime, until } from '../helpers/environment';
 import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';

@@ -13,7 +13,7 @@ import { createRenderer } from '../../activities/renderer';
 import { loadConfigFile } from '../../config/load';
 import type { OrganisationConfig } from '../../config/schema';
 import { createAnswerLinks } from '../../domain/answer-links';
-import { serverExecutable, TEMPORAL_CLI, TEMPORAL_TEST_SERVER, PROJECT_ROOT } from '../../scripts/temporal-binaries';
+import { serverExecutable, TEMPORAL_CLI, TEMPORAL_TEST_SERVER, PROJECT_ROOT } from '../../workers/temporal-binaries';
 import { createWorkflowStarter } from '../../activities/workflow-starter';
 
 export { PROJECT_ROOT };

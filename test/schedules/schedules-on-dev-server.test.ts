@@ -14,7 +14,7 @@ import { resolveRun } from '../../activities/schedules';
 import { desiredSchedules } from '../../client/schedules';
 import { loadConfigFile } from '../../config/load';
 import { TestWorkflowEnvironment as Env } from '@temporalio/testing';
-import { serverExecutable, TEMPORAL_CLI } from '../../scripts/temporal-binaries';
+import { serverExecutable, TEMPORAL_CLI } from '../../workers/temporal-binaries';
 import { createTestWorker, freePort, PROJECT_ROOT, SOLNA_CONFIG, until, type TestWorker } from '../helpers/environment';
 import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
 import { startWorkerProcess } from '../helpers/worker-process';

@@ -6,8 +6,9 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { PROJECT_ROOT } from '../config/environment';
 
-export const PROJECT_ROOT = path.resolve(__dirname, '..');
+export { PROJECT_ROOT };
 export const TOOLS_VENV = path.join(PROJECT_ROOT, '.tools', 'venv');
 
 export interface TemporalBinary {
