@@ -111,11 +111,13 @@ dynamicConfigClient:
 `;
 }
 
-export async function startTemporalCluster(options: { dir: string; log?: (line: string) => void }): Promise<TemporalCluster> {
+/** `frontendPort`: where clients reach it (TEMPORAL_ADDRESS's port); a free one when not given. */
+export async function startTemporalCluster(options: { dir: string; frontendPort?: number; log?: (line: string) => void }): Promise<TemporalCluster> {
   const log = options.log ?? (() => undefined);
   mkdirSync(options.dir, { recursive: true });
   const build = await ensureTemporalServer(log);
-  const [pgPort, frontend, frontendHttp, history, matching, worker, ...membership] = await freePorts(10);
+  const [pgPort, freeFrontend, frontendHttp, history, matching, worker, ...membership] = await freePorts(10);
+  const frontend = options.frontendPort ?? freeFrontend;
   const postgres = await startPostgres({ dataDir: path.join(options.dir, 'postgres'), port: pgPort!, log });
   try {
     await setUpSchemas(build, postgres, log);
