@@ -470,4 +470,13 @@ test('single sign-on through a real OpenID Provider: a reader sees and cannot ac
   expect(history).toContain('Eva Lind (eva.lind@solna.example)');
   expect(history).toMatch(/Undantog: Omsorgsförvaltningen/);
   await checkPage(eva, 'cycle-exempted-by-sso');
+
+  // Eva closes the cycle; the reader reads the compiled report.
+  await eva.getByLabel(/Jag förstår att rapporten sammanställs/).check();
+  await eva.getByRole('button', { name: 'Stäng uppföljningen nu' }).click();
+  await eva.getByText('Uppföljningen stängs och rapporten sammanställs.').waitFor();
+  await until(async () => ((await reader.request.get(`${baseUrl}/cycles/${key.obligationId}/${key.period}/report.html`)).status() === 200 ? true : undefined), 'the report');
+  await reader.goto(`${baseUrl}/cycles/${key.obligationId}/${key.period}/report.html`);
+  await reader.getByRole('heading', { level: 1, name: /Uppföljning av Solna stads internationella policy 2025/ }).waitFor();
+  expect(await reader.locator('body').textContent()).toContain('Omsorgsförvaltningen');
 });
