@@ -7,11 +7,11 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startCycle } from '../../client/cycles';
 import { loadConfigFile } from '../../config/load';
 import type { CycleKey } from '../../domain/ids';
-import { axeViolations, screenshot, startBrowserTestbed, type AxeViolation, type BrowserTestbed } from '../helpers/browser';
+import { pageChecks, startBrowserTestbed, type BrowserTestbed } from '../helpers/browser';
 import { SOLNA_CONFIG, testAnswerLinks, until } from '../helpers/environment';
 import type { TestSmtpServer } from '../helpers/smtp';
 import { answerLinkIn } from '../helpers/web';
@@ -21,7 +21,7 @@ jest.setTimeout(180_000);
 const PASSWORD = 'sekretariatets långa lösenord';
 const hostile = '<script>alert("x")</script> {{secretariat.email}}';
 const key: CycleKey = { orgId: 'solna', obligationId: 'annual-follow-up', period: '2025' };
-const axeReport: Record<string, AxeViolation[]> = {};
+const { checkPage, summary } = pageChecks();
 
 let testbed: BrowserTestbed;
 let env: TestWorkflowEnvironment;
@@ -29,12 +29,6 @@ let smtp: TestSmtpServer;
 let baseUrl: string;
 let browser: Browser;
 
-async function checkPage(page: Page, name: string) {
-  const violations = await axeViolations(page);
-  axeReport[name] = violations;
-  await screenshot(page, name);
-  expect({ page: name, violations }).toEqual({ page: name, violations: [] });
-}
 
 beforeAll(async () => {
   testbed = await startBrowserTestbed(loadConfigFile(SOLNA_CONFIG), PASSWORD);
@@ -42,7 +36,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  console.log(`axe-core violations per page: ${JSON.stringify(Object.fromEntries(Object.entries(axeReport).map(([p, v]) => [p, v.length])))}`);
+  console.log(summary());
   await testbed?.close();
 });
 

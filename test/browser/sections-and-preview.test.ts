@@ -8,7 +8,7 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { loadConfigFile } from '../../config/load';
-import { axeViolations, screenshot, startBrowserTestbed, type BrowserTestbed } from '../helpers/browser';
+import { pageChecks, startBrowserTestbed, type BrowserTestbed } from '../helpers/browser';
 import { PROJECT_ROOT, until } from '../helpers/environment';
 import type { TestSmtpServer } from '../helpers/smtp';
 import { answerLinkIn } from '../helpers/web';
@@ -24,10 +24,7 @@ let smtp: TestSmtpServer;
 let browser: Browser;
 let baseUrl: string;
 
-async function checkPage(page: Page, name: string) {
-  await screenshot(page, name);
-  expect({ page: name, violations: await axeViolations(page) }).toEqual({ page: name, violations: [] });
-}
+const { checkPage } = pageChecks();
 
 beforeAll(async () => {
   testbed = await startBrowserTestbed(config, PASSWORD);

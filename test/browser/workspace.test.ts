@@ -18,7 +18,7 @@ import { startCycle } from '../../client/cycles';
 import { loadConfigFile } from '../../config/load';
 import type { CycleKey } from '../../domain/ids';
 import { accountsFile, createAccountStore } from '../../web/accounts';
-import { axeViolations, screenshot, startBrowserTestbed, type AxeViolation, type BrowserTestbed } from '../helpers/browser';
+import { pageChecks, screenshot, startBrowserTestbed, type BrowserTestbed } from '../helpers/browser';
 import { PROJECT_ROOT, until } from '../helpers/environment';
 import type { TestSmtpServer } from '../helpers/smtp';
 import { startTestProvider, type TestProvider } from '../oidc/provider';
@@ -27,7 +27,7 @@ jest.setTimeout(300_000);
 
 const config = loadConfigFile(path.join(PROJECT_ROOT, 'test/fixtures/workspace.yaml'));
 const key: CycleKey = { orgId: 'solna', obligationId: 'annual-follow-up', period: '2025' };
-const axeReport: Record<string, AxeViolation[]> = {};
+const { checkPage, summary } = pageChecks('workspace-');
 const ANNA = { name: 'anna.berg', displayName: 'Anna Berg', password: 'annas långa lösenord 2026' };
 const BERTIL = { name: 'bertil.ek', displayName: 'Bertil Ek', password: 'bertils långa lösenord 2026' };
 
@@ -37,12 +37,6 @@ let smtp: TestSmtpServer;
 let baseUrl: string;
 let browser: Browser;
 
-async function checkPage(page: Page, name: string) {
-  const violations = await axeViolations(page);
-  axeReport[name] = violations;
-  await screenshot(page, `workspace-${name}`);
-  expect({ page: name, violations }).toEqual({ page: name, violations: [] });
-}
 
 async function signIn(who: { name: string; password: string }): Promise<Page> {
   const page = await (await browser.newContext({ locale: 'sv-SE' })).newPage();
@@ -94,7 +88,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  console.log(`axe-core violations per page: ${JSON.stringify(Object.fromEntries(Object.entries(axeReport).map(([p, v]) => [p, v.length])))}`);
+  console.log(summary());
   await testbed?.close();
   await provider?.stop();
 });

@@ -51,6 +51,23 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
+/**
+ * What every page of a browser test gets: axe-core, whose findings fail the test, and a screenshot
+ * (`prefix` + name); `summary()` gives the count per page for the log.
+ */
+export function pageChecks(prefix = '') {
+  const report: Record<string, AxeViolation[]> = {};
+  return {
+    async checkPage(page: Page, name: string) {
+      const violations = await axeViolations(page);
+      report[name] = violations;
+      await screenshot(page, `${prefix}${name}`);
+      expect({ page: name, violations }).toEqual({ page: name, violations: [] });
+    },
+    summary: () => `axe-core violations per page: ${JSON.stringify(Object.fromEntries(Object.entries(report).map(([p, v]) => [p, v.length])))}`,
+  };
+}
+
 export interface BrowserTestbed {
   env: TestWorkflowEnvironment;
   smtp: TestSmtpServer;
