@@ -13,8 +13,9 @@ export const OWNER_LINK_DAYS: Record<LinkPurpose, number> = { 'project-goals': 3
 
 export const OWNER_LINK_PATHS: Record<LinkPurpose, string> = { 'project-goals': 'goals', 'agreement-review': 'agreement', 'unit-registers': 'unit' };
 
-export function ownerLinkUrl(deps: { answerLinks: AnswerLinks; publicBaseUrl: string }, purpose: LinkPurpose, orgId: string, id: string, mailedAt: string): string {
-  const token = deps.answerLinks.ownerToken({ purpose, orgId, id, expiresAt: new Date(Date.parse(mailedAt) + OWNER_LINK_DAYS[purpose] * DAY_MS).toISOString() });
+/** `holder`: the owner it is mailed to; the page refuses it once someone else owns the project or agreement. */
+export function ownerLinkUrl(deps: { answerLinks: AnswerLinks; publicBaseUrl: string }, purpose: LinkPurpose, orgId: string, id: string, mailedAt: string, holder?: string): string {
+  const token = deps.answerLinks.ownerToken({ purpose, orgId, id, expiresAt: new Date(Date.parse(mailedAt) + OWNER_LINK_DAYS[purpose] * DAY_MS).toISOString(), holder });
   const base = deps.publicBaseUrl.endsWith('/') ? deps.publicBaseUrl : `${deps.publicBaseUrl}/`;
   return new URL(`${OWNER_LINK_PATHS[purpose]}/${token}`, base).toString();
 }

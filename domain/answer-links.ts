@@ -29,6 +29,8 @@ export interface OwnerLinkClaims {
   /** The project, agreement or unit. */
   id: string;
   expiresAt: string;
+  /** Whom the link was mailed to (the owner's address): a link of a former owner no longer works. */
+  holder?: string;
 }
 
 export type OwnerLinkCheck = { ok: true; claims: OwnerLinkClaims } | { ok: false; reason: 'malformed' | 'forged' | 'expired' };
@@ -67,18 +69,19 @@ export function createAnswerLinks(secret: string): AnswerLinks {
     }
   };
   return {
-    ownerToken({ purpose, orgId, id, expiresAt }) {
-      const payload = Buffer.from(JSON.stringify([orgId, id, Math.floor(Date.parse(expiresAt) / 1000)])).toString('base64url');
+    ownerToken({ purpose, orgId, id, expiresAt, holder }) {
+      const payload = Buffer.from(JSON.stringify([orgId, id, Math.floor(Date.parse(expiresAt) / 1000), ...(holder ? [holder.toLowerCase()] : [])])).toString('base64url');
       return `${payload}.${sign(payload, purpose).toString('base64url')}`;
     },
     checkOwner(token, purpose, now) {
       const result = verified(token, purpose);
       if (!result.ok) return result;
       const fields = result.fields;
-      if (!Array.isArray(fields) || fields.length !== 3 || typeof fields[0] !== 'string' || typeof fields[1] !== 'string' || typeof fields[2] !== 'number') return { ok: false, reason: 'malformed' };
-      const [orgId, id, expiry] = fields as [string, string, number];
+      if (!Array.isArray(fields) || (fields.length !== 3 && fields.length !== 4) || typeof fields[0] !== 'string' || typeof fields[1] !== 'string' || typeof fields[2] !== 'number') return { ok: false, reason: 'malformed' };
+      if (fields.length === 4 && typeof fields[3] !== 'string') return { ok: false, reason: 'malformed' };
+      const [orgId, id, expiry, holder] = fields as [string, string, number, string?];
       if (now.getTime() >= expiry * 1000) return { ok: false, reason: 'expired' };
-      return { ok: true, claims: { purpose, orgId, id, expiresAt: new Date(expiry * 1000).toISOString() } };
+      return { ok: true, claims: { purpose, orgId, id, expiresAt: new Date(expiry * 1000).toISOString(), ...(holder ? { holder } : {}) } };
     },
     token({ key, unitId, expiresAt }) {
       const payload = Buffer.from(JSON.stringify([key.orgId, key.obligationId, key.period, unitId, Math.floor(Date.parse(expiresAt) / 1000)])).toString('base64url');

@@ -29,9 +29,9 @@ export { answerUpdateId } from './pages/answer';
 /** Believe this many proxies in front of us (Fastify's own reading of a hop count, typed). */
 const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
 
-/** Answer links carry a token in the path; logs get the route, never the token. */
+/** Links carry a token in the path, and single sign-on a code in the query; logs get the route, never those. */
 export function maskTokens(url: string): string {
-  return url.replace(/\/(answer|goals|agreement|unit)\/[^/?#]+/, '/$1/[token]');
+  return url.replace(/\/(answer|goals|agreement|unit)\/[^/?#]+/, '/$1/[token]').replace(/^(\/login\/sso\/callback)\?.*$/, '$1?[code]');
 }
 
 

@@ -72,7 +72,7 @@ export function createWebKit(deps: WebDeps) {
     message,
     dataCalls,
     singleSignOn: deps.singleSignOn
-      ? createSingleSignOn(deps.singleSignOn, `${deps.publicBaseUrl.replace(/\/$/, '')}/login/sso/callback`, (name) => deps.accounts?.find(name)?.role)
+      ? createSingleSignOn(deps.singleSignOn, `${deps.publicBaseUrl.replace(/\/$/, '')}/login/sso/callback`, (email) => deps.accounts?.list().find((a) => a.email?.toLowerCase() === email)?.role)
       : undefined,
     configuredQuestionnaire: (key: CycleKey): Questionnaire => {
       const obligation = dataCalls.find((o) => o.id === key.obligationId);

@@ -46,11 +46,14 @@ export function createSecretariatSession(kit: WebKit) {
   const credentialFor = (who: string) => {
     const account = accountOf(who);
     if (!account) return undefined;
-    return account.passwordHash ? credentialOf(account.passwordHash) : 'single-sign-on';
+    // A changed role ends the sessions made with the old one.
+    return account.passwordHash ? credentialOf(account.passwordHash) : `single-sign-on:${account.role}`;
   };
   /** A person the provider vouched for: their session key. */
-  const rememberSingleSignOn = (person: { subject: string; name: string; displayName: string; role: Role }): string => {
+  const rememberSingleSignOn = (person: { subject: string; name: string; displayName: string; role?: Role }): string | undefined => {
     const who = `sso:${person.subject}`;
+    // No role any more: the person's other sessions end too.
+    if (!person.role) return void ssoPeople.delete(who);
     ssoPeople.set(who, { name: person.name, displayName: person.displayName, role: person.role });
     return who;
   };

@@ -2,8 +2,8 @@
  * Single sign-on with OpenID Connect, the way a municipality's Microsoft Entra ID (or any other
  * OpenID Provider) is reached: the authorization code flow with PKCE, state and nonce, through
  * openid-client (OpenID Certified). The person's role comes from a claim (Entra's app roles arrive
- * as "roles"), or else from an account of the same name in the accounts file; without either the
- * person is told they have no access here.
+ * as "roles"), or else from the account in the accounts file with the person's verified e-mail
+ * address; without either the person is told they have no access here.
  */
 import * as oidc from 'openid-client';
 import type { Role } from './accounts';
@@ -37,7 +37,8 @@ export class SingleSignOnError extends Error {
 
 const isLoopback = (url: string) => ['localhost', '127.0.0.1', '[::1]'].includes(new URL(url).hostname);
 
-export function createSingleSignOn(settings: SingleSignOnSettings, redirectUri: string, roleOfAccount: (name: string) => Role | undefined) {
+/** `roleOfAccount`: the role of the account with this e-mail address in the accounts file. */
+export function createSingleSignOn(settings: SingleSignOnSettings, redirectUri: string, roleOfAccount: (email: string) => Role | undefined) {
   let discovered: Promise<oidc.Configuration> | undefined;
   /** Found on first use and kept; a provider that cannot be reached is tried again next time. */
   const configuration = () => {
@@ -50,12 +51,14 @@ export function createSingleSignOn(settings: SingleSignOnSettings, redirectUri: 
     return discovered;
   };
 
-  const roleOf = (claims: Record<string, unknown>, name: string): Role | undefined => {
+  const roleOf = (claims: Record<string, unknown>): Role | undefined => {
     const raw = claims[settings.roleClaim];
     const values = Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.split(/[\s,]+/) : [];
     if (values.some((v) => settings.secretariatValues.includes(v))) return 'secretariat';
     if (values.some((v) => settings.readerValues.includes(v))) return 'reader';
-    return roleOfAccount(name);
+    // Only an address the provider has verified may stand for an account: a user name or an
+    // unverified address can be chosen by the person themselves at some providers.
+    return claims.email_verified === true && typeof claims.email === 'string' ? roleOfAccount(claims.email.toLowerCase()) : undefined;
   };
 
   return {
@@ -83,7 +86,7 @@ export function createSingleSignOn(settings: SingleSignOnSettings, redirectUri: 
       const claims = tokens.claims();
       if (!claims) throw new SingleSignOnError('The sign-in service sent no ID token.');
       const name = String(claims.preferred_username ?? claims.email ?? claims.sub).toLowerCase().slice(0, 200);
-      return { subject: claims.sub, name, displayName: String(claims.name ?? name).slice(0, 120), role: roleOf(claims as Record<string, unknown>, name) };
+      return { subject: claims.sub, name, displayName: String(claims.name ?? name).slice(0, 120), role: roleOf(claims as Record<string, unknown>) };
     },
   };
 }

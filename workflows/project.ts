@@ -168,7 +168,11 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
   const afterEdit = async () => {
     edited = false;
     plan = await planning.planProject({ orgId, obligationId, plannedStart: project.plannedStart, plannedEnd: project.plannedEnd });
-    if (Date.now() < Date.parse(plan.startAt)) status.startedWithoutApproval = false;
+    if (Date.now() < Date.parse(plan.startAt)) {
+      status.startedWithoutApproval = false;
+      // Its start moved ahead: not ongoing until then.
+      if (status.state === 'ongoing') setState(plan.gate ? 'approved' : 'registered');
+    }
     await tellRegister(orgId, { kind: 'project', summary: summary() });
   };
   questionnaire = plan.questionnaire;

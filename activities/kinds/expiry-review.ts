@@ -32,7 +32,7 @@ export function createExpiryReviewActivities(deps: ActivityDeps, sendNotice: Sen
         context: (language) => ({
           obligation: { title: obligation.title[language], source: obligation.source },
           agreement: { id: agreement.id, title: agreement.title, partner: agreement.partner, unit: unitName(org, agreement.unitId, language), owner: agreement.owner.name, endsOn: day(agreement.endsOn, org, language) },
-          decideUrl: input.kind === 'agreement-review' ? ownerLinkUrl(deps, 'agreement-review', input.orgId, agreement.id, input.at) : undefined,
+          decideUrl: input.kind === 'agreement-review' ? ownerLinkUrl(deps, 'agreement-review', input.orgId, agreement.id, input.at, agreement.owner.email) : undefined,
         }),
       });
     },

@@ -67,7 +67,7 @@ export function createGateActivities(deps: ActivityDeps, sendNotice: SendNotice)
           goals: input.goals ? answerRows(questionnaireOf(obligation), input.goals, language) : [],
           comment: input.comment,
           // The owner fills in (or corrects) the goals in a form; the others read them in the mail.
-          goalsUrl: toOwner && input.kind !== 'goals-approved' ? ownerLinkUrl(deps, 'project-goals', input.orgId, project.id, input.at) : undefined,
+          goalsUrl: toOwner && input.kind !== 'goals-approved' ? ownerLinkUrl(deps, 'project-goals', input.orgId, project.id, input.at, project.owner.email) : undefined,
         }),
       });
     },

@@ -63,7 +63,7 @@ const linkIn = (text: string | undefined, kind: 'goals' | 'agreement' | 'unit') 
 beforeAll(async () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'followup-workspace-'));
   const accounts = createAccountStore(accountsFile(dataDir));
-  await accounts.add({ name: ANNA.name, displayName: ANNA.displayName, role: 'secretariat' }, ANNA.password);
+  await accounts.add({ name: ANNA.name, displayName: ANNA.displayName, email: 'anna.berg@solna.example', role: 'secretariat' }, ANNA.password);
   await accounts.add({ name: BERTIL.name, displayName: BERTIL.displayName, role: 'secretariat' }, BERTIL.password);
   testbed = await startBrowserTestbed(config, 'ett delat lösenord som ingen använder här', async (url) => {
     provider = await startTestProvider(
@@ -71,8 +71,10 @@ beforeAll(async () => {
         eva: { name: 'Eva Lind', username: 'eva.lind@solna.example', roles: ['Followup.Secretariat'] },
         olof: { name: 'Olof Revisor', username: 'olof.revisor@solna.example', roles: ['Followup.Reader'] },
         gast: { name: 'Gäst Utan Roll', username: 'gast@solna.example', roles: [] },
-        // No role in the token, but an account of the same name in the accounts file.
-        anna: { name: 'Anna Berg', username: ANNA.name },
+        // No role in the token, but an account with her verified address in the accounts file.
+        anna: { name: 'Anna Berg', username: 'anna@solna.example', email: 'anna.berg@solna.example', emailVerified: true },
+        // The same address, unverified, and her account's user name: no role.
+        mallory: { name: 'Mallory', username: ANNA.name, email: 'anna.berg@solna.example', emailVerified: false },
       },
       [`${url}/login/sso/callback`],
     );
@@ -196,6 +198,13 @@ test('a project from the standing link to approved goals, through a return with 
   await anna.getByText('Ändringen är sparad.').waitFor();
   expect(await anna.locator('dl.facts').textContent()).toContain('1 april 2027');
   expect(await anna.locator('#history-title + .table-wrap').textContent()).toContain('Anna Berg (anna.berg)Ändrade (plannedStart)');
+
+  // A new owner takes over: the link mailed to the former one opens nothing any more.
+  await edit.getByLabel('Ägare (namn)').fill('Olle Holm');
+  await edit.getByLabel('Ägarens e-post').fill('olle.holm@solna.example');
+  await edit.getByRole('button', { name: 'Spara ändringarna' }).click();
+  await anna.getByText('Ändringen är sparad.').waitFor();
+  expect((await owner.goto(goalsLink))?.status()).toBe(410);
 
   // The list filters by unit and exports to CSV that Swedish Excel opens.
   await anna.goto(`${baseUrl}/projects?unit=omsorg`);
@@ -435,6 +444,13 @@ test('single sign-on through a real OpenID Provider: a reader sees and cannot ac
   await guest.getByRole('button', { name: 'Sign-in' }).click();
   await guest.getByRole('heading', { name: 'Du har ingen behörighet här' }).waitFor();
   expect((await guest.goto(`${baseUrl}/dashboard`))?.url()).toContain('/login');
+
+  const mallory = await (await browser.newContext({ locale: 'sv-SE' })).newPage();
+  await mallory.goto(`${baseUrl}/login/sso`);
+  await mallory.locator('input[name="login"]').fill('mallory');
+  await mallory.locator('input[name="password"]').fill('x');
+  await mallory.getByRole('button', { name: 'Sign-in' }).click();
+  await mallory.getByRole('heading', { name: 'Du har ingen behörighet här' }).waitFor();
 
   // Anna's role comes from the accounts file when the provider sends none.
   const annaSso = await (await browser.newContext({ locale: 'sv-SE' })).newPage();

@@ -21,13 +21,13 @@ const provider = new Provider(issuer, {
     },
   ],
   pkce: { required: () => true },
-  claims: { openid: ['sub', 'roles'], profile: ['name', 'preferred_username'], email: ['email'] },
+  claims: { openid: ['sub', 'roles'], profile: ['name', 'preferred_username'], email: ['email', 'email_verified'] },
   // Entra ID puts the person's claims in the ID token itself.
   conformIdTokenClaims: false,
   findAccount: (_ctx, id) => {
     const person = people[id];
     if (!person) return undefined;
-    return { accountId: id, claims: () => ({ sub: person.sub ?? id, name: person.name, preferred_username: person.username ?? id, email: person.email, roles: person.roles }) };
+    return { accountId: id, claims: () => ({ sub: person.sub ?? id, name: person.name, preferred_username: person.username ?? id, email: person.email, email_verified: person.emailVerified ?? false, roles: person.roles }) };
   },
   // An organisation's own application is consented to by its administrator, as in Entra ID.
   async loadExistingGrant(ctx) {
@@ -35,7 +35,7 @@ const provider = new Provider(issuer, {
     if (grantId) return ctx.oidc.provider.Grant.find(grantId);
     const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client.clientId, accountId: ctx.oidc.session.accountId });
     grant.addOIDCScope('openid profile email');
-    grant.addOIDCClaims(['roles', 'name', 'preferred_username', 'email']);
+    grant.addOIDCClaims(['roles', 'name', 'preferred_username', 'email', 'email_verified']);
     await grant.save();
     return grant;
   },

@@ -10,6 +10,7 @@ export interface ProviderPerson {
   name: string;
   username?: string;
   email?: string;
+  emailVerified?: boolean;
   roles?: string[];
 }
 

@@ -33,6 +33,9 @@ test("an owner's link opens only what it was made for, until it expires", () => 
   expect(links.checkOwner(token, 'project-goals', new Date('2028-01-01T00:00:00Z'))).toEqual({ ok: false, reason: 'expired' });
   expect(links.checkOwner(`${token}x`, 'project-goals', now).ok).toBe(false);
   expect(links.checkOwner('../../etc', 'project-goals', now)).toEqual({ ok: false, reason: 'malformed' });
+  // Mailed to its owner: the page compares the holder with whoever owns it now.
+  const held = links.ownerToken({ purpose: 'agreement-review', orgId: 'solna', id: 'vanort-tartu', expiresAt: '2027-12-03T10:00:00Z', holder: 'Sofia.Bergstrom@solna.example' });
+  expect(links.checkOwner(held, 'agreement-review', now)).toMatchObject({ ok: true, claims: { holder: 'sofia.bergstrom@solna.example' } });
 });
 
 test('single sign-on is set with all three settings or none, and says which is missing', () => {

@@ -197,7 +197,8 @@ export const eventNoticesWeb: WebKindModule<'event-notices'> = {
       const { id } = request.params as { id: string };
       const body = request.body as Record<string, string>;
       const lang = secretariatLanguage(request);
-      const current = await eventStatus(client, orgId, id);
+      const current = await readOrNotFound(kit, reply, lang, () => eventStatus(client, orgId, id));
+      if (!current) return reply;
       const change: EventChange = {};
       if (body.title !== undefined && body.title.trim() !== current.title) change.title = body.title.trim();
       if (body.date !== undefined && body.date !== current.date) change.date = body.date;

@@ -181,7 +181,8 @@ export const expiryReviewWeb: WebKindModule<'expiry-review'> = {
       const body = request.body as Record<string, string>;
       const lang = secretariatLanguage(request);
       const decision = decisionFromForm(body, actor(request));
-      const current = await agreementStatus(client, orgId, id);
+      const current = await readOrNotFound(kit, reply, lang, () => agreementStatus(client, orgId, id));
+      if (!current) return reply;
       const problems = checkAgreementDecision(decision, current.endsOn);
       if (problems.length) return renderAgreement(request, reply, 422, undefined, body, problems);
       return acting(

@@ -26,7 +26,7 @@ import type { OrganisationConfig } from '../../config/schema';
 /** The gate a project is under (projects from before several gates name none: the first). */
 export function gateOf(config: OrganisationConfig, obligationId: string | undefined): ObligationOf<'gate-before-start'> | undefined {
   const gates = config.obligations.filter((o): o is ObligationOf<'gate-before-start'> => o.kind === 'gate-before-start');
-  return obligationId ? gates.find((g) => g.id === obligationId) : undefined;
+  return obligationId ? gates.find((g) => g.id === obligationId) : gates[0];
 }
 
 const stateText = (lang: Language, state: ProjectState) => text(lang, `project_${state}` as TextKey);
@@ -302,13 +302,15 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
       const { id } = request.params as { id: string };
       const body = request.body as Record<string, string>;
       const lang = secretariatLanguage(request);
-      const current = await projectStatus(client, orgId, id);
+      const current = await readOrNotFound(kit, reply, lang, () => projectStatus(client, orgId, id));
+      if (!current) return reply;
       const edited = projectFromForm({ ...body, id }, current.unitId);
       const change: ProjectChange = {};
       if (edited.title !== current.title) change.title = edited.title;
       if (edited.owner.name !== current.owner.name || edited.owner.email !== current.owner.email) change.owner = edited.owner;
       if (edited.plannedStart !== current.plannedStart) change.plannedStart = edited.plannedStart;
-      if (edited.plannedEnd !== current.plannedEnd) change.plannedEnd = edited.plannedEnd;
+      // An end can be moved; a registered end is not taken away here (it plans when the project closes).
+      if (edited.plannedEnd && edited.plannedEnd !== current.plannedEnd) change.plannedEnd = edited.plannedEnd;
       if (edited.partners.join('\n') !== current.partners.join('\n')) change.partners = edited.partners;
       if (edited.euFunded !== current.euFunded) change.euFunded = edited.euFunded;
       if (edited.stage !== current.stage) change.stage = edited.stage;

@@ -59,7 +59,8 @@ export const revisionWeb: WebKindModule<'revision'> = {
       if (context.canAct && !current) {
         forms.push({ id: 'start', heading: text(lang, 'startRevision', { period: periodId }), help: text(lang, 'startRevisionHelp'), action: `/revisions/${obligation.id}/start`, submit: text(lang, 'start'), fields: [] });
       }
-      if (context.canAct && current && current.state !== 'decided') {
+      // A period that ended undecided has finished its workflow: nothing more can be recorded in it.
+      if (context.canAct && current && current.state !== 'decided' && current.state !== 'not-decided') {
         forms.push(
           withTyped(lang, 
             {

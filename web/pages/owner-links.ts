@@ -39,7 +39,7 @@ export async function ownerLinkPages(app: FastifyInstance, { kit }: { kit: WebKi
   const resolve = async (request: FastifyRequest, reply: FastifyReply, purpose: LinkPurpose, lang: Language) => {
     const { token } = request.params as { token: string };
     const check = answerLinks.checkOwner(token, purpose, now());
-    if (check.ok && check.claims.orgId === orgId) return { id: check.claims.id, token };
+    if (check.ok && check.claims.orgId === orgId) return { id: check.claims.id, token, holder: check.claims.holder };
     if (!check.ok && check.reason === 'expired') return void message(reply, 410, lang, 'expiredLinkTitle', 'expiredOwnerLinkText', { email: config.secretariat.email });
     const wait = await invalidLinks.waitSeconds(request.ip);
     if (wait > 0) return void message(reply.header('Retry-After', String(wait)), 429, lang, 'tooManyTitle', 'tooManyText');
@@ -75,7 +75,18 @@ export async function ownerLinkPages(app: FastifyInstance, { kit }: { kit: WebKi
       ...questionnaireForm(questionnaire, values, errors, lang),
     });
   };
-  const goalsState = (reply: FastifyReply, lang: Language, project: ProjectStatus): unknown => {
+  /** Every text field the form sent, to copy: the page for when nothing could be saved. */
+  const typedBack = (reply: FastifyReply, lang: Language, body: Record<string, string>) =>
+    page(reply.header('Retry-After', '30'), 503, 'message', { lang, orgName: config.organisation.name }, {
+      heading: text(lang, 'errorTitle'),
+      body: text(lang, 'notSavedOutage'),
+      typedNote: text(lang, 'closedTyped'),
+      typed: Object.entries(body)
+        .filter(([name, value]) => !['_csrf', 'lang', 'submission', 'action'].includes(name) && typeof value === 'string' && value.trim() !== '')
+        .slice(0, 200)
+        .map(([label, value]) => ({ label, value })),
+    });
+  const goalsState = (reply: FastifyReply, lang: Language, project: ProjectStatus, token: string): unknown => {
     const gate = gateOf(config, project.obligationId);
     const rows = project.goals && gate ? answerRows(questionnaireOf(gate), project.goals.values, lang) : [];
     const heading = text(lang, 'goalsFormTitle', { title: project.title });
@@ -85,7 +96,7 @@ export async function ownerLinkPages(app: FastifyInstance, { kit }: { kit: WebKi
         : project.state === 'approved' || project.state === 'ongoing'
           ? text(lang, 'goalsApprovedText', { when: project.approvedAt ? formatDate(project.approvedAt, zone, lang, true) : '' })
           : text(lang, 'goalsNotAskedText', { email: config.secretariat.email });
-    return page(reply, 200, 'receipt', contextOf(reply, lang, '/goals'), { heading, body, rows });
+    return page(reply, 200, 'receipt', contextOf(reply, lang, goalsPath(token)), { heading, body, rows });
   };
   const loadProject = async (reply: FastifyReply, lang: Language, id: string) => {
     try {
@@ -97,6 +108,9 @@ export async function ownerLinkPages(app: FastifyInstance, { kit }: { kit: WebKi
     }
   };
   const goalsOpen = (project: ProjectStatus) => project.state === 'awaiting-goals' || project.state === 'returned';
+  /** A link mailed to a former owner opens nothing. */
+  const heldBy = (link: { holder?: string }, owner: { email: string }) => !link.holder || link.holder === owner.email.toLowerCase();
+  const formerOwner = (reply: FastifyReply, lang: Language) => message(reply, 410, lang, 'expiredLinkTitle', 'expiredOwnerLinkText', { email: config.secretariat.email });
   const valuesOf = (project: ProjectStatus): Record<string, string> =>
     project.goalsDraft?.values ?? Object.fromEntries(Object.entries(project.goals?.values ?? {}).map(([k, v]) => [k, String(v)]));
 
@@ -106,7 +120,8 @@ export async function ownerLinkPages(app: FastifyInstance, { kit }: { kit: WebKi
     if (!link) return reply;
     const project = await loadProject(reply, lang, link.id);
     if (!project) return reply;
-    if (!goalsOpen(project)) return goalsState(reply, lang, project);
+    if (!heldBy(link, project.owner)) return formerOwner(reply, lang);
+    if (!goalsOpen(project)) return goalsState(reply, lang, project, link.token);
     return renderGoals(reply, lang, link.token, project, valuesOf(project), [], 200, { saved: (request.query as Record<string, string>).saved === '1' });
   });
 
@@ -115,11 +130,19 @@ export async function ownerLinkPages(app: FastifyInstance, { kit }: { kit: WebKi
     const lang = languageOf(request);
     const link = await resolve(request, reply, 'project-goals', lang);
     if (!link) return reply;
-    const project = await loadProject(reply, lang, link.id);
+    let project: ProjectStatus | undefined;
+    try {
+      project = await loadProject(reply, lang, link.id);
+    } catch (err) {
+      // Temporal does not answer: what was typed is shown back, to send again or by mail.
+      request.log.error({ err }, 'goals not saved; what was typed is shown back');
+      return typedBack(reply, lang, body);
+    }
     if (!project) return reply;
+    if (!heldBy(link, project.owner)) return formerOwner(reply, lang);
     const gate = gateOf(config, project.obligationId);
     const typed = typedFields(body, gate ? questionnaireOf(gate) : []);
-    if (!goalsOpen(project)) return goalsState(reply, lang, project);
+    if (!goalsOpen(project)) return goalsState(reply, lang, project, link.token);
     if (!csrfValid(request)) return renderGoals(reply, lang, link.token, project, typed, [], 403, { problem: text(lang, 'csrfExpired') });
     try {
       if (body.action === 'save') {
@@ -140,7 +163,7 @@ export async function ownerLinkPages(app: FastifyInstance, { kit }: { kit: WebKi
 
   // --- The agreement owner's decision ------------------------------------------------------------
   const agreementPath = (token: string) => `/agreement/${token}`;
-  const renderAgreement = async (reply: FastifyReply, lang: Language, token: string, id: string, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: { field: string; message: string }[] = []) => {
+  const renderAgreement = async (reply: FastifyReply, lang: Language, token: string, id: string, holder: string | undefined, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: { field: string; message: string }[] = []) => {
     let agreement;
     try {
       agreement = await agreementStatus(client, orgId, id);
@@ -149,6 +172,7 @@ export async function ownerLinkPages(app: FastifyInstance, { kit }: { kit: WebKi
       if (err instanceof RejectedError) return message(reply, 410, lang, 'expiredLinkTitle', 'expiredOwnerLinkText', { email: config.secretariat.email });
       throw err;
     }
+    if (!heldBy({ holder }, agreement.owner)) return formerOwner(reply, lang);
     const last = agreement.decisions.at(-1);
     const decided = agreement.state === 'renewed' || agreement.state === 'ended' || agreement.state === 'expired';
     return page(reply.header('Cache-Control', 'no-store'), status, 'record', contextOf(reply, lang, agreementPath(token)), {
@@ -167,22 +191,29 @@ export async function ownerLinkPages(app: FastifyInstance, { kit }: { kit: WebKi
     const lang = languageOf(request);
     const link = await resolve(request, reply, 'agreement-review', lang);
     if (!link) return reply;
-    return renderAgreement(reply, lang, link.token, link.id);
+    return renderAgreement(reply, lang, link.token, link.id, link.holder);
   });
   app.post('/agreement/:token', { preHandler: [paramsOf(tokenParams), formOf(agreementDecisionForm)] }, async (request, reply) => {
     const body = request.body as Record<string, string>;
     const lang = languageOf(request);
     const link = await resolve(request, reply, 'agreement-review', lang);
     if (!link) return reply;
-    if (!csrfValid(request)) return renderAgreement(reply, lang, link.token, link.id, 403, text(lang, 'csrfExpired'), body);
-    const current = await agreementStatus(client, orgId, link.id);
+    if (!csrfValid(request)) return renderAgreement(reply, lang, link.token, link.id, link.holder, 403, text(lang, 'csrfExpired'), body);
+    let current;
+    try {
+      current = await agreementStatus(client, orgId, link.id);
+    } catch (err) {
+      if ((err as Error).name === 'NotRegisteredError' || err instanceof RejectedError) return formerOwner(reply, lang);
+      throw err;
+    }
+    if (!heldBy(link, current.owner)) return formerOwner(reply, lang);
     const decision = decisionFromForm(body, `${current.owner.name} (${text(lang, 'historyOwner')})`);
     const problems = checkAgreementDecision(decision, current.endsOn);
-    if (problems.length) return renderAgreement(reply, lang, link.token, link.id, 422, undefined, body, problems);
+    if (problems.length) return renderAgreement(reply, lang, link.token, link.id, link.holder, 422, undefined, body, problems);
     try {
       await decideAgreement(client, orgId, link.id, decision);
     } catch (err) {
-      if (err instanceof RejectedError) return renderAgreement(reply, lang, link.token, link.id, 409, err.in(lang), body);
+      if (err instanceof RejectedError) return renderAgreement(reply, lang, link.token, link.id, link.holder, 409, err.in(lang), body);
       throw err;
     }
     return reply.redirect(`${agreementPath(link.token)}?lang=${lang}`, 303);
@@ -265,7 +296,13 @@ export async function ownerLinkPages(app: FastifyInstance, { kit }: { kit: WebKi
     const seminar = seminarFromForm(body, link.id);
     const problems = checkSeminar(seminar);
     if (problems.length) return renderUnit(request, reply, lang, link.token, link.id, 422, { form: 'seminar', typed: body, problems });
-    await registerSeminar(client, kit.deps.taskQueue, config, { ...seminar, registeredBy: `${unitName(link.id, lang)} (${text(lang, 'standingLink')})` });
+    try {
+      await registerSeminar(client, kit.deps.taskQueue, config, { ...seminar, registeredBy: `${unitName(link.id, lang)} (${text(lang, 'standingLink')})` });
+    } catch (err) {
+      if (err instanceof RejectedError) return renderUnit(request, reply, lang, link.token, link.id, 409, { form: 'seminar', typed: body, problems: [], error: err.in(lang) });
+      request.log.error({ err }, 'seminar not registered; the form is shown again with what was typed');
+      return renderUnit(request, reply.header('Retry-After', '30'), lang, link.token, link.id, 503, { form: 'seminar', typed: body, problems: [], error: text(lang, 'notSavedOutage') }).catch(() => typedBack(reply, lang, body));
+    }
     return reply.redirect(`${unitPath(link.token)}?lang=${lang}&done=seminar`, 303);
   });
   app.post('/unit/:token/projects', { preHandler: [paramsOf(tokenParams), formOf(projectForm)] }, async (request, reply) => {
@@ -281,7 +318,8 @@ export async function ownerLinkPages(app: FastifyInstance, { kit }: { kit: WebKi
       await registerProject(client, kit.deps.taskQueue, config, project, body.obligation || undefined, `${unitName(link.id, lang)} (${text(lang, 'standingLink')})`);
     } catch (err) {
       if (err instanceof RejectedError) return renderUnit(request, reply, lang, link.token, link.id, 409, { form: 'project', typed: body, problems: [], error: err.in(lang) });
-      throw err;
+      request.log.error({ err }, 'project not registered; the form is shown again with what was typed');
+      return renderUnit(request, reply.header('Retry-After', '30'), lang, link.token, link.id, 503, { form: 'project', typed: body, problems: [], error: text(lang, 'notSavedOutage') }).catch(() => typedBack(reply, lang, body));
     }
     return reply.redirect(`${unitPath(link.token)}?lang=${lang}&done=project`, 303);
   });

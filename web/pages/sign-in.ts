@@ -61,8 +61,9 @@ export async function signInPages(app: FastifyInstance, { kit, session }: { kit:
         request.log.warn({ err }, 'single sign-on refused');
         return message(reply, 401, lang, 'ssoFailedTitle', 'ssoFailedText');
       }
-      if (!person.role) return message(reply, 403, lang, 'ssoNoRoleTitle', 'ssoNoRoleText', { name: person.name });
-      startSession(reply, rememberSingleSignOn({ ...person, role: person.role }));
+      const who = rememberSingleSignOn(person);
+      if (!who) return message(reply, 403, lang, 'ssoNoRoleTitle', 'ssoNoRoleText', { name: person.name });
+      startSession(reply, who);
       return reply.redirect(pending.next, 303);
     });
   }
