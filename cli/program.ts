@@ -49,7 +49,11 @@ export function buildProgram(io: CliIo): Command {
   let environment: Environment | undefined;
   const env = () => (environment ??= environmentModule().readEnvironment(io.env));
   const configFile = (opts: { config?: string }) => opts.config ?? env().FOLLOWUP_CONFIG;
-  const loadConfig = (opts: { config?: string }) => configModule().loadConfigFile(configFile(opts));
+  /** The organisation a command is for: the file's, or one of a folder's named with --org. */
+  const loadConfig = (opts: { config?: string; org?: string }) => {
+    const source = configFile(opts);
+    return configModule().pickOrganisation(configModule().loadConfigs(source), opts.org, source);
+  };
 
   let connection: Connection | undefined;
   const client = async () => {
@@ -69,7 +73,8 @@ export function buildProgram(io: CliIo): Command {
 
   const program = new Command('followup')
     .description('Follow-up cycles of municipal policies: start them, see who has answered, act on it.')
-    .option('-c, --config <file>', 'the organisation\'s YAML file (default: $FOLLOWUP_CONFIG, else config/examples/solna.yaml)')
+    .option('-c, --config <file>', 'the organisation\'s YAML file, or a folder of several organisations\' files (default: $FOLLOWUP_CONFIG, else config/examples/solna.yaml)')
+    .option('--org <id>', 'the organisation, when the config is a folder of several')
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .exitOverride()
     .showHelpAfterError('(add --help for usage)');
@@ -121,11 +126,10 @@ export function buildProgram(io: CliIo): Command {
 
   program
     .command('worker')
-    .description('run the worker against TEMPORAL_ADDRESS and SMTP_URL (production; npm start runs its own)')
+    .description('run the worker against TEMPORAL_ADDRESS and SMTP_URL for every organisation of the config (production; npm start runs its own)')
     .action(async (_opts, cmd: Command) => {
-      const cfg = loadConfig(globalOpts(cmd));
       const { runWorker } = workerRunner();
-      await runWorker(env(), [cfg], io);
+      await runWorker(env(), configModule().loadConfigs(configFile(globalOpts(cmd))), io);
     });
 
   for (const add of [addProjectCommands, addSeminarCommands, addAgreementCommands, addRevisionCommands, addEventCommands, addGoalsCommands, addScheduleCommands, addUserCommands]) add(program, context);

@@ -1,5 +1,6 @@
 /** Reads and validates an organisation's YAML file, once per entry point. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { crossReferenceIssues, organisationConfigSchema, type OrganisationConfig } from './schema';
@@ -67,6 +68,38 @@ export function parseConfigText(textContent: string, file = '(config)'): Organis
   for (const issue of crossReferenceIssues(raw)) problems.push(`${formatPath(issue.path)}${lineOf(doc, lines, issue.path)}: ${issue.message}`);
   if (!result.success || problems.length) throw new ConfigError(file, problems);
   return deepFreeze(result.data);
+}
+
+/**
+ * The organisations a deployment serves: FOLLOWUP_CONFIG names one organisation's file, or a folder
+ * of them (a shared service, a municipal association). Two files of one organisation are an error.
+ */
+export function loadConfigs(fileOrFolder: string): OrganisationConfig[] {
+  let files = [fileOrFolder];
+  if (existsSync(fileOrFolder) && statSync(fileOrFolder).isDirectory()) {
+    files = readdirSync(fileOrFolder)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort()
+      .map((f) => path.join(fileOrFolder, f));
+    if (!files.length) throw new ConfigError(fileOrFolder, ['the folder holds no organisation file (*.yaml)']);
+  }
+  const configs = files.map(loadConfigFile);
+  const seen = new Map<string, string>();
+  configs.forEach((c, i) => {
+    const earlier = seen.get(c.organisation.id);
+    if (earlier) throw new ConfigError(files[i]!, [`organisation.id: "${c.organisation.id}" is also the id in ${earlier}; each organisation has one file`]);
+    seen.set(c.organisation.id, files[i]!);
+  });
+  return configs;
+}
+
+/** One organisation of a deployment: the only one, or the one named (`--org`). */
+export function pickOrganisation(configs: OrganisationConfig[], orgId: string | undefined, source: string): OrganisationConfig {
+  if (orgId === undefined && configs.length === 1) return configs[0]!;
+  const found = configs.find((c) => c.organisation.id === orgId);
+  if (found) return found;
+  const known = configs.map((c) => c.organisation.id).join(', ');
+  throw new ConfigError(source, [orgId === undefined ? `serves several organisations (${known}); name one with --org` : `has no organisation "${orgId}"; it has ${known}`]);
 }
 
 export function loadConfigFile(file: string): OrganisationConfig {

@@ -1,5 +1,10 @@
 /** The workspace's pure parts: CSV for Swedish Excel, the owners' signed links, single sign-on settings. */
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { loadConfigs, pickOrganisation } from '../../config/load';
+import { PROJECT_ROOT } from '../../config/environment';
 import { readEnvironment, singleSignOnOf } from '../../config/environment';
 import { createAnswerLinks } from '../../domain/answer-links';
 import { checkProjectChange, type ProjectRegistration } from '../../domain/registers';
@@ -49,6 +54,19 @@ test('single sign-on is set with all three settings or none, and says which is m
   expect(singleSignOnOf(env)).toMatchObject({ roleClaim: 'roles', secretariatValues: ['Followup.Secretariat', 'Internationella.Sekretariatet'], readerValues: ['Followup.Reader'] });
   expect(() => singleSignOnOf(readEnvironment({ FOLLOWUP_OIDC_ISSUER: 'https://idp.example' }))).toThrow(/FOLLOWUP_OIDC_CLIENT_ID and FOLLOWUP_OIDC_CLIENT_SECRET together/);
   expect(() => readEnvironment({ FOLLOWUP_OIDC_ISSUER: 'ftp://idp.example' })).toThrow(/FOLLOWUP_OIDC_ISSUER/);
+});
+
+test('a deployment serves a folder of organisations; a command names one when there are several', () => {
+  const folder = mkdtempSync(path.join(tmpdir(), 'followup-orgs-'));
+  for (const org of ['solna', 'falun']) copyFileSync(path.join(PROJECT_ROOT, `config/examples/${org}.yaml`), path.join(folder, `${org}.yaml`));
+  const configs = loadConfigs(folder);
+  expect(configs.map((c) => c.organisation.id)).toEqual(['falun', 'solna']);
+  expect(pickOrganisation(configs, 'solna', folder).organisation.name).toBe('Solna stad');
+  expect(() => pickOrganisation(configs, undefined, folder)).toThrow(/serves several organisations \(falun, solna\); name one with --org/);
+  expect(() => pickOrganisation(configs, 'boras', folder)).toThrow(/has no organisation "boras"/);
+  copyFileSync(path.join(folder, 'solna.yaml'), path.join(folder, 'solna-copy.yaml'));
+  expect(() => loadConfigs(folder)).toThrow(/"solna" is also the id in/);
+  expect(loadConfigs(path.join(PROJECT_ROOT, 'config/examples/solna.yaml'))).toHaveLength(1);
 });
 
 test('forms become registrations: an id from the title, partners one a line, people as Name <e-mail>', () => {

@@ -5,12 +5,12 @@
  * works, and its worker runs a cycle on a real Temporal dev server: the request mails arrive.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { devServer, PROJECT_ROOT, TEST_LINK_SECRET } from '../helpers/environment';
+import { devServer, PROJECT_ROOT, TEST_LINK_SECRET, until } from '../helpers/environment';
 import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
 
 jest.setTimeout(600_000);
@@ -61,7 +61,11 @@ test('the release has no compiler or development tools, and its commands start a
   expect(stdout).toContain('solna.yaml: OK');
 });
 
-test("the release's worker runs a cycle from its prebuilt workflow bundle", async () => {
+test("the release's worker serves a folder of organisations from its prebuilt workflow bundle", async () => {
+  // A shared service: three municipalities' files in one folder, one worker for them all.
+  const organisations = path.join(release, 'organisations');
+  mkdirSync(organisations);
+  for (const org of ['solna', 'falun', 'kungalv']) cpSync(path.join(release, `config/examples/${org}.yaml`), path.join(organisations, `${org}.yaml`));
   const data = mkdtempSync(path.join(tmpdir(), 'followup-release-data-'));
   const settings: NodeJS.ProcessEnv = {
     TEMPORAL_ADDRESS: env.address,
@@ -71,7 +75,7 @@ test("the release's worker runs a cycle from its prebuilt workflow bundle", asyn
     FOLLOWUP_DATA_DIR: data,
     FOLLOWUP_ARCHIVE_DIR: path.join(data, 'archive'),
     FOLLOWUP_SYNC_SCHEDULES: 'off',
-    FOLLOWUP_CONFIG: path.join(release, 'config/examples/solna.yaml'),
+    FOLLOWUP_CONFIG: organisations,
   };
   let output = '';
   worker = spawn(process.execPath, [path.join(release, 'bin/followup.js'), 'worker'], { cwd: release, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...settings } });
@@ -88,9 +92,13 @@ test("the release's worker runs a cycle from its prebuilt workflow bundle", asyn
     }, 100);
     worker!.on('exit', (code) => reject(new Error(`The release's worker exited (${code}): ${output}`)));
   });
-  const started = await followup(['cycle', 'start', 'annual-follow-up', '--period', '2025'], settings);
+  expect(output).toContain('organisations: falun, kungalv, solna');
+  await expect(followup(['cycle', 'start', 'annual-follow-up', '--period', '2025'], settings)).rejects.toThrow(/serves several organisations \(falun, kungalv, solna\); name one with --org/);
+  const started = await followup(['cycle', 'start', 'annual-follow-up', '--period', '2025', '--org', 'solna'], settings);
   expect(started.stdout).toContain('2025');
-  await smtp.waitFor(7, 120_000);
+  const falun = await followup(['cycle', 'start', 'network-report', '--period', '2025', '--org', 'falun'], settings);
+  expect(falun.stdout).toContain('2025');
+  await until(() => (smtp.to('karin.sandberg@solna.example').length && smtp.received.some((m) => m.envelopeTo.some((to) => to.endsWith('@falun.example'))) ? true : undefined), 'request mails of both organisations', 120_000);
   expect(smtp.to('karin.sandberg@solna.example')[0]!.subject).toContain('2025');
   expect(output).not.toMatch(/tsx|bundling/i);
 });
