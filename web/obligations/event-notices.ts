@@ -13,7 +13,8 @@ import { sendCsv } from '../csv';
 import { entityParams, eventForm, formOf, paramsOf } from '../forms';
 import { text, type TextKey } from '../i18n';
 import { unitOptions, withTyped, type PageForm } from '../page-forms';
-import { acting, doneText, historyRows, listFilters, readOrNotFound, type Problems, type PagesOptions, type WebKindModule } from './web-kind';
+import { doneMessage } from '../pages/done-messages';
+import { acting, historyRows, listFilters, readOrNotFound, type Problems, type PagesOptions, type WebKindModule } from './web-kind';
 
 const stateText = (lang: Language, state: EventState) => text(lang, `event_${state}` as TextKey);
 
@@ -90,7 +91,7 @@ export const eventNoticesWeb: WebKindModule<'event-notices'> = {
       return page(reply, status, 'list', context, {
         heading: text(lang, 'eventsTitle'),
         intro: text(lang, 'eventsIntro'),
-        done: doneText(lang, request.query),
+        done: doneMessage(lang, request.query),
         error,
         filters: filters.view,
         csvUrl: filters.csvUrl,
@@ -153,7 +154,7 @@ export const eventNoticesWeb: WebKindModule<'event-notices'> = {
       return page(reply, status, 'record', context, {
         back: { url: '/events', text: text(lang, 'eventsTitle') },
         heading: event.title,
-        done: doneText(lang, request.query),
+        done: doneMessage(lang, request.query),
         error,
         facts: [
           { label: text(lang, 'state'), value: stateText(lang, event.state) },

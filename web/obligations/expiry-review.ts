@@ -14,7 +14,8 @@ import { sendCsv } from '../csv';
 import { agreementDecisionForm, agreementForm, entityParams, formOf, paramsOf } from '../forms';
 import { text, type TextKey } from '../i18n';
 import { unitOptions, withTyped, type PageForm } from '../page-forms';
-import { acting, doneText, historyRows, listFilters, readOrNotFound, type Problems, type PagesOptions, type WebKindModule } from './web-kind';
+import { doneMessage } from '../pages/done-messages';
+import { acting, historyRows, listFilters, readOrNotFound, type Problems, type PagesOptions, type WebKindModule } from './web-kind';
 
 const stateText = (lang: Language, state: AgreementState) => text(lang, `agreement_${state}` as TextKey);
 
@@ -98,7 +99,7 @@ export const expiryReviewWeb: WebKindModule<'expiry-review'> = {
       return page(reply, status, 'list', context, {
         heading: text(lang, 'agreementsTitle'),
         intro: text(lang, 'agreementsIntro'),
-        done: doneText(lang, request.query),
+        done: doneMessage(lang, request.query),
         error,
         filters: filters.view,
         csvUrl: filters.csvUrl,
@@ -159,7 +160,7 @@ export const expiryReviewWeb: WebKindModule<'expiry-review'> = {
       return page(reply, status, 'record', context, {
         back: { url: '/agreements', text: text(lang, 'agreementsTitle') },
         heading: agreement.title,
-        done: doneText(lang, request.query),
+        done: doneMessage(lang, request.query),
         error,
         facts: [
           { label: text(lang, 'state'), value: stateText(lang, agreement.state), attention: agreement.state === 'review-due' || agreement.state === 'expired' },

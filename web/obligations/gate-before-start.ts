@@ -13,20 +13,26 @@ import { readRegister } from '../../client/registers';
 import { answerRows } from '../../activities/mail-context';
 import { formatDate } from '../../domain/calendar';
 import { questionnaireOf } from '../../domain/questionnaire';
-import { checkProject, type ProjectChange, type ProjectRegistration, type ProjectState, type ProjectSummary } from '../../domain/registers';
+import { checkProject, type ProjectChange, type ProjectRegistration, type ProjectState, type ProjectStatus, type ProjectSummary } from '../../domain/registers';
 import type { Language } from '../../domain/types';
 import { sendCsv } from '../csv';
 import { answerForm, entityParams, formOf, goalsReviewForm, paramsOf, projectForm } from '../forms';
 import { text, type TextKey } from '../i18n';
 import type { WebKit } from '../kit';
 import { unitOptions, withTyped, type PageForm } from '../page-forms';
-import { acting, doneText, historyRows, listFilters, readOrNotFound, type ObligationOf, type Problems, type PagesOptions, type WebKindModule } from './web-kind';
+import { doneMessage } from '../pages/done-messages';
+import { acting, historyRows, listFilters, readOrNotFound, type ObligationOf, type Problems, type PagesOptions, type WebKindModule } from './web-kind';
 import type { OrganisationConfig } from '../../config/schema';
 
 /** The gate a project is under (projects from before several gates name none: the first). */
 export function gateOf(config: OrganisationConfig, obligationId: string | undefined): ObligationOf<'gate-before-start'> | undefined {
   const gates = config.obligations.filter((o): o is ObligationOf<'gate-before-start'> => o.kind === 'gate-before-start');
   return obligationId ? gates.find((g) => g.id === obligationId) : gates[0];
+}
+
+/** The goals form's values: the owner's draft, else the goals last sent. */
+export function goalsFormValues(project: ProjectStatus): Record<string, string> {
+  return project.goalsDraft?.values ?? Object.fromEntries(Object.entries(project.goals?.values ?? {}).map(([k, v]) => [k, String(v)]));
 }
 
 const stateText = (lang: Language, state: ProjectState) => text(lang, `project_${state}` as TextKey);
@@ -126,7 +132,7 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
       return page(reply, status, 'list', context, {
         heading: text(lang, 'projectsTitle'),
         intro: text(lang, 'projectsIntro'),
-        done: doneText(lang, request.query),
+        done: doneMessage(lang, request.query),
         error,
         filters: filters.view,
         csvUrl: filters.csvUrl,
@@ -214,7 +220,7 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
       return page(reply, status, 'record', context, {
         back: { url: '/projects', text: text(lang, 'projectsTitle') },
         heading: project.title,
-        done: doneText(lang, request.query),
+        done: doneMessage(lang, request.query),
         error,
         facts: [
           { label: text(lang, 'state'), value: stateText(lang, project.state), attention: project.state === 'goals-submitted' },
@@ -278,8 +284,7 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
       const { id } = request.params as { id: string };
       const project = await readOrNotFound(kit, reply, secretariatLanguage(request), () => projectStatus(client, orgId, id));
       if (!project) return reply;
-      // What the owner saved or sent before.
-      return renderGoalsFor(request, reply, project.goalsDraft?.values ?? Object.fromEntries(Object.entries(project.goals?.values ?? {}).map(([k, v]) => [k, String(v)])));
+      return renderGoalsFor(request, reply, goalsFormValues(project));
     });
     app.post('/projects/:id/goals', { onRequest: requireSecretariat, preHandler: [paramsOf(entityParams), formOf(answerForm), app.csrfProtection] }, async (request, reply) => {
       const { id } = request.params as { id: string };

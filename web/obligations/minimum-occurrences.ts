@@ -13,7 +13,8 @@ import { entityParams, formOf, paramsOf, seminarForm } from '../forms';
 import { text, type TextKey } from '../i18n';
 import type { WebKit } from '../kit';
 import { unitOptions, withTyped, type PageForm } from '../page-forms';
-import { acting, doneText, historyRows, listFilters, type Problems, type PagesOptions, type WebKindModule } from './web-kind';
+import { doneMessage } from '../pages/done-messages';
+import { acting, historyRows, listFilters, type Problems, type PagesOptions, type WebKindModule } from './web-kind';
 
 const ROLES = ['organiser', 'co-organiser', 'participant'] as const;
 const roleText = (lang: Language, role: string) => text(lang, `role_${role}` as TextKey);
@@ -80,7 +81,7 @@ export const minimumOccurrencesWeb: WebKindModule<'minimum-occurrences'> = {
       return page(reply, status, 'list', context, {
         heading: text(lang, 'seminarsTitle'),
         intro: text(lang, 'seminarsIntro'),
-        done: doneText(lang, request.query),
+        done: doneMessage(lang, request.query),
         error,
         summary: minimums.map((o) => {
           const counted = countedSeminars(register.seminars, year, o.countedRoles, o.euOnly).filter((s) => !filters.unit || s.unitId === filters.unit).length;
@@ -115,7 +116,7 @@ export const minimumOccurrencesWeb: WebKindModule<'minimum-occurrences'> = {
       return page(reply, status, 'record', context, {
         back: { url: `/seminars?year=${seminar.date.slice(0, 4)}`, text: text(lang, 'seminarsTitle') },
         heading: seminar.title,
-        done: doneText(lang, request.query),
+        done: doneMessage(lang, request.query),
         error,
         facts: [
           { label: text(lang, 'fieldDate'), value: formatDate(`${seminar.date}T12:00:00`, zone, lang) },

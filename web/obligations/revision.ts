@@ -12,7 +12,8 @@ import type { RevisionStatus } from '../../workflows/definitions';
 import { formOf, obligationParams, paramsOf, revisionForm } from '../forms';
 import { text, type TextKey } from '../i18n';
 import { withTyped, type PageForm } from '../page-forms';
-import { acting, doneText, historyRows, obligationInRoute, type Problems, type PagesOptions, type WebKindModule } from './web-kind';
+import { doneMessage } from '../pages/done-messages';
+import { acting, historyRows, obligationInRoute, type Problems, type PagesOptions, type WebKindModule } from './web-kind';
 
 const stateText = (lang: Language, state: RevisionState) => text(lang, `revision_${state}` as TextKey);
 
@@ -82,7 +83,7 @@ export const revisionWeb: WebKindModule<'revision'> = {
       }
       return page(reply, status, 'record', context, {
         heading: obligation.title[lang],
-        done: doneText(lang, request.query),
+        done: doneMessage(lang, request.query),
         error,
         facts: current
           ? [

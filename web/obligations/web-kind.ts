@@ -10,7 +10,7 @@ import { RejectedError } from '../../client/temporal';
 import { formatDate } from '../../domain/calendar';
 import type { RecordEntry, RegisterContents } from '../../domain/registers';
 import type { Language } from '../../domain/types';
-import { TEXTS, text, type TextKey } from '../i18n';
+import { text, type TextKey } from '../i18n';
 import type { WebKit } from '../kit';
 import type { SecretariatSession } from '../secretariat-session';
 
@@ -121,7 +121,3 @@ export async function acting(
   }
 }
 
-export const doneText = (lang: Language, query: unknown): string | undefined => {
-  const done = (query as Record<string, string>)?.done;
-  return done && /^[a-z-]{1,40}$/.test(done) && `done_${done}` in TEXTS.sv ? text(lang, `done_${done}` as TextKey) : undefined;
-};

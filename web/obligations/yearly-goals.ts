@@ -11,7 +11,8 @@ import type { Language } from '../../domain/types';
 import { formOf, obligationParams, paramsOf, yearlyGoalsForm } from '../forms';
 import { text, type TextKey } from '../i18n';
 import { withTyped } from '../page-forms';
-import { acting, doneText, historyRows, obligationInRoute, type Problems, type PagesOptions, type WebKindModule } from './web-kind';
+import { doneMessage } from '../pages/done-messages';
+import { acting, historyRows, obligationInRoute, type Problems, type PagesOptions, type WebKindModule } from './web-kind';
 
 const stateText = (lang: Language, state: GoalsState) => text(lang, `goals_${state}` as TextKey);
 
@@ -40,7 +41,7 @@ export const yearlyGoalsWeb: WebKindModule<'yearly-goals'> = {
       const details = await Promise.all(years.map((g) => goalsStatus(client, config, obligation.id, g.year).catch(() => undefined)));
       return page(reply, status, 'record', context, {
         heading: obligation.title[lang],
-        done: doneText(lang, request.query),
+        done: doneMessage(lang, request.query),
         error,
         blocks: years.map((g) => ({
           heading: `${g.year}: ${stateText(lang, g.state)}`,

@@ -1,25 +1,18 @@
-/** What a secretariat page says after an action redirected back to it (?done=…&unit=…). */
+/**
+ * What a page says after an action redirected back to it (?done=…&unit=…): the text `done_<done>`
+ * in the page's language, with the units named when the action concerned some. One place for
+ * every page, so a new action only adds its text.
+ */
 import type { Language } from '../../domain/types';
-import { text, type TextKey } from '../i18n';
+import { TEXTS, text, type TextKey } from '../i18n';
 
-const KEYS: Record<string, TextKey> = {
-  started: 'done_started',
-  running: 'done_running',
-  reminded: 'done_reminded',
-  nobody: 'done_nobody',
-  extended: 'done_extended',
-  exempted: 'done_exempted',
-  closing: 'done_closing',
-  redelivering: 'done_redelivering',
-  answered: 'done_answeredFor',
-};
-
-export function doneMessage(lang: Language, query: Record<string, string>, unitName: (unitId: string, lang: Language) => string): string | undefined {
-  const key = KEYS[query.done ?? ''];
-  const units = (query.unit ?? '')
+export function doneMessage(lang: Language, query: unknown, unitName?: (unitId: string, lang: Language) => string): string | undefined {
+  const { done, unit } = (query ?? {}) as Record<string, string | undefined>;
+  if (!done || !/^[a-z-]{1,40}$/.test(done) || !(`done_${done}` in TEXTS.sv)) return undefined;
+  const units = (unit ?? '')
     .split(',')
     .filter(Boolean)
-    .map((u) => unitName(u, lang))
+    .map((u) => (unitName ? unitName(u, lang) : u))
     .join(', ');
-  return key ? text(lang, key, { units }) : undefined;
+  return text(lang, `done_${done}` as TextKey, { units });
 }

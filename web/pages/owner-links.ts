@@ -24,7 +24,7 @@ import { agreementDecisionForm, answerForm, formOf, paramsOf, projectForm, semin
 import { pickLanguage, text } from '../i18n';
 import type { WebKit } from '../kit';
 import { agreementDecisionFormOf, decisionFromForm } from '../obligations/expiry-review';
-import { gateOf, PROJECT_FIELDS, projectFromForm, projectRegistrationForm } from '../obligations/gate-before-start';
+import { gateOf, goalsFormValues, PROJECT_FIELDS, projectFromForm, projectRegistrationForm } from '../obligations/gate-before-start';
 import { seminarFromForm, seminarRegistrationForm } from '../obligations/minimum-occurrences';
 import { questionnaireForm, typedFields } from '../questionnaire-form';
 import { withTyped, type PageForm } from '../page-forms';
@@ -111,8 +111,6 @@ export async function ownerLinkPages(app: FastifyInstance, { kit }: { kit: WebKi
   /** A link mailed to a former owner opens nothing. */
   const heldBy = (link: { holder?: string }, owner: { email: string }) => !link.holder || link.holder === owner.email.toLowerCase();
   const formerOwner = (reply: FastifyReply, lang: Language) => message(reply, 410, lang, 'expiredLinkTitle', 'expiredOwnerLinkText', { email: config.secretariat.email });
-  const valuesOf = (project: ProjectStatus): Record<string, string> =>
-    project.goalsDraft?.values ?? Object.fromEntries(Object.entries(project.goals?.values ?? {}).map(([k, v]) => [k, String(v)]));
 
   app.get('/goals/:token', { preHandler: paramsOf(tokenParams) }, async (request, reply) => {
     const lang = languageOf(request);
@@ -122,7 +120,7 @@ export async function ownerLinkPages(app: FastifyInstance, { kit }: { kit: WebKi
     if (!project) return reply;
     if (!heldBy(link, project.owner)) return formerOwner(reply, lang);
     if (!goalsOpen(project)) return goalsState(reply, lang, project, link.token);
-    return renderGoals(reply, lang, link.token, project, valuesOf(project), [], 200, { saved: (request.query as Record<string, string>).saved === '1' });
+    return renderGoals(reply, lang, link.token, project, goalsFormValues(project), [], 200, { saved: (request.query as Record<string, string>).saved === '1' });
   });
 
   app.post('/goals/:token', { preHandler: [paramsOf(tokenParams), formOf(answerForm)] }, async (request, reply) => {

@@ -11,7 +11,8 @@ import { text } from '../i18n';
 import type { WebKit } from '../kit';
 import type { PageForm } from '../page-forms';
 import type { SecretariatSession } from '../secretariat-session';
-import { acting, doneText } from '../obligations/web-kind';
+import { doneMessage } from './done-messages';
+import { acting } from '../obligations/web-kind';
 
 const emptyForm = z.object({ _csrf: z.string().max(200).optional(), lang: z.string().max(5).optional() });
 
@@ -33,7 +34,7 @@ export async function schedulePages(app: FastifyInstance, { kit, session }: { ki
     return page(reply, status, 'list', context, {
       heading: text(lang, 'schedulesTitle'),
       intro: text(lang, 'schedulesIntro'),
-      done: doneText(lang, request.query),
+      done: doneMessage(lang, request.query),
       error,
       tables: [
         {
