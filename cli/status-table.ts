@@ -13,7 +13,9 @@ const HEADINGS: Record<Language, string[]> = {
 export function formatStatus(status: CycleStatus, config: OrganisationConfig): string {
   const language = config.organisation.language;
   const zone = config.organisation.timeZone;
-  const rows = status.units.map((u) => {
+  const order = new Map(config.units.map((u, i) => [u.id, i]));
+  const units = [...status.units].sort((a, b) => (order.get(a.unitId) ?? Infinity) - (order.get(b.unitId) ?? Infinity) || a.unitId.localeCompare(b.unitId));
+  const rows = units.map((u) => {
     const unit = config.units.find((c) => c.id === u.unitId);
     return [
       unit ? `${unit.name[language]} (${u.unitId})` : u.unitId,
@@ -34,10 +36,14 @@ export function formatStatus(status: CycleStatus, config: OrganisationConfig): s
   const phase = language === 'sv' ? { open: 'öppen', closing: 'stänger', closed: 'stängd' }[info.phase] : info.phase;
   const header =
     language === 'sv'
-      ? `${info.key.obligationId} ${info.key.period}: ${phase}, ${answered} av ${asked} har svarat` + (info.setup ? `, stänger ${formatDate(info.setup.plan.closesAt, zone, language, true)}` : '')
-      : `${info.key.obligationId} ${info.key.period}: ${phase}, ${answered} of ${asked} answered` + (info.setup ? `, closes ${formatDate(info.setup.plan.closesAt, zone, language, true)}` : '');
+      ? `${info.key.obligationId} ${info.key.period}: ${phase}, ${answered} av ${asked} har svarat` + (info.plan ? `, stänger ${formatDate(info.plan.closesAt, zone, language, true)}` : '')
+      : `${info.key.obligationId} ${info.key.period}: ${phase}, ${answered} of ${asked} answered` + (info.plan ? `, closes ${formatDate(info.plan.closesAt, zone, language, true)}` : '');
   const sv = language === 'sv';
   const notes: string[] = [];
+  if (status.starting) {
+    const total = info.unitCount ?? '…';
+    notes.push(sv ? `Omgången startar fortfarande sina enheter: ${status.units.length} av ${total} är igång. Fråga igen om en stund.` : `The cycle is still starting its units: ${status.units.length} of ${total} are running. Ask again in a moment.`);
+  }
   if (info.reportProblem) notes.push(`${sv ? 'Rapporten är inte sammanställd' : 'The report is not compiled'}: ${info.reportProblem}`);
   for (const d of info.delivery ?? []) {
     if (d.state === 'delivered') continue;

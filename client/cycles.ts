@@ -4,19 +4,22 @@
  */
 import type { Client } from '@temporalio/client';
 import { startOnce, type Started } from './start';
-import { isNotFound, rejectionOf, RejectedError } from './temporal';
+import { isNotFound, isUnimplemented, rejectionOf, RejectedError } from './temporal';
 import { cycleWorkflowId, unitWorkflowId, type CycleKey } from '../domain/ids';
-import type { AnswerValues, CycleInfo, Draft, SubmittedAnswer, UnitPlan, UnitStatus } from '../domain/types';
+import type { AnswerValues, CycleInfo, CycleOverview, Draft, SubmittedAnswer, UnitPlan, UnitRow, UnitStatus } from '../domain/types';
 import { unitOwesAnswer } from '../domain/unit-states';
 import {
   closeCycleUpdate,
+  CYCLE_OVERVIEW_MEMO,
   cycleInfoQuery,
   redeliverReportUpdate,
   exemptUnitUpdate,
   extendDeadlineUpdate,
   remindNowUpdate,
   saveDraftUpdate,
+  SEARCH_ATTRIBUTES,
   submitAnswerUpdate,
+  UNIT_ROW_MEMO,
   unitStatusQuery,
 } from '../workflows/definitions';
 import type { cycleWorkflow } from '../workflows/cycle';
@@ -99,17 +102,77 @@ export async function startCycle(client: Client, taskQueue: string, key: CycleKe
   return startOnce(client, taskQueue, 'cycleWorkflow', cycleWorkflowId(key), [input]);
 }
 
+/** What the status and the cycle page read: the cycle's overview and its units' rows. */
 export interface CycleStatus {
-  info: CycleInfo;
-  units: UnitStatus[];
+  info: CycleOverview;
+  units: UnitRow[];
+  /** Whether some of the cycle's units are still being started (their rows are not there yet). */
+  starting: boolean;
 }
 
+/** Everything the cycle holds, questionnaire and unit ids too: asks the cycle (a replay when it is not cached). */
+export async function cycleInfo(client: Client, key: CycleKey): Promise<CycleInfo> {
+  return explain(key, () => client.workflow.getHandle(cycleWorkflowId(key)).query(cycleInfoQuery));
+}
+
+function overviewOf(info: CycleInfo): CycleOverview {
+  const { setup, ...rest } = info;
+  return { ...rest, ...(setup ? { language: setup.language, plan: setup.plan, unitCount: setup.unitIds.length } : {}) };
+}
+
+/** The overview, and whether it came from the memo (then the units keep their rows in the visibility store too). */
+async function readOverview(client: Client, key: CycleKey): Promise<{ overview: CycleOverview; kept: boolean }> {
+  const handle = client.workflow.getHandle(cycleWorkflowId(key));
+  const description = await handle.describe();
+  const overview = description.memo?.[CYCLE_OVERVIEW_MEMO] as CycleOverview | undefined;
+  if (overview) return { overview, kept: true };
+  // Started a moment ago, its first task not yet run: it is about to plan and start its units.
+  if (description.status.name === 'RUNNING' && (description.historyLength ?? 0) <= 3) return { overview: { key, phase: 'open' }, kept: true };
+  return { overview: overviewOf(await handle.query(cycleInfoQuery)), kept: false };
+}
+
+/**
+ * A cycle's overview from its memo in the visibility store: no worker and no replay, however long ago
+ * it finished. A cycle from before the memo was kept is asked instead.
+ */
+export async function cycleOverview(client: Client, key: CycleKey): Promise<CycleOverview> {
+  return explain(key, async () => (await readOverview(client, key)).overview);
+}
+
+const quoted = (value: string) => `'${value.replace(/['\\]/g, (c) => `\\${c}`)}'`;
+
+/** Every unit row of the cycle, in one listing of the visibility store; undefined where the server keeps no such list. */
+async function listedUnitRows(client: Client, key: CycleKey): Promise<UnitRow[] | undefined> {
+  const rows: UnitRow[] = [];
+  try {
+    for await (const execution of client.workflow.list({ query: `${SEARCH_ATTRIBUTES.cycle.name} = ${quoted(cycleWorkflowId(key))}`, pageSize: 1000 })) {
+      const row = execution.memo?.[UNIT_ROW_MEMO] as UnitRow | undefined;
+      if (row) rows.push(row);
+    }
+  } catch (err) {
+    // Temporal's time-skipping test server keeps no visibility store; units there are asked.
+    if (isUnimplemented(err)) return undefined;
+    throw err;
+  }
+  return rows;
+}
+
+/**
+ * The cycle and its units' rows: two calls to Temporal however many units (the rows in pages of a
+ * thousand). Cycles from before rows were kept, and servers without a visibility store, ask each unit.
+ */
 export async function cycleStatus(client: Client, key: CycleKey, options: { unitsToo?: boolean } = {}): Promise<CycleStatus> {
   return explain(key, async () => {
-    const info = await client.workflow.getHandle(cycleWorkflowId(key)).query(cycleInfoQuery);
-    const unitIds = options.unitsToo === false ? [] : (info.setup?.unitIds ?? []);
-    const units = await Promise.all(unitIds.map((u) => client.workflow.getHandle(unitWorkflowId(key, u)).query(unitStatusQuery)));
-    return { info, units };
+    const { overview: info, kept } = await readOverview(client, key);
+    if (options.unitsToo === false) return { info, units: [], starting: false };
+    const listed = kept ? await listedUnitRows(client, key) : undefined;
+    if (listed === undefined) {
+      const { setup } = await client.workflow.getHandle(cycleWorkflowId(key)).query(cycleInfoQuery);
+      const units = await Promise.all((setup?.unitIds ?? []).map((u) => client.workflow.getHandle(unitWorkflowId(key, u)).query(unitStatusQuery)));
+      return { info, units, starting: false };
+    }
+    const starting = info.phase === 'open' && (info.unitCount === undefined || listed.length < info.unitCount);
+    return { info, units: listed, starting };
   });
 }
 
@@ -139,15 +202,23 @@ export interface ListedCycle {
   key: CycleKey;
   running: boolean;
   startTime: Date;
+  /** From the cycle's memo; absent for cycles from before it was kept. */
+  overview?: CycleOverview;
 }
 
-/** The organisation's cycles, newest first, from Temporal's visibility store. */
+/**
+ * The organisation's cycles, newest period first: one listing of the visibility store, filtered by
+ * the organisation's search attribute (cycles from before it was set are matched by their id).
+ */
 export async function listCycles(client: Client, orgId: string, limit = 200): Promise<ListedCycle[]> {
   const cycles: ListedCycle[] = [];
-  for await (const wf of client.workflow.list({ query: `WorkflowType = 'cycleWorkflow'` })) {
+  const org = SEARCH_ATTRIBUTES.organisation.name;
+  const query = `WorkflowType = 'cycleWorkflow' AND (${org} = ${quoted(orgId)} OR ${org} IS NULL)`;
+  for await (const wf of client.workflow.list({ query, pageSize: 1000 })) {
     const [kind, org, obligationId, period, extra] = wf.workflowId.split('/');
     if (kind !== 'cycle' || org !== orgId || !obligationId || !period || extra !== undefined) continue;
-    cycles.push({ key: { orgId, obligationId, period }, running: wf.status.name === 'RUNNING', startTime: wf.startTime });
+    const overview = wf.memo?.[CYCLE_OVERVIEW_MEMO] as CycleOverview | undefined;
+    cycles.push({ key: { orgId, obligationId, period }, running: wf.status.name === 'RUNNING', startTime: wf.startTime, ...(overview ? { overview } : {}) });
     if (cycles.length >= limit) break;
   }
   return cycles.sort((a, b) => b.key.period.localeCompare(a.key.period));

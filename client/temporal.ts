@@ -44,6 +44,12 @@ export function isNotFound(err: unknown): boolean {
   return err instanceof WorkflowNotFoundError || (err as Error)?.name === 'WorkflowNotFoundError';
 }
 
+/** The server does not offer the call (Temporal's time-skipping test server has no visibility listing). */
+export function isUnimplemented(err: unknown): boolean {
+  const causes = [err, (err as { cause?: unknown })?.cause];
+  return causes.some((c) => (c as { code?: number })?.code === 12 || /unimplemented/i.test((c as Error)?.message ?? ''));
+}
+
 /** A failed update becomes a RejectedError with the workflow's code, words and details; else undefined. */
 export function rejectionOf(err: unknown): RejectedError | undefined {
   if (!(err instanceof WorkflowUpdateFailedError)) return undefined;

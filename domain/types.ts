@@ -144,6 +144,41 @@ export interface UnitStatus {
   history?: HistoryEntry[];
 }
 
+/**
+ * A unit's line in the cycle's lists, as the unit workflow keeps it in Temporal's visibility store
+ * (its memo): what the status and the cycle page show, without the answer's text. Read for thousands
+ * of units in one listing, where asking each unit would replay each one.
+ */
+export interface UnitRow {
+  unitId: string;
+  state: UnitState;
+  closed: boolean;
+  plan: UnitPlan;
+  requestSentAt?: string;
+  remindersSentAt: string[];
+  escalatedAt?: string;
+  answer?: Pick<SubmittedAnswer, 'answeredAt' | 'by' | 'revision'>;
+  exempt?: { reason: string; at: string };
+  mailProblems: MailProblem[];
+  history?: HistoryEntry[];
+}
+
+/** A cycle as its lists and pages show it, kept in its memo: everything but the questionnaire and the list of unit ids. */
+export interface CycleOverview {
+  key: CycleKey;
+  phase: CycleInfo['phase'];
+  language?: Language;
+  plan?: CyclePlan;
+  /** How many units the cycle asks; their rows appear as each unit workflow starts. */
+  unitCount?: number;
+  closedAt?: string;
+  report?: ArchivedReport;
+  reportProblem?: string;
+  delivery?: RecipientOutcome[];
+  boardDelivery?: RecipientOutcome[];
+  history?: HistoryEntry[];
+}
+
 export interface CycleInfo {
   key: CycleKey;
   phase: 'open' | 'closing' | 'closed';

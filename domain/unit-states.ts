@@ -1,5 +1,5 @@
 /** How a unit's state reads to the secretariat, in the CLI and on the dashboard alike. */
-import type { Language, UnitState, UnitStatus } from './types';
+import type { Language, UnitRow, UnitState } from './types';
 
 export type DisplayState = UnitState | 'bounced';
 
@@ -12,12 +12,12 @@ export function owesAnswer(unit: { requested: boolean; answered: boolean; exempt
 }
 
 /** The same, read from a unit's status as the client and the web see it. */
-export function unitOwesAnswer(unit: UnitStatus): boolean {
+export function unitOwesAnswer(unit: UnitRow): boolean {
   return !unit.closed && owesAnswer({ requested: unit.state !== 'scheduled', answered: unit.answer !== undefined, exempt: unit.exempt !== undefined });
 }
 
 /** A bounced mail outweighs "awaiting answer": the unit cannot answer what it never got. */
-export function displayState(unit: UnitStatus): DisplayState {
+export function displayState(unit: Pick<UnitRow, 'mailProblems' | 'state'>): DisplayState {
   return unit.mailProblems.length > 0 && unit.state !== 'answered' && unit.state !== 'exempt' ? 'bounced' : unit.state;
 }
 

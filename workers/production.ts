@@ -14,6 +14,7 @@ import type { OrganisationConfig } from '../config/schema';
 import { createWorkflowStarter } from '../activities/workflow-starter';
 import { syncSchedules } from '../client/schedules';
 import { workflowBundle } from './workflow-bundle';
+import { registerSearchAttributes } from './search-attributes';
 
 export class TemporalUnreachableError extends Error {
   override name = 'TemporalUnreachableError';
@@ -52,6 +53,7 @@ export async function createProductionWorker(env: Environment, configs: readonly
   // Activities that compile reports read the registers, which live in workflows.
   const clientConnection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
   const client = new Client({ connection: clientConnection, namespace: env.TEMPORAL_NAMESPACE });
+  await registerSearchAttributes(clientConnection, env.TEMPORAL_NAMESPACE);
   const bundle = await workflowBundle(require.resolve('../workflows'));
   const worker = await Worker.create({
     connection,

@@ -5,11 +5,22 @@
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { unitWorkflowId, type CycleKey } from '../domain/ids';
-import type { ArchivedReport, CycleInfo, CycleResult, CycleSetup, HistoryEntry, MailingResult, RecipientOutcome, UnitStatus } from '../domain/types';
-import { closeCycleUpdate, closeUnitSignal, cycleInfoQuery, redeliverReportUpdate, UNIT_TASK_PRIORITY, type ActorInput, type CycleInput } from './definitions';
+import type { ArchivedReport, CycleInfo, CycleOverview, CycleResult, CycleSetup, HistoryEntry, MailingResult, RecipientOutcome, UnitStatus } from '../domain/types';
+import {
+  closeCycleUpdate,
+  closeUnitSignal,
+  CYCLE_OVERVIEW_MEMO,
+  cycleInfoQuery,
+  redeliverReportUpdate,
+  SEARCH_ATTRIBUTES,
+  UNIT_TASK_PRIORITY,
+  type ActorInput,
+  type CycleInput,
+} from './definitions';
 import { refuse } from './refuse';
 import { activityProblem, archiveRetry, boardPartRetry, mailRetry, mailRetryDelayMs, planningRetry, reportRetry } from './retry';
 import { unitWorkflow } from './unit';
+import { keepVisible } from './visibility';
 
 const planning = wf.proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: planningRetry });
 const archive = wf.proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', retry: archiveRetry });
@@ -85,6 +96,30 @@ export async function cycleWorkflow(input: CycleInput): Promise<CycleResult> {
       },
     },
   );
+
+  // Cycles from before their overview was kept in the visibility store are read by asking them.
+  const writeOverview = wf.patched('cycle-overview-in-visibility')
+    ? keepVisible(
+        CYCLE_OVERVIEW_MEMO,
+        (): CycleOverview => ({
+          key,
+          phase,
+          ...(setup ? { language: setup.language, plan: setup.plan, unitCount: setup.unitIds.length } : {}),
+          ...(closedAt ? { closedAt } : {}),
+          ...(report ? { report } : {}),
+          ...(reportProblem ? { reportProblem } : {}),
+          delivery: [...delivery],
+          ...(boardDelivery.length ? { boardDelivery: [...boardDelivery] } : {}),
+          history: [...history],
+        }),
+        (overview) => [
+          { key: SEARCH_ATTRIBUTES.organisation, value: key.orgId },
+          { key: SEARCH_ATTRIBUTES.obligation, value: key.obligationId },
+          { key: SEARCH_ATTRIBUTES.period, value: key.period },
+          { key: SEARCH_ATTRIBUTES.state, value: overview.phase },
+        ],
+      )
+    : () => undefined;
 
   setup = await planning.planCycle({ key, now: new Date().toISOString() });
   const { plan } = setup;
@@ -215,5 +250,6 @@ export async function cycleWorkflow(input: CycleInput): Promise<CycleResult> {
   await unitParts;
   await archive.discardStagedOutcomes({ key });
   await wf.condition(wf.allHandlersFinished);
+  writeOverview();
   return { key, closedAt, report: report!, delivery: [...delivery] };
 }

@@ -2,6 +2,7 @@
  * Every signal, query and update, defined once and imported by the workflows, the CLI and the web
  * server alike, so names and payloads cannot drift apart.
  */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CycleKey } from '../domain/ids';
 import type {
@@ -68,6 +69,23 @@ export interface ExemptInput extends ActorInput {
 export interface CloseInput extends ActorInput {
   reason?: string;
 }
+
+// What Temporal's visibility store holds about cycles and units, so that lists and status pages are
+// one listing however many units there are, and a cycle finished long ago is read without a replay.
+// Registered on the server by the worker (workers/search-attributes.ts), set by the workflows.
+export const SEARCH_ATTRIBUTES = {
+  organisation: defineSearchAttributeKey('FollowupOrg', SearchAttributeType.KEYWORD),
+  obligation: defineSearchAttributeKey('FollowupObligation', SearchAttributeType.KEYWORD),
+  period: defineSearchAttributeKey('FollowupPeriod', SearchAttributeType.KEYWORD),
+  /** On a unit: its cycle's workflow id. */
+  cycle: defineSearchAttributeKey('FollowupCycle', SearchAttributeType.KEYWORD),
+  unit: defineSearchAttributeKey('FollowupUnit', SearchAttributeType.KEYWORD),
+  /** A unit's state as the secretariat reads it (domain/unit-states displayState); a cycle's phase. */
+  state: defineSearchAttributeKey('FollowupState', SearchAttributeType.KEYWORD),
+} as const;
+/** Memo fields: a unit's UnitRow, a cycle's CycleOverview. */
+export const UNIT_ROW_MEMO = 'unitRow';
+export const CYCLE_OVERVIEW_MEMO = 'cycleOverview';
 
 // The cycle.
 /**

@@ -6,21 +6,25 @@ import * as wf from '@temporalio/workflow';
 import { ApplicationFailure } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { checkAnswer, checkDraft, describeAnswerErrors } from '../domain/answers';
-import type { Draft, HistoryEntry, MailKind, MailingResult, MailProblem, SubmittedAnswer, UnitState, UnitStatus } from '../domain/types';
-import { owesAnswer } from '../domain/unit-states';
+import { cycleWorkflowId } from '../domain/ids';
+import type { Draft, HistoryEntry, MailKind, MailingResult, MailProblem, SubmittedAnswer, UnitRow, UnitState, UnitStatus } from '../domain/types';
+import { displayState, owesAnswer } from '../domain/unit-states';
 import {
   closeUnitSignal,
   exemptUnitUpdate,
   extendDeadlineUpdate,
   remindNowUpdate,
   saveDraftUpdate,
+  SEARCH_ATTRIBUTES,
   submitAnswerUpdate,
+  UNIT_ROW_MEMO,
   unitStatusQuery,
   type ActorInput,
   type UnitInput,
 } from './definitions';
 import { refuse } from './refuse';
 import { activityProblem, mailRetry, mailRetryDelayMs, planningRetry } from './retry';
+import { keepVisible } from './visibility';
 
 const mail = wf.proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', heartbeatTimeout: '10 seconds', retry: mailRetry });
 const planning = wf.proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: planningRetry });
@@ -135,6 +139,22 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
   };
 
   wf.setHandler(unitStatusQuery, status);
+  // Units from before their line was kept in the visibility store are read by asking them.
+  const visible = wf.patched('unit-row-in-visibility');
+  const row = (): UnitRow => {
+    const { answer: given, draft: _draft, ...rest } = status();
+    return { ...rest, ...(given ? { answer: { answeredAt: given.answeredAt, by: given.by, revision: given.revision } } : {}) };
+  };
+  const writeRow = visible
+    ? keepVisible(UNIT_ROW_MEMO, row, (r) => [
+        { key: SEARCH_ATTRIBUTES.organisation, value: key.orgId },
+        { key: SEARCH_ATTRIBUTES.obligation, value: key.obligationId },
+        { key: SEARCH_ATTRIBUTES.period, value: key.period },
+        { key: SEARCH_ATTRIBUTES.cycle, value: cycleWorkflowId(key) },
+        { key: SEARCH_ATTRIBUTES.unit, value: unitId },
+        { key: SEARCH_ATTRIBUTES.state, value: displayState(r) },
+      ])
+    : () => undefined;
   wf.setHandler(closeUnitSignal, () => {
     closing = true;
   });
@@ -350,6 +370,8 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
       const nextReminder = plan.reminderTimes[remindersDone];
       if (nextReminder) upcoming.push(Date.parse(nextReminder));
       if (escalatedForDeadline !== plan.deadlineAt) upcoming.push(Date.parse(plan.escalationAt));
+      // Awake when the deadline passes, so that "late" reaches the visibility store then.
+      if (visible && now < Date.parse(plan.deadlineAt)) upcoming.push(Date.parse(plan.deadlineAt));
     }
     const next = upcoming.length ? Math.min(...upcoming) : undefined;
     const woken = () => closing || wake || nextDue() !== undefined;
@@ -365,5 +387,6 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
     for (const address of queued.only ?? [undefined]) noteProblem({ kind: queued.kind, sequence: queued.sequence, at: nowIso(), error, address, state: 'failed' });
   }
   await wf.condition(wf.allHandlersFinished);
+  writeRow();
   return status();
 }

@@ -15,6 +15,7 @@ import type { OrganisationConfig } from '../../config/schema';
 import { createAnswerLinks } from '../../domain/answer-links';
 import { serverExecutable, TEMPORAL_CLI, TEMPORAL_TEST_SERVER, PROJECT_ROOT } from '../../workers/temporal-binaries';
 import { createWorkflowStarter } from '../../activities/workflow-starter';
+import { registerSearchAttributes } from '../../workers/search-attributes';
 
 export { PROJECT_ROOT };
 export const TEST_LINK_SECRET = 'test-secret-test-secret-test-secret-0123456789';
@@ -65,6 +66,7 @@ export async function createTestWorker(
   const archive = createFileArchive(archiveDir);
   const configs = options.configs ?? [loadConfigFile(SOLNA_CONFIG)];
   const taskQueue = options.taskQueue ?? `test-${Math.random().toString(36).slice(2)}`;
+  await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { readIfPresent, reportDataRef } from '../../activities/archive';
 import { answerRows } from '../../activities/mail-context';
 import type { PeriodData } from '../../activities/report';
-import { CycleNotFoundError, cycleStatus, RejectedError, saveDraft, submitAnswer, unitStatus } from '../../client/cycles';
+import { CycleNotFoundError, cycleInfo, RejectedError, saveDraft, submitAnswer, unitStatus } from '../../client/cycles';
 import type { FieldError } from '../../domain/answers';
 import { formatDate, previousPeriod } from '../../domain/calendar';
 import type { CycleKey } from '../../domain/ids';
@@ -273,7 +273,7 @@ export async function answerPages(app: FastifyInstance, { kit }: { kit: WebKit }
 }
 
 async function cycleStatusForUnit(client: Client, key: CycleKey, unitId: string) {
-  const [status, unit] = await Promise.all([cycleStatus(client, key, { unitsToo: false }), unitStatus(client, key, unitId)]);
-  const setup = status.info.setup;
-  return { info: status.info, unit, questionnaire: setup?.questionnaire ?? [], closesAt: setup?.plan.closesAt ?? unit.plan.deadlineAt };
+  const [info, unit] = await Promise.all([cycleInfo(client, key), unitStatus(client, key, unitId)]);
+  const setup = info.setup;
+  return { info, unit, questionnaire: setup?.questionnaire ?? [], closesAt: setup?.plan.closesAt ?? unit.plan.deadlineAt };
 }

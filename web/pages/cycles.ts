@@ -1,19 +1,25 @@
 /** A data call's cycle for the secretariat: who has answered, acting on units, closing, the report. */
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { closeCycle, CycleNotFoundError, cycleStatus, exemptUnit, extendDeadline, RejectedError, redeliverReport, remindNow, submitAnswer, unitStatus, type CycleStatus } from '../../client/cycles';
+import { closeCycle, cycleInfo, CycleNotFoundError, cycleOverview, cycleStatus, exemptUnit, extendDeadline, RejectedError, redeliverReport, remindNow, submitAnswer, unitStatus, type CycleStatus } from '../../client/cycles';
 import type { FieldError } from '../../domain/answers';
 import { Refusal } from '../../domain/refusals';
 import { z } from 'zod';
 import { questionnaireForm, typedFields } from '../questionnaire-form';
 import { formatDate } from '../../domain/calendar';
 import type { CycleKey } from '../../domain/ids';
+import type { CycleOverview } from '../../domain/types';
 import { displayState, STATE_LABELS, unitOwesAnswer, type DisplayState } from '../../domain/unit-states';
 import { answerForm, cycleActionForm, cycleParams, formOf, paramsOf, reportParams } from '../forms';
 import { text } from '../i18n';
 import type { WebKit } from '../kit';
 import type { SecretariatSession } from '../secretariat-session';
 import { doneMessage } from './done-messages';
+
+/** Rows on one page of a cycle's units: a page a person reads and a browser draws at once, at any N. */
+const UNITS_PER_PAGE = 50;
+const HISTORY_SHOWN = 100;
+const STATE_ORDER: DisplayState[] = ['answered', 'draft', 'requested', 'scheduled', 'late', 'escalated', 'bounced', 'exempt'];
 
 export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: WebKit; session: SecretariatSession }) {
   const { config, client, archive, orgLanguage, zone, page, message, dataCalls, unitName, obligationTitle } = kit;
@@ -25,6 +31,11 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
     return { orgId: config.organisation.id, obligationId: obligation, period };
   };
 
+  const unitView = z.object({
+    state: z.enum(['answered', 'draft', 'requested', 'scheduled', 'late', 'escalated', 'bounced', 'exempt']).optional().catch(undefined),
+    q: z.string().max(100).optional().catch(undefined),
+    page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
+  });
   const STATE_COLORS: Record<DisplayState, string> = {
     answered: '#1a6b32',
     draft: '#2f6fb0',
@@ -47,12 +58,15 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
       throw err;
     }
     const states = STATE_LABELS[lang];
-    // Who did what, read from the workflows: the cycle's own and each unit's, newest first.
+    const view = unitView.safeParse(request.query);
+    const { state: onlyState, q: search, page: pageNumber } = view.success ? view.data : { state: undefined, q: undefined, page: 1 };
+    // Who did what, read from the rows: the cycle's own and each unit's, newest first, the latest 100.
     const history = [
       ...(cycle.info.history ?? []).map((h) => ({ ...h, unit: undefined as string | undefined })),
       ...cycle.units.flatMap((u) => (u.history ?? []).map((h) => ({ ...h, unit: unitName(u.unitId, lang) }))),
     ]
       .sort((a, b) => b.at.localeCompare(a.at))
+      .slice(0, HISTORY_SHOWN)
       .map((h) => ({
         when: formatDate(h.at, zone, lang, true),
         who: h.by ?? text(lang, 'historyUnknown'),
@@ -60,8 +74,7 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
       }));
     const asked = cycle.units.filter((u) => u.state !== 'exempt').length;
     const answered = cycle.units.filter((u) => u.state === 'answered').length;
-    const order: DisplayState[] = ['answered', 'draft', 'requested', 'scheduled', 'late', 'escalated', 'bounced', 'exempt'];
-    const counts = order.map((s) => ({ s, count: cycle.units.filter((u) => displayState(u) === s).length })).filter((c) => c.count > 0);
+    const counts = STATE_ORDER.map((s) => ({ s, count: cycle.units.filter((u) => displayState(u) === s).length })).filter((c) => c.count > 0);
     const total = cycle.units.length || 1;
     let x = 0;
     const chart = counts.map(({ s, count }) => {
@@ -73,10 +86,21 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
     const base = `/cycles/${key.obligationId}/${key.period}`;
     const open = cycle.info.phase === 'open';
     const summary = text(lang, 'responseSummary', { answered, asked, percent: asked ? Math.round((answered / asked) * 100) : 0 });
+    // The units in the config's order, filtered by state and name, a page at a time.
+    const order = new Map(config.units.map((u, i) => [u.id, i]));
+    const needle = search?.trim().toLocaleLowerCase(lang);
+    const matching = cycle.units
+      .filter((u) => !onlyState || displayState(u) === onlyState)
+      .filter((u) => !needle || unitName(u.unitId, lang).toLocaleLowerCase(lang).includes(needle) || u.unitId.includes(needle))
+      .sort((a, b) => (order.get(a.unitId) ?? Infinity) - (order.get(b.unitId) ?? Infinity) || a.unitId.localeCompare(b.unitId));
+    const pages = Math.max(1, Math.ceil(matching.length / UNITS_PER_PAGE));
+    const current = Math.min(pageNumber, pages);
+    const shown = matching.slice((current - 1) * UNITS_PER_PAGE, current * UNITS_PER_PAGE);
+    const linkTo = (n: number) => `${base}?${new URLSearchParams({ ...(onlyState ? { state: onlyState } : {}), ...(search ? { q: search } : {}), page: String(n) }).toString()}#units-title`;
     return page(reply, status, 'cycle', context, {
       heading: obligationTitle(key, lang),
       phaseText: text(lang, cycle.info.phase),
-      closes: cycle.info.setup && open ? formatDate(cycle.info.setup.plan.closesAt, zone, lang, true) : undefined,
+      closes: cycle.info.plan && open ? formatDate(cycle.info.plan.closesAt, zone, lang, true) : undefined,
       done: doneMessage(lang, request.query as Record<string, string>, unitName),
       error,
       responseSummary: summary,
@@ -93,7 +117,20 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
           .filter((d) => d.state !== 'delivered')
           .map((d) => text(lang, d.state === 'retrying' ? 'reportRetrying' : 'reportUndelivered', { address: d.address, detail: d.detail ?? '' })),
       ],
-      units: cycle.units.map((u) => {
+      starting: cycle.starting ? text(lang, 'cycleStarting', { started: cycle.units.length, total: cycle.info.unitCount ?? '…' }) : undefined,
+      filter: {
+        states: STATE_ORDER.map((s) => ({ value: s, label: states[s], selected: s === onlyState })),
+        q: search ?? '',
+        filtered: Boolean(onlyState || needle),
+      },
+      paging: {
+        summary: text(lang, 'unitsShown', { from: shown.length ? (current - 1) * UNITS_PER_PAGE + 1 : 0, to: (current - 1) * UNITS_PER_PAGE + shown.length, of: matching.length }),
+        previous: current > 1 ? linkTo(current - 1) : undefined,
+        next: current < pages ? linkTo(current + 1) : undefined,
+        page: text(lang, 'pageOf', { page: current, pages }),
+        several: pages > 1,
+      },
+      units: shown.map((u) => {
         const name = unitName(u.unitId, lang);
         return {
           id: u.unitId,
@@ -163,8 +200,8 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
   const renderAnswerFor = async (request: FastifyRequest, reply: FastifyReply, key: CycleKey, unitId: string, values: Record<string, string>, errors: FieldError[] = [], status = 200, problem?: string) => {
     const context = secretariatContext(request, reply);
     const lang = context.lang;
-    const [cycle, unit] = await Promise.all([cycleStatus(client, key, { unitsToo: false }), unitStatus(client, key, unitId)]);
-    const questionnaire = cycle.info.setup?.questionnaire ?? [];
+    const [info, unit] = await Promise.all([cycleInfo(client, key), unitStatus(client, key, unitId)]);
+    const questionnaire = info.setup?.questionnaire ?? [];
     const base = `/cycles/${key.obligationId}/${key.period}`;
     return page(reply, status, 'answer', context, {
       title: text(lang, 'answerForUnitTitle', { unit: unitName(unitId, lang) }),
@@ -196,7 +233,7 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
     const found = answerForKey(request);
     const lang = secretariatLanguage(request);
     if (!found) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
-    const { setup } = (await cycleStatus(client, found.key, { unitsToo: false })).info;
+    const { setup } = await cycleInfo(client, found.key);
     const typed = typedFields(request.body as Record<string, unknown>, setup?.questionnaire ?? []);
     try {
       await submitAnswer(client, found.key, found.unit, typed, 'secretariat', undefined, actor(request));
@@ -213,9 +250,9 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
     const { format } = request.params as { format: string };
     const lang = secretariatLanguage(request);
     if (!key || (format !== 'html' && format !== 'md')) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
-    let info: CycleStatus['info'];
+    let info: CycleOverview;
     try {
-      ({ info } = await cycleStatus(client, key, { unitsToo: false }));
+      info = await cycleOverview(client, key);
     } catch (err) {
       // Only a cycle that does not exist is "not found"; an outage is an error, logged and said as one.
       if (err instanceof CycleNotFoundError) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');

@@ -1,0 +1,39 @@
+/**
+ * A workflow's line in Temporal's visibility store: its memo (what lists show) and its search
+ * attributes (what lists filter on), written whenever they change. Lists and status pages then read
+ * thousands of workflows in one listing instead of asking (and replaying) each one.
+ */
+import * as wf from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+
+/**
+ * Writes the line now and again after every activation that changed it. Returns the writer, for
+ * a workflow to call right before it returns (its last change then reaches the store with its result).
+ */
+export function keepVisible<Row>(memoField: string, row: () => Row, attributes: (row: Row) => SearchAttributeUpdatePair[]): () => void {
+  let writtenRow = '';
+  let writtenAttributes = '';
+  const write = () => {
+    const current = row();
+    const json = JSON.stringify(current);
+    if (json === writtenRow) return;
+    writtenRow = json;
+    wf.upsertMemo({ [memoField]: current });
+    const pairs = attributes(current);
+    const pairsJson = JSON.stringify(pairs.map((p) => [p.key.name, p.value]));
+    if (pairsJson !== writtenAttributes) {
+      writtenAttributes = pairsJson;
+      wf.upsertSearchAttributes(pairs);
+    }
+  };
+  write();
+  // A condition is looked at after every activation: one watcher sees every change, whichever
+  // handler or timer made it, without each of them remembering to write.
+  void (async () => {
+    for (;;) {
+      await wf.condition(() => JSON.stringify(row()) !== writtenRow);
+      write();
+    }
+  })();
+  return write;
+}
