@@ -31,6 +31,8 @@ export interface ActivityDeps {
   clock: () => Date;
   /** Base URL of the web interface, for links in mails. */
   publicBaseUrl: string;
+  /** Whether the web serves each organisation under its own path (a deployment of several). */
+  organisationPaths?: boolean;
   answerLinks: AnswerLinks;
   /** Reads an organisation's register (projects, seminars, agreements, revisions). */
   registers: RegisterReader;

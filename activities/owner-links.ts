@@ -13,9 +13,17 @@ export const OWNER_LINK_DAYS: Record<LinkPurpose, number> = { 'project-goals': 3
 
 export const OWNER_LINK_PATHS: Record<LinkPurpose, string> = { 'project-goals': 'goals', 'agreement-review': 'agreement', 'unit-registers': 'unit' };
 
-/** `holder`: the owner it is mailed to; the page refuses it once someone else owns the project or agreement. */
-export function ownerLinkUrl(deps: { answerLinks: AnswerLinks; publicBaseUrl: string }, purpose: LinkPurpose, orgId: string, id: string, mailedAt: string, holder?: string): string {
-  const token = deps.answerLinks.ownerToken({ purpose, orgId, id, expiresAt: new Date(Date.parse(mailedAt) + OWNER_LINK_DAYS[purpose] * DAY_MS).toISOString(), holder });
+/**
+ * A page of the web for people outside the secretariat, under the organisation's own path where the
+ * deployment serves several (the web then serves each at /<organisation>/).
+ */
+export function webLink(deps: { publicBaseUrl: string; organisationPaths?: boolean }, orgId: string, page: string): string {
   const base = deps.publicBaseUrl.endsWith('/') ? deps.publicBaseUrl : `${deps.publicBaseUrl}/`;
-  return new URL(`${OWNER_LINK_PATHS[purpose]}/${token}`, base).toString();
+  return new URL(`${deps.organisationPaths ? `${orgId}/` : ''}${page}`, base).toString();
+}
+
+/** `holder`: the owner it is mailed to; the page refuses it once someone else owns the project or agreement. */
+export function ownerLinkUrl(deps: { answerLinks: AnswerLinks; publicBaseUrl: string; organisationPaths?: boolean }, purpose: LinkPurpose, orgId: string, id: string, mailedAt: string, holder?: string): string {
+  const token = deps.answerLinks.ownerToken({ purpose, orgId, id, expiresAt: new Date(Date.parse(mailedAt) + OWNER_LINK_DAYS[purpose] * DAY_MS).toISOString(), holder });
+  return webLink(deps, orgId, `${OWNER_LINK_PATHS[purpose]}/${token}`);
 }

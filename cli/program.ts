@@ -79,7 +79,7 @@ export function buildProgram(io: CliIo): Command {
     .exitOverride()
     .showHelpAfterError('(add --help for usage)');
 
-  const globalOpts = (cmd: Command) => cmd.optsWithGlobals() as CycleOptions & { json?: boolean; unit?: string };
+  const globalOpts = (cmd: Command) => cmd.optsWithGlobals() as CycleOptions & { json?: boolean; unit?: string; org?: string };
 
   const config = program.command('config').description('check organisation files');
   config
@@ -103,10 +103,13 @@ export function buildProgram(io: CliIo): Command {
     .command('web')
     .description('serve the answer form and the secretariat\'s dashboard (FOLLOWUP_WEB_HOST:FOLLOWUP_WEB_PORT)')
     .action(async (_opts, cmd: Command) => {
-      const cfg = loadConfig(globalOpts(cmd));
+      // Every organisation of the config, each under its own path where there are several; --org serves one.
+      const options = globalOpts(cmd);
+      const configs = options.org ? [loadConfig(options)] : configModule().loadConfigs(configFile(options));
       const { startWebServer } = webServer();
-      const server = await startWebServer(env(), cfg);
-      io.out(`Web interface on ${server.url} (links in mails use ${env().PUBLIC_BASE_URL}). Stop with Ctrl-C.`);
+      const server = await startWebServer(env(), configs);
+      const paths = configs.length > 1 ? ` (${configs.map((c) => `/${c.organisation.id}/`).join(', ')})` : '';
+      io.out(`Web interface on ${server.url}${paths} (links in mails use ${env().PUBLIC_BASE_URL}). Stop with Ctrl-C.`);
       await new Promise<void>((resolve) => {
         for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
       });

@@ -20,6 +20,11 @@ const accountSchema = z.strictObject({
   displayName: z.string().trim().min(1).max(120),
   email: z.email().max(254).optional(),
   role: z.enum(ROLES),
+  /**
+   * Where a deployment serves several organisations: the ones this person may enter (their ids).
+   * Without it, such a deployment lets the person into none; a deployment of one lets them in.
+   */
+  organisations: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/)).min(1).max(100).optional(),
   passwordHash: z.string().regex(/^scrypt\$/).max(500),
   createdAt: z.string().max(40),
 });
@@ -38,7 +43,7 @@ export interface AccountStore {
   readonly file: string;
   list(): Account[];
   find(name: string): Account | undefined;
-  add(account: { name: string; displayName: string; email?: string; role: Role }, password: string, now?: Date): Promise<Account>;
+  add(account: { name: string; displayName: string; email?: string; role: Role; organisations?: string[] }, password: string, now?: Date): Promise<Account>;
   remove(name: string): void;
   /** The account whose password this is, or undefined; the same time is spent either way. */
   verify(name: string, password: string): Promise<Account | undefined>;

@@ -11,8 +11,8 @@ import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createRegisterReader } from '../activities/register-reader';
 import { createRenderer } from '../activities/renderer';
-import { pickLanguage } from './i18n';
-import { createWebKit, type WebDeps } from './kit';
+import { pickLanguage, text } from './i18n';
+import { createWebKit, type SharedSignIn, type WebDeps } from './kit';
 import { answerPages } from './pages/answer';
 import { dashboardPages } from './pages/dashboard';
 import { WEB_KINDS } from './obligations';
@@ -21,7 +21,9 @@ import { schedulePages } from './pages/schedules';
 import { previewPages } from './pages/preview';
 import { signInPages } from './pages/sign-in';
 import { security, BODY_LIMIT_BYTES } from './plugins/security';
-import { createSecretariatSession } from './secretariat-session';
+import { createSecretariatSession, SESSION_HOURS } from './secretariat-session';
+import { createSessionTable } from './sessions';
+import { createViews } from './views';
 
 export type { WebDeps } from './kit';
 export { answerUpdateId } from './pages/answer';
@@ -31,26 +33,82 @@ const trustHops = (hops: number) => (_address: string, hop: number) => hop < hop
 
 /** Links carry a token in the path, and single sign-on a code in the query; logs get the route, never those. */
 export function maskTokens(url: string): string {
-  return url.replace(/\/(answer|goals|agreement|unit)\/[^/?#]+/, '/$1/[token]').replace(/^(\/login\/sso\/callback)\?.*$/, '$1?[code]');
+  return url.replace(/\/(answer|goals|agreement|unit)\/[^/?#]+/, '/$1/[token]').replace(/^((?:\/[a-z0-9-]+)?\/login\/sso\/callback)\?.*$/, '$1?[code]');
 }
 
 
+/** The web for a deployment of one organisation, at the root. */
 export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
-  const kit = createWebKit(deps);
-  const { config, message, orgLanguage } = kit;
-  const stylesheet = readFileSync(path.join(deps.templatesDir, 'web', 'style.css'), 'utf8');
+  return buildDeploymentWebApp([deps]);
+}
+
+/**
+ * One web server for every organisation of a deployment: a single one at the root; several each
+ * under its own path ("/solna/…"), with one sign-in, each organisation letting in only the people
+ * its accounts name (a shared service, a municipal association).
+ */
+export async function buildDeploymentWebApp(organisations: readonly WebDeps[]): Promise<FastifyInstance> {
+  const first = organisations[0];
+  if (!first) throw new Error('A web server needs at least one organisation.');
   const serializers = {
     req: (req: { method: string; url: string }) => ({ method: req.method, url: maskTokens(req.url) }),
   };
   const app = Fastify({
-    logger: deps.logger ? { ...(deps.logger === true ? {} : deps.logger), serializers } : false,
-    trustProxy: typeof deps.trustProxy === 'number' ? trustHops(deps.trustProxy) : (deps.trustProxy ?? false),
+    logger: first.logger ? { ...(first.logger === true ? {} : first.logger), serializers } : false,
+    trustProxy: typeof first.trustProxy === 'number' ? trustHops(first.trustProxy) : (first.trustProxy ?? false),
     // Answer-link tokens are longer than Fastify's default limit of 100 characters.
     routerOptions: { maxParamLength: 700 },
     bodyLimit: BODY_LIMIT_BYTES,
   });
-  await app.register(security, { cookieSecret: deps.cookieSecret, secure: kit.secure });
+  await app.register(security, { cookieSecret: first.cookieSecret, secure: first.publicBaseUrl.startsWith('https:') });
+  const stylesheet = readFileSync(path.join(first.templatesDir, 'web', 'style.css'), 'utf8');
+  app.get('/assets/style.css', async (_request, reply) => reply.type('text/css; charset=utf-8').header('Cache-Control', 'public, max-age=3600').send(stylesheet));
+  app.get('/healthz', async () => ({ ok: true }));
+  if (organisations.length === 1) {
+    await organisationSite(app, first);
+    return app;
+  }
 
+  const shared: SharedSignIn = { sessions: createSessionTable({ hours: SESSION_HOURS, now: first.now ?? (() => new Date()) }), ssoPeople: new Map() };
+  for (const deps of organisations) {
+    const prefix = `/${deps.config.organisation.id}`;
+    await app.register(
+      async (scope) => {
+        scope.addHook('onSend', async (_request, reply, payload) => {
+          const location = reply.getHeader('location');
+          if (typeof location === 'string') reply.header('location', underPath(prefix, location));
+          if (typeof payload !== 'string' || !String(reply.getHeader('content-type') ?? '').startsWith('text/html')) return payload;
+          return payload.replace(/(\s(?:href|action|src|formaction)=")(\/[^"]*)"/g, (_m, attribute: string, url: string) => `${attribute}${underPath(prefix, url)}"`);
+        });
+        await organisationSite(scope, { ...deps, organisationPath: prefix, shared });
+      },
+      { prefix },
+    );
+  }
+  // The deployment's front page: which organisation is whose.
+  const views = createViews(first.templatesDir);
+  app.get('/', async (request, reply) => {
+    const lang = pickLanguage((request.query as Record<string, string>)?.lang, first.config.organisation.language);
+    const links = organisations.map((d) => ({ url: `/${d.config.organisation.id}/`, name: d.config.organisation.name }));
+    return reply.type('text/html; charset=utf-8').send(views('message', { lang, orgName: text(lang, 'organisationsTitle') }, { heading: text(lang, 'organisationsTitle'), body: text(lang, 'organisationsIntro'), links }));
+  });
+  return app;
+}
+
+/**
+ * The pages are written for the root ("/cycles/…"); under an organisation's path every link and
+ * redirect they make gets the path in front. Links already under it, and the shared assets, stay.
+ */
+export function underPath(prefix: string, url: string): string {
+  if (!url.startsWith('/') || url.startsWith('//') || url.startsWith('/assets/')) return url;
+  if (url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`) || url.startsWith(`${prefix}#`)) return url;
+  return `${prefix}${url}`;
+}
+
+/** One organisation's pages, on the app itself or in a scope under the organisation's path. */
+async function organisationSite(app: FastifyInstance, deps: WebDeps): Promise<void> {
+  const kit = createWebKit(deps);
+  const { config, message, orgLanguage } = kit;
   app.setNotFoundHandler((request, reply) => message(reply, 404, pickLanguage((request.query as Record<string, string>)?.lang, orgLanguage), 'notFoundTitle', 'notFoundText'));
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     const lang = pickLanguage((request.query as Record<string, string>)?.lang ?? (request.body as Record<string, string>)?.lang, orgLanguage);
@@ -62,9 +120,6 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
     request.log.error({ err: error, url: maskTokens(request.url) }, 'request failed');
     return message(reply, 500, lang, 'errorTitle', 'errorText');
   });
-
-  app.get('/assets/style.css', async (_request, reply) => reply.type('text/css; charset=utf-8').header('Cache-Control', 'public, max-age=3600').send(stylesheet));
-  app.get('/healthz', async () => ({ ok: true }));
 
   const session = createSecretariatSession(kit);
   await app.register(answerPages, { kit });
@@ -81,11 +136,10 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
     config,
     renderer: createRenderer(deps.templatesDir),
     registers: createRegisterReader(deps.client),
-    publicBaseUrl: deps.publicBaseUrl,
+    publicBaseUrl: `${deps.publicBaseUrl.replace(/\/$/, '')}${kit.basePath}`,
     now: kit.now,
     requireLogin: session.requireLogin,
     context: session.secretariatContext,
     page: kit.page,
   });
-  return app;
 }

@@ -387,6 +387,10 @@ export const TEXTS = {
     nextPage: 'Nästa sida',
     unitPages: 'Sidor med enheter',
     clearFilter: 'Visa alla',
+    otherOrganisationTitle: 'Inte din organisation',
+    otherOrganisationText: 'Du är inloggad, men ditt konto har inte tillgång till {{organisation}}. Be den som sköter tjänsten att ge dig tillgång, eller gå till din egen organisations sidor.',
+    organisationsTitle: 'Organisationer',
+    organisationsIntro: 'Den här tjänsten följer upp policyer för flera organisationer. Välj din.',
   },
   en: {
     menu: 'Menu',
@@ -772,6 +776,10 @@ export const TEXTS = {
     nextPage: 'Next page',
     unitPages: 'Pages of units',
     clearFilter: 'Show all',
+    otherOrganisationTitle: 'Not your organisation',
+    otherOrganisationText: "You are signed in, but your account has no access to {{organisation}}. Ask whoever runs the service to give you access, or go to your own organisation's pages.",
+    organisationsTitle: 'Organisations',
+    organisationsIntro: 'This service follows up policies for several organisations. Choose yours.',
   },
 } satisfies Record<Language, Record<string, string>>;
 

@@ -14,6 +14,8 @@ import type { Language, Questionnaire } from '../domain/types';
 import { text, type TextKey } from './i18n';
 import { createViews, type PageContext } from './views';
 import type { AccountStore } from './accounts';
+import type { SignedInAccount } from './secretariat-session';
+import type { SessionTable } from './sessions';
 import { createSingleSignOn, type SingleSignOnSettings } from './single-sign-on';
 
 export interface WebDeps {
@@ -43,6 +45,18 @@ export interface WebDeps {
    * the number of hops. Without it, behind a proxy every client would share the proxy's address.
    */
   trustProxy?: boolean | number | string;
+  /**
+   * Where one deployment serves several organisations: this one's path ("/solna"), and the sign-in
+   * the organisations share (one session per person, each organisation checking who may enter).
+   */
+  organisationPath?: string;
+  shared?: SharedSignIn;
+}
+
+/** One sign-in for every organisation of a deployment. */
+export interface SharedSignIn {
+  sessions: SessionTable;
+  ssoPeople: Map<string, SignedInAccount>;
 }
 
 /** @fastify/csrf-protection's cookie for the secret (its default name). */
@@ -68,11 +82,13 @@ export function createWebKit(deps: WebDeps) {
     orgLanguage: config.organisation.language,
     zone: config.organisation.timeZone,
     secure: deps.publicBaseUrl.startsWith('https:'),
+    /** '' for a deployment of one organisation; "/solna" where each has its own path. */
+    basePath: deps.organisationPath ?? '',
     page,
     message,
     dataCalls,
     singleSignOn: deps.singleSignOn
-      ? createSingleSignOn(deps.singleSignOn, `${deps.publicBaseUrl.replace(/\/$/, '')}/login/sso/callback`, (email) => deps.accounts?.list().find((a) => a.email?.toLowerCase() === email)?.role)
+      ? createSingleSignOn(deps.singleSignOn, `${deps.publicBaseUrl.replace(/\/$/, '')}${deps.organisationPath ?? ''}/login/sso/callback`, (email) => deps.accounts?.list().find((a) => a.email?.toLowerCase() === email)?.role)
       : undefined,
     configuredQuestionnaire: (key: CycleKey): Questionnaire => {
       const obligation = dataCalls.find((o) => o.id === key.obligationId);

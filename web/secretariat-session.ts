@@ -21,15 +21,20 @@ export interface SignedInAccount {
   role: Role;
   /** None for a person signed in through single sign-on. */
   passwordHash?: string;
+  /** The organisations they may enter, where a deployment serves several (from the accounts file). */
+  organisations?: string[];
 }
 export const SESSION_HOURS = 8;
 
 export function createSecretariatSession(kit: WebKit) {
   const { config, orgLanguage, secure, now } = kit;
-  const sessions = createSessionTable({ hours: SESSION_HOURS, now });
-  const { accounts, passwordHash: sharedHash } = kit.deps;
+  const { accounts, passwordHash: sharedHash, shared } = kit.deps;
+  // Where a deployment serves several organisations, a person signs in once for all of them.
+  const sessions = shared?.sessions ?? createSessionTable({ hours: SESSION_HOURS, now });
   /** People signed in through single sign-on, by "sso:<subject>", as the provider last described them. */
-  const ssoPeople = new Map<string, SignedInAccount>();
+  const ssoPeople = shared?.ssoPeople ?? new Map<string, SignedInAccount>();
+  /** Whether this person may enter this organisation: always in a deployment of one; else as their account says. */
+  const mayEnter = (account: SignedInAccount): boolean => !shared || (account.organisations ?? []).includes(config.organisation.id);
   /** A named account, a person from single sign-on, or the shared secretariat password of older deployments. */
   const accountOf = (name: string): SignedInAccount | undefined => {
     if (name.startsWith('sso:')) return ssoPeople.get(name);
@@ -50,11 +55,13 @@ export function createSecretariatSession(kit: WebKit) {
     return account.passwordHash ? credentialOf(account.passwordHash) : `single-sign-on:${account.role}`;
   };
   /** A person the provider vouched for: their session key. */
-  const rememberSingleSignOn = (person: { subject: string; name: string; displayName: string; role?: Role }): string | undefined => {
+  const rememberSingleSignOn = (person: { subject: string; name: string; displayName: string; role?: Role; email?: string }): string | undefined => {
     const who = `sso:${person.subject}`;
     // No role any more: the person's other sessions end too.
     if (!person.role) return void ssoPeople.delete(who);
-    ssoPeople.set(who, { name: person.name, displayName: person.displayName, role: person.role });
+    // Which organisations: the accounts file's entry for their verified address, as for the role.
+    const organisations = person.email ? accounts?.list().find((a) => a.email?.toLowerCase() === person.email)?.organisations : undefined;
+    ssoPeople.set(who, { name: person.name, displayName: person.displayName, role: person.role, ...(organisations ? { organisations } : {}) });
     return who;
   };
   const failedLogins = createFailureLimit({ failures: 10, withinSeconds: 15 * 60, blockSeconds: 15 * 60 });
@@ -78,13 +85,19 @@ export function createSecretariatSession(kit: WebKit) {
   };
   const loggedIn = (request: FastifyRequest): boolean => signedIn(request) !== undefined;
   const secretariatLanguage = (request: FastifyRequest) => pickLanguage((request.query as Record<string, string>)?.lang ?? request.cookies.followup_lang, orgLanguage);
+  /** Someone signed in for another organisation of the deployment: they are told so, and see nothing of this one. */
+  const otherOrganisation = (request: FastifyRequest, reply: FastifyReply) =>
+    kit.message(reply, 403, secretariatLanguage(request), 'otherOrganisationTitle', 'otherOrganisationText', { organisation: config.organisation.name });
   const requireLogin = async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!loggedIn(request)) return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
+    const account = signedIn(request);
+    if (!account) return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
+    if (!mayEnter(account)) return otherOrganisation(request, reply);
   };
   /** Before every action: a reader sees, only the secretariat acts. */
   const requireSecretariat = async (request: FastifyRequest, reply: FastifyReply) => {
     const account = signedIn(request);
     if (!account) return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
+    if (!mayEnter(account)) return otherOrganisation(request, reply);
     if (account.role !== 'secretariat') return kit.message(reply, 403, secretariatLanguage(request), 'forbiddenTitle', 'forbiddenText');
   };
   const kinds = new Set(config.obligations.map((o) => o.kind));
@@ -117,7 +130,7 @@ export function createSecretariatSession(kit: WebKit) {
   const safeNext = (next: unknown) => (typeof next === 'string' && /^\/(?!\/)[\w\-/.%?=&]*$/.test(next) ? next : '/dashboard');
 
 
-  return { sessions, credentialFor, rememberSingleSignOn, verify, failedLogins, sessionId, signedIn, actor, loggedIn, secretariatLanguage, requireLogin, requireSecretariat, secretariatContext, safeNext };
+  return { signedInAs: accountOf, mayEnter, otherOrganisation, sessions, credentialFor, rememberSingleSignOn, verify, failedLogins, sessionId, signedIn, actor, loggedIn, secretariatLanguage, requireLogin, requireSecretariat, secretariatContext, safeNext };
 }
 
 export type SecretariatSession = ReturnType<typeof createSecretariatSession>;

@@ -7,14 +7,15 @@ import { createFileArchive } from '../activities/archive';
 import { PROJECT_ROOT, requireSetting, singleSignOnOf, type Environment } from '../config/environment';
 import type { OrganisationConfig } from '../config/schema';
 import { createAnswerLinks } from '../domain/answer-links';
-import { buildWebApp } from './app';
+import { buildDeploymentWebApp } from './app';
 import { accountsFile, createAccountStore } from './accounts';
 
 export class NoAccountError extends Error {
   override name = 'NoAccountError';
 }
 
-export async function startWebServer(env: Environment, config: OrganisationConfig, options: { logger?: boolean } = {}): Promise<{ app: FastifyInstance; url: string; close(): Promise<void> }> {
+/** Several organisations: each is served under its own path (/solna/…), with one sign-in. */
+export async function startWebServer(env: Environment, configs: readonly OrganisationConfig[], options: { logger?: boolean } = {}): Promise<{ app: FastifyInstance; url: string; close(): Promise<void> }> {
   const linkSecret = requireSetting(env, 'FOLLOWUP_LINK_SECRET');
   const accounts = createAccountStore(accountsFile(env.FOLLOWUP_DATA_DIR));
   const singleSignOn = singleSignOnOf(env);
@@ -22,12 +23,15 @@ export async function startWebServer(env: Environment, config: OrganisationConfi
     throw new NoAccountError(`Nobody can sign in to the web: ${accounts.file} has no accounts and single sign-on is not set up. Add an account with: followup users add NAME --role secretariat`);
   }
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS, connectTimeout: 10_000 });
-  const app = await buildWebApp({
+  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  const archive = createFileArchive(env.FOLLOWUP_ARCHIVE_DIR);
+  const answerLinks = createAnswerLinks(linkSecret);
+  const app = await buildDeploymentWebApp(configs.map((config) => ({
     config,
-    client: new Client({ connection, namespace: env.TEMPORAL_NAMESPACE }),
+    client,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
-    archive: createFileArchive(env.FOLLOWUP_ARCHIVE_DIR),
-    answerLinks: createAnswerLinks(linkSecret),
+    archive,
+    answerLinks,
     accounts,
     passwordHash: env.FOLLOWUP_SECRETARIAT_PASSWORD_HASH,
     singleSignOn,
@@ -37,7 +41,7 @@ export async function startWebServer(env: Environment, config: OrganisationConfi
     templatesDir: path.join(PROJECT_ROOT, 'templates'),
     logger: options.logger ?? true,
     trustProxy: env.FOLLOWUP_TRUST_PROXY,
-  });
+  })));
   await app.listen({ host: env.FOLLOWUP_WEB_HOST, port: env.FOLLOWUP_WEB_PORT });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : env.FOLLOWUP_WEB_PORT;

@@ -29,6 +29,8 @@ export interface SingleSignOnPerson {
   name: string;
   displayName: string;
   role?: Role;
+  /** The person's e-mail address, when the provider vouches for it. */
+  email?: string;
 }
 
 export class SingleSignOnError extends Error {
@@ -86,7 +88,8 @@ export function createSingleSignOn(settings: SingleSignOnSettings, redirectUri: 
       const claims = tokens.claims();
       if (!claims) throw new SingleSignOnError('The sign-in service sent no ID token.');
       const name = String(claims.preferred_username ?? claims.email ?? claims.sub).toLowerCase().slice(0, 200);
-      return { subject: claims.sub, name, displayName: String(claims.name ?? name).slice(0, 120), role: roleOf(claims as Record<string, unknown>) };
+      const verifiedEmail = claims.email_verified === true && typeof claims.email === 'string' ? claims.email.toLowerCase() : undefined;
+      return { subject: claims.sub, name, displayName: String(claims.name ?? name).slice(0, 120), role: roleOf(claims as Record<string, unknown>), ...(verifiedEmail ? { email: verifiedEmail } : {}) };
     },
   };
 }

@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     const connection = await connectWorker(env.TEMPORAL_ADDRESS);
     const { worker, client, close } = await createProductionWorker(env, [config], connection);
     await syncSchedulesAtStart(env, [config], client, console.log);
-    const web = await startWebServer(env, config, { logger: false }).catch((err: Error) => {
+    const web = await startWebServer(env, [config], { logger: false }).catch((err: Error) => {
       throw new StartupError(`Cannot start the web interface on ${env.FOLLOWUP_WEB_HOST}:${env.FOLLOWUP_WEB_PORT} (${err.message}). Set FOLLOWUP_WEB_PORT to a free port.`);
     });
     const obligation = obligationOf(config, 'periodic-data-call');

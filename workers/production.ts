@@ -70,6 +70,8 @@ export async function createProductionWorker(env: Environment, configs: readonly
       directory: createDirectory(configs),
       clock: () => new Date(),
       publicBaseUrl: env.PUBLIC_BASE_URL,
+      // The web serves several organisations each under its own path (web/app.ts), and links say so.
+      organisationPaths: configs.length > 1,
       answerLinks: createAnswerLinks(requireSetting(env, 'FOLLOWUP_LINK_SECRET')),
       registers: createRegisterReader(client),
       starter: createWorkflowStarter(client),

@@ -11,7 +11,7 @@ import type { ArchivedReport, CycleSetup, MailingResult, MailKind, RecipientOutc
 import { outcomesFolderRef, outcomesPartRef, readIfPresent, reportDataRef } from '../archive';
 import { buildCompliance } from '../compliance';
 import { deadlineInvite } from '../deadline-invite';
-import { ownerLinkUrl } from '../owner-links';
+import { ownerLinkUrl, webLink } from '../owner-links';
 import type { ActivityDeps } from '../index';
 import { answerRows, mailContext } from '../mail-context';
 import { buildReportContext, compileReportFiles, type PeriodData } from '../report';
@@ -83,7 +83,7 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
         org.organisation.language,
         (person, language) => {
           const token = deps.answerLinks.token({ key: input.key, unitId: input.unitId, expiresAt: input.closesAt });
-          const answerUrl = new URL(`answer/${token}`, deps.publicBaseUrl.endsWith('/') ? deps.publicBaseUrl : `${deps.publicBaseUrl}/`).toString();
+          const answerUrl = webLink(deps, input.key.orgId, `answer/${token}`);
           const context = { ...mailContext({ org, obligation, questionnaire, unit, person, language, input, answerUrl }), registered, registersUrl: unitRegistersUrl };
           const { subject, text } = renderer.mail(template, language, context);
           const invite = withInvite

@@ -20,12 +20,14 @@ export function addUserCommands(program: Command, ctx: CommandContext): void {
     .addOption(new Option('--role <role>', 'secretariat (acts) or reader (sees overview, cycles and reports)').choices([...ROLES]).makeOptionMandatory())
     .option('--display-name <name>', 'the name pages and histories show (default: the user name)')
     .option('--email <address>', 'their e-mail address')
+    .option('--organisations <ids>', 'where one deployment serves several organisations: the ones this person may enter, comma-separated (e.g. solna,falun)')
     .option('--generate', 'make a password and print it once, instead of reading one on standard input')
     .description(`add an account; its password (at least ${MIN_PASSWORD_LENGTH} characters) is read on standard input`)
     .action(async (name: string, _o, cmd: Command) => {
-      const o = opts(cmd) as Opts & { role: Role; displayName?: string; email?: string; generate?: boolean };
+      const o = opts(cmd) as Opts & { role: Role; displayName?: string; email?: string; generate?: boolean; organisations?: string };
+      const organisations = o.organisations?.split(',').map((id) => id.trim()).filter(Boolean);
       const password = o.generate ? randomBytes(15).toString('base64url') : await passwordFromStdin();
-      const account = await store().add({ name, displayName: o.displayName ?? name, email: o.email, role: o.role }, password);
+      const account = await store().add({ name, displayName: o.displayName ?? name, email: o.email, role: o.role, ...(organisations?.length ? { organisations } : {}) }, password);
       io.out(`Added ${account.name} (${account.role}).${o.generate ? ` Password: ${password}` : ''}`);
     });
   users
@@ -45,6 +47,6 @@ export function addUserCommands(program: Command, ctx: CommandContext): void {
       const accounts = store()
         .list()
         .map(({ passwordHash: _hash, ...rest }) => rest);
-      print(accounts, accounts.length ? table([['NAME', 'ROLE', 'SHOWN AS', 'E-MAIL'], ...accounts.map((a) => [a.name, a.role, a.displayName, a.email ?? ''])]) : 'No accounts. Add one with: followup users add NAME --role secretariat', o.json);
+      print(accounts, accounts.length ? table([['NAME', 'ROLE', 'SHOWN AS', 'E-MAIL', 'ORGANISATIONS'], ...accounts.map((a) => [a.name, a.role, a.displayName, a.email ?? '', (a.organisations ?? []).join(',')])]) : 'No accounts. Add one with: followup users add NAME --role secretariat', o.json);
     });
 }

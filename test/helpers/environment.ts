@@ -60,7 +60,7 @@ export interface TestWorker {
 export async function createTestWorker(
   env: TestWorkflowEnvironment,
   smtpUrl: string,
-  options: { configs?: OrganisationConfig[]; archiveDir?: string; publicBaseUrl?: string; taskQueue?: string; templatesDir?: string } = {},
+  options: { configs?: OrganisationConfig[]; archiveDir?: string; publicBaseUrl?: string; taskQueue?: string; templatesDir?: string; organisationPaths?: boolean } = {},
 ): Promise<TestWorker> {
   const archiveDir = options.archiveDir ?? mkdtempSync(path.join(tmpdir(), 'followup-archive-'));
   const archive = createFileArchive(archiveDir);
@@ -78,6 +78,7 @@ export async function createTestWorker(
       directory: createDirectory(configs),
       clock: () => new Date(),
       publicBaseUrl: options.publicBaseUrl ?? 'http://localhost:3000',
+      organisationPaths: options.organisationPaths,
       answerLinks: testAnswerLinks,
       registers: createRegisterReader(env.client),
       starter: createWorkflowStarter(env.client),

@@ -8,7 +8,7 @@ import { SESSION_COOKIE, SESSION_HOURS, type SecretariatSession } from '../secre
 
 export async function signInPages(app: FastifyInstance, { kit, session }: { kit: WebKit; session: SecretariatSession }) {
   const { config, page, message, secure, csrfValid, singleSignOn } = kit;
-  const { sessions, credentialFor, rememberSingleSignOn, verify, failedLogins, sessionId, loggedIn, secretariatLanguage, safeNext } = session;
+  const { mayEnter, otherOrganisation, sessions, credentialFor, rememberSingleSignOn, verify, failedLogins, sessionId, loggedIn, secretariatLanguage, safeNext } = session;
   app.get('/', async (request, reply) => reply.redirect(loggedIn(request) ? '/dashboard' : '/login', 303));
 
   app.get('/login', async (request, reply) => {
@@ -39,7 +39,7 @@ export async function signInPages(app: FastifyInstance, { kit, session }: { kit:
         return message(reply, 503, lang, 'ssoUnavailableTitle', 'ssoUnavailableText');
       }
       const pending = { ...begun.pending, next: safeNext((request.query as Record<string, string>).next) };
-      reply.setCookie(PENDING_COOKIE, JSON.stringify(pending), { signed: true, httpOnly: true, sameSite: 'lax', secure, path: '/login/sso', maxAge: 600 });
+      reply.setCookie(PENDING_COOKIE, JSON.stringify(pending), { signed: true, httpOnly: true, sameSite: 'lax', secure, path: `${kit.basePath}/login/sso`, maxAge: 600 });
       return reply.redirect(begun.url, 303);
     });
     app.get('/login/sso/callback', async (request, reply) => {
@@ -52,7 +52,7 @@ export async function signInPages(app: FastifyInstance, { kit, session }: { kit:
       } catch {
         pending = undefined;
       }
-      reply.clearCookie(PENDING_COOKIE, { path: '/login/sso' });
+      reply.clearCookie(PENDING_COOKIE, { path: `${kit.basePath}/login/sso` });
       if (!pending) return message(reply, 400, lang, 'ssoFailedTitle', 'ssoExpiredText');
       let person;
       try {
@@ -64,6 +64,8 @@ export async function signInPages(app: FastifyInstance, { kit, session }: { kit:
       const who = rememberSingleSignOn(person);
       if (!who) return message(reply, 403, lang, 'ssoNoRoleTitle', 'ssoNoRoleText', { name: person.name });
       startSession(reply, who);
+      const account = session.signedInAs(who);
+      if (account && !mayEnter(account)) return otherOrganisation(request, reply);
       return reply.redirect(pending.next, 303);
     });
   }
@@ -84,6 +86,8 @@ export async function signInPages(app: FastifyInstance, { kit, session }: { kit:
     if (account) {
       await failedLogins.forgive(request.ip);
       startSession(reply, account.name);
+      // Signed in, for the organisations their account names: elsewhere they are told so.
+      if (!mayEnter(account)) return otherOrganisation(request, reply);
       return reply.redirect(safeNext(body.next), 303);
     }
     return loginPage(401, text(lang, 'wrongPassword'));
