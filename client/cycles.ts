@@ -165,7 +165,9 @@ export async function cycleStatus(client: Client, key: CycleKey, options: { unit
   return explain(key, async () => {
     const { overview: info, kept } = await readOverview(client, key);
     if (options.unitsToo === false) return { info, units: [], starting: false };
-    const listed = kept ? await listedUnitRows(client, key) : undefined;
+    // Still planning: no unit has started, and none has a row to list.
+    const planning = info.phase === 'open' && info.unitCount === undefined;
+    const listed = !kept ? undefined : planning ? [] : await listedUnitRows(client, key);
     if (listed === undefined) {
       const { setup } = await client.workflow.getHandle(cycleWorkflowId(key)).query(cycleInfoQuery);
       const units = await Promise.all((setup?.unitIds ?? []).map((u) => client.workflow.getHandle(unitWorkflowId(key, u)).query(unitStatusQuery)));

@@ -7,6 +7,7 @@ import { createFileArchive } from '../activities/archive';
 import { PROJECT_ROOT, requireSetting, singleSignOnOf, type Environment } from '../config/environment';
 import type { OrganisationConfig } from '../config/schema';
 import { createAnswerLinks } from '../domain/answer-links';
+import { registerSearchAttributes } from '../workers/search-attributes';
 import { buildDeploymentWebApp } from './app';
 import { accountsFile, createAccountStore } from './accounts';
 
@@ -24,6 +25,8 @@ export async function startWebServer(env: Environment, configs: readonly Organis
   }
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS, connectTimeout: 10_000 });
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  // The pages list by these; the web may well start before any worker has registered them.
+  await registerSearchAttributes(connection, env.TEMPORAL_NAMESPACE);
   const archive = createFileArchive(env.FOLLOWUP_ARCHIVE_DIR);
   const answerLinks = createAnswerLinks(linkSecret);
   const app = await buildDeploymentWebApp(configs.map((config) => ({
