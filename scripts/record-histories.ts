@@ -60,6 +60,18 @@ async function main(): Promise<void> {
       await submitAnswer(env.client, key, 'socialforvaltningen', answer, 'contact');
       await sleepUntil(plan.closesAt);
     });
+    // Recorded after units and cycles began to keep their rows in the visibility store (their memo,
+    // search attributes and the unit's timer at its deadline): the patched paths replayed too.
+    await scenario('rows-in-visibility', async (key, plan) => {
+      await sleepUntil(plan.opensAt);
+      await submitAnswer(env.client, key, 'barn-utbildning', answer, 'contact');
+      await saveDraft(env.client, key, 'socialforvaltningen', { eu_projects: 'Utkast' });
+      await extendDeadline(env.client, key, 'kultur-fritid', new Date(Date.parse(plan.deadlineAt) + 7 * 86_400_000).toISOString().slice(0, 10));
+      await exemptUnit(env.client, key, 'tekniska', 'Omorganisation');
+      await sleepUntil(plan.deadlineAt, 3_600_000);
+      await submitAnswer(env.client, key, 'omsorg', answer, 'contact');
+      await sleepUntil(plan.closesAt);
+    });
     await scenario('secretariat-actions', async (key, plan) => {
       await sleepUntil(plan.opensAt);
       await extendDeadline(env.client, key, 'kultur-fritid', new Date(Date.parse(plan.deadlineAt) + 7 * 86_400_000).toISOString().slice(0, 10));

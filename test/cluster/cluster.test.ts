@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { closeCycle, cycleStatus, startCycle, submitAnswer } from '../../client/cycles';
+import { closeCycle, cycleStatus, listCycles, startCycle, submitAnswer } from '../../client/cycles';
 import { loadConfigFile } from '../../config/load';
 import type { CycleKey } from '../../domain/ids';
 import { startTemporalCluster, type TemporalCluster } from '../../scripts/cluster/temporal-cluster';
@@ -93,6 +93,13 @@ test('a cycle survives a killed worker and a restarted server, and every mail re
     return s.info.report && (s.info.delivery ?? []).length > 0 && s.info.delivery!.every((d) => d.state === 'delivered') ? s : undefined;
   }, 'the report delivered', 180_000);
   expect(status.info.report!.answered).toBe(config.units.length);
+  // The status and the organisation's cycles from the cluster's visibility store on PostgreSQL.
+  const listed = await until(async () => {
+    const s = await cycleStatus(client, key);
+    return s.units.length === config.units.length && s.units.every((u) => u.closed && u.state === 'answered') ? s : undefined;
+  }, 'every unit answered and closed in the visibility store', 60_000);
+  expect(listed.starting).toBe(false);
+  expect((await listCycles(client, 'solna')).map((c) => c.key)).toEqual([key]);
 
   // Exactly its recipients: each address got each mail; a mail that came twice had the same Message-ID.
   const recipients = [...contacts, 'kf.sekreterare@solna.example', 'int.kommitten@solna.example'];
