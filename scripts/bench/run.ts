@@ -1,14 +1,17 @@
 /**
- * `npm run bench`: one full cycle of N units on the real dev server, in compressed time, against a
- * floor of bare workflows of the same shape. Prints a Markdown table and writes JSON, Markdown and
- * an SVG chart to bench-results/. `--units 10,100` chooses N; `npm test` runs N = 10 as a smoke.
+ * `npm run bench`: one full cycle of N units in compressed time, against a floor of bare workflows
+ * of the same shape, on the dev server and on Temporal's own server on PostgreSQL (each side against
+ * its floor on the same server). With each cycle it times what the secretariat waits for: the
+ * cycle's page and `cycle status --json`, and listing the organisation's cycles. Prints Markdown
+ * tables and writes JSON, Markdown and an SVG chart to bench-results/. `--units 10,100` chooses N,
+ * `--server dev|cluster|both` the servers; `npm test` runs N = 10 on the dev server as a smoke.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
-import { Client } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { SMTPServer } from 'smtp-server';
@@ -18,7 +21,7 @@ import { createFileArchive } from '../../activities/archive';
 import { createDirectory } from '../../activities/directory';
 import { createSmtpMailer } from '../../activities/mailer';
 import { createRenderer } from '../../activities/renderer';
-import { startCycle, submitAnswer } from '../../client/cycles';
+import { listCycles, startCycle, submitAnswer } from '../../client/cycles';
 import { parseConfigText } from '../../config/load';
 import { obligationOf, type OrganisationConfig } from '../../config/schema';
 import { createAnswerLinks } from '../../domain/answer-links';
@@ -30,6 +33,9 @@ import { floorAnswer, type FloorPlan } from './floor-workflows';
 import { parseLauncherLine, type Launcher } from './launcher';
 import { scrapeWorker, type WorkerProfile } from './worker-metrics';
 import { emptyRegister } from '../../activities/register-reader';
+import { buildWebApp } from '../../web/app';
+import { hashPassword } from '../../web/password';
+import { startTemporalCluster } from '../cluster/temporal-cluster';
 
 const LINK_SECRET = 'benchmark-link-secret-benchmark-link-secret';
 const FOLLOWUP_BIN = path.join(PROJECT_ROOT, 'bin/followup.js');
@@ -55,8 +61,24 @@ export interface SideFigures {
   parentHistory: { events: number; megabytes: number };
 }
 
+export type BenchServer = 'dev' | 'cluster';
+
+/** What the secretariat waits for with a cycle of N units under way (median of three). */
+export interface StatusFigures {
+  /** The cycle's page in the web (its first 50 units, the counts of all). */
+  pageSeconds: number;
+  /** `followup cycle status --json`, the command as an operator runs it, process start included. */
+  cliSeconds: number;
+  /** The organisation's cycles from the visibility store. */
+  listSeconds: number;
+  /** Units the status listed: all N, or it would not count. */
+  unitsListed: number;
+}
+
 export interface BenchResult {
+  server: BenchServer;
   units: number;
+  status: StatusFigures;
   /** expectedMails: the mails the cycle recorded as sent in its units' outcomes. */
   ours: SideFigures & { mails: number; expectedMails: number };
   floor: SideFigures;
@@ -301,7 +323,87 @@ async function mailFigure(smtpUrl: string, count: number): Promise<number> {
   return count / ((performance.now() - started) / 1000);
 }
 
-export async function runBenchmark(options: { units: number[]; outDir?: string; log?: (line: string) => void }): Promise<BenchRun> {
+/** The cycle's page, `cycle status --json` and the organisation's cycles, each timed three times. */
+async function statusFigures(client: Client, address: string, taskQueue: string, config: OrganisationConfig, configFile: string, key: CycleKey, passwordHash: string, password: string): Promise<{ figures: StatusFigures }> {
+  const app = await buildWebApp({
+    config,
+    client,
+    taskQueue,
+    archive: createFileArchive(mkdtempSync(path.join(tmpdir(), 'bench-web-archive-'))),
+    answerLinks: createAnswerLinks(LINK_SECRET),
+    passwordHash,
+    cookieSecret: 'benchmark-cookie-secret-benchmark-cookie',
+    publicBaseUrl: 'http://localhost:3000',
+    templatesDir: path.join(PROJECT_ROOT, 'templates'),
+  });
+  try {
+    const loginPage = await app.inject({ method: 'GET', url: '/login' });
+    const cookies = Object.fromEntries((loginPage.cookies as { name: string; value: string }[]).map((c) => [c.name, c.value]));
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(loginPage.body)?.[1] ?? '';
+    const login = await app.inject({ method: 'POST', url: '/login', cookies, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ _csrf: csrf, username: 'sekretariatet', password }).toString() });
+    for (const c of login.cookies as { name: string; value: string }[]) cookies[c.name] = c.value;
+    const page = await medianSeconds(async () => {
+      const response = await app.inject({ method: 'GET', url: `/cycles/${key.obligationId}/${key.period}`, cookies });
+      if (response.statusCode !== 200) throw new Error(`The cycle page answered ${response.statusCode}`);
+      return response.body;
+    });
+    const cli = await medianSeconds(() => runCli(['cycle', 'status', key.obligationId, '--period', key.period, '--json'], { TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue, FOLLOWUP_CONFIG: configFile }));
+    const listed = await medianSeconds(() => listCycles(client, key.orgId));
+    if (!listed.value.some((c) => c.key.period === key.period)) throw new Error('The cycle is missing from the organisation\'s cycles');
+    const unitsListed = (JSON.parse(cli.value) as { units: unknown[] }).units.length;
+    return { figures: { pageSeconds: page.seconds, cliSeconds: cli.seconds, listSeconds: listed.seconds, unitsListed } };
+  } finally {
+    await app.close();
+  }
+}
+
+/** The time of `measure`, the median of three runs, and the last run's value. */
+async function medianSeconds<T>(measure: () => Promise<T>): Promise<{ seconds: number; value: T }> {
+  const times: number[] = [];
+  let value: T | undefined;
+  for (let i = 0; i < 3; i++) {
+    const started = performance.now();
+    value = await measure();
+    times.push((performance.now() - started) / 1000);
+  }
+  return { seconds: round(times.sort((a, b) => a - b)[1]!), value: value! };
+}
+
+function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(FOLLOWUP_BIN, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`followup ${args.join(' ')} failed (${code}): ${err}`))));
+  });
+}
+
+/** A Temporal server for the run: the dev server, or Temporal's own server on PostgreSQL (scripts/cluster). */
+async function startServer(server: BenchServer, units: number[], log: (line: string) => void): Promise<{ address: string; client: Client; teardown(): Promise<void> }> {
+  // A cycle has one child per unit, and the server allows 2,000 pending children per workflow by
+  // default; 5,800 units in one cycle need the limit raised (or a layer of group workflows).
+  const manyChildren = units.some((n) => n > 2000);
+  if (server === 'dev') {
+    const env = await TestWorkflowEnvironment.createLocal({
+      server: { executable: serverExecutable(TEMPORAL_CLI), ip: '127.0.0.1', extraArgs: manyChildren ? ['--dynamic-config-value', 'limit.numPendingChildExecutions.error=10000'] : [] },
+    });
+    return { address: (env.connection.options as { address?: string }).address ?? '', client: new Client({ connection: env.connection, namespace: env.namespace }), teardown: () => env.teardown() };
+  }
+  const cluster = await startTemporalCluster({ dir: mkdtempSync(path.join(tmpdir(), 'bench-cluster-')), log, ...(manyChildren ? { pendingChildrenLimit: 10_000 } : {}) });
+  const connection = await Connection.connect({ address: cluster.address });
+  return {
+    address: cluster.address,
+    client: new Client({ connection }),
+    teardown: async () => {
+      await connection.close();
+      await cluster.stop();
+    },
+  };
+}
+
+export async function runBenchmark(options: { units: number[]; servers?: BenchServer[]; outDir?: string; log?: (line: string) => void }): Promise<BenchRun> {
   const log = options.log ?? ((line: string) => console.log(line));
   try {
     Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -325,20 +427,14 @@ export async function runBenchmark(options: { units: number[]; outDir?: string; 
   sink.on('error', () => undefined);
   await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
   const smtpUrl = `smtp://127.0.0.1:${(sink.server.address() as { port: number }).port}`;
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: serverExecutable(TEMPORAL_CLI),
-      ip: '127.0.0.1',
-      // A cycle has one child per unit, and the server allows 2,000 pending children per workflow by
-      // default; 5,800 units in one cycle need the limit raised (or a layer of group workflows).
-      extraArgs: options.units.some((n) => n > 2000) ? ['--dynamic-config-value', 'limit.numPendingChildExecutions.error=10000'] : [],
-    },
-  });
-  const address = (env.connection.options as { address?: string }).address ?? '';
-  const client = new Client({ connection: env.connection, namespace: env.namespace });
   const results: BenchResult[] = [];
   const workers: ChildProcess[] = [];
+  const password = 'benchmark-password-benchmark';
+  const passwordHash = await hashPassword(password);
   try {
+   for (const server of options.servers ?? ['dev']) {
+    const { address, client, teardown } = await startServer(server, options.units, log);
+    try {
     for (const [index, n] of options.units.entries()) {
       const config = benchConfig(n);
       const configFile = path.join(mkdtempSync(path.join(tmpdir(), 'bench-config-')), 'bench.yaml');
@@ -373,6 +469,9 @@ export async function runBenchmark(options: { units: number[]; outDir?: string; 
       );
       await client.workflow.getHandle(cycleWorkflowId(key)).result();
       const ourWall = (performance.now() - started) / 1000;
+      // Read from the visibility store, the same for a running cycle as for this finished one, and
+      // timed outside the cycle so that the two CPUs are the worker's while it runs.
+      const status = await statusFigures(client, address, `bench-ours-${n}`, config, configFile, key, passwordHash, password);
       const ourHistory = await historyOf(client, cycleWorkflowId(key));
       const ourMails = mails;
       const ourRss = peakRssMb(ours.pid);
@@ -422,7 +521,9 @@ export async function runBenchmark(options: { units: number[]; outDir?: string; 
         parentHistory,
       });
       const result: BenchResult = {
+        server,
         units: n,
+        status: status.figures,
         ours: { ...side(ourWall, ourRss, ourSubmissions, ourProfile, ourHistory), mails: ourMails, expectedMails },
         floor: side(floorWall, floorRss, floorSubmissions, floorProfile, floorHistory),
         ratioToFloor: round(floorWall / ourWall),
@@ -431,11 +532,15 @@ export async function runBenchmark(options: { units: number[]; outDir?: string; 
       };
       results.push(result);
       if (options.outDir) writeResults(options.outDir, { machine: machineName(), date: new Date().toISOString(), results });
-      log(`N=${n}: ours ${result.ours.wallSeconds}s, floor ${result.floor.wallSeconds}s, ratio ${result.ratioToFloor}, RSS ${ourRss} MB, update p99 ${result.ours.updateP99Ms} ms, mails ${result.ours.mails}/${expectedMails}, answers late ${result.ours.answersLate} (floor ${result.floor.answersLate})`);
+      log(`${server} N=${n}: status page ${status.figures.pageSeconds}s, cycle status --json ${status.figures.cliSeconds}s, list ${status.figures.listSeconds}s; ours ${result.ours.wallSeconds}s, floor ${result.floor.wallSeconds}s, ratio ${result.ratioToFloor}, RSS ${ourRss} MB, update p99 ${result.ours.updateP99Ms} ms, mails ${result.ours.mails}/${expectedMails}, answers late ${result.ours.answersLate} (floor ${result.floor.answersLate})`);
     }
+    } finally {
+      for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
+      await teardown();
+    }
+   }
   } finally {
     for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
-    await env.teardown();
     await new Promise<void>((resolve) => sink.close(() => resolve()));
   }
   return { machine: machineName(), date: new Date().toISOString(), results };
@@ -456,30 +561,38 @@ const round = (x: number) => Math.round(x * 100) / 100;
 export function markdownTable(run: BenchRun): string {
   const rows = run.results.map(
     (r) =>
-      `| ${r.units} | ${r.ours.wallSeconds} | ${r.floor.wallSeconds} | **${r.ratioToFloor}** | ${r.ours.unitsPerSecond} / ${r.floor.unitsPerSecond} | ${r.ours.actionsPerSecond} / ${r.floor.actionsPerSecond} | ${r.ours.peakRssMb} / ${r.floor.peakRssMb} | ${r.ours.updateP50Ms} / ${r.ours.updateP99Ms} (floor ${r.floor.updateP50Ms} / ${r.floor.updateP99Ms}) | ${r.reportRenderSeconds} | ${r.mailsPerSecond} | ${r.ours.mails} / ${r.ours.expectedMails} |`,
+      `| ${r.server} | ${r.units} | ${r.ours.wallSeconds} | ${r.floor.wallSeconds} | **${r.ratioToFloor}** | ${r.ours.unitsPerSecond} / ${r.floor.unitsPerSecond} | ${r.ours.actionsPerSecond} / ${r.floor.actionsPerSecond} | ${r.ours.peakRssMb} / ${r.floor.peakRssMb} | ${r.ours.updateP50Ms} / ${r.ours.updateP99Ms} (floor ${r.floor.updateP50Ms} / ${r.floor.updateP99Ms}) | ${r.reportRenderSeconds} | ${r.mailsPerSecond} | ${r.ours.mails} / ${r.ours.expectedMails} |`,
   );
   return [
     `Machine: ${run.machine}. Date: ${run.date}.`,
     '',
-    '| N units | cycle wall s (ours) | wall s (floor) | throughput ratio to floor | units/s ours / floor | actions/s ours / floor | worker peak RSS MB ours / floor | answer update p50 / p99 ms | report render s | mails/s (pooled) | mails delivered / expected |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| server | N units | cycle wall s (ours) | wall s (floor) | throughput ratio to floor | units/s ours / floor | actions/s ours / floor | worker peak RSS MB ours / floor | answer update p50 / p99 ms | report render s | mails/s (pooled) | mails delivered / expected |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows,
+    '',
+    'What the secretariat waits for, read from the visibility store (median of three, right after the cycle): the cycle\'s page in the web, `followup cycle status --json` as a process (its start included), and listing the organisation\'s cycles.',
+    '',
+    '| server | N units | cycle page s | cycle status --json s | list cycles s | units in the status |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...run.results.map((r) => `| ${r.server} | ${r.units} | ${r.status.pageSeconds} | ${r.status.cliSeconds} | ${r.status.listSeconds} | ${r.status.unitsListed} |`),
     '',
     'Where the time goes (from each worker\'s metrics; ours / floor). A workflow task waits from being scheduled on the server until the worker picks it up, then runs in the worker; an answer\'s update is one such task.',
     '',
-    '| N units | answers/s | answers resent after a server timeout | answers too late (cycle closed) | workflow tasks | task wait mean ms | task wait p99 ≤ ms | task run mean ms | task run p99 ≤ ms | served from cache | parent history events | parent history MB |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| server | N units | answers/s | answers resent after a server timeout | answers too late (cycle closed) | workflow tasks | task wait mean ms | task wait p99 ≤ ms | task run mean ms | task run p99 ≤ ms | served from cache | parent history events | parent history MB |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...run.results.map((r) => {
       const [o, f] = [r.ours.profile, r.floor.profile];
       const pct = (x: number) => `${Math.round(x * 100)} %`;
-      return `| ${r.units} | ${r.ours.updatesPerSecond} / ${r.floor.updatesPerSecond} | ${r.ours.updatesResent} / ${r.floor.updatesResent} | ${r.ours.answersLate} / ${r.floor.answersLate} | ${o.workflowTasks} / ${f.workflowTasks} | ${o.workflowTaskWaitMeanMs} / ${f.workflowTaskWaitMeanMs} | ${o.workflowTaskWaitP99Ms} / ${f.workflowTaskWaitP99Ms} | ${o.workflowTaskRunMeanMs} / ${f.workflowTaskRunMeanMs} | ${o.workflowTaskRunP99Ms} / ${f.workflowTaskRunP99Ms} | ${pct(o.stickyCacheHitRate)} / ${pct(f.stickyCacheHitRate)} | ${r.ours.parentHistory.events} / ${r.floor.parentHistory.events} | ${r.ours.parentHistory.megabytes} / ${r.floor.parentHistory.megabytes} |`;
+      return `| ${r.server} | ${r.units} | ${r.ours.updatesPerSecond} / ${r.floor.updatesPerSecond} | ${r.ours.updatesResent} / ${r.floor.updatesResent} | ${r.ours.answersLate} / ${r.floor.answersLate} | ${o.workflowTasks} / ${f.workflowTasks} | ${o.workflowTaskWaitMeanMs} / ${f.workflowTaskWaitMeanMs} | ${o.workflowTaskWaitP99Ms} / ${f.workflowTaskWaitP99Ms} | ${o.workflowTaskRunMeanMs} / ${f.workflowTaskRunMeanMs} | ${o.workflowTaskRunP99Ms} / ${f.workflowTaskRunP99Ms} | ${pct(o.stickyCacheHitRate)} / ${pct(f.stickyCacheHitRate)} | ${r.ours.parentHistory.events} / ${r.floor.parentHistory.events} | ${r.ours.parentHistory.megabytes} / ${r.floor.parentHistory.megabytes} |`;
     }),
     '',
   ].join('\n');
 }
 
 /** Wall time and throughput against N, ours and the floor, log-scaled N. */
-export function chart(run: BenchRun): string {
+export function chart(all: BenchRun): string {
+  // One server's line per side: the first server's (the dev server when both ran).
+  const run = { ...all, results: all.results.filter((r) => r.server === all.results[0]?.server) };
   const w = 640;
   const h = 300;
   const pad = 50;
@@ -515,7 +628,11 @@ async function main(): Promise<void> {
   if (!units.length) throw new Error('--units takes a comma-separated list such as 10,100,1000,5800');
   const outAt = process.argv.indexOf('--out');
   const outDir = outAt > 0 ? path.resolve(process.argv[outAt + 1] ?? 'bench-results') : path.join(PROJECT_ROOT, 'bench-results');
-  const run = await runBenchmark({ units, outDir });
+  const serverAt = process.argv.indexOf('--server');
+  const serverChoice = serverAt > 0 ? process.argv[serverAt + 1] : 'both';
+  if (!['dev', 'cluster', 'both'].includes(serverChoice ?? '')) throw new Error('--server takes dev, cluster or both');
+  const servers: BenchServer[] = serverChoice === 'both' ? ['dev', 'cluster'] : [serverChoice as BenchServer];
+  const run = await runBenchmark({ units, servers, outDir });
   console.log(`\n${markdownTable(run)}\nWritten to bench-results/ (bench.json, bench.md, bench.svg).`);
 }
 

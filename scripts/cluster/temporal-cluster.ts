@@ -112,7 +112,7 @@ dynamicConfigClient:
 }
 
 /** `frontendPort`: where clients reach it (TEMPORAL_ADDRESS's port); a free one when not given. */
-export async function startTemporalCluster(options: { dir: string; frontendPort?: number; log?: (line: string) => void }): Promise<TemporalCluster> {
+export async function startTemporalCluster(options: { dir: string; frontendPort?: number; log?: (line: string) => void; pendingChildrenLimit?: number }): Promise<TemporalCluster> {
   const log = options.log ?? (() => undefined);
   mkdirSync(options.dir, { recursive: true });
   const build = await ensureTemporalServer(log);
@@ -127,7 +127,12 @@ export async function startTemporalCluster(options: { dir: string; frontendPort?
   }
   const dynamicConfig = path.join(options.dir, 'dynamicconfig.yaml');
   // Search attributes of the SQL visibility store are added per namespace; keep the defaults otherwise.
-  writeFileSync(dynamicConfig, 'frontend.enableUpdateWorkflowExecution:\n  - value: true\nfrontend.enableUpdateWorkflowExecutionAsyncAccepted:\n  - value: true\n');
+  writeFileSync(
+    dynamicConfig,
+    'frontend.enableUpdateWorkflowExecution:\n  - value: true\nfrontend.enableUpdateWorkflowExecutionAsyncAccepted:\n  - value: true\n' +
+      // A cycle has a child per unit; the server allows 2,000 pending children per workflow unless told otherwise.
+      (options.pendingChildrenLimit ? `limit.numPendingChildExecutions.error:\n  - value: ${options.pendingChildrenLimit}\n` : ''),
+  );
   const configFile = path.join(options.dir, 'temporal-server.yaml');
   writeFileSync(configFile, serverConfig({ frontend: frontend!, frontendHttp: frontendHttp!, history: history!, matching: matching!, worker: worker!, membership }, postgres, dynamicConfig));
   const address = `127.0.0.1:${frontend}`;

@@ -22,6 +22,10 @@ test('a 10-unit cycle and its floor run to the end on the dev server, with every
     expect(side.answersLate).toBe(0);
   }
   expect(markdownTable(run)).toContain('Where the time goes');
-  expect(markdownTable(run)).toMatch(/\| 10 \| [\d.]+ \| [\d.]+ \| \*\*[\d.]+\*\* \|/);
+  expect(markdownTable(run)).toMatch(/\| dev \| 10 \| [\d.]+ \| [\d.]+ \| \*\*[\d.]+\*\* \|/);
+  // The status as the secretariat waits for it, all ten units in it, from the visibility store.
+  expect(result!.status.unitsListed).toBe(10);
+  for (const seconds of [result!.status.pageSeconds, result!.status.cliSeconds, result!.status.listSeconds]) expect(seconds).toBeGreaterThan(0);
+  expect(markdownTable(run)).toMatch(/\| dev \| 10 \| [\d.]+ \| [\d.]+ \| [\d.]+ \| 10 \|/);
   expect(chart(run)).toContain('<svg');
 });
