@@ -366,7 +366,7 @@ async function medianSeconds<T>(measure: () => Promise<T>): Promise<{ seconds: n
     value = await measure();
     times.push((performance.now() - started) / 1000);
   }
-  return { seconds: round(times.sort((a, b) => a - b)[1]!), value: value! };
+  return { seconds: Math.round(times.sort((a, b) => a - b)[1]! * 1000) / 1000, value: value! };
 }
 
 function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
