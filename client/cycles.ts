@@ -7,7 +7,7 @@ import { startOnce, type Started } from './start';
 import { isNotFound, isUnimplemented, rejectionOf, RejectedError } from './temporal';
 import { cycleWorkflowId, unitWorkflowId, type CycleKey } from '../domain/ids';
 import type { AnswerValues, CycleInfo, CycleOverview, Draft, SubmittedAnswer, UnitPlan, UnitRow, UnitStatus } from '../domain/types';
-import { unitOwesAnswer } from '../domain/unit-states';
+import { DISPLAY_STATES, displayState, unitOwesAnswer, type DisplayState } from '../domain/unit-states';
 import {
   closeCycleUpdate,
   CYCLE_OVERVIEW_MEMO,
@@ -143,18 +143,13 @@ const quoted = (value: string) => `'${value.replace(/['\\]/g, (c) => `\\${c}`)}'
 
 /** Every unit row of the cycle, in one listing of the visibility store; undefined where the server keeps no such list. */
 async function listedUnitRows(client: Client, key: CycleKey): Promise<UnitRow[] | undefined> {
-  const rows: UnitRow[] = [];
   try {
-    for await (const execution of client.workflow.list({ query: `${SEARCH_ATTRIBUTES.cycle.name} = ${quoted(cycleWorkflowId(key))}`, pageSize: 1000 })) {
-      const row = execution.memo?.[UNIT_ROW_MEMO] as UnitRow | undefined;
-      if (row) rows.push(row);
-    }
+    return await listRows(client, `${SEARCH_ATTRIBUTES.cycle.name} = ${quoted(cycleWorkflowId(key))}`);
   } catch (err) {
     // Temporal's time-skipping test server keeps no visibility store; units there are asked.
     if (isUnimplemented(err)) return undefined;
     throw err;
   }
-  return rows;
 }
 
 /**
@@ -175,6 +170,93 @@ export async function cycleStatus(client: Client, key: CycleKey, options: { unit
     }
     const starting = info.phase === 'open' && (info.unitCount === undefined || listed.length < info.unitCount);
     return { info, units: listed, starting };
+  });
+}
+
+/** Units of a cycle in each state, from the visibility store: one count per state, whatever N. */
+export type UnitCounts = Record<DisplayState, number>;
+
+async function countUnits(client: Client, key: CycleKey): Promise<UnitCounts> {
+  const cycle = `${SEARCH_ATTRIBUTES.cycle.name} = ${quoted(cycleWorkflowId(key))}`;
+  const counts = await Promise.all(DISPLAY_STATES.map(async (state) => [state, (await client.workflow.count(`${cycle} AND ${SEARCH_ATTRIBUTES.state.name} = ${quoted(state)}`)).count] as const));
+  return Object.fromEntries(counts) as UnitCounts;
+}
+
+async function listRows(client: Client, query: string): Promise<UnitRow[]> {
+  const rows: UnitRow[] = [];
+  for await (const execution of client.workflow.list({ query, pageSize: 1000 })) {
+    const row = execution.memo?.[UNIT_ROW_MEMO] as UnitRow | undefined;
+    if (row) rows.push(row);
+  }
+  return rows;
+}
+
+/** One page of a cycle's units for the secretariat: the counts of the whole cycle, the rows of the page. */
+export interface CyclePage {
+  info: CycleOverview;
+  counts: UnitCounts;
+  /** Units that match the filter, over all pages. */
+  matching: number;
+  /** The page's rows, in the order asked for. */
+  units: UnitRow[];
+  starting: boolean;
+}
+
+/**
+ * A page of units, in `order` (the config's), optionally only those in `state` and among `among`
+ * (those whose name matched a search): the counts are a count per state, the page one listing of
+ * its own units, so the first page of a cycle of thousands costs what a cycle of fifty does. A
+ * state filter lists that state's units. Cycles from before rows were kept, and servers without a
+ * visibility store, are read whole and paged here.
+ */
+export async function cyclePage(client: Client, key: CycleKey, options: { order: readonly string[]; state?: DisplayState; among?: readonly string[]; offset: number; limit: number }): Promise<CyclePage> {
+  return explain(key, async () => {
+    const { overview: info, kept } = await readOverview(client, key);
+    const position = new Map(options.order.map((id, i) => [id, i]));
+    const byOrder = (a: UnitRow, b: UnitRow) => (position.get(a.unitId) ?? Infinity) - (position.get(b.unitId) ?? Infinity) || a.unitId.localeCompare(b.unitId);
+    const among = options.among ? new Set(options.among) : undefined;
+    const inMemory = (units: UnitRow[], starting: boolean): CyclePage => {
+      const counts = Object.fromEntries(DISPLAY_STATES.map((s) => [s, units.filter((u) => displayState(u) === s).length])) as UnitCounts;
+      const matches = units.filter((u) => (!options.state || displayState(u) === options.state) && (!among || among.has(u.unitId))).sort(byOrder);
+      return { info, counts, matching: matches.length, units: matches.slice(options.offset, options.offset + options.limit), starting };
+    };
+    const planning = info.phase === 'open' && info.unitCount === undefined;
+    if (planning) return inMemory([], true);
+    let counts: UnitCounts | undefined;
+    try {
+      counts = kept ? await countUnits(client, key) : undefined;
+    } catch (err) {
+      if (!isUnimplemented(err)) throw err;
+    }
+    if (!counts) {
+      const whole = await cycleStatus(client, key);
+      return inMemory(whole.units, whole.starting);
+    }
+    const started = Object.values(counts).reduce((a, b) => a + b, 0);
+    const starting = info.phase === 'open' && started < (info.unitCount ?? 0);
+    const cycle = `${SEARCH_ATTRIBUTES.cycle.name} = ${quoted(cycleWorkflowId(key))}`;
+    if (options.state) {
+      const rows = (await listRows(client, `${cycle} AND ${SEARCH_ATTRIBUTES.state.name} = ${quoted(options.state)}`)).filter((u) => !among || among.has(u.unitId)).sort(byOrder);
+      return { info, counts, matching: rows.length, units: rows.slice(options.offset, options.offset + options.limit), starting };
+    }
+    const candidates = options.among ?? options.order;
+    const ids = candidates.slice(options.offset, options.offset + options.limit);
+    const units = ids.length ? (await listRows(client, `${cycle} AND ${SEARCH_ATTRIBUTES.unit.name} IN (${ids.map(quoted).join(', ')})`)).sort(byOrder) : [];
+    return { info, counts, matching: candidates.length, units, starting };
+  });
+}
+
+/** Counts of a cycle's units by state, for the overview; undefined where only asking each unit would tell. */
+export async function unitCounts(client: Client, key: CycleKey): Promise<{ info: CycleOverview; counts?: UnitCounts }> {
+  return explain(key, async () => {
+    const { overview: info, kept } = await readOverview(client, key);
+    if (!kept) return { info };
+    try {
+      return { info, counts: await countUnits(client, key) };
+    } catch (err) {
+      if (isUnimplemented(err)) return { info };
+      throw err;
+    }
   });
 }
 

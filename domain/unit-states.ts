@@ -3,6 +3,9 @@ import type { Language, UnitRow, UnitState } from './types';
 
 export type DisplayState = UnitState | 'bounced';
 
+/** Every state a unit can show, in the order lists and charts give them. */
+export const DISPLAY_STATES: readonly DisplayState[] = ['answered', 'draft', 'requested', 'scheduled', 'late', 'escalated', 'bounced', 'exempt'];
+
 /**
  * Whether a unit owes an answer: it was asked, and has neither answered nor been exempted. A saved
  * draft is no answer. One definition for the workflow's reminders, `cycle remind` and the dashboard.

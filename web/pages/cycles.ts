@@ -1,7 +1,7 @@
 /** A data call's cycle for the secretariat: who has answered, acting on units, closing, the report. */
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { closeCycle, cycleInfo, CycleNotFoundError, cycleOverview, cycleStatus, exemptUnit, extendDeadline, RejectedError, redeliverReport, remindNow, submitAnswer, unitStatus, type CycleStatus } from '../../client/cycles';
+import { closeCycle, cycleInfo, CycleNotFoundError, cycleOverview, cyclePage, type CyclePage, exemptUnit, extendDeadline, RejectedError, redeliverReport, remindNow, submitAnswer, unitStatus } from '../../client/cycles';
 import type { FieldError } from '../../domain/answers';
 import { Refusal } from '../../domain/refusals';
 import { z } from 'zod';
@@ -9,7 +9,7 @@ import { questionnaireForm, typedFields } from '../questionnaire-form';
 import { formatDate } from '../../domain/calendar';
 import type { CycleKey } from '../../domain/ids';
 import type { CycleOverview } from '../../domain/types';
-import { displayState, STATE_LABELS, unitOwesAnswer, type DisplayState } from '../../domain/unit-states';
+import { DISPLAY_STATES, displayState, STATE_LABELS, unitOwesAnswer, type DisplayState } from '../../domain/unit-states';
 import { answerForm, cycleActionForm, cycleParams, formOf, paramsOf, reportParams } from '../forms';
 import { text } from '../i18n';
 import type { WebKit } from '../kit';
@@ -19,7 +19,12 @@ import { doneMessage } from './done-messages';
 /** Rows on one page of a cycle's units: a page a person reads and a browser draws at once, at any N. */
 const UNITS_PER_PAGE = 50;
 const HISTORY_SHOWN = 100;
-const STATE_ORDER: DisplayState[] = ['answered', 'draft', 'requested', 'scheduled', 'late', 'escalated', 'bounced', 'exempt'];
+
+/** The cycle's page with these filters, at page n. */
+function linkTo(key: CycleKey, state: string | undefined, search: string | undefined, n: number): string {
+  const query = new URLSearchParams({ ...(state ? { state } : {}), ...(search ? { q: search } : {}), page: String(n) });
+  return `/cycles/${key.obligationId}/${key.period}?${query.toString()}#units-title`;
+}
 
 export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: WebKit; session: SecretariatSession }) {
   const { config, client, archive, orgLanguage, zone, page, message, dataCalls, unitName, obligationTitle } = kit;
@@ -50,20 +55,29 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
   const renderCycle = async (request: FastifyRequest, reply: FastifyReply, key: CycleKey, status = 200, error?: string) => {
     const context = secretariatContext(request, reply);
     const lang = context.lang;
-    let cycle: CycleStatus;
+    const states = STATE_LABELS[lang];
+    const view = unitView.safeParse(request.query);
+    const { state: onlyState, q: search, page: pageNumber } = view.success ? view.data : { state: undefined, q: undefined, page: 1 };
+    // A search is by name (or id) among the config's units; the visibility store filters by state.
+    const needle = search?.trim().toLocaleLowerCase(lang);
+    const order = config.units.map((u) => u.id);
+    const among = needle ? order.filter((id) => unitName(id, lang).toLocaleLowerCase(lang).includes(needle) || id.includes(needle)) : undefined;
+    let cycle: CyclePage;
     try {
-      cycle = await cycleStatus(client, key);
+      cycle = await cyclePage(client, key, { order, state: onlyState, among, offset: (pageNumber - 1) * UNITS_PER_PAGE, limit: UNITS_PER_PAGE });
     } catch (err) {
       if (err instanceof CycleNotFoundError) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
       throw err;
     }
-    const states = STATE_LABELS[lang];
-    const view = unitView.safeParse(request.query);
-    const { state: onlyState, q: search, page: pageNumber } = view.success ? view.data : { state: undefined, q: undefined, page: 1 };
-    // Who did what, read from the rows: the cycle's own and each unit's, newest first, the latest 100.
+    const pages = Math.max(1, Math.ceil(cycle.matching / UNITS_PER_PAGE));
+    if (pageNumber > pages && cycle.matching > 0) return reply.redirect(linkTo(key, onlyState, search, pages), 303);
+    const current = pageNumber;
+    const shown = cycle.units;
+    const from = (current - 1) * UNITS_PER_PAGE;
+    // Who did what: the cycle's own, and that of the units on this page, newest first.
     const history = [
       ...(cycle.info.history ?? []).map((h) => ({ ...h, unit: undefined as string | undefined })),
-      ...cycle.units.flatMap((u) => (u.history ?? []).map((h) => ({ ...h, unit: unitName(u.unitId, lang) }))),
+      ...shown.flatMap((u) => (u.history ?? []).map((h) => ({ ...h, unit: unitName(u.unitId, lang) }))),
     ]
       .sort((a, b) => b.at.localeCompare(a.at))
       .slice(0, HISTORY_SHOWN)
@@ -72,10 +86,11 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
         who: h.by ?? text(lang, 'historyUnknown'),
         what: `${text(lang, `history_${h.what}` as Parameters<typeof text>[1])}${h.unit ? `: ${h.unit}` : ''}${h.detail ? ` (${h.detail})` : ''}`,
       }));
-    const asked = cycle.units.filter((u) => u.state !== 'exempt').length;
-    const answered = cycle.units.filter((u) => u.state === 'answered').length;
-    const counts = STATE_ORDER.map((s) => ({ s, count: cycle.units.filter((u) => displayState(u) === s).length })).filter((c) => c.count > 0);
-    const total = cycle.units.length || 1;
+    const listed = Object.values(cycle.counts).reduce((a, b) => a + b, 0);
+    const asked = listed - cycle.counts.exempt;
+    const answered = cycle.counts.answered;
+    const counts = DISPLAY_STATES.map((s) => ({ s, count: cycle.counts[s] })).filter((c) => c.count > 0);
+    const total = listed || 1;
     let x = 0;
     const chart = counts.map(({ s, count }) => {
       const width = (count / total) * 600;
@@ -86,17 +101,6 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
     const base = `/cycles/${key.obligationId}/${key.period}`;
     const open = cycle.info.phase === 'open';
     const summary = text(lang, 'responseSummary', { answered, asked, percent: asked ? Math.round((answered / asked) * 100) : 0 });
-    // The units in the config's order, filtered by state and name, a page at a time.
-    const order = new Map(config.units.map((u, i) => [u.id, i]));
-    const needle = search?.trim().toLocaleLowerCase(lang);
-    const matching = cycle.units
-      .filter((u) => !onlyState || displayState(u) === onlyState)
-      .filter((u) => !needle || unitName(u.unitId, lang).toLocaleLowerCase(lang).includes(needle) || u.unitId.includes(needle))
-      .sort((a, b) => (order.get(a.unitId) ?? Infinity) - (order.get(b.unitId) ?? Infinity) || a.unitId.localeCompare(b.unitId));
-    const pages = Math.max(1, Math.ceil(matching.length / UNITS_PER_PAGE));
-    const current = Math.min(pageNumber, pages);
-    const shown = matching.slice((current - 1) * UNITS_PER_PAGE, current * UNITS_PER_PAGE);
-    const linkTo = (n: number) => `${base}?${new URLSearchParams({ ...(onlyState ? { state: onlyState } : {}), ...(search ? { q: search } : {}), page: String(n) }).toString()}#units-title`;
     return page(reply, status, 'cycle', context, {
       heading: obligationTitle(key, lang),
       phaseText: text(lang, cycle.info.phase),
@@ -117,16 +121,16 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
           .filter((d) => d.state !== 'delivered')
           .map((d) => text(lang, d.state === 'retrying' ? 'reportRetrying' : 'reportUndelivered', { address: d.address, detail: d.detail ?? '' })),
       ],
-      starting: cycle.starting ? text(lang, 'cycleStarting', { started: cycle.units.length, total: cycle.info.unitCount ?? '…' }) : undefined,
+      starting: cycle.starting ? text(lang, 'cycleStarting', { started: listed, total: cycle.info.unitCount ?? '…' }) : undefined,
       filter: {
-        states: STATE_ORDER.map((s) => ({ value: s, label: states[s], selected: s === onlyState })),
+        states: DISPLAY_STATES.map((s) => ({ value: s, label: states[s], selected: s === onlyState })),
         q: search ?? '',
         filtered: Boolean(onlyState || needle),
       },
       paging: {
-        summary: text(lang, 'unitsShown', { from: shown.length ? (current - 1) * UNITS_PER_PAGE + 1 : 0, to: (current - 1) * UNITS_PER_PAGE + shown.length, of: matching.length }),
-        previous: current > 1 ? linkTo(current - 1) : undefined,
-        next: current < pages ? linkTo(current + 1) : undefined,
+        summary: text(lang, 'unitsShown', { from: cycle.matching ? from + 1 : 0, to: Math.min(from + UNITS_PER_PAGE, cycle.matching), of: cycle.matching }),
+        previous: current > 1 ? linkTo(key, onlyState, search, current - 1) : undefined,
+        next: current < pages ? linkTo(key, onlyState, search, current + 1) : undefined,
         page: text(lang, 'pageOf', { page: current, pages }),
         several: pages > 1,
       },
