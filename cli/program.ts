@@ -105,10 +105,12 @@ export function buildProgram(io: CliIo): Command {
     .action(async (_opts, cmd: Command) => {
       // Every organisation of the config, each under its own path where there are several; --org serves one.
       const options = globalOpts(cmd);
-      const configs = options.org ? [loadConfig(options)] : configModule().loadConfigs(configFile(options));
+      const all = configModule().loadConfigs(configFile(options));
+      const configs = options.org ? [loadConfig(options)] : all;
       const { startWebServer } = webServer();
-      const server = await startWebServer(env(), configs);
-      const paths = configs.length > 1 ? ` (${configs.map((c) => `/${c.organisation.id}/`).join(', ')})` : '';
+      // Several organisations in the config: each under its own path, as the worker's links say, also with --org.
+      const server = await startWebServer(env(), configs, { underOwnPaths: all.length > 1 });
+      const paths = all.length > 1 ? ` (${configs.map((c) => `/${c.organisation.id}/`).join(', ')})` : '';
       io.out(`Web interface on ${server.url}${paths} (links in mails use ${env().PUBLIC_BASE_URL}). Stop with Ctrl-C.`);
       await new Promise<void>((resolve) => {
         for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());

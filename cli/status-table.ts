@@ -52,7 +52,7 @@ export function formatStatus(status: CycleStatus, config: OrganisationConfig): s
   }
   const boardProblems = (info.boardDelivery ?? []).filter((d) => d.state !== 'delivered');
   for (const d of boardProblems) notes.push(`${sv ? 'Enhetens del till nämnden' : 'Unit part to its board'}, ${d.address}: ${d.state}${d.detail ? ` (${d.detail})` : ''}`);
-  const boardsReached = (info.boardDelivery ?? []).filter((d) => d.state === 'delivered').length;
+  const boardsReached = info.boardDelivered ?? 0;
   if (boardsReached) notes.unshift(sv ? `Enheternas delar skickade till deras nämnder: ${boardsReached} mottagare.` : `Units' parts sent to their boards: ${boardsReached} recipients.`);
   if (notes.length && (info.reportProblem || (info.delivery ?? []).some((d) => d.state !== 'delivered'))) notes.push(sv ? `Rätta adressen eller mallen och kör: followup cycle redeliver ${info.key.obligationId} --period ${info.key.period}` : `Fix the address or template, then run: followup cycle redeliver ${info.key.obligationId} --period ${info.key.period}`);
   return [header, '', ...lines, ...(notes.length ? ['', ...notes] : [])].join('\n');

@@ -117,18 +117,21 @@ export async function cycleInfo(client: Client, key: CycleKey): Promise<CycleInf
 
 function overviewOf(info: CycleInfo): CycleOverview {
   const { setup, ...rest } = info;
-  return { ...rest, ...(setup ? { language: setup.language, plan: setup.plan, unitCount: setup.unitIds.length } : {}) };
+  const { boardDelivery, ...others } = rest;
+  const board = boardDelivery?.length ? { boardDelivered: boardDelivery.filter((d) => d.state === 'delivered').length, boardDelivery: boardDelivery.filter((d) => d.state !== 'delivered') } : {};
+  return { ...others, ...board, ...(setup ? { language: setup.language, plan: setup.plan, unitCount: setup.unitIds.length, unitsStarted: setup.unitIds.length } : {}) };
 }
 
 /** The overview, and whether it came from the memo (then the units keep their rows in the visibility store too). */
-async function readOverview(client: Client, key: CycleKey): Promise<{ overview: CycleOverview; kept: boolean }> {
+async function readOverview(client: Client, key: CycleKey): Promise<{ overview: CycleOverview; kept: boolean; startedAt: number }> {
   const handle = client.workflow.getHandle(cycleWorkflowId(key));
   const description = await handle.describe();
   const overview = description.memo?.[CYCLE_OVERVIEW_MEMO] as CycleOverview | undefined;
-  if (overview) return { overview, kept: true };
+  const startedAt = description.startTime.getTime();
+  if (overview) return { overview, kept: true, startedAt };
   // Started a moment ago, its first task not yet run: it is about to plan and start its units.
-  if (description.status.name === 'RUNNING' && (description.historyLength ?? 0) <= 3) return { overview: { key, phase: 'open' }, kept: true };
-  return { overview: overviewOf(await handle.query(cycleInfoQuery)), kept: false };
+  if (description.status.name === 'RUNNING' && (description.historyLength ?? 0) <= 3) return { overview: { key, phase: 'open' }, kept: true, startedAt };
+  return { overview: overviewOf(await handle.query(cycleInfoQuery)), kept: false, startedAt };
 }
 
 /**
@@ -158,18 +161,29 @@ async function listedUnitRows(client: Client, key: CycleKey): Promise<UnitRow[] 
  */
 export async function cycleStatus(client: Client, key: CycleKey, options: { unitsToo?: boolean } = {}): Promise<CycleStatus> {
   return explain(key, async () => {
-    const { overview: info, kept } = await readOverview(client, key);
+    const { overview: info, kept, startedAt } = await readOverview(client, key);
     if (options.unitsToo === false) return { info, units: [], starting: false };
     // Still planning: no unit has started, and none has a row to list.
     const planning = info.phase === 'open' && info.unitCount === undefined;
     const listed = !kept ? undefined : planning ? [] : await listedUnitRows(client, key);
     if (listed === undefined) {
       const { setup } = await client.workflow.getHandle(cycleWorkflowId(key)).query(cycleInfoQuery);
-      const units = await Promise.all((setup?.unitIds ?? []).map((u) => client.workflow.getHandle(unitWorkflowId(key, u)).query(unitStatusQuery)));
+      const units = await Promise.all((setup?.unitIds ?? []).map((u) => client.workflow.getHandle(unitWorkflowId(key, u)).query(unitStatusQuery).then(rowOf)));
       return { info, units, starting: false };
     }
-    const starting = info.phase === 'open' && (info.unitCount === undefined || listed.length < info.unitCount);
-    return { info, units: listed, starting };
+    const missing = listed.length < (info.unitCount ?? 0);
+    const starting = stillStarting(info) || (missing && info.phase === 'open' && settling(startedAt));
+    if (starting || !missing) return { info, units: listed, starting };
+    // Every unit started, yet some have no row: started by a worker from before rows were kept (a
+    // rolling upgrade), or not yet through their first task. Those few are asked.
+    const { setup } = await client.workflow.getHandle(cycleWorkflowId(key)).query(cycleInfoQuery);
+    const have = new Set(listed.map((u) => u.unitId));
+    const asked = await Promise.all(
+      (setup?.unitIds ?? [])
+        .filter((u) => !have.has(u))
+        .map((u) => client.workflow.getHandle(unitWorkflowId(key, u)).query(unitStatusQuery).then(rowOf, () => undefined)),
+    );
+    return { info, units: [...listed, ...asked.filter((u): u is UnitRow => u !== undefined)], starting };
   });
 }
 
@@ -182,13 +196,37 @@ async function countUnits(client: Client, key: CycleKey): Promise<UnitCounts> {
   return Object.fromEntries(counts) as UnitCounts;
 }
 
+/** Rows of the listing, one per unit: a unit reset by an operator has two runs, and the newest counts. */
 async function listRows(client: Client, query: string): Promise<UnitRow[]> {
-  const rows: UnitRow[] = [];
+  const rows = new Map<string, { row: UnitRow; started: number }>();
   for await (const execution of client.workflow.list({ query, pageSize: 1000 })) {
     const row = execution.memo?.[UNIT_ROW_MEMO] as UnitRow | undefined;
-    if (row) rows.push(row);
+    if (!row) continue;
+    const seen = rows.get(row.unitId);
+    if (!seen || seen.started < execution.startTime.getTime()) rows.set(row.unitId, { row, started: execution.startTime.getTime() });
   }
-  return rows;
+  return [...rows.values()].map((r) => r.row);
+}
+
+/**
+ * The first minutes of a cycle, while its units run their first tasks (at thousands, behind a
+ * queue) and write their rows: a missing row then is one on its way, not one to ask for.
+ */
+const SETTLING_MS = 10 * 60_000;
+const settling = (startedAt: number) => Date.now() - startedAt < SETTLING_MS;
+
+/** Whether the cycle is still starting its units (or planning them). */
+function stillStarting(info: CycleOverview): boolean {
+  if (info.phase !== 'open') return false;
+  if (info.unitCount === undefined) return true;
+  return (info.unitsStarted ?? info.unitCount) < info.unitCount;
+}
+
+/** A unit's line, whichever way it was read: the same shape (no answer text, no draft) either way. */
+function rowOf(unit: UnitStatus | UnitRow): UnitRow {
+  const { answer, ...rest } = unit;
+  const { draft: _draft, ...row } = rest as typeof rest & { draft?: unknown };
+  return { ...row, ...(answer ? { answer: { answeredAt: answer.answeredAt, by: answer.by, revision: answer.revision } } : {}) };
 }
 
 /** One page of a cycle's units for the secretariat: the counts of the whole cycle, the rows of the page. */
@@ -211,7 +249,7 @@ export interface CyclePage {
  */
 export async function cyclePage(client: Client, key: CycleKey, options: { order: readonly string[]; state?: DisplayState; among?: readonly string[]; offset: number; limit: number }): Promise<CyclePage> {
   return explain(key, async () => {
-    const { overview: info, kept } = await readOverview(client, key);
+    const { overview: info, kept, startedAt } = await readOverview(client, key);
     const position = new Map(options.order.map((id, i) => [id, i]));
     const byOrder = (a: UnitRow, b: UnitRow) => (position.get(a.unitId) ?? Infinity) - (position.get(b.unitId) ?? Infinity) || a.unitId.localeCompare(b.unitId);
     const among = options.among ? new Set(options.among) : undefined;
@@ -233,7 +271,13 @@ export async function cyclePage(client: Client, key: CycleKey, options: { order:
       return inMemory(whole.units, whole.starting);
     }
     const started = Object.values(counts).reduce((a, b) => a + b, 0);
-    const starting = info.phase === 'open' && started < (info.unitCount ?? 0);
+    const missing = started < (info.unitCount ?? 0);
+    const starting = stillStarting(info) || (missing && info.phase === 'open' && settling(startedAt));
+    // Some units without a row after the first minutes (started by an older worker in a rolling upgrade): read whole.
+    if (!starting && missing) {
+      const whole = await cycleStatus(client, key);
+      return inMemory(whole.units, whole.starting);
+    }
     const cycle = `${SEARCH_ATTRIBUTES.cycle.name} = ${quoted(cycleWorkflowId(key))}`;
     if (options.state) {
       const rows = (await listRows(client, `${cycle} AND ${SEARCH_ATTRIBUTES.state.name} = ${quoted(options.state)}`)).filter((u) => !among || among.has(u.unitId)).sort(byOrder);
@@ -326,8 +370,18 @@ export async function remindNow(client: Client, key: CycleKey, unitId?: string, 
   }
   const { units } = await cycleStatus(client, key);
   const owing = units.filter(unitOwesAnswer);
-  for (const u of owing) await remindNow(client, key, u.unitId, by);
-  return owing.map((u) => u.unitId);
+  const reminded: string[] = [];
+  for (const u of owing) {
+    try {
+      await remindNow(client, key, u.unitId, by);
+      reminded.push(u.unitId);
+    } catch (err) {
+      // The list is read from the visibility store, a moment behind: a unit that answered (or was
+      // exempted) meanwhile refuses the reminder, and the others still get theirs.
+      if (!(err instanceof RejectedError) || err.type === 'CycleClosed') throw err;
+    }
+  }
+  return reminded;
 }
 
 /** Compiles the report again if that failed, and sends it to everyone who has not got it. */

@@ -171,10 +171,14 @@ export interface CycleOverview {
   plan?: CyclePlan;
   /** How many units the cycle asks; their rows appear as each unit workflow starts. */
   unitCount?: number;
+  /** How many of them the cycle has started so far (in batches): fewer while it is still starting them. */
+  unitsStarted?: number;
   closedAt?: string;
   report?: ArchivedReport;
   reportProblem?: string;
   delivery?: RecipientOutcome[];
+  /** The units' parts to their boards: how many recipients got theirs, and those who did not (the memo stays small at any N). */
+  boardDelivered?: number;
   boardDelivery?: RecipientOutcome[];
   history?: HistoryEntry[];
 }

@@ -23,6 +23,7 @@ import { signInPages } from './pages/sign-in';
 import { security, BODY_LIMIT_BYTES } from './plugins/security';
 import { createSecretariatSession, SESSION_HOURS } from './secretariat-session';
 import { createSessionTable } from './sessions';
+import { createFailureLimit } from './failure-limits';
 import { createViews } from './views';
 
 export type { WebDeps } from './kit';
@@ -47,9 +48,25 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
  * under its own path ("/solna/…"), with one sign-in, each organisation letting in only the people
  * its accounts name (a shared service, a municipal association).
  */
-export async function buildDeploymentWebApp(organisations: readonly WebDeps[]): Promise<FastifyInstance> {
+/** Top-level paths of the pages: an organisation's id must not be one, or its path would be taken. */
+const RESERVED_PATHS = ['answer', 'goals', 'agreement', 'unit', 'login', 'logout', 'dashboard', 'cycles', 'projects', 'seminars', 'agreements', 'events', 'revisions', 'yearly-goals', 'schedules', 'preview', 'assets', 'healthz'];
+
+export class OrganisationPathError extends Error {
+  override name = 'OrganisationPathError';
+}
+
+/**
+ * `underOwnPaths`: whether the deployment serves several organisations (each under /<id>/), also
+ * when this server serves only one of them (`followup web --org`): the worker's links say so too.
+ */
+export async function buildDeploymentWebApp(organisations: readonly WebDeps[], options: { underOwnPaths?: boolean } = {}): Promise<FastifyInstance> {
   const first = organisations[0];
   if (!first) throw new Error('A web server needs at least one organisation.');
+  const underOwnPaths = options.underOwnPaths ?? organisations.length > 1;
+  for (const deps of underOwnPaths ? organisations : []) {
+    if (RESERVED_PATHS.includes(deps.config.organisation.id))
+      throw new OrganisationPathError(`The organisation id "${deps.config.organisation.id}" is also a page of the web (/${deps.config.organisation.id}); give the organisation another id in its file.`);
+  }
   const serializers = {
     req: (req: { method: string; url: string }) => ({ method: req.method, url: maskTokens(req.url) }),
   };
@@ -64,12 +81,16 @@ export async function buildDeploymentWebApp(organisations: readonly WebDeps[]): 
   const stylesheet = readFileSync(path.join(first.templatesDir, 'web', 'style.css'), 'utf8');
   app.get('/assets/style.css', async (_request, reply) => reply.type('text/css; charset=utf-8').header('Cache-Control', 'public, max-age=3600').send(stylesheet));
   app.get('/healthz', async () => ({ ok: true }));
-  if (organisations.length === 1) {
+  if (!underOwnPaths) {
     await organisationSite(app, first);
     return app;
   }
 
-  const shared: SharedSignIn = { sessions: createSessionTable({ hours: SESSION_HOURS, now: first.now ?? (() => new Date()) }), ssoPeople: new Map() };
+  const shared: SharedSignIn = {
+    sessions: createSessionTable({ hours: SESSION_HOURS, now: first.now ?? (() => new Date()) }),
+    ssoPeople: new Map(),
+    failedLogins: createFailureLimit({ failures: 10, withinSeconds: 15 * 60, blockSeconds: 15 * 60 }),
+  };
   for (const deps of organisations) {
     const prefix = `/${deps.config.organisation.id}`;
     await app.register(
@@ -87,6 +108,11 @@ export async function buildDeploymentWebApp(organisations: readonly WebDeps[]): 
   }
   // The deployment's front page: which organisation is whose.
   const views = createViews(first.templatesDir);
+  app.setNotFoundHandler((request, reply) => {
+    const lang = pickLanguage((request.query as Record<string, string>)?.lang, first.config.organisation.language);
+    const links = organisations.map((d) => ({ url: `/${d.config.organisation.id}/`, name: d.config.organisation.name }));
+    return reply.code(404).type('text/html; charset=utf-8').send(views('message', { lang, orgName: text(lang, 'organisationsTitle') }, { heading: text(lang, 'notFoundTitle'), body: text(lang, 'organisationsIntro'), links }));
+  });
   app.get('/', async (request, reply) => {
     const lang = pickLanguage((request.query as Record<string, string>)?.lang, first.config.organisation.language);
     const links = organisations.map((d) => ({ url: `/${d.config.organisation.id}/`, name: d.config.organisation.name }));

@@ -16,6 +16,7 @@ import { createViews, type PageContext } from './views';
 import type { AccountStore } from './accounts';
 import type { SignedInAccount } from './secretariat-session';
 import type { SessionTable } from './sessions';
+import type { FailureLimit } from './failure-limits';
 import { createSingleSignOn, type SingleSignOnSettings } from './single-sign-on';
 
 export interface WebDeps {
@@ -57,6 +58,7 @@ export interface WebDeps {
 export interface SharedSignIn {
   sessions: SessionTable;
   ssoPeople: Map<string, SignedInAccount>;
+  failedLogins: FailureLimit;
 }
 
 /** @fastify/csrf-protection's cookie for the secret (its default name). */

@@ -23,6 +23,8 @@ export interface SignedInAccount {
   passwordHash?: string;
   /** The organisations they may enter, where a deployment serves several (from the accounts file). */
   organisations?: string[];
+  /** A single sign-on person's verified address: their accounts-file entry, read again on every request. */
+  email?: string;
 }
 export const SESSION_HOURS = 8;
 
@@ -34,7 +36,12 @@ export function createSecretariatSession(kit: WebKit) {
   /** People signed in through single sign-on, by "sso:<subject>", as the provider last described them. */
   const ssoPeople = shared?.ssoPeople ?? new Map<string, SignedInAccount>();
   /** Whether this person may enter this organisation: always in a deployment of one; else as their account says. */
-  const mayEnter = (account: SignedInAccount): boolean => !shared || (account.organisations ?? []).includes(config.organisation.id);
+  // An account that names organisations enters only those, in any deployment (a web serving one
+  // organisation of several with --org too); one that names none enters only a deployment of one.
+  const mayEnter = (account: SignedInAccount): boolean => {
+    const organisations = account.email !== undefined ? accounts?.list().find((a) => a.email?.toLowerCase() === account.email)?.organisations : account.organisations;
+    return organisations ? organisations.includes(config.organisation.id) : !shared;
+  };
   /** A named account, a person from single sign-on, or the shared secretariat password of older deployments. */
   const accountOf = (name: string): SignedInAccount | undefined => {
     if (name.startsWith('sso:')) return ssoPeople.get(name);
@@ -59,12 +66,12 @@ export function createSecretariatSession(kit: WebKit) {
     const who = `sso:${person.subject}`;
     // No role any more: the person's other sessions end too.
     if (!person.role) return void ssoPeople.delete(who);
-    // Which organisations: the accounts file's entry for their verified address, as for the role.
-    const organisations = person.email ? accounts?.list().find((a) => a.email?.toLowerCase() === person.email)?.organisations : undefined;
-    ssoPeople.set(who, { name: person.name, displayName: person.displayName, role: person.role, ...(organisations ? { organisations } : {}) });
+    // Which organisations: the accounts file's entry for their verified address, as for the role (see mayEnter).
+    ssoPeople.set(who, { name: person.name, displayName: person.displayName, role: person.role, ...(person.email ? { email: person.email } : {}) });
     return who;
   };
-  const failedLogins = createFailureLimit({ failures: 10, withinSeconds: 15 * 60, blockSeconds: 15 * 60 });
+  // One limit for the deployment: the organisations share the accounts a password opens.
+  const failedLogins = shared?.failedLogins ?? createFailureLimit({ failures: 10, withinSeconds: 15 * 60, blockSeconds: 15 * 60 });
 
   const sessionId = (request: FastifyRequest): string | undefined => {
     const raw = request.cookies[SESSION_COOKIE];

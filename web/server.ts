@@ -16,7 +16,7 @@ export class NoAccountError extends Error {
 }
 
 /** Several organisations: each is served under its own path (/solna/…), with one sign-in. */
-export async function startWebServer(env: Environment, configs: readonly OrganisationConfig[], options: { logger?: boolean } = {}): Promise<{ app: FastifyInstance; url: string; close(): Promise<void> }> {
+export async function startWebServer(env: Environment, configs: readonly OrganisationConfig[], options: { logger?: boolean; underOwnPaths?: boolean } = {}): Promise<{ app: FastifyInstance; url: string; close(): Promise<void> }> {
   const linkSecret = requireSetting(env, 'FOLLOWUP_LINK_SECRET');
   const accounts = createAccountStore(accountsFile(env.FOLLOWUP_DATA_DIR));
   const singleSignOn = singleSignOnOf(env);
@@ -25,8 +25,9 @@ export async function startWebServer(env: Environment, configs: readonly Organis
   }
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS, connectTimeout: 10_000 });
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
-  // The pages list by these; the web may well start before any worker has registered them.
-  await registerSearchAttributes(connection, env.TEMPORAL_NAMESPACE);
+  // The pages list by these; the web may well start before any worker has registered them. Where
+  // the web's identity may not change the namespace, the workers' registration has to do.
+  await registerSearchAttributes(connection, env.TEMPORAL_NAMESPACE).catch((err: Error) => console.error(`${err.message} (the worker registers them when it starts)`));
   const archive = createFileArchive(env.FOLLOWUP_ARCHIVE_DIR);
   const answerLinks = createAnswerLinks(linkSecret);
   const app = await buildDeploymentWebApp(configs.map((config) => ({
@@ -44,7 +45,7 @@ export async function startWebServer(env: Environment, configs: readonly Organis
     templatesDir: path.join(PROJECT_ROOT, 'templates'),
     logger: options.logger ?? true,
     trustProxy: env.FOLLOWUP_TRUST_PROXY,
-  })));
+  })), { underOwnPaths: options.underOwnPaths });
   await app.listen({ host: env.FOLLOWUP_WEB_HOST, port: env.FOLLOWUP_WEB_PORT });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : env.FOLLOWUP_WEB_PORT;

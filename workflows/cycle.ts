@@ -66,6 +66,7 @@ export async function cycleWorkflow(input: CycleInput): Promise<CycleResult> {
   const history: HistoryEntry[] = [{ at: new Date().toISOString(), what: 'started', by: input.startedBy }];
   let redeliverRequested = false;
   const language = () => setup?.language ?? 'sv';
+  const units: ChildHandle[] = [];
 
   wf.setHandler(cycleInfoQuery, (): CycleInfo => ({ key, phase, setup, closedAt, report, reportProblem, delivery: [...delivery], ...(boardDelivery.length ? { boardDelivery: [...boardDelivery] } : {}), history: [...history] }));
   wf.setHandler(
@@ -104,12 +105,14 @@ export async function cycleWorkflow(input: CycleInput): Promise<CycleResult> {
         (): CycleOverview => ({
           key,
           phase,
-          ...(setup ? { language: setup.language, plan: setup.plan, unitCount: setup.unitIds.length } : {}),
+          ...(setup ? { language: setup.language, plan: setup.plan, unitCount: setup.unitIds.length, unitsStarted: units.length } : {}),
           ...(closedAt ? { closedAt } : {}),
           ...(report ? { report } : {}),
           ...(reportProblem ? { reportProblem } : {}),
           delivery: [...delivery],
-          ...(boardDelivery.length ? { boardDelivery: [...boardDelivery] } : {}),
+          ...(boardDelivery.length
+            ? { boardDelivered: boardDelivery.filter((d) => d.state === 'delivered').length, boardDelivery: boardDelivery.filter((d) => d.state !== 'delivered') }
+            : {}),
           history: [...history],
         }),
         (overview) => [
@@ -123,7 +126,6 @@ export async function cycleWorkflow(input: CycleInput): Promise<CycleResult> {
 
   setup = await planning.planCycle({ key, now: new Date().toISOString() });
   const { plan } = setup;
-  const units: ChildHandle[] = [];
   // In batches: one workflow task cannot carry thousands of child starts (gRPC message limits).
   for (const batch of chunks(setup.unitIds, START_BATCH)) {
     units.push(

@@ -63,7 +63,7 @@ export interface SideFigures {
 
 export type BenchServer = 'dev' | 'cluster';
 
-/** What the secretariat waits for with a cycle of N units under way (median of three). */
+/** What the secretariat waits for with a cycle of N units (median of three, read right after the cycle from the visibility store, which reads the same while it runs). */
 export interface StatusFigures {
   /** The cycle's page in the web (its first 50 units, the counts of all). */
   pageSeconds: number;

@@ -131,6 +131,9 @@ export async function startTemporalCluster(options: { dir: string; frontendPort?
     dynamicConfig,
     'frontend.enableUpdateWorkflowExecution:\n  - value: true\nfrontend.enableUpdateWorkflowExecutionAsyncAccepted:\n  - value: true\n' +
       // A cycle has a child per unit; the server allows 2,000 pending children per workflow unless told otherwise.
+      // Visibility calls per second and frontend (default 10): a cycle's page makes about ten (a count per
+      // state, the page's listing), so a few people at once would be slowed by the server's own limit.
+      'frontend.namespaceRPS.visibility:\n  - value: 200\n' +
       (options.pendingChildrenLimit ? `limit.numPendingChildExecutions.error:\n  - value: ${options.pendingChildrenLimit}\n` : ''),
   );
   const configFile = path.join(options.dir, 'temporal-server.yaml');

@@ -98,25 +98,25 @@ test('a cycle of 120 units: starting, paged, filtered, searched, and read withou
   const first = await browser.get(cyclePage);
   expect(first.body).not.toContain('startar fortfarande');
   expect(first.body).toContain('3 av 120 enheter har svarat');
-  expect(first.body).toContain('Visar enhet 1–50 av 120');
+  expect(first.body).toContain('Visar enheterna 1–50 av 120');
   expect(first.body).toContain('Sida 1 av 3');
   expect(first.body.match(/<th scope="row">Enhet \d+<\/th>/g)).toHaveLength(50);
   expect(first.body).toContain('<th scope="row">Enhet 1</th>');
   expect(first.body).not.toContain('<th scope="row">Enhet 51</th>');
   const second = await browser.get(nextPage(first.body));
-  expect(second.body).toContain('Visar enhet 51–100 av 120');
+  expect(second.body).toContain('Visar enheterna 51–100 av 120');
   const last = await browser.get(nextPage(second.body));
-  expect(last.body).toContain('Visar enhet 101–120 av 120');
+  expect(last.body).toContain('Visar enheterna 101–120 av 120');
   expect(last.body).toContain('<th scope="row">Enhet 120</th>');
   expect(last.body).not.toContain('rel="next"');
 
   const answered = await browser.get(`${cyclePage}?state=answered`);
-  expect(answered.body).toContain('Visar enhet 1–3 av 3');
+  expect(answered.body).toContain('Visar enheterna 1–3 av 3');
   expect(answered.body.match(/<th scope="row">Enhet \d+<\/th>/g)).toEqual(['<th scope="row">Enhet 7</th>', '<th scope="row">Enhet 70</th>', '<th scope="row">Enhet 120</th>']);
   expect(answered.body).toContain('<option value="answered" selected>');
   const searched = await browser.get(`${cyclePage}?q=${encodeURIComponent('enhet 7')}`);
   // "Enhet 7" and "Enhet 70" … "Enhet 79".
-  expect(searched.body).toContain('Visar enhet 1–11 av 11');
+  expect(searched.body).toContain('Visar enheterna 1–11 av 11');
 
   // No worker at all: the same page, from the visibility store.
   await tw.stop();

@@ -30,6 +30,7 @@ let env: TestWorkflowEnvironment;
 let smtp: TestSmtpServer;
 let tw: TestWorker;
 let app: FastifyInstance;
+let depsOf: (config: OrganisationConfig) => WebDeps;
 
 beforeAll(async () => {
   [env, smtp] = await Promise.all([devServer(), startTestSmtpServer()]);
@@ -39,7 +40,7 @@ beforeAll(async () => {
   await accounts.add({ name: 'frida.ek', displayName: 'Frida Ek', role: 'secretariat', organisations: ['falun'] }, PASSWORD);
   await accounts.add({ name: 'karl.ny', displayName: 'Karl Ny', role: 'secretariat', organisations: ['kungalv'] }, PASSWORD);
   await accounts.add({ name: 'gammal', displayName: 'Konto utan organisation', role: 'secretariat' }, PASSWORD);
-  const deps = (config: OrganisationConfig): WebDeps => ({
+  depsOf = (config: OrganisationConfig): WebDeps => ({
     config,
     client: env.client,
     taskQueue: tw.taskQueue,
@@ -50,7 +51,7 @@ beforeAll(async () => {
     publicBaseUrl: BASE,
     templatesDir: path.join(PROJECT_ROOT, 'templates'),
   });
-  app = await buildDeploymentWebApp(configs.map(deps));
+  app = await buildDeploymentWebApp(configs.map(depsOf));
 });
 
 afterAll(async () => {
@@ -137,4 +138,26 @@ test('each secretariat runs its own schedule from its own pages, and sees only i
   expect(refused.statusCode).toBe(403);
   expect(refused.body).toContain(kungalv.organisation.name);
   expect(falun.organisation.name).not.toBe(solna.organisation.name);
+
+  // A path that is no organisation's: a page that lists them, not a bare error.
+  const lost = await new FormSession(app).get('/answer/ett-gammalt-svar');
+  expect(lost.statusCode).toBe(404);
+  expect(lost.body).toContain('<a href="/falun/">');
+});
+
+test('a web serving one organisation of the deployment (followup web --org falun) keeps to its path and its accounts', async () => {
+  const falunOnly = await buildDeploymentWebApp([depsOf(falun)], { underOwnPaths: true });
+  try {
+    const anna = new FormSession(falunOnly);
+    const signedIn = await anna.submit('/falun/login', '/falun/login', { username: 'anna.berg', password: PASSWORD, next: '/falun/dashboard' });
+    expect(signedIn.statusCode).toBe(403);
+    expect((await anna.get('/falun/dashboard')).statusCode).toBe(403);
+    const frida = new FormSession(falunOnly);
+    expect((await frida.submit('/falun/login', '/falun/login', { username: 'frida.ek', password: PASSWORD, next: '/falun/dashboard' })).headers.location).toBe('/falun/dashboard');
+    expect((await frida.get('/falun/dashboard')).statusCode).toBe(200);
+  } finally {
+    await falunOnly.close();
+  }
+  // An organisation whose id is a page of the web cannot have it as its path.
+  await expect(buildDeploymentWebApp([depsOf({ ...kungalv, organisation: { ...kungalv.organisation, id: 'login' } }), depsOf(falun)])).rejects.toThrow('"login" is also a page of the web');
 });

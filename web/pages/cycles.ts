@@ -60,7 +60,9 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
     const { state: onlyState, q: search, page: pageNumber } = view.success ? view.data : { state: undefined, q: undefined, page: 1 };
     // A search is by name (or id) among the config's units; the visibility store filters by state.
     const needle = search?.trim().toLocaleLowerCase(lang);
-    const order = config.units.map((u) => u.id);
+    // The units this obligation asks (all, unless it names some), in the config's order.
+    const asks = dataCalls.find((o) => o.id === key.obligationId)?.units;
+    const order = config.units.map((u) => u.id).filter((id) => !asks || asks.includes(id));
     const among = needle ? order.filter((id) => unitName(id, lang).toLocaleLowerCase(lang).includes(needle) || id.includes(needle)) : undefined;
     let cycle: CyclePage;
     try {
