@@ -128,22 +128,6 @@ export interface HistoryEntry {
   detail?: string;
 }
 
-export interface UnitStatus {
-  unitId: string;
-  state: UnitState;
-  closed: boolean;
-  plan: UnitPlan;
-  requestSentAt?: string;
-  remindersSentAt: string[];
-  escalatedAt?: string;
-  answer?: SubmittedAnswer;
-  draft?: Draft;
-  exempt?: { reason: string; at: string };
-  mailProblems: MailProblem[];
-  /** Who did what to the unit (absent in units from before it was kept). */
-  history?: HistoryEntry[];
-}
-
 /**
  * A unit's line in the cycle's lists, as the unit workflow keeps it in Temporal's visibility store
  * (its memo): what the status and the cycle page show, without the answer's text. Read for thousands
@@ -160,7 +144,14 @@ export interface UnitRow {
   answer?: Pick<SubmittedAnswer, 'answeredAt' | 'by' | 'revision'>;
   exempt?: { reason: string; at: string };
   mailProblems: MailProblem[];
+  /** Who did what to the unit (absent in units from before it was kept). */
   history?: HistoryEntry[];
+}
+
+/** Everything a unit holds, as the unit workflow answers when asked: its row, the answer's text and the draft. */
+export interface UnitStatus extends Omit<UnitRow, 'answer'> {
+  answer?: SubmittedAnswer;
+  draft?: Draft;
 }
 
 /** A cycle as its lists and pages show it, kept in its memo: everything but the questionnaire and the list of unit ids. */
