@@ -7,7 +7,7 @@ import { startOnce, type Started } from './start';
 import { isNotFound, isUnimplemented, rejectionOf, RejectedError } from './temporal';
 import { cycleWorkflowId, unitWorkflowId, type CycleKey } from '../domain/ids';
 import type { AnswerValues, CycleInfo, CycleOverview, Draft, SubmittedAnswer, UnitPlan, UnitRow, UnitStatus } from '../domain/types';
-import { DISPLAY_STATES, displayState, unitOwesAnswer, type DisplayState } from '../domain/unit-states';
+import { countByState, DISPLAY_STATES, displayState, unitOwesAnswer, type DisplayState } from '../domain/unit-states';
 import {
   closeCycleUpdate,
   CYCLE_OVERVIEW_MEMO,
@@ -254,7 +254,7 @@ export async function cyclePage(client: Client, key: CycleKey, options: { order:
     const byOrder = (a: UnitRow, b: UnitRow) => (position.get(a.unitId) ?? Infinity) - (position.get(b.unitId) ?? Infinity) || a.unitId.localeCompare(b.unitId);
     const among = options.among ? new Set(options.among) : undefined;
     const inMemory = (units: UnitRow[], starting: boolean): CyclePage => {
-      const counts = Object.fromEntries(DISPLAY_STATES.map((s) => [s, units.filter((u) => displayState(u) === s).length])) as UnitCounts;
+      const counts = countByState(units);
       const matches = units.filter((u) => (!options.state || displayState(u) === options.state) && (!among || among.has(u.unitId))).sort(byOrder);
       return { info, counts, matching: matches.length, units: matches.slice(options.offset, options.offset + options.limit), starting };
     };

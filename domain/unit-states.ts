@@ -24,6 +24,13 @@ export function displayState(unit: Pick<UnitRow, 'mailProblems' | 'state'>): Dis
   return unit.mailProblems.length > 0 && unit.state !== 'answered' && unit.state !== 'exempt' ? 'bounced' : unit.state;
 }
 
+/** How many units show each state. */
+export function countByState(units: readonly Pick<UnitRow, 'mailProblems' | 'state'>[]): Record<DisplayState, number> {
+  const counts = Object.fromEntries(DISPLAY_STATES.map((s) => [s, 0])) as Record<DisplayState, number>;
+  for (const unit of units) counts[displayState(unit)]++;
+  return counts;
+}
+
 export const STATE_LABELS: Record<Language, Record<DisplayState, string>> = {
   sv: { scheduled: 'ej öppnad', requested: 'väntar på svar', draft: 'utkast sparat', late: 'försenad', escalated: 'eskalerad', answered: 'besvarad', exempt: 'undantagen', bounced: 'e-post studsade' },
   en: { scheduled: 'not yet opened', requested: 'awaiting answer', draft: 'draft saved', late: 'late', escalated: 'escalated', answered: 'answered', exempt: 'exempt', bounced: 'mail bounced' },

@@ -3,7 +3,7 @@
  * that did not go out; its own pages are the cycles' (web/pages/cycles.ts).
  */
 import { cycleStatus, unitCounts } from '../../client/cycles';
-import { DISPLAY_STATES, displayState, type DisplayState } from '../../domain/unit-states';
+import { countByState, DISPLAY_STATES } from '../../domain/unit-states';
 import { text } from '../i18n';
 import { cyclePages } from '../pages/cycles';
 import type { WebKindModule } from './web-kind';
@@ -26,9 +26,7 @@ export const periodicDataCallWeb: WebKindModule<'periodic-data-call'> = {
         ],
       };
     }
-    const counts: Record<DisplayState, number> =
-      kept ??
-      (await cycleStatus(kit.client, latest.key).then(({ units }) => Object.fromEntries(DISPLAY_STATES.map((s) => [s, units.filter((u) => displayState(u) === s).length])) as Record<DisplayState, number>));
+    const counts = kept ?? countByState((await cycleStatus(kit.client, latest.key)).units);
     const answered = counts.answered;
     const exempt = counts.exempt;
     const asked = DISPLAY_STATES.reduce((sum, s) => sum + counts[s], 0) - exempt;
