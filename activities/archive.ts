@@ -4,8 +4,10 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface Archive {
-  put(ref: string, content: string): Promise<string>;
+  put(ref: string, content: string | Uint8Array): Promise<string>;
   read(ref: string): Promise<string>;
+  /** A binary file (a PDF, a Word document) as it was put. */
+  readBytes(ref: string): Promise<Buffer>;
   /** Removes a file or a folder; nothing to remove is fine. */
   remove(ref: string): Promise<void>;
   locate(ref: string): string;
@@ -33,7 +35,7 @@ export function createFileArchive(root: string): Archive {
         await mkdir(path.dirname(full), { recursive: true, mode: FOLDER_MODE });
         // Write beside and rename, so a reader never sees half a report.
         const temporary = `${full}.${process.pid}.tmp`;
-        await writeFile(temporary, content, { encoding: 'utf8', mode: FILE_MODE });
+        await writeFile(temporary, content, typeof content === 'string' ? { encoding: 'utf8', mode: FILE_MODE } : { mode: FILE_MODE });
         await rename(temporary, full);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code ?? 'error';
@@ -46,14 +48,18 @@ export function createFileArchive(root: string): Archive {
     async read(ref) {
       return readFile(locate(ref), 'utf8');
     },
+    async readBytes(ref) {
+      return readFile(locate(ref));
+    },
     async remove(ref) {
       await rm(locate(ref), { recursive: true, force: true });
     },
   };
 }
 
-export function reportRef(orgId: string, obligationId: string, period: string, extension: 'html' | 'md'): string {
-  return `${orgId}/${obligationId}/${orgId}-${obligationId}-${period}.${extension}`;
+/** A report's files without their extension: .html, .md, .pdf, .docx. */
+export function reportBase(key: { orgId: string; obligationId: string; period: string }): string {
+  return `${key.orgId}/${key.obligationId}/${key.orgId}-${key.obligationId}-${key.period}`;
 }
 
 /** Where a cycle stages its units' outcomes for the report, one JSON file per part. */

@@ -24,7 +24,7 @@ export interface NoticeArgs {
   sequence: number;
   at: string;
   cc?: PersonConfig[];
-  attachments?: { filename: string; content: string; contentType: string }[];
+  attachments?: { filename: string; content: string | Buffer; contentType: string }[];
 }
 
 export function createNoticeSender(deps: Pick<ActivityDeps, 'renderer'>, sendToEach: SendToEach) {

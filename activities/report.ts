@@ -4,12 +4,14 @@ import type { CycleKey } from '../domain/ids';
 import { groupFields, groupHeading, questionnaireOf } from '../domain/questionnaire';
 import type { AnswerValue, AnswerValues, ArchivedReport, Language, QuestionField, RecipientOutcome, UnitStatus } from '../domain/types';
 import type { OrganisationConfig, PeriodicDataCallConfig } from '../config/schema';
-import { reportDataRef, reportRef, type Archive } from './archive';
+import { reportBase, reportDataRef, type Archive } from './archive';
+import { archiveReportFiles } from './documents/report-files';
+import { reportDocument } from './documents/report-document';
 import { answerRows, shownValue } from './mail-context';
 import type { Compliance } from './compliance';
 import type { Renderer } from './renderer';
 
-const LABELS: Record<Language, Record<string, string>> = {
+const LABELS = {
   sv: {
     summary: 'Efterlevnad i korthet',
     asked: 'Tillfrågade enheter',
@@ -104,7 +106,7 @@ const LABELS: Record<Language, Record<string, string>> = {
     receipt: 'receipt',
     'deadline-moved': 'moved deadline',
   },
-};
+} satisfies Record<Language, Record<string, string>>;
 
 /**
  * What a compiled period keeps for the next one to compare with: who was asked, who answered and
@@ -275,16 +277,16 @@ export async function compileReportFiles(args: {
   renderer: Renderer;
   key: CycleKey;
   context: ReturnType<typeof buildReportContext>;
+  /** The compiling's moment, for the documents' metadata. */
+  compiledAtIso: string;
 }): Promise<ArchivedReport> {
-  const { archive, renderer, key, context } = args;
+  const { archive, renderer, key, context, compiledAtIso } = args;
   const html = renderer.report('html', context);
   const markdown = renderer.report('markdown', context);
-  const htmlRef = await archive.put(reportRef(key.orgId, key.obligationId, key.period, 'html'), html);
-  const markdownRef = await archive.put(reportRef(key.orgId, key.obligationId, key.period, 'md'), markdown);
+  const files = await archiveReportFiles(archive, reportBase(key), { html, markdown, document: reportDocument(context, compiledAtIso) });
   await archive.put(reportDataRef(key), JSON.stringify(context.data));
   return {
-    html: htmlRef,
-    markdown: markdownRef,
+    ...files,
     asked: context.summary.asked,
     answered: context.summary.answered,
     exempt: context.summary.exempt.length,

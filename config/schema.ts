@@ -111,7 +111,11 @@ export const listsSchema = z
   .record(fieldId, z.union([z.array(listItemSchema).min(1).max(50), z.strictObject({ goalsOf: slug })]))
   .default({});
 
-export const cycleCalendarSchema = z.strictObject({
+/** The report's files a delivery mail carries: the PDF for the agenda and the archive, Word to edit, HTML to read on any screen. */
+export const REPORT_FORMATS = ['pdf', 'docx', 'html', 'md'] as const;
+const reportAttachments = z.array(z.enum(REPORT_FORMATS)).max(REPORT_FORMATS.length).default(['pdf', 'docx', 'html']);
+
+const cycleCalendarSchema = z.strictObject({
   sendTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time such as 09:00').default('09:00'),
   opensAfterPeriodEnd: isoDuration,
   deadlineAfterPeriodEnd: isoDuration,
@@ -148,6 +152,7 @@ export const periodicDataCallSchema = z.strictObject({
     title: localized(200).optional(),
     /** Each unit's own board gets the unit's part (its answer) when the report is compiled. */
     toUnitBoards: z.boolean().default(false),
+    attach: reportAttachments,
   }),
   templates: z
     .strictObject({
@@ -205,7 +210,7 @@ export const minimumOccurrencesSchema = z.strictObject({
   checkpoints: z.array(monthDay).min(1).max(12),
   sendTime,
   warn: bodyIds,
-  report: z.strictObject({ recipients: bodyIds }),
+  report: z.strictObject({ recipients: bodyIds, attach: reportAttachments }),
 });
 
 /** A definition each registered project needs before it starts, approved by the secretariat. */

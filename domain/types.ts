@@ -193,6 +193,9 @@ export interface CycleInfo {
 export interface ArchivedReport {
   html: string;
   markdown: string;
+  /** The tagged PDF and the Word document; reports compiled before these existed have none. */
+  pdf?: string;
+  docx?: string;
   asked: number;
   answered: number;
   exempt: number;

@@ -124,8 +124,7 @@ export async function previewMails(args: {
     for (let i = before; i < sent.length; i++) kinds.push(kind);
   };
   // The data call's report mail reads the archived report: empty stand-ins, its figures shown as such.
-  await archive.put('preview/report.html', '');
-  await archive.put('preview/report.md', '');
+  for (const format of ['html', 'md', 'pdf', 'docx']) await archive.put(`preview/report.${format}`, '');
   await archive.put('preview/no-outcomes.json', '[]');
   const notes = (await kindOf(obligation).preview?.({ org, obligation: obligation as never, period, now, activities, registers: args.registers, record })) ?? [];
 

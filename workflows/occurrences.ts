@@ -27,7 +27,7 @@ export async function occurrencesWorkflow(input: OccurrencesInput): Promise<Occu
   }
   if (Date.now() < Date.parse(plan.resultAt)) await wf.sleep(Date.parse(plan.resultAt) - Date.now());
   const report = await archive.compileOccurrencesReport({ orgId, obligationId, year, at: new Date().toISOString() });
-  Object.assign(result, { counted: report.counted, met: report.met, report: { html: report.html, markdown: report.markdown } });
+  Object.assign(result, { counted: report.counted, met: report.met, report: { html: report.html, markdown: report.markdown, pdf: report.pdf, docx: report.docx } });
   await mail.deliverOccurrencesReport({ orgId, obligationId, year, at: new Date().toISOString(), report });
   return result;
 }

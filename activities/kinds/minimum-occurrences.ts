@@ -8,6 +8,9 @@ import { OCCURRENCE_MAIL_KINDS, templateFor } from '../../domain/mail-kinds';
 import type { ActivityDeps } from '../index';
 import { bodyPeople, day, secretariatPerson, type SendNotice } from '../notices';
 import { lineLabel, type KindModule } from './kind-module';
+import { reportBase } from '../archive';
+import type { Block, ReportDocument } from '../documents/document-model';
+import { archiveReportFiles, reportAttachments, type ReportFiles } from '../documents/report-files';
 
 
 export function createMinimumOccurrencesActivities(deps: ActivityDeps, sendNotice: SendNotice) {
@@ -66,16 +69,18 @@ export function createMinimumOccurrencesActivities(deps: ActivityDeps, sendNotic
         compiledAt: formatDate(input.at, org.organisation.timeZone, language, true),
         labels: OCCURRENCE_LABELS[language],
       };
-      const base = `${input.orgId}/${input.obligationId}/${input.orgId}-${input.obligationId}-${input.year}`;
-      const html = await archive.put(`${base}.html`, renderer.report('html', context, 'occurrences'));
-      const markdown = await archive.put(`${base}.md`, renderer.report('markdown', context, 'occurrences'));
-      return { counted: counted.length, minimum: obligation.minimum, met, html, markdown };
+      const base = reportBase({ orgId: input.orgId, obligationId: input.obligationId, period: String(input.year) });
+      const files = await archiveReportFiles(archive, base, {
+        html: renderer.report('html', context, 'occurrences'),
+        markdown: renderer.report('markdown', context, 'occurrences'),
+        document: occurrencesDocument(context, input.at),
+      });
+      return { counted: counted.length, minimum: obligation.minimum, met, ...files };
     },
 
-    async deliverOccurrencesReport(input: { orgId: string; obligationId: string; year: number; at: string; report: { counted: number; minimum: number; met: boolean; html: string; markdown: string } }) {
+    async deliverOccurrencesReport(input: { orgId: string; obligationId: string; year: number; at: string; report: { counted: number; minimum: number; met: boolean } & ReportFiles }) {
       const { org, obligation } = directory.ofKind(input.orgId, 'minimum-occurrences', input.obligationId);
-      const [html, markdown] = await Promise.all([archive.read(input.report.html), archive.read(input.report.markdown)]);
-      const fileBase = `${input.orgId}-${input.obligationId}-${input.year}`;
+      const attachments = await reportAttachments(archive, input.report, `${input.orgId}-${input.obligationId}-${input.year}`, obligation.report.attach);
       return sendNotice({
         org,
         people: [...bodyPeople(org, obligation.report.recipients), secretariatPerson(org)],
@@ -84,20 +89,38 @@ export function createMinimumOccurrencesActivities(deps: ActivityDeps, sendNotic
         kind: 'occurrences-result',
         sequence: 1,
         at: input.at,
-        attachments: [
-          { filename: `${fileBase}.html`, content: html, contentType: 'text/html; charset=utf-8' },
-          { filename: `${fileBase}.md`, content: markdown, contentType: 'text/markdown; charset=utf-8' },
-        ],
-        context: (language) => ({ obligation: { title: obligation.title[language] }, year: input.year, ...input.report }),
+        attachments,
+        context: (language) => ({ obligation: { title: obligation.title[language] }, year: input.year, counted: input.report.counted, minimum: input.report.minimum, met: input.report.met }),
       });
     },
   };
 }
 
-const OCCURRENCE_LABELS: Record<Language, Record<string, string>> = {
+const OCCURRENCE_LABELS = {
   sv: { result: 'Resultat', met: 'Uppfyllt', notMet: 'Inte uppfyllt', required: 'Krav', counted: 'Räknade', list: 'Seminarier som räknas', others: 'Övriga registrerade seminarier', none: 'Inga', date: 'Datum', seminar: 'Seminarium', place: 'Plats', role: 'Roll', unit: 'Enhet', source: 'Grund i policyn', compiledAt: 'Sammanställd' },
   en: { result: 'Result', met: 'Met', notMet: 'Not met', required: 'Required', counted: 'Counted', list: 'Seminars that count', others: 'Other registered seminars', none: 'None', date: 'Date', seminar: 'Seminar', place: 'Place', role: 'Role', unit: 'Unit', source: 'Basis in the policy', compiledAt: 'Compiled' },
-};
+} satisfies Record<Language, Record<string, string>>;
+
+type SeminarRow = ReturnType<typeof seminarRow>;
+
+/** The seminars' report as blocks for the PDF and the Word document, as the HTML has it. */
+function occurrencesDocument(c: { language: Language; title: string; org: { name: string }; year: number; minimum: number; counted: number; met: boolean; seminars: SeminarRow[]; others: SeminarRow[]; source: string; compiledAt: string; labels: (typeof OCCURRENCE_LABELS)[Language] }, at: string): ReportDocument {
+  const { labels } = c;
+  const title = `${c.title} ${c.year}`;
+  const blocks: Block[] = [
+    { kind: 'heading', level: 1, text: title },
+    { kind: 'paragraph', quiet: true, runs: [{ text: `${c.org.name} · ${labels.compiledAt} ${c.compiledAt}` }] },
+    { kind: 'heading', level: 2, text: `${labels.result}: ${c.met ? labels.met : labels.notMet}` },
+    { kind: 'paragraph', runs: [{ text: `${labels.required}: ${c.minimum} · ${labels.counted}: ` }, { text: String(c.counted), strong: true }] },
+    { kind: 'heading', level: 2, text: labels.list },
+    c.seminars.length
+      ? { kind: 'table', columns: [labels.seminar, labels.date, labels.place, labels.role, labels.unit], rows: c.seminars.map((s) => ({ head: s.title, cells: [s.date, s.place, s.role, s.unit] })) }
+      : { kind: 'paragraph', runs: [{ text: labels.none }] },
+  ];
+  if (c.others.length) blocks.push({ kind: 'heading', level: 2, text: labels.others }, { kind: 'list', items: c.others.map((s) => [{ text: `${s.date}: ${s.title}, ${s.place} (${s.role}, ${s.unit})` }]) });
+  blocks.push({ kind: 'paragraph', quiet: true, runs: [{ text: `${labels.source}: ${c.source}` }] });
+  return { language: c.language, title, author: c.org.name, subject: `${c.org.name}: ${title}`, createdAt: new Date(at), blocks };
+}
 
 const ROLE_LABELS: Record<Language, Record<string, string>> = {
   sv: { organiser: 'arrangör', 'co-organiser': 'medarrangör', participant: 'deltagare' },

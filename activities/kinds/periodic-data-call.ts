@@ -15,6 +15,7 @@ import { ownerLinkUrl, webLink } from '../owner-links';
 import type { ActivityDeps } from '../index';
 import { answerRows, mailContext } from '../mail-context';
 import { buildReportContext, compileReportFiles, type PeriodData } from '../report';
+import { reportAttachments } from '../documents/report-files';
 import type { SendToEach } from '../send';
 import type { KindModule } from './kind-module';
 
@@ -136,7 +137,7 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
       const previous = previousText ? (JSON.parse(previousText) as PeriodData) : undefined;
       const questionnaire = await periodQuestionnaire(obligation, key, deps.registers, archive);
       const context = buildReportContext({ org, obligation, questionnaire, period: key.period, closedAt, outcomes, compiledAt, compliance, delivery, previous });
-      return compileReportFiles({ archive, renderer, key, context });
+      return compileReportFiles({ archive, renderer, key, context, compiledAtIso: compiledAt });
     },
 
     /** The units' staged outcomes hold every answer; once the report is archived they go. */
@@ -191,10 +192,9 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
     async deliverReport({ key, closedAt, report, skip }: { key: CycleKey; closedAt: string; report: ArchivedReport; skip?: string[] }): Promise<MailingResult> {
       const { org, obligation } = directory.obligation(key);
       const bodies = org.bodies.filter((b) => obligation.report.recipients.includes(b.id));
-      const [html, markdown] = await Promise.all([archive.read(report.html), archive.read(report.markdown)]);
+      const attachments = await reportAttachments(archive, report, `${key.orgId}-${key.obligationId}-${key.period}`, obligation.report.attach);
       const people = [...bodies.flatMap((b) => b.recipients), { name: org.secretariat.name, email: org.secretariat.email }];
       const from = org.secretariat;
-      const fileBase = `${key.orgId}-${key.obligationId}-${key.period}`;
       return sendToEach(
         people,
         org.organisation.language,
@@ -214,10 +214,7 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
             date: new Date(closedAt),
             replyTo: org.secretariat.email,
             idSubject: 'report',
-            attachments: [
-              { filename: `${fileBase}.html`, content: html, contentType: 'text/html; charset=utf-8' },
-              { filename: `${fileBase}.md`, content: markdown, contentType: 'text/markdown; charset=utf-8' },
-            ],
+            attachments,
           };
         },
         from,
@@ -258,7 +255,7 @@ export const periodicDataCall: KindModule<'periodic-data-call'> = {
     }
     // The report mail as it goes out, its figures standing in (the report is compiled at closing).
     const counts = org.organisation.language === 'sv' ? '[antal]' : '[count]';
-    const report = { html: 'preview/report.html', markdown: 'preview/report.md', asked: counts, answered: counts, exempt: counts };
+    const report = { html: 'preview/report.html', markdown: 'preview/report.md', pdf: 'preview/report.pdf', docx: 'preview/report.docx', asked: counts, answered: counts, exempt: counts };
     await record('report', () => activities.deliverReport({ key, closedAt: plan.closesAt, report: report as unknown as ArchivedReport }));
     // Each board's part, as if its unit had not answered (a stand-in of no outcomes).
     for (const unitId of await activities.unitsWithBoards({ key })) {

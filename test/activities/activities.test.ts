@@ -184,6 +184,8 @@ describe('the report', () => {
     expect(report).toEqual({
       html: 'solna/annual-follow-up/solna-annual-follow-up-2026.html',
       markdown: 'solna/annual-follow-up/solna-annual-follow-up-2026.md',
+      pdf: 'solna/annual-follow-up/solna-annual-follow-up-2026.pdf',
+      docx: 'solna/annual-follow-up/solna-annual-follow-up-2026.docx',
       asked: 2,
       answered: 1,
       exempt: 1,
@@ -225,13 +227,13 @@ describe('the report', () => {
     expect(existsSync(path.join(separate, 'archive', 'solna/annual-follow-up/report.md'))).toBe(true);
   });
 
-  test('is delivered to every recipient of the configured bodies and the secretariat, with both files attached', async () => {
+  test('is delivered to every recipient of the configured bodies and the secretariat, with the PDF, the Word document and the web page attached', async () => {
     const parts = [await activities.stageOutcomes({ key, part: 0, outcomes: [outcome('omsorg', {})] })];
     const report = await activities.compileReport({ key, closedAt: plan.closesAt, parts });
     await activities.deliverReport({ key, closedAt: plan.closesAt, report });
     expect(smtp.received.map((r) => r.envelopeTo[0])).toEqual(['kf.sekreterare@solna.example', 'int.kommitten@solna.example', 'internationella.sekretariatet@solna.example']);
     expect(smtp.received[0]!.mail.text).toContain('0 av 1 tillfrågade enheter har svarat');
-    expect(smtp.received[0]!.mail.attachments.map((a) => a.contentType)).toEqual(['text/html', 'text/markdown']);
+    expect(smtp.received[0]!.mail.attachments.map((a) => a.contentType)).toEqual(['application/pdf', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'text/html']);
   });
 
   test('an unwritable archive fails with an error that says what to do', async () => {

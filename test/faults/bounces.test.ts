@@ -89,7 +89,7 @@ test('a refused council address and a refused contact: the cycle completes, ever
     expect(markdown).toContain(`- E-post som inte kom fram: **${CONTACT}** (Miljö- och byggnadsförvaltningen, förfrågan)`);
     expect(markdown).toContain(`- Rapporten kom inte fram till: **${COUNCIL}**`);
     const secretariatCopy = smtp.to('internationella.sekretariatet@solna.example').find((m) => m.mail.attachments.length > 0)!;
-    expect(secretariatCopy.mail.attachments.find((a) => a.filename?.endsWith('.md'))!.content.toString('utf8')).toContain(CONTACT);
+    expect(secretariatCopy.mail.attachments.find((a) => a.filename?.endsWith('.html'))!.content.toString('utf8')).toContain(CONTACT);
 
     // The address is fixed in the organisation's file (the worker's config); then redeliver.
     for (const body of config.bodies) for (const r of body.recipients) if (r.email === COUNCIL) r.email = COUNCIL_FIXED;
@@ -100,7 +100,7 @@ test('a refused council address and a refused contact: the cycle completes, ever
     expect(existsSync(path.join(tw.archiveDir, outcomesFolderRef(key)))).toBe(false);
     expect(existsSync(path.join(tw.archiveDir, final.report.markdown))).toBe(true);
     expect(smtp.to(COUNCIL_FIXED)).toHaveLength(1);
-    expect(smtp.to(COUNCIL_FIXED)[0]!.mail.attachments.map((a) => a.contentType)).toEqual(['text/html', 'text/markdown']);
+    expect(smtp.to(COUNCIL_FIXED)[0]!.mail.attachments.map((a) => a.contentType)).toEqual(['application/pdf', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'text/html']);
     // The others are not mailed again.
     expect(smtp.to('int.kommitten@solna.example')).toHaveLength(1);
     // Redelivering what everyone has is refused, in the cycle's language.

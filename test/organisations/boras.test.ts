@@ -69,7 +69,7 @@ test('Borås: the follow-up of international activities and the revision due by 
   expect(run.subjects('jonas.wikstrom@borasem.example').filter((s) => s.startsWith('Påminnelse'))).toHaveLength(2);
   await closeCycle(client, key, 'test');
   const delivered = await run.mailTo('ks@boras.example', /^Rapport: Uppföljning av internationella aktiviteter 2026$/);
-  expect(delivered.mail.attachments.map((a) => a.filename)).toEqual(['boras-international-activities-2026.html', 'boras-international-activities-2026.md']);
+  expect(delivered.mail.attachments.map((a) => a.filename)).toEqual(['boras-international-activities-2026.pdf', 'boras-international-activities-2026.docx', 'boras-international-activities-2026.html']);
   const report = readFileSync(path.join(run.tw.archiveDir, 'boras/international-activities/boras-international-activities-2026.md'), 'utf8');
   expect(report).toContain('- Svar: **3** / 4 (75 %');
   // The council reads each activity type's results side by side, and the tallies of the yes/no and scale questions.

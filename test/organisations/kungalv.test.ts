@@ -75,7 +75,7 @@ test('a mandate period of Kungälv: the revision asked at its start, a tertial r
   await run.mailTo(owner, /^Påminnelse: revidering av Revidering av den internationella policyn/);
   await closeCycle(client, key, 'test');
   const delivered = await run.mailTo('demokratiberedningen@kungalv.example', new RegExp(`^Rapport: Återrapportering av det internationella samarbetet ${year}-T1$`));
-  expect(delivered.mail.attachments).toHaveLength(2);
+  expect(delivered.mail.attachments).toHaveLength(3);
   await run.mailTo('ks@kungalv.example', new RegExp(`^Rapport: Återrapportering av det internationella samarbetet ${year}-T1$`));
   const report = readFileSync(path.join(run.tw.archiveDir, `kungalv/tertial-report/kungalv-tertial-report-${year}-T1.md`), 'utf8');
   expect(report).toContain('- Svar: **2** / 3');

@@ -106,7 +106,7 @@ test('Södertälje: EU-funding check before start, the work plan and the EU repo
   const planReport = await run.mailTo('ks@sodertalje.example', new RegExp(`^Rapport: Internationella kontorets arbetsplan och uppföljning ${year - 1}$`));
   expect(planReport.envelopeTo).not.toContain('kf@sodertalje.example');
   const euDelivered = await run.mailTo('kf@sodertalje.example', new RegExp(`^Rapport: Rapportering om EU-arbetet från kontor och bolag ${year - 1}$`));
-  expect(euDelivered.mail.attachments.map((a) => a.filename)).toEqual([`sodertalje-eu-reporting-${year - 1}.html`, `sodertalje-eu-reporting-${year - 1}.md`]);
+  expect(euDelivered.mail.attachments.map((a) => a.filename)).toEqual([`sodertalje-eu-reporting-${year - 1}.pdf`, `sodertalje-eu-reporting-${year - 1}.docx`, `sodertalje-eu-reporting-${year - 1}.html`]);
   await run.mailTo('ks@sodertalje.example', new RegExp(`^Rapport: Rapportering om EU-arbetet från kontor och bolag ${year - 1}$`));
   const archive = (id: string) => readFileSync(path.join(run.tw.archiveDir, `sodertalje/${id}/sodertalje-${id}-${year - 1}.md`), 'utf8');
   expect(archive('work-plan')).toContain('- Svar: **1** / 1');

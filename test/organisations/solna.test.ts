@@ -117,7 +117,7 @@ test('a year of Solna: project gate, seminar minimum and the annual follow-up wi
   await run.skipTo(checkpoints.resultAt, 3_600_000);
   await step('result mail');
   const result = await run.mailTo('kf.sekreterare@solna.example', new RegExp(`^Resultat: Internationellt seminarium varje år ${year} – uppfyllt$`));
-  expect(result.mail.attachments.map((a) => a.filename)).toEqual([`solna-international-seminar-${year}.html`, `solna-international-seminar-${year}.md`]);
+  expect(result.mail.attachments.map((a) => a.filename)).toEqual([`solna-international-seminar-${year}.pdf`, `solna-international-seminar-${year}.docx`, `solna-international-seminar-${year}.html`]);
   const seminarReport = readFileSync(path.join(run.tw.archiveDir, `solna/international-seminar/solna-international-seminar-${year}.md`), 'utf8');
   expect(seminarReport).toContain('## Resultat: Uppfyllt');
   expect(seminarReport).toContain('| Smart Cities in Europe | Bryssel (BE) | medarrangör | Kultur- och fritidsförvaltningen |');

@@ -111,7 +111,7 @@ test('a whole year: requests, reminders, escalation, receipts and the report to 
     const [delivery, ...rest] = smtp.to(body);
     expect(rest).toEqual([]);
     expect(delivery!.subject).toBe(`Rapport: Uppföljning av Solna stads internationella policy ${period}`);
-    expect(delivery!.mail.attachments.map((a) => a.filename)).toEqual([`solna-annual-follow-up-${period}.html`, `solna-annual-follow-up-${period}.md`]);
+    expect(delivery!.mail.attachments.map((a) => a.filename)).toEqual([`solna-annual-follow-up-${period}.pdf`, `solna-annual-follow-up-${period}.docx`, `solna-annual-follow-up-${period}.html`]);
   }
 
   // Mail dates follow the calendar: the request on the opening day, the reminders before the deadline.

@@ -1,0 +1,199 @@
+/**
+ * The report as a tagged PDF for the council's agenda and the archive: PDF/A-2a (the archive's
+ * format, which asks for tags too) declaring PDF/UA-1 as well. Headings, lists and tables are
+ * structure elements in reading order, table header cells carry their scope, the document has its
+ * language and title (shown in the viewer's title bar), the fonts are embedded, and page numbers
+ * are marked as artifacts so that a screen reader skips them.
+ */
+import PDFDocument from 'pdfkit';
+import { dirname, join } from 'node:path';
+import type { Block, ReportDocument, Run } from './document-model';
+import { languageTag } from './document-model';
+
+// DejaVu Sans: every Swedish and Nordic letter, free to embed (its licence allows it).
+const FONT_DIR = join(dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
+const REGULAR = 'Body';
+const BOLD = 'Body-Bold';
+
+const SIZE = { body: 10, quiet: 9, table: 9, heading: { 1: 18, 2: 14, 3: 12, 4: 10.5 } } as const;
+const INK = '#1b1b1b';
+const QUIET = '#4a4a4a';
+const ACCENT = '#005a9c';
+/** A cell longer than this could outgrow a page, which a table row cannot span: such tables become lists. */
+const LONGEST_CELL = 1200;
+
+type Pdf = PDFKit.PDFDocument;
+type Struct = PDFKit.PDFStructureElement;
+
+/** A structure element around what draw puts on the page (pdfkit's typings lack this form). */
+const tag = (doc: Pdf, type: string, draw?: () => unknown): Struct => doc.struct(type, draw as never);
+
+function writeRuns(doc: Pdf, runs: Run[], size: number, color: string, options: PDFKit.Mixins.TextOptions = {}): void {
+  doc.fontSize(size).fillColor(color);
+  runs.forEach((run, i) => {
+    doc.font(run.strong ? BOLD : REGULAR).text(run.text, { ...options, continued: i < runs.length - 1 });
+  });
+  doc.font(REGULAR);
+}
+
+function heading(doc: Pdf, root: Struct, block: Extract<Block, { kind: 'heading' }>): void {
+  const size = SIZE.heading[block.level];
+  // Keep a heading with the start of what follows it.
+  if (doc.y + size * 4 > doc.page.maxY()) doc.addPage();
+  doc.moveDown(block.level <= 2 ? 0.8 : 0.5);
+  root.add(
+    tag(doc, `H${block.level}`, () => {
+      doc.font(BOLD).fontSize(size).fillColor(block.level === 2 ? ACCENT : INK).text(block.text, doc.page.margins.left);
+    }),
+  );
+  if (block.level <= 2) doc.outline.addItem(block.text);
+  doc.font(REGULAR).fillColor(INK).moveDown(0.3);
+}
+
+function list(doc: Pdf, root: Struct, items: Run[][], size: number): void {
+  const l = tag(doc, 'L');
+  root.add(l);
+  const left = doc.page.margins.left;
+  const width = doc.page.width - left - doc.page.margins.right;
+  for (const runs of items) {
+    if (doc.y + size * 2 > doc.page.maxY()) doc.addPage();
+    const li = tag(doc, 'LI');
+    l.add(li);
+    const top = doc.y;
+    li.add(tag(doc, 'Lbl', () => doc.font(REGULAR).fontSize(size).fillColor(INK).text('•', left + 4, top, { lineBreak: false })));
+    li.add(tag(doc, 'LBody', () => writeRuns(doc, runs, size, INK, { width: width - 16 } as PDFKit.Mixins.TextOptions)));
+    li.end();
+    doc.x = left;
+    // pdfkit sets x for continued text only; the body starts beside the bullet.
+  }
+  l.end();
+  doc.moveDown(0.4);
+}
+
+function fields(doc: Pdf, root: Struct, items: { label: string; value: string }[]): void {
+  const l = tag(doc, 'L');
+  root.add(l);
+  const left = doc.page.margins.left;
+  for (const item of items) {
+    if (doc.y + SIZE.body * 3 > doc.page.maxY()) doc.addPage();
+    const li = tag(doc, 'LI');
+    l.add(li);
+    li.add(tag(doc, 'Lbl', () => doc.font(BOLD).fontSize(SIZE.body).fillColor(INK).text(item.label, left)));
+    li.add(tag(doc, 'LBody', () => doc.font(REGULAR).fontSize(SIZE.body).fillColor(INK).text(item.value, left + 12)));
+    li.end();
+    doc.x = left;
+    doc.moveDown(0.3);
+  }
+  l.end();
+}
+
+function table(doc: Pdf, root: Struct, block: Extract<Block, { kind: 'table' }>): void {
+  const left = doc.page.margins.left;
+  if (block.caption) {
+    root.add(tag(doc, 'P', () => doc.font(BOLD).fontSize(SIZE.body).fillColor(INK).text(block.caption!, left)));
+    doc.moveDown(0.2);
+  }
+  const tooLong = block.rows.some((r) => r.cells.some((c) => c.length > LONGEST_CELL));
+  if (tooLong) {
+    // Each row as its header followed by its cells: nothing cut at a page's end.
+    for (const row of block.rows) {
+      root.add(tag(doc, 'H5', () => doc.font(BOLD).fontSize(SIZE.body).fillColor(INK).text(row.head, left)));
+      fields(doc, root, row.cells.map((value, i) => ({ label: block.columns[i + 1] ?? '', value })));
+    }
+    return;
+  }
+  if (doc.y + 60 > doc.page.maxY()) doc.addPage();
+  const headerRow = block.columns.map((text) => ({ text, type: 'TH', scope: 'Column', font: { src: BOLD }, backgroundColor: '#eef4fa' }));
+  const rows = block.rows.map((r) => [
+    { text: r.head, type: 'TH', scope: 'Row', font: { src: BOLD } },
+    ...r.cells.map((text, i) => ({ text, type: 'TD', align: block.numeric?.[i] ? 'right' : 'left' })),
+  ]);
+  const width = doc.page.width - left - doc.page.margins.right;
+  const numericColumns = (block.numeric ?? []).filter(Boolean).length;
+  const columnStyles = (i: number) => {
+    if (i === 0) return { width: block.columns.length === 2 ? width * 0.3 : numericColumns ? width * 0.4 : width * 0.25 };
+    if (block.numeric?.[i - 1]) return { width: (width * 0.6) / Math.max(1, numericColumns) };
+    return '*';
+  };
+  doc.font(REGULAR).fontSize(SIZE.table).fillColor(INK);
+  doc.table({
+    data: [headerRow, ...rows],
+    columnStyles,
+    defaultStyle: { padding: 3, border: 0.5, borderColor: '#c5cbd3' },
+    structParent: root,
+  } as unknown as PDFKit.Mixins.TableOptions);
+  doc.x = left;
+  doc.moveDown(0.6);
+}
+
+function pageNumbers(doc: Pdf, language: ReportDocument['language']): void {
+  const range = doc.bufferedPageRange();
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    const label = language === 'sv' ? `Sida ${i + 1} av ${range.count}` : `Page ${i + 1} of ${range.count}`;
+    // Outside the page's content box: without a margin to write in, pdfkit would start a new page.
+    const bottom = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    doc.markContent('Artifact', { type: 'Pagination' } as never);
+    doc.font(REGULAR).fontSize(8).fillColor(QUIET).text(label, doc.page.margins.left, doc.page.height - 36, { width: doc.page.width - doc.page.margins.left - doc.page.margins.right, align: 'right', lineBreak: false });
+    doc.endMarkedContent();
+    doc.page.margins.bottom = bottom;
+  }
+}
+
+export async function renderReportPdf(report: ReportDocument): Promise<Buffer> {
+  const doc = new PDFDocument({
+    size: 'A4',
+    margins: { top: 56, bottom: 56, left: 56, right: 56 },
+    pdfVersion: '1.7',
+    subset: 'PDF/A-2a',
+    tagged: true,
+    lang: languageTag(report.language),
+    displayTitle: true,
+    bufferPages: true,
+    info: { Title: report.title, Author: report.author, Subject: report.subject, Creator: 'policy-followup', CreationDate: report.createdAt, ModDate: report.createdAt },
+  } as PDFKit.PDFDocumentOptions);
+  const chunks: Buffer[] = [];
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  doc.registerFont(REGULAR, join(FONT_DIR, 'DejaVuSans.ttf'));
+  doc.registerFont(BOLD, join(FONT_DIR, 'DejaVuSans-Bold.ttf'));
+  doc.font(REGULAR).fontSize(SIZE.body).fillColor(INK);
+  const root = tag(doc, 'Document');
+  doc.addStructure(root);
+  for (const block of report.blocks) {
+    switch (block.kind) {
+      case 'heading':
+        heading(doc, root, block);
+        break;
+      case 'paragraph': {
+        const size = block.quiet ? SIZE.quiet : SIZE.body;
+        root.add(tag(doc, 'P', () => writeRuns(doc, block.runs, size, block.quiet ? QUIET : INK, { align: 'left' } as PDFKit.Mixins.TextOptions)));
+        doc.x = doc.page.margins.left;
+        doc.moveDown(0.4);
+        break;
+      }
+      case 'list':
+        list(doc, root, block.items, SIZE.body);
+        break;
+      case 'fields':
+        fields(doc, root, block.items);
+        break;
+      case 'table':
+        table(doc, root, block);
+        break;
+    }
+  }
+  root.end();
+  pageNumbers(doc, report.language);
+  // PDF/UA-1's identification beside PDF/A's: the document claims both.
+  (doc as unknown as { appendXML(xml: string): void }).appendXML(`
+        <rdf:Description xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" rdf:about="">
+            <pdfuaid:part>1</pdfuaid:part>
+        </rdf:Description>`);
+  doc.end();
+  return done;
+}

@@ -1,0 +1,162 @@
+/**
+ * The compiled report as the council and the archive get it: a tagged PDF read back with Mozilla's
+ * pdf.js, a Word document read back with mammoth, both from the same report as the HTML.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import mammoth from 'mammoth';
+import { createActivities } from '../../activities';
+import { createFileArchive } from '../../activities/archive';
+import { createDirectory } from '../../activities/directory';
+import { createSmtpMailer } from '../../activities/mailer';
+import { createRenderer } from '../../activities/renderer';
+import { emptyRegister } from '../../activities/register-reader';
+import { loadConfigFile } from '../../config/load';
+import { obligationOf } from '../../config/schema';
+import { planCycle } from '../../domain/calendar';
+import type { UnitStatus } from '../../domain/types';
+import { PROJECT_ROOT, SOLNA_CONFIG, testAnswerLinks } from '../helpers/environment';
+import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
+
+const solna = loadConfigFile(SOLNA_CONFIG);
+const key = { orgId: 'solna', obligationId: 'annual-follow-up', period: '2026' };
+const plan = planCycle(obligationOf(solna, 'periodic-data-call').calendar, 'annual', '2026', 'Europe/Stockholm');
+
+/** Answers as people write them: Swedish letters, quotes, semicolons, line breaks, a leading "=". */
+export const AWKWARD = {
+  eu_projects: 'Interreg Östersjö "Grön hamn"; partner i Åbo och Tallinn\nAnsökan till Erasmus+ för vuxenutbildning',
+  other_work: '=SUMMA(A1:A3) skrevs av misstag; ändå kvar',
+  effects: 'Två medarbetare har lärt sig nya arbetssätt; "kompetensväxling"\nRad två med ÅÄÖ åäö',
+};
+
+interface PdfReading {
+  info: { Title: string; Language: string; Author: string };
+  xmp: { title: string; raw: string };
+  markInfo: { Marked: boolean };
+  outline: string[];
+  numPages: number;
+  pages: { text: string; structure: Node | null; artifacts: string[] }[];
+}
+interface Node {
+  role: string;
+  children: Node[];
+}
+
+function readPdf(file: string): PdfReading {
+  return JSON.parse(execFileSync(process.execPath, [path.join(PROJECT_ROOT, 'test/helpers/read-pdf.mjs'), file], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 })) as PdfReading;
+}
+
+const roles = (node: Node | null): string[] => (node ? [node.role, ...node.children.flatMap(roles)] : []);
+const squeeze = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+let smtp: TestSmtpServer;
+let archiveDir: string;
+let activities: ReturnType<typeof createActivities>;
+
+beforeAll(async () => {
+  smtp = await startTestSmtpServer();
+  archiveDir = mkdtempSync(path.join(tmpdir(), 'followup-documents-'));
+  activities = createActivities({
+    mailer: createSmtpMailer(smtp.url, { pool: false }),
+    renderer: createRenderer(path.join(PROJECT_ROOT, 'templates')),
+    archive: createFileArchive(archiveDir),
+    directory: createDirectory([solna]),
+    clock: () => new Date('2027-03-01T08:00:00Z'),
+    publicBaseUrl: 'http://localhost:3000',
+    answerLinks: testAnswerLinks,
+    registers: { read: async (orgId: string) => emptyRegister(orgId) },
+    starter: { start: async () => 'started' as const },
+  });
+});
+afterAll(() => smtp.close());
+
+const outcome = (unitId: string, overrides: Partial<UnitStatus>): UnitStatus => ({ unitId, state: 'requested', closed: true, plan, remindersSentAt: [], mailProblems: [], ...overrides });
+
+async function compiled() {
+  const outcomes = [
+    outcome('omsorg', { state: 'answered', answer: { values: AWKWARD, answeredAt: plan.opensAt, by: 'contact', revision: 1 } }),
+    outcome('tekniska', { state: 'escalated', remindersSentAt: plan.reminderTimes, escalatedAt: plan.escalationAt }),
+  ];
+  const parts = [await activities.stageOutcomes({ key, part: 0, outcomes })];
+  return activities.compileReport({ key, closedAt: plan.closesAt, parts, at: '2027-03-02T10:00:00Z' });
+}
+
+describe('the report as a PDF', () => {
+  let pdf: PdfReading;
+  let bytes: Buffer;
+  beforeAll(async () => {
+    const report = await compiled();
+    bytes = readFileSync(path.join(archiveDir, report.pdf!));
+    pdf = readPdf(path.join(archiveDir, report.pdf!));
+  });
+
+  test('has its title, language and author, shown as the title in the viewer', () => {
+    expect(pdf.info.Title).toBe('Uppföljning av Solna stads internationella policy 2026');
+    expect(pdf.xmp.title).toBe(pdf.info.Title);
+    expect(pdf.info.Language).toBe('sv-SE');
+    expect(pdf.info.Author).toBe('Solna stad');
+    expect(bytes.toString('latin1')).toMatch(/\/DisplayDocTitle true/);
+  });
+
+  test('is tagged: headings, lists and tables with header cells, in reading order', () => {
+    expect(pdf.markInfo.Marked).toBe(true);
+    const tree = roles(pdf.pages[0]!.structure);
+    expect(tree.slice(0, 3)).toEqual(['Root', 'Document', 'H1']);
+    for (const role of ['H2', 'H3', 'P', 'L', 'LI', 'Lbl', 'LBody', 'Table', 'TR', 'TH', 'TD']) expect(tree).toContain(role);
+    // The summary comes before the answers, as in the HTML.
+    expect(tree.indexOf('H2')).toBeLessThan(tree.indexOf('Table'));
+    expect(pdf.outline).toEqual(expect.arrayContaining(['Uppföljning av Solna stads internationella policy 2026', 'Efterlevnad i korthet', 'Svar per fråga', 'Svar per enhet']));
+  });
+
+  test('holds every answer as text that can be copied and searched', () => {
+    const text = squeeze(pdf.pages.map((p) => p.text).join(' '));
+    for (const value of Object.values(AWKWARD)) for (const line of value.split('\n')) expect(text).toContain(squeeze(line));
+    expect(text).toContain('Har inte svarat: Tekniska förvaltningen');
+  });
+
+  test('embeds its fonts and claims PDF/A-2a and PDF/UA-1', () => {
+    const raw = bytes.toString('latin1');
+    expect(raw).toContain('/FontFile2');
+    expect(raw).not.toMatch(/\/BaseFont \/(Helvetica|Times|Courier)/);
+    expect(pdf.xmp.raw).toMatch(/<pdfaid:part>2<\/pdfaid:part>\s*<pdfaid:conformance>A<\/pdfaid:conformance>/);
+    expect(pdf.xmp.raw).toMatch(/<pdfuaid:part>1<\/pdfuaid:part>/);
+    // Page numbers are artifacts, outside the structure a screen reader follows.
+    expect(pdf.pages[0]!.artifacts).toEqual([`Sida 1 av ${pdf.numPages}`]);
+  });
+});
+
+describe('the report as a Word document', () => {
+  test('has real headings and tables with the same cells, and every answer', async () => {
+    const report = await compiled();
+    const file = path.join(archiveDir, report.docx!);
+    const { value: html } = await mammoth.convertToHtml({ path: file });
+    expect(html).toContain('<h1>Uppföljning av Solna stads internationella policy 2026</h1>');
+    expect(html).toContain('<h2>Efterlevnad i korthet</h2>');
+    expect(html).toContain('<h2>Svar per fråga</h2>');
+    expect(html).toContain('<h3>Omsorgsförvaltningen</h3>');
+    // The table of answers to a question: a header row, then the unit (a header cell) and its answer.
+    expect(html).toMatch(/<table><thead><tr><th><p><strong>Enhet<\/strong><\/p><\/th><th><p><strong>Svar<\/strong><\/p><\/th><\/tr><\/thead>/);
+    // Word has no row headers: the unit's name is bold in the first column.
+    expect(html).toContain('<td><p><strong>Omsorgsförvaltningen</strong></p></td><td><p>=SUMMA(A1:A3) skrevs av misstag; ändå kvar</p></td>');
+    const { value: text } = await mammoth.extractRawText({ path: file });
+    for (const value of Object.values(AWKWARD)) for (const line of value.split('\n')) expect(text).toContain(line);
+    // The language is set on the text, so Word checks the spelling in Swedish.
+    const unzipped = execFileSync('unzip', ['-p', file, 'word/styles.xml'], { encoding: 'utf8' });
+    expect(unzipped).toContain('w:lang w:val="sv-SE"');
+    writeFileSync(path.join(archiveDir, 'read.html'), html);
+  });
+});
+
+describe('the delivery mail', () => {
+  test('carries the formats the config asks for, the PDF first', async () => {
+    smtp.received.length = 0;
+    const report = await compiled();
+    await activities.deliverReport({ key, closedAt: plan.closesAt, report });
+    const attachments = smtp.received[0]!.mail.attachments;
+    expect(attachments.map((a) => a.filename)).toEqual(['solna-annual-follow-up-2026.pdf', 'solna-annual-follow-up-2026.docx', 'solna-annual-follow-up-2026.html']);
+    // The attached PDF is the archived one, byte for byte.
+    expect(Buffer.compare(attachments[0]!.content, readFileSync(path.join(archiveDir, report.pdf!)))).toBe(0);
+  });
+});
