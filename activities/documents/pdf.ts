@@ -12,8 +12,10 @@ import { languageTag } from './document-model';
 
 // DejaVu Sans: every Swedish and Nordic letter, free to embed (its licence allows it).
 const FONT_DIR = join(dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
-const REGULAR = 'Body';
-const BOLD = 'Body-Bold';
+// Each font is registered under its own path: pdfkit's tables put the font back by its path after
+// each cell, and a font known by another name would be read from disk and parsed again every time.
+const REGULAR = join(FONT_DIR, 'DejaVuSans.ttf');
+const BOLD = join(FONT_DIR, 'DejaVuSans-Bold.ttf');
 
 const SIZE = { body: 10, quiet: 9, table: 9, heading: { 1: 18, 2: 14, 3: 12, 4: 10.5 } } as const;
 const INK = '#1b1b1b';
@@ -21,6 +23,32 @@ const QUIET = '#4a4a4a';
 const ACCENT = '#005a9c';
 /** A cell longer than this could outgrow a page, which a table row cannot span: such tables become lists. */
 const LONGEST_CELL = 1200;
+
+const PDF_UA_IDENTIFICATION = `
+        <rdf:Description xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" rdf:about="">
+            <pdfuaid:part>1</pdfuaid:part>
+        </rdf:Description>
+        <rdf:Description xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#" rdf:about="">
+            <pdfaExtension:schemas>
+                <rdf:Bag>
+                    <rdf:li rdf:parseType="Resource">
+                        <pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+                        <pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+                        <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+                        <pdfaSchema:property>
+                            <rdf:Seq>
+                                <rdf:li rdf:parseType="Resource">
+                                    <pdfaProperty:name>part</pdfaProperty:name>
+                                    <pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+                                    <pdfaProperty:category>internal</pdfaProperty:category>
+                                    <pdfaProperty:description>Indicates which part of ISO 14289 the file follows</pdfaProperty:description>
+                                </rdf:li>
+                            </rdf:Seq>
+                        </pdfaSchema:property>
+                    </rdf:li>
+                </rdf:Bag>
+            </pdfaExtension:schemas>
+        </rdf:Description>`;
 
 type Pdf = PDFKit.PDFDocument;
 type Struct = PDFKit.PDFStructureElement;
@@ -97,7 +125,7 @@ function table(doc: Pdf, root: Struct, block: Extract<Block, { kind: 'table' }>)
   if (tooLong) {
     // Each row as its header followed by its cells: nothing cut at a page's end.
     for (const row of block.rows) {
-      root.add(tag(doc, 'H5', () => doc.font(BOLD).fontSize(SIZE.body).fillColor(INK).text(row.head, left)));
+      root.add(tag(doc, 'P', () => doc.font(BOLD).fontSize(SIZE.body).fillColor(INK).text(row.head, left)));
       fields(doc, root, row.cells.map((value, i) => ({ label: block.columns[i + 1] ?? '', value })));
     }
     return;
@@ -159,8 +187,8 @@ export async function renderReportPdf(report: ReportDocument): Promise<Buffer> {
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-  doc.registerFont(REGULAR, join(FONT_DIR, 'DejaVuSans.ttf'));
-  doc.registerFont(BOLD, join(FONT_DIR, 'DejaVuSans-Bold.ttf'));
+  doc.registerFont(REGULAR, REGULAR);
+  doc.registerFont(BOLD, BOLD);
   doc.font(REGULAR).fontSize(SIZE.body).fillColor(INK);
   const root = tag(doc, 'Document');
   doc.addStructure(root);
@@ -189,11 +217,9 @@ export async function renderReportPdf(report: ReportDocument): Promise<Buffer> {
   }
   root.end();
   pageNumbers(doc, report.language);
-  // PDF/UA-1's identification beside PDF/A's: the document claims both.
-  (doc as unknown as { appendXML(xml: string): void }).appendXML(`
-        <rdf:Description xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" rdf:about="">
-            <pdfuaid:part>1</pdfuaid:part>
-        </rdf:Description>`);
+  // PDF/UA-1's identification beside PDF/A's, and the extension schema PDF/A asks for a property
+  // outside its own schemas (without it, PDF/A validation fails on the pdfuaid:part entry).
+  (doc as unknown as { appendXML(xml: string): void }).appendXML(PDF_UA_IDENTIFICATION);
   doc.end();
   return done;
 }

@@ -276,7 +276,7 @@ function actionCount(n: number): number {
   return n + 1 + activities + timers + n + answering;
 }
 
-async function renderFigure(n: number, config: OrganisationConfig): Promise<number> {
+export async function renderFigure(n: number, config: OrganisationConfig): Promise<number> {
   const archiveDir = mkdtempSync(path.join(tmpdir(), 'bench-report-'));
   const activities = createActivities({
     mailer: { send: async () => ({ messageId: '', accepted: [], rejected: [] }), close: () => undefined },

@@ -19,6 +19,7 @@ import { planCycle } from '../../domain/calendar';
 import type { UnitStatus } from '../../domain/types';
 import { PROJECT_ROOT, SOLNA_CONFIG, testAnswerLinks } from '../helpers/environment';
 import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
+import { VERAPDF_CLASSPATH, ensureVeraPdf } from '../../scripts/ensure-verapdf';
 
 const solna = loadConfigFile(SOLNA_CONFIG);
 const key = { orgId: 'solna', obligationId: 'annual-follow-up', period: '2026' };
@@ -124,6 +125,24 @@ describe('the report as a PDF', () => {
     expect(pdf.xmp.raw).toMatch(/<pdfuaid:part>1<\/pdfuaid:part>/);
     // Page numbers are artifacts, outside the structure a screen reader follows.
     expect(pdf.pages[0]!.artifacts).toEqual([`Sida 1 av ${pdf.numPages}`]);
+  });
+});
+
+/** veraPDF's verdict per flavour: compliant, or the rules the file breaks. */
+function veraPdf(file: string): { flavour: string; compliant: boolean; failures: { rule: string; description: string; count: number }[] }[] {
+  const out = execFileSync('java', ['-XX:TieredStopAtLevel=1', '-cp', VERAPDF_CLASSPATH, 'Validate', file, 'ua1,2a'], { encoding: 'utf8' });
+  return out.trim().split('\n').map((line) => JSON.parse(line));
+}
+
+describe('veraPDF', () => {
+  const built = ensureVeraPdf();
+  (built ? test : test.skip)('finds the report conformant to PDF/UA-1 and PDF/A-2a', async () => {
+    const report = await compiled();
+    const verdicts = veraPdf(path.join(archiveDir, report.pdf!));
+    expect(verdicts).toEqual([
+      { flavour: 'ua1', compliant: true, status: 'normal', failures: [] },
+      { flavour: '2a', compliant: true, status: 'normal', failures: [] },
+    ]);
   });
 });
 
