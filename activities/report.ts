@@ -214,8 +214,18 @@ export function buildReportContext(args: {
   const language = org.organisation.language;
   const zone = org.organisation.timeZone;
   const labels = LABELS[language];
+  // Thousands of units: look them up by id, not by searching the list for each one.
+  const configured = new Map(org.units.map((u) => [u.id, u]));
+  // Most units share their deadline and many their minute of answering: format each moment once.
+  const formatted = new Map<string, string>();
+  const at = (iso: string, withTime: boolean) => {
+    const cacheKey = `${iso}|${withTime}`;
+    let text = formatted.get(cacheKey);
+    if (text === undefined) formatted.set(cacheKey, (text = formatDate(iso, zone, language, withTime)));
+    return text;
+  };
   const units = outcomes.map((o) => {
-    const unit = org.units.find((u) => u.id === o.unitId);
+    const unit = configured.get(o.unitId);
     const late = o.answer ? Date.parse(o.answer.answeredAt) >= Date.parse(o.plan.deadlineAt) : false;
     return {
       id: o.unitId,
@@ -223,14 +233,14 @@ export function buildReportContext(args: {
       state: o.state,
       answered: Boolean(o.answer),
       late,
-      deadline: formatDate(`${o.plan.deadlineDate}T12:00:00`, zone, language),
-      answeredAt: o.answer ? formatDate(o.answer.answeredAt, zone, language, true) : undefined,
+      deadline: at(`${o.plan.deadlineDate}T12:00:00`, false),
+      answeredAt: o.answer ? at(o.answer.answeredAt, true) : undefined,
       by: o.answer ? (o.answer.by === 'secretariat' ? labels.bySecretariat : labels.byContact) : undefined,
       revision: o.answer?.revision,
       rows: o.answer ? answerRows(questionnaire, o.answer.values, language) : [],
       exempt: o.exempt ? { reason: o.exempt.reason } : undefined,
       reminders: o.remindersSentAt.length,
-      escalatedAt: o.escalatedAt ? formatDate(o.escalatedAt, zone, language, true) : undefined,
+      escalatedAt: o.escalatedAt ? at(o.escalatedAt, true) : undefined,
       mailProblems: o.mailProblems.map((p) => `${labels[p.kind] ?? p.kind}${p.address ? ` ${p.address}` : ''}: ${p.error}`),
       bounced: o.mailProblems.filter((p) => p.address).map((p) => ({ address: p.address!, kind: labels[p.kind] ?? p.kind })),
     };
@@ -266,7 +276,7 @@ export function buildReportContext(args: {
       undelivered: delivery.filter((d) => d.state !== 'delivered').map((d) => ({ address: d.address, detail: d.detail })),
     },
     units,
-    questions: byQuestion({ questionnaire, units: outcomes.map((o) => ({ id: o.unitId, name: units.find((u) => u.id === o.unitId)!.name, values: o.answer?.values })), previous, language }),
+    questions: byQuestion({ questionnaire, units: outcomes.map((o, i) => ({ id: o.unitId, name: units[i]!.name, values: o.answer?.values })), previous, language }),
     compliance,
     data,
   };

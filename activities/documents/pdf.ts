@@ -21,8 +21,6 @@ const SIZE = { body: 10, quiet: 9, table: 9, heading: { 1: 18, 2: 14, 3: 12, 4: 
 const INK = '#1b1b1b';
 const QUIET = '#4a4a4a';
 const ACCENT = '#005a9c';
-/** A cell longer than this could outgrow a page, which a table row cannot span: such tables become lists. */
-const LONGEST_CELL = 1200;
 
 const PDF_UA_IDENTIFICATION = `
         <rdf:Description xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" rdf:about="">
@@ -89,10 +87,16 @@ function list(doc: Pdf, root: Struct, items: Run[][], size: number): void {
     l.add(li);
     const top = doc.y;
     li.add(tag(doc, 'Lbl', () => doc.font(REGULAR).fontSize(size).fillColor(INK).text('•', left + 4, top, { lineBreak: false })));
-    li.add(tag(doc, 'LBody', () => writeRuns(doc, runs, size, INK, { width: width - 16 } as PDFKit.Mixins.TextOptions)));
+    li.add(
+      tag(doc, 'LBody', () => {
+        // The body beside the bullet, its lines wrapping under the body, not under the bullet.
+        doc.x = left + 16;
+        doc.y = top;
+        writeRuns(doc, runs, size, INK, { width: width - 16 } as PDFKit.Mixins.TextOptions);
+      }),
+    );
     li.end();
     doc.x = left;
-    // pdfkit sets x for continued text only; the body starts beside the bullet.
   }
   l.end();
   doc.moveDown(0.4);
@@ -115,43 +119,102 @@ function fields(doc: Pdf, root: Struct, items: { label: string; value: string }[
   l.end();
 }
 
+const PAD = 3;
+
+/**
+ * A table drawn row by row (pdfkit's own table measures each cell twice and writes a dictionary of
+ * layout attributes per cell: five times slower at thousands of rows). Header cells are TH with their
+ * scope; the header row is drawn again on each new page as an artifact, so it is read only once;
+ * rules and shading are artifacts too.
+ */
 function table(doc: Pdf, root: Struct, block: Extract<Block, { kind: 'table' }>): void {
   const left = doc.page.margins.left;
+  const width = doc.page.width - left - doc.page.margins.right;
   if (block.caption) {
+    if (doc.y + 80 > doc.page.maxY()) doc.addPage();
     root.add(tag(doc, 'P', () => doc.font(BOLD).fontSize(SIZE.body).fillColor(INK).text(block.caption!, left)));
     doc.moveDown(0.2);
   }
-  const tooLong = block.rows.some((r) => r.cells.some((c) => c.length > LONGEST_CELL));
-  if (tooLong) {
-    // Each row as its header followed by its cells: nothing cut at a page's end.
+  const numericColumns = (block.numeric ?? []).filter(Boolean).length;
+  const first = block.columns.length === 2 ? width * 0.3 : numericColumns ? width * 0.4 : width * 0.25;
+  const rest = block.columns.length - 1;
+  const textColumns = rest - numericColumns;
+  const numericWidth = numericColumns ? (textColumns ? Math.min(80, (width - first) / rest) : (width - first) / numericColumns) : 0;
+  const widths = [first, ...block.columns.slice(1).map((_, i) => (block.numeric?.[i] ? numericWidth : (width - first - numericWidth * numericColumns) / Math.max(1, textColumns)))];
+  const xs = widths.map((_, i) => left + widths.slice(0, i).reduce((a, b) => a + b, 0));
+  doc.fontSize(SIZE.table);
+  const lineHeight = doc.font(REGULAR).heightOfString('Åg', { width: 500 });
+  // Most cells hold one line: measuring its width is cheap, wrapping it to measure its height is not.
+  const heightOf = (text: string, column: number, bold: boolean) => {
+    const inner = widths[column]! - 2 * PAD;
+    doc.font(bold ? BOLD : REGULAR);
+    const oneLine = !text.includes('\n') && doc.widthOfString(text) <= inner;
+    return (oneLine ? lineHeight : doc.heightOfString(text || ' ', { width: inner })) + 2 * PAD;
+  };
+  const rowHeight = (cells: string[], header: boolean) => Math.max(...cells.map((c, i) => heightOf(c, i, header || i === 0)));
+  const headerHeight = rowHeight(block.columns, true);
+  const heights = block.rows.map((r) => rowHeight([r.head, ...r.cells], false));
+  const room = doc.page.maxY() - doc.page.margins.top - headerHeight;
+  if (heights.some((h) => h > room)) {
+    // A row taller than a page cannot be drawn as one: each row as its header and its cells instead.
     for (const row of block.rows) {
       root.add(tag(doc, 'P', () => doc.font(BOLD).fontSize(SIZE.body).fillColor(INK).text(row.head, left)));
       fields(doc, root, row.cells.map((value, i) => ({ label: block.columns[i + 1] ?? '', value })));
     }
     return;
   }
-  if (doc.y + 60 > doc.page.maxY()) doc.addPage();
-  const headerRow = block.columns.map((text) => ({ text, type: 'TH', scope: 'Column', font: { src: BOLD }, backgroundColor: '#eef4fa' }));
-  const rows = block.rows.map((r) => [
-    { text: r.head, type: 'TH', scope: 'Row', font: { src: BOLD } },
-    ...r.cells.map((text, i) => ({ text, type: 'TD', align: block.numeric?.[i] ? 'right' : 'left' })),
-  ]);
-  const width = doc.page.width - left - doc.page.margins.right;
-  const numericColumns = (block.numeric ?? []).filter(Boolean).length;
-  const columnStyles = (i: number) => {
-    if (i === 0) return { width: block.columns.length === 2 ? width * 0.3 : numericColumns ? width * 0.4 : width * 0.25 };
-    if (block.numeric?.[i - 1]) return { width: (width * 0.6) / Math.max(1, numericColumns) };
-    return '*';
+  const drawCells = (cells: string[], y: number, height: number, header: boolean) => {
+    doc.markContent('Artifact', { type: 'Layout' } as never);
+    if (header) doc.rect(left, y, width, height).fill('#eef4fa');
+    doc.lineWidth(0.5).strokeColor('#c5cbd3').rect(left, y, width, height).stroke();
+    for (const x of xs.slice(1)) doc.moveTo(x, y).lineTo(x, y + height).stroke();
+    doc.endMarkedContent();
+    return cells.map((text, i) => () => {
+      doc.font(header || i === 0 ? BOLD : REGULAR).fontSize(SIZE.table).fillColor(INK);
+      doc.text(text, xs[i]! + PAD, y + PAD, { width: widths[i]! - 2 * PAD, align: i > 0 && block.numeric?.[i - 1] ? 'right' : 'left' });
+    });
   };
-  doc.font(REGULAR).fontSize(SIZE.table).fillColor(INK);
-  doc.table({
-    data: [headerRow, ...rows],
-    columnStyles,
-    defaultStyle: { padding: 3, border: 0.5, borderColor: '#c5cbd3' },
-    structParent: root,
-  } as unknown as PDFKit.Mixins.TableOptions);
+  const t = tag(doc, 'Table');
+  root.add(t);
+  const headerRow = (tagged: boolean) => {
+    const y = doc.y;
+    const draws = drawCells(block.columns, y, headerHeight, true);
+    if (tagged) {
+      const tr = tag(doc, 'TR');
+      t.add(tr);
+      draws.forEach((draw) => tr.add(withScope(tag(doc, 'TH', draw), 'Column')));
+      tr.end();
+    } else {
+      doc.markContent('Artifact', { type: 'Layout' } as never);
+      draws.forEach((draw) => draw());
+      doc.endMarkedContent();
+    }
+    doc.y = y + headerHeight;
+  };
+  if (doc.y + headerHeight + (heights[0] ?? 0) > doc.page.maxY()) doc.addPage();
+  headerRow(true);
+  block.rows.forEach((row, r) => {
+    if (doc.y + heights[r]! > doc.page.maxY()) {
+      doc.addPage();
+      headerRow(false);
+    }
+    const y = doc.y;
+    const draws = drawCells([row.head, ...row.cells], y, heights[r]!, false);
+    const tr = tag(doc, 'TR');
+    t.add(tr);
+    draws.forEach((draw, i) => tr.add(i === 0 ? withScope(tag(doc, 'TH', draw), 'Row') : tag(doc, 'TD', draw)));
+    tr.end();
+    doc.y = y + heights[r]!;
+  });
+  t.end();
   doc.x = left;
-  doc.moveDown(0.6);
+  doc.font(REGULAR).moveDown(0.6);
+}
+
+/** A header cell's scope (PDF/UA asks for it where a table has header cells in a row and a column). */
+function withScope(th: Struct, scope: 'Row' | 'Column'): Struct {
+  (th as unknown as { dictionary: { data: Record<string, unknown> } }).dictionary.data.A = { O: 'Table', Scope: scope };
+  return th;
 }
 
 function pageNumbers(doc: Pdf, language: ReportDocument['language']): void {

@@ -5,8 +5,7 @@
 import type { REPORT_FORMATS } from '../../config/schema';
 import type { Archive } from '../archive';
 import type { ReportDocument } from './document-model';
-import { renderReportDocx } from './docx';
-import { renderReportPdf } from './pdf';
+import { renderDocuments } from './render-elsewhere';
 
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
@@ -27,7 +26,7 @@ export interface ReportFiles {
 
 /** Renders and archives every format under base (organisation/obligation/name, no extension). */
 export async function archiveReportFiles(archive: Archive, base: string, rendered: { html: string; markdown: string; document: ReportDocument }): Promise<Required<ReportFiles>> {
-  const [pdf, docx] = await Promise.all([renderReportPdf(rendered.document), renderReportDocx(rendered.document)]);
+  const { pdf, docx } = await renderDocuments(rendered.document);
   return {
     html: await archive.put(`${base}.html`, rendered.html),
     markdown: await archive.put(`${base}.md`, rendered.markdown),

@@ -12,6 +12,9 @@ import { createFileArchive } from '../../activities/archive';
 import { createDirectory } from '../../activities/directory';
 import { createSmtpMailer } from '../../activities/mailer';
 import { createRenderer } from '../../activities/renderer';
+import { buildReportContext } from '../../activities/report';
+import { renderDocuments } from '../../activities/documents/render-elsewhere';
+import { reportDocument } from '../../activities/documents/report-document';
 import { emptyRegister } from '../../activities/register-reader';
 import { loadConfigFile } from '../../config/load';
 import { obligationOf } from '../../config/schema';
@@ -177,5 +180,20 @@ describe('the delivery mail', () => {
     expect(attachments.map((a) => a.filename)).toEqual(['solna-annual-follow-up-2026.pdf', 'solna-annual-follow-up-2026.docx', 'solna-annual-follow-up-2026.html']);
     // The attached PDF is the archived one, byte for byte.
     expect(Buffer.compare(attachments[0]!.content, readFileSync(path.join(archiveDir, report.pdf!)))).toBe(0);
+  });
+});
+
+describe('a large report', () => {
+  test('renders in processes of its own, with the same result as in the worker', async () => {
+    const outcomes = [outcome('omsorg', { state: 'answered', answer: { values: AWKWARD, answeredAt: plan.opensAt, by: 'contact', revision: 1 } })];
+    const context = buildReportContext({ org: solna, obligation: obligationOf(solna, 'periodic-data-call'), period: '2026', closedAt: plan.closesAt, compiledAt: plan.closesAt, outcomes });
+    const document = reportDocument(context, plan.closesAt);
+    const elsewhere = await renderDocuments(document, { ownProcess: true });
+    const file = path.join(archiveDir, 'elsewhere.pdf');
+    writeFileSync(file, elsewhere.pdf);
+    const text = squeeze(readPdf(file).pages.map((p) => p.text).join(' '));
+    expect(text).toContain(squeeze(AWKWARD.other_work));
+    const { value } = await mammoth.extractRawText({ buffer: elsewhere.docx });
+    expect(value).toContain(AWKWARD.other_work);
   });
 });
