@@ -1,3 +1,4 @@
+import { REPORT_FORMATS } from '../config/schema';
 /**
  * One zod schema per form: a field of the wrong shape (an array or object where a browser sends
  * text) is a clear 400, never a 500 from deeper down. Fields are bounded like the config's strings.
@@ -120,7 +121,7 @@ export const cycleParams = z.strictObject({
 /** A project or agreement by its id. */
 export const entityParams = z.strictObject({ id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/) });
 export const obligationParams = z.strictObject({ obligation: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/) });
-export const reportParams = cycleParams.extend({ format: z.enum(['html', 'md']) });
+export const reportParams = cycleParams.extend({ format: z.enum(REPORT_FORMATS) });
 
 export class RouteParamsError extends Error {
   override name = 'RouteParamsError';

@@ -20,6 +20,7 @@ import type { CycleKey } from '../../domain/ids';
 import { accountsFile, createAccountStore } from '../../web/accounts';
 import { pageChecks, screenshot, startBrowserTestbed, type BrowserTestbed } from '../helpers/browser';
 import { PROJECT_ROOT, until } from '../helpers/environment';
+import { readPdf } from '../helpers/pdf';
 import type { TestSmtpServer } from '../helpers/smtp';
 import { startTestProvider, type TestProvider } from '../oidc/provider';
 
@@ -490,4 +491,13 @@ test('single sign-on through a real OpenID Provider: a reader sees and cannot ac
   await reader.goto(`${baseUrl}/cycles/${key.obligationId}/${key.period}/report.html`);
   await reader.getByRole('heading', { level: 1, name: /Uppföljning av Solna stads internationella policy 2025/ }).waitFor();
   expect(await reader.locator('body').textContent()).toContain('Omsorgsförvaltningen');
+  // The PDF for the register and the agenda, downloaded from the cycle's page as a reader does.
+  await reader.goto(`${baseUrl}/cycles/${key.obligationId}/${key.period}`);
+  const [download] = await Promise.all([reader.waitForEvent('download'), reader.getByRole('link', { name: 'Ladda ner för diariet och dagordningen (PDF)' }).click()]);
+  expect(download.suggestedFilename()).toBe(`solna-annual-follow-up-${key.period}.pdf`);
+  const saved = path.join(mkdtempSync(path.join(tmpdir(), 'followup-download-')), download.suggestedFilename());
+  await download.saveAs(saved);
+  const pdf = readPdf(saved);
+  expect(pdf.info.Title).toBe(`Uppföljning av Solna stads internationella policy ${key.period}`);
+  expect(pdf.pages.map((p) => p.text).join(' ')).toContain('Omsorgsförvaltningen');
 });

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import JSZip from 'jszip';
 import mammoth from 'mammoth';
 import { createActivities } from '../../activities';
 import { createFileArchive } from '../../activities/archive';
@@ -21,6 +22,7 @@ import { obligationOf } from '../../config/schema';
 import { planCycle } from '../../domain/calendar';
 import type { UnitStatus } from '../../domain/types';
 import { PROJECT_ROOT, SOLNA_CONFIG, testAnswerLinks } from '../helpers/environment';
+import { readPdf, type PdfReading, type StructureNode } from '../helpers/pdf';
 import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
 import { VERAPDF_CLASSPATH, ensureVeraPdf } from '../../scripts/ensure-verapdf';
 
@@ -35,24 +37,7 @@ export const AWKWARD = {
   effects: 'Två medarbetare har lärt sig nya arbetssätt; "kompetensväxling"\nRad två med ÅÄÖ åäö',
 };
 
-interface PdfReading {
-  info: { Title: string; Language: string; Author: string };
-  xmp: { title: string; raw: string };
-  markInfo: { Marked: boolean };
-  outline: string[];
-  numPages: number;
-  pages: { text: string; structure: Node | null; artifacts: string[] }[];
-}
-interface Node {
-  role: string;
-  children: Node[];
-}
-
-function readPdf(file: string): PdfReading {
-  return JSON.parse(execFileSync(process.execPath, [path.join(PROJECT_ROOT, 'test/helpers/read-pdf.mjs'), file], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 })) as PdfReading;
-}
-
-const roles = (node: Node | null): string[] => (node ? [node.role, ...node.children.flatMap(roles)] : []);
+const roles = (node: StructureNode | null): string[] => (node ? [node.role, ...node.children.flatMap(roles)] : []);
 const squeeze = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 let smtp: TestSmtpServer;
@@ -165,8 +150,8 @@ describe('the report as a Word document', () => {
     const { value: text } = await mammoth.extractRawText({ path: file });
     for (const value of Object.values(AWKWARD)) for (const line of value.split('\n')) expect(text).toContain(line);
     // The language is set on the text, so Word checks the spelling in Swedish.
-    const unzipped = execFileSync('unzip', ['-p', file, 'word/styles.xml'], { encoding: 'utf8' });
-    expect(unzipped).toContain('w:lang w:val="sv-SE"');
+    const styles = await (await JSZip.loadAsync(readFileSync(file))).file('word/styles.xml')!.async('string');
+    expect(styles).toContain('w:lang w:val="sv-SE"');
     writeFileSync(path.join(archiveDir, 'read.html'), html);
   });
 });

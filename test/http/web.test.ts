@@ -284,6 +284,17 @@ describe("the secretariat's dashboard", () => {
     const markdown = await secretariat.get(`${base}/report.md?download=1`);
     expect(markdown.headers['content-disposition']).toBe('attachment; filename="solna-annual-follow-up-2025.md"');
     expect(markdown.body).toContain('- Undantagna: Tekniska förvaltningen');
+    // The PDF for the register and the agenda opens in the browser; the Word document is saved.
+    expect(closed.body).toContain(`href="${base}/report.pdf?download=1"`);
+    expect(closed.body).toContain('Ladda ner för att redigera i Word (DOCX)');
+    const pdf = await secretariat.get(`${base}/report.pdf`);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.headers['content-disposition']).toBeUndefined();
+    expect(pdf.rawPayload.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const docx = await secretariat.get(`${base}/report.docx`);
+    expect(docx.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+    expect(docx.headers['content-disposition']).toBe('attachment; filename="solna-annual-follow-up-2025.docx"');
+    expect(docx.rawPayload.subarray(0, 2).toString('latin1')).toBe('PK');
     expect((await new FormSession(app).get(`${base}/report.html`)).statusCode).toBe(303);
 
     const contact = new FormSession(app);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { closeCycle, cycleInfo, CycleNotFoundError, cycleOverview, cyclePage, type CyclePage, exemptUnit, extendDeadline, RejectedError, redeliverReport, remindNow, submitAnswer, unitStatus } from '../../client/cycles';
 import type { FieldError } from '../../domain/answers';
+import { REPORT_CONTENT_TYPES, refOf, type ReportFormat } from '../../domain/report-formats';
 import { Refusal } from '../../domain/refusals';
 import { z } from 'zod';
 import { questionnaireForm, typedFields } from '../questionnaire-form';
@@ -115,7 +116,7 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
       history,
       act: open && context.canAct === true,
       base,
-      report: cycle.info.report ? { html: `${base}/report.html`, markdown: `${base}/report.md` } : undefined,
+      report: cycle.info.report ? { html: `${base}/report.html`, markdown: `${base}/report.md`, pdf: cycle.info.report.pdf ? `${base}/report.pdf` : undefined, docx: cycle.info.report.docx ? `${base}/report.docx` : undefined } : undefined,
       reportPending: !open && !cycle.info.report && !cycle.info.reportProblem,
       reportProblems: [
         ...(cycle.info.reportProblem ? [text(lang, 'reportNotCompiled', { problem: cycle.info.reportProblem })] : []),
@@ -253,9 +254,9 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
 
   app.get('/cycles/:obligation/:period/report.:format', { onRequest: requireLogin, preHandler: paramsOf(reportParams) }, async (request, reply) => {
     const key = cycleKeyOf(request);
-    const { format } = request.params as { format: string };
+    const { format } = request.params as { format: ReportFormat };
     const lang = secretariatLanguage(request);
-    if (!key || (format !== 'html' && format !== 'md')) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+    if (!key) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
     let info: CycleOverview;
     try {
       info = await cycleOverview(client, key);
@@ -264,13 +265,16 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
       if (err instanceof CycleNotFoundError) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
       throw err;
     }
-    const ref = info.report ? (format === 'html' ? info.report.html : info.report.markdown) : undefined;
+    // Reports compiled before the PDF and the Word document existed have only HTML and Markdown.
+    const ref = info.report ? refOf(info.report, format) : undefined;
     if (!ref) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
-    const content = await archive.read(ref);
+    const content = await archive.readBytes(ref);
     const filename = path.basename(ref);
-    if ((request.query as Record<string, string>).download === '1' || format === 'md') reply.header('Content-Disposition', `attachment; filename="${filename}"`);
+    // The web page and the PDF open in the browser; Word and Markdown are saved.
+    const inline = (format === 'html' || format === 'pdf') && (request.query as Record<string, string>).download !== '1';
+    if (!inline) reply.header('Content-Disposition', `attachment; filename="${filename}"`);
     // The archived report has its own inline style sheet.
     if (format === 'html') reply.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
-    return reply.type(format === 'html' ? 'text/html; charset=utf-8' : 'text/markdown; charset=utf-8').send(content);
+    return reply.type(REPORT_CONTENT_TYPES[format]).send(content);
   });
 }
