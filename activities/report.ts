@@ -117,7 +117,21 @@ export interface PeriodData {
   period: string;
   asked: number;
   answered: number;
-  units: { id: string; answered: boolean; exempt: boolean; values?: AnswerValues }[];
+  units: PeriodUnit[];
+  /** The period's questions (goals lists expanded): what an export of the answers is laid out by. */
+  questionnaire?: QuestionField[];
+}
+
+/** One unit's part of a compiled period; the answer's time, sender and version and the exemption's reason were added later. */
+export interface PeriodUnit {
+  id: string;
+  answered: boolean;
+  exempt: boolean;
+  values?: AnswerValues;
+  answeredAt?: string;
+  by?: 'contact' | 'secretariat';
+  revision?: number;
+  exemptReason?: string;
 }
 
 const TALLIED = new Set<QuestionField['type']>(['choice', 'scale', 'boolean', 'confirm']);
@@ -252,7 +266,14 @@ export function buildReportContext(args: {
     period,
     asked,
     answered: answered.length,
-    units: outcomes.map((o) => ({ id: o.unitId, answered: Boolean(o.answer), exempt: Boolean(o.exempt), ...(o.answer ? { values: o.answer.values } : {}) })),
+    units: outcomes.map((o) => ({
+      id: o.unitId,
+      answered: Boolean(o.answer),
+      exempt: Boolean(o.exempt),
+      ...(o.answer ? { values: o.answer.values, answeredAt: o.answer.answeredAt, by: o.answer.by, revision: o.answer.revision } : {}),
+      ...(o.exempt ? { exemptReason: o.exempt.reason } : {}),
+    })),
+    questionnaire,
   };
   return {
     language,

@@ -1,10 +1,11 @@
-import { REPORT_FORMATS } from '../config/schema';
 /**
  * One zod schema per form: a field of the wrong shape (an array or object where a browser sends
  * text) is a clear 400, never a 500 from deeper down. Fields are bounded like the config's strings.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { REPORT_FORMATS } from '../config/schema';
+import { TABLE_FORMATS } from '../exports/workbook';
 
 const field = (max: number) => z.string().max(max);
 const language = z.enum(['sv', 'en']).optional().catch(undefined);
@@ -122,6 +123,7 @@ export const cycleParams = z.strictObject({
 export const entityParams = z.strictObject({ id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/) });
 export const obligationParams = z.strictObject({ obligation: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/) });
 export const reportParams = cycleParams.extend({ format: z.enum(REPORT_FORMATS) });
+export const answersExportParams = cycleParams.extend({ format: z.enum(TABLE_FORMATS) });
 
 export class RouteParamsError extends Error {
   override name = 'RouteParamsError';

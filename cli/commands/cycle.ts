@@ -1,5 +1,5 @@
 /** `followup cycle`: start and follow one cycle of a data call, and act on its units. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { DateTime } from 'luxon';
@@ -75,9 +75,35 @@ export function addCycleCommands(program: Command, ctx: CommandContext): void {
       const status: CycleStatus = await loadCycles().cycleStatus(await client(), keyOf(cfg, obligationId, opts));
       let human = formatStatus(status, cfg);
       if (status.info.report) {
-        human += `\n\nReport: ${path.join(env().FOLLOWUP_ARCHIVE_DIR, status.info.report.html)}\n        ${path.join(env().FOLLOWUP_ARCHIVE_DIR, status.info.report.markdown)}`;
+        const files = [status.info.report.pdf, status.info.report.docx, status.info.report.html, status.info.report.markdown].filter((f): f is string => Boolean(f));
+        human += `\n\nReport: ${files.map((f) => path.join(env().FOLLOWUP_ARCHIVE_DIR, f)).join('\n        ')}`;
       }
       print(status, human, opts.json);
+    });
+
+  cycle
+    .command('export')
+    .argument('<obligation>', 'obligation id')
+    .addOption(periodOption())
+    .addOption(new Option('--format <format>', 'xlsx: a sheet of answers and one per repeated section; csv: one sheet for Swedish Excel').choices(['xlsx', 'csv']).default('xlsx'))
+    .option('-o, --out <file>', 'where to write it (default: <org>-<obligation>-<period>-svar.<format> here)')
+    .description('every unit\'s answer as a spreadsheet: a compiled cycle from the archive, a running one from its units')
+    .action(async (obligationId: string, _opts, cmd: Command) => {
+      const opts = globalOpts(cmd) as CycleOptions & { format: 'xlsx' | 'csv'; out?: string };
+      const cfg = loadConfig(opts);
+      const key = keyOf(cfg, obligationId, opts);
+      const exports = require('../../exports/cycle-answers') as typeof import('../../exports/cycle-answers');
+      const workbook = require('../../exports/workbook') as typeof import('../../exports/workbook');
+      const { createFileArchive } = require('../../activities/archive') as typeof import('../../activities/archive');
+      const answers = await exports.loadCycleAnswers({ client: await client(), archive: createFileArchive(env().FOLLOWUP_ARCHIVE_DIR) }, key);
+      const obligation = cfg.obligations.find((o) => o.id === obligationId) as import('../../config/schema').PeriodicDataCallConfig;
+      const body =
+        opts.format === 'xlsx'
+          ? await workbook.toXlsx(exports.answersWorkbook({ org: cfg, obligation, answers }))
+          : workbook.sheetToCsv(exports.answersFlatSheet({ org: cfg, answers }), cfg.organisation.timeZone);
+      const out = opts.out ?? `${key.orgId}-${key.obligationId}-${key.period}-svar.${opts.format}`;
+      writeFileSync(out, body);
+      io.out(`Wrote the answers of ${answers.units.length} units to ${out}.`);
     });
 
   cycle

@@ -13,6 +13,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { startCycle } from '../../client/cycles';
 import { loadConfigFile } from '../../config/load';
@@ -215,6 +216,16 @@ test('a project from the standing link to approved goals, through a return with 
   const body = await csv.text();
   expect(body.charCodeAt(0)).toBe(0xfeff);
   expect(body).toContain('erasmus-skolutbyte-tartu-2027;Erasmus+ Skolutbyte Tartu;Barn- och utbildningsförvaltningen;2027-04-01;;mål godkända;Nej;Tartu linn, Tallinna Ülikool;Ja');
+  // And to Excel itself, from the list's button: the planned start a date Excel can sort and filter by.
+  await anna.goto(`${baseUrl}/projects`);
+  const [download] = await Promise.all([anna.waitForEvent('download'), anna.getByRole('link', { name: 'Exportera till Excel (XLSX)' }).click()]);
+  expect(download.suggestedFilename()).toBe('solna-projects.xlsx');
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.readFile((await download.path())!);
+  const sheet = book.getWorksheet('Projekt')!;
+  const tartu = sheet.getRows(2, sheet.rowCount - 1)!.find((r) => r.getCell(1).value === 'erasmus-skolutbyte-tartu-2027')!;
+  expect(tartu.getCell(2).value).toBe('Erasmus+ Skolutbyte Tartu');
+  expect(tartu.getCell(4).value).toEqual(new Date(Date.UTC(2027, 3, 1)));
 });
 
 test('a seminar registered and counted on the overview', async () => {

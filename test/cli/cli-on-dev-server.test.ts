@@ -2,6 +2,8 @@
  * The secretariat drives a Solna cycle with the real `followup` command, against the Temporal dev
  * server, from start to a compiled report in the archive and in the mail.
  */
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -99,6 +101,13 @@ test('from start to a compiled report, as the secretariat would do it', async ()
   expect(human.out).toMatch(/Tekniska förvaltningen \(tekniska\)\s+undantagen/);
   expect(human.out).toMatch(/Miljö- och byggnadsförvaltningen \(miljo-byggnad\)\s+väntar på svar\s+\S+\s+1/);
 
+  // The answers so far, asked of the running cycle's units, as CSV for Swedish Excel.
+  const runningCsv = path.join(work, 'running.csv');
+  expect((await followup('cycle', 'export', ...cycle, '--format', 'csv', '--out', runningCsv)).out).toContain(`Wrote the answers of 6 units to ${runningCsv}.`);
+  const running = parse(readFileSync(runningCsv, 'utf8').slice(1), { delimiter: ';' }) as string[][];
+  expect(running.find((r) => r[0] === 'omsorg')).toContain('Studiebesök i Vilnius');
+  expect(running.find((r) => r[0] === 'tekniska')).toContain('Ny förvaltning');
+
   expect((await followup('cycle', 'close', ...cycle)).out).toContain('the report is being compiled');
   const closed = await until(async () => {
     const status = JSON.parse((await followup('cycle', 'status', ...cycle, '--json')).out) as CycleStatus;
@@ -111,6 +120,13 @@ test('from start to a compiled report, as the secretariat would do it', async ()
   expect(existsSync(path.join(tw.archiveDir, 'solna/annual-follow-up/solna-annual-follow-up-2025.html'))).toBe(true);
   await until(async () => (smtp.to('kf.sekreterare@solna.example').length ? true : undefined), 'the report mail');
   expect(smtp.to('kf.sekreterare@solna.example')[0]!.subject).toBe('Rapport: Uppföljning av Solna stads internationella policy 2025');
+  // Once compiled, the answers come from the archive, as XLSX by default.
+  const xlsx = path.join(work, 'answers.xlsx');
+  expect((await followup('cycle', 'export', ...cycle, '--out', xlsx)).code).toBe(0);
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.readFile(xlsx);
+  const omsorg = book.getWorksheet('Svar')!.getRows(2, 5)!.find((r) => r.getCell(1).value === 'omsorg')!;
+  expect((omsorg.values as unknown[]).slice(1)).toEqual(expect.arrayContaining(['Omsorgsförvaltningen', 'Svarat', 'Studiebesök i Vilnius']));
 
   const late = await followup('cycle', 'answer', ...cycle, '--unit', 'barn-utbildning', '--file', good);
   expect(late).toMatchObject({ code: 1, err: expect.stringContaining('Uppföljningen är stängd och tar inte emot fler ändringar.') });

@@ -2,6 +2,7 @@
  * Every route of the web interface through Fastify's inject, on a real dev server and worker,
  * with mails through a real SMTP server.
  */
+import ExcelJS from 'exceljs';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import { unitStatus } from '../../client/cycles';
@@ -295,6 +296,20 @@ describe("the secretariat's dashboard", () => {
     expect(docx.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
     expect(docx.headers['content-disposition']).toBe('attachment; filename="solna-annual-follow-up-2025.docx"');
     expect(docx.rawPayload.subarray(0, 2).toString('latin1')).toBe('PK');
+    // Every unit's answers for Excel, read from the archived period once the cycle is compiled.
+    expect(closed.body).toContain(`href="${base}/answers.xlsx"`);
+    const xlsx = await secretariat.get(`${base}/answers.xlsx`);
+    expect(xlsx.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(xlsx.headers['content-disposition']).toBe('attachment; filename="solna-annual-follow-up-2025-svar.xlsx"');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.rawPayload as unknown as ExcelJS.Buffer);
+    const sheet = book.getWorksheet('Svar')!;
+    const cells = sheet.getRows(2, sheet.rowCount - 1)!.flatMap((r) => (r.values as unknown[]).slice(1));
+    expect(cells).toContain(hostile);
+    expect(cells).toContain('Undantagen');
+    const csv = await secretariat.get(`${base}/answers.csv`);
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(csv.body.startsWith('\uFEFFEnhetens id;Enhet;Läge;Svarade')).toBe(true);
     expect((await new FormSession(app).get(`${base}/report.html`)).statusCode).toBe(303);
 
     const contact = new FormSession(app);

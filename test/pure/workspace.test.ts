@@ -8,7 +8,7 @@ import { PROJECT_ROOT } from '../../config/environment';
 import { readEnvironment, singleSignOnOf } from '../../config/environment';
 import { createAnswerLinks } from '../../domain/answer-links';
 import { checkProjectChange, type ProjectRegistration } from '../../domain/registers';
-import { neutralised, toCsv } from '../../web/csv';
+import { neutralised, toCsv } from '../../exports/csv';
 import { peopleFromText } from '../../web/obligations/event-notices';
 import { projectFromForm } from '../../web/obligations/gate-before-start';
 

@@ -9,7 +9,6 @@ import { formatDate } from '../../domain/calendar';
 import { checkEvent, checkEventChange, type EventChange, type EventRegistration, type EventState, type Person, type RecordEntry } from '../../domain/registers';
 import type { Language } from '../../domain/types';
 import type { EventStatus } from '../../workflows/definitions';
-import { sendCsv } from '../csv';
 import { entityParams, eventForm, formOf, paramsOf } from '../forms';
 import { text, type TextKey } from '../i18n';
 import { unitOptions, withTyped, type PageForm } from '../page-forms';
@@ -87,7 +86,7 @@ export const eventNoticesWeb: WebKindModule<'event-notices'> = {
       const filters = listFilters(kit, request, lang, '/events', events.map((e) => Number(e.date.slice(0, 4))));
       const shown = events.filter((e) => (!filters.unit || e.unitId === filters.unit) && (!filters.year || e.date.startsWith(String(filters.year)))).sort((a, b) => b.date.localeCompare(a.date));
       const columns = [text(lang, 'fieldTitle'), text(lang, 'fieldDate'), text(lang, 'fieldPlace'), text(lang, 'unit'), text(lang, 'state'), text(lang, 'noticesSent')];
-      if (filters.csv) return sendCsv(reply, `${orgId}-events.csv`, [text(lang, 'fieldId'), ...columns], shown.map((e) => [e.id, e.title, e.date, e.place, unitName(e.unitId, lang), stateText(lang, e.state), e.noticesSent]));
+      if (filters.format) return filters.send(reply, 'events', text(lang, 'eventsTitle'), [text(lang, 'fieldId'), ...columns], shown.map((e) => [e.id, e.title, e.date, e.place, unitName(e.unitId, lang), stateText(lang, e.state), e.noticesSent]), [undefined, undefined, 'date', undefined, undefined, undefined, 'number']);
       return page(reply, status, 'list', context, {
         heading: text(lang, 'eventsTitle'),
         intro: text(lang, 'eventsIntro'),
@@ -95,6 +94,7 @@ export const eventNoticesWeb: WebKindModule<'event-notices'> = {
         error,
         filters: filters.view,
         csvUrl: filters.csvUrl,
+        xlsxUrl: filters.xlsxUrl,
         tables: [
           {
             caption: text(lang, 'eventsTitle'),

@@ -10,7 +10,6 @@ import { formatDate } from '../../domain/calendar';
 import { checkAgreement, checkAgreementDecision, type AgreementDecision, type AgreementRegistration, type AgreementState, type RecordEntry } from '../../domain/registers';
 import type { Language } from '../../domain/types';
 import type { AgreementStatus } from '../../workflows/definitions';
-import { sendCsv } from '../csv';
 import { agreementDecisionForm, agreementForm, entityParams, formOf, paramsOf } from '../forms';
 import { text, type TextKey } from '../i18n';
 import { unitOptions, withTyped, type PageForm } from '../page-forms';
@@ -95,7 +94,7 @@ export const expiryReviewWeb: WebKindModule<'expiry-review'> = {
         .filter((a) => (!filters.unit || a.unitId === filters.unit) && (!filters.year || a.endsOn.startsWith(String(filters.year))))
         .sort((a, b) => a.endsOn.localeCompare(b.endsOn));
       const columns = [text(lang, 'fieldTitle'), text(lang, 'fieldPartner'), text(lang, 'unit'), text(lang, 'fieldEndsOn'), text(lang, 'state')];
-      if (filters.csv) return sendCsv(reply, `${orgId}-agreements.csv`, [text(lang, 'fieldId'), ...columns], shown.map((a) => [a.id, a.title, a.partner, unitName(a.unitId, lang), a.endsOn, stateText(lang, a.state)]));
+      if (filters.format) return filters.send(reply, 'agreements', text(lang, 'agreementsTitle'), [text(lang, 'fieldId'), ...columns], shown.map((a) => [a.id, a.title, a.partner, unitName(a.unitId, lang), a.endsOn, stateText(lang, a.state)]), [undefined, undefined, undefined, undefined, 'date']);
       return page(reply, status, 'list', context, {
         heading: text(lang, 'agreementsTitle'),
         intro: text(lang, 'agreementsIntro'),
@@ -103,6 +102,7 @@ export const expiryReviewWeb: WebKindModule<'expiry-review'> = {
         error,
         filters: filters.view,
         csvUrl: filters.csvUrl,
+        xlsxUrl: filters.xlsxUrl,
         tables: [
           {
             caption: text(lang, 'agreementsTitle'),

@@ -15,7 +15,6 @@ import { formatDate } from '../../domain/calendar';
 import { questionnaireOf } from '../../domain/questionnaire';
 import { checkProject, type ProjectChange, type ProjectRegistration, type ProjectState, type ProjectStatus, type ProjectSummary } from '../../domain/registers';
 import type { Language } from '../../domain/types';
-import { sendCsv } from '../csv';
 import { answerForm, entityParams, formOf, goalsReviewForm, paramsOf, projectForm } from '../forms';
 import { text, type TextKey } from '../i18n';
 import type { WebKit } from '../kit';
@@ -128,7 +127,7 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
         .filter((p) => (!filters.unit || p.unitId === filters.unit) && (!filters.year || p.plannedStart.startsWith(String(filters.year))))
         .sort((a, b) => b.plannedStart.localeCompare(a.plannedStart));
       const columns = [text(lang, 'fieldTitle'), text(lang, 'unit'), text(lang, 'fieldPlannedStart'), text(lang, 'fieldPlannedEnd'), text(lang, 'state'), text(lang, 'startedWithoutApproval'), text(lang, 'fieldPartners'), text(lang, 'fieldEuFunded')];
-      if (filters.csv) return sendCsv(reply, `${orgId}-projects.csv`, [text(lang, 'fieldId'), ...columns], projectRows(kit, shown, lang).map((r, i) => [shown[i]!.id, ...r]));
+      if (filters.format) return filters.send(reply, 'projects', text(lang, 'projectsTitle'), [text(lang, 'fieldId'), ...columns], projectRows(kit, shown, lang).map((r, i) => [shown[i]!.id, ...r]), [undefined, undefined, undefined, 'date', 'date']);
       return page(reply, status, 'list', context, {
         heading: text(lang, 'projectsTitle'),
         intro: text(lang, 'projectsIntro'),
@@ -136,6 +135,7 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
         error,
         filters: filters.view,
         csvUrl: filters.csvUrl,
+        xlsxUrl: filters.xlsxUrl,
         tables: [
           {
             caption: text(lang, 'projectsTitle'),

@@ -8,7 +8,6 @@ import { editSeminar, registerSeminar } from '../../client/seminars';
 import { formatDate } from '../../domain/calendar';
 import { checkSeminar, countedSeminars, type SeminarChange, type SeminarRegistration } from '../../domain/registers';
 import type { Language } from '../../domain/types';
-import { sendCsv } from '../csv';
 import { entityParams, formOf, paramsOf, seminarForm } from '../forms';
 import { text, type TextKey } from '../i18n';
 import type { WebKit } from '../kit';
@@ -76,7 +75,7 @@ export const minimumOccurrencesWeb: WebKindModule<'minimum-occurrences'> = {
         .sort((a, b) => b.date.localeCompare(a.date));
       const columns = [text(lang, 'fieldTitle'), text(lang, 'fieldDate'), text(lang, 'fieldPlace'), text(lang, 'fieldCountry'), text(lang, 'fieldRole'), text(lang, 'unit')];
       const rows = shown.map((s) => [s.title, s.date, s.place, s.country, roleText(lang, s.role), unitName(s.unitId, lang)]);
-      if (filters.csv) return sendCsv(reply, `${orgId}-seminars.csv`, columns, rows);
+      if (filters.format) return filters.send(reply, 'seminars', text(lang, 'seminarsTitle'), columns, rows, [undefined, 'date']);
       const year = filters.year ?? kit.now().getFullYear();
       return page(reply, status, 'list', context, {
         heading: text(lang, 'seminarsTitle'),
@@ -89,6 +88,7 @@ export const minimumOccurrencesWeb: WebKindModule<'minimum-occurrences'> = {
         }),
         filters: filters.view,
         csvUrl: filters.csvUrl,
+        xlsxUrl: filters.xlsxUrl,
         tables: [
           {
             caption: text(lang, 'seminarsTitle'),

@@ -13,6 +13,8 @@ import type { Language } from '../../domain/types';
 import { text, type TextKey } from '../i18n';
 import type { WebKit } from '../kit';
 import type { SecretariatSession } from '../secretariat-session';
+import { listWorkbook, sendTable } from '../send-table';
+import { sheetName, TABLE_FORMATS, type CellValue, type Column, type TableFormat } from '../../exports/workbook';
 
 export type ObligationOf<K extends ObligationKind> = Extract<ObligationConfig, { kind: K }>;
 
@@ -89,17 +91,24 @@ export function listFilters(kit: WebKit, request: FastifyRequest, lang: Language
   const query = request.query as Record<string, string>;
   const unit = kit.config.units.some((u) => u.id === query.unit) ? query.unit : undefined;
   const year = /^\d{4}$/.test(query.year ?? '') ? Number(query.year) : undefined;
-  const csvQuery = new URLSearchParams({ ...(unit ? { unit } : {}), ...(year ? { year: String(year) } : {}), format: 'csv' });
+  const exportUrl = (format: TableFormat) => `${action}?${new URLSearchParams({ ...(unit ? { unit } : {}), ...(year ? { year: String(year) } : {}), format }).toString()}`;
+  const format = (TABLE_FORMATS as readonly string[]).includes(query.format ?? '') ? (query.format as TableFormat) : undefined;
+  const org = kit.config.organisation;
   return {
     unit,
     year,
-    csv: query.format === 'csv',
+    /** Asked for as a file (XLSX or CSV) instead of the page. */
+    format,
+    /** The list as the file asked for; kinds: which columns hold dates and figures. */
+    send: (reply: FastifyReply, name: string, title: string, header: string[], rows: CellValue[][], kinds: Column['kind'][] = []) =>
+      sendTable(reply, format ?? 'csv', `${org.id}-${name}`, listWorkbook(title, org.name, org.timeZone, { name: sheetName(title), columns: header.map((h, i) => ({ header: h, kind: kinds[i] })), rows })),
     view: {
       action,
       units: kit.config.units.map((u) => ({ id: u.id, name: u.name[lang], selected: u.id === unit })),
       years: [...new Set(years)].sort((a, b) => b - a).map((value) => ({ value, selected: value === year })),
     },
-    csvUrl: `${action}?${csvQuery.toString()}`,
+    csvUrl: exportUrl('csv'),
+    xlsxUrl: exportUrl('xlsx'),
   };
 }
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { closeCycle, cycleInfo, CycleNotFoundError, cycleOverview, cyclePage, type CyclePage, exemptUnit, extendDeadline, RejectedError, redeliverReport, remindNow, submitAnswer, unitStatus } from '../../client/cycles';
 import type { FieldError } from '../../domain/answers';
+import { obligationOf } from '../../config/schema';
 import { REPORT_CONTENT_TYPES, refOf, type ReportFormat } from '../../domain/report-formats';
 import { Refusal } from '../../domain/refusals';
 import { z } from 'zod';
@@ -11,7 +12,10 @@ import { formatDate } from '../../domain/calendar';
 import type { CycleKey } from '../../domain/ids';
 import type { CycleOverview } from '../../domain/types';
 import { DISPLAY_STATES, displayState, STATE_LABELS, unitOwesAnswer, type DisplayState } from '../../domain/unit-states';
-import { answerForm, cycleActionForm, cycleParams, formOf, paramsOf, reportParams } from '../forms';
+import { answerForm, answersExportParams, cycleActionForm, cycleParams, formOf, paramsOf, reportParams } from '../forms';
+import { sendTable } from '../send-table';
+import { answersFlatSheet, answersWorkbook, loadCycleAnswers, type CycleAnswers } from '../../exports/cycle-answers';
+import type { TableFormat } from '../../exports/workbook';
 import { text } from '../i18n';
 import type { WebKit } from '../kit';
 import type { SecretariatSession } from '../secretariat-session';
@@ -118,6 +122,7 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
       base,
       report: cycle.info.report ? { html: `${base}/report.html`, markdown: `${base}/report.md`, pdf: cycle.info.report.pdf ? `${base}/report.pdf` : undefined, docx: cycle.info.report.docx ? `${base}/report.docx` : undefined } : undefined,
       reportPending: !open && !cycle.info.report && !cycle.info.reportProblem,
+      answersExport: { xlsx: `${base}/answers.xlsx`, csv: `${base}/answers.csv` },
       reportProblems: [
         ...(cycle.info.reportProblem ? [text(lang, 'reportNotCompiled', { problem: cycle.info.reportProblem })] : []),
         ...(cycle.info.delivery ?? [])
@@ -250,6 +255,24 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
       throw err;
     }
     return reply.redirect(`/cycles/${found.key.obligationId}/${found.key.period}?done=answered&unit=${found.unit}`, 303);
+  });
+
+  // Every unit's answer, as a file for Excel: the compiled period from the archive, a running cycle from its units.
+  app.get('/cycles/:obligation/:period/answers.:format', { onRequest: requireLogin, preHandler: paramsOf(answersExportParams) }, async (request, reply) => {
+    const key = cycleKeyOf(request);
+    const { format } = request.params as { format: TableFormat };
+    const lang = secretariatLanguage(request);
+    if (!key) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+    let answers: CycleAnswers;
+    try {
+      answers = await loadCycleAnswers({ client, archive }, key);
+    } catch (err) {
+      if (err instanceof CycleNotFoundError) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+      throw err;
+    }
+    const obligation = obligationOf(config, 'periodic-data-call', key.obligationId);
+    const book = answersWorkbook({ org: config, obligation, answers });
+    return sendTable(reply, format, `${key.orgId}-${key.obligationId}-${key.period}-svar`, book, answersFlatSheet({ org: config, answers }));
   });
 
   app.get('/cycles/:obligation/:period/report.:format', { onRequest: requireLogin, preHandler: paramsOf(reportParams) }, async (request, reply) => {

@@ -4,7 +4,6 @@
  * prefixed with an apostrophe, so a title typed as "=HYPERLINK(…)" stays text.
  */
 import { stringify } from 'csv-stringify/sync';
-import type { FastifyReply } from 'fastify';
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
@@ -15,11 +14,4 @@ export function neutralised(value: unknown): string {
 
 export function toCsv(header: string[], rows: unknown[][]): string {
   return `\uFEFF${stringify([header, ...rows].map((r) => r.map(neutralised)), { delimiter: ';', record_delimiter: '\r\n', quoted_match: /[\r\n]/ })}`;
-}
-
-export function sendCsv(reply: FastifyReply, filename: string, header: string[], rows: unknown[][]) {
-  return reply
-    .type('text/csv; charset=utf-8')
-    .header('Content-Disposition', `attachment; filename="${filename.replace(/[^\w.-]/g, '_')}"`)
-    .send(toCsv(header, rows));
 }

@@ -1,0 +1,131 @@
+/**
+ * A cycle's answers as a spreadsheet: one row per unit and one column per question, a sheet of its
+ * own for each repeated section (a row per unit and item). A compiled cycle is read from its archived
+ * period data (it needs neither Temporal nor the cycle's history, however long ago it closed); a
+ * running one asks its units.
+ */
+import type { Client } from '@temporalio/client';
+import type { Archive } from '../activities/archive';
+import { readIfPresent, reportDataRef } from '../activities/archive';
+import { shownValue } from '../activities/mail-context';
+import type { PeriodData, PeriodUnit } from '../activities/report';
+import { cycleInfo, unitStatus } from '../client/cycles';
+import type { OrganisationConfig, PeriodicDataCallConfig } from '../config/schema';
+import type { CycleKey } from '../domain/ids';
+import { groupHeading } from '../domain/questionnaire';
+import type { Language, QuestionField, UnitStatus } from '../domain/types';
+import { sheetName, type CellValue, type Column, type Sheet, type Workbook } from './workbook';
+
+const LABELS = {
+  sv: { sheet: 'Svar', unitId: 'Enhetens id', unit: 'Enhet', state: 'Läge', answeredAt: 'Svarade', by: 'Registrerat av', revision: 'Version', exemptReason: 'Skäl för undantag', item: 'Punkt', answered: 'Svarat', exempt: 'Undantagen', missing: 'Inget svar', contact: 'kontaktpersonen', secretariat: 'sekretariatet' },
+  en: { sheet: 'Answers', unitId: 'Unit id', unit: 'Unit', state: 'State', answeredAt: 'Answered', by: 'Recorded by', revision: 'Revision', exemptReason: 'Reason for exemption', item: 'Item', answered: 'Answered', exempt: 'Exempt', missing: 'No answer', contact: 'the contact person', secretariat: 'the secretariat' },
+} satisfies Record<Language, Record<string, string>>;
+
+export interface CycleAnswers {
+  key: CycleKey;
+  questionnaire: QuestionField[];
+  units: PeriodUnit[];
+}
+
+/** A question's column: figures as numbers and dates as dates; choices and yes/no as their words. */
+function answerColumn(field: QuestionField, header: string): Column {
+  return { header, kind: field.type === 'number' ? 'number' : field.type === 'date' ? 'date' : 'text', width: field.type === 'textarea' ? 50 : undefined };
+}
+
+function answerCell(field: QuestionField, value: unknown, language: Language): CellValue {
+  if (value === undefined || value === '') return undefined;
+  if (field.type === 'number' && typeof value === 'number') return value;
+  if (field.type === 'date') return String(value);
+  return shownValue(field, value, language);
+}
+
+function unitColumns(language: Language): Column[] {
+  const l = LABELS[language];
+  return [{ header: l.unitId, width: 14 }, { header: l.unit }, { header: l.state, width: 14 }, { header: l.answeredAt, kind: 'datetime' }, { header: l.by, width: 18 }, { header: l.revision, kind: 'number' }, { header: l.exemptReason }];
+}
+
+function unitCells(u: PeriodUnit, name: string, language: Language): CellValue[] {
+  const l = LABELS[language];
+  return [u.id, name, u.answered ? l.answered : u.exempt ? l.exempt : l.missing, u.answeredAt, u.by ? l[u.by] : undefined, u.revision, u.exemptReason];
+}
+
+const repeated = (f: QuestionField) => Boolean(f.group?.item);
+
+/** The workbook: the answers sheet, then one sheet per repeated section. */
+export function answersWorkbook(args: { org: OrganisationConfig; obligation: PeriodicDataCallConfig; answers: CycleAnswers }): Workbook {
+  const { org, obligation, answers } = args;
+  const language = org.organisation.language;
+  const l = LABELS[language];
+  const nameOf = new Map(org.units.map((u) => [u.id, u.name[language]]));
+  const once = answers.questionnaire.filter((f) => !repeated(f));
+  const header = (f: QuestionField) => (f.group ? `${groupHeading(f.group, language)} – ${f.label[language]}` : f.label[language]);
+  const main: Sheet = {
+    name: sheetName(l.sheet),
+    columns: [...unitColumns(language), ...once.map((f) => answerColumn(f, header(f)))],
+    rows: answers.units.map((u) => [...unitCells(u, nameOf.get(u.id) ?? u.id, language), ...once.map((f) => answerCell(f, u.values?.[f.id], language))]),
+  };
+  const sheets = [main];
+  // A repeated section: its fields by their question, one row per unit and item.
+  const sections = new Map<string, QuestionField[]>();
+  for (const f of answers.questionnaire.filter(repeated)) sections.set(f.group!.id, [...(sections.get(f.group!.id) ?? []), f]);
+  for (const fields of sections.values()) {
+    const questions = [...new Map(fields.map((f) => [f.question ?? f.id, f])).values()];
+    const items = [...new Map(fields.map((f) => [f.group!.item!.id, f.group!.item!])).values()];
+    const rows: CellValue[][] = [];
+    for (const u of answers.units.filter((x) => x.values)) {
+      for (const item of items) {
+        rows.push([u.id, nameOf.get(u.id) ?? u.id, item.label[language], ...questions.map((q) => {
+          const field = fields.find((f) => f.group!.item!.id === item.id && (f.question ?? f.id) === (q.question ?? q.id));
+          return field ? answerCell(field, u.values![field.id], language) : undefined;
+        })]);
+      }
+    }
+    sheets.push({
+      name: sheetName(fields[0]!.group!.title[language], sheets.map((s) => s.name)),
+      columns: [{ header: l.unitId, width: 14 }, { header: l.unit }, { header: l.item }, ...questions.map((q) => answerColumn(q, q.label[language]))],
+      rows,
+    });
+  }
+  const title = `${obligation.title[language]} ${answers.key.period}`;
+  return { title, author: org.organisation.name, timeZone: org.organisation.timeZone, sheets };
+}
+
+/** Everything on one sheet, for CSV: a repeated section's fields as columns "section: item – question". */
+export function answersFlatSheet(args: { org: OrganisationConfig; answers: CycleAnswers }): Sheet {
+  const { org, answers } = args;
+  const language = org.organisation.language;
+  const nameOf = new Map(org.units.map((u) => [u.id, u.name[language]]));
+  const header = (f: QuestionField) => (f.group ? `${groupHeading(f.group, language)} – ${f.label[language]}` : f.label[language]);
+  return {
+    name: sheetName(LABELS[language].sheet),
+    columns: [...unitColumns(language), ...answers.questionnaire.map((f) => answerColumn(f, header(f)))],
+    rows: answers.units.map((u) => [...unitCells(u, nameOf.get(u.id) ?? u.id, language), ...answers.questionnaire.map((f) => answerCell(f, u.values?.[f.id], language))]),
+  };
+}
+
+function fromStatus(s: UnitStatus): PeriodUnit {
+  return {
+    id: s.unitId,
+    answered: Boolean(s.answer),
+    exempt: Boolean(s.exempt),
+    ...(s.answer ? { values: s.answer.values, answeredAt: s.answer.answeredAt, by: s.answer.by, revision: s.answer.revision } : {}),
+    ...(s.exempt ? { exemptReason: s.exempt.reason } : {}),
+  };
+}
+
+/**
+ * The answers of a cycle: from the archive once it is compiled, else from its units (in batches, so
+ * a cycle of thousands asks a few dozen at a time). Throws CycleNotFoundError for a cycle that was never started.
+ */
+export async function loadCycleAnswers(deps: { client: Client; archive: Archive }, key: CycleKey): Promise<CycleAnswers> {
+  const archived = await readIfPresent(deps.archive, reportDataRef(key));
+  const data = archived ? (JSON.parse(archived) as PeriodData) : undefined;
+  if (data?.questionnaire) return { key, questionnaire: data.questionnaire, units: data.units };
+  const info = await cycleInfo(deps.client, key);
+  const unitIds = info.setup?.unitIds ?? [];
+  const units: PeriodUnit[] = [];
+  for (let i = 0; i < unitIds.length; i += 50) {
+    units.push(...(await Promise.all(unitIds.slice(i, i + 50).map(async (id) => fromStatus(await unitStatus(deps.client, key, id))))));
+  }
+  return { key, questionnaire: info.setup?.questionnaire ?? data?.questionnaire ?? [], units };
+}
