@@ -1,6 +1,6 @@
 /** `followup agreement`: time-limited agreements, reviewed before they end. */
 import type { Command } from 'commander';
-import { cliActor, helpers, table, type CommandContext, type Opts } from './common';
+import { addListFileOptions, cliActor, helpers, table, registerSheets, type CommandContext, type ListOptions, type Opts } from './common';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use, one instance per process (source, dist or tests) */
 // Loaded by the commands that use them, so that `followup --help` does not load the Temporal client.
@@ -8,7 +8,7 @@ const loadAgreements = () => require('../../client/agreements') as typeof import
 const loadRegisters = () => require('../../client/registers') as typeof import('../../client/registers');
 
 export function addAgreementCommands(program: Command, ctx: CommandContext): void {
-  const { io, opts, print, taskQueue } = helpers(ctx);
+  const { io, opts, print, printList, taskQueue } = helpers(ctx);
   // --- agreement -------------------------------------------------------------------------------
   const agreement = program.command('agreement').description('the register of time-limited cooperation agreements, reviewed before they end');
   agreement
@@ -62,17 +62,14 @@ export function addAgreementCommands(program: Command, ctx: CommandContext): voi
       const s = await loadAgreements().agreementStatus(await ctx.client(), cfg.organisation.id, id);
       print(s, `${s.title} with ${s.partner} (${s.id}) — ${s.state}, ends ${s.endsOn}, reminders sent ${s.remindersSent}`, o.json);
     });
-  agreement
-    .command('list')
-    .option('--json', 'print JSON')
-    .description('every registered agreement, soonest end first')
+  addListFileOptions(agreement.command('list').option('--json', 'print JSON').description('every registered agreement, soonest end first'))
     .action(async (_o, cmd: Command) => {
-      const o = opts(cmd);
+      const o = opts(cmd) as Opts & ListOptions;
       const cfg = ctx.loadConfig(o);
       const list = (await loadRegisters().readRegister(await ctx.client(), cfg.organisation.id)).agreements.slice().sort((a, b) => a.endsOn.localeCompare(b.endsOn));
       const human = list.length
         ? table([['AGREEMENT', 'ENDS', 'STATE', 'PARTNER', 'TITLE'], ...list.map((a) => [a.id, a.endsOn, a.state, a.partner, a.title])])
         : 'No agreements are registered. Register one with: followup agreement register --help';
-      print(list, human, o.json);
+      await printList(o, cfg, 'agreements', list, human, () => registerSheets().agreementsSheet(list, cfg, cfg.organisation.language));
     });
 }

@@ -1,7 +1,8 @@
 /** What every command file shares: the context the program gives it, and small helpers. */
+import { writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { Client } from '@temporalio/client';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { Environment } from '../../config/environment';
 import type { OrganisationConfig } from '../../config/schema';
 
@@ -37,5 +38,36 @@ export function helpers(ctx: CommandContext) {
   const opts = (cmd: Command) => cmd.optsWithGlobals() as Opts;
   const print = (json: unknown, human: string, asJson?: boolean) => ctx.io.out(asJson ? JSON.stringify(json, null, 2) : human);
   const taskQueue = () => ctx.env().TEMPORAL_TASK_QUEUE;
-  return { io: ctx.io, opts, print, taskQueue };
+  /**
+   * A register's list as the options ask: a file for Excel (--format xlsx|csv, written to --out or a
+   * name of its own), else JSON (--json) or a table for the terminal.
+   */
+  const printList = async (o: ListOptions, config: OrganisationConfig, name: string, data: unknown, human: string, sheet: () => import('../../exports/workbook').Sheet) => {
+    if (!o.format) return print(data, human, o.json);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, as registerSheets below
+    const workbook = require('../../exports/workbook') as typeof import('../../exports/workbook');
+    const s = sheet();
+    const body = o.format === 'xlsx' ? await workbook.toXlsx({ title: s.name, author: config.organisation.name, timeZone: config.organisation.timeZone, sheets: [s] }) : workbook.sheetToCsv(s, config.organisation.timeZone);
+    const out = o.out ?? `${config.organisation.id}-${name}.${o.format}`;
+    writeFileSync(out, body);
+    ctx.io.out(`Wrote ${s.rows.length} rows to ${out}.`);
+  };
+  return { io: ctx.io, opts, print, printList, taskQueue };
+}
+
+export interface ListOptions {
+  json?: boolean;
+  format?: 'xlsx' | 'csv';
+  out?: string;
+}
+
+/** The registers' sheets, loaded on first use (ExcelJS is not needed for --help). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const registerSheets = () => require('../../exports/registers') as typeof import('../../exports/registers');
+
+/** --format and --out of a register's list command. */
+export function addListFileOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--format <format>', 'write a file for Excel instead: xlsx, or csv for Swedish Excel').choices(['xlsx', 'csv']))
+    .option('-o, --out <file>', 'where to write the file (default: <org>-<register>.<format> here)');
 }

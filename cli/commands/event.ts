@@ -1,7 +1,7 @@
 /** `followup event`: events told of beforehand (twin-town visits, delegations, conferences hosted). */
 import type { Command } from 'commander';
 import type { EventChange } from '../../domain/registers';
-import { cliActor, helpers, table, type CommandContext, type Opts } from './common';
+import { addListFileOptions, cliActor, helpers, table, registerSheets, type CommandContext, type ListOptions, type Opts } from './common';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use, one instance per process (source, dist or tests) */
 // Loaded by the commands that use them, so that `followup --help` does not load the Temporal client.
@@ -17,7 +17,7 @@ function person(text: string): { name: string; email: string } {
 const collectPeople = (value: string, previous: { name: string; email: string }[] = []) => [...previous, person(value)];
 
 export function addEventCommands(program: Command, ctx: CommandContext): void {
-  const { io, opts, print, taskQueue } = helpers(ctx);
+  const { io, opts, print, printList, taskQueue } = helpers(ctx);
   const event = program.command('event').description('events that those concerned are told of beforehand: visits, delegations, conferences hosted');
   event
     .command('register')
@@ -87,16 +87,12 @@ export function addEventCommands(program: Command, ctx: CommandContext): void {
       const history = s.history.map((h) => `  ${h.at}  ${h.what}${h.by ? ` (${h.by})` : ''}`).join('\n');
       print(s, `${s.title} (${s.id}) — ${s.state}, ${s.date}${s.endDate ? `–${s.endDate}` : ''}, ${s.place}; notices sent ${s.noticesSent}\n${history}`, o.json);
     });
-  event
-    .command('list')
-    .option('--year <year>', 'only events in this year')
-    .option('--json', 'print JSON')
-    .description('the registered events')
+  addListFileOptions(event.command('list').option('--year <year>', 'only events in this year').option('--json', 'print JSON').description('the registered events'))
     .action(async (_o, cmd: Command) => {
-      const o = opts(cmd) as Opts & { year?: string };
+      const o = opts(cmd) as Opts & ListOptions & { year?: string };
       const cfg = ctx.loadConfig(o);
       const events = ((await loadRegisters().readRegister(await ctx.client(), cfg.organisation.id)).events ?? []).filter((e) => !o.year || e.date.startsWith(`${o.year}-`));
       const rows = [['DATE', 'EVENT', 'PLACE', 'STATE', 'NOTICES'], ...events.map((e) => [e.date, e.title, e.place, e.state, String(e.noticesSent)])];
-      print(events, events.length ? table(rows) : 'No events registered.', o.json);
+      await printList(o, cfg, 'events', events, events.length ? table(rows) : 'No events registered.', () => registerSheets().eventsSheet(events, cfg, cfg.organisation.language));
     });
 }

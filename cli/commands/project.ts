@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { ProjectChange } from '../../domain/registers';
-import { cliActor, collect, helpers, table, type CommandContext, type Opts } from './common';
+import { addListFileOptions, cliActor, collect, helpers, table, registerSheets, type CommandContext, type ListOptions, type Opts } from './common';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use, one instance per process (source, dist or tests) */
 // Loaded by the commands that use them, so that `followup --help` does not load the Temporal client.
@@ -10,7 +10,7 @@ const loadProjects = () => require('../../client/projects') as typeof import('..
 const loadRegisters = () => require('../../client/registers') as typeof import('../../client/registers');
 
 export function addProjectCommands(program: Command, ctx: CommandContext): void {
-  const { io, opts, print, taskQueue } = helpers(ctx);
+  const { io, opts, print, printList, taskQueue } = helpers(ctx);
   // --- project ---------------------------------------------------------------------------------
   const project = program.command('project').description('the project register and the goals each project needs before it starts');
   project
@@ -148,18 +148,20 @@ export function addProjectCommands(program: Command, ctx: CommandContext): void 
       ].join('\n');
       print(s, human, o.json);
     });
-  project
-    .command('list')
-    .option('--json', 'print JSON for scripts and spreadsheets')
-    .option('-u, --unit <unit>', 'only this unit\'s projects')
-    .description('every registered project with its state')
+  addListFileOptions(
+    project
+      .command('list')
+      .option('--json', 'print JSON for scripts')
+      .option('-u, --unit <unit>', 'only this unit\'s projects')
+      .description('every registered project with its state'),
+  )
     .action(async (_o, cmd: Command) => {
-      const o = opts(cmd) as Opts & { unit?: string };
+      const o = opts(cmd) as Opts & ListOptions & { unit?: string };
       const cfg = ctx.loadConfig(o);
       const projects = (await loadRegisters().readRegister(await ctx.client(), cfg.organisation.id)).projects.filter((p) => !o.unit || p.unitId === o.unit);
       const human = projects.length
         ? table([['PROJECT', 'UNIT', 'START', 'STATE', 'EU', 'TITLE'], ...projects.map((p) => [p.id, p.unitId, p.plannedStart, p.state + (p.startedWithoutApproval ? ' (started unapproved)' : ''), p.euFunded ? 'yes' : 'no', p.title])])
         : 'No projects are registered. Register one with: followup project register --help';
-      print(projects, human, o.json);
+      await printList(o, cfg, 'projects', projects, human, () => registerSheets().projectsSheet(projects, cfg, cfg.organisation.language));
     });
 }

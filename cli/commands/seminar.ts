@@ -1,7 +1,7 @@
 /** `followup seminar`: the register of seminars counted against a yearly minimum. */
 import { Option, type Command } from 'commander';
 import type { SeminarChange, SeminarRole } from '../../domain/registers';
-import { cliActor, helpers, table, type CommandContext, type Opts } from './common';
+import { addListFileOptions, cliActor, helpers, table, registerSheets, type CommandContext, type ListOptions, type Opts } from './common';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use, one instance per process (source, dist or tests) */
 // Loaded by the commands that use them, so that `followup --help` does not load the Temporal client.
@@ -9,7 +9,7 @@ const loadRegisters = () => require('../../client/registers') as typeof import('
 const loadSeminars = () => require('../../client/seminars') as typeof import('../../client/seminars');
 
 export function addSeminarCommands(program: Command, ctx: CommandContext): void {
-  const { io, opts, print, taskQueue } = helpers(ctx);
+  const { io, opts, printList, taskQueue } = helpers(ctx);
   // --- seminar ---------------------------------------------------------------------------------
   const seminar = program.command('seminar').description('the register of international seminars (counted against the yearly minimum)');
   seminar
@@ -60,18 +60,14 @@ export function addSeminarCommands(program: Command, ctx: CommandContext): void 
       const r = await loadSeminars().editSeminar(await ctx.client(), cfg, id, change, cliActor());
       io.out(`Seminar ${r.id} is changed: ${r.title}, ${r.date}.`);
     });
-  seminar
-    .command('list')
-    .option('--year <year>', 'only this year')
-    .option('--json', 'print JSON')
-    .description('the registered seminars')
+  addListFileOptions(seminar.command('list').option('--year <year>', 'only this year').option('--json', 'print JSON').description('the registered seminars'))
     .action(async (_o, cmd: Command) => {
-      const o = opts(cmd) as Opts & { year?: string };
+      const o = opts(cmd) as Opts & ListOptions & { year?: string };
       const cfg = ctx.loadConfig(o);
       const seminars = (await loadRegisters().readRegister(await ctx.client(), cfg.organisation.id)).seminars.filter((s) => !o.year || s.date.startsWith(`${o.year}-`));
       const human = seminars.length
         ? table([['DATE', 'ROLE', 'PLACE', 'UNIT', 'TITLE'], ...seminars.map((s) => [s.date, s.role, `${s.place} (${s.country})`, s.unitId, s.title])])
         : 'No seminars are registered. Register one with: followup seminar register --help';
-      print(seminars, human, o.json);
+      await printList(o, cfg, 'seminars', seminars, human, () => registerSheets().seminarsSheet(seminars, cfg, cfg.organisation.language));
     });
 }

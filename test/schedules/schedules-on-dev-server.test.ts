@@ -5,6 +5,7 @@
  * local on both sides of a daylight-saving change); trigger starts the right cycle; a starting
  * worker syncs by itself; and the registers survive a worker restart.
  */
+import ExcelJS from 'exceljs';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -216,6 +217,16 @@ test('projects, seminars and agreements registered by the CLI are kept across a 
   expect(projects).toEqual([expect.objectContaining({ id: 'urbact-2027', state: 'awaiting-goals', euFunded: true })]);
   const seminars = await json<{ title: string; role: string }[]>(SOLNA_CONFIG, 'seminar', 'list');
   expect(seminars).toEqual([expect.objectContaining({ title: 'Cities for Europe', role: 'organiser' })]);
+  // The register for Excel, from the command line: a file of its own, dates as dates.
+  const xlsx = path.join(mkdtempSync(path.join(tmpdir(), 'followup-list-')), 'projects.xlsx');
+  expect((await followup(SOLNA_CONFIG, 'project', 'list', '--format', 'xlsx', '--out', xlsx)).out).toContain(`Wrote 1 rows to ${xlsx}.`);
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.readFile(xlsx);
+  const row = book.getWorksheet('Projekt')!.getRow(2);
+  expect([row.getCell(1).value, row.getCell(2).value, row.getCell(4).value]).toEqual(['urbact-2027', 'URBACT Solna', new Date(Date.UTC(2027, 8, 1))]);
+  const csv = await followup(SOLNA_CONFIG, 'seminar', 'list', '--format', 'csv', '--out', xlsx.replace('.xlsx', '.csv'));
+  expect(csv.code).toBe(0);
+  expect(readFileSync(xlsx.replace('.xlsx', '.csv'), 'utf8')).toContain('Cities for Europe;2027-04-10;Bryssel;BE;arrangör;Omsorgsförvaltningen');
   // The gate carries on after the restart: the owner's goals are taken and sent for review.
   const goals = await followup(SOLNA_CONFIG, 'project', 'goals', 'urbact-2027', '-s', 'purpose=Stärka stadens sociala arbete.', '-s', 'goals=Två nya metoder.', '-s', 'activities=Nätverksmöten.', '-s', 'partner_commitments=Gent leder.', '-s', 'timetable=2027–2029.', '-s', 'evaluation=Extern utvärdering.');
   expect(goals).toMatchObject({ code: 0 });

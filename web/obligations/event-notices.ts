@@ -11,6 +11,7 @@ import type { Language } from '../../domain/types';
 import type { EventStatus } from '../../workflows/definitions';
 import { entityParams, eventForm, formOf, paramsOf } from '../forms';
 import { text, type TextKey } from '../i18n';
+import { eventsSheet } from '../../exports/registers';
 import { unitOptions, withTyped, type PageForm } from '../page-forms';
 import { doneMessage } from '../pages/done-messages';
 import { acting, historyRows, listFilters, readOrNotFound, type Problems, type PagesOptions, type WebKindModule } from './web-kind';
@@ -86,7 +87,7 @@ export const eventNoticesWeb: WebKindModule<'event-notices'> = {
       const filters = listFilters(kit, request, lang, '/events', events.map((e) => Number(e.date.slice(0, 4))));
       const shown = events.filter((e) => (!filters.unit || e.unitId === filters.unit) && (!filters.year || e.date.startsWith(String(filters.year)))).sort((a, b) => b.date.localeCompare(a.date));
       const columns = [text(lang, 'fieldTitle'), text(lang, 'fieldDate'), text(lang, 'fieldPlace'), text(lang, 'unit'), text(lang, 'state'), text(lang, 'noticesSent')];
-      if (filters.format) return filters.send(reply, 'events', text(lang, 'eventsTitle'), [text(lang, 'fieldId'), ...columns], shown.map((e) => [e.id, e.title, e.date, e.place, unitName(e.unitId, lang), stateText(lang, e.state), e.noticesSent]), [undefined, undefined, 'date', undefined, undefined, undefined, 'number']);
+      if (filters.format) return filters.send(reply, 'events', eventsSheet(shown, config, lang));
       return page(reply, status, 'list', context, {
         heading: text(lang, 'eventsTitle'),
         intro: text(lang, 'eventsIntro'),

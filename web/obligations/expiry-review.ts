@@ -12,6 +12,7 @@ import type { Language } from '../../domain/types';
 import type { AgreementStatus } from '../../workflows/definitions';
 import { agreementDecisionForm, agreementForm, entityParams, formOf, paramsOf } from '../forms';
 import { text, type TextKey } from '../i18n';
+import { agreementsSheet } from '../../exports/registers';
 import { unitOptions, withTyped, type PageForm } from '../page-forms';
 import { doneMessage } from '../pages/done-messages';
 import { acting, historyRows, listFilters, readOrNotFound, type Problems, type PagesOptions, type WebKindModule } from './web-kind';
@@ -94,7 +95,7 @@ export const expiryReviewWeb: WebKindModule<'expiry-review'> = {
         .filter((a) => (!filters.unit || a.unitId === filters.unit) && (!filters.year || a.endsOn.startsWith(String(filters.year))))
         .sort((a, b) => a.endsOn.localeCompare(b.endsOn));
       const columns = [text(lang, 'fieldTitle'), text(lang, 'fieldPartner'), text(lang, 'unit'), text(lang, 'fieldEndsOn'), text(lang, 'state')];
-      if (filters.format) return filters.send(reply, 'agreements', text(lang, 'agreementsTitle'), [text(lang, 'fieldId'), ...columns], shown.map((a) => [a.id, a.title, a.partner, unitName(a.unitId, lang), a.endsOn, stateText(lang, a.state)]), [undefined, undefined, undefined, undefined, 'date']);
+      if (filters.format) return filters.send(reply, 'agreements', agreementsSheet(shown, config, lang));
       return page(reply, status, 'list', context, {
         heading: text(lang, 'agreementsTitle'),
         intro: text(lang, 'agreementsIntro'),

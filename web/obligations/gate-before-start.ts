@@ -13,10 +13,11 @@ import { readRegister } from '../../client/registers';
 import { answerRows } from '../../activities/mail-context';
 import { formatDate } from '../../domain/calendar';
 import { questionnaireOf } from '../../domain/questionnaire';
-import { checkProject, type ProjectChange, type ProjectRegistration, type ProjectState, type ProjectStatus, type ProjectSummary } from '../../domain/registers';
+import { checkProject, type ProjectChange, type ProjectRegistration, type ProjectState, type ProjectStatus } from '../../domain/registers';
 import type { Language } from '../../domain/types';
 import { answerForm, entityParams, formOf, goalsReviewForm, paramsOf, projectForm } from '../forms';
 import { text, type TextKey } from '../i18n';
+import { projectsSheet } from '../../exports/registers';
 import type { WebKit } from '../kit';
 import { unitOptions, withTyped, type PageForm } from '../page-forms';
 import { doneMessage } from '../pages/done-messages';
@@ -91,10 +92,6 @@ export function projectFromForm(body: Record<string, string | undefined>, unitId
 
 export const PROJECT_FIELDS = { 'owner.name': 'ownerName', 'owner.email': 'ownerEmail' };
 
-function projectRows(kit: WebKit, projects: ProjectSummary[], lang: Language) {
-  return projects.map((p) => [p.title, kit.unitName(p.unitId, lang), p.plannedStart, p.plannedEnd ?? '', stateText(lang, p.state), p.startedWithoutApproval ? text(lang, 'yes') : text(lang, 'no'), p.partners.join(', '), p.euFunded ? text(lang, 'yes') : text(lang, 'no')]);
-}
-
 export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
   overview({ kit, obligation, register, lang }) {
     // Projects registered before several gates were possible name none: they belong to the first.
@@ -127,7 +124,7 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
         .filter((p) => (!filters.unit || p.unitId === filters.unit) && (!filters.year || p.plannedStart.startsWith(String(filters.year))))
         .sort((a, b) => b.plannedStart.localeCompare(a.plannedStart));
       const columns = [text(lang, 'fieldTitle'), text(lang, 'unit'), text(lang, 'fieldPlannedStart'), text(lang, 'fieldPlannedEnd'), text(lang, 'state'), text(lang, 'startedWithoutApproval'), text(lang, 'fieldPartners'), text(lang, 'fieldEuFunded')];
-      if (filters.format) return filters.send(reply, 'projects', text(lang, 'projectsTitle'), [text(lang, 'fieldId'), ...columns], projectRows(kit, shown, lang).map((r, i) => [shown[i]!.id, ...r]), [undefined, undefined, undefined, 'date', 'date']);
+      if (filters.format) return filters.send(reply, 'projects', projectsSheet(shown, config, lang));
       return page(reply, status, 'list', context, {
         heading: text(lang, 'projectsTitle'),
         intro: text(lang, 'projectsIntro'),

@@ -10,6 +10,7 @@ import { checkSeminar, countedSeminars, type SeminarChange, type SeminarRegistra
 import type { Language } from '../../domain/types';
 import { entityParams, formOf, paramsOf, seminarForm } from '../forms';
 import { text, type TextKey } from '../i18n';
+import { seminarsSheet } from '../../exports/registers';
 import type { WebKit } from '../kit';
 import { unitOptions, withTyped, type PageForm } from '../page-forms';
 import { doneMessage } from '../pages/done-messages';
@@ -74,8 +75,7 @@ export const minimumOccurrencesWeb: WebKindModule<'minimum-occurrences'> = {
         .filter((s) => (!filters.unit || s.unitId === filters.unit) && (!filters.year || s.date.startsWith(String(filters.year))))
         .sort((a, b) => b.date.localeCompare(a.date));
       const columns = [text(lang, 'fieldTitle'), text(lang, 'fieldDate'), text(lang, 'fieldPlace'), text(lang, 'fieldCountry'), text(lang, 'fieldRole'), text(lang, 'unit')];
-      const rows = shown.map((s) => [s.title, s.date, s.place, s.country, roleText(lang, s.role), unitName(s.unitId, lang)]);
-      if (filters.format) return filters.send(reply, 'seminars', text(lang, 'seminarsTitle'), columns, rows, [undefined, 'date']);
+      if (filters.format) return filters.send(reply, 'seminars', seminarsSheet(shown, config, lang));
       const year = filters.year ?? kit.now().getFullYear();
       return page(reply, status, 'list', context, {
         heading: text(lang, 'seminarsTitle'),

@@ -14,7 +14,7 @@ import { text, type TextKey } from '../i18n';
 import type { WebKit } from '../kit';
 import type { SecretariatSession } from '../secretariat-session';
 import { listWorkbook, sendTable } from '../send-table';
-import { sheetName, TABLE_FORMATS, type CellValue, type Column, type TableFormat } from '../../exports/workbook';
+import { TABLE_FORMATS, type Sheet, type TableFormat } from '../../exports/workbook';
 
 export type ObligationOf<K extends ObligationKind> = Extract<ObligationConfig, { kind: K }>;
 
@@ -99,9 +99,8 @@ export function listFilters(kit: WebKit, request: FastifyRequest, lang: Language
     year,
     /** Asked for as a file (XLSX or CSV) instead of the page. */
     format,
-    /** The list as the file asked for; kinds: which columns hold dates and figures. */
-    send: (reply: FastifyReply, name: string, title: string, header: string[], rows: CellValue[][], kinds: Column['kind'][] = []) =>
-      sendTable(reply, format ?? 'csv', `${org.id}-${name}`, listWorkbook(title, org.name, org.timeZone, { name: sheetName(title), columns: header.map((h, i) => ({ header: h, kind: kinds[i] })), rows })),
+    /** The list as the file asked for (exports/registers.ts lays out each register's sheet). */
+    send: (reply: FastifyReply, name: string, sheet: Sheet) => sendTable(reply, format ?? 'csv', `${org.id}-${name}`, listWorkbook(sheet.name, org.name, org.timeZone, sheet)),
     view: {
       action,
       units: kit.config.units.map((u) => ({ id: u.id, name: u.name[lang], selected: u.id === unit })),
