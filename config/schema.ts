@@ -290,6 +290,34 @@ export const obligationSchema = z.discriminatedUnion('kind', [
   yearlyGoalsSchema,
 ]);
 
+/**
+ * The accessibility statement (tillgänglighetsredogörelse) the law on accessible public digital
+ * services (2018:1937) asks of the organisation, with the content the supervising authority (Digg)
+ * lists: how far the service complies, what is not accessible and why, when and how it was assessed,
+ * and where to report a shortcoming. The organisation's own assessment: the product cannot make it.
+ */
+const accessibilitySchema = z.strictObject({
+  /** The service's name as the statement gives it. */
+  service: localized(200).default({ sv: 'Uppföljning av policyer', en: 'Policy follow-up' }),
+  /** helt förenlig, delvis förenlig or inte förenlig with the law's requirements. */
+  compliance: z.enum(['full', 'partial', 'none']),
+  assessedOn: isoDate,
+  updatedOn: isoDate,
+  method: z.enum(['self-assessment', 'external-review']),
+  /** Who reviewed it, when someone outside did. */
+  reviewedBy: text(200).optional(),
+  /** Where people report a shortcoming or ask for content in an accessible form (default: the secretariat). */
+  contact: z.strictObject({ email, phone: text(40).optional(), answerWithinDays: z.number().int().min(1).max(60).optional() }).optional(),
+  /** Content that is not accessible, and why. */
+  shortcomings: z.array(localized(1000)).max(50).default([]),
+  /** Content exempted as a disproportionate burden (12 §), with the reason. */
+  disproportionateBurden: z.array(localized(1000)).max(20).default([]),
+  /** Content outside the law's requirements (9 §). */
+  notCovered: z.array(localized(1000)).max(20).default([]),
+});
+
+export type AccessibilityConfig = z.infer<typeof accessibilitySchema>;
+
 export const organisationConfigSchema = z
   .strictObject({
     organisation: z.strictObject({
@@ -312,6 +340,7 @@ export const organisationConfigSchema = z
     // A regional host may run a large organisation; 10,000 units bounds memory, not any real municipality.
     units: z.array(unitSchema).min(1).max(10_000),
     obligations: z.array(obligationSchema).min(1).max(50),
+    accessibility: accessibilitySchema.optional(),
   });
 
 export interface CrossReferenceIssue {

@@ -16,6 +16,7 @@ import { createWebKit, type SharedSignIn, type WebDeps } from './kit';
 import { answerPages } from './pages/answer';
 import { dashboardPages } from './pages/dashboard';
 import { WEB_KINDS } from './obligations';
+import { accessibilityPages } from './pages/accessibility';
 import { ownerLinkPages } from './pages/owner-links';
 import { schedulePages } from './pages/schedules';
 import { previewPages } from './pages/preview';
@@ -49,7 +50,7 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
  * its accounts name (a shared service, a municipal association).
  */
 /** Top-level paths of the pages: an organisation's id must not be one, or its path would be taken. */
-const RESERVED_PATHS = ['answer', 'goals', 'agreement', 'unit', 'login', 'logout', 'dashboard', 'cycles', 'projects', 'seminars', 'agreements', 'events', 'revisions', 'yearly-goals', 'schedules', 'preview', 'assets', 'healthz'];
+const RESERVED_PATHS = ['answer', 'goals', 'agreement', 'unit', 'login', 'logout', 'dashboard', 'cycles', 'projects', 'seminars', 'agreements', 'events', 'revisions', 'yearly-goals', 'schedules', 'preview', 'assets', 'healthz', 'accessibility', 'public'];
 
 export class OrganisationPathError extends Error {
   override name = 'OrganisationPathError';
@@ -152,6 +153,7 @@ async function organisationSite(app: FastifyInstance, deps: WebDeps): Promise<vo
   await app.register(signInPages, { kit, session });
   await app.register(dashboardPages, { kit, session });
   await app.register(ownerLinkPages, { kit });
+  await app.register(accessibilityPages, { kit });
   await app.register(schedulePages, { kit, session });
   // Each kind's pages once, whatever number of obligations of the kind the organisation has.
   for (const kind of new Set(config.obligations.map((o) => o.kind))) {

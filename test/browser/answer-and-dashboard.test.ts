@@ -92,6 +92,23 @@ test('from the mail to a submitted answer, and from login to the compiled report
   await contact.getByText('You answered on').waitFor();
   await checkPage(contact, 'answer-form-english');
 
+  // The accessibility statement, one link away from every page, without an account.
+  await contact.goto(link);
+  await contact.getByRole('contentinfo').getByRole('link', { name: 'Tillgänglighetsredogörelse' }).click();
+  await contact.getByRole('heading', { level: 1, name: 'Tillgänglighetsredogörelse' }).waitFor();
+  const statement = (await contact.locator('main').textContent()) ?? '';
+  expect(statement).toContain('Solna stad står bakom tjänsten Uppföljning av policyer.');
+  expect(statement).toContain('Tjänsten är delvis förenlig med lagen om tillgänglighet till digital offentlig service');
+  expect(statement).toContain('Rapporter som sammanställdes före december 2026');
+  expect(statement).toContain('Bedömningen gjordes 3 december 2026.');
+  expect(statement).toContain('Vi svarar normalt inom 5 arbetsdagar.');
+  expect(await contact.getByRole('link', { name: 'Anmäl bristande tillgänglighet till Digg' }).getAttribute('href')).toBe('https://www.digg.se/tdosanmalan');
+  expect(await contact.getByRole('link', { name: 'internationella.sekretariatet@solna.example' }).getAttribute('href')).toBe('mailto:internationella.sekretariatet@solna.example');
+  await checkPage(contact, 'accessibility-statement');
+  await contact.getByRole('link', { name: 'In English' }).click();
+  await contact.getByRole('heading', { level: 1, name: 'Accessibility statement' }).waitFor();
+  await checkPage(contact, 'accessibility-statement-english');
+
   // The secretariat sees the unit answered and the chart changed.
   await office.reload();
   await office.locator('p.big', { hasText: '1 av 6 enheter har svarat (17 %).' }).waitFor();
