@@ -29,6 +29,7 @@ import { addScheduleCommands } from './commands/schedules';
 import { addEventCommands } from './commands/event';
 import { addGoalsCommands } from './commands/goals';
 import { addUserCommands } from './commands/users';
+import { addPublishCommand } from './commands/publish';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -137,7 +138,7 @@ export function buildProgram(io: CliIo): Command {
       await runWorker(env(), configModule().loadConfigs(configFile(globalOpts(cmd))), io);
     });
 
-  for (const add of [addProjectCommands, addSeminarCommands, addAgreementCommands, addRevisionCommands, addEventCommands, addGoalsCommands, addScheduleCommands, addUserCommands]) add(program, context);
+  for (const add of [addProjectCommands, addSeminarCommands, addAgreementCommands, addRevisionCommands, addEventCommands, addGoalsCommands, addScheduleCommands, addUserCommands, addPublishCommand]) add(program, context);
 
   program.hook('postAction', async () => {
     await connection?.close();

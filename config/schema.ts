@@ -3,6 +3,7 @@
  * a typo is an error with its path, never silently ignored.
  */
 import { z } from 'zod';
+import { CONTACT_FIELDS, PUBLIC_FIELDS, type PublicRegister } from '../domain/publication';
 import { isValidZone, parseIsoDuration } from '../domain/calendar';
 import { AGREEMENT_MAIL_KINDS, EVENT_MAIL_KINDS, GOALS_MAIL_KINDS, OCCURRENCE_MAIL_KINDS, PROJECT_MAIL_KINDS, REVISION_MAIL_KINDS } from '../domain/mail-kinds';
 
@@ -318,6 +319,40 @@ const accessibilitySchema = z.strictObject({
 
 export type AccessibilityConfig = z.infer<typeof accessibilitySchema>;
 
+/** One register's publication: the fields shown, contact details only when marked as well as listed. */
+const registerPublication = <R extends PublicRegister>(register: R) =>
+  z
+    .strictObject({
+      fields: z.array(z.enum(PUBLIC_FIELDS[register] as unknown as [string, ...string[]])).min(1).max(PUBLIC_FIELDS[register].length),
+      /** Owners' names and addresses are personal data: published only with this set too. */
+      contactDetails: z.boolean().default(false),
+    })
+    .superRefine((value, ctx) => {
+      for (const field of value.fields) {
+        if (CONTACT_FIELDS.includes(field) && !value.contactDetails) {
+          ctx.addIssue({ code: 'custom', path: ['fields'], message: `"${field}" is a contact detail; publish it only with "contactDetails: true" beside the fields (a decision on personal data)` });
+        }
+      }
+    });
+
+/** What anyone may read at /public and /public/feed.json, and `followup publish` writes: nothing unless listed here. */
+const publicationSchema = z.strictObject({
+  title: localized(200).optional(),
+  intro: localized(1000).optional(),
+  /** How long a website or a browser may keep a copy before asking again. */
+  cacheSeconds: z.number().int().min(0).max(86_400).default(300),
+  registers: z
+    .strictObject({
+      projects: registerPublication('projects').optional(),
+      seminars: registerPublication('seminars').optional(),
+      agreements: registerPublication('agreements').optional(),
+      events: registerPublication('events').optional(),
+    })
+    .refine((r) => Object.values(r).some(Boolean), 'name at least one register to publish'),
+});
+
+export type PublicationConfig = z.infer<typeof publicationSchema>;
+
 export const organisationConfigSchema = z
   .strictObject({
     organisation: z.strictObject({
@@ -341,6 +376,7 @@ export const organisationConfigSchema = z
     units: z.array(unitSchema).min(1).max(10_000),
     obligations: z.array(obligationSchema).min(1).max(50),
     accessibility: accessibilitySchema.optional(),
+    publication: publicationSchema.optional(),
   });
 
 export interface CrossReferenceIssue {

@@ -17,6 +17,7 @@ import { answerPages } from './pages/answer';
 import { dashboardPages } from './pages/dashboard';
 import { WEB_KINDS } from './obligations';
 import { accessibilityPages } from './pages/accessibility';
+import { publicationPages } from './pages/publication';
 import { ownerLinkPages } from './pages/owner-links';
 import { schedulePages } from './pages/schedules';
 import { previewPages } from './pages/preview';
@@ -154,6 +155,7 @@ async function organisationSite(app: FastifyInstance, deps: WebDeps): Promise<vo
   await app.register(dashboardPages, { kit, session });
   await app.register(ownerLinkPages, { kit });
   await app.register(accessibilityPages, { kit });
+  await app.register(publicationPages, { kit });
   await app.register(schedulePages, { kit, session });
   // Each kind's pages once, whatever number of obligations of the kind the organisation has.
   for (const kind of new Set(config.obligations.map((o) => o.kind))) {

@@ -422,6 +422,10 @@ export const TEXTS = {
     a11yDates: 'Bedömningen gjordes {{assessed}}. Redogörelsen uppdaterades senast {{updated}}.',
     a11yProductTests: 'Varje version av tjänsten kontrolleras automatiskt: alla sidor med verktyget axe-core mot WCAG 2.1 nivå AA i en riktig webbläsare, och rapporternas PDF mot PDF/UA-1 och PDF/A-2a med veraPDF. Automatiska kontroller hittar inte alla brister.',
     accessibilityService: 'Uppföljning av policyer',
+    publicTitle: 'Publicerat av {{org}}',
+    publicUpdated: 'Uppdaterad {{when}}.',
+    publicNothingYet: 'Inget registrerat än.',
+    publicFeedLink: 'Samma uppgifter som JSON',
   },
   en: {
     menu: 'Menu',
@@ -842,6 +846,10 @@ export const TEXTS = {
     a11yDates: 'The assessment was made on {{assessed}}. The statement was last updated on {{updated}}.',
     a11yProductTests: 'Every version of the service is checked automatically: every page with the axe-core tool against WCAG 2.1 level AA in a real browser, and the reports\' PDF against PDF/UA-1 and PDF/A-2a with veraPDF. Automatic checks do not find every shortcoming.',
     accessibilityService: 'Policy follow-up',
+    publicTitle: 'Published by {{org}}',
+    publicUpdated: 'Updated {{when}}.',
+    publicNothingYet: 'Nothing registered yet.',
+    publicFeedLink: 'The same as JSON',
   },
 } satisfies Record<Language, Record<string, string>>;
 

@@ -1,0 +1,57 @@
+/**
+ * What the organisation publishes, open to anyone: /public (a page a website can link to or embed in
+ * a frame) and /public/feed.json (the same for a website to fetch; schema in docs/public-feed.schema.json).
+ * Only the registers and fields the config's "publication" names; nothing at all without one. Cached
+ * for the config's cacheSeconds, with an ETag so a website asking again gets "not modified".
+ */
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { loadPublicFeed } from '../../client/publication';
+import type { PublicFeed } from '../../domain/publication';
+import { pickLanguage } from '../i18n';
+import type { WebKit } from '../kit';
+import { renderPublicPage } from '../public-page';
+import { createViews } from '../views';
+
+export async function publicationPages(app: FastifyInstance, { kit }: { kit: WebKit }) {
+  const { config, client, message } = kit;
+  const views = createViews(kit.deps.templatesDir);
+  const settings = config.publication;
+
+  /** Sends body with the caching headers, or 304 when the asker already has this version. */
+  const cached = (request: FastifyRequest, reply: FastifyReply, feed: PublicFeed, type: string, body: string) => {
+    // The version is the content: the moment of making it does not make it new.
+    const etag = `"${createHash('sha256').update(JSON.stringify({ ...feed, generatedAt: '' })).update(type).digest('base64url').slice(0, 27)}"`;
+    reply
+      .header('Cache-Control', `public, max-age=${settings?.cacheSeconds ?? 300}`)
+      .header('ETag', etag)
+      .header('Vary', 'Accept-Language')
+      // Read by other sites: a website's script fetching the feed, a page framing the list.
+      .header('Cross-Origin-Resource-Policy', 'cross-origin');
+    if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+    return reply.type(type).send(body);
+  };
+
+  const feedOf = (request: FastifyRequest) => loadPublicFeed(client, config, kit.now(), pickLanguage((request.query as Record<string, string>)?.lang, kit.orgLanguage));
+
+  app.get('/public', async (request, reply) => {
+    const lang = pickLanguage((request.query as Record<string, string>)?.lang, kit.orgLanguage);
+    if (!settings) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+    const feed = await feedOf(request);
+    const html = renderPublicPage(views, feed, config, {
+      feedUrl: `/public/feed.json?lang=${lang}`,
+      accessibilityUrl: `/accessibility?lang=${lang}`,
+      switchLanguageUrl: `/public?lang=${lang === 'sv' ? 'en' : 'sv'}`,
+    });
+    // A read-only list with nothing to click into doing: any website may frame it.
+    reply.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *").removeHeader('X-Frame-Options');
+    return cached(request, reply, feed, 'text/html; charset=utf-8', html);
+  });
+
+  app.get('/public/feed.json', async (request, reply) => {
+    if (!settings) return reply.code(404).type('application/json').send({ error: `${config.organisation.id} publishes nothing.` });
+    const feed = await feedOf(request);
+    reply.header('Access-Control-Allow-Origin', '*');
+    return cached(request, reply, feed, 'application/json; charset=utf-8', JSON.stringify(feed, null, 2));
+  });
+}
