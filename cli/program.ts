@@ -30,6 +30,7 @@ import { addEventCommands } from './commands/event';
 import { addGoalsCommands } from './commands/goals';
 import { addUserCommands } from './commands/users';
 import { addPublishCommand } from './commands/publish';
+import { addRetentionCommands } from './commands/retention';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -138,7 +139,7 @@ export function buildProgram(io: CliIo): Command {
       await runWorker(env(), configModule().loadConfigs(configFile(globalOpts(cmd))), io);
     });
 
-  for (const add of [addProjectCommands, addSeminarCommands, addAgreementCommands, addRevisionCommands, addEventCommands, addGoalsCommands, addScheduleCommands, addUserCommands, addPublishCommand]) add(program, context);
+  for (const add of [addProjectCommands, addSeminarCommands, addAgreementCommands, addRevisionCommands, addEventCommands, addGoalsCommands, addScheduleCommands, addUserCommands, addPublishCommand, addRetentionCommands]) add(program, context);
 
   program.hook('postAction', async () => {
     await connection?.close();

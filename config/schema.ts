@@ -116,6 +116,27 @@ export const listsSchema = z
 export const REPORT_FORMATS = ['pdf', 'docx', 'html', 'md'] as const;
 const reportAttachments = z.array(z.enum(REPORT_FORMATS)).max(REPORT_FORMATS.length).default(['pdf', 'docx', 'html']);
 
+/** A retention period ("P5Y": five years after the cycle's files were archived), or keep. */
+const keepOrDuration = z.union([z.literal('keep'), isoDuration]).default('keep');
+
+/**
+ * How long a data call's files are kept in the archive, as the organisation's retention decision
+ * (gallringsbeslut) says; `followup retention report` lists what is due, `--apply` removes it. Answers
+ * and reports are public records: kept unless the decision says otherwise.
+ */
+const retentionSchema = z
+  .strictObject({
+    /** The decision followed, as the organisation's records name it (e.g. "KS 2024/112 § 45"). */
+    decision: text(200).optional(),
+    /** Answers staged for the report and left behind (a cycle whose report failed); normally gone once it is delivered. */
+    stagedAnswers: keepOrDuration,
+    /** The period's answers as kept for comparison and export: each unit's answer, when and by whom. */
+    answers: keepOrDuration,
+    /** The compiled report in every format (PDF, Word, HTML, Markdown). */
+    reports: keepOrDuration,
+  })
+  .default({ stagedAnswers: 'keep', answers: 'keep', reports: 'keep' });
+
 const cycleCalendarSchema = z.strictObject({
   sendTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time such as 09:00').default('09:00'),
   opensAfterPeriodEnd: isoDuration,
@@ -155,6 +176,7 @@ export const periodicDataCallSchema = z.strictObject({
     toUnitBoards: z.boolean().default(false),
     attach: reportAttachments,
   }),
+  retention: retentionSchema,
   templates: z
     .strictObject({
       request: mailTemplateName.default('request'),
