@@ -10,7 +10,7 @@ const loadConfigs = () => require('../../config/load') as typeof import('../../c
 const CATEGORY = { stagedAnswers: 'staged answers', answers: 'answers', reports: 'report' } as const;
 
 export function addRetentionCommands(program: Command, ctx: CommandContext): void {
-  const { io, opts, print } = helpers(ctx);
+  const { opts, print } = helpers(ctx);
   const retention = program
     .command('retention')
     .description("the archive's files past their retention period, as each data call's \"retention\" in the config says (default: kept)");
