@@ -312,9 +312,7 @@ export async function compileReportFiles(args: {
   compiledAtIso: string;
 }): Promise<ArchivedReport> {
   const { archive, renderer, key, context, compiledAtIso } = args;
-  const html = renderer.report('html', context);
-  const markdown = renderer.report('markdown', context);
-  const files = await archiveReportFiles(archive, reportBase(key), { html, markdown, document: reportDocument(context, compiledAtIso) });
+  const files = await archiveReportFiles(archive, reportBase(key), { html: () => renderer.report('html', context), markdown: () => renderer.report('markdown', context), document: reportDocument(context, compiledAtIso) });
   await archive.put(reportDataRef(key), JSON.stringify(context.data));
   return {
     ...files,

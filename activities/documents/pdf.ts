@@ -217,19 +217,33 @@ function withScope(th: Struct, scope: 'Row' | 'Column'): Struct {
   return th;
 }
 
-function pageNumbers(doc: Pdf, language: ReportDocument['language']): void {
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    const label = language === 'sv' ? `Sida ${i + 1} av ${range.count}` : `Page ${i + 1} of ${range.count}`;
-    // Outside the page's content box: without a margin to write in, pdfkit would start a new page.
+/**
+ * "Sida N" at the foot of each page as it is added, an artifact a screen reader skips. Drawn then
+ * rather than at the end, so that finished pages can be written out instead of kept (thousands of
+ * units make a thousand pages). A page is added between marked sequences (pdfkit closes them first),
+ * so the artifact is never nested in content; the graphics state is saved around it.
+ */
+function numberPages(doc: Pdf, language: ReportDocument['language']): void {
+  let page = 0;
+  const number = () => {
+    page++;
+    const internal = doc as unknown as { _fontSource: string; _fontSize: number };
+    const [x, y, source, size] = [doc.x, doc.y, internal._fontSource, internal._fontSize];
     const bottom = doc.page.margins.bottom;
+    // Below the content box: with its margin in place pdfkit would start yet another page.
     doc.page.margins.bottom = 0;
+    doc.save();
     doc.markContent('Artifact', { type: 'Pagination' } as never);
-    doc.font(REGULAR).fontSize(8).fillColor(QUIET).text(label, doc.page.margins.left, doc.page.height - 36, { width: doc.page.width - doc.page.margins.left - doc.page.margins.right, align: 'right', lineBreak: false });
+    doc.font(REGULAR).fontSize(8).fillColor(QUIET).text(language === 'sv' ? `Sida ${page}` : `Page ${page}`, doc.page.margins.left, doc.page.height - 36, { width: doc.page.width - doc.page.margins.left - doc.page.margins.right, align: 'right', lineBreak: false });
     doc.endMarkedContent();
+    doc.restore();
     doc.page.margins.bottom = bottom;
-  }
+    doc.font(source).fontSize(size);
+    doc.x = x;
+    doc.y = y;
+  };
+  doc.on('pageAdded', number);
+  number();
 }
 
 export async function renderReportPdf(report: ReportDocument): Promise<Buffer> {
@@ -241,7 +255,6 @@ export async function renderReportPdf(report: ReportDocument): Promise<Buffer> {
     tagged: true,
     lang: languageTag(report.language),
     displayTitle: true,
-    bufferPages: true,
     info: { Title: report.title, Author: report.author, Subject: report.subject, Creator: 'policy-followup', CreationDate: report.createdAt, ModDate: report.createdAt },
   } as PDFKit.PDFDocumentOptions);
   const chunks: Buffer[] = [];
@@ -253,6 +266,7 @@ export async function renderReportPdf(report: ReportDocument): Promise<Buffer> {
   doc.registerFont(REGULAR, REGULAR);
   doc.registerFont(BOLD, BOLD);
   doc.font(REGULAR).fontSize(SIZE.body).fillColor(INK);
+  numberPages(doc, report.language);
   const root = tag(doc, 'Document');
   doc.addStructure(root);
   for (const block of report.blocks) {
@@ -279,7 +293,6 @@ export async function renderReportPdf(report: ReportDocument): Promise<Buffer> {
     }
   }
   root.end();
-  pageNumbers(doc, report.language);
   // PDF/UA-1's identification beside PDF/A's, and the extension schema PDF/A asks for a property
   // outside its own schemas (without it, PDF/A validation fails on the pdfuaid:part entry).
   (doc as unknown as { appendXML(xml: string): void }).appendXML(PDF_UA_IDENTIFICATION);

@@ -4,7 +4,8 @@
  * its floor on the same server). With each cycle it times what the secretariat waits for: the
  * cycle's page and `cycle status --json`, and listing the organisation's cycles. Prints Markdown
  * tables and writes JSON, Markdown and an SVG chart to bench-results/. `--units 10,100` chooses N,
- * `--server dev|cluster|both` the servers; `npm test` runs N = 10 on the dev server as a smoke.
+ * `--server dev|cluster|both` the servers; `--report-only` times only the report in every format;
+ * `npm test` runs N = 10 on the dev server as a smoke.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -632,6 +633,15 @@ async function main(): Promise<void> {
   const serverChoice = serverAt > 0 ? process.argv[serverAt + 1] : 'both';
   if (!['dev', 'cluster', 'both'].includes(serverChoice ?? '')) throw new Error('--server takes dev, cluster or both');
   const servers: BenchServer[] = serverChoice === 'both' ? ['dev', 'cluster'] : [serverChoice as BenchServer];
+  if (process.argv.includes('--report-only')) {
+    // The report in every format at each N, without servers: median of three.
+    for (const n of units) {
+      const runs: number[] = [];
+      for (let i = 0; i < 3; i++) runs.push(round(await renderFigure(n, benchConfig(n))));
+      console.log(`N=${n}: the report compiled in every format (HTML, Markdown, PDF, Word) in ${[...runs].sort((a, b) => a - b)[1]} s (runs ${runs.join(', ')} s)`);
+    }
+    return;
+  }
   const run = await runBenchmark({ units, servers, outDir });
   console.log(`\n${markdownTable(run)}\nWritten to bench-results/ (bench.json, bench.md, bench.svg).`);
 }
