@@ -58,17 +58,26 @@ function closedCycleLanguage(client: Client, key: CycleKey): Promise<'sv' | 'en'
 async function askWhetherClosed(client: Client, workflowId: string): Promise<'sv' | 'en' | undefined> {
   try {
     const handle = client.workflow.getHandle(workflowId);
-    const running = (await handle.describe()).status.name === 'RUNNING';
-    const info = await handle.query(cycleInfoQuery).catch((err: unknown) => {
-      // A finished cycle is closed even when no worker is there to say in which language.
-      if (!running) return undefined;
-      throw err;
-    });
+    const description = await handle.describe();
+    const running = description.status.name === 'RUNNING';
+    // The overview in the visibility store answers without a worker or a replay; a cycle from
+    // before it was kept is asked.
+    const kept = description.memo?.[CYCLE_OVERVIEW_MEMO] as CycleOverview | undefined;
+    const info = kept
+      ? { phase: kept.phase, closesAt: kept.plan?.closesAt, language: kept.language }
+      : await handle
+          .query(cycleInfoQuery)
+          .then((i) => ({ phase: i.phase, closesAt: i.setup?.plan.closesAt, language: i.setup?.language }))
+          .catch((err: unknown) => {
+            // A finished cycle is closed even when no worker is there to say in which language.
+            if (!running) return undefined;
+            throw err;
+          });
     // A unit closes at its own deadline, and the cycle compiles its report for a while after: for
     // whoever answers then, the cycle is closed even though its workflow still runs.
-    const pastClosing = info?.setup !== undefined && Date.parse(info.setup.plan.closesAt) <= Date.now();
+    const pastClosing = info?.closesAt !== undefined && Date.parse(info.closesAt) <= Date.now();
     if (running && info?.phase === 'open' && !pastClosing) return undefined;
-    return info?.setup?.language ?? 'sv';
+    return info?.language ?? 'sv';
   } catch {
     return undefined;
   }

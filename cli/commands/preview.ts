@@ -42,7 +42,8 @@ export function addPreviewCommand(program: Command, ctx: CommandContext): void {
         period: opts.period,
         renderer: loadRenderer().createRenderer(path.join((require('../../config/environment') as typeof import('../../config/environment')).PROJECT_ROOT, 'templates')),
         registers,
-        publicBaseUrl: env().PUBLIC_BASE_URL,
+        // Links as the worker writes them: under the organisation's path where the config has several.
+        publicBaseUrl: `${env().PUBLIC_BASE_URL.replace(/\/$/, '')}${(require('../../config/load') as typeof import('../../config/load')).loadConfigs(opts.config ?? env().FOLLOWUP_CONFIG).length > 1 ? `/${cfg.organisation.id}` : ''}`,
         now: new Date(),
       });
       preview.notes.push(...notes);

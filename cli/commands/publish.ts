@@ -10,6 +10,7 @@ const loadPublication = () => require('../../client/publication') as typeof impo
 const loadPage = () => require('../../web/public-page') as typeof import('../../web/public-page');
 const loadViews = () => require('../../web/views') as typeof import('../../web/views');
 const loadEnvironment = () => require('../../config/environment') as typeof import('../../config/environment');
+const loadConfigs = () => require('../../config/load') as typeof import('../../config/load');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 export function addPublishCommand(program: Command, ctx: CommandContext): void {
@@ -21,6 +22,9 @@ export function addPublishCommand(program: Command, ctx: CommandContext): void {
     .action(async (_o, cmd: Command) => {
       const o = opts(cmd) as Opts & { out: string };
       const cfg = ctx.loadConfig(o);
+      // In a deployment of several organisations each has its pages under its own path.
+      const several = loadConfigs().loadConfigs((o.config as string | undefined) ?? ctx.env().FOLLOWUP_CONFIG).length > 1;
+      const service = `${ctx.env().PUBLIC_BASE_URL.replace(/\/$/, '')}${several ? `/${cfg.organisation.id}` : ''}`;
       const client = await ctx.client();
       const views = loadViews().createViews(path.join(loadEnvironment().PROJECT_ROOT, 'templates'));
       const first = cfg.organisation.language;
@@ -33,7 +37,7 @@ export function addPublishCommand(program: Command, ctx: CommandContext): void {
         const html = loadPage().renderPublicPage(views, feed, cfg, {
           feedUrl: name(lang, 'feed', 'json'),
           // The statement lives with the service, not with the copied files.
-          accessibilityUrl: `${ctx.env().PUBLIC_BASE_URL.replace(/\/$/, '')}${'/accessibility'}?lang=${lang}`,
+          accessibilityUrl: `${service}/accessibility?lang=${lang}`,
           switchLanguageUrl: name(lang === first ? other : first, 'index', 'html'),
         });
         for (const [file, body] of [[name(lang, 'index', 'html'), html], [name(lang, 'feed', 'json'), JSON.stringify(feed, null, 2)]] as const) {
