@@ -3,16 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createActivities } from '../../activities';
 import { ArchiveError, createFileArchive } from '../../activities/archive';
-import { createDirectory } from '../../activities/directory';
 import { createSmtpMailer, PermanentMailError, TransientMailError, type OutgoingMail } from '../../activities/mailer';
-import { createRenderer } from '../../activities/renderer';
 import { loadConfigFile } from '../../config/load';
 import { obligationOf } from '../../config/schema';
 import { planCycle } from '../../domain/calendar';
 import type { UnitStatus } from '../../domain/types';
-import { PROJECT_ROOT, SOLNA_CONFIG, testAnswerLinks } from '../helpers/environment';
+import { SOLNA_CONFIG } from '../helpers/environment';
+import { activitiesFor } from '../helpers/activities';
 import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
-import { emptyRegister } from '../../activities/register-reader';
 
 const solna = loadConfigFile(SOLNA_CONFIG);
 const key = { orgId: 'solna', obligationId: 'annual-follow-up', period: '2026' };
@@ -26,17 +24,7 @@ let activities: ReturnType<typeof createActivities>;
 beforeAll(async () => {
   smtp = await startTestSmtpServer();
   archiveDir = mkdtempSync(path.join(tmpdir(), 'followup-archive-'));
-  activities = createActivities({
-    mailer: createSmtpMailer(smtp.url, { pool: false }),
-    renderer: createRenderer(path.join(PROJECT_ROOT, 'templates')),
-    archive: createFileArchive(archiveDir),
-    directory: createDirectory([solna]),
-    clock: () => new Date('2027-03-01T08:00:00Z'),
-    publicBaseUrl: 'http://localhost:3000',
-    answerLinks: testAnswerLinks,
-    registers: { read: async (orgId: string) => emptyRegister(orgId) },
-    starter: { start: async () => 'started' as const },
-  });
+  activities = activitiesFor([solna], archiveDir, { smtpUrl: smtp.url, clock: () => new Date('2027-03-01T08:00:00Z') });
 });
 afterAll(() => smtp.close());
 beforeEach(() => {
@@ -125,17 +113,7 @@ describe('unit mails', () => {
     const broken = structuredClone(solna);
     const dataCall = obligationOf(broken, 'periodic-data-call');
     dataCall.templates.reminder = 'remnder';
-    const withTypo = createActivities({
-      mailer: createSmtpMailer(smtp.url, { pool: false }),
-      renderer: createRenderer(path.join(PROJECT_ROOT, 'templates')),
-      archive: createFileArchive(archiveDir),
-      directory: createDirectory([broken]),
-      clock: () => new Date(),
-      publicBaseUrl: 'http://localhost:3000',
-      answerLinks: testAnswerLinks,
-      registers: { read: async (orgId: string) => emptyRegister(orgId) },
-      starter: { start: async () => 'started' as const },
-    });
+    const withTypo = activitiesFor([broken], archiveDir, { smtpUrl: smtp.url });
     const result = await withTypo.sendUnitMail({ key, unitId: 'omsorg', kind: 'reminder', sequence: 1, at: plan.opensAt, plan, closesAt: plan.closesAt });
     expect(result.outcomes).toEqual([expect.objectContaining({ address: 'karin.sandberg@solna.example', state: 'failed', detail: expect.stringMatching(/mail\/sv\/remnder\.txt\.hbs is missing/) })]);
     expect(smtp.received).toHaveLength(0);

@@ -8,15 +8,11 @@ import { existsSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { createActivities } from '../../activities';
-import { createFileArchive } from '../../activities/archive';
-import { createDirectory } from '../../activities/directory';
-import { createRenderer } from '../../activities/renderer';
-import { emptyRegister } from '../../activities/register-reader';
 import { loadConfigFile } from '../../config/load';
 import { obligationOf } from '../../config/schema';
 import { planCycle } from '../../domain/calendar';
-import { PROJECT_ROOT, SOLNA_CONFIG, testAnswerLinks } from '../helpers/environment';
+import { activitiesFor } from '../helpers/activities';
+import { PROJECT_ROOT, SOLNA_CONFIG } from '../helpers/environment';
 
 const work = mkdtempSync(path.join(tmpdir(), 'followup-retention-'));
 const archiveDir = path.join(work, 'archive');
@@ -40,17 +36,7 @@ beforeAll(async () => {
   doc.obligations.find((o) => o.id === 'annual-follow-up')!.retention = { decision: DECISION, stagedAnswers: 'P3M', answers: 'P2Y' };
   writeFileSync(configFile, stringify(doc));
   const solna = loadConfigFile(configFile);
-  const activities = createActivities({
-    mailer: { send: async () => ({ messageId: '', accepted: [], rejected: [] }), close: () => undefined },
-    renderer: createRenderer(path.join(PROJECT_ROOT, 'templates')),
-    archive: createFileArchive(archiveDir),
-    directory: createDirectory([solna]),
-    clock: () => new Date(),
-    publicBaseUrl: 'http://localhost:3000',
-    answerLinks: testAnswerLinks,
-    registers: { read: async (orgId: string) => emptyRegister(orgId) },
-    starter: { start: async () => 'started' as const },
-  });
+  const activities = activitiesFor([solna], archiveDir);
   // The 2023 cycle, compiled three years ago; the 2026 cycle's staged answers, left four months ago.
   const key = { orgId: 'solna', obligationId: 'annual-follow-up', period: '2023' };
   const plan = planCycle(obligationOf(solna, 'periodic-data-call').calendar, 'annual', '2023', 'Europe/Stockholm');

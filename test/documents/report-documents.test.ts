@@ -8,21 +8,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import JSZip from 'jszip';
 import mammoth from 'mammoth';
-import { createActivities } from '../../activities';
-import { createFileArchive } from '../../activities/archive';
-import { createDirectory } from '../../activities/directory';
-import { createSmtpMailer } from '../../activities/mailer';
-import { createRenderer } from '../../activities/renderer';
 import { buildReportContext } from '../../activities/report';
 import { renderDocuments } from '../../activities/documents/render-elsewhere';
 import { reportDocument } from '../../activities/documents/report-document';
-import { emptyRegister } from '../../activities/register-reader';
 import { loadConfigFile } from '../../config/load';
 import { obligationOf } from '../../config/schema';
 import { planCycle } from '../../domain/calendar';
 import type { UnitStatus } from '../../domain/types';
-import { PROJECT_ROOT, SOLNA_CONFIG, testAnswerLinks } from '../helpers/environment';
+import { SOLNA_CONFIG } from '../helpers/environment';
 import { readPdf, type PdfReading, type StructureNode } from '../helpers/pdf';
+import { activitiesFor } from '../helpers/activities';
 import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
 import { VERAPDF_CLASSPATH, ensureVeraPdf } from '../../scripts/ensure-verapdf';
 
@@ -42,22 +37,12 @@ const squeeze = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 let smtp: TestSmtpServer;
 let archiveDir: string;
-let activities: ReturnType<typeof createActivities>;
+let activities: ReturnType<typeof activitiesFor>;
 
 beforeAll(async () => {
   smtp = await startTestSmtpServer();
   archiveDir = mkdtempSync(path.join(tmpdir(), 'followup-documents-'));
-  activities = createActivities({
-    mailer: createSmtpMailer(smtp.url, { pool: false }),
-    renderer: createRenderer(path.join(PROJECT_ROOT, 'templates')),
-    archive: createFileArchive(archiveDir),
-    directory: createDirectory([solna]),
-    clock: () => new Date('2027-03-01T08:00:00Z'),
-    publicBaseUrl: 'http://localhost:3000',
-    answerLinks: testAnswerLinks,
-    registers: { read: async (orgId: string) => emptyRegister(orgId) },
-    starter: { start: async () => 'started' as const },
-  });
+  activities = activitiesFor([solna], archiveDir, { smtpUrl: smtp.url, clock: () => new Date('2027-03-01T08:00:00Z') });
 });
 afterAll(() => smtp.close());
 

@@ -10,11 +10,10 @@ import { z } from 'zod';
 import { questionnaireForm, typedFields } from '../questionnaire-form';
 import { formatDate } from '../../domain/calendar';
 import type { CycleKey } from '../../domain/ids';
-import type { CycleOverview } from '../../domain/types';
 import { DISPLAY_STATES, displayState, STATE_LABELS, unitOwesAnswer, type DisplayState } from '../../domain/unit-states';
 import { answerForm, answersExportParams, cycleActionForm, cycleParams, formOf, paramsOf, reportParams } from '../forms';
 import { sendTable } from '../send-table';
-import { answersFlatSheet, answersWorkbook, loadCycleAnswers, type CycleAnswers } from '../../exports/cycle-answers';
+import { answersFlatSheet, answersWorkbook, loadCycleAnswers } from '../../exports/cycle-answers';
 import type { TableFormat } from '../../exports/workbook';
 import { text } from '../i18n';
 import type { WebKit } from '../kit';
@@ -257,37 +256,39 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
     return reply.redirect(`/cycles/${found.key.obligationId}/${found.key.period}?done=answered&unit=${found.unit}`, 303);
   });
 
-  // Every unit's answer, as a file for Excel: the compiled period from the archive, a running cycle from its units.
-  app.get('/cycles/:obligation/:period/answers.:format', { onRequest: requireLogin, preHandler: paramsOf(answersExportParams) }, async (request, reply) => {
+  /**
+   * What a file route reads of the cycle in its path, or undefined once it has answered 404. Only a
+   * cycle that does not exist is "not found"; an outage is an error, logged and said as one.
+   */
+  const readOr404 = async <T>(request: FastifyRequest, reply: FastifyReply, read: (key: CycleKey) => Promise<T>): Promise<{ key: CycleKey; value: T } | undefined> => {
     const key = cycleKeyOf(request);
-    const { format } = request.params as { format: TableFormat };
-    const lang = secretariatLanguage(request);
-    if (!key) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
-    let answers: CycleAnswers;
+    const notFound = () => message(reply, 404, secretariatLanguage(request), 'notFoundTitle', 'notFoundText');
+    if (!key) return void (await notFound());
     try {
-      answers = await loadCycleAnswers({ client, archive }, key);
+      return { key, value: await read(key) };
     } catch (err) {
-      if (err instanceof CycleNotFoundError) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+      if (err instanceof CycleNotFoundError) return void (await notFound());
       throw err;
     }
+  };
+
+  // Every unit's answer, as a file for Excel: the compiled period from the archive, a running cycle from its units.
+  app.get('/cycles/:obligation/:period/answers.:format', { onRequest: requireLogin, preHandler: paramsOf(answersExportParams) }, async (request, reply) => {
+    const { format } = request.params as { format: TableFormat };
+    const found = await readOr404(request, reply, (key) => loadCycleAnswers({ client, archive }, key));
+    if (!found) return reply;
+    const { key, value: answers } = found;
     const obligation = obligationOf(config, 'periodic-data-call', key.obligationId);
     const book = answersWorkbook({ org: config, obligation, answers });
     return sendTable(reply, format, `${key.orgId}-${key.obligationId}-${key.period}-svar`, book, answersFlatSheet({ org: config, answers }));
   });
 
   app.get('/cycles/:obligation/:period/report.:format', { onRequest: requireLogin, preHandler: paramsOf(reportParams) }, async (request, reply) => {
-    const key = cycleKeyOf(request);
     const { format } = request.params as { format: ReportFormat };
     const lang = secretariatLanguage(request);
-    if (!key) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
-    let info: CycleOverview;
-    try {
-      info = await cycleOverview(client, key);
-    } catch (err) {
-      // Only a cycle that does not exist is "not found"; an outage is an error, logged and said as one.
-      if (err instanceof CycleNotFoundError) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
-      throw err;
-    }
+    const found = await readOr404(request, reply, (key) => cycleOverview(client, key));
+    if (!found) return reply;
+    const info = found.value;
     // Reports compiled before the PDF and the Word document existed have only HTML and Markdown.
     const ref = info.report ? refOf(info.report, format) : undefined;
     if (!ref) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
