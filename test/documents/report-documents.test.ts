@@ -18,6 +18,7 @@ import type { UnitStatus } from '../../domain/types';
 import { SOLNA_CONFIG } from '../helpers/environment';
 import { readPdf, type PdfReading, type StructureNode } from '../helpers/pdf';
 import { activitiesFor } from '../helpers/activities';
+import { emptyRegister } from '../../activities/register-reader';
 import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
 import { VERAPDF_CLASSPATH, ensureVeraPdf } from '../../scripts/ensure-verapdf';
 
@@ -117,6 +118,21 @@ describe('veraPDF', () => {
       { flavour: 'ua1', compliant: true, status: 'normal', failures: [] },
       { flavour: '2a', compliant: true, status: 'normal', failures: [] },
     ]);
+  });
+});
+
+describe('the seminars report', () => {
+  (ensureVeraPdf() ? test : test.skip)('is a tagged PDF with its table of seminars, conformant to PDF/UA-1 and PDF/A-2a', async () => {
+    const seminar = (id: string, date: string, title: string) => ({ id, date, title, place: 'Bryssel', country: 'BE', role: 'organiser' as const, unitId: 'omsorg', registeredAt: '2026-01-10T10:00:00Z' });
+    const register = (orgId: string) => ({ ...emptyRegister(orgId), seminars: [seminar('s1', '2026-03-12', 'Cities for Europe; "Smarta städer"'), seminar('s2', '2026-10-01', '=Åbo-dagen')] });
+    const withSeminars = activitiesFor([solna], archiveDir, { register });
+    const obligationId = solna.obligations.find((o) => o.kind === 'minimum-occurrences')!.id;
+    const report = await withSeminars.compileOccurrencesReport({ orgId: 'solna', obligationId, year: 2026, at: '2026-12-31T10:00:00Z' });
+    const file = path.join(archiveDir, report.pdf);
+    const pdf = readPdf(file);
+    expect(roles(pdf.pages[0]!.structure)).toEqual(expect.arrayContaining(['H1', 'H2', 'Table', 'TH', 'TD']));
+    expect(squeeze(pdf.pages.map((p) => p.text).join(' '))).toContain('=Åbo-dagen');
+    expect(veraPdf(file).map((v) => [v.flavour, v.compliant])).toEqual([['ua1', true], ['2a', true]]);
   });
 });
 

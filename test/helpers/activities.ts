@@ -7,9 +7,10 @@ import { createSmtpMailer } from '../../activities/mailer';
 import { emptyRegister } from '../../activities/register-reader';
 import { createRenderer } from '../../activities/renderer';
 import type { OrganisationConfig } from '../../config/schema';
+import type { RegisterContents } from '../../domain/registers';
 import { PROJECT_ROOT, testAnswerLinks } from './environment';
 
-export function activitiesFor(configs: OrganisationConfig[], archiveDir: string, options: { smtpUrl?: string; clock?: () => Date } = {}) {
+export function activitiesFor(configs: OrganisationConfig[], archiveDir: string, options: { smtpUrl?: string; clock?: () => Date; register?: (orgId: string) => RegisterContents } = {}) {
   return createActivities({
     // Without a server, mail goes nowhere: for the tests that read what was archived.
     mailer: options.smtpUrl ? createSmtpMailer(options.smtpUrl, { pool: false }) : { send: async () => ({ messageId: '', accepted: [], rejected: [] }), close: () => undefined },
@@ -19,7 +20,7 @@ export function activitiesFor(configs: OrganisationConfig[], archiveDir: string,
     clock: options.clock ?? (() => new Date()),
     publicBaseUrl: 'http://localhost:3000',
     answerLinks: testAnswerLinks,
-    registers: { read: async (orgId: string) => emptyRegister(orgId) },
+    registers: { read: async (orgId: string) => (options.register ?? emptyRegister)(orgId) },
     starter: { start: async () => 'started' as const },
   });
 }
