@@ -12,6 +12,11 @@ export function neutralised(value: unknown): string {
   return FORMULA_START.test(text) ? `'${text}` : text;
 }
 
+/** Rows as CSV for Swedish Excel, every cell as given: the caller neutralises what is text. */
+export function csvText(header: string[], rows: string[][]): string {
+  return `\uFEFF${stringify([header, ...rows], { delimiter: ';', record_delimiter: '\r\n', quoted_match: /[\r\n]/ })}`;
+}
+
 export function toCsv(header: string[], rows: unknown[][]): string {
-  return `\uFEFF${stringify([header, ...rows].map((r) => r.map(neutralised)), { delimiter: ';', record_delimiter: '\r\n', quoted_match: /[\r\n]/ })}`;
+  return csvText(header.map(neutralised), rows.map((r) => r.map(neutralised)));
 }

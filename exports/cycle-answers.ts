@@ -9,7 +9,7 @@ import type { Archive } from '../activities/archive';
 import { readIfPresent, reportDataRef } from '../activities/archive';
 import { shownValue } from '../activities/mail-context';
 import type { PeriodData, PeriodUnit } from '../activities/report';
-import { cycleInfo, unitStatus } from '../client/cycles';
+import { CycleNotFoundError, cycleInfo, unitStatus } from '../client/cycles';
 import type { OrganisationConfig, PeriodicDataCallConfig } from '../config/schema';
 import type { CycleKey } from '../domain/ids';
 import { groupHeading } from '../domain/questionnaire';
@@ -117,15 +117,28 @@ function fromStatus(s: UnitStatus): PeriodUnit {
  * The answers of a cycle: from the archive once it is compiled, else from its units (in batches, so
  * a cycle of thousands asks a few dozen at a time). Throws CycleNotFoundError for a cycle that was never started.
  */
-export async function loadCycleAnswers(deps: { client: Client; archive: Archive }, key: CycleKey): Promise<CycleAnswers> {
+export async function loadCycleAnswers(deps: { client: Client; archive: Archive; configuredQuestionnaire: (key: CycleKey) => QuestionField[] }, key: CycleKey): Promise<CycleAnswers> {
   const archived = await readIfPresent(deps.archive, reportDataRef(key));
   const data = archived ? (JSON.parse(archived) as PeriodData) : undefined;
-  if (data?.questionnaire) return { key, questionnaire: data.questionnaire, units: data.units };
+  // A period compiled before its questionnaire was archived beside it: its answers from the archive,
+  // laid out by the config's questions (Temporal may long have forgotten the cycle).
+  if (data) return { key, questionnaire: data.questionnaire ?? deps.configuredQuestionnaire(key), units: data.units };
   const info = await cycleInfo(deps.client, key);
   const unitIds = info.setup?.unitIds ?? [];
   const units: PeriodUnit[] = [];
   for (let i = 0; i < unitIds.length; i += 50) {
-    units.push(...(await Promise.all(unitIds.slice(i, i + 50).map(async (id) => fromStatus(await unitStatus(deps.client, key, id))))));
+    const batch = await Promise.all(
+      unitIds.slice(i, i + 50).map(async (id) => {
+        try {
+          return fromStatus(await unitStatus(deps.client, key, id));
+        } catch (err) {
+          // A cycle still starting its units: one not started yet has nothing to export.
+          if (err instanceof CycleNotFoundError) return { id, answered: false, exempt: false };
+          throw err;
+        }
+      }),
+    );
+    units.push(...batch);
   }
-  return { key, questionnaire: info.setup?.questionnaire ?? data?.questionnaire ?? [], units };
+  return { key, questionnaire: info.setup?.questionnaire ?? [], units };
 }

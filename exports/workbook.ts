@@ -5,7 +5,7 @@
  */
 import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
-import { toCsv } from './csv';
+import { csvText, neutralised } from './csv';
 
 export type CellValue = string | number | boolean | undefined;
 
@@ -86,17 +86,18 @@ export async function toXlsx(book: Workbook): Promise<Buffer> {
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
+/** A cell as CSV text: figures with a decimal comma (a negative one stays a figure), text neutralised. */
 function csvValue(value: CellValue, column: Column, zone: string): string {
   if (value === undefined) return '';
-  if (column.kind === 'datetime' && typeof value === 'string') return wallClock(value, zone)?.toFormat('yyyy-MM-dd HH:mm') ?? value;
+  if (column.kind === 'datetime' && typeof value === 'string') return wallClock(value, zone)?.toFormat('yyyy-MM-dd HH:mm') ?? neutralised(value);
   if (typeof value === 'number') return String(value).replace('.', ',');
-  return String(value);
+  return neutralised(value);
 }
 
 /** One sheet as CSV for Swedish Excel: UTF-8 with a byte order mark, semicolons, formulas neutralised. */
 export function sheetToCsv(sheet: Sheet, timeZone: string): string {
-  return toCsv(
-    sheet.columns.map((c) => c.header),
+  return csvText(
+    sheet.columns.map((c) => neutralised(c.header)),
     sheet.rows.map((row) => sheet.columns.map((c, i) => csvValue(row[i], c, timeZone))),
   );
 }

@@ -70,7 +70,12 @@ export async function planRetention(archiveRoot: string, configs: readonly Organ
         if (ext === '.json') files.push({ category: 'answers', period, ref: path.posix.join(orgId, obligation.id, name) });
         else if (REPORT_EXTENSIONS.includes(ext)) files.push({ category: 'reports', period, ref: path.posix.join(orgId, obligation.id, name) });
       }
-      for (const period of await entries(path.join(folder, '.outcomes'))) files.push({ category: 'stagedAnswers', period, ref: path.posix.join(orgId, obligation.id, '.outcomes', period) });
+      // Staged answers of a cycle not yet compiled are what its report will be made of (it may still
+      // be running): only those of a compiled period, whose answers are archived, can go.
+      const compiled = new Set(files.filter((f) => f.category === 'answers').map((f) => f.period));
+      for (const period of await entries(path.join(folder, '.outcomes'))) {
+        if (compiled.has(period)) files.push({ category: 'stagedAnswers', period, ref: path.posix.join(orgId, obligation.id, '.outcomes', period) });
+      }
       const counts = new Map<RetentionCategory, number>();
       for (const file of files) {
         const rule = obligation.retention[file.category];
@@ -91,19 +96,28 @@ export async function planRetention(archiveRoot: string, configs: readonly Organ
   return { due, kept };
 }
 
-/** Removes what is due, logging each removal before it is made (a removal that fails is logged as such). */
+/**
+ * Removes what is due. Each removal is logged before it is made: a removal that cannot be logged is
+ * not made, and one that fails afterwards is logged as failed.
+ */
 export async function applyRetention(archiveRoot: string, due: readonly DueRemoval[], by: string, now: Date): Promise<{ removed: DueRemoval[]; failed: { removal: DueRemoval; error: string }[] }> {
   const removed: DueRemoval[] = [];
   const failed: { removal: DueRemoval; error: string }[] = [];
   for (const removal of due) {
     const log = path.join(archiveRoot, removal.orgId, 'retention-log.jsonl');
+    const entry = (fields: object) => appendFile(log, `${JSON.stringify({ at: now.toISOString(), by, ...fields })}\n`, { mode: 0o600 });
+    try {
+      await entry({ removed: removal.ref, category: removal.category, period: removal.period, archivedAt: removal.archivedAt, rule: removal.rule, decision: removal.decision });
+    } catch (err) {
+      failed.push({ removal, error: `not removed: the retention log cannot be written (${(err as Error).message})` });
+      continue;
+    }
     try {
       await rm(path.join(archiveRoot, removal.ref), { recursive: true, force: true });
       removed.push(removal);
-      await appendFile(log, `${JSON.stringify({ at: now.toISOString(), by, removed: removal.ref, category: removal.category, period: removal.period, archivedAt: removal.archivedAt, rule: removal.rule, decision: removal.decision })}\n`, { mode: 0o600 });
     } catch (err) {
       failed.push({ removal, error: (err as Error).message });
-      await appendFile(log, `${JSON.stringify({ at: now.toISOString(), by, failed: removal.ref, error: (err as Error).message })}\n`, { mode: 0o600 }).catch(() => undefined);
+      await entry({ failed: removal.ref, error: (err as Error).message }).catch(() => undefined);
     }
   }
   return { removed, failed };

@@ -227,8 +227,13 @@ function numberPages(doc: Pdf, language: ReportDocument['language']): void {
   let page = 0;
   const number = () => {
     page++;
-    const internal = doc as unknown as { _fontSource: string; _fontSize: number };
+    // A page can be added in the middle of text that continues (a paragraph of several runs): pdfkit
+    // then still holds that text's line wrapper and options, which the footer must neither use nor end.
+    const internal = doc as unknown as { _fontSource: string; _fontSize: number; _wrapper: unknown; _textOptions: unknown; _fillColor: unknown };
     const [x, y, source, size] = [doc.x, doc.y, internal._fontSource, internal._fontSize];
+    const [wrapper, textOptions, fill] = [internal._wrapper, internal._textOptions, internal._fillColor];
+    internal._wrapper = null;
+    internal._textOptions = null;
     const bottom = doc.page.margins.bottom;
     // Below the content box: with its margin in place pdfkit would start yet another page.
     doc.page.margins.bottom = 0;
@@ -239,6 +244,9 @@ function numberPages(doc: Pdf, language: ReportDocument['language']): void {
     doc.restore();
     doc.page.margins.bottom = bottom;
     doc.font(source).fontSize(size);
+    internal._wrapper = wrapper;
+    internal._textOptions = textOptions;
+    internal._fillColor = fill;
     doc.x = x;
     doc.y = y;
   };

@@ -95,11 +95,12 @@ export function addCycleCommands(program: Command, ctx: CommandContext): void {
       const exports = require('../../exports/cycle-answers') as typeof import('../../exports/cycle-answers');
       const workbook = require('../../exports/workbook') as typeof import('../../exports/workbook');
       const { createFileArchive } = require('../../activities/archive') as typeof import('../../activities/archive');
-      const answers = await exports.loadCycleAnswers({ client: await client(), archive: createFileArchive(env().FOLLOWUP_ARCHIVE_DIR) }, key);
-      const obligation = cfg.obligations.find((o) => o.id === obligationId) as import('../../config/schema').PeriodicDataCallConfig;
+      const obligationConfig = cfg.obligations.find((o) => o.id === obligationId) as import('../../config/schema').PeriodicDataCallConfig;
+      const { questionnaireOf } = require('../../domain/questionnaire') as typeof import('../../domain/questionnaire');
+      const answers = await exports.loadCycleAnswers({ client: await client(), archive: createFileArchive(env().FOLLOWUP_ARCHIVE_DIR), configuredQuestionnaire: () => questionnaireOf(obligationConfig) }, key);
       const body =
         opts.format === 'xlsx'
-          ? await workbook.toXlsx(exports.answersWorkbook({ org: cfg, obligation, answers }))
+          ? await workbook.toXlsx(exports.answersWorkbook({ org: cfg, obligation: obligationConfig, answers }))
           : workbook.sheetToCsv(exports.answersFlatSheet({ org: cfg, answers }), cfg.organisation.timeZone);
       const out = opts.out ?? `${key.orgId}-${key.obligationId}-${key.period}-svar.${opts.format}`;
       writeFileSync(out, body);

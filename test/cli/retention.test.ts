@@ -37,23 +37,27 @@ beforeAll(async () => {
   writeFileSync(configFile, stringify(doc));
   const solna = loadConfigFile(configFile);
   const activities = activitiesFor([solna], archiveDir);
-  // The 2023 cycle, compiled three years ago; the 2026 cycle's staged answers, left four months ago.
+  // The 2023 cycle, compiled three years ago.
   const key = { orgId: 'solna', obligationId: 'annual-follow-up', period: '2023' };
   const plan = planCycle(obligationOf(solna, 'periodic-data-call').calendar, 'annual', '2023', 'Europe/Stockholm');
   const outcome = { unitId: 'omsorg', state: 'answered' as const, closed: true, plan, remindersSentAt: [], mailProblems: [], answer: { values: { eu_projects: 'Inga', other_work: 'Studiebesök i Vilnius', effects: 'Nya rutiner' }, answeredAt: plan.opensAt, by: 'contact' as const, revision: 1 } };
   const report = await activities.compileReport({ key, closedAt: plan.closesAt, parts: [await activities.stageOutcomes({ key, part: 0, outcomes: [outcome] })] });
   await activities.discardStagedOutcomes({ key });
   for (const ref of [report.html, report.markdown, report.pdf!, report.docx!, 'solna/annual-follow-up/solna-annual-follow-up-2023.json']) age(ref, yearsAgo(3));
-  const staged = await activities.stageOutcomes({ key: { ...key, period: '2026' }, part: 0, outcomes: [outcome] });
-  age(staged, new Date(Date.now() - 120 * 86_400_000));
-  age('solna/annual-follow-up/.outcomes/2026', new Date(Date.now() - 120 * 86_400_000));
+  // Staged answers left behind by the compiled 2023 cycle, and those of a 2026 cycle still running
+  // (not compiled: what its report will be made of, never removed), both four months old.
+  for (const period of ['2023', '2026']) {
+    const staged = await activities.stageOutcomes({ key: { ...key, period }, part: 0, outcomes: [outcome] });
+    age(staged, new Date(Date.now() - 120 * 86_400_000));
+    age(`solna/annual-follow-up/.outcomes/${period}`, new Date(Date.now() - 120 * 86_400_000));
+  }
 }, 60_000);
 
 test('the report lists what is due, apply removes and logs it, the report stays', async () => {
   const listed = await followup('retention', 'report');
   expect(listed.code).toBe(0);
   expect(listed.out).toContain('Due for removal (2); remove with: followup retention report --apply');
-  expect(listed.out).toMatch(/solna\/annual-follow-up\/\.outcomes\/2026\s+staged answers\s+\S+\s+P3M/);
+  expect(listed.out).toMatch(/solna\/annual-follow-up\/\.outcomes\/2023\s+staged answers\s+\S+\s+P3M/);
   expect(listed.out).toMatch(/solna\/annual-follow-up\/solna-annual-follow-up-2023\.json\s+answers\s+\S+\s+P2Y/);
   expect(listed.out).toContain('Kept: 4 report file(s) of solna/annual-follow-up (kept without end).');
   // Nothing is removed by the report alone.
@@ -63,10 +67,11 @@ test('the report lists what is due, apply removes and logs it, the report stays'
   expect(applied.code).toBe(0);
   expect(applied.out).toContain('Removed 2, each logged in retention-log.jsonl');
   expect(existsSync(path.join(archiveDir, 'solna/annual-follow-up/solna-annual-follow-up-2023.json'))).toBe(false);
-  expect(existsSync(path.join(archiveDir, 'solna/annual-follow-up/.outcomes/2026'))).toBe(false);
+  expect(existsSync(path.join(archiveDir, 'solna/annual-follow-up/.outcomes/2023'))).toBe(false);
+  expect(existsSync(path.join(archiveDir, 'solna/annual-follow-up/.outcomes/2026'))).toBe(true);
   for (const ext of ['pdf', 'docx', 'html', 'md']) expect(existsSync(path.join(archiveDir, `solna/annual-follow-up/solna-annual-follow-up-2023.${ext}`))).toBe(true);
   const log = readFileSync(path.join(archiveDir, 'solna/retention-log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
-  expect(log.map((l) => l.removed)).toEqual(['solna/annual-follow-up/.outcomes/2026', 'solna/annual-follow-up/solna-annual-follow-up-2023.json']);
+  expect(log.map((l) => l.removed)).toEqual(['solna/annual-follow-up/.outcomes/2023', 'solna/annual-follow-up/solna-annual-follow-up-2023.json']);
   expect(log.every((l) => l.decision === DECISION && l.by?.startsWith('cli:') && l.at)).toBe(true);
 
   expect((await followup('retention', 'report')).out).toContain('Nothing is due for removal.');

@@ -101,6 +101,9 @@ describe('the answers as CSV', () => {
     expect(first).toContain('2027-01-10');
     expect(second[6]).toBe('Inga egna fordon; ingen upphandling');
     // One column per question, a repeated section's as "section: item – question".
+    // A negative figure stays a figure; only text is neutralised.
+    const figures = sheetToCsv({ name: 'x', columns: [{ header: 'Förändring', kind: 'number' }, { header: 'Text' }], rows: [[-5.3, '-5,3 som text']] }, 'Europe/Stockholm');
+    expect(parse(figures.slice(1), { delimiter: ';' })).toEqual([['Förändring', 'Text'], ['-5,3', "'-5,3 som text"]]);
     expect(header).toContain('Fokusområde: Minskad energianvändning och ökad andel solceller i kommunala fastigheter och verksamhetslokaler – Vad har nämnden gjort under året inom fokusområdet?');
   });
 });

@@ -10,6 +10,7 @@ import JSZip from 'jszip';
 import mammoth from 'mammoth';
 import { buildReportContext } from '../../activities/report';
 import { renderDocuments } from '../../activities/documents/render-elsewhere';
+import { renderReportPdf } from '../../activities/documents/pdf';
 import { reportDocument } from '../../activities/documents/report-document';
 import { loadConfigFile } from '../../config/load';
 import { obligationOf } from '../../config/schema';
@@ -118,6 +119,22 @@ describe('veraPDF', () => {
       { flavour: 'ua1', compliant: true, status: 'normal', failures: [] },
       { flavour: '2a', compliant: true, status: 'normal', failures: [] },
     ]);
+  });
+});
+
+describe('page breaks inside a paragraph of several runs', () => {
+  (ensureVeraPdf() ? test : test.skip)('number each page once, at its foot, and keep the file valid', async () => {
+    const long = 'Svar som fortsätter över flera rader och ibland över en sidbrytning, med åäö; ';
+    const blocks = Array.from({ length: 120 }, (_, i) => ({ kind: 'paragraph' as const, runs: [{ text: `Enhet ${i}: ` }, { text: long.repeat(3), strong: true }, { text: long.repeat(2) }] }));
+    const bytes = await renderReportPdf({ language: 'sv', title: 'Sidbrytningar', author: 'Solna stad', subject: 'test', createdAt: new Date('2027-03-02T10:00:00Z'), blocks: [{ kind: 'heading', level: 1, text: 'Sidbrytningar' }, ...blocks] });
+    const file = path.join(archiveDir, 'breaks.pdf');
+    writeFileSync(file, bytes);
+    const pdf = readPdf(file);
+    expect(pdf.numPages).toBeGreaterThan(5);
+    pdf.pages.forEach((page, i) => expect(page.artifacts).toEqual([`Sida ${i + 1}`]));
+    // Every page carries text, none is left empty by a footer that started a page of its own.
+    for (const page of pdf.pages) expect(page.text.replace(/Sida \d+/, '').trim().length).toBeGreaterThan(100);
+    expect(veraPdf(file).map((v) => [v.flavour, v.compliant])).toEqual([['ua1', true], ['2a', true]]);
   });
 });
 

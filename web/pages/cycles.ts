@@ -275,7 +275,7 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
   // Every unit's answer, as a file for Excel: the compiled period from the archive, a running cycle from its units.
   app.get('/cycles/:obligation/:period/answers.:format', { onRequest: requireLogin, preHandler: paramsOf(answersExportParams) }, async (request, reply) => {
     const { format } = request.params as { format: TableFormat };
-    const found = await readOr404(request, reply, (key) => loadCycleAnswers({ client, archive }, key));
+    const found = await readOr404(request, reply, (key) => loadCycleAnswers({ client, archive, configuredQuestionnaire: kit.configuredQuestionnaire }, key));
     if (!found) return reply;
     const { key, value: answers } = found;
     const obligation = obligationOf(config, 'periodic-data-call', key.obligationId);
@@ -292,7 +292,14 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
     // Reports compiled before the PDF and the Word document existed have only HTML and Markdown.
     const ref = info.report ? refOf(info.report, format) : undefined;
     if (!ref) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
-    const content = await archive.readBytes(ref);
+    let content: Buffer;
+    try {
+      content = await archive.readBytes(ref);
+    } catch (err) {
+      // Removed on the retention schedule (followup retention), or the archive moved.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+      throw err;
+    }
     const filename = path.basename(ref);
     // The web page and the PDF open in the browser; Word and Markdown are saved.
     const inline = (format === 'html' || format === 'pdf') && (request.query as Record<string, string>).download !== '1';

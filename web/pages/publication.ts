@@ -20,19 +20,34 @@ export async function publicationPages(app: FastifyInstance, { kit }: { kit: Web
 
   /** Sends body with the caching headers, or 304 when the asker already has this version. */
   const cached = (request: FastifyRequest, reply: FastifyReply, feed: PublicFeed, type: string, body: string) => {
-    // The version is the content: the moment of making it does not make it new.
-    const etag = `"${createHash('sha256').update(JSON.stringify({ ...feed, generatedAt: '' })).update(type).digest('base64url').slice(0, 27)}"`;
+    // The version is the content (and the page's own words): the moment of making it does not make it new.
+    const etag = `"${createHash('sha256').update(JSON.stringify({ ...feed, generatedAt: '', title: settings?.title, intro: settings?.intro })).update(type).digest('base64url').slice(0, 27)}"`;
     reply
       .header('Cache-Control', `public, max-age=${settings?.cacheSeconds ?? 300}`)
       .header('ETag', etag)
       .header('Vary', 'Accept-Language')
       // Read by other sites: a website's script fetching the feed, a page framing the list.
       .header('Cross-Origin-Resource-Policy', 'cross-origin');
-    if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+    // A proxy may have made it weak (W/"…"), and a cache may send several.
+    const known = (request.headers['if-none-match'] ?? '').split(',').map((t) => t.trim().replace(/^W\//, ''));
+    if (known.includes(etag) || known.includes('*')) return reply.code(304).send();
     return reply.type(type).send(body);
   };
 
-  const feedOf = (request: FastifyRequest) => loadPublicFeed(client, config, kit.now(), pickLanguage((request.query as Record<string, string>)?.lang, kit.orgLanguage));
+  // Anyone may ask, as often as they like: the feed is made at most once per cacheSeconds and
+  // language, not once per request (with contact details it asks every project's workflow).
+  const made = new Map<string, { at: number; feed: Promise<PublicFeed> }>();
+  const feedOf = (request: FastifyRequest) => {
+    const lang = pickLanguage((request.query as Record<string, string>)?.lang, kit.orgLanguage);
+    const now = kit.now().getTime();
+    const kept = made.get(lang);
+    if (kept && now - kept.at < (settings?.cacheSeconds ?? 300) * 1000) return kept.feed;
+    const feed = loadPublicFeed(client, config, new Date(now), lang);
+    made.set(lang, { at: now, feed });
+    // A failure is not kept: the next request tries again.
+    feed.catch(() => made.delete(lang));
+    return feed;
+  };
 
   app.get('/public', async (request, reply) => {
     const lang = pickLanguage((request.query as Record<string, string>)?.lang, kit.orgLanguage);
