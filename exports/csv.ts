@@ -16,7 +16,3 @@ export function neutralised(value: unknown): string {
 export function csvText(header: string[], rows: string[][]): string {
   return `\uFEFF${stringify([header, ...rows], { delimiter: ';', record_delimiter: '\r\n', quoted_match: /[\r\n]/ })}`;
 }
-
-export function toCsv(header: string[], rows: unknown[][]): string {
-  return csvText(header.map(neutralised), rows.map((r) => r.map(neutralised)));
-}

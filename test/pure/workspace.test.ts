@@ -8,14 +8,15 @@ import { PROJECT_ROOT } from '../../config/environment';
 import { readEnvironment, singleSignOnOf } from '../../config/environment';
 import { createAnswerLinks } from '../../domain/answer-links';
 import { checkProjectChange, type ProjectRegistration } from '../../domain/registers';
-import { neutralised, toCsv } from '../../exports/csv';
+import { neutralised } from '../../exports/csv';
+import { sheetToCsv } from '../../exports/workbook';
 import { peopleFromText } from '../../web/obligations/event-notices';
 import { projectFromForm } from '../../web/obligations/gate-before-start';
 
 const links = createAnswerLinks('a-secret-of-at-least-thirty-two-characters!');
 
 test('CSV opens right in Swedish Excel: BOM, semicolons, quotes and line breaks kept, formulas neutralised', () => {
-  const csv = toCsv(['Namn', 'Plats'], [['Möte; "Norden"\nrad två', '=SUM(A1:A9)'], ['+46 8', '@Solna']]);
+  const csv = sheetToCsv({ name: 'Lista', columns: [{ header: 'Namn' }, { header: 'Plats' }], rows: [['Möte; "Norden"\nrad två', '=SUM(A1:A9)'], ['+46 8', '@Solna']] }, 'Europe/Stockholm');
   expect(csv.startsWith('\uFEFF')).toBe(true);
   const rows = parse(csv.slice(1), { delimiter: ';' }) as string[][];
   expect(rows).toEqual([
