@@ -73,7 +73,7 @@ export function outcomesPartRef(key: { orgId: string; obligationId: string; peri
 
 /** The answers of a compiled period, kept for the next period's comparison. */
 export function reportDataRef(key: { orgId: string; obligationId: string; period: string }): string {
-  return `${key.orgId}/${key.obligationId}/${key.orgId}-${key.obligationId}-${key.period}.json`;
+  return `${reportBase(key)}.json`;
 }
 
 /** A file's text, or undefined when there is none (an earlier period run elsewhere, say). */

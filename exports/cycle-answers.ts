@@ -12,7 +12,7 @@ import type { PeriodData, PeriodUnit } from '../activities/report';
 import { CycleNotFoundError, cycleInfo, unitStatus } from '../client/cycles';
 import type { OrganisationConfig, PeriodicDataCallConfig } from '../config/schema';
 import type { CycleKey } from '../domain/ids';
-import { groupHeading } from '../domain/questionnaire';
+import { fullLabel } from '../domain/questionnaire';
 import type { Language, QuestionField, UnitStatus } from '../domain/types';
 import { sheetName, type CellValue, type Column, type Sheet, type Workbook } from './workbook';
 
@@ -51,17 +51,18 @@ function unitCells(u: PeriodUnit, name: string, language: Language): CellValue[]
 
 const repeated = (f: QuestionField) => Boolean(f.group?.item);
 
+const unitNames = (org: OrganisationConfig, language: Language) => new Map(org.units.map((u) => [u.id, u.name[language]]));
+
 /** The workbook: the answers sheet, then one sheet per repeated section. */
 export function answersWorkbook(args: { org: OrganisationConfig; obligation: PeriodicDataCallConfig; answers: CycleAnswers }): Workbook {
   const { org, obligation, answers } = args;
   const language = org.organisation.language;
   const l = LABELS[language];
-  const nameOf = new Map(org.units.map((u) => [u.id, u.name[language]]));
+  const nameOf = unitNames(org, language);
   const once = answers.questionnaire.filter((f) => !repeated(f));
-  const header = (f: QuestionField) => (f.group ? `${groupHeading(f.group, language)} – ${f.label[language]}` : f.label[language]);
   const main: Sheet = {
     name: sheetName(l.sheet),
-    columns: [...unitColumns(language), ...once.map((f) => answerColumn(f, header(f)))],
+    columns: [...unitColumns(language), ...once.map((f) => answerColumn(f, fullLabel(f, language)))],
     rows: answers.units.map((u) => [...unitCells(u, nameOf.get(u.id) ?? u.id, language), ...once.map((f) => answerCell(f, u.values?.[f.id], language))]),
   };
   const sheets = [main];
@@ -94,11 +95,10 @@ export function answersWorkbook(args: { org: OrganisationConfig; obligation: Per
 export function answersFlatSheet(args: { org: OrganisationConfig; answers: CycleAnswers }): Sheet {
   const { org, answers } = args;
   const language = org.organisation.language;
-  const nameOf = new Map(org.units.map((u) => [u.id, u.name[language]]));
-  const header = (f: QuestionField) => (f.group ? `${groupHeading(f.group, language)} – ${f.label[language]}` : f.label[language]);
+  const nameOf = unitNames(org, language);
   return {
     name: sheetName(LABELS[language].sheet),
-    columns: [...unitColumns(language), ...answers.questionnaire.map((f) => answerColumn(f, header(f)))],
+    columns: [...unitColumns(language), ...answers.questionnaire.map((f) => answerColumn(f, fullLabel(f, language)))],
     rows: answers.units.map((u) => [...unitCells(u, nameOf.get(u.id) ?? u.id, language), ...answers.questionnaire.map((f) => answerCell(f, u.values?.[f.id], language))]),
   };
 }
