@@ -24,7 +24,7 @@ export class DocumentRenderError extends Error {
 export function renderInOwnProcess(format: 'pdf' | 'docx', document: ReportDocument): Promise<Buffer> {
   const compiled = __filename.endsWith('.js');
   const entry = path.join(__dirname, compiled ? 'render-process.js' : 'render-process.ts');
-  const args = [`--max-old-space-size=${RENDERER_HEAP_MB}`, '--max-semi-space-size=64', ...(compiled ? [] : ['--import', 'tsx']), entry];
+  const args = [`--max-old-space-size=${RENDERER_HEAP_MB}`, '--max-semi-space-size=64', '--initial-old-space-size=512', ...(compiled ? [] : ['--import', 'tsx']), entry];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
     const out: Buffer[] = [];
