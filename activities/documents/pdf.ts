@@ -58,19 +58,23 @@ const tag = (doc: Pdf, type: string, draw?: () => unknown): Struct => doc.struct
  * Writes text at (x, y) and moves below it. Text that fits on one line is drawn directly: pdfkit's
  * line wrapper costs more than the drawing itself, and a report of thousands of units has tens of
  * thousands of short texts. Longer text, and text that would cross the foot of the page, is wrapped
- * by pdfkit, which also starts the next page.
+ * by pdfkit, which also starts the next page. A caller that has measured the text passes its width
+ * (pdfkit would otherwise measure it again, glyph by glyph).
  */
-function textAt(doc: Pdf, text: string, x: number, y: number, width: number, align: 'left' | 'right' = 'left'): void {
+function textAt(doc: Pdf, text: string, x: number, y: number, width: number, align: 'left' | 'right' = 'left', measured?: number): void {
   const lineHeight = doc.currentLineHeight(true);
-  const textWidth = text.includes('\n') ? Infinity : doc.widthOfString(text);
+  const textWidth = measured ?? widthOnOneLine(doc, text);
   if (textWidth > width || y + lineHeight > doc.page.maxY()) {
     doc.text(text, x, y, { width, align });
     return;
   }
-  if (text) doc.text(text, align === 'right' ? x + width - textWidth : x, y, { lineBreak: false });
+  if (text) doc.text(text, align === 'right' ? x + width - textWidth : x, y, { lineBreak: false, textWidth, wordCount: 1 } as PDFKit.Mixins.TextOptions);
   doc.x = x;
   doc.y = y + lineHeight;
 }
+
+/** The width of text in the current font, or Infinity when it has line breaks of its own. */
+const widthOnOneLine = (doc: Pdf, text: string): number => (text.includes('\n') ? Infinity : doc.widthOfString(text));
 
 function writeRuns(doc: Pdf, runs: Run[], size: number, color: string, options: PDFKit.Mixins.TextOptions = {}): void {
   doc.fontSize(size).fillColor(color);
@@ -173,15 +177,17 @@ function table(doc: Pdf, root: Struct, block: Extract<Block, { kind: 'table' }>)
   doc.fontSize(SIZE.table);
   const lineHeight = doc.font(REGULAR).heightOfString('Åg', { width: 500 });
   // Most cells hold one line: measuring its width is cheap, wrapping it to measure its height is not.
-  const heightOf = (text: string, column: number, bold: boolean) => {
+  const measure = (text: string, column: number, bold: boolean) => {
     const inner = widths[column]! - 2 * PAD;
     doc.font(bold ? BOLD : REGULAR);
-    const oneLine = !text.includes('\n') && doc.widthOfString(text) <= inner;
-    return (oneLine ? lineHeight : doc.heightOfString(text || ' ', { width: inner })) + 2 * PAD;
+    const width = widthOnOneLine(doc, text);
+    return { width, height: (width <= inner ? lineHeight : doc.heightOfString(text || ' ', { width: inner })) + 2 * PAD };
   };
-  const rowHeight = (cells: string[], header: boolean) => Math.max(...cells.map((c, i) => heightOf(c, i, header || i === 0)));
-  const headerHeight = rowHeight(block.columns, true);
-  const heights = block.rows.map((r) => rowHeight([r.head, ...r.cells], false));
+  const measureRow = (cells: string[], header: boolean) => cells.map((c, i) => measure(c, i, header || i === 0));
+  const headerMeasures = measureRow(block.columns, true);
+  const headerHeight = Math.max(...headerMeasures.map((m) => m.height));
+  const measures = block.rows.map((r) => measureRow([r.head, ...r.cells], false));
+  const heights = measures.map((cells) => Math.max(...cells.map((m) => m.height)));
   const room = doc.page.maxY() - doc.page.margins.top - headerHeight;
   if (heights.some((h) => h > room)) {
     // A row taller than a page cannot be drawn as one: each row as its header and its cells instead.
@@ -191,7 +197,7 @@ function table(doc: Pdf, root: Struct, block: Extract<Block, { kind: 'table' }>)
     }
     return;
   }
-  const drawCells = (cells: string[], y: number, height: number, header: boolean) => {
+  const drawCells = (cells: string[], measured: { width: number }[], y: number, height: number, header: boolean) => {
     doc.markContent('Artifact', { type: 'Layout' } as never);
     if (header) doc.rect(left, y, width, height).fill('#eef4fa');
     doc.lineWidth(0.5).strokeColor('#c5cbd3').rect(left, y, width, height).stroke();
@@ -199,14 +205,14 @@ function table(doc: Pdf, root: Struct, block: Extract<Block, { kind: 'table' }>)
     doc.endMarkedContent();
     return cells.map((text, i) => () => {
       doc.font(header || i === 0 ? BOLD : REGULAR).fontSize(SIZE.table).fillColor(INK);
-      textAt(doc, text, xs[i]! + PAD, y + PAD, widths[i]! - 2 * PAD, i > 0 && block.numeric?.[i - 1] ? 'right' : 'left');
+      textAt(doc, text, xs[i]! + PAD, y + PAD, widths[i]! - 2 * PAD, i > 0 && block.numeric?.[i - 1] ? 'right' : 'left', measured[i]!.width);
     });
   };
   const t = tag(doc, 'Table');
   root.add(t);
   const headerRow = (tagged: boolean) => {
     const y = doc.y;
-    const draws = drawCells(block.columns, y, headerHeight, true);
+    const draws = drawCells(block.columns, headerMeasures, y, headerHeight, true);
     if (tagged) {
       const tr = tag(doc, 'TR');
       t.add(tr);
@@ -227,7 +233,7 @@ function table(doc: Pdf, root: Struct, block: Extract<Block, { kind: 'table' }>)
       headerRow(false);
     }
     const y = doc.y;
-    const draws = drawCells([row.head, ...row.cells], y, heights[r]!, false);
+    const draws = drawCells([row.head, ...row.cells], measures[r]!, y, heights[r]!, false);
     const tr = tag(doc, 'TR');
     t.add(tr);
     draws.forEach((draw, i) => tr.add(i === 0 ? withScope(tag(doc, 'TH', draw), 'Row') : tag(doc, 'TD', draw)));
