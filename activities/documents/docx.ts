@@ -37,10 +37,7 @@ function blocksOf(block: Block): (Paragraph | Table)[] {
     case 'list':
       return block.items.map((runs) => new Paragraph({ numbering: { reference: 'bullets', level: 0 }, children: runsOf(runs) }));
     case 'fields':
-      return block.items.flatMap((f) => [
-        new Paragraph({ keepNext: true, spacing: { before: 120 }, children: textRuns(f.label, { bold: true }) }),
-        new Paragraph({ indent: { left: 240 }, children: textRuns(f.value) }),
-      ]);
+      return block.items.flatMap((f) => [new Paragraph({ style: 'FieldLabel', children: textRuns(f.label) }), new Paragraph({ style: 'FieldValue', children: textRuns(f.value) })]);
     case 'table': {
       const header = new TableRow({ tableHeader: true, cantSplit: true, children: block.columns.map((c, i) => cell(c, true, i > 0 && Boolean(block.numeric?.[i - 1]))) });
       const rows = block.rows.map((r) => new TableRow({ children: [cell(r.head, true), ...r.cells.map((c, i) => cell(c, false, Boolean(block.numeric?.[i])))] }));
@@ -61,7 +58,13 @@ export async function renderReportDocx(report: ReportDocument): Promise<Buffer> 
     lastModifiedBy: 'policy-followup',
     styles: {
       default: { document: { run: { font: 'Calibri', size: 22, language } } },
-      paragraphStyles: [{ id: 'Caption', name: 'Caption', basedOn: 'Normal', next: 'Normal', quickFormat: true, run: { bold: true, size: 20, language } }],
+      // A question and its answer as styles of their own, so that the secretariat restyles every
+      // answer at once (and thousands of answers do not each carry their formatting).
+      paragraphStyles: [
+        { id: 'Caption', name: 'Caption', basedOn: 'Normal', next: 'Normal', quickFormat: true, run: { bold: true, size: 20, language } },
+        { id: 'FieldLabel', name: report.language === 'sv' ? 'Fråga' : 'Question', basedOn: 'Normal', next: 'FieldValue', quickFormat: true, run: { bold: true }, paragraph: { keepNext: true, spacing: { before: 120 } } },
+        { id: 'FieldValue', name: report.language === 'sv' ? 'Svar' : 'Answer', basedOn: 'Normal', next: 'FieldLabel', quickFormat: true, paragraph: { indent: { left: 240 } } },
+      ],
     },
     numbering: {
       config: [
