@@ -48,13 +48,25 @@ export function renderInOwnProcess(format: 'pdf' | 'docx', document: ReportDocum
   });
 }
 
-export async function renderDocuments(document: ReportDocument, options: { ownProcess?: boolean } = {}): Promise<{ pdf: Buffer; docx: Buffer }> {
+/**
+ * Renders the PDF and the Word document, and what the caller renders meanwhile (the web page and the
+ * Markdown). A large document renders in processes of their own, one at a time beside the caller:
+ * the PDF (the longest) starts first, the Word document once the caller's renderings are done, so
+ * that no more than two renderings share this machine's two cores (three made each a third slower).
+ */
+export async function renderDocuments<T>(document: ReportDocument, meanwhile: () => Promise<T>, options: { ownProcess?: boolean } = {}): Promise<{ pdf: Buffer; docx: Buffer; meanwhile: T }> {
   if (options.ownProcess ?? document.blocks.length > LARGE_DOCUMENT_BLOCKS) {
-    // Both to the end even when one fails, so that no renderer is left running behind an error.
-    const [pdf, docx] = await Promise.allSettled([renderInOwnProcess('pdf', document), renderInOwnProcess('docx', document)]);
-    if (pdf.status === 'rejected') throw pdf.reason;
-    if (docx.status === 'rejected') throw docx.reason;
-    return { pdf: pdf.value, docx: docx.value };
+    const pdf = settle(renderInOwnProcess('pdf', document));
+    const own = await settle(meanwhile());
+    // A failure is raised only once the PDF's renderer has ended, so that none is left running behind it.
+    const docx = own.status === 'fulfilled' ? await settle(renderInOwnProcess('docx', document)) : own;
+    const rendered = [await pdf, own, docx] as const;
+    for (const part of rendered) if (part.status === 'rejected') throw part.reason;
+    return { pdf: fulfilled(rendered[0]), meanwhile: fulfilled(rendered[1]), docx: fulfilled(rendered[2]) };
   }
-  return { pdf: await renderReportPdf(document), docx: await renderReportDocx(document) };
+  const own = await meanwhile();
+  return { pdf: await renderReportPdf(document), docx: await renderReportDocx(document), meanwhile: own };
 }
+
+const settle = <T>(promise: Promise<T>): Promise<PromiseSettledResult<T>> => promise.then((value) => ({ status: 'fulfilled', value }), (reason: unknown) => ({ status: 'rejected', reason }));
+const fulfilled = <T>(result: PromiseSettledResult<T>): T => (result as PromiseFulfilledResult<T>).value;

@@ -10,18 +10,17 @@ import { renderDocuments } from './render-elsewhere';
 export type { ReportFiles, ReportFormat };
 
 /**
- * Renders and archives every format under base (organisation/obligation/name, no extension). The PDF
- * and the Word document start first: a large report's render in processes of their own while the
- * web page and the Markdown are rendered here.
+ * Renders and archives every format under base (organisation/obligation/name, no extension). A large
+ * report's PDF starts first, in a process of its own, while the web page and the Markdown are
+ * rendered here (see renderDocuments).
  */
 export async function archiveReportFiles(archive: Archive, base: string, rendered: { html: () => string; markdown: () => string; document: ReportDocument }): Promise<Required<ReportFiles>> {
-  const documents = renderDocuments(rendered.document);
-  const html = await archive.put(`${base}.html`, rendered.html());
-  const markdown = await archive.put(`${base}.md`, rendered.markdown());
-  const { pdf, docx } = await documents;
+  const { pdf, docx, meanwhile } = await renderDocuments(rendered.document, async () => ({
+    html: await archive.put(`${base}.html`, rendered.html()),
+    markdown: await archive.put(`${base}.md`, rendered.markdown()),
+  }));
   return {
-    html,
-    markdown,
+    ...meanwhile,
     pdf: await archive.put(`${base}.pdf`, pdf),
     docx: await archive.put(`${base}.docx`, docx),
   };

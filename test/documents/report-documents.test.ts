@@ -192,7 +192,7 @@ describe('a large report', () => {
     const outcomes = [outcome('omsorg', { state: 'answered', answer: { values: AWKWARD, answeredAt: plan.opensAt, by: 'contact', revision: 1 } })];
     const context = buildReportContext({ org: solna, obligation: obligationOf(solna, 'periodic-data-call'), period: '2026', closedAt: plan.closesAt, compiledAt: plan.closesAt, outcomes });
     const document = reportDocument(context, plan.closesAt);
-    const elsewhere = await renderDocuments(document, { ownProcess: true });
+    const elsewhere = await renderDocuments(document, async () => undefined, { ownProcess: true });
     const file = path.join(archiveDir, 'elsewhere.pdf');
     writeFileSync(file, elsewhere.pdf);
     const text = squeeze(readPdf(file).pages.map((p) => p.text).join(' '));
