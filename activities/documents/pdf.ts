@@ -58,23 +58,33 @@ const tag = (doc: Pdf, type: string, draw?: () => unknown): Struct => doc.struct
  * Writes text at (x, y) and moves below it. Text that fits on one line is drawn directly: pdfkit's
  * line wrapper costs more than the drawing itself, and a report of thousands of units has tens of
  * thousands of short texts. Longer text, and text that would cross the foot of the page, is wrapped
- * by pdfkit, which also starts the next page. A caller that has measured the text passes its width
- * (pdfkit would otherwise measure it again, glyph by glyph).
+ * by pdfkit, which also starts the next page. A caller that has measured the text passes its width,
+ * which spares pdfkit one of its measurements.
  */
 function textAt(doc: Pdf, text: string, x: number, y: number, width: number, align: 'left' | 'right' = 'left', measured?: number): void {
+  if (!text) {
+    // As the wrapper does with nothing to write: no line, and the position where it was asked.
+    doc.x = x;
+    doc.y = y;
+    return;
+  }
   const lineHeight = doc.currentLineHeight(true);
-  const textWidth = measured ?? widthOnOneLine(doc, text);
+  // Right-aligned text ends at the margin without its trailing spaces, as pdfkit aligns it.
+  const textWidth = align === 'right' ? widthOnOneLine(doc, text.trimEnd()) : (measured ?? widthOnOneLine(doc, text));
   if (textWidth > width || y + lineHeight > doc.page.maxY()) {
     doc.text(text, x, y, { width, align });
     return;
   }
-  if (text) doc.text(text, align === 'right' ? x + width - textWidth : x, y, { lineBreak: false, textWidth, wordCount: 1 } as PDFKit.Mixins.TextOptions);
+  doc.text(text, align === 'right' ? x + width - textWidth : x, y, { lineBreak: false, textWidth } as PDFKit.Mixins.TextOptions);
   doc.x = x;
   doc.y = y + lineHeight;
 }
 
+/** What pdfkit's line breaker takes for the end of a line: a soft return pasted from Word included. */
+const LINE_BREAKS = /[\n\r\v\f\u0085\u2028\u2029]/;
+
 /** The width of text in the current font, or Infinity when it has line breaks of its own. */
-const widthOnOneLine = (doc: Pdf, text: string): number => (text.includes('\n') ? Infinity : doc.widthOfString(text));
+const widthOnOneLine = (doc: Pdf, text: string): number => (LINE_BREAKS.test(text) ? Infinity : doc.widthOfString(text));
 
 function writeRuns(doc: Pdf, runs: Run[], size: number, color: string, options: PDFKit.Mixins.TextOptions = {}): void {
   doc.fontSize(size).fillColor(color);

@@ -68,13 +68,20 @@ function questionBlocks(c: ReportContext): Block[] {
         blocks.push({
           kind: 'table',
           columns: [labels.unit, labels.answer, ...(previous ? [`${labels.previousAnswer} ${previous.period}`] : [])],
-          rows: q.answers.map((a) => ({ head: a.unit, cells: [a.value ?? '', ...(previous ? [a.previous ?? '–'] : [])] })),
+          rows: q.answers.map((a) => ({ head: a.unit, cells: [typed(a.value ?? ''), ...(previous ? [typed(a.previous ?? '–')] : [])] })),
         });
       } else blocks.push({ kind: 'paragraph', quiet: true, runs: [{ text: labels.noAnswers }] });
     }
   }
   return blocks;
 }
+
+/**
+ * What people typed, with its line breaks as the model has them ("\n"): a browser sends a text
+ * area's lines with "\r\n", and text pasted from Word brings soft returns (vertical tab) and
+ * Unicode's separators, which a PDF would otherwise draw as glyphs the font lacks.
+ */
+const typed = (text: string): string => text.replace(/\r\n?|[\v\f\u0085\u2028\u2029]/g, '\n');
 
 function unitBlocks(c: ReportContext): Block[] {
   const { labels } = c;
@@ -94,11 +101,11 @@ function unitBlocks(c: ReportContext): Block[] {
           flush();
           blocks.push({ kind: 'heading', level: 4, text: row.heading });
         }
-        fields.push({ label: row.label, value: row.value });
+        fields.push({ label: row.label, value: typed(row.value) });
       }
       flush();
     } else if (u.exempt) {
-      blocks.push({ kind: 'paragraph', runs: [{ text: `${labels.exempt}. ${labels.reason}: ${u.exempt.reason}` }] });
+      blocks.push({ kind: 'paragraph', runs: [{ text: typed(`${labels.exempt}. ${labels.reason}: ${u.exempt.reason}`) }] });
     } else {
       blocks.push({ kind: 'paragraph', runs: [{ text: labels.notAnswered, strong: true }] });
       const meta = `${labels.deadline} ${u.deadline} · ${labels.reminders}: ${u.reminders}${u.escalatedAt ? ` · ${labels.escalated} ${u.escalatedAt}` : ''}`;

@@ -54,6 +54,8 @@ async function compiled() {
   const outcomes = [
     outcome('omsorg', { state: 'answered', answer: { values: AWKWARD, answeredAt: plan.opensAt, by: 'contact', revision: 1 } }),
     outcome('tekniska', { state: 'escalated', remindersSentAt: plan.reminderTimes, escalatedAt: plan.escalationAt }),
+    // Typed in a browser (its text area sends "\r\n") and pasted from Word (a soft return).
+    outcome('kultur-fritid', { state: 'answered', answer: { values: { ...AWKWARD, effects: 'Bibliotekets utbyte\r\nmed Tartu\voch Åbo' }, answeredAt: plan.opensAt, by: 'contact', revision: 1 } }),
   ];
   const parts = [await activities.stageOutcomes({ key, part: 0, outcomes })];
   return activities.compileReport({ key, closedAt: plan.closesAt, parts, at: '2027-03-02T10:00:00Z' });
@@ -90,6 +92,10 @@ describe('the report as a PDF', () => {
     const text = squeeze(pdf.pages.map((p) => p.text).join(' '));
     for (const value of Object.values(AWKWARD)) for (const line of value.split('\n')) expect(text).toContain(squeeze(line));
     expect(text).toContain('Har inte svarat: Tekniska förvaltningen');
+    // Each line of what was typed with other line breaks is a line of its own.
+    const lines = pdf.pages.flatMap((p) => p.text.split('\n'));
+    expect(lines.some((l) => l.includes('med Tartu') && !l.includes('utbyte') && !l.includes('Åbo'))).toBe(true);
+    expect(lines.join('')).not.toMatch(/[\r\v]/);
   });
 
   test('embeds its fonts and claims PDF/A-2a and PDF/UA-1', () => {
@@ -171,6 +177,11 @@ describe('the report as a Word document', () => {
     // The language is set on the text, so Word checks the spelling in Swedish.
     const styles = await (await JSZip.loadAsync(readFileSync(file))).file('word/styles.xml')!.async('string');
     expect(styles).toContain('w:lang w:val="sv-SE"');
+    // Questions and answers are styles the secretariat restyles in one place, named in Swedish.
+    expect(styles).toMatch(/w:styleId="FieldLabel"[^]*?<w:name w:val="Fråga"\/>/);
+    expect(styles).toMatch(/w:styleId="FieldValue"[^]*?<w:name w:val="Svar"\/>/);
+    const body = await (await JSZip.loadAsync(readFileSync(file))).file('word/document.xml')!.async('string');
+    expect(body).toMatch(/<w:pStyle w:val="FieldValue"\/><\/w:pPr><w:r><w:t xml:space="preserve">=SUMMA\(A1:A3\)/);
     writeFileSync(path.join(archiveDir, 'read.html'), html);
   });
 });
@@ -199,5 +210,7 @@ describe('a large report', () => {
     expect(text).toContain(squeeze(AWKWARD.other_work));
     const { value } = await mammoth.extractRawText({ buffer: elsewhere.docx });
     expect(value).toContain(AWKWARD.other_work);
+    // What fails beside the renderers (here the web page) is raised once the PDF's renderer has ended.
+    await expect(renderDocuments(document, async () => Promise.reject(new Error('the web page could not be written')), { ownProcess: true })).rejects.toThrow('the web page could not be written');
   });
 });
