@@ -47,6 +47,11 @@ export interface AnswerLinks {
   ownerToken(claims: OwnerLinkClaims): string;
   /** Checks a link of the purpose given; a link made for another purpose is forged for this one. */
   checkOwner(token: string, purpose: LinkPurpose, now: Date): OwnerLinkCheck;
+  /**
+   * Whose link this is (the organisation's id), expired or not, when it was signed here for the
+   * purpose given: where a link mailed before its organisation had a path of its own belongs.
+   */
+  organisationOf(token: string, purpose: 'answer' | LinkPurpose): string | undefined;
 }
 
 const MAX_TOKEN_LENGTH = 600;
@@ -69,6 +74,10 @@ export function createAnswerLinks(secret: string): AnswerLinks {
     }
   };
   return {
+    organisationOf(token, purpose) {
+      const result = verified(token, purpose === 'answer' ? undefined : purpose);
+      return result.ok && Array.isArray(result.fields) && typeof result.fields[0] === 'string' ? result.fields[0] : undefined;
+    },
     ownerToken({ purpose, orgId, id, expiresAt, holder }) {
       const payload = Buffer.from(JSON.stringify([orgId, id, Math.floor(Date.parse(expiresAt) / 1000), ...(holder ? [holder.toLowerCase()] : [])])).toString('base64url');
       return `${payload}.${sign(payload, purpose).toString('base64url')}`;

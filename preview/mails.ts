@@ -111,6 +111,7 @@ export async function previewMails(args: {
       check: (): ReturnType<AnswerLinks['check']> => ({ ok: false, reason: 'malformed' }),
       ownerToken: () => LINK_PLACEHOLDER[language],
       checkOwner: (): ReturnType<AnswerLinks['checkOwner']> => ({ ok: false, reason: 'malformed' }),
+      organisationOf: () => undefined,
     },
     registers: args.registers,
     starter: {

@@ -53,6 +53,14 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
 /** Top-level paths of the pages: an organisation's id must not be one, or its path would be taken. */
 const RESERVED_PATHS = ['answer', 'goals', 'agreement', 'unit', 'login', 'logout', 'dashboard', 'cycles', 'projects', 'seminars', 'agreements', 'events', 'revisions', 'yearly-goals', 'schedules', 'preview', 'assets', 'healthz', 'accessibility', 'public'];
 
+/** The pages a mailed link opens, and what each link was signed for. */
+const LINK_PAGES = [
+  ['answer', 'answer'],
+  ['goals', 'project-goals'],
+  ['agreement', 'agreement-review'],
+  ['unit', 'unit-registers'],
+] as const;
+
 export class OrganisationPathError extends Error {
   override name = 'OrganisationPathError';
 }
@@ -107,6 +115,17 @@ export async function buildDeploymentWebApp(organisations: readonly WebDeps[], o
       },
       { prefix },
     );
+  }
+  // Links mailed while the deployment served one organisation at the root lead to its path now:
+  // a contact person's link keeps working when the deployment takes in another organisation.
+  const served = new Set(organisations.map((d) => d.config.organisation.id));
+  for (const [page, purpose] of LINK_PAGES) {
+    app.get<{ Params: { token: string } }>(`/${page}/:token`, async (request, reply) => {
+      const orgId = first.answerLinks.organisationOf(request.params.token, purpose);
+      if (!orgId || !served.has(orgId)) return reply.callNotFound();
+      const query = request.url.indexOf('?');
+      return reply.redirect(`/${orgId}/${page}/${request.params.token}${query >= 0 ? request.url.slice(query) : ''}`, 308);
+    });
   }
   // The deployment's front page: which organisation is whose.
   const views = createViews(first.templatesDir);

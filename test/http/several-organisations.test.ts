@@ -105,6 +105,10 @@ test('each secretariat runs its own schedule from its own pages, and sees only i
     // Under another organisation's path the same token is nobody's.
     const elsewhere = config === solna ? 'falun' : 'solna';
     expect((await new FormSession(app).get(link.pathname.replace(`/${config.organisation.id}/`, `/${elsewhere}/`))).statusCode).toBe(404);
+    // A link mailed while the deployment served one organisation at the root leads to its path.
+    const rootLink = link.pathname.replace(`/${config.organisation.id}/`, '/');
+    const moved = await new FormSession(app).get(`${rootLink}?lang=en`);
+    expect([moved.statusCode, moved.headers.location]).toEqual([308, `${link.pathname}?lang=en`]);
   }
 
   for (const config of configs) {

@@ -42,6 +42,13 @@ test("an owner's link opens only what it was made for, until it expires", () => 
   // Mailed to its owner: the page compares the holder with whoever owns it now.
   const held = links.ownerToken({ purpose: 'agreement-review', orgId: 'solna', id: 'vanort-tartu', expiresAt: '2027-12-03T10:00:00Z', holder: 'Sofia.Bergstrom@solna.example' });
   expect(links.checkOwner(held, 'agreement-review', now)).toMatchObject({ ok: true, claims: { holder: 'sofia.bergstrom@solna.example' } });
+  // Whose link it is, expired or not, is told only for what it was signed for.
+  expect(links.organisationOf(held, 'agreement-review')).toBe('solna');
+  expect(links.organisationOf(held, 'project-goals')).toBeUndefined();
+  const answer = links.token({ key: { orgId: 'falun', obligationId: 'annual-follow-up', period: '2026' }, unitId: 'kultur', expiresAt: '2020-01-01T00:00:00Z' });
+  expect(links.organisationOf(answer, 'answer')).toBe('falun');
+  expect(links.organisationOf(answer, 'unit-registers')).toBeUndefined();
+  expect(links.organisationOf(`${answer}x`, 'answer')).toBeUndefined();
 });
 
 test('single sign-on is set with all three settings or none, and says which is missing', () => {
