@@ -26,6 +26,10 @@ export const cycleActionForm = z.object({
   until: field(40).optional(),
   reason: field(2000).optional(),
   confirm: field(10).optional(),
+  // The view of the units the action was taken from (filter, search, page), to come back to it.
+  state: field(20).optional(),
+  q: field(100).optional(),
+  page: field(10).optional(),
 });
 
 export const logoutForm = z.object({ ...common });

@@ -117,6 +117,13 @@ test('a cycle of 120 units: starting, paged, filtered, searched, and read withou
   const searched = await browser.get(`${cyclePage}?q=${encodeURIComponent('enhet 7')}`);
   // "Enhet 7" and "Enhet 70" … "Enhet 79".
   expect(searched.body).toContain('Visar enheterna 1–11 av 11');
+  // Acting on a unit comes back to the view it was taken from: the same filter, the same page.
+  const requested = await browser.get(`${cyclePage}?state=requested&page=2`);
+  const remindForm = /<form method="post" action="[^"]+\/remind">(.*?)<\/form>/s.exec(requested.body)![1]!;
+  const fields = Object.fromEntries([...remindForm.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!]));
+  expect(fields).toMatchObject({ state: 'requested', page: '2' });
+  const reminded = await browser.post(`${cyclePage}/remind`, fields);
+  expect([reminded.statusCode, reminded.headers.location]).toEqual([303, `${cyclePage}?done=reminded&unit=${fields.unit}&state=requested&page=2`]);
 
   // No worker at all: the same page, from the visibility store.
   await tw.stop();

@@ -129,6 +129,12 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
           .map((d) => text(lang, d.state === 'retrying' ? 'reportRetrying' : 'reportUndelivered', { address: d.address, detail: d.detail ?? '' })),
       ],
       starting: cycle.starting ? text(lang, 'cycleStarting', { started: listed, total: cycle.info.unitCount ?? '…' }) : undefined,
+      // Carried by each unit's action, so that acting on a unit comes back to this view.
+      viewFields: [
+        ...(onlyState ? [{ name: 'state', value: onlyState }] : []),
+        ...(search ? [{ name: 'q', value: search }] : []),
+        ...(current > 1 ? [{ name: 'page', value: String(current) }] : []),
+      ],
       filter: {
         states: DISPLAY_STATES.map((s) => ({ value: s, label: states[s], selected: s === onlyState })),
         q: search ?? '',
@@ -176,7 +182,9 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
       if (body.unit !== undefined && !config.units.some((u) => u.id === body.unit)) return message(reply, 404, secretariatLanguage(request), 'notFoundTitle', 'notFoundText');
       try {
         const done = await run(key, body, actor(request));
-        return reply.redirect(`/cycles/${key.obligationId}/${key.period}?${done}`, 303);
+        const view = unitView.parse({ state: body.state, q: body.q, page: body.page });
+        const back = new URLSearchParams({ ...(view.state ? { state: view.state } : {}), ...(view.q ? { q: view.q } : {}), ...(view.page > 1 ? { page: String(view.page) } : {}) }).toString();
+        return reply.redirect(`/cycles/${key.obligationId}/${key.period}?${done}${back ? `&${back}` : ''}`, 303);
       } catch (err) {
         // In the page's language, from the one catalogue, whatever language the workflow speaks.
         if (err instanceof RejectedError) return renderCycle(request, reply, key, 409, err.in(secretariatLanguage(request)));
