@@ -65,28 +65,27 @@ export function renderInOwnProcess(format: 'pdf' | 'docx', document: ReportDocum
 /**
  * Renders the PDF and the Word document, and what the caller renders meanwhile (the web page and the
  * Markdown). A large document renders in processes of their own: the PDF (the longest) starts first
- * while the caller renders here, and the Word document when the caller is done. So no more than two renderings share this machine's two cores (three made each a third slower).
+ * while the caller renders here, the Word document once the caller is done. So no more than two
+ * renderings share this machine's two cores (three made each a third slower).
  */
 export async function renderDocuments<T>(document: ReportDocument, meanwhile: () => Promise<T>, options: { ownProcess?: boolean } = {}): Promise<{ pdf: Buffer; docx: Buffer; meanwhile: T }> {
   if (options.ownProcess ?? document.blocks.length > LARGE_DOCUMENT_BLOCKS) {
-    let pdfFailed = false;
-    const pdf = settle(
-      renderInOwnProcess('pdf', document).catch((err: unknown) => {
-        pdfFailed = true;
-        throw err;
-      }),
-    );
+    const pdf = settle(renderInOwnProcess('pdf', document));
+    let pdfEnded: PromiseSettledResult<Buffer> | undefined;
+    void pdf.then((ended) => (pdfEnded = ended));
     const own = await settle(Promise.resolve().then(meanwhile));
-    // Nothing more is started once something has failed, and a failure is raised only once the PDF's
+    // Nothing more starts once something has failed, and a failure is raised only once the PDF's
     // renderer has ended, so that none is left running behind it.
-    const docx = own.status === 'fulfilled' && !pdfFailed ? await settle(renderInOwnProcess('docx', document)) : undefined;
-    const rendered = [await pdf, own, docx ?? ({ status: 'rejected', reason: new DocumentRenderError('The Word document was not rendered.') } as const)] as const;
-    for (const part of rendered) if (part.status === 'rejected') throw part.reason;
-    return { pdf: fulfilled(rendered[0]), meanwhile: fulfilled(rendered[1]), docx: fulfilled(rendered[2]) };
+    const docx = own.status === 'fulfilled' && pdfEnded?.status !== 'rejected' ? await settle(renderInOwnProcess('docx', document)) : undefined;
+    const pdfDone = await pdf;
+    if (pdfDone.status === 'rejected') throw pdfDone.reason;
+    if (own.status === 'rejected') throw own.reason;
+    // Started, since neither the PDF nor the caller failed.
+    if (docx!.status === 'rejected') throw docx!.reason;
+    return { pdf: pdfDone.value, meanwhile: own.value, docx: docx!.value };
   }
   const own = await meanwhile();
   return { pdf: await renderReportPdf(document), docx: await renderReportDocx(document), meanwhile: own };
 }
 
 const settle = <T>(promise: Promise<T>): Promise<PromiseSettledResult<T>> => promise.then((value) => ({ status: 'fulfilled', value }), (reason: unknown) => ({ status: 'rejected', reason }));
-const fulfilled = <T>(result: PromiseSettledResult<T>): T => (result as PromiseFulfilledResult<T>).value;
