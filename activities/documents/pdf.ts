@@ -300,7 +300,7 @@ function numberPages(doc: Pdf, language: ReportDocument['language']): void {
 
 /**
  * The file's bytes. pdfkit hands its output to a Node stream object by object, turning each string
- * into bytes one character at a time; a thousand-page report has about 100,000 objects, and that
+ * into bytes one character at a time; the 971 pages of 5,800 units have 83,013 objects, and that
  * stream costs a sixth of the render. The objects are collected here instead, as the same bytes
  * (Latin-1 keeps each character's low byte, as pdfkit does). What the document wrote on creation
  * (the header) is read first so that the order stays.

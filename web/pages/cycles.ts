@@ -24,9 +24,14 @@ import { doneMessage } from './done-messages';
 const UNITS_PER_PAGE = 50;
 const HISTORY_SHOWN = 100;
 
+/** A view of a cycle's units as query fields: its filter, its search, and its page when not the first. */
+function viewFields(state: string | undefined, search: string | undefined, n: number): Record<string, string> {
+  return { ...(state ? { state } : {}), ...(search ? { q: search } : {}), ...(n > 1 ? { page: String(n) } : {}) };
+}
+
 /** The cycle's page with these filters, at page n. */
 function linkTo(key: CycleKey, state: string | undefined, search: string | undefined, n: number): string {
-  const query = new URLSearchParams({ ...(state ? { state } : {}), ...(search ? { q: search } : {}), page: String(n) });
+  const query = new URLSearchParams({ ...viewFields(state, search, n), page: String(n) });
   return `/cycles/${key.obligationId}/${key.period}?${query.toString()}#units-title`;
 }
 
@@ -130,11 +135,7 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
       ],
       starting: cycle.starting ? text(lang, 'cycleStarting', { started: listed, total: cycle.info.unitCount ?? '…' }) : undefined,
       // Carried by each unit's action, so that acting on a unit comes back to this view.
-      viewFields: [
-        ...(onlyState ? [{ name: 'state', value: onlyState }] : []),
-        ...(search ? [{ name: 'q', value: search }] : []),
-        ...(current > 1 ? [{ name: 'page', value: String(current) }] : []),
-      ],
+      viewFields: Object.entries(viewFields(onlyState, search, current)).map(([name, value]) => ({ name, value })),
       filter: {
         states: DISPLAY_STATES.map((s) => ({ value: s, label: states[s], selected: s === onlyState })),
         q: search ?? '',
@@ -183,7 +184,7 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
       try {
         const done = await run(key, body, actor(request));
         const view = unitView.parse({ state: body.state, q: body.q, page: body.page });
-        const back = new URLSearchParams({ ...(view.state ? { state: view.state } : {}), ...(view.q ? { q: view.q } : {}), ...(view.page > 1 ? { page: String(view.page) } : {}) }).toString();
+        const back = new URLSearchParams(viewFields(view.state, view.q, view.page)).toString();
         return reply.redirect(`/cycles/${key.obligationId}/${key.period}?${done}${back ? `&${back}` : ''}`, 303);
       } catch (err) {
         // In the page's language, from the one catalogue, whatever language the workflow speaks.
