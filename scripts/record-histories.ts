@@ -62,7 +62,8 @@ async function main(): Promise<void> {
     });
     // Recorded after units and cycles began to keep their rows in the visibility store (their memo,
     // search attributes and the unit's timer at its deadline): the patched paths replayed too.
-    await scenario('rows-in-visibility', async (key, plan) => {
+    // Every change of a unit's row, to the visibility store.
+    const everyRowChange = async (key: CycleKey, plan: ReturnType<typeof planCycle>) => {
       await sleepUntil(plan.opensAt);
       await submitAnswer(env.client, key, 'barn-utbildning', answer, 'contact');
       await saveDraft(env.client, key, 'socialforvaltningen', { eu_projects: 'Utkast' });
@@ -71,7 +72,9 @@ async function main(): Promise<void> {
       await sleepUntil(plan.deadlineAt, 3_600_000);
       await submitAnswer(env.client, key, 'omsorg', answer, 'contact');
       await sleepUntil(plan.closesAt);
-    });
+    };
+    // Recorded when units wrote their row at once and again as each task ended (behind a patch).
+    await scenario('rows-in-visibility', everyRowChange);
     await scenario('secretariat-actions', async (key, plan) => {
       await sleepUntil(plan.opensAt);
       await extendDeadline(env.client, key, 'kultur-fritid', new Date(Date.parse(plan.deadlineAt) + 7 * 86_400_000).toISOString().slice(0, 10));
@@ -107,6 +110,11 @@ async function main(): Promise<void> {
       }
       (council as { email: string }).email = 'kf.registrator@solna.example';
       await redeliverReport(env.client, key);
+    });
+    // Units started knowing that they keep their row: one write per task, no patch.
+    await scenario('rows-once-per-task', async (key, plan) => {
+      smtp.refuseRecipient = undefined;
+      await everyRowChange(key, plan);
     });
   } finally {
     await tw.stop();

@@ -134,7 +134,7 @@ export async function cycleWorkflow(input: CycleInput): Promise<CycleResult> {
           wf.startChild(unitWorkflow, {
             workflowId: unitWorkflowId(key, unitId),
             priority: { priorityKey: UNIT_TASK_PRIORITY },
-            args: [{ key, unitId, language: setup!.language, questionnaire: setup!.questionnaire, plan, closesAt: plan.closesAt }],
+            args: [{ key, unitId, language: setup!.language, questionnaire: setup!.questionnaire, plan, closesAt: plan.closesAt, rowFromStart: true }],
           }),
         ),
       )),

@@ -39,6 +39,13 @@ export interface UnitInput {
   questionnaire: Questionnaire;
   plan: UnitPlan;
   closesAt: string;
+  /**
+   * Set by cycles that start their units with their row in the visibility store from the first
+   * task on: the unit asks no patch and writes its row once per task, with that task's last state.
+   * Absent in units started before (their histories have the patch marker and a first write of
+   * their own), which replay as they ran.
+   */
+  rowFromStart?: true;
 }
 
 export interface AnswerInput {

@@ -139,8 +139,9 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
   };
 
   wf.setHandler(unitStatusQuery, status);
-  // Units from before their line was kept in the visibility store are read by asking them.
-  const visible = wf.patched('unit-row-in-visibility');
+  // Units from before their line was kept in the visibility store are read by asking them. Units
+  // whose cycle says so were started knowing it: no patch marker (and its search-attribute write).
+  const visible = input.rowFromStart ?? wf.patched('unit-row-in-visibility');
   const row = (): UnitRow => {
     const { answer: given, draft: _draft, ...rest } = status();
     return { ...rest, ...(given ? { answer: { answeredAt: given.answeredAt, by: given.by, revision: given.revision } } : {}) };
@@ -153,7 +154,7 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
         { key: SEARCH_ATTRIBUTES.cycle, value: cycleWorkflowId(key) },
         { key: SEARCH_ATTRIBUTES.unit, value: unitId },
         { key: SEARCH_ATTRIBUTES.state, value: displayState(r) },
-      ])
+      ], { afterFirstTask: input.rowFromStart })
     : () => undefined;
   wf.setHandler(closeUnitSignal, () => {
     closing = true;

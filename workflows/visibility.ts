@@ -7,10 +7,16 @@ import * as wf from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 
 /**
- * Writes the line now and again after every activation that changed it. Returns the writer, for
- * a workflow to call right before it returns (its last change then reaches the store with its result).
+ * Writes the line after every activation that changed it, and at once unless `afterFirstTask`.
+ * Returns the writer, for a workflow to call right before it returns (its last change then reaches
+ * the store with its result).
+ *
+ * A write is two commands (memo, search attributes), and the server writes the visibility record
+ * for each: `afterFirstTask` writes the first task's line once, with the state the task ended in,
+ * where writing at once wrote it as the workflow began and again as the task ended. Workflows
+ * whose histories were recorded writing at once must go on doing so.
  */
-export function keepVisible<Row>(memoField: string, row: () => Row, attributes: (row: Row) => SearchAttributeUpdatePair[]): () => void {
+export function keepVisible<Row>(memoField: string, row: () => Row, attributes: (row: Row) => SearchAttributeUpdatePair[], options: { afterFirstTask?: boolean } = {}): () => void {
   let writtenRow = '';
   let writtenAttributes = '';
   const write = () => {
@@ -26,7 +32,7 @@ export function keepVisible<Row>(memoField: string, row: () => Row, attributes: 
       wf.upsertSearchAttributes(pairs);
     }
   };
-  write();
+  if (!options.afterFirstTask) write();
   // A condition is looked at after every activation: one watcher sees every change, whichever
   // handler or timer made it, without each of them remembering to write.
   void (async () => {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Client } from '@temporalio/client';
 import ICAL from 'ical.js';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { temporal } from '@temporalio/proto';
 import { closeCycle, cycleStatus, exemptUnit, extendDeadline, RejectedError, startCycle, submitAnswer, unitStatus } from '../../client/cycles';
 import { loadConfigFile } from '../../config/load';
 import { obligationOf } from '../../config/schema';
@@ -74,6 +75,19 @@ test('a second start returns the running cycle; a wrong answer is rejected and c
 
     await sleepUntil(plan.opensAt, 60_000);
     await smtp.waitFor(7);
+    // A unit writes its row to the visibility store once per task, with the state the task ended
+    // in, and asks no patch: every write is a visibility record the server writes.
+    const { EventType } = temporal.api.enums.v1;
+    const events = (await env.client.workflow.getHandle(unitWorkflowId(key, 'omsorg')).fetchHistory()).events ?? [];
+    const writesPerTask: number[][] = [[0, 0]];
+    for (const e of events) {
+      if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) writesPerTask.push([0, 0]);
+      if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED) writesPerTask.at(-1)![0]!++;
+      if (e.eventType === EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES) writesPerTask.at(-1)![1]!++;
+    }
+    expect(events.filter((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED)).toEqual([]);
+    expect(writesPerTask.flat().every((n) => n <= 1)).toBe(true);
+    expect(writesPerTask.some(([memo, attributes]) => memo === 1 && attributes === 1)).toBe(true);
 
     const wrong = { eu_projects: 'x'.repeat(5001), other_work: '   ', reported_to_board: 'kanske', color: 'blå' };
     const rejection = await submitAnswer(env.client, key, 'omsorg', wrong, 'contact').catch((e: unknown) => e);
