@@ -202,9 +202,9 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * 50 people answering at once, each answer as soon as its unit's workflow exists (ready), as
- * people answer once the request arrives; returns each update's latency in ms and the answers per
- * second.
+ * 50 people answering at once, each as soon as it can (ready): for our cycle once the request
+ * has reached the contact, who answers with the link in it; for the floor, which sends no mail, as
+ * soon as its unit exists. Returns each update's latency in ms and the answers per second.
  * submit gets an update id of its own per answer: when the server gives up waiting for a busy
  * worker (WorkflowUpdateRPCTimeoutOrCancelledError), the submitter sends it again with the same id,
  * which joins the update if it was admitted, and the latency counts from the first attempt. An
@@ -252,6 +252,33 @@ async function submitAll(
 async function historyOf(client: Client, workflowId: string): Promise<SideFigures['parentHistory']> {
   const d = await client.workflow.getHandle(workflowId).describe();
   return { events: d.historyLength, megabytes: round((d.historySize ?? 0) / 2 ** 20) };
+}
+
+/** Who has got mail in the sink, and waiting for someone's first. */
+class Inboxes {
+  private readonly seen = new Set<string>();
+  private readonly waiting = new Map<string, () => void>();
+  /** Before each cycle: the units of every N share their addresses. */
+  clear(): void {
+    this.seen.clear();
+  }
+  arrived(address: string): void {
+    const key = address.toLowerCase();
+    this.seen.add(key);
+    this.waiting.get(key)?.();
+    this.waiting.delete(key);
+  }
+  firstMail(address: string, timeoutMs: number): Promise<void> {
+    const key = address.toLowerCase();
+    if (this.seen.has(key)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`No mail reached ${address} in ${timeoutMs / 1000} s`)), timeoutMs);
+      this.waiting.set(key, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
 }
 
 /** Waits for a workflow to exist, asking less often the longer it takes (at most once a second). */
@@ -412,14 +439,16 @@ export async function runBenchmark(options: { units: number[]; servers?: BenchSe
     // Already installed by the caller (the smoke test shares a process with others).
   }
   let mails = 0;
+  const inboxes = new Inboxes();
   const sink = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
-    onData(stream, _session, callback) {
+    onData(stream, session, callback) {
       stream.on('data', () => undefined);
       stream.on('end', () => {
         mails++;
+        for (const { address } of session.envelope.rcptTo) inboxes.arrived(address);
         callback();
       });
     },
@@ -459,12 +488,17 @@ export async function runBenchmark(options: { units: number[]; servers?: BenchSe
       });
       workers.push(ours);
       mails = 0;
+      inboxes.clear();
       let started = performance.now();
       await startCycle(client, `bench-ours-${n}`, key, 'bench');
       const values = { projects: 'Interreg-projekt med partner i Tallinn', effects: 'Nya arbetssätt' };
       const ourSubmissions = await submitAll(
         answering,
-        (i) => untilExists(client, unitWorkflowId(key, config.units[i]!.id), 900_000),
+        // A contact answers with the link in the request: once it has arrived, not before.
+        async (i) => {
+          await untilExists(client, unitWorkflowId(key, config.units[i]!.id), 900_000);
+          await inboxes.firstMail(config.units[i]!.contacts[0]!.email, 900_000);
+        },
         (i, updateId) => submitAnswer(client, key, config.units[i]!.id, values, 'contact', updateId),
         (err) => (err as { type?: string }).type === 'CycleClosed',
       );
