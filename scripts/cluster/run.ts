@@ -25,7 +25,8 @@ async function main(): Promise<void> {
   const processes: ChildProcess[] = [];
   const start = (name: string, args: string[]) => {
     const out = openSync(path.join(dataDir, `${name}.log`), 'a');
-    const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin/followup.js'), ...args], { env, stdio: ['ignore', out, out] });
+    // The executable itself, so that its first line's heap bound and malloc settings apply, as in a deployment.
+    const child = spawn(path.join(PROJECT_ROOT, 'bin/followup.js'), args, { env, stdio: ['ignore', out, out] });
     processes.push(child);
     child.on('exit', (code, signal) => console.log(`${name} stopped (${signal ?? code}); its log: ${path.join(dataDir, `${name}.log`)}`));
     return child;

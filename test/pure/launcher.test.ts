@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LauncherLineError, parseLauncherLine } from '../../scripts/bench/launcher';
 
-test('bin/followup.js starts node with a bounded heap and two malloc arenas', () => {
+test('bin/followup.js starts node with a bounded heap, two malloc arenas and a fixed mmap threshold', () => {
   const firstLine = readFileSync(path.join(__dirname, '../../bin/followup.js'), 'utf8').split('\n')[0]!;
-  expect(parseLauncherLine(firstLine)).toEqual({ env: { MALLOC_ARENA_MAX: '2' }, nodeFlags: ['--max-old-space-size=192'] });
+  expect(parseLauncherLine(firstLine)).toEqual({ env: { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' }, nodeFlags: ['--max-old-space-size=192'] });
 });
 
 test('a first line that does not start node through env -S is refused with what was expected', () => {
