@@ -42,8 +42,10 @@ export interface UnitInput {
   /**
    * Set by cycles that start their units with their row in the visibility store from the first
    * task on: the unit asks no patch and writes its row once per task, with that task's last state.
-   * Absent in units started before (their histories have the patch marker and a first write of
-   * their own), which replay as they ran.
+   * Absent in units started before, which replay as they ran: asking the patch, and writing at once
+   * where they had it. (Workers of the release before this one do not know the flag: stop them
+   * before starting this release's, or a unit they take first would not replay here. README,
+   * "Changing workflow code".)
    */
   rowFromStart?: true;
 }

@@ -141,7 +141,7 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
   wf.setHandler(unitStatusQuery, status);
   // Units from before their line was kept in the visibility store are read by asking them. Units
   // whose cycle says so were started knowing it: no patch marker (and its search-attribute write).
-  const visible = input.rowFromStart ?? wf.patched('unit-row-in-visibility');
+  const visible = input.rowFromStart === true || wf.patched('unit-row-in-visibility');
   const row = (): UnitRow => {
     const { answer: given, draft: _draft, ...rest } = status();
     return { ...rest, ...(given ? { answer: { answeredAt: given.answeredAt, by: given.by, revision: given.revision } } : {}) };
@@ -154,7 +154,7 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
         { key: SEARCH_ATTRIBUTES.cycle, value: cycleWorkflowId(key) },
         { key: SEARCH_ATTRIBUTES.unit, value: unitId },
         { key: SEARCH_ATTRIBUTES.state, value: displayState(r) },
-      ], { afterFirstTask: input.rowFromStart })
+      ], { afterFirstTask: input.rowFromStart === true })
     : () => undefined;
   wf.setHandler(closeUnitSignal, () => {
     closing = true;

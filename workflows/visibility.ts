@@ -12,9 +12,10 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
  * the store with its result).
  *
  * A write is two commands (memo, search attributes), and the server writes the visibility record
- * for each: `afterFirstTask` writes the first task's line once, with the state the task ended in,
- * where writing at once wrote it as the workflow began and again as the task ended. Workflows
- * whose histories were recorded writing at once must go on doing so.
+ * for each: `afterFirstTask` writes the first task's line once, with the state the task ended in.
+ * Writing at once wrote it twice whenever the first task changed it (a unit that opens at once
+ * sends its request in its first task). Workflows whose histories were recorded writing at once
+ * must go on doing so.
  */
 export function keepVisible<Row>(memoField: string, row: () => Row, attributes: (row: Row) => SearchAttributeUpdatePair[], options: { afterFirstTask?: boolean } = {}): () => void {
   let writtenRow = '';
