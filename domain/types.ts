@@ -148,6 +148,13 @@ export interface UnitRow {
   history?: HistoryEntry[];
 }
 
+/**
+ * A UnitRow as the unit writes it to its memo: units started with their row (workflows/unit-row.ts)
+ * leave "closed" to the store, which knows when the workflow ended, and their plan to the cycle's
+ * overview while it is the cycle's.
+ */
+export type StoredUnitRow = Omit<UnitRow, 'closed' | 'plan'> & { closed?: boolean; plan?: UnitPlan };
+
 /** Everything a unit holds, as the unit workflow answers when asked: its row, the answer's text and the draft. */
 export interface UnitStatus extends Omit<UnitRow, 'answer'> {
   answer?: SubmittedAnswer;

@@ -116,6 +116,12 @@ async function main(): Promise<void> {
       smtp.refuseRecipient = undefined;
       await everyRowChange(key, plan);
     });
+    // Units started with their row (memo and search attributes given with the start): written only
+    // when it changes, and not at the end only to say "closed".
+    await scenario('rows-with-start', async (key, plan) => {
+      smtp.refuseRecipient = undefined;
+      await everyRowChange(key, plan);
+    });
   } finally {
     await tw.stop();
     await smtp.close();

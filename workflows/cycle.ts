@@ -13,6 +13,7 @@ import {
   cycleInfoQuery,
   redeliverReportUpdate,
   SEARCH_ATTRIBUTES,
+  UNIT_ROW_MEMO,
   UNIT_TASK_PRIORITY,
   type ActorInput,
   type CycleInput,
@@ -20,6 +21,7 @@ import {
 import { refuse } from './refuse';
 import { activityProblem, archiveRetry, boardPartRetry, mailRetry, mailRetryDelayMs, planningRetry, reportRetry } from './retry';
 import { unitWorkflow } from './unit';
+import { unitRowAtStart, unitSearchAttributes } from './unit-row';
 import { keepVisible } from './visibility';
 
 const planning = wf.proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: planningRetry });
@@ -130,13 +132,17 @@ export async function cycleWorkflow(input: CycleInput): Promise<CycleResult> {
   for (const batch of chunks(setup.unitIds, START_BATCH)) {
     units.push(
       ...(await Promise.all(
-        batch.map((unitId) =>
-          wf.startChild(unitWorkflow, {
+        batch.map((unitId) => {
+          // Its line goes into the visibility store with its start, not in writes of its own.
+          const row = unitRowAtStart(unitId, plan, Date.now());
+          return wf.startChild(unitWorkflow, {
             workflowId: unitWorkflowId(key, unitId),
             priority: { priorityKey: UNIT_TASK_PRIORITY },
-            args: [{ key, unitId, language: setup!.language, questionnaire: setup!.questionnaire, plan, closesAt: plan.closesAt, rowFromStart: true }],
-          }),
-        ),
+            memo: { [UNIT_ROW_MEMO]: row },
+            typedSearchAttributes: unitSearchAttributes(key, unitId, row),
+            args: [{ key, unitId, language: setup!.language, questionnaire: setup!.questionnaire, plan, closesAt: plan.closesAt, rowFromStart: true, startedWithRow: true }],
+          });
+        }),
       )),
     );
   }

@@ -48,6 +48,14 @@ export interface UnitInput {
    * "Changing workflow code".)
    */
   rowFromStart?: true;
+  /**
+   * Set by cycles that start their units with their line (memo and search attributes) already in
+   * the visibility store, and always with rowFromStart: the unit writes its line only when it differs
+   * from that, and leaves "closed" out of it (the store marks an ended workflow closed), so that
+   * neither its first task nor its end writes a line only to repeat or say so. Absent in units
+   * started before, which replay as they ran.
+   */
+  startedWithRow?: true;
 }
 
 export interface AnswerInput {

@@ -6,16 +6,14 @@ import * as wf from '@temporalio/workflow';
 import { ApplicationFailure } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { checkAnswer, checkDraft, describeAnswerErrors } from '../domain/answers';
-import { cycleWorkflowId } from '../domain/ids';
-import type { Draft, HistoryEntry, MailKind, MailingResult, MailProblem, SubmittedAnswer, UnitRow, UnitState, UnitStatus } from '../domain/types';
-import { displayState, owesAnswer } from '../domain/unit-states';
+import type { Draft, HistoryEntry, MailKind, MailingResult, MailProblem, SubmittedAnswer, UnitState, UnitStatus } from '../domain/types';
+import { owesAnswer } from '../domain/unit-states';
 import {
   closeUnitSignal,
   exemptUnitUpdate,
   extendDeadlineUpdate,
   remindNowUpdate,
   saveDraftUpdate,
-  SEARCH_ATTRIBUTES,
   submitAnswerUpdate,
   UNIT_ROW_MEMO,
   unitStatusQuery,
@@ -24,6 +22,7 @@ import {
 } from './definitions';
 import { refuse } from './refuse';
 import { activityProblem, mailRetry, mailRetryDelayMs, planningRetry } from './retry';
+import { storedUnitRow, unitSearchAttributes } from './unit-row';
 import { keepVisible } from './visibility';
 
 const mail = wf.proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', heartbeatTimeout: '10 seconds', retry: mailRetry });
@@ -142,19 +141,13 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
   // Units from before their line was kept in the visibility store are read by asking them. Units
   // whose cycle says so were started knowing it: no patch marker (and its search-attribute write).
   const visible = input.rowFromStart === true || wf.patched('unit-row-in-visibility');
-  const row = (): UnitRow => {
-    const { answer: given, draft: _draft, ...rest } = status();
-    return { ...rest, ...(given ? { answer: { answeredAt: given.answeredAt, by: given.by, revision: given.revision } } : {}) };
-  };
+  const startedWithRow = input.startedWithRow === true;
+  const row = () => storedUnitRow(status(), startedWithRow ? { withClosed: false, cyclePlan: input.plan } : { withClosed: true });
   const writeRow = visible
-    ? keepVisible(UNIT_ROW_MEMO, row, (r) => [
-        { key: SEARCH_ATTRIBUTES.organisation, value: key.orgId },
-        { key: SEARCH_ATTRIBUTES.obligation, value: key.obligationId },
-        { key: SEARCH_ATTRIBUTES.period, value: key.period },
-        { key: SEARCH_ATTRIBUTES.cycle, value: cycleWorkflowId(key) },
-        { key: SEARCH_ATTRIBUTES.unit, value: unitId },
-        { key: SEARCH_ATTRIBUTES.state, value: displayState(r) },
-      ], { afterFirstTask: input.rowFromStart === true })
+    ? keepVisible(UNIT_ROW_MEMO, row, (r) => unitSearchAttributes(key, unitId, r), {
+        afterFirstTask: input.rowFromStart === true,
+        writtenAtStart: startedWithRow ? (wf.workflowInfo().memo?.[UNIT_ROW_MEMO] as ReturnType<typeof row> | undefined) : undefined,
+      })
     : () => undefined;
   wf.setHandler(closeUnitSignal, () => {
     closing = true;

@@ -15,11 +15,19 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
  * for each: `afterFirstTask` writes the first task's line once, with the state the task ended in.
  * Writing at once wrote it twice whenever the first task changed it (a unit that opens at once
  * sends its request in its first task). Workflows whose histories were recorded writing at once
- * must go on doing so.
+ * must go on doing so. `writtenAtStart`: the line the workflow was started with (its memo), which
+ * the first task then writes only if it changed.
  */
-export function keepVisible<Row>(memoField: string, row: () => Row, attributes: (row: Row) => SearchAttributeUpdatePair[], options: { afterFirstTask?: boolean } = {}): () => void {
-  let writtenRow = '';
-  let writtenAttributes = '';
+export function keepVisible<Row>(
+  memoField: string,
+  row: () => Row,
+  attributes: (row: Row) => SearchAttributeUpdatePair[],
+  options: { afterFirstTask?: boolean; writtenAtStart?: Row } = {},
+): () => void {
+  const attributesJson = (pairs: SearchAttributeUpdatePair[]) => JSON.stringify(pairs.map((p) => [p.key.name, p.value]));
+  // A line given with the workflow's start is in the store already: only a change is written.
+  let writtenRow = options.writtenAtStart === undefined ? '' : JSON.stringify(options.writtenAtStart);
+  let writtenAttributes = options.writtenAtStart === undefined ? '' : attributesJson(attributes(options.writtenAtStart));
   const write = () => {
     const current = row();
     const json = JSON.stringify(current);
@@ -27,7 +35,7 @@ export function keepVisible<Row>(memoField: string, row: () => Row, attributes: 
     writtenRow = json;
     wf.upsertMemo({ [memoField]: current });
     const pairs = attributes(current);
-    const pairsJson = JSON.stringify(pairs.map((p) => [p.key.name, p.value]));
+    const pairsJson = attributesJson(pairs);
     if (pairsJson !== writtenAttributes) {
       writtenAttributes = pairsJson;
       wf.upsertSearchAttributes(pairs);

@@ -75,17 +75,26 @@ test('a second start returns the running cycle; a wrong answer is rejected and c
 
     await sleepUntil(plan.opensAt, 60_000);
     await smtp.waitFor(7);
-    // A unit writes its row to the visibility store once per task, with the state the task ended
-    // in, and asks no patch: every write is a visibility record the server writes.
+    // A unit's row comes into the visibility store with its start; after that the unit writes it
+    // at most once per task, only when it changed, and asks no patch: every write is a visibility
+    // record the server writes.
     const { EventType } = temporal.api.enums.v1;
-    const events = (await env.client.workflow.getHandle(unitWorkflowId(key, 'omsorg')).fetchHistory()).events ?? [];
-    const writesPerTask: number[][] = [[0, 0]];
-    for (const e of events) {
-      if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) writesPerTask.push([0, 0]);
-      if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED) writesPerTask.at(-1)![0]!++;
-      if (e.eventType === EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES) writesPerTask.at(-1)![1]!++;
-    }
+    const rowWrites = async (unitId: string) => {
+      const events = (await env.client.workflow.getHandle(unitWorkflowId(key, unitId)).fetchHistory()).events ?? [];
+      const perTask: number[][] = [[0, 0]];
+      for (const e of events) {
+        if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) perTask.push([0, 0]);
+        if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED) perTask.at(-1)![0]!++;
+        if (e.eventType === EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES) perTask.at(-1)![1]!++;
+      }
+      return { events, perTask };
+    };
+    const { events, perTask: writesPerTask } = await rowWrites('omsorg');
+    const started = events[0]!.workflowExecutionStartedEventAttributes!;
+    expect(Object.keys(started.memo?.fields ?? {})).toEqual(['unitRow']);
+    expect(Object.keys(started.searchAttributes?.indexedFields ?? {})).toEqual(expect.arrayContaining(['FollowupCycle', 'FollowupState']));
     expect(events.filter((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED)).toEqual([]);
+    expect(writesPerTask[1]).toEqual([0, 0]);
     expect(writesPerTask.flat().every((n) => n <= 1)).toBe(true);
     expect(writesPerTask.some(([memo, attributes]) => memo === 1 && attributes === 1)).toBe(true);
 
@@ -122,6 +131,9 @@ test('a second start returns the running cycle; a wrong answer is rejected and c
     await closeCycle(env.client, key, 'test');
     const unitHandle = env.client.workflow.getHandle(unitWorkflowId(key, 'barn-utbildning'));
     while ((await unitHandle.describe()).status.name === 'RUNNING') await new Promise((r) => setTimeout(r, 100));
+    // Closing wrote no row of its own: the store marks the ended workflow closed.
+    const closing = (await rowWrites('barn-utbildning')).perTask;
+    expect(closing.at(-1)).toEqual([0, 0]);
     expect((await env.client.workflow.getHandle(cycleWorkflowId(key)).describe()).status.name).toBe('RUNNING');
     const whileCompiling = await submitAnswer(env.client, key, 'barn-utbildning', goodAnswer, 'contact').catch((e: unknown) => e);
     expect(whileCompiling).toMatchObject({ type: 'CycleClosed', message: 'Uppföljningen är stängd och tar inte emot fler ändringar.' });
