@@ -154,9 +154,9 @@ export async function cycleOverview(client: Client, key: CycleKey): Promise<Cycl
 const quoted = (value: string) => `'${value.replace(/['\\]/g, (c) => `\\${c}`)}'`;
 
 /** Every unit row of the cycle, in one listing of the visibility store; undefined where the server keeps no such list. */
-async function listedUnitRows(client: Client, key: CycleKey, cyclePlan: UnitPlan | undefined): Promise<UnitRow[] | undefined> {
+async function listedUnitRows(client: Client, key: CycleKey, cycle: CycleOverview): Promise<UnitRow[] | undefined> {
   try {
-    return await listRows(client, `${SEARCH_ATTRIBUTES.cycle.name} = ${quoted(cycleWorkflowId(key))}`, cyclePlan);
+    return await listRows(client, `${SEARCH_ATTRIBUTES.cycle.name} = ${quoted(cycleWorkflowId(key))}`, cycle);
   } catch (err) {
     // Temporal's time-skipping test server keeps no visibility store; units there are asked.
     if (isUnimplemented(err)) return undefined;
@@ -174,7 +174,7 @@ export async function cycleStatus(client: Client, key: CycleKey, options: { unit
     if (options.unitsToo === false) return { info, units: [], starting: false };
     // Still planning: no unit has started, and none has a row to list.
     const planning = info.phase === 'open' && info.unitCount === undefined;
-    const listed = !kept ? undefined : planning ? [] : await listedUnitRows(client, key, info.plan);
+    const listed = !kept ? undefined : planning ? [] : await listedUnitRows(client, key, info);
     if (listed === undefined) {
       const { setup } = await client.workflow.getHandle(cycleWorkflowId(key)).query(cycleInfoQuery);
       const units = await Promise.all((setup?.unitIds ?? []).map((u) => client.workflow.getHandle(unitWorkflowId(key, u)).query(unitStatusQuery).then(rowOf)));
@@ -206,17 +206,17 @@ async function countUnits(client: Client, key: CycleKey): Promise<UnitCounts> {
 }
 
 /** Rows of the listing, one per unit: a unit reset by an operator has two runs, and the newest counts. */
-async function listRows(client: Client, query: string, cyclePlan: UnitPlan | undefined): Promise<UnitRow[]> {
+async function listRows(client: Client, query: string, cycle: Pick<CycleOverview, 'phase' | 'plan'>): Promise<UnitRow[]> {
   const rows = new Map<string, { row: UnitRow; started: number }>();
   for await (const execution of client.workflow.list({ query, pageSize: 1000 })) {
     const stored = execution.memo?.[UNIT_ROW_MEMO] as StoredUnitRow | undefined;
     if (!stored) continue;
     // Units started with their line leave "closed" to the store, which knows when the workflow
-    // ended, and their plan to the cycle while it is the cycle's.
-    const plan = stored.plan ?? cyclePlan;
+    // ended, and to the cycle: once it has left its open phase, a unit still finishing a mail is closed.
+    const plan = stored.plan ?? cycle.plan;
     // A cycle has its plan before it starts a unit; a row without either is not one of its units'.
     if (!plan) continue;
-    const row: UnitRow = { ...stored, plan, closed: stored.closed ?? execution.status.name !== 'RUNNING' };
+    const row: UnitRow = { ...stored, plan, closed: stored.closed ?? (execution.status.name !== 'RUNNING' || cycle.phase !== 'open') };
     const seen = rows.get(row.unitId);
     if (!seen || seen.started < execution.startTime.getTime()) rows.set(row.unitId, { row, started: execution.startTime.getTime() });
   }
@@ -295,12 +295,12 @@ export async function cyclePage(client: Client, key: CycleKey, options: { order:
     }
     const cycle = `${SEARCH_ATTRIBUTES.cycle.name} = ${quoted(cycleWorkflowId(key))}`;
     if (options.state) {
-      const rows = (await listRows(client, `${cycle} AND ${SEARCH_ATTRIBUTES.state.name} = ${quoted(options.state)}`, info.plan)).filter((u) => !among || among.has(u.unitId)).sort(byOrder);
+      const rows = (await listRows(client, `${cycle} AND ${SEARCH_ATTRIBUTES.state.name} = ${quoted(options.state)}`, info)).filter((u) => !among || among.has(u.unitId)).sort(byOrder);
       return { info, counts, matching: rows.length, units: rows.slice(options.offset, options.offset + options.limit), starting };
     }
     const candidates = options.among ?? options.order;
     const ids = candidates.slice(options.offset, options.offset + options.limit);
-    const units = ids.length ? (await listRows(client, `${cycle} AND ${SEARCH_ATTRIBUTES.unit.name} IN (${ids.map(quoted).join(', ')})`, info.plan)).sort(byOrder) : [];
+    const units = ids.length ? (await listRows(client, `${cycle} AND ${SEARCH_ATTRIBUTES.unit.name} IN (${ids.map(quoted).join(', ')})`, info)).sort(byOrder) : [];
     return { info, counts, matching: candidates.length, units, starting };
   });
 }

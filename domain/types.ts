@@ -129,8 +129,8 @@ export interface HistoryEntry {
 }
 
 /**
- * A unit's line in the cycle's lists, as the unit workflow keeps it in Temporal's visibility store
- * (its memo): what the status and the cycle page show, without the answer's text. Read for thousands
+ * A unit's line in the cycle's lists, as read from Temporal's visibility store (the unit's memo, a
+ * StoredUnitRow, completed from the cycle and the execution's status): what the status and the cycle page show, without the answer's text. Read for thousands
  * of units in one listing, where asking each unit would replay each one.
  */
 export interface UnitRow {

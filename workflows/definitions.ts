@@ -100,7 +100,7 @@ export const SEARCH_ATTRIBUTES = {
   /** A unit's state as the secretariat reads it (domain/unit-states displayState); a cycle's phase. */
   state: defineSearchAttributeKey('FollowupState', SearchAttributeType.KEYWORD),
 } as const;
-/** Memo fields: a unit's UnitRow, a cycle's CycleOverview. */
+/** Memo fields: a unit's StoredUnitRow (or, in units started before, its UnitRow), a cycle's CycleOverview. */
 export const UNIT_ROW_MEMO = 'unitRow';
 export const CYCLE_OVERVIEW_MEMO = 'cycleOverview';
 
