@@ -122,6 +122,11 @@ async function main(): Promise<void> {
       smtp.refuseRecipient = undefined;
       await everyRowChange(key, plan);
     });
+    // Units started 25 per task of the cycle (the 'paced-unit-starts' marker), not 250.
+    await scenario('paced-starts', async (key, plan) => {
+      smtp.refuseRecipient = undefined;
+      await everyRowChange(key, plan);
+    });
   } finally {
     await tw.stop();
     await smtp.close();
