@@ -14,6 +14,7 @@ import {
   redeliverReportUpdate,
   SEARCH_ATTRIBUTES,
   UNIT_ROW_MEMO,
+  UNIT_START_BATCH,
   UNIT_TASK_PRIORITY,
   type ActorInput,
   type CycleInput,
@@ -44,14 +45,6 @@ const DAY_MS = 86_400_000;
 
 /** Units started per task of the cycle before 'paced-unit-starts' (and the close signals, still). */
 const START_BATCH = 250;
-/**
- * Units started per task of the cycle since 'paced-unit-starts'. Waves of 250 first tasks, request
- * mails and answers queued every answer behind a wave; 25 at a time make a steady stream. At 1,000
- * units on the dev server (the benchmark, 2026-12-04) a workflow task waited 162–184 ms on average
- * before a worker got it instead of about 1,020 ms, and an answer's update p99 was 422–431 ms
- * instead of 484–594 ms, in the same cycle time.
- */
-const PACED_START_BATCH = 25;
 const OUTCOMES_PER_PART = 250;
 
 type ChildHandle = wf.ChildWorkflowHandle<typeof unitWorkflow>;
@@ -138,7 +131,7 @@ export async function cycleWorkflow(input: CycleInput): Promise<CycleResult> {
   setup = await planning.planCycle({ key, now: new Date().toISOString() });
   const { plan } = setup;
   // In batches: one workflow task cannot carry thousands of child starts (gRPC message limits).
-  const startBatch = wf.patched('paced-unit-starts') ? PACED_START_BATCH : START_BATCH;
+  const startBatch = wf.patched('paced-unit-starts') ? UNIT_START_BATCH : START_BATCH;
   for (const batch of chunks(setup.unitIds, startBatch)) {
     units.push(
       ...(await Promise.all(

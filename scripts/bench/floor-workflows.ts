@@ -4,7 +4,7 @@
  * figures are reported as a ratio to these, so the noise of a shared machine cancels out.
  */
 import * as wf from '@temporalio/workflow';
-import { UNIT_TASK_PRIORITY } from '../../workflows/definitions';
+import { UNIT_START_BATCH, UNIT_TASK_PRIORITY } from '../../workflows/definitions';
 
 type FloorActivities = { nothing(): Promise<void> };
 const { nothing } = wf.proxyActivities<FloorActivities>({ startToCloseTimeout: '1 minute' });
@@ -47,9 +47,8 @@ export async function floorUnitWorkflow(plan: FloorPlan): Promise<{ answered: bo
 export async function floorCycleWorkflow(plan: FloorPlan, prefix: string): Promise<number> {
   const children: wf.ChildWorkflowHandle<typeof floorUnitWorkflow>[] = [];
   const ids = Array.from({ length: plan.unitCount }, (_, i) => `${prefix}/unit/${i}`);
-  // Started as the cycle starts its units: 25 per task (workflows/cycle.ts, PACED_START_BATCH).
-  for (let i = 0; i < ids.length; i += 25) {
-    children.push(...(await Promise.all(ids.slice(i, i + 25).map((workflowId) => wf.startChild(floorUnitWorkflow, { workflowId, args: [plan], priority: { priorityKey: UNIT_TASK_PRIORITY } })))));
+  for (let i = 0; i < ids.length; i += UNIT_START_BATCH) {
+    children.push(...(await Promise.all(ids.slice(i, i + UNIT_START_BATCH).map((workflowId) => wf.startChild(floorUnitWorkflow, { workflowId, args: [plan], priority: { priorityKey: UNIT_TASK_PRIORITY } })))));
   }
   await wf.sleep(Math.max(1, Date.parse(plan.closesAt) - Date.now()));
   for (let i = 0; i < children.length; i += 250) await Promise.all(children.slice(i, i + 250).map((c) => c.signal(floorClose)));
