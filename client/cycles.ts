@@ -12,6 +12,7 @@ import {
   closeCycleUpdate,
   CYCLE_OVERVIEW_MEMO,
   cycleInfoQuery,
+  CYCLE_TASK_TIMEOUT,
   redeliverReportUpdate,
   exemptUnitUpdate,
   extendDeadlineUpdate,
@@ -108,7 +109,7 @@ export type StartedCycle = Started;
 export async function startCycle(client: Client, taskQueue: string, key: CycleKey, startedBy: string): Promise<StartedCycle> {
   // One cycle per business key, ever: a finished cycle is not silently run again.
   const input: Parameters<typeof cycleWorkflow>[0] = { ...key, startedBy };
-  return startOnce(client, taskQueue, 'cycleWorkflow', cycleWorkflowId(key), [input]);
+  return startOnce(client, taskQueue, 'cycleWorkflow', cycleWorkflowId(key), [input], { workflowTaskTimeout: CYCLE_TASK_TIMEOUT });
 }
 
 /** What the status and the cycle page read: the cycle's overview and its units' rows. */

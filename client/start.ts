@@ -2,7 +2,7 @@
  * Starting a workflow once under its business key, shared by every kind: a second start finds
  * the first (running, or closed: one workflow per key, ever) instead of starting another.
  */
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowStartOptions } from '@temporalio/client';
 
 export interface Started {
   workflowId: string;
@@ -10,9 +10,16 @@ export interface Started {
   outcome: 'started' | 'running' | 'closed';
 }
 
-export async function startOnce(client: Client, taskQueue: string, workflowType: string, workflowId: string, args: unknown[]): Promise<Started> {
+export async function startOnce(
+  client: Client,
+  taskQueue: string,
+  workflowType: string,
+  workflowId: string,
+  args: unknown[],
+  options: Pick<WorkflowStartOptions, 'workflowTaskTimeout'> = {},
+): Promise<Started> {
   try {
-    const handle = await client.workflow.start(workflowType, { taskQueue, workflowId, args, workflowIdReusePolicy: 'REJECT_DUPLICATE' });
+    const handle = await client.workflow.start(workflowType, { ...options, taskQueue, workflowId, args, workflowIdReusePolicy: 'REJECT_DUPLICATE' });
     return { workflowId, runId: handle.firstExecutionRunId, outcome: 'started' };
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

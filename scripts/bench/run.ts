@@ -28,6 +28,7 @@ import { obligationOf, type OrganisationConfig } from '../../config/schema';
 import { createAnswerLinks } from '../../domain/answer-links';
 import { planCycle } from '../../domain/calendar';
 import { cycleWorkflowId, unitWorkflowId, type CycleKey } from '../../domain/ids';
+import { CYCLE_TASK_TIMEOUT } from '../../workflows/definitions';
 import type { UnitStatus } from '../../domain/types';
 import { PROJECT_ROOT, serverExecutable, TEMPORAL_CLI } from '../../workers/temporal-binaries';
 import { floorAnswer, type FloorPlan } from './floor-workflows';
@@ -59,7 +60,12 @@ export interface SideFigures {
   /** Where the worker's workflow tasks spent their time, from its own metrics. */
   profile: WorkerProfile;
   /** The parent (cycle) workflow's history at the end: every replay of it reads all of this. */
-  parentHistory: { events: number; megabytes: number };
+  parentHistory: {
+    events: number;
+    megabytes: number;
+    /** Its workflow tasks the server handed out again because a worker took too long (a replay that ran out of time). */
+    tasksTimedOut: number;
+  };
 }
 
 export type BenchServer = 'dev' | 'cluster';
@@ -250,8 +256,11 @@ async function submitAll(
 }
 
 async function historyOf(client: Client, workflowId: string): Promise<SideFigures['parentHistory']> {
-  const d = await client.workflow.getHandle(workflowId).describe();
-  return { events: d.historyLength, megabytes: round((d.historySize ?? 0) / 2 ** 20) };
+  const handle = client.workflow.getHandle(workflowId);
+  const d = await handle.describe();
+  const { events } = await handle.fetchHistory();
+  const tasksTimedOut = (events ?? []).filter((e) => e.workflowTaskTimedOutEventAttributes).length;
+  return { events: d.historyLength, megabytes: round((d.historySize ?? 0) / 2 ** 20), tasksTimedOut };
 }
 
 /** Who has got mail in the sink, and waiting for someone's first. */
@@ -541,7 +550,7 @@ export async function runBenchmark(options: { units: number[]; servers?: BenchSe
       const floorPlan: FloorPlan = { unitCount: n, reminderTimes: plan.reminderTimes, escalationAt: plan.escalationAt, closesAt: plan.closesAt };
       const prefix = `floor/${n}`;
       started = performance.now();
-      const floor = await client.workflow.start('floorCycleWorkflow', { taskQueue: `bench-floor-${n}`, workflowId: prefix, args: [floorPlan, prefix] });
+      const floor = await client.workflow.start('floorCycleWorkflow', { taskQueue: `bench-floor-${n}`, workflowId: prefix, args: [floorPlan, prefix], workflowTaskTimeout: CYCLE_TASK_TIMEOUT });
       const floorSubmissions = await submitAll(
         answering,
         (i) => untilExists(client, `${prefix}/unit/${i}`, 900_000),
@@ -626,12 +635,12 @@ export function markdownTable(run: BenchRun): string {
     '',
     'Where the time goes (from each worker\'s metrics; ours / floor). A workflow task waits from being scheduled on the server until the worker picks it up, then runs in the worker; an answer\'s update is one such task.',
     '',
-    '| server | N units | answers/s | answers resent after a server timeout | answers too late (cycle closed) | workflow tasks | task wait mean ms | task wait p99 ≤ ms | task run mean ms | task run p99 ≤ ms | served from cache | parent history events | parent history MB |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| server | N units | answers/s | answers resent after a server timeout | answers too late (cycle closed) | workflow tasks | task wait mean ms | task wait p99 ≤ ms | task run mean ms | task run p99 ≤ ms | served from cache | parent history events | parent history MB | parent tasks timed out |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...run.results.map((r) => {
       const [o, f] = [r.ours.profile, r.floor.profile];
       const pct = (x: number) => `${Math.round(x * 100)} %`;
-      return `| ${r.server} | ${r.units} | ${r.ours.updatesPerSecond} / ${r.floor.updatesPerSecond} | ${r.ours.updatesResent} / ${r.floor.updatesResent} | ${r.ours.answersLate} / ${r.floor.answersLate} | ${o.workflowTasks} / ${f.workflowTasks} | ${o.workflowTaskWaitMeanMs} / ${f.workflowTaskWaitMeanMs} | ${o.workflowTaskWaitP99Ms} / ${f.workflowTaskWaitP99Ms} | ${o.workflowTaskRunMeanMs} / ${f.workflowTaskRunMeanMs} | ${o.workflowTaskRunP99Ms} / ${f.workflowTaskRunP99Ms} | ${pct(o.stickyCacheHitRate)} / ${pct(f.stickyCacheHitRate)} | ${r.ours.parentHistory.events} / ${r.floor.parentHistory.events} | ${r.ours.parentHistory.megabytes} / ${r.floor.parentHistory.megabytes} |`;
+      return `| ${r.server} | ${r.units} | ${r.ours.updatesPerSecond} / ${r.floor.updatesPerSecond} | ${r.ours.updatesResent} / ${r.floor.updatesResent} | ${r.ours.answersLate} / ${r.floor.answersLate} | ${o.workflowTasks} / ${f.workflowTasks} | ${o.workflowTaskWaitMeanMs} / ${f.workflowTaskWaitMeanMs} | ${o.workflowTaskWaitP99Ms} / ${f.workflowTaskWaitP99Ms} | ${o.workflowTaskRunMeanMs} / ${f.workflowTaskRunMeanMs} | ${o.workflowTaskRunP99Ms} / ${f.workflowTaskRunP99Ms} | ${pct(o.stickyCacheHitRate)} / ${pct(f.stickyCacheHitRate)} | ${r.ours.parentHistory.events} / ${r.floor.parentHistory.events} | ${r.ours.parentHistory.megabytes} / ${r.floor.parentHistory.megabytes} | ${r.ours.parentHistory.tasksTimedOut} / ${r.floor.parentHistory.tasksTimedOut} |`;
     }),
     '',
   ].join('\n');

@@ -72,6 +72,9 @@ test('a second start returns the running cycle; a wrong answer is rejected and c
     const first = await startCycle(env.client, tw.taskQueue, key, 'test');
     const second = await startCycle(env.client, tw.taskQueue, key, 'test');
     expect(second).toEqual({ ...first, outcome: 'running' });
+    // A cycle's task may take a minute, not Temporal's 10 s: replaying a big cycle's history must not run out of time.
+    const { raw } = await env.client.workflow.getHandle(cycleWorkflowId(key)).describe();
+    expect(Number(raw.executionConfig?.defaultWorkflowTaskTimeout?.seconds)).toBe(60);
 
     await sleepUntil(plan.opensAt, 60_000);
     await smtp.waitFor(7);
