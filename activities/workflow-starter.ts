@@ -1,8 +1,10 @@
 /**
  * Starts a workflow under its business key from an activity. A schedule's run uses it instead of a
  * child workflow: the started workflow runs for months and has no parent to outlive or report to.
+ * It starts as the CLI and the web start it (client/start.ts), with the same options per kind.
  */
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import { startOnce } from '../client/start';
 
 export interface WorkflowStarter {
   start(workflowType: string, workflowId: string, args: unknown[], taskQueue: string): Promise<'started' | 'already-started'>;
@@ -11,13 +13,8 @@ export interface WorkflowStarter {
 export function createWorkflowStarter(client: Client): WorkflowStarter {
   return {
     async start(workflowType, workflowId, args, taskQueue) {
-      try {
-        await client.workflow.start(workflowType, { workflowId, args, taskQueue, workflowIdReusePolicy: 'REJECT_DUPLICATE' });
-        return 'started';
-      } catch (err) {
-        if (err instanceof WorkflowExecutionAlreadyStartedError) return 'already-started';
-        throw err;
-      }
+      const { outcome } = await startOnce(client, taskQueue, workflowType, workflowId, args);
+      return outcome === 'started' ? 'started' : 'already-started';
     },
   };
 }

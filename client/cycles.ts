@@ -12,7 +12,6 @@ import {
   closeCycleUpdate,
   CYCLE_OVERVIEW_MEMO,
   cycleInfoQuery,
-  CYCLE_TASK_TIMEOUT,
   redeliverReportUpdate,
   exemptUnitUpdate,
   extendDeadlineUpdate,
@@ -109,7 +108,7 @@ export type StartedCycle = Started;
 export async function startCycle(client: Client, taskQueue: string, key: CycleKey, startedBy: string): Promise<StartedCycle> {
   // One cycle per business key, ever: a finished cycle is not silently run again.
   const input: Parameters<typeof cycleWorkflow>[0] = { ...key, startedBy };
-  return startOnce(client, taskQueue, 'cycleWorkflow', cycleWorkflowId(key), [input], { workflowTaskTimeout: CYCLE_TASK_TIMEOUT });
+  return startOnce(client, taskQueue, 'cycleWorkflow', cycleWorkflowId(key), [input]);
 }
 
 /** What the status and the cycle page read: the cycle's overview and its units' rows. */

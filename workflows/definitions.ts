@@ -122,14 +122,14 @@ export const UNIT_TASK_PRIORITY = 4;
 export const UNIT_START_BATCH = 25;
 
 /**
- * How long a worker may take over one workflow task of a cycle (Temporal's default is 10 s). While
- * its units wait for answers a cycle is idle and leaves the worker's cache; the task that follows
- * replays its whole history. At 5,800 units (13,500 events by then) that replay took longer than
- * 10 s on two busy cores: the server handed the task out again, the worker dropped its half-done
- * replay and began another, and the two replays were what raised the worker's peak memory (the
- * benchmark on the dev server, 2026-12-04: 515 and 560 MB in two runs, 490 MB with one replay).
- * A minute, not Temporal's maximum of two: a task held by a worker that dies is handed out again
- * only after it.
+ * How long a worker may take over one workflow task of a cycle (Temporal's default is 10 s), given
+ * when a cycle is started (client/start.ts). While its units wait for answers, their tasks push the
+ * quiet cycle out of the worker's cache; when its closing time comes it replays its whole history.
+ * At 5,800 units (13,500 events by then) that replay took longer than 10 s on two busy cores: the
+ * server handed the task out again and the worker replayed the whole history a second time, which
+ * is what raised the worker's peak memory (the benchmark on the dev server, 2026-12-04: 515 and
+ * 560 MB in two runs; 490 MB with one replay, in a run that allowed two minutes). A minute, not
+ * Temporal's maximum of two: a task held by a worker that dies is handed out again only after it.
  */
 export const CYCLE_TASK_TIMEOUT = '1 minute';
 export const cycleInfoQuery = defineQuery<CycleInfo>('cycleInfo');

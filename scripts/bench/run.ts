@@ -13,6 +13,7 @@ import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { SMTPServer } from 'smtp-server';
@@ -63,7 +64,10 @@ export interface SideFigures {
   parentHistory: {
     events: number;
     megabytes: number;
-    /** Its workflow tasks the server handed out again because a worker took too long (a replay that ran out of time). */
+    /**
+     * Its workflow tasks that ran out of time in a worker (start to close: a replay too slow, say)
+     * and were handed out again. Repeats in a row count once: the server writes only the first.
+     */
     tasksTimedOut: number;
   };
 }
@@ -259,7 +263,7 @@ async function historyOf(client: Client, workflowId: string): Promise<SideFigure
   const handle = client.workflow.getHandle(workflowId);
   const d = await handle.describe();
   const { events } = await handle.fetchHistory();
-  const tasksTimedOut = (events ?? []).filter((e) => e.workflowTaskTimedOutEventAttributes).length;
+  const tasksTimedOut = (events ?? []).filter((e) => e.workflowTaskTimedOutEventAttributes?.timeoutType === temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE).length;
   return { events: d.historyLength, megabytes: round((d.historySize ?? 0) / 2 ** 20), tasksTimedOut };
 }
 

@@ -173,6 +173,9 @@ test('trigger starts the cycle whose opening came most recently, once', async ()
   const ids: string[] = [];
   for await (const w of cycles) ids.push(w.workflowId);
   expect(ids).toEqual([expected.workflowId]);
+  // A schedule starts a cycle as the CLI and the web do: its tasks may take a minute (CYCLE_TASK_TIMEOUT).
+  const { raw } = await env.client.workflow.getHandle(expected.workflowId).describe();
+  expect(Number(raw.executionConfig?.defaultWorkflowTaskTimeout?.seconds)).toBe(60);
 
   const unknown = await followup(KUNGALV, 'schedules', 'trigger', 'no-such-obligation');
   expect(unknown.code).not.toBe(0);
