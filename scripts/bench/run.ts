@@ -34,6 +34,7 @@ import type { UnitStatus } from '../../domain/types';
 import { PROJECT_ROOT, serverExecutable, TEMPORAL_CLI } from '../../workers/temporal-binaries';
 import { floorAnswer, type FloorPlan } from './floor-workflows';
 import { parseLauncherLine, type Launcher } from './launcher';
+import { phaseFigures, RssSampler, type Milestones, type PhaseFigures } from './timeline';
 import { scrapeWorker, type WorkerProfile } from './worker-metrics';
 import { emptyRegister } from '../../activities/register-reader';
 import { buildWebApp } from '../../web/app';
@@ -60,6 +61,8 @@ export interface SideFigures {
   answersLate: number;
   /** Where the worker's workflow tasks spent their time, from its own metrics. */
   profile: WorkerProfile;
+  /** Updates' p99 and the worker's RSS by phase of the cycle, and when the RSS peaked. */
+  phases: PhaseFigures;
   /** The parent (cycle) workflow's history at the end: every replay of it reads all of this. */
   parentHistory: {
     events: number;
@@ -69,6 +72,7 @@ export interface SideFigures {
      * and were handed out again. Repeats in a row count once: the server writes only the first.
      */
     tasksTimedOut: number;
+    milestones: Milestones;
   };
 }
 
@@ -226,8 +230,10 @@ async function submitAll(
   ready: (i: number) => Promise<void>,
   submit: (i: number, updateId: string) => Promise<unknown>,
   isLate: (err: unknown) => boolean,
-): Promise<{ latencies: number[]; perSecond: number; timedOut: number; late: number }> {
+): Promise<{ latencies: number[]; sent: [number, number][]; perSecond: number; timedOut: number; late: number }> {
   const latencies: number[] = [];
+  // When each update was first sent (epoch ms) and its latency: the phase of the cycle it met.
+  const sent: [number, number][] = [];
   const started = performance.now();
   let next = 0;
   let timedOut = 0;
@@ -239,10 +245,12 @@ async function submitAll(
         const updateId = `bench-answer-${i}`;
         await ready(i);
         const firstAttempt = performance.now();
+        const sentAt = Date.now();
         for (let attempt = 0; ; attempt++) {
           try {
             await submit(i, updateId);
             latencies.push(performance.now() - firstAttempt);
+            sent.push([sentAt, performance.now() - firstAttempt]);
             break;
           } catch (err) {
             if (isLate(err)) {
@@ -256,7 +264,7 @@ async function submitAll(
       }
     }),
   );
-  return { latencies: latencies.sort((a, b) => a - b), perSecond: count / ((performance.now() - started) / 1000), timedOut, late };
+  return { latencies: latencies.sort((a, b) => a - b), sent, perSecond: count / ((performance.now() - started) / 1000), timedOut, late };
 }
 
 async function historyOf(client: Client, workflowId: string): Promise<SideFigures['parentHistory']> {
@@ -264,7 +272,18 @@ async function historyOf(client: Client, workflowId: string): Promise<SideFigure
   const d = await handle.describe();
   const { events } = await handle.fetchHistory();
   const tasksTimedOut = (events ?? []).filter((e) => e.workflowTaskTimedOutEventAttributes?.timeoutType === temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE).length;
-  return { events: d.historyLength, megabytes: round((d.historySize ?? 0) / 2 ** 20), tasksTimedOut };
+  const at = (e: temporal.api.history.v1.IHistoryEvent) => Number(e.eventTime?.seconds ?? 0) * 1000 + Math.round((e.eventTime?.nanos ?? 0) / 1e6);
+  const unitsStarted = (events ?? []).filter((e) => e.childWorkflowExecutionStartedEventAttributes).map(at);
+  const unitsEnded = (events ?? []).filter((e) => e.childWorkflowExecutionCompletedEventAttributes).map(at);
+  const closing = (events ?? []).find((e) => e.timerFiredEventAttributes || e.workflowExecutionSignaledEventAttributes);
+  const milestones: Milestones = {
+    firstUnitStarted: unitsStarted[0],
+    lastUnitStarted: unitsStarted.at(-1),
+    closing: closing ? at(closing) : undefined,
+    lastUnitEnded: unitsEnded.at(-1),
+    ended: events?.length ? at(events.at(-1)!) : undefined,
+  };
+  return { events: d.historyLength, megabytes: round((d.historySize ?? 0) / 2 ** 20), tasksTimedOut, milestones };
 }
 
 /** Who has got mail in the sink, and waiting for someone's first. */
@@ -515,6 +534,8 @@ export async function runBenchmark(options: { units: number[]; servers?: BenchSe
       mails = 0;
       inboxes.clear();
       let started = performance.now();
+      const ourStartedAt = Date.now();
+      const ourRssSamples = new RssSampler(ours.pid);
       const closesAt = Date.parse(planCycle(obligationOf(config, 'periodic-data-call').calendar, 'annual', period, 'Europe/Stockholm', new Date()).closesAt);
       await startCycle(client, `bench-ours-${n}`, key, 'bench');
       const values = { projects: 'Interreg-projekt med partner i Tallinn', effects: 'Nya arbetssätt' };
@@ -536,6 +557,7 @@ export async function runBenchmark(options: { units: number[]; servers?: BenchSe
       const ourHistory = await historyOf(client, cycleWorkflowId(key));
       const ourMails = mails;
       const ourRss = peakRssMb(ours.pid);
+      const ourPhases = phaseFigures(ourStartedAt, ourHistory.milestones, ourSubmissions.sent, ourRssSamples.stop());
       const ourProfile = await scrapeWorker(ourMetrics);
       const expectedMails = await mailsRecorded(client, key, config.units.map((u) => u.id));
       ours.kill('SIGTERM');
@@ -554,6 +576,8 @@ export async function runBenchmark(options: { units: number[]; servers?: BenchSe
       const floorPlan: FloorPlan = { unitCount: n, reminderTimes: plan.reminderTimes, escalationAt: plan.escalationAt, closesAt: plan.closesAt };
       const prefix = `floor/${n}`;
       started = performance.now();
+      const floorStartedAt = Date.now();
+      const floorRssSamples = new RssSampler(floorWorker.pid);
       const floor = await client.workflow.start('floorCycleWorkflow', { taskQueue: `bench-floor-${n}`, workflowId: prefix, args: [floorPlan, prefix], workflowTaskTimeout: CYCLE_TASK_TIMEOUT });
       const floorSubmissions = await submitAll(
         answering,
@@ -565,10 +589,11 @@ export async function runBenchmark(options: { units: number[]; servers?: BenchSe
       const floorWall = (performance.now() - started) / 1000;
       const floorHistory = await historyOf(client, prefix);
       const floorRss = peakRssMb(floorWorker.pid);
+      const floorPhases = phaseFigures(floorStartedAt, floorHistory.milestones, floorSubmissions.sent, floorRssSamples.stop());
       const floorProfile = await scrapeWorker(floorMetrics);
       floorWorker.kill('SIGTERM');
 
-      const side = (wall: number, rss: number, { latencies, perSecond, timedOut, late }: { latencies: number[]; perSecond: number; timedOut: number; late: number }, profile: WorkerProfile, parentHistory: SideFigures['parentHistory']): SideFigures => ({
+      const side = (wall: number, rss: number, { latencies, perSecond, timedOut, late }: { latencies: number[]; perSecond: number; timedOut: number; late: number }, profile: WorkerProfile, parentHistory: SideFigures['parentHistory'], phases: PhaseFigures): SideFigures => ({
         wallSeconds: round(wall),
         unitsPerSecond: round(n / wall),
         actionsPerSecond: round(actionCount(n) / wall),
@@ -579,14 +604,15 @@ export async function runBenchmark(options: { units: number[]; servers?: BenchSe
         updatesResent: timedOut,
         answersLate: late,
         profile,
+        phases,
         parentHistory,
       });
       const result: BenchResult = {
         server,
         units: n,
         status: status.figures,
-        ours: { ...side(ourWall, ourRss, ourSubmissions, ourProfile, ourHistory), mails: ourMails, expectedMails },
-        floor: side(floorWall, floorRss, floorSubmissions, floorProfile, floorHistory),
+        ours: { ...side(ourWall, ourRss, ourSubmissions, ourProfile, ourHistory, ourPhases), mails: ourMails, expectedMails },
+        floor: side(floorWall, floorRss, floorSubmissions, floorProfile, floorHistory, floorPhases),
         ratioToFloor: round(floorWall / ourWall),
         reportRenderSeconds: round(await renderFigure(n, config)),
         mailsPerSecond: Math.round(await mailFigure(smtpUrl, Math.max(500, Math.min(n, 3000)))),
@@ -646,6 +672,17 @@ export function markdownTable(run: BenchRun): string {
       const pct = (x: number) => `${Math.round(x * 100)} %`;
       return `| ${r.server} | ${r.units} | ${r.ours.updatesPerSecond} / ${r.floor.updatesPerSecond} | ${r.ours.updatesResent} / ${r.floor.updatesResent} | ${r.ours.answersLate} / ${r.floor.answersLate} | ${o.workflowTasks} / ${f.workflowTasks} | ${o.workflowTaskWaitMeanMs} / ${f.workflowTaskWaitMeanMs} | ${o.workflowTaskWaitP99Ms} / ${f.workflowTaskWaitP99Ms} | ${o.workflowTaskRunMeanMs} / ${f.workflowTaskRunMeanMs} | ${o.workflowTaskRunP99Ms} / ${f.workflowTaskRunP99Ms} | ${pct(o.stickyCacheHitRate)} / ${pct(f.stickyCacheHitRate)} | ${r.ours.parentHistory.events} / ${r.floor.parentHistory.events} | ${r.ours.parentHistory.megabytes} / ${r.floor.parentHistory.megabytes} | ${r.ours.parentHistory.tasksTimedOut} / ${r.floor.parentHistory.tasksTimedOut} |`;
     }),
+    '',
+    'By phase of the cycle (ours / floor): answers sent in each phase and their p99, and the worker\'s highest RSS sampled in it (every 250 ms). The phases end with the last unit started, the close, and the last unit ended.',
+    '',
+    '| server | N units | phase | answers | update p99 ms | worker RSS MB | peak at s |',
+    '|---|---:|---|---:|---:|---:|---:|',
+    ...run.results.flatMap((r) =>
+      Object.keys(r.ours.phases?.phases ?? {}).map((name) => {
+        const [o, f] = [r.ours.phases.phases[name]!, r.floor.phases.phases[name]!];
+        return `| ${r.server} | ${r.units} | ${name} | ${o.updates} / ${f.updates} | ${o.updateP99Ms} / ${f.updateP99Ms} | ${o.peakRssMb} / ${f.peakRssMb} | ${r.ours.phases.peakRssAtSeconds} / ${r.floor.phases.peakRssAtSeconds} |`;
+      }),
+    ),
     '',
   ].join('\n');
 }

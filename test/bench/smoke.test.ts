@@ -20,7 +20,15 @@ test('a 10-unit cycle and its floor run to the end on the dev server, with every
     expect(side.updatesPerSecond).toBeGreaterThan(0);
     expect(side.updatesResent).toBe(0);
     expect(side.answersLate).toBe(0);
+    // Each answer falls in one phase of the cycle, whose moments come in their order.
+    expect(Object.values(side.phases.phases).reduce((sum, p) => sum + p.updates, 0)).toBe(9);
+    const m = side.parentHistory.milestones;
+    const moments = [m.firstUnitStarted, m.lastUnitStarted, m.closing, m.lastUnitEnded, m.ended];
+    expect(moments.every((t) => typeof t === 'number')).toBe(true);
+    expect(moments).toEqual([...moments].sort((a, b) => a! - b!));
+    expect(Math.max(...Object.values(side.phases.phases).map((p) => p.peakRssMb))).toBeGreaterThan(0);
   }
+  expect(markdownTable(run)).toContain('By phase of the cycle');
   expect(markdownTable(run)).toContain('Where the time goes');
   expect(markdownTable(run)).toMatch(/\| dev \| 10 \| [\d.]+ \| [\d.]+ \| \*\*[\d.]+\*\* \|/);
   // The status as the secretariat waits for it, all ten units in it, from the visibility store.

@@ -1,0 +1,76 @@
+/**
+ * When a worker's memory peaked and when answers were slow, set against what the cycle was doing:
+ * a peak RSS or a p99 alone does not say whether it came while the units were starting, while
+ * people answered, at the close (when an evicted cycle replays) or while the report was compiled.
+ */
+import { readFileSync } from 'node:fs';
+
+/** The moments of a cycle read from its history, as epoch ms. */
+export interface Milestones {
+  /** The first child (unit) started and the last. */
+  firstUnitStarted?: number;
+  lastUnitStarted?: number;
+  /** The close: the cycle's timer fired (or it was asked to close). */
+  closing?: number;
+  /** The last unit's result arrived: everything after is staging, the report and its delivery. */
+  lastUnitEnded?: number;
+  ended?: number;
+}
+
+export interface PhaseFigures {
+  /** Phase name → updates that started in it, their p99 in ms, and the worker's highest RSS sample in it. */
+  phases: Record<string, { updates: number; updateP99Ms: number; peakRssMb: number }>;
+  /** Seconds after the cycle's start at which the RSS sample was highest. */
+  peakRssAtSeconds: number;
+}
+
+/** Samples a process's resident memory (VmRSS) a few times a second, until stopped. */
+export class RssSampler {
+  private readonly samples: [number, number][] = [];
+  private readonly timer: NodeJS.Timeout;
+  constructor(private readonly pid: number | undefined, everyMs = 250) {
+    this.timer = setInterval(() => this.sample(), everyMs);
+    this.timer.unref();
+  }
+  private sample(): void {
+    try {
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'))?.[1] ?? 0);
+      this.samples.push([Date.now(), Math.round(kb / 1024)]);
+    } catch {
+      // The process has ended.
+    }
+  }
+  stop(): [number, number][] {
+    clearInterval(this.timer);
+    return this.samples;
+  }
+}
+
+/** Splits the run at its milestones: updates by when they were sent, RSS samples by when taken. */
+export function phaseFigures(startedAt: number, milestones: Milestones, updates: [number, number][], rss: [number, number][]): PhaseFigures {
+  const bounds: [string, number][] = [
+    ['units starting', milestones.lastUnitStarted ?? Infinity],
+    ['answering', milestones.closing ?? Infinity],
+    ['closing units', milestones.lastUnitEnded ?? Infinity],
+    ['report and delivery', Infinity],
+  ];
+  const phaseOf = (at: number) => bounds.find(([, until]) => at < until)![0];
+  const phases: PhaseFigures['phases'] = {};
+  for (const [name] of bounds) phases[name] = { updates: 0, updateP99Ms: 0, peakRssMb: 0 };
+  const latencies = new Map<string, number[]>();
+  for (const [at, ms] of updates) {
+    const name = phaseOf(at);
+    latencies.set(name, [...(latencies.get(name) ?? []), ms]);
+  }
+  for (const [name, list] of latencies) {
+    list.sort((a, b) => a - b);
+    phases[name] = { ...phases[name]!, updates: list.length, updateP99Ms: Math.round(list[Math.min(list.length - 1, Math.floor(0.99 * list.length))]!) };
+  }
+  let peak: [number, number] = [startedAt, 0];
+  for (const sample of rss) {
+    const phase = phases[phaseOf(sample[0])]!;
+    phase.peakRssMb = Math.max(phase.peakRssMb, sample[1]);
+    if (sample[1] > peak[1]) peak = sample;
+  }
+  return { phases, peakRssAtSeconds: Math.round((peak[0] - startedAt) / 100) / 10 };
+}
