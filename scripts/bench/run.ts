@@ -34,7 +34,7 @@ import type { UnitStatus } from '../../domain/types';
 import { PROJECT_ROOT, serverExecutable, TEMPORAL_CLI } from '../../workers/temporal-binaries';
 import { floorAnswer, type FloorPlan } from './floor-workflows';
 import { parseLauncherLine, type Launcher } from './launcher';
-import { phaseFigures, RssSampler, type Milestones, type PhaseFigures } from './timeline';
+import { answerFraction, phaseFigures, RssSampler, type Milestones, type PhaseFigures } from './timeline';
 import { scrapeWorker, type WorkerProfile } from './worker-metrics';
 import { emptyRegister } from '../../activities/register-reader';
 import { buildWebApp } from '../../web/app';
@@ -43,7 +43,6 @@ import { startTemporalCluster } from '../cluster/temporal-cluster';
 
 const LINK_SECRET = 'benchmark-link-secret-benchmark-link-secret';
 const FOLLOWUP_BIN = path.join(PROJECT_ROOT, 'bin/followup.js');
-const SUBMITTERS = 50;
 const ANSWERING = 0.9;
 
 export interface SideFigures {
@@ -106,6 +105,8 @@ export interface BenchResult {
 export interface BenchRun {
   machine: string;
   date: string;
+  /** How the contacts answered (--answers). */
+  answers: AnswerPace;
   results: BenchResult[];
 }
 
@@ -216,9 +217,22 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * 50 people answering at once, each as soon as it can (ready): for our cycle once the request
- * has reached the contact, who answers with the link in it; for the floor, which sends no mail, as
- * soon as its unit exists. Returns each update's latency in ms and the answers per second.
+ * How the answering 90 % answer. `asap` (the default, the measure of every run before 2026-12-06):
+ * 50 people at a time, each once the request has reached it and at once, one answer after another:
+ * nearly all answers come while the cycle is still starting its units. `timeline`: each contact
+ * answers at a moment of its own between the request's arrival and the deadline (drawn once per
+ * unit, the same for our cycle and the floor), as people answer over the weeks a call is open,
+ * compressed like the rest of the timeline; those who answer late get the reminders first, and an
+ * answer may come while thousands of reminders go out at once.
+ */
+export type AnswerPace = 'timeline' | 'asap';
+const SUBMITTERS = 50;
+
+/**
+ * Each answer as the pace says: a contact answers once the request has reached it (ready), for our
+ * cycle with the link in it, for the floor, which sends no mail, once its unit exists. 50 watchers
+ * go through the units in order waiting for that; with `asap` each answers at once and waits for its
+ * answer, with `timeline` each leaves the answer for its moment (deadlineAt) and goes on.
  * submit gets an update id of its own per answer: when the server gives up waiting for a busy
  * worker (WorkflowUpdateRPCTimeoutOrCancelledError), the submitter sends it again with the same id,
  * which joins the update if it was admitted, and the latency counts from the first attempt. An
@@ -227,6 +241,7 @@ async function freePort(): Promise<number> {
  */
 async function submitAll(
   count: number,
+  pace: { kind: AnswerPace; deadlineAt: number },
   ready: (i: number) => Promise<void>,
   submit: (i: number, updateId: string) => Promise<unknown>,
   isLate: (err: unknown) => boolean,
@@ -234,37 +249,60 @@ async function submitAll(
   const latencies: number[] = [];
   // When each update was first sent (epoch ms) and its latency: the phase of the cycle it met.
   const sent: [number, number][] = [];
-  const started = performance.now();
   let next = 0;
   let timedOut = 0;
   let late = 0;
+  let first = Infinity;
+  let last = 0;
+  const answer = async (i: number) => {
+    const updateId = `bench-answer-${i}`;
+    const firstAttempt = performance.now();
+    const sentAt = Date.now();
+    first = Math.min(first, sentAt);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await submit(i, updateId);
+        const ms = performance.now() - firstAttempt;
+        latencies.push(ms);
+        sent.push([sentAt, ms]);
+        last = Math.max(last, Date.now());
+        return;
+      } catch (err) {
+        if (isLate(err)) {
+          late++;
+          return;
+        }
+        if ((err as Error).name !== 'WorkflowUpdateRPCTimeoutOrCancelledError' || attempt >= 20) throw err;
+        timedOut++;
+      }
+    }
+  };
+  const scheduled: Promise<void>[] = [];
+  let failure: unknown;
   await Promise.all(
     Array.from({ length: SUBMITTERS }, async () => {
       while (next < count) {
         const i = next++;
-        const updateId = `bench-answer-${i}`;
         await ready(i);
-        const firstAttempt = performance.now();
-        const sentAt = Date.now();
-        for (let attempt = 0; ; attempt++) {
-          try {
-            await submit(i, updateId);
-            latencies.push(performance.now() - firstAttempt);
-            sent.push([sentAt, performance.now() - firstAttempt]);
-            break;
-          } catch (err) {
-            if (isLate(err)) {
-              late++;
-              break;
-            }
-            if ((err as Error).name !== 'WorkflowUpdateRPCTimeoutOrCancelledError' || attempt >= 20) throw err;
-            timedOut++;
-          }
+        if (pace.kind === 'asap') {
+          await answer(i);
+          continue;
         }
+        const arrived = Date.now();
+        const at = arrived + answerFraction(i) * Math.max(0, pace.deadlineAt - arrived);
+        scheduled.push(
+          new Promise<void>((resolve) => setTimeout(resolve, at - arrived))
+            .then(() => answer(i))
+            .catch((err: unknown) => {
+              failure ??= err;
+            }),
+        );
       }
     }),
   );
-  return { latencies: latencies.sort((a, b) => a - b), sent, perSecond: count / ((performance.now() - started) / 1000), timedOut, late };
+  await Promise.all(scheduled);
+  if (failure !== undefined) throw failure;
+  return { latencies: latencies.sort((a, b) => a - b), sent, perSecond: latencies.length / Math.max(0.001, (last - first) / 1000), timedOut, late };
 }
 
 async function historyOf(client: Client, workflowId: string): Promise<SideFigures['parentHistory']> {
@@ -339,12 +377,18 @@ async function untilExists(client: Client, workflowId: string, timeoutMs: number
   }
 }
 
-/** Actions by one formula for both sides: workflow starts, activities, timers, signals, updates. */
-function actionCount(n: number): number {
+/**
+ * Actions by one formula for both sides: workflow starts, activities, timers, signals, updates. On
+ * the timeline a contact who answers after a reminder's moment (60, 75 and 90 % of the way from the
+ * request to the deadline) has had that reminder: counted as if every request went out at the opening.
+ */
+function actionCount(n: number, pace: AnswerPace): number {
   const answering = Math.round(n * ANSWERING);
   const late = n - answering;
-  const activities = n + answering + 4 * late + Math.ceil(n / 250) + 3;
-  const timers = n + 3 * late + 1;
+  let remindersBeforeAnswers = 0;
+  if (pace === 'timeline') for (let i = 0; i < answering; i++) remindersBeforeAnswers += [0.6, 0.75, 0.9].filter((r) => r < answerFraction(i)).length;
+  const activities = n + answering + 4 * late + remindersBeforeAnswers + Math.ceil(n / 250) + 3;
+  const timers = n + 3 * late + remindersBeforeAnswers + 1;
   return n + 1 + activities + timers + n + answering;
 }
 
@@ -475,8 +519,9 @@ async function startServer(server: BenchServer, units: number[], log: (line: str
   };
 }
 
-export async function runBenchmark(options: { units: number[]; servers?: BenchServer[]; outDir?: string; log?: (line: string) => void }): Promise<BenchRun> {
+export async function runBenchmark(options: { units: number[]; servers?: BenchServer[]; answers?: AnswerPace; outDir?: string; log?: (line: string) => void }): Promise<BenchRun> {
   const log = options.log ?? ((line: string) => console.log(line));
+  const answers = options.answers ?? 'asap';
   try {
     Runtime.install({ logger: new DefaultLogger('ERROR') });
   } catch {
@@ -536,11 +581,13 @@ export async function runBenchmark(options: { units: number[]; servers?: BenchSe
       let started = performance.now();
       const ourStartedAt = Date.now();
       const ourRssSamples = new RssSampler(ours.pid);
-      const closesAt = Date.parse(planCycle(obligationOf(config, 'periodic-data-call').calendar, 'annual', period, 'Europe/Stockholm', new Date()).closesAt);
+      const ourPlan = planCycle(obligationOf(config, 'periodic-data-call').calendar, 'annual', period, 'Europe/Stockholm', new Date());
+      const closesAt = Date.parse(ourPlan.closesAt);
       await startCycle(client, `bench-ours-${n}`, key, 'bench');
       const values = { projects: 'Interreg-projekt med partner i Tallinn', effects: 'Nya arbetssätt' };
       const ourSubmissions = await submitAll(
         answering,
+        { kind: answers, deadlineAt: Date.parse(ourPlan.deadlineAt) },
         // A contact answers with the link in the request: once it has arrived, not before.
         async (i) => {
           await untilExists(client, unitWorkflowId(key, config.units[i]!.id), 900_000);
@@ -581,6 +628,7 @@ export async function runBenchmark(options: { units: number[]; servers?: BenchSe
       const floor = await client.workflow.start('floorCycleWorkflow', { taskQueue: `bench-floor-${n}`, workflowId: prefix, args: [floorPlan, prefix], workflowTaskTimeout: CYCLE_TASK_TIMEOUT });
       const floorSubmissions = await submitAll(
         answering,
+        { kind: answers, deadlineAt: Date.parse(plan.deadlineAt) },
         (i) => untilExists(client, `${prefix}/unit/${i}`, 900_000),
         (i, updateId) => client.workflow.getHandle(`${prefix}/unit/${i}`).executeUpdate(floorAnswer, { args: [values], updateId }),
         () => Date.now() >= Date.parse(floorPlan.closesAt),
@@ -596,7 +644,7 @@ export async function runBenchmark(options: { units: number[]; servers?: BenchSe
       const side = (wall: number, rss: number, { latencies, perSecond, timedOut, late }: { latencies: number[]; perSecond: number; timedOut: number; late: number }, profile: WorkerProfile, parentHistory: SideFigures['parentHistory'], phases: PhaseFigures): SideFigures => ({
         wallSeconds: round(wall),
         unitsPerSecond: round(n / wall),
-        actionsPerSecond: round(actionCount(n) / wall),
+        actionsPerSecond: round(actionCount(n, answers) / wall),
         peakRssMb: rss,
         updateP50Ms: round(percentile(latencies, 50)),
         updateP99Ms: round(percentile(latencies, 99)),
@@ -618,7 +666,7 @@ export async function runBenchmark(options: { units: number[]; servers?: BenchSe
         mailsPerSecond: Math.round(await mailFigure(smtpUrl, Math.max(500, Math.min(n, 3000)))),
       };
       results.push(result);
-      if (options.outDir) writeResults(options.outDir, { machine: machineName(), date: new Date().toISOString(), results });
+      if (options.outDir) writeResults(options.outDir, { machine: machineName(), date: new Date().toISOString(), answers, results });
       log(`${server} N=${n}: status page ${status.figures.pageSeconds}s, cycle status --json ${status.figures.cliSeconds}s, list ${status.figures.listSeconds}s; ours ${result.ours.wallSeconds}s, floor ${result.floor.wallSeconds}s, ratio ${result.ratioToFloor}, RSS ${ourRss} MB, update p99 ${result.ours.updateP99Ms} ms, mails ${result.ours.mails}/${expectedMails}, answers late ${result.ours.answersLate} (floor ${result.floor.answersLate})`);
     }
     } finally {
@@ -630,7 +678,7 @@ export async function runBenchmark(options: { units: number[]; servers?: BenchSe
     for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
     await new Promise<void>((resolve) => sink.close(() => resolve()));
   }
-  return { machine: machineName(), date: new Date().toISOString(), results };
+  return { machine: machineName(), date: new Date().toISOString(), answers, results };
 }
 
 const machineName = () => `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
@@ -651,7 +699,7 @@ export function markdownTable(run: BenchRun): string {
       `| ${r.server} | ${r.units} | ${r.ours.wallSeconds} | ${r.floor.wallSeconds} | **${r.ratioToFloor}** | ${r.ours.unitsPerSecond} / ${r.floor.unitsPerSecond} | ${r.ours.actionsPerSecond} / ${r.floor.actionsPerSecond} | ${r.ours.peakRssMb} / ${r.floor.peakRssMb} | ${r.ours.updateP50Ms} / ${r.ours.updateP99Ms} (floor ${r.floor.updateP50Ms} / ${r.floor.updateP99Ms}) | ${r.reportRenderSeconds} | ${r.mailsPerSecond} | ${r.ours.mails} / ${r.ours.expectedMails} |`,
   );
   return [
-    `Machine: ${run.machine}. Date: ${run.date}.`,
+    `Machine: ${run.machine}. Date: ${run.date}. Answers: ${run.answers === 'timeline' ? 'each contact at a moment of its own before the deadline (--answers timeline)' : '50 at a time, each as soon as its request has arrived (--answers asap)'}.`,
     '',
     '| server | N units | cycle wall s (ours) | wall s (floor) | throughput ratio to floor | units/s ours / floor | actions/s ours / floor | worker peak RSS MB ours / floor | answer update p50 / p99 ms | report render s | mails/s (pooled) | mails delivered / expected |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
@@ -673,7 +721,7 @@ export function markdownTable(run: BenchRun): string {
       return `| ${r.server} | ${r.units} | ${r.ours.updatesPerSecond} / ${r.floor.updatesPerSecond} | ${r.ours.updatesResent} / ${r.floor.updatesResent} | ${r.ours.answersLate} / ${r.floor.answersLate} | ${o.workflowTasks} / ${f.workflowTasks} | ${o.workflowTaskWaitMeanMs} / ${f.workflowTaskWaitMeanMs} | ${o.workflowTaskWaitP99Ms} / ${f.workflowTaskWaitP99Ms} | ${o.workflowTaskRunMeanMs} / ${f.workflowTaskRunMeanMs} | ${o.workflowTaskRunP99Ms} / ${f.workflowTaskRunP99Ms} | ${pct(o.stickyCacheHitRate)} / ${pct(f.stickyCacheHitRate)} | ${r.ours.parentHistory.events} / ${r.floor.parentHistory.events} | ${r.ours.parentHistory.megabytes} / ${r.floor.parentHistory.megabytes} | ${r.ours.parentHistory.tasksTimedOut} / ${r.floor.parentHistory.tasksTimedOut} |`;
     }),
     '',
-    'By phase of the cycle (ours / floor): answers sent in each phase and their p99, and the worker\'s highest RSS sampled in it (every 250 ms). The phases end with the last unit started, the close, and the last unit ended.',
+    'By phase of the cycle (ours / floor): answers sent in each phase and their p99, and the worker\'s highest RSS sampled in it (every 100 ms). The phases end with the last unit started, the close, and the last unit ended.',
     '',
     '| server | N units | phase | answers | update p99 ms | worker RSS MB | peak at s |',
     '|---|---:|---|---:|---:|---:|---:|',
@@ -739,7 +787,10 @@ async function main(): Promise<void> {
     }
     return;
   }
-  const run = await runBenchmark({ units, servers, outDir });
+  const answersAt = process.argv.indexOf('--answers');
+  const answers = answersAt > 0 ? process.argv[answersAt + 1] : 'asap';
+  if (answers !== 'timeline' && answers !== 'asap') throw new Error('--answers takes asap (50 at a time, each as soon as its request has arrived) or timeline (each contact at a moment of its own before the deadline)');
+  const run = await runBenchmark({ units, servers, answers, outDir });
   console.log(`\n${markdownTable(run)}\nWritten to bench-results/ (bench.json, bench.md, bench.svg).`);
 }
 

@@ -28,7 +28,7 @@ export interface PhaseFigures {
 export class RssSampler {
   private readonly samples: [number, number][] = [];
   private readonly timer: NodeJS.Timeout;
-  constructor(private readonly pid: number | undefined, everyMs = 250) {
+  constructor(private readonly pid: number | undefined, everyMs = 100) {
     this.timer = setInterval(() => this.sample(), everyMs);
     this.timer.unref();
   }
@@ -73,4 +73,13 @@ export function phaseFigures(startedAt: number, milestones: Milestones, updates:
     if (sample[1] > peak[1]) peak = sample;
   }
   return { phases, peakRssAtSeconds: Math.round((peak[0] - startedAt) / 100) / 10 };
+}
+
+/** A number in [0, 1) from the unit's index: the same moment for our cycle and the floor, in every run. */
+export function answerFraction(i: number): number {
+  // mulberry32
+  let t = (i * 0x9e3779b9 + 0x6d2b79f5) >>> 0;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }
