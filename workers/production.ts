@@ -63,6 +63,8 @@ export async function createProductionWorker(env: Environment, configs: readonly
     // The SDK sizes the cache from the machine's memory (thousands here); a unit workflow replays in
     // milliseconds, so a small cache costs little and keeps the worker's memory flat as N grows.
     maxCachedWorkflows: env.FOLLOWUP_WORKER_CACHED_WORKFLOWS,
+    maxConcurrentWorkflowTaskExecutions: env.FOLLOWUP_WORKER_WORKFLOW_TASKS,
+    maxConcurrentActivityTaskExecutions: env.FOLLOWUP_WORKER_ACTIVITIES,
     activities: createActivities({
       mailer,
       renderer: createRenderer(path.join(PROJECT_ROOT, 'templates')),

@@ -15,6 +15,8 @@ async function main(): Promise<void> {
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     workflowBundle: { codePath: bundle.codePath },
     maxCachedWorkflows: env.FOLLOWUP_WORKER_CACHED_WORKFLOWS,
+    maxConcurrentWorkflowTaskExecutions: env.FOLLOWUP_WORKER_WORKFLOW_TASKS,
+    maxConcurrentActivityTaskExecutions: env.FOLLOWUP_WORKER_ACTIVITIES,
     activities: { nothing: async () => undefined },
   });
   bundle.remove();
