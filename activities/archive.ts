@@ -1,13 +1,20 @@
 /** Where compiled reports are kept for people to download: one folder, files named by business key. */
 import { FailureType } from '../domain/refusals';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 
 export interface Archive {
   put(ref: string, content: string | Uint8Array): Promise<string>;
   read(ref: string): Promise<string>;
   /** A binary file (a PDF, a Word document) as it was put. */
   readBytes(ref: string): Promise<Buffer>;
+  /**
+   * A file to be read piece by piece (a report attached to a mail: at thousands of units its PDF is
+   * 10 MB, which need not be in memory at once). Fails at once, like readBytes, when it is not there.
+   */
+  openRead(ref: string): Promise<() => Readable>;
   /** Removes a file or a folder; nothing to remove is fine. */
   remove(ref: string): Promise<void>;
   locate(ref: string): string;
@@ -50,6 +57,18 @@ export function createFileArchive(root: string): Archive {
     },
     async readBytes(ref) {
       return readFile(locate(ref));
+    },
+    async openRead(ref) {
+      const full = locate(ref);
+      await access(full);
+      // Opened when the mail is sent, not before: a mail that fails first leaves no file open.
+      return () =>
+        Readable.from(
+          (async function* () {
+            yield* createReadStream(full);
+          })(),
+          { objectMode: false },
+        );
     },
     async remove(ref) {
       await rm(locate(ref), { recursive: true, force: true });

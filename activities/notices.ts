@@ -8,6 +8,7 @@ import type { Language } from '../domain/types';
 import type { OrganisationConfig, PersonConfig } from '../config/schema';
 import type { ActivityDeps } from './index';
 import type { SendToEach } from './send';
+import type { ReportAttachment } from './documents/report-files';
 
 export const secretariatPerson = (org: OrganisationConfig): PersonConfig => ({ name: org.secretariat.name, email: org.secretariat.email });
 export const bodyPeople = (org: OrganisationConfig, ids: readonly string[]) => org.bodies.filter((b) => ids.includes(b.id)).flatMap((b) => b.recipients);
@@ -24,7 +25,8 @@ export interface NoticeArgs {
   sequence: number;
   at: string;
   cc?: PersonConfig[];
-  attachments?: { filename: string; content: string | Buffer; contentType: string }[];
+  /** Called for each mail: an attachment read from a stream goes into one mail only. */
+  attachments?: () => ReportAttachment[];
 }
 
 export function createNoticeSender(deps: Pick<ActivityDeps, 'renderer'>, sendToEach: SendToEach) {
@@ -43,7 +45,7 @@ export function createNoticeSender(deps: Pick<ActivityDeps, 'renderer'>, sendToE
           recipient: { name: person.name },
           ...args.context(language),
         });
-        return { subject, text, date: new Date(args.at), replyTo: org.secretariat.email, idSubject: args.kind, attachments: args.attachments };
+        return { subject, text, date: new Date(args.at), replyTo: org.secretariat.email, idSubject: args.kind, attachments: args.attachments?.() };
       },
       org.secretariat,
       args.scope,
