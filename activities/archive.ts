@@ -1,9 +1,8 @@
 /** Where compiled reports are kept for people to download: one folder, files named by business key. */
 import { FailureType } from '../domain/refusals';
-import { createReadStream } from 'node:fs';
+import { constants } from 'node:fs';
 import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 
 export interface Archive {
   put(ref: string, content: string | Uint8Array): Promise<string>;
@@ -11,10 +10,11 @@ export interface Archive {
   /** A binary file (a PDF, a Word document) as it was put. */
   readBytes(ref: string): Promise<Buffer>;
   /**
-   * A file to be read piece by piece (a report attached to a mail: at thousands of units its PDF is
-   * 10 MB, which need not be in memory at once). Fails at once, like readBytes, when it is not there.
+   * A file as a mail attaches it: by its path where it is on disk, so that the mailer reads it as the
+   * mail is sent (at thousands of units a report's PDF is 10 MB, which need not sit in memory), and
+   * reads it again if it sends the mail again. Fails at once when the file cannot be read.
    */
-  openRead(ref: string): Promise<() => Readable>;
+  attachable(ref: string): Promise<{ path: string } | { content: Buffer }>;
   /** Removes a file or a folder; nothing to remove is fine. */
   remove(ref: string): Promise<void>;
   locate(ref: string): string;
@@ -58,17 +58,10 @@ export function createFileArchive(root: string): Archive {
     async readBytes(ref) {
       return readFile(locate(ref));
     },
-    async openRead(ref) {
+    async attachable(ref) {
       const full = locate(ref);
-      await access(full);
-      // Opened when the mail is sent, not before: a mail that fails first leaves no file open.
-      return () =>
-        Readable.from(
-          (async function* () {
-            yield* createReadStream(full);
-          })(),
-          { objectMode: false },
-        );
+      await access(full, constants.R_OK);
+      return { path: full };
     },
     async remove(ref) {
       await rm(locate(ref), { recursive: true, force: true });

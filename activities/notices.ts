@@ -25,8 +25,7 @@ export interface NoticeArgs {
   sequence: number;
   at: string;
   cc?: PersonConfig[];
-  /** Called for each mail: an attachment read from a stream goes into one mail only. */
-  attachments?: () => ReportAttachment[];
+  attachments?: ReportAttachment[];
 }
 
 export function createNoticeSender(deps: Pick<ActivityDeps, 'renderer'>, sendToEach: SendToEach) {
@@ -45,7 +44,7 @@ export function createNoticeSender(deps: Pick<ActivityDeps, 'renderer'>, sendToE
           recipient: { name: person.name },
           ...args.context(language),
         });
-        return { subject, text, date: new Date(args.at), replyTo: org.secretariat.email, idSubject: args.kind, attachments: args.attachments?.() };
+        return { subject, text, date: new Date(args.at), replyTo: org.secretariat.email, idSubject: args.kind, attachments: args.attachments };
       },
       org.secretariat,
       args.scope,

@@ -1,5 +1,4 @@
 /** An archive in memory: a preview writes nothing to the real one. */
-import { Readable } from 'node:stream';
 import type { Archive } from '../activities/archive';
 
 export function createArchiveInMemory(): Archive {
@@ -21,9 +20,8 @@ export function createArchiveInMemory(): Archive {
     async readBytes(ref) {
       return get(ref);
     },
-    async openRead(ref) {
-      const content = get(ref);
-      return () => Readable.from([content]);
+    async attachable(ref) {
+      return { content: get(ref) };
     },
     async remove(ref) {
       for (const key of [...files.keys()]) if (key === ref || key.startsWith(`${ref}/`)) files.delete(key);

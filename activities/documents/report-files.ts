@@ -2,7 +2,6 @@
  * A compiled report's files, one rendering per format from the same model: what is archived, what a
  * delivery mail carries (as the obligation's config says), and what the workspace offers to download.
  */
-import type { Readable } from 'node:stream';
 import { REPORT_CONTENT_TYPES, refOf, type ReportFiles, type ReportFormat } from '../../domain/report-formats';
 import type { Archive } from '../archive';
 import type { ReportDocument } from './document-model';
@@ -29,17 +28,12 @@ export async function archiveReportFiles(archive: Archive, base: string, rendere
 
 /**
  * The files the config asks to attach, in its order; a format the report was compiled without is left
- * out. Each call of the result gives a mail its own attachments, read from the archive as the mail
- * is sent rather than held in memory (a stream is read once: one mail each).
+ * out. Each is attached by reference where the archive can (its path): the mailer reads it as each
+ * mail is sent, rather than all of it being held in memory meanwhile.
  */
-export async function reportAttachments(archive: Archive, files: ReportFiles, fileBase: string, formats: readonly ReportFormat[]): Promise<() => ReportAttachment[]> {
+export async function reportAttachments(archive: Archive, files: ReportFiles, fileBase: string, formats: readonly ReportFormat[]): Promise<ReportAttachment[]> {
   const present = formats.filter((f) => refOf(files, f));
-  const opened = await Promise.all(present.map(async (format) => ({ filename: `${fileBase}.${format}`, open: await archive.openRead(refOf(files, format)!), contentType: REPORT_CONTENT_TYPES[format] })));
-  return () => opened.map(({ filename, open, contentType }) => ({ filename, content: open(), contentType }));
+  return Promise.all(present.map(async (format) => ({ filename: `${fileBase}.${format}`, contentType: REPORT_CONTENT_TYPES[format], ...(await archive.attachable(refOf(files, format)!)) })));
 }
 
-export interface ReportAttachment {
-  filename: string;
-  content: string | Buffer | Readable;
-  contentType: string;
-}
+export type ReportAttachment = { filename: string; contentType: string } & ({ path: string } | { content: string | Buffer });

@@ -214,7 +214,7 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
             date: new Date(closedAt),
             replyTo: org.secretariat.email,
             idSubject: 'report',
-            attachments: attachments(),
+            attachments,
           };
         },
         from,
