@@ -75,8 +75,9 @@ export const environmentSchema = z.object({
    * Workflow tasks a worker takes from the server at once (Temporal's default is 40). Its workflows
    * run one task at a time on one thread, so the rest only wait inside the worker, with the histories
    * of the replayed ones in memory; 10 leave the queue on the server, where unit tasks go after the
-   * cycle's. At 5,800 units the units started in 157 s instead of 237 and an answer's p99 fell from
-   * 529 to 446 ms (README, Performance).
+   * cycle's. At 5,800 units a task ran in 68–73 ms on average instead of 245; how long the units
+   * took to start and an answer's p99 moved less than the machine does from run to run (README,
+   * Performance).
    */
   FOLLOWUP_WORKER_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(1000).default(10),
   /**

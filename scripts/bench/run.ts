@@ -52,7 +52,7 @@ export interface SideFigures {
   peakRssMb: number;
   updateP50Ms: number;
   updateP99Ms: number;
-  /** Answers accepted per second while the 50 submitters were at it. */
+  /** Answers accepted per second, from the first answer sent to the last accepted. */
   updatesPerSecond: number;
   /** Updates the server gave up waiting for (RPC deadline) and the submitter sent again. */
   updatesResent: number;

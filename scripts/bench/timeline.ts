@@ -10,7 +10,7 @@ export interface Milestones {
   /** The first child (unit) started and the last. */
   firstUnitStarted?: number;
   lastUnitStarted?: number;
-  /** The close: the cycle's timer fired (or it was asked to close). */
+  /** The close: the cycle's close timer fired. */
   closing?: number;
   /** The last unit's result arrived: everything after is staging, the report and its delivery. */
   lastUnitEnded?: number;
@@ -24,7 +24,7 @@ export interface PhaseFigures {
   peakRssAtSeconds: number;
 }
 
-/** Samples a process's resident memory (VmRSS) a few times a second, until stopped. */
+/** Samples a process's resident memory (VmRSS), every 100 ms unless told otherwise, until stopped. */
 export class RssSampler {
   private readonly samples: [number, number][] = [];
   private readonly timer: NodeJS.Timeout;
@@ -60,7 +60,8 @@ export function phaseFigures(startedAt: number, milestones: Milestones, updates:
   const latencies = new Map<string, number[]>();
   for (const [at, ms] of updates) {
     const name = phaseOf(at);
-    latencies.set(name, [...(latencies.get(name) ?? []), ms]);
+    if (!latencies.has(name)) latencies.set(name, []);
+    latencies.get(name)!.push(ms);
   }
   for (const [name, list] of latencies) {
     list.sort((a, b) => a - b);
