@@ -34,7 +34,7 @@ import type { UnitStatus } from '../../domain/types';
 import { PROJECT_ROOT, serverExecutable, TEMPORAL_CLI } from '../../workers/temporal-binaries';
 import { floorAnswer, type FloorPlan } from './floor-workflows';
 import { parseLauncherLine, type Launcher } from './launcher';
-import { answerFraction, phaseFigures, RssSampler, type Milestones, type PhaseFigures } from './timeline';
+import { answerFraction, percentile, phaseFigures, RssSampler, type Milestones, type PhaseFigures } from './timeline';
 import { scrapeWorker, type WorkerProfile } from './worker-metrics';
 import { emptyRegister } from '../../activities/register-reader';
 import { buildWebApp } from '../../web/app';
@@ -166,11 +166,6 @@ async function mailsRecorded(client: Client, key: CycleKey, unitIds: readonly st
     sum += batch.reduce((total, u) => total + perUnit(u), 0);
   }
   return sum + 2;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 function peakRssMb(pid: number | undefined): number {

@@ -46,6 +46,12 @@ export class RssSampler {
   }
 }
 
+/** The p-th percentile of ascending latencies (0 when there are none). */
+export function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
 /** Splits the run at its milestones: updates by when they were sent, RSS samples by when taken. */
 export function phaseFigures(startedAt: number, milestones: Milestones, updates: [number, number][], rss: [number, number][]): PhaseFigures {
   const bounds: [string, number][] = [
@@ -65,7 +71,7 @@ export function phaseFigures(startedAt: number, milestones: Milestones, updates:
   }
   for (const [name, list] of latencies) {
     list.sort((a, b) => a - b);
-    phases[name] = { ...phases[name]!, updates: list.length, updateP99Ms: Math.round(list[Math.min(list.length - 1, Math.floor(0.99 * list.length))]!) };
+    phases[name] = { ...phases[name]!, updates: list.length, updateP99Ms: Math.round(percentile(list, 99)) };
   }
   let peak: [number, number] = [startedAt, 0];
   for (const sample of rss) {

@@ -4,7 +4,10 @@ import { answerFraction, phaseFigures } from '../../scripts/bench/timeline';
 test('each unit answers at a moment of its own, the same in every run, spread over the whole window', () => {
   const fractions = Array.from({ length: 5800 }, (_, i) => answerFraction(i));
   expect(fractions.every((f) => f >= 0 && f < 1)).toBe(true);
+  // The same moments in every run and on both sides: a fixed sequence, not Math.random.
   expect(answerFraction(17)).toBe(fractions[17]);
+  expect(answerFraction(0)).toBeCloseTo(0.2664, 4);
+  expect(answerFraction(1)).toBeCloseTo(0.3589, 4);
   // About a tenth in each tenth of the window: nobody's moment bunches with everyone else's.
   for (let tenth = 0; tenth < 10; tenth++) {
     const inIt = fractions.filter((f) => Math.floor(f * 10) === tenth).length;
