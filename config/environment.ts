@@ -3,6 +3,7 @@
  * entry point and passed down frozen.
  */
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -55,15 +56,23 @@ export const environmentSchema = z.object({
   FOLLOWUP_WEB_HOST: z.string().max(200).default('127.0.0.1'),
   /**
    * Behind a reverse proxy: which proxies to believe about the client's own address, as their
-   * addresses or networks (10.0.0.1, 10.0.0.0/8, comma-separated), a number of hops, or "true"
-   * for all. Unset: none, and the connection's own address is the client's.
+   * addresses or networks (10.0.0.1, 10.0.0.0/8, comma-separated), or a number of hops where the
+   * web listens on the proxy's network only. Unset: none, and the connection's own address is the
+   * client's. Never "true": every client could then name its own address and dodge the limits.
    */
   FOLLOWUP_TRUST_PROXY: z
     .string()
     .max(500)
-    .regex(/^(true|false|\d{1,2}|[0-9a-fA-F:./]+(,\s*[0-9a-fA-F:./]+)*)$/, 'must be proxy addresses or networks (comma-separated), a number of hops, or true')
     .optional()
-    .transform((v) => (v === undefined || v === 'false' ? undefined : v === 'true' ? true : /^\d+$/.test(v) ? Number(v) : v)),
+    .superRefine((v, ctx) => {
+      const problem = v === undefined ? undefined : trustProxyProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .transform((raw) => {
+      const v = raw?.trim();
+      if (!v || v === 'false' || /^0+$/.test(v)) return undefined;
+      return /^\d+$/.test(v) ? Number(v) : v;
+    }),
   FOLLOWUP_WEB_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /**
    * Workflows kept in the worker's memory between tasks; fewer means less RSS and more replays. A
@@ -96,6 +105,46 @@ export const environmentSchema = z.object({
 });
 
 export type Environment = Readonly<z.infer<typeof environmentSchema>>;
+
+const SET_PROXY_ADDRESSES = "set the reverse proxy's own addresses or networks instead, comma-separated (FOLLOWUP_TRUST_PROXY=10.0.0.5 or 10.0.0.0/24), or unset it where no proxy stands in front";
+
+/** Why a FOLLOWUP_TRUST_PROXY value cannot be used, with what to set instead; undefined when it can. */
+function trustProxyProblem(value: string): string | undefined {
+  const v = value.trim();
+  if (v === '' || v === 'false' || /^\d{1,2}$/.test(v)) return undefined;
+  if (v.toLowerCase() === 'true') return `"true" would believe every client about its own address (X-Forwarded-For), so anyone could dodge the sign-in limit; ${SET_PROXY_ADDRESSES}`;
+  for (const entry of v.split(',').map((e) => e.trim())) {
+    const [address = '', prefix, extra] = entry.split('/');
+    const version = isIP(address);
+    const bits = version === 4 ? 32 : 128;
+    if (!version || extra !== undefined || (prefix !== undefined && !/^\d{1,3}$/.test(prefix)) || Number(prefix) > bits) {
+      return `"${entry}" is no address, network (CIDR) or number of hops; ${SET_PROXY_ADDRESSES}`;
+    }
+    // A network of every address believes every client, as "true" would.
+    if (prefix !== undefined && Number(prefix) === 0) return `"${entry}" takes in every address, so anyone could dodge the sign-in limit; ${SET_PROXY_ADDRESSES}`;
+  }
+  return undefined;
+}
+
+/** 0.0.0.0, :: and the like: every interface, the internet's side too where the host has one. */
+const listensEverywhere = (host: string) => {
+  const bare = host.trim().replace(/^\[(.*)\]$/, '$1');
+  return bare === '' || bare === '0.0.0.0' || (isIP(bare) === 6 && /^[0:]+$/.test(bare));
+};
+
+/**
+ * A hop count believes whatever the connecting machine says: safe only where nothing but the proxy
+ * can connect, so not with the web listening on every interface.
+ */
+const schemaWithChecks = environmentSchema.superRefine((env, ctx) => {
+  if (typeof env.FOLLOWUP_TRUST_PROXY === 'number' && listensEverywhere(env.FOLLOWUP_WEB_HOST)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['FOLLOWUP_TRUST_PROXY'],
+      message: `a number of hops (${env.FOLLOWUP_TRUST_PROXY}) believes whoever connects, and FOLLOWUP_WEB_HOST=${env.FOLLOWUP_WEB_HOST} lets every client connect directly and name its own address; bind FOLLOWUP_WEB_HOST to the proxy's network only, or ${SET_PROXY_ADDRESSES}`,
+    });
+  }
+});
 
 const list = (value: string) => value.split(',').map((v) => v.trim()).filter(Boolean);
 
@@ -132,7 +181,7 @@ export function requireSetting<K extends 'FOLLOWUP_LINK_SECRET' | 'FOLLOWUP_SECR
 }
 
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
-  const result = environmentSchema.safeParse(env);
+  const result = schemaWithChecks.safeParse(env);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new EnvironmentError(`The environment is not usable:\n${lines.join('\n')}`);

@@ -44,8 +44,9 @@ export interface WebDeps {
   /**
    * Which proxies to believe about the client's address (FOLLOWUP_TRUST_PROXY): their addresses, or
    * the number of hops. Without it, behind a proxy every client would share the proxy's address.
+   * Never all of them: a client could then name any address and never meet the sign-in limit.
    */
-  trustProxy?: boolean | number | string;
+  trustProxy?: number | string;
   /**
    * Where one deployment serves several organisations: this one's path ("/solna"), and the sign-in
    * the organisations share (one session per person, each organisation checking who may enter).

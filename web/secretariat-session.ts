@@ -8,6 +8,7 @@ import { pickLanguage, text } from './i18n';
 import type { Role } from './accounts';
 import { verifyPassword } from './password';
 import { createSessionTable, credentialOf } from './sessions';
+import type { SingleSignOnPerson } from './single-sign-on';
 import type { PageContext } from './views';
 import type { WebKit } from './kit';
 
@@ -25,6 +26,10 @@ export interface SignedInAccount {
   organisations?: string[];
   /** A single sign-on person's verified address: their accounts-file entry, read again on every request. */
   email?: string;
+  /** What gave a single sign-on person their role: the provider's claim at sign-in, or their accounts-file entry. */
+  roleFrom?: 'claim' | 'accounts-file';
+  /** When that accounts-file entry was made: an entry removed and added again ends the sessions of the old one. */
+  entryCreatedAt?: string;
 }
 export const SESSION_HOURS = 8;
 
@@ -35,16 +40,25 @@ export function createSecretariatSession(kit: WebKit) {
   const sessions = shared?.sessions ?? createSessionTable({ hours: SESSION_HOURS, now });
   /** People signed in through single sign-on, by "sso:<subject>", as the provider last described them. */
   const ssoPeople = shared?.ssoPeople ?? new Map<string, SignedInAccount>();
+  /** The accounts-file entry with a single sign-on person's verified address, as the file says now. */
+  const entryOf = (email: string) => accounts?.list().find((a) => a.email?.toLowerCase() === email);
   /** Whether this person may enter this organisation: always in a deployment of one; else as their account says. */
   // An account that names organisations enters only those, in any deployment (a web serving one
   // organisation of several with --org too); one that names none enters only a deployment of one.
   const mayEnter = (account: SignedInAccount): boolean => {
-    const organisations = account.email !== undefined ? accounts?.list().find((a) => a.email?.toLowerCase() === account.email)?.organisations : account.organisations;
+    const organisations = account.email !== undefined ? entryOf(account.email)?.organisations : account.organisations;
     return organisations ? organisations.includes(config.organisation.id) : !shared;
   };
   /** A named account, a person from single sign-on, or the shared secretariat password of older deployments. */
   const accountOf = (name: string): SignedInAccount | undefined => {
-    if (name.startsWith('sso:')) return ssoPeople.get(name);
+    if (name.startsWith('sso:')) {
+      const person = ssoPeople.get(name);
+      if (person?.roleFrom !== 'accounts-file') return person;
+      // Their role is the entry's, on every request: removed there, they are signed out at once; with
+      // another role, their sessions end (credentialFor) and they sign in again with the new one.
+      const entry = person.email === undefined ? undefined : entryOf(person.email);
+      return entry ? { ...person, role: entry.role, entryCreatedAt: entry.createdAt } : undefined;
+    }
     const account = accounts?.find(name);
     if (account) return account;
     if (sharedHash && name === SHARED_ACCOUNT) return { name: SHARED_ACCOUNT, displayName: 'Sekretariatet', role: 'secretariat', passwordHash: sharedHash };
@@ -58,16 +72,16 @@ export function createSecretariatSession(kit: WebKit) {
   const credentialFor = (who: string) => {
     const account = accountOf(who);
     if (!account) return undefined;
-    // A changed role ends the sessions made with the old one.
-    return account.passwordHash ? credentialOf(account.passwordHash) : `single-sign-on:${account.role}`;
+    // A changed role ends the sessions made with the old one, as does an accounts-file entry made anew.
+    return account.passwordHash ? credentialOf(account.passwordHash) : `single-sign-on:${account.role}:${account.entryCreatedAt ?? 'claim'}`;
   };
   /** A person the provider vouched for: their session key. */
-  const rememberSingleSignOn = (person: { subject: string; name: string; displayName: string; role?: Role; email?: string }): string | undefined => {
+  const rememberSingleSignOn = (person: SingleSignOnPerson): string | undefined => {
     const who = `sso:${person.subject}`;
     // No role any more: the person's other sessions end too.
     if (!person.role) return void ssoPeople.delete(who);
     // Which organisations: the accounts file's entry for their verified address, as for the role (see mayEnter).
-    ssoPeople.set(who, { name: person.name, displayName: person.displayName, role: person.role, ...(person.email ? { email: person.email } : {}) });
+    ssoPeople.set(who, { name: person.name, displayName: person.displayName, role: person.role, roleFrom: person.roleFrom ?? 'claim', ...(person.email ? { email: person.email } : {}) });
     return who;
   };
   // One limit for the deployment: the organisations share the accounts a password opens.

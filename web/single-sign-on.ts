@@ -29,6 +29,11 @@ export interface SingleSignOnPerson {
   name: string;
   displayName: string;
   role?: Role;
+  /**
+   * What gave the role: the provider's claim (kept as it was at sign-in), or the accounts-file entry
+   * with the person's verified address (read again on every request, so removing it ends their sessions).
+   */
+  roleFrom?: 'claim' | 'accounts-file';
   /** The person's e-mail address, when the provider vouches for it. */
   email?: string;
 }
@@ -53,14 +58,15 @@ export function createSingleSignOn(settings: SingleSignOnSettings, redirectUri: 
     return discovered;
   };
 
-  const roleOf = (claims: Record<string, unknown>): Role | undefined => {
+  const roleOf = (claims: Record<string, unknown>): Pick<SingleSignOnPerson, 'role' | 'roleFrom'> => {
     const raw = claims[settings.roleClaim];
     const values = Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.split(/[\s,]+/) : [];
-    if (values.some((v) => settings.secretariatValues.includes(v))) return 'secretariat';
-    if (values.some((v) => settings.readerValues.includes(v))) return 'reader';
+    if (values.some((v) => settings.secretariatValues.includes(v))) return { role: 'secretariat', roleFrom: 'claim' };
+    if (values.some((v) => settings.readerValues.includes(v))) return { role: 'reader', roleFrom: 'claim' };
     // Only an address the provider has verified may stand for an account: a user name or an
     // unverified address can be chosen by the person themselves at some providers.
-    return claims.email_verified === true && typeof claims.email === 'string' ? roleOfAccount(claims.email.toLowerCase()) : undefined;
+    const role = claims.email_verified === true && typeof claims.email === 'string' ? roleOfAccount(claims.email.toLowerCase()) : undefined;
+    return role ? { role, roleFrom: 'accounts-file' } : {};
   };
 
   return {
@@ -89,7 +95,7 @@ export function createSingleSignOn(settings: SingleSignOnSettings, redirectUri: 
       if (!claims) throw new SingleSignOnError('The sign-in service sent no ID token.');
       const name = String(claims.preferred_username ?? claims.email ?? claims.sub).toLowerCase().slice(0, 200);
       const verifiedEmail = claims.email_verified === true && typeof claims.email === 'string' ? claims.email.toLowerCase() : undefined;
-      return { subject: claims.sub, name, displayName: String(claims.name ?? name).slice(0, 120), role: roleOf(claims as Record<string, unknown>), ...(verifiedEmail ? { email: verifiedEmail } : {}) };
+      return { subject: claims.sub, name, displayName: String(claims.name ?? name).slice(0, 120), ...roleOf(claims as Record<string, unknown>), ...(verifiedEmail ? { email: verifiedEmail } : {}) };
     },
   };
 }

@@ -10,6 +10,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import { saveDraft, unitStatus } from '../../client/cycles';
 import type { CycleKey } from '../../domain/ids';
+import { readEnvironment } from '../../config/environment';
 import { buildWebApp, type WebDeps } from '../../web/app';
 import { hashPassword } from '../../web/password';
 import { until } from '../helpers/environment';
@@ -144,6 +145,38 @@ describe('nobody locks anybody else out', () => {
     expect((await proxied.inject({ method: 'GET', url: '/answer/junk-31', headers: from('203.0.113.66') })).statusCode).toBe(429);
     expect((await proxied.inject({ method: 'GET', url: '/answer/junk-31', headers: from('198.51.100.20') })).statusCode).toBe(404);
     await proxied.close();
+  });
+
+  test('a client that names a new address in X-Forwarded-For on every try still meets the sign-in limit, through the proxy and around it', async () => {
+    /** One sign-in as a browser makes it: the page (for its form token), then the form, both with this X-Forwarded-For. */
+    const signIn = async (web: FastifyInstance, remoteAddress: string, forwardedFor: string, password: string) => {
+      const headers = { 'x-forwarded-for': forwardedFor };
+      const page = await web.inject({ method: 'GET', url: '/login', remoteAddress, headers });
+      const cookies = Object.fromEntries(page.cookies.map((c) => [c.name, c.value]));
+      const form = new URLSearchParams({ _csrf: csrfOf(page.body), username: 'sekretariatet', password }).toString();
+      return web.inject({ method: 'POST', url: '/login', remoteAddress, cookies, headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, payload: form });
+    };
+    const PROXY = '10.0.0.5';
+    // The proxy's address as the operator sets it, and a hop count with the web on the proxy's network.
+    for (const setting of [{ FOLLOWUP_TRUST_PROXY: PROXY }, { FOLLOWUP_TRUST_PROXY: '1', FOLLOWUP_WEB_HOST: '10.0.0.7' }]) {
+      const web = await buildWebApp({ ...deps, logger: false, trustProxy: readEnvironment(setting).FOLLOWUP_TRUST_PROXY });
+      // The proxy adds the address it sees after whatever the client wrote there.
+      const statuses: number[] = [];
+      for (let i = 0; i < 25; i++) statuses.push((await signIn(web, PROXY, `203.0.113.${i}, 198.51.100.7`, `guess-${i}`)).statusCode);
+      expect({ setting, statuses }).toEqual({ setting, statuses: [...Array<number>(10).fill(401), ...Array<number>(15).fill(429)] });
+      const blocked = await signIn(web, PROXY, '192.0.2.99, 198.51.100.7', PASSWORD);
+      expect(blocked.statusCode).toBe(429);
+      expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+      // Nobody else behind the proxy is locked out.
+      expect((await signIn(web, PROXY, '198.51.100.20', PASSWORD)).statusCode).toBe(303);
+      await web.close();
+    }
+    // Around the proxy, straight to the web: its X-Forwarded-For is not believed at all.
+    const web = await buildWebApp({ ...deps, logger: false, trustProxy: readEnvironment({ FOLLOWUP_TRUST_PROXY: PROXY }).FOLLOWUP_TRUST_PROXY });
+    const direct: number[] = [];
+    for (let i = 0; i < 25; i++) direct.push((await signIn(web, '198.51.100.8', `203.0.113.${i}`, `guess-${i}`)).statusCode);
+    expect(direct).toEqual([...Array<number>(10).fill(401), ...Array<number>(15).fill(429)]);
+    await web.close();
   });
 
   test('10,000 junk requests from one address while a real login and a real answer come from two others: both succeed', async () => {

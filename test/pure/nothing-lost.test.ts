@@ -1,9 +1,11 @@
 /**
  * The pure parts of "nothing lost, no one locked out": what config check finds before mail would
  * fail, the refusal catalogue, password hashing at OWASP's parameters, header cleaning, and the
- * proxy setting.
+ * proxy setting (never "true": the web refuses to start with it).
  */
+import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { scryptSync, randomBytes } from 'node:crypto';
@@ -92,10 +94,42 @@ test('mail headers lose line breaks and control characters, so typed text cannot
   expect(headerText('Vanlig ämnesrad – å ä ö')).toBe('Vanlig ämnesrad – å ä ö');
 });
 
-test('FOLLOWUP_TRUST_PROXY takes proxy addresses or networks, a hop count, or true; anything else is refused with help', () => {
+test('FOLLOWUP_TRUST_PROXY takes proxy addresses or networks, or a hop count where the web listens on the proxy\'s network only; "true" and anything else is refused with what to set', () => {
   expect(readEnvironment({}).FOLLOWUP_TRUST_PROXY).toBeUndefined();
   expect(readEnvironment({ FOLLOWUP_TRUST_PROXY: '10.0.0.1, 10.1.0.0/16' }).FOLLOWUP_TRUST_PROXY).toBe('10.0.0.1, 10.1.0.0/16');
   expect(readEnvironment({ FOLLOWUP_TRUST_PROXY: '1' }).FOLLOWUP_TRUST_PROXY).toBe(1);
-  expect(readEnvironment({ FOLLOWUP_TRUST_PROXY: 'true' }).FOLLOWUP_TRUST_PROXY).toBe(true);
-  expect(() => readEnvironment({ FOLLOWUP_TRUST_PROXY: 'proxy.example; rm -rf' })).toThrow(/FOLLOWUP_TRUST_PROXY: must be proxy addresses/);
+  expect(readEnvironment({ FOLLOWUP_TRUST_PROXY: '1', FOLLOWUP_WEB_HOST: '10.0.0.7' }).FOLLOWUP_TRUST_PROXY).toBe(1);
+  const setInstead = "set the reverse proxy's own addresses or networks instead, comma-separated (FOLLOWUP_TRUST_PROXY=10.0.0.5 or 10.0.0.0/24)";
+  for (const everyone of ['true', 'TRUE', '0.0.0.0/0', '::/0']) {
+    expect(() => readEnvironment({ FOLLOWUP_TRUST_PROXY: everyone })).toThrow(/FOLLOWUP_TRUST_PROXY: .*anyone could dodge the sign-in limit/);
+    expect(() => readEnvironment({ FOLLOWUP_TRUST_PROXY: everyone })).toThrow(setInstead);
+  }
+  // A hop count believes whoever connects: not with the web open on every interface.
+  for (const host of ['0.0.0.0', '::', '[::]']) {
+    expect(() => readEnvironment({ FOLLOWUP_TRUST_PROXY: '1', FOLLOWUP_WEB_HOST: host })).toThrow(`bind FOLLOWUP_WEB_HOST to the proxy's network only, or ${setInstead}`);
+  }
+  expect(() => readEnvironment({ FOLLOWUP_TRUST_PROXY: 'proxy.example; rm -rf' })).toThrow(/FOLLOWUP_TRUST_PROXY: "proxy.example; rm -rf" is no address, network \(CIDR\) or number of hops/);
+  expect(() => readEnvironment({ FOLLOWUP_TRUST_PROXY: '10.0.0.0/33' })).toThrow(/"10.0.0.0\/33" is no address/);
+});
+
+test('followup web refuses to start with FOLLOWUP_TRUST_PROXY=true, saying what to set, and listens nowhere', async () => {
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address() as AddressInfo;
+      probe.close(() => resolve(free));
+    });
+  });
+  const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('FOLLOWUP_'))), FOLLOWUP_DATA_DIR: work, FOLLOWUP_WEB_PORT: String(port), FOLLOWUP_TRUST_PROXY: 'true' };
+  const started = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    const child = execFile(process.execPath, [path.join(PROJECT_ROOT, 'bin/followup.js'), 'web'], { env, timeout: 60_000 }, (_error, _stdout, stderr) => resolve({ code: child.exitCode, stderr }));
+  });
+  expect(started.code).toBe(1);
+  expect(started.stderr).toContain('FOLLOWUP_TRUST_PROXY: "true" would believe every client about its own address');
+  expect(started.stderr).toContain('FOLLOWUP_TRUST_PROXY=10.0.0.5 or 10.0.0.0/24');
+  expect(await fetch(`http://127.0.0.1:${port}/healthz`).then(() => 'answered', () => 'nothing there')).toBe('nothing there');
+  // The same through the command's own code, for a hop count on every interface.
+  const err: string[] = [];
+  const code = await runCli(['web'], { out: () => undefined, err: (t) => err.push(t), env: { FOLLOWUP_DATA_DIR: work, FOLLOWUP_TRUST_PROXY: '1', FOLLOWUP_WEB_HOST: '0.0.0.0' } });
+  expect(code).toBe(1);
+  expect(err.join('\n')).toContain("bind FOLLOWUP_WEB_HOST to the proxy's network only");
 });
