@@ -1,7 +1,7 @@
 /** The status of a cycle as the secretariat reads it in a terminal. */
 import { formatDate } from '../domain/calendar';
 import type { Language } from '../domain/types';
-import { displayState, STATE_LABELS } from '../domain/unit-states';
+import { cycleClosing, shownState, STATE_LABELS } from '../domain/unit-states';
 import type { CycleStatus } from '../client/cycles';
 import type { OrganisationConfig } from '../config/schema';
 
@@ -19,7 +19,7 @@ export function formatStatus(status: CycleStatus, config: OrganisationConfig): s
     const unit = config.units.find((c) => c.id === u.unitId);
     return [
       unit ? `${unit.name[language]} (${u.unitId})` : u.unitId,
-      STATE_LABELS[language][displayState(u)],
+      STATE_LABELS[language][shownState(u)],
       u.plan.deadlineDate,
       u.answer ? formatDate(u.answer.answeredAt, zone, language, true) : '',
       String(u.remindersSentAt.length),
@@ -34,10 +34,18 @@ export function formatStatus(status: CycleStatus, config: OrganisationConfig): s
   const asked = status.units.filter((u) => u.state !== 'exempt').length;
   const { info } = status;
   const phase = language === 'sv' ? { open: 'öppen', closing: 'stänger', closed: 'stängd' }[info.phase] : info.phase;
+  // Once closed, when it did (the planned time only beside it, when the close came first) instead of the planned time.
+  const closing = cycleClosing(info);
+  const at = (iso: string) => formatDate(iso, zone, language, true);
+  const closed = !closing
+    ? undefined
+    : language === 'sv'
+      ? `stängd ${at(closing.at)}${closing.planned ? ` i förtid (planerat ${at(closing.planned)})` : ''}${info.phase === 'closing' ? ', rapporten sammanställs' : ''}`
+      : `closed ${at(closing.at)}${closing.planned ? ` early (planned ${at(closing.planned)})` : ''}${info.phase === 'closing' ? ', the report is being compiled' : ''}`;
   const header =
     language === 'sv'
-      ? `${info.key.obligationId} ${info.key.period}: ${phase}, ${answered} av ${asked} har svarat` + (info.plan ? `, stänger ${formatDate(info.plan.closesAt, zone, language, true)}` : '')
-      : `${info.key.obligationId} ${info.key.period}: ${phase}, ${answered} of ${asked} answered` + (info.plan ? `, closes ${formatDate(info.plan.closesAt, zone, language, true)}` : '');
+      ? `${info.key.obligationId} ${info.key.period}: ${closed ?? phase}, ${answered} av ${asked} har svarat` + (!closed && info.plan ? `, stänger ${at(info.plan.closesAt)}` : '')
+      : `${info.key.obligationId} ${info.key.period}: ${closed ?? phase}, ${answered} of ${asked} answered` + (!closed && info.plan ? `, closes ${at(info.plan.closesAt)}` : '');
   const sv = language === 'sv';
   const notes: string[] = [];
   if (status.starting) {

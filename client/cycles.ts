@@ -7,7 +7,7 @@ import { startOnce, type Started } from './start';
 import { isNotFound, isUnimplemented, rejectionOf, RejectedError } from './temporal';
 import { cycleWorkflowId, unitWorkflowId, type CycleKey } from '../domain/ids';
 import type { AnswerValues, CycleInfo, CycleOverview, Draft, StoredUnitRow, SubmittedAnswer, UnitPlan, UnitRow, UnitStatus } from '../domain/types';
-import { countByState, DISPLAY_STATES, displayState, unitOwesAnswer, type DisplayState } from '../domain/unit-states';
+import { countByState, DISPLAY_STATES, shownCounts, shownState, storedStatesOf, unitOwesAnswer, type DisplayState, type ShownState } from '../domain/unit-states';
 import {
   closeCycleUpdate,
   CYCLE_OVERVIEW_MEMO,
@@ -196,13 +196,13 @@ export async function cycleStatus(client: Client, key: CycleKey, options: { unit
   });
 }
 
-/** Units of a cycle in each state, from the visibility store: one count per state, whatever N. */
-export type UnitCounts = Record<DisplayState, number>;
+/** Units of a cycle in each state as the secretariat reads it, from the visibility store: one count per state, whatever N. */
+export type UnitCounts = Record<ShownState, number>;
 
-async function countUnits(client: Client, key: CycleKey): Promise<UnitCounts> {
+async function countUnits(client: Client, key: CycleKey, cycleOpen: boolean): Promise<UnitCounts> {
   const cycle = `${SEARCH_ATTRIBUTES.cycle.name} = ${quoted(cycleWorkflowId(key))}`;
   const counts = await Promise.all(DISPLAY_STATES.map(async (state) => [state, (await client.workflow.count(`${cycle} AND ${SEARCH_ATTRIBUTES.state.name} = ${quoted(state)}`)).count] as const));
-  return Object.fromEntries(counts) as UnitCounts;
+  return shownCounts(Object.fromEntries(counts) as Record<DisplayState, number>, cycleOpen);
 }
 
 /** Rows of the listing, one per unit: a unit reset by an operator has two runs, and the newest counts. */
@@ -262,7 +262,7 @@ export interface CyclePage {
  * state filter lists that state's units. Cycles from before rows were kept, and servers without a
  * visibility store, are read whole and paged here.
  */
-export async function cyclePage(client: Client, key: CycleKey, options: { order: readonly string[]; state?: DisplayState; among?: readonly string[]; offset: number; limit: number }): Promise<CyclePage> {
+export async function cyclePage(client: Client, key: CycleKey, options: { order: readonly string[]; state?: ShownState; among?: readonly string[]; offset: number; limit: number }): Promise<CyclePage> {
   return explain(key, async () => {
     const { overview: info, kept, startedAt } = await readOverview(client, key);
     const position = new Map(options.order.map((id, i) => [id, i]));
@@ -270,14 +270,14 @@ export async function cyclePage(client: Client, key: CycleKey, options: { order:
     const among = options.among ? new Set(options.among) : undefined;
     const inMemory = (units: UnitRow[], starting: boolean): CyclePage => {
       const counts = countByState(units);
-      const matches = units.filter((u) => (!options.state || displayState(u) === options.state) && (!among || among.has(u.unitId))).sort(byOrder);
+      const matches = units.filter((u) => (!options.state || shownState(u) === options.state) && (!among || among.has(u.unitId))).sort(byOrder);
       return { info, counts, matching: matches.length, units: matches.slice(options.offset, options.offset + options.limit), starting };
     };
     const planning = info.phase === 'open' && info.unitCount === undefined;
     if (planning) return inMemory([], true);
     let counts: UnitCounts | undefined;
     try {
-      counts = kept ? await countUnits(client, key) : undefined;
+      counts = kept ? await countUnits(client, key, info.phase === 'open') : undefined;
     } catch (err) {
       if (!isUnimplemented(err)) throw err;
     }
@@ -295,7 +295,9 @@ export async function cyclePage(client: Client, key: CycleKey, options: { order:
     }
     const cycle = `${SEARCH_ATTRIBUTES.cycle.name} = ${quoted(cycleWorkflowId(key))}`;
     if (options.state) {
-      const rows = (await listRows(client, `${cycle} AND ${SEARCH_ATTRIBUTES.state.name} = ${quoted(options.state)}`, info)).filter((u) => !among || among.has(u.unitId)).sort(byOrder);
+      const stored = storedStatesOf(options.state, info.phase === 'open');
+      const listed = stored.length ? await listRows(client, `${cycle} AND ${SEARCH_ATTRIBUTES.state.name} IN (${stored.map(quoted).join(', ')})`, info) : [];
+      const rows = listed.filter((u) => shownState(u) === options.state && (!among || among.has(u.unitId))).sort(byOrder);
       return { info, counts, matching: rows.length, units: rows.slice(options.offset, options.offset + options.limit), starting };
     }
     const candidates = options.among ?? options.order;
@@ -311,7 +313,7 @@ export async function unitCounts(client: Client, key: CycleKey): Promise<{ info:
     const { overview: info, kept } = await readOverview(client, key);
     if (!kept) return { info };
     try {
-      return { info, counts: await countUnits(client, key) };
+      return { info, counts: await countUnits(client, key, info.phase === 'open') };
     } catch (err) {
       if (isUnimplemented(err)) return { info };
       throw err;

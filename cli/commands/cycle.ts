@@ -7,6 +7,7 @@ import type { CycleStatus } from '../../client/cycles';
 import type { OrganisationConfig } from '../../config/schema';
 import { latestEndedPeriod } from '../../domain/calendar';
 import type { CycleKey } from '../../domain/ids';
+import { cycleClosing, shownState } from '../../domain/unit-states';
 import { formatStatus } from '../status-table';
 import { cliActor, helpers, type CommandContext } from './common';
 
@@ -68,7 +69,7 @@ export function addCycleCommands(program: Command, ctx: CommandContext): void {
     .argument('<obligation>', 'obligation id')
     .addOption(periodOption())
     .option('--json', 'print JSON for scripts and spreadsheets')
-    .description('each unit\'s state: awaiting answer, late, escalated, answered, exempt, mail bounced')
+    .description('each unit\'s state: awaiting answer, late, escalated, answered, exempt, mail bounced; once closed, did not answer')
     .action(async (obligationId: string, _opts, cmd: Command) => {
       const opts = globalOpts(cmd);
       const cfg = loadConfig(opts);
@@ -78,7 +79,14 @@ export function addCycleCommands(program: Command, ctx: CommandContext): void {
         const files = [status.info.report.pdf, status.info.report.docx, status.info.report.html, status.info.report.markdown].filter((f): f is string => Boolean(f));
         human += `\n\nReport: ${files.map((f) => path.join(env().FOLLOWUP_ARCHIVE_DIR, f)).join('\n        ')}`;
       }
-      print(status, human, opts.json);
+      // Scripts get what the table says: each unit's state as read (did not answer, once closed) and the close.
+      const closing = cycleClosing(status.info);
+      const json = {
+        ...status,
+        info: { ...status.info, ...(closing ? { closedEarly: closing.early } : {}) },
+        units: status.units.map((u) => ({ ...u, shownState: shownState(u) })),
+      };
+      print(json, human, opts.json);
     });
 
   cycle

@@ -11,6 +11,9 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { TestWorkflowEnvironment as Env } from '@temporalio/testing';
 import type { CycleStatus } from '../../client/cycles';
+import { loadConfigFile } from '../../config/load';
+import { formatDate } from '../../domain/calendar';
+import type { ShownState } from '../../domain/unit-states';
 import { createTestWorker, freePort, PROJECT_ROOT, SOLNA_CONFIG, until, type TestWorker } from '../helpers/environment';
 import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
 import { serverExecutable, TEMPORAL_CLI } from '../../workers/temporal-binaries';
@@ -114,7 +117,31 @@ test('from start to a compiled report, as the secretariat would do it', async ()
     return status.info.phase === 'closed' ? status : undefined;
   }, 'the cycle to close');
   expect(closed.info.report).toMatchObject({ asked: 5, answered: 1, exempt: 1 });
+  // Closed early: the status heads with when it closed (not the planned time), and the units that
+  // did not answer say so rather than "väntar på svar"; --json carries the same.
+  const zone = loadConfigFile(SOLNA_CONFIG).organisation.timeZone;
+  const { closedAt, plan } = closed.info;
+  expect(Date.parse(closedAt!)).toBeLessThan(Date.parse(plan!.closesAt));
+  const closedHuman = (await followup('cycle', 'status', ...cycle)).out;
+  expect(closedHuman).toContain(`annual-follow-up 2025: stängd ${formatDate(closedAt!, zone, 'sv', true)} i förtid (planerat ${formatDate(plan!.closesAt, zone, 'sv', true)}), 1 av 5 har svarat\n`);
+  expect(closedHuman).toMatch(/Miljö- och byggnadsförvaltningen \(miljo-byggnad\)\s+har inte svarat\s+\S+\s+1/);
+  expect(closedHuman).toMatch(/Omsorgsförvaltningen \(omsorg\)\s+besvarad/);
+  expect(closedHuman).toMatch(/Tekniska förvaltningen \(tekniska\)\s+undantagen/);
+  expect(closedHuman).not.toContain('väntar på svar');
+  const shown = closed as unknown as { info: { closedEarly?: boolean }; units: { unitId: string; shownState: ShownState }[] };
+  expect(shown.info.closedEarly).toBe(true);
+  expect(Object.fromEntries(shown.units.map((u) => [u.unitId, u.shownState]))).toEqual({
+    'barn-utbildning': 'unanswered',
+    'kultur-fritid': 'unanswered',
+    omsorg: 'answered',
+    socialforvaltningen: 'unanswered',
+    'miljo-byggnad': 'unanswered',
+    tekniska: 'exempt',
+  });
   const report = readFileSync(path.join(tw.archiveDir, closed.info.report!.markdown), 'utf8');
+  expect(report).toMatch(/^- Har inte svarat: \*\*Barn- och utbildningsförvaltningen\*\*, \*\*Kultur- och fritidsförvaltningen\*\*/m);
+  expect(report).toContain(`Uppföljningen stängdes ${formatDate(closedAt!, zone, 'sv', true)}`);
+  expect(report.match(/^\*\*Har inte svarat\.\*\* Sista svarsdag/gm)).toHaveLength(4);
   expect(report).toContain('> Studiebesök i Vilnius');
   expect(report).toContain('- Undantagna: Tekniska förvaltningen');
   expect(existsSync(path.join(tw.archiveDir, 'solna/annual-follow-up/solna-annual-follow-up-2025.html'))).toBe(true);

@@ -92,6 +92,8 @@ describe('the report as a PDF', () => {
     const text = squeeze(pdf.pages.map((p) => p.text).join(' '));
     for (const value of Object.values(AWKWARD)) for (const line of value.split('\n')) expect(text).toContain(squeeze(line));
     expect(text).toContain('Har inte svarat: Tekniska förvaltningen');
+    // The unit's own section says it as the summary, the status and the cycle page do.
+    expect(text).toContain('Har inte svarat. Sista svarsdag');
     // Each line of what was typed with other line breaks is a line of its own.
     const lines = pdf.pages.flatMap((p) => p.text.split('\n'));
     expect(lines.some((l) => l.includes('med Tartu') && !l.includes('utbyte') && !l.includes('Åbo'))).toBe(true);
@@ -174,6 +176,8 @@ describe('the report as a Word document', () => {
     expect(html).toContain('<td><p><strong>Omsorgsförvaltningen</strong></p></td><td><p>=SUMMA(A1:A3) skrevs av misstag; ändå kvar</p></td>');
     const { value: text } = await mammoth.extractRawText({ path: file });
     for (const value of Object.values(AWKWARD)) for (const line of value.split('\n')) expect(text).toContain(line);
+    expect(text).toContain('Har inte svarat: Tekniska förvaltningen');
+    expect(text).toMatch(/Har inte svarat\.\s*Sista svarsdag/);
     // The language is set on the text, so Word checks the spelling in Swedish.
     const styles = await (await JSZip.loadAsync(readFileSync(file))).file('word/styles.xml')!.async('string');
     expect(styles).toContain('w:lang w:val="sv-SE"');

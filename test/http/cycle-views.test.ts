@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { closeCycle, cycleOverview, cycleStatus, startCycle, submitAnswer } from '../../client/cycles';
 import { loadConfigFile } from '../../config/load';
 import type { OrganisationConfig } from '../../config/schema';
+import { formatDate } from '../../domain/calendar';
 import type { CycleKey } from '../../domain/ids';
 import { buildWebApp } from '../../web/app';
 import { hashPassword } from '../../web/password';
@@ -145,4 +146,18 @@ test('a cycle of 120 units: starting, paged, filtered, searched, and read withou
   expect(closed.body).toContain(`href="${cyclePage}/report.html"`);
   expect(closed.body).toContain('3 av 120 enheter har svarat');
   expect((await cycleOverview(env.client, key)).report?.answered).toBe(3);
+  // Closed early: the page says when it closed, in Stockholm's time, and the others did not answer
+  // (no longer "väntar på svar"), in the chart, the filter and the list alike.
+  const { closedAt, plan } = await cycleOverview(env.client, key);
+  expect(closed.body).toContain(`Uppföljningen stängdes: ${formatDate(closedAt!, config.organisation.timeZone, 'sv', true)} (i förtid, planerat ${formatDate(plan!.closesAt, config.organisation.timeZone, 'sv', true)})`);
+  expect(closed.body).not.toContain('Uppföljningen stängs:');
+  expect(closed.body).toContain('har inte svarat: 117');
+  expect(closed.body).not.toContain('väntar på svar');
+  expect(closed.body).toContain('<span class="state state-unanswered">har inte svarat</span>');
+  expect(closed.body).toContain('<option value="unanswered">har inte svarat</option>');
+  const unanswered = await browser.get(`${cyclePage}?state=unanswered&page=3`);
+  expect(unanswered.body).toContain('Visar enheterna 101–117 av 117');
+  expect(unanswered.body).toContain('<option value="unanswered" selected>');
+  expect(unanswered.body).not.toContain('<th scope="row">Enhet 120</th>');
+  expect((await browser.get(`${cyclePage}?state=requested`)).body).toContain('Visar enheterna 0–0 av 0');
 });

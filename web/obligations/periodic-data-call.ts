@@ -3,7 +3,7 @@
  * that did not go out; its own pages are the cycles' (web/pages/cycles.ts).
  */
 import { cycleStatus, unitCounts } from '../../client/cycles';
-import { countByState, DISPLAY_STATES } from '../../domain/unit-states';
+import { countByState, SHOWN_STATES } from '../../domain/unit-states';
 import { text } from '../i18n';
 import { cyclePages } from '../pages/cycles';
 import type { WebKindModule } from './web-kind';
@@ -29,7 +29,7 @@ export const periodicDataCallWeb: WebKindModule<'periodic-data-call'> = {
     const counts = kept ?? countByState((await cycleStatus(kit.client, latest.key)).units);
     const answered = counts.answered;
     const exempt = counts.exempt;
-    const asked = DISPLAY_STATES.reduce((sum, s) => sum + counts[s], 0) - exempt;
+    const asked = SHOWN_STATES.reduce((sum, s) => sum + counts[s], 0) - exempt;
     const late = counts.late + counts.escalated;
     const bounced = counts.bounced;
     return {

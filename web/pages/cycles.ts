@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { questionnaireForm, typedFields } from '../questionnaire-form';
 import { formatDate } from '../../domain/calendar';
 import type { CycleKey } from '../../domain/ids';
-import { DISPLAY_STATES, displayState, STATE_LABELS, unitOwesAnswer, type DisplayState } from '../../domain/unit-states';
+import { cycleClosing, SHOWN_STATES, shownState, shownStatesWhile, STATE_LABELS, unitOwesAnswer, type ShownState } from '../../domain/unit-states';
 import { answerForm, answersExportParams, cycleActionForm, cycleParams, formOf, paramsOf, reportParams } from '../forms';
 import { sendTable } from '../send-table';
 import { answersFlatSheet, answersWorkbook, loadCycleAnswers } from '../../exports/cycle-answers';
@@ -46,11 +46,11 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
   };
 
   const unitView = z.object({
-    state: z.enum(['answered', 'draft', 'requested', 'scheduled', 'late', 'escalated', 'bounced', 'exempt']).optional().catch(undefined),
+    state: z.enum(['answered', 'draft', 'requested', 'scheduled', 'late', 'escalated', 'unanswered', 'bounced', 'exempt']).optional().catch(undefined),
     q: z.string().max(100).optional().catch(undefined),
     page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
   });
-  const STATE_COLORS: Record<DisplayState, string> = {
+  const STATE_COLORS: Record<ShownState, string> = {
     answered: '#1a6b32',
     draft: '#2f6fb0',
     requested: '#8a8a8a',
@@ -59,6 +59,7 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
     escalated: '#7d0a0a',
     exempt: '#6a4c9c',
     bounced: '#e07000',
+    unanswered: '#4d4d4d',
   };
 
   const renderCycle = async (request: FastifyRequest, reply: FastifyReply, key: CycleKey, status = 200, error?: string) => {
@@ -100,7 +101,7 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
     const listed = Object.values(cycle.counts).reduce((a, b) => a + b, 0);
     const asked = listed - cycle.counts.exempt;
     const answered = cycle.counts.answered;
-    const counts = DISPLAY_STATES.map((s) => ({ s, count: cycle.counts[s] })).filter((c) => c.count > 0);
+    const counts = SHOWN_STATES.map((s) => ({ s, count: cycle.counts[s] })).filter((c) => c.count > 0);
     const total = listed || 1;
     let x = 0;
     const chart = counts.map(({ s, count }) => {
@@ -111,12 +112,16 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
     });
     const base = `/cycles/${key.obligationId}/${key.period}`;
     const open = cycle.info.phase === 'open';
+    const closing = cycleClosing(cycle.info);
     const summary = text(lang, 'responseSummary', { answered, asked, percent: asked ? Math.round((answered / asked) * 100) : 0 });
     return page(reply, status, 'cycle', context, {
       heading: obligationTitle(key, lang),
       phaseText: text(lang, cycle.info.phase),
       closes: cycle.info.plan && open ? formatDate(cycle.info.plan.closesAt, zone, lang, true) : undefined,
-      done: doneMessage(lang, request.query as Record<string, string>, unitName),
+      // When it closed, not when it was planned to: the planned time only beside an early close.
+      closedAt: closing ? formatDate(closing.at, zone, lang, true) : undefined,
+      plannedClose: closing?.planned ? formatDate(closing.planned, zone, lang, true) : undefined,
+      done: doneMessage(lang, request.query, config.units),
       error,
       responseSummary: summary,
       chart,
@@ -137,7 +142,7 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
       // Carried by each unit's action, so that acting on a unit comes back to this view.
       viewFields: Object.entries(viewFields(onlyState, search, current)).map(([name, value]) => ({ name, value })),
       filter: {
-        states: DISPLAY_STATES.map((s) => ({ value: s, label: states[s], selected: s === onlyState })),
+        states: shownStatesWhile(open).map((s) => ({ value: s, label: states[s], selected: s === onlyState })),
         q: search ?? '',
         filtered: Boolean(onlyState || needle),
       },
@@ -153,8 +158,8 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
         return {
           id: u.unitId,
           name,
-          stateClass: displayState(u),
-          stateText: states[displayState(u)],
+          stateClass: shownState(u),
+          stateText: states[shownState(u)],
           problem: u.mailProblems.map((p) => (p.address ? `${p.address}: ${p.error}` : p.error)).join('; ') || undefined,
           deadline: formatDate(`${u.plan.deadlineDate}T12:00:00`, zone, lang),
           deadlineDate: u.plan.deadlineDate,
@@ -258,7 +263,7 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
     try {
       await submitAnswer(client, found.key, found.unit, typed, 'secretariat', undefined, actor(request));
     } catch (err) {
-      if (err instanceof RejectedError && err.type === Refusal.InvalidAnswer) return renderAnswerFor(request, reply, found.key, found.unit, typed, err.fieldErrors as FieldError[], 422);
+      if (err instanceof RejectedError && err.type === Refusal.InvalidAnswer) return renderAnswerFor(request, reply, found.key, found.unit, typed, err.fieldErrors as FieldError[], 400);
       if (err instanceof RejectedError) return renderAnswerFor(request, reply, found.key, found.unit, typed, [], 409, err.in(lang));
       throw err;
     }
