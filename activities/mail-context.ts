@@ -1,6 +1,7 @@
 /** What a mail template sees: names, dates in the reader's language, the questions and the answer. */
 import { formatDate } from '../domain/calendar';
 import { groupHeading } from '../domain/questionnaire';
+import { lines } from '../domain/text';
 import type { Language, QuestionField, Questionnaire } from '../domain/types';
 import type { OrganisationConfig, PeriodicDataCallConfig, PersonConfig, UnitConfig } from '../config/schema';
 import type { UnitMailInput } from './index';
@@ -22,7 +23,9 @@ export function shownValue(field: QuestionField, value: unknown, language: Langu
   }
   if (field.type === 'choice' || field.type === 'scale') return field.options?.find((o) => o.value === value)?.label[language] ?? String(value);
   if (typeof value === 'number') return value.toLocaleString(language === 'sv' ? 'sv-SE' : 'en-GB');
-  return String(value);
+  // One kind of line break from here on: the report, the mails, the exports and the pages each
+  // break lines their own way, and a lone CR or U+2028 is a break to some readers and not others.
+  return lines(String(value)).join('\n');
 }
 
 export function answerRows(questionnaire: Questionnaire, values: Record<string, unknown>, language: Language) {

@@ -6,6 +6,7 @@
 import { AlignmentType, Document, HeadingLevel, LevelFormat, Packer, Paragraph, ShadingType, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
 import type { Block, ReportDocument, Run } from './document-model';
 import { languageTag } from './document-model';
+import { lines } from '../../domain/text';
 
 const HEADINGS = { 1: HeadingLevel.HEADING_1, 2: HeadingLevel.HEADING_2, 3: HeadingLevel.HEADING_3, 4: HeadingLevel.HEADING_4 } as const;
 const QUIET = '4A4A4A';
@@ -16,7 +17,7 @@ function textRuns(text: string, options: { bold?: boolean; color?: string; size?
   // report of thousands of units has tens of thousands of runs.
   const { bold, ...rest } = options;
   const own = bold ? { bold, ...rest } : rest;
-  return text.split(/\r?\n/).map((line, i) => new TextRun(i > 0 ? { text: line, break: 1, ...own } : { text: line, ...own }));
+  return lines(text).map((line, i) => new TextRun(i > 0 ? { text: line, break: 1, ...own } : { text: line, ...own }));
 }
 
 const runsOf = (runs: Run[], quiet = false) => runs.flatMap((r) => textRuns(r.text, { bold: r.strong, ...(quiet ? { color: QUIET, size: 18 } : {}) }));

@@ -9,6 +9,7 @@ import PDFDocument from 'pdfkit';
 import { dirname, join } from 'node:path';
 import type { Block, ReportDocument, Run } from './document-model';
 import { languageTag } from './document-model';
+import { lines } from '../../domain/text';
 
 // DejaVu Sans: every Swedish and Nordic letter, free to embed (its licence allows it).
 const FONT_DIR = join(dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
@@ -80,11 +81,11 @@ function textAt(doc: Pdf, text: string, x: number, y: number, width: number, ali
   doc.y = y + lineHeight;
 }
 
-/** What pdfkit's line breaker takes for the end of a line: a soft return pasted from Word included. */
-const LINE_BREAKS = /[\n\r\v\f\u0085\u2028\u2029]/;
-
-/** The width of text in the current font, or Infinity when it has line breaks of its own. */
-const widthOnOneLine = (doc: Pdf, text: string): number => (LINE_BREAKS.test(text) ? Infinity : doc.widthOfString(text));
+/**
+ * The width of text in the current font, or Infinity when it has line breaks of its own (any kind
+ * pdfkit's line breaker ends a line at, a soft return pasted from Word included).
+ */
+const widthOnOneLine = (doc: Pdf, text: string): number => (lines(text).length > 1 ? Infinity : doc.widthOfString(text));
 
 function writeRuns(doc: Pdf, runs: Run[], size: number, color: string, options: PDFKit.Mixins.TextOptions = {}): void {
   doc.fontSize(size).fillColor(color);

@@ -2,6 +2,7 @@
  * The compiled follow-up as blocks, in the order and with the headings of the HTML report: the
  * summary, the registered projects, the answers question by question, then unit by unit.
  */
+import { lines } from '../../domain/text';
 import type { buildReportContext } from '../report';
 import type { Block, ReportDocument, Run } from './document-model';
 
@@ -81,7 +82,7 @@ function questionBlocks(c: ReportContext): Block[] {
  * area's lines with "\r\n", and text pasted from Word brings soft returns (vertical tab) and
  * Unicode's separators, which a PDF would otherwise draw as glyphs the font lacks.
  */
-const typed = (text: string): string => text.replace(/\r\n?|[\v\f\u0085\u2028\u2029]/g, '\n');
+const typed = (text: string): string => lines(text).join('\n');
 
 function unitBlocks(c: ReportContext): Block[] {
   const { labels } = c;

@@ -80,7 +80,7 @@ describe('the answer form', () => {
     const browser = new FormSession(app);
     const url = linkPath('karin.sandberg@solna.example');
     const wrong = await browser.submit(url, url, { action: 'submit', lang: 'sv', eu_projects: hostile, other_work: '', effects: 'Ökad kunskap' });
-    expect(wrong.statusCode).toBe(422);
+    expect(wrong.statusCode).toBe(400);
     expect(wrong.body).toContain('<p class="error" id="error-other_work">Övrigt internationellt arbete som genomförts under året: måste fyllas i.</p>');
     expect(wrong.body).toMatch(/<textarea id="field-other_work"[^>]* aria-invalid="true" aria-describedby="help-other_work error-other_work">/);
     expect(wrong.body).toContain('<a href="#field-other_work">');
@@ -233,8 +233,9 @@ describe("the secretariat's dashboard", () => {
     const again = await secretariat.submit('/dashboard', '/cycles', { obligation: 'annual-follow-up', period: '2024' });
     expect(again.headers.location).toBe('/cycles/annual-follow-up/2024?done=running');
     const bad = await secretariat.submit('/dashboard', '/cycles', { obligation: 'annual-follow-up', period: 'förra året' });
-    expect(bad.statusCode).toBe(422);
-    expect(bad.body).toContain('must be a year such as 2026');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('<p class="error" id="start-period-error">Ange perioden som ett år, t.ex. 2026, eller ett år med tillägg, t.ex. 2026-T1.</p>');
+    expect(bad.body).toContain('value="förra året"');
   });
 
   test("the cycle page shows each unit's state and the response rate, and its actions work", async () => {

@@ -147,7 +147,7 @@ export const minimumOccurrencesWeb: WebKindModule<'minimum-occurrences'> = {
       if (Object.keys(change).length === 0) return reply.redirect(`/seminars/${id}`, 303);
       const problems = checkSeminar(edited);
       if (!config.units.some((u) => u.id === edited.unitId)) problems.push({ field: 'unitId', message: text(lang, 'chooseUnit') });
-      if (problems.length) return renderSeminar(request, reply, 422, undefined, body, problems);
+      if (problems.length) return renderSeminar(request, reply, 400, undefined, body, problems);
       return acting(
         reply,
         lang,
@@ -164,7 +164,7 @@ export const minimumOccurrencesWeb: WebKindModule<'minimum-occurrences'> = {
       const seminar = seminarFromForm(body, body.unitId ?? '');
       const problems = checkSeminar(seminar);
       if (!config.units.some((u) => u.id === seminar.unitId)) problems.push({ field: 'unitId', message: text(lang, 'chooseUnit') });
-      if (problems.length) return renderList(request, reply, 422, undefined, body, problems);
+      if (problems.length) return renderList(request, reply, 400, undefined, body, problems);
       return acting(
         reply,
         lang,

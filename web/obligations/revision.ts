@@ -126,7 +126,7 @@ export const revisionWeb: WebKindModule<'revision'> = {
       const by = actor(request);
       const decision: RevisionDecision = { decidedOn: body.decidedOn ?? '', body: (body.body ?? '').trim(), paragraph: (body.paragraph ?? '').trim(), outcome: body.outcome as RevisionDecision['outcome'], ...(by ? { by } : {}) };
       const problems = checkRevisionDecision(decision);
-      if (problems.length) return renderRevision(request, reply, 422, undefined, body, problems);
+      if (problems.length) return renderRevision(request, reply, 400, undefined, body, problems);
       return acting(
         reply,
         lang,

@@ -240,7 +240,7 @@ export async function answerPages(app: FastifyInstance, { kit }: { kit: WebKit }
     } catch (err) {
       if (err instanceof RejectedError && (err.type === Refusal.InvalidAnswer || err.type === Refusal.InvalidDraft)) {
         // Errors in the reader's language, beside their fields; everything typed stays in the form.
-        return renderForm(reply, 422, lang, reply.generateCsrf(), resolved, loaded, typed, err.fieldErrors as FieldError[], false);
+        return renderForm(reply, 400, lang, reply.generateCsrf(), resolved, loaded, typed, err.fieldErrors as FieldError[], false);
       }
       if (err instanceof RejectedError && err.type === Refusal.CycleClosed) return closedPage(reply, lang, resolved, body);
       if (err instanceof RejectedError && err.type === Refusal.UnitExempt) return message(reply, 200, lang, 'exemptTitle', 'exemptText');

@@ -5,21 +5,23 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
-import { listCycles, RejectedError, startCycle } from '../../client/cycles';
+import { listCycles, startCycle } from '../../client/cycles';
 import { readRegister } from '../../client/registers';
 import { latestEndedPeriod } from '../../domain/calendar';
-import { assertPeriod } from '../../domain/ids';
+import { assertPeriod, InvalidKeyError } from '../../domain/ids';
 import { formOf, startCycleForm } from '../forms';
 import { text } from '../i18n';
 import type { WebKit } from '../kit';
 import { overviewOf } from '../obligations';
+import type { Problems } from '../obligations/web-kind';
 import type { SecretariatSession } from '../secretariat-session';
 import { doneMessage } from './done-messages';
 
 export async function dashboardPages(app: FastifyInstance, { kit, session }: { kit: WebKit; session: SecretariatSession }) {
-  const { config, client, now, zone, page, dataCalls, unitName, deps } = kit;
+  const { config, client, now, zone, page, dataCalls, deps } = kit;
   const { requireLogin, requireSecretariat, secretariatLanguage, secretariatContext, actor } = session;
-  const renderDashboard = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string) => {
+  /** `start`: the start form as it was sent, with its problems beside their fields. */
+  const renderDashboard = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, start?: { typed: { obligation?: string; period?: string }; problems: Problems }) => {
     const context = secretariatContext(request, reply);
     const lang = context.lang;
     const [cycles, register] = await Promise.all([listCycles(client, config.organisation.id), readRegister(client, config.organisation.id)]);
@@ -49,13 +51,17 @@ export async function dashboardPages(app: FastifyInstance, { kit, session }: { k
     return page(reply, status, 'dashboard', context, {
       heading: text(lang, 'overview'),
       intro: text(lang, 'overviewIntro'),
-      done: doneMessage(lang, request.query as Record<string, string>, unitName),
+      done: doneMessage(lang, request.query, config.units),
       error,
-      defaultPeriod,
       periodHelp: text(lang, 'periodHelp', { example: defaultPeriod }),
+      start: {
+        period: start?.typed.period ?? defaultPeriod,
+        obligationError: start?.problems.find((p) => p.field === 'obligation')?.message,
+        periodError: start?.problems.find((p) => p.field === 'period')?.message,
+      },
       needsAction: obligations.filter((o) => o.attention).length,
       obligations,
-      dataCalls: dataCalls.map((o) => ({ id: o.id, title: o.title[lang] })),
+      dataCalls: dataCalls.map((o) => ({ id: o.id, title: o.title[lang], selected: o.id === start?.typed.obligation })),
     });
   };
 
@@ -66,12 +72,15 @@ export async function dashboardPages(app: FastifyInstance, { kit, session }: { k
     const lang = secretariatLanguage(request);
     const obligation = dataCalls.find((o) => o.id === body.obligation);
     const period = (body.period ?? '').trim();
+    const problems: Problems = [];
+    if (!obligation) problems.push({ field: 'obligation', message: text(lang, body.obligation ? 'noSuchObligation' : 'chooseObligation') });
     try {
-      if (!obligation) throw RejectedError.of('ChooseObligation', lang);
       assertPeriod(period);
     } catch (err) {
-      return renderDashboard(request, reply, 422, (err as Error).message);
+      if (!(err instanceof InvalidKeyError)) throw err;
+      problems.push({ field: 'period', message: text(lang, 'periodProblem') });
     }
+    if (problems.length) return renderDashboard(request, reply, 400, text(lang, 'notStarted'), { typed: body, problems });
     const started = await startCycle(client, deps.taskQueue, { orgId: config.organisation.id, obligationId: obligation!.id, period }, actor(request) ?? 'web');
     return reply.redirect(`/cycles/${obligation!.id}/${period}?done=${started.outcome === 'started' ? 'started' : 'running'}`, 303);
   });
