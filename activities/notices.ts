@@ -26,6 +26,8 @@ export interface NoticeArgs {
   at: string;
   cc?: PersonConfig[];
   attachments?: ReportAttachment[];
+  /** A second try skips these: they already have the mail. */
+  skip?: readonly string[];
 }
 
 export function createNoticeSender(deps: Pick<ActivityDeps, 'renderer'>, sendToEach: SendToEach) {
@@ -51,7 +53,7 @@ export function createNoticeSender(deps: Pick<ActivityDeps, 'renderer'>, sendToE
       args.kind,
       args.sequence,
       // These workflows do not retry person by person: the activity does, mailing only those still waiting.
-      { cc: args.cc, retryInActivity: true },
+      { cc: args.cc, skip: args.skip, retryInActivity: true },
     );
   };
 }

@@ -22,8 +22,13 @@ export function webLink(deps: { publicBaseUrl: string; organisationPaths?: boole
   return new URL(`${deps.organisationPaths ? `${orgId}/` : ''}${page}`, base).toString();
 }
 
-/** `holder`: the owner it is mailed to; the page refuses it once someone else owns the project or agreement. */
-export function ownerLinkUrl(deps: { answerLinks: AnswerLinks; publicBaseUrl: string; organisationPaths?: boolean }, purpose: LinkPurpose, orgId: string, id: string, mailedAt: string, holder?: string): string {
-  const token = deps.answerLinks.ownerToken({ purpose, orgId, id, expiresAt: new Date(Date.parse(mailedAt) + OWNER_LINK_DAYS[purpose] * DAY_MS).toISOString(), holder });
+/**
+ * `holder`: the person it is mailed to; the page refuses it once someone else owns the project or
+ * agreement, or (a unit's standing link) once they are no longer among the unit's contacts.
+ * `expiresAt`: when the link's purpose ends, where that is not its kind's days (a standing link ends with its period).
+ */
+export function ownerLinkUrl(deps: { answerLinks: AnswerLinks; publicBaseUrl: string; organisationPaths?: boolean }, purpose: LinkPurpose, orgId: string, id: string, mailedAt: string, holder?: string, expiresAt?: string): string {
+  const ends = expiresAt ?? new Date(Date.parse(mailedAt) + OWNER_LINK_DAYS[purpose] * DAY_MS).toISOString();
+  const token = deps.answerLinks.ownerToken({ purpose, orgId, id, expiresAt: ends, holder });
   return webLink(deps, orgId, `${OWNER_LINK_PATHS[purpose]}/${token}`);
 }

@@ -7,6 +7,7 @@ import { FailureType } from '../domain/refusals';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
+import { lines, singleLine } from '../domain/text';
 import type { Language } from '../domain/types';
 
 export interface RenderedMail {
@@ -41,39 +42,60 @@ function escapeDeep(value: unknown): unknown {
 export function createRenderer(templatesDir: string): Renderer {
   const hb = Handlebars.create();
   hb.registerHelper('add1', (n: unknown) => Number(n) + 1);
-  // Multi-line answers as a Markdown block quote; the text is already escaped.
-  hb.registerHelper('quote', (text: unknown) => String(text ?? '').split(/\r?\n/).map((l) => `> ${l}`).join('\n'));
+  // Multi-line answers as a Markdown block quote; the text is already escaped. Every kind of line
+  // break counts: a lone CR or U+2028 left inside a line would end the quote (or the row) there.
+  hb.registerHelper('quote', (text: unknown) => lines(String(text ?? '')).map((l) => `> ${l}`).join('\n'));
   // A table cell holds one line: line breaks become <br>, which Markdown tables allow.
-  hb.registerHelper('cell', (text: unknown) => String(text ?? '').split(/\r?\n/).join('<br>'));
+  hb.registerHelper('cell', (text: unknown) => lines(String(text ?? '')).join('<br>'));
   hb.registerHelper('capitalize', (text: unknown) => {
     const s = String(text ?? '');
     return s.charAt(0).toUpperCase() + s.slice(1);
   });
-  hb.registerHelper('indent', (text: unknown) => String(text ?? '').split(/\r?\n/).map((l) => `    ${l}`).join('\n'));
+  hb.registerHelper('indent', (text: unknown) => lines(String(text ?? '')).map((l) => `    ${l}`).join('\n'));
   const cache = new Map<string, HandlebarsTemplateDelegate>();
+  const sources = new Map<string, string>();
 
-  const load = (relative: string, noEscape: boolean) => {
-    const cacheKey = `${relative}:${noEscape}`;
-    let template = cache.get(cacheKey);
-    if (!template) {
-      let source: string;
+  const sourceOf = (relative: string) => {
+    let source = sources.get(relative);
+    if (source === undefined) {
       try {
         source = readFileSync(path.join(templatesDir, relative), 'utf8');
       } catch {
         throw new TemplateError(`Template ${relative} is missing from ${templatesDir}.`);
       }
-      template = hb.compile(source, { noEscape });
+      sources.set(relative, source);
+    }
+    return source;
+  };
+  const compiled = (cacheKey: string, source: () => string, noEscape: boolean) => {
+    let template = cache.get(cacheKey);
+    if (!template) {
+      template = hb.compile(source(), { noEscape });
       cache.set(cacheKey, template);
     }
     return template;
   };
+  const load = (relative: string, noEscape: boolean) => compiled(`${relative}:${noEscape}`, () => sourceOf(relative), noEscape);
+  /**
+   * A mail template's subject line and body, compiled apart: a value with a line break (a title
+   * typed before forms made it one line) then stays inside the subject, made one line there,
+   * instead of cutting the subject short or failing the mail.
+   */
+  const mailParts = (relative: string) => {
+    const split = () => {
+      const match = /^\s*Subject: (.*)\r?\n\r?\n?([\s\S]*)$/.exec(sourceOf(relative));
+      if (!match) throw new TemplateError(`Template ${relative} must start with a "Subject: " line.`);
+      return match;
+    };
+    return { subject: compiled(`${relative}:subject`, () => split()[1]!, true), body: compiled(`${relative}:body`, () => split()[2]!, true) };
+  };
 
   return {
     mail(template, language, context) {
-      const rendered = load(`mail/${language}/${template}.txt.hbs`, true)(context).replace(/^\s+/, '');
-      const match = /^Subject: (.*)\r?\n\r?\n?([\s\S]*)$/.exec(rendered);
-      if (!match) throw new TemplateError(`Template mail/${language}/${template}.txt.hbs must start with a "Subject: " line.`);
-      return { subject: match[1]!.trim(), text: match[2]!.trimEnd() + '\n' };
+      const parts = mailParts(`mail/${language}/${template}.txt.hbs`);
+      const subject = singleLine(parts.subject(context));
+      if (!subject) throw new TemplateError(`Template mail/${language}/${template}.txt.hbs gives an empty subject.`);
+      return { subject, text: parts.body(context).replace(/^\s+/, '').trimEnd() + '\n' };
     },
     report(format, context, name = 'report') {
       if (format === 'html') return load(`report/${name}.html.hbs`, false)(context);

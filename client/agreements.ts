@@ -2,7 +2,7 @@
 import type { Client } from '@temporalio/client';
 import { obligationOf, type OrganisationConfig } from '../config/schema';
 import { agreementWorkflowId, checkAgreement, type AgreementDecision, type AgreementRegistration } from '../domain/registers';
-import { agreementStatusQuery, decideAgreementUpdate, type AgreementStatus } from '../workflows/definitions';
+import { agreementStatusQuery, decideAgreementUpdate, resendMailUpdate, type AgreementStatus } from '../workflows/definitions';
 import { assertUnit, assertValid, ensureRegister, explained, registrationObligation, startEntity } from './registers';
 
 export async function registerAgreement(client: Client, taskQueue: string, config: OrganisationConfig, agreement: AgreementRegistration, obligationId?: string, by?: string) {
@@ -25,3 +25,10 @@ export async function decideAgreement(client: Client, orgId: string, agreementId
   );
 }
 
+
+/** The agreement's reminders that did not arrive, sent again (after an address or a template is corrected). */
+export async function resendAgreementMail(client: Client, orgId: string, agreementId: string, by?: string) {
+  return explained(`Agreement "${agreementId}"`, 'Register it with: followup agreement register', client.workflow.getHandle(agreementWorkflowId(orgId, agreementId)), (h) =>
+    h.executeUpdate(resendMailUpdate, { args: [{ by }] }),
+  );
+}

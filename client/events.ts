@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import { DateTime } from 'luxon';
 import type { OrganisationConfig } from '../config/schema';
 import { checkEvent, eventWorkflowId, type EventChange, type EventRegistration } from '../domain/registers';
-import { cancelEventUpdate, changeEventUpdate, eventStatusQuery, type EventStatus } from '../workflows/definitions';
+import { cancelEventUpdate, changeEventUpdate, eventStatusQuery, resendMailUpdate, type EventStatus } from '../workflows/definitions';
 import { assertUnit, assertValid, ensureRegister, explained, registrationObligation, startEntity } from './registers';
 
 const hint = 'Register it with: followup event register';
@@ -33,4 +33,9 @@ export async function changeEvent(client: Client, orgId: string, eventId: string
 
 export async function cancelEvent(client: Client, orgId: string, eventId: string, reason?: string, by?: string): Promise<EventStatus> {
   return explained(`Event "${eventId}"`, hint, handle(client, orgId, eventId), (h) => h.executeUpdate(cancelEventUpdate, { args: [{ reason, by }] }));
+}
+
+/** The event's notices that did not arrive, sent again (after the title or an address is corrected). */
+export async function resendEventMail(client: Client, orgId: string, eventId: string, by?: string) {
+  return explained(`Event "${eventId}"`, hint, handle(client, orgId, eventId), (h) => h.executeUpdate(resendMailUpdate, { args: [{ by }] }));
 }

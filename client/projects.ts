@@ -3,16 +3,17 @@ import type { Client } from '@temporalio/client';
 import type { OrganisationConfig } from '../config/schema';
 import { checkProject, projectWorkflowId, type ProjectChange, type ProjectRegistration, type ProjectStatus } from '../domain/registers';
 import type { AnswerValues } from '../domain/types';
-import { approveGoalsUpdate, closeProjectUpdate, editProjectUpdate, projectStatusQuery, returnGoalsUpdate, saveGoalsDraftUpdate, submitGoalsUpdate } from '../workflows/definitions';
+import { approveGoalsUpdate, approveOwnerUpdate, closeProjectUpdate, editProjectUpdate, projectStatusQuery, resendMailUpdate, returnGoalsUpdate, saveGoalsDraftUpdate, submitGoalsUpdate } from '../workflows/definitions';
 import { assertUnit, assertValid, ensureRegister, explained, registrationObligation, startEntity } from './registers';
 
-export async function registerProject(client: Client, taskQueue: string, config: OrganisationConfig, project: ProjectRegistration, obligationId?: string, by?: string) {
+/** `ownerToConfirm`: nothing is mailed to the owner until the secretariat approves them (an owner outside the organisation, from a standing link). */
+export async function registerProject(client: Client, taskQueue: string, config: OrganisationConfig, project: ProjectRegistration, obligationId?: string, by?: string, options: { ownerToConfirm?: boolean } = {}) {
   assertValid(checkProject(project));
   assertUnit(config, project.unitId);
   const gate = { id: registrationObligation(config, 'gate-before-start', obligationId) };
   const orgId = config.organisation.id;
   await ensureRegister(client, taskQueue, orgId);
-  return startEntity(client, taskQueue, 'projectWorkflow', projectWorkflowId(orgId, project.id), [{ orgId, obligationId: gate?.id, project, ...(by ? { by } : {}) }], `Project "${project.id}"`);
+  return startEntity(client, taskQueue, 'projectWorkflow', projectWorkflowId(orgId, project.id), [{ orgId, obligationId: gate?.id, project, ...(by ? { by } : {}), ...(options.ownerToConfirm ? { ownerToConfirm: true } : {}) }], `Project "${project.id}"`);
 }
 
 const projectHandle = (client: Client, orgId: string, projectId: string) => client.workflow.getHandle(projectWorkflowId(orgId, projectId));
@@ -38,6 +39,16 @@ export async function approveGoals(client: Client, orgId: string, projectId: str
 
 export async function returnGoals(client: Client, orgId: string, projectId: string, comment: string, by?: string) {
   return explained(`Project "${projectId}"`, projectHint, projectHandle(client, orgId, projectId), (h) => h.executeUpdate(returnGoalsUpdate, { args: [{ comment, ...(by ? { by } : {}) }] }));
+}
+
+/** The secretariat approves an owner outside the organisation's mail domains: the goals request goes out. */
+export async function approveOwner(client: Client, orgId: string, projectId: string, by?: string) {
+  return explained(`Project "${projectId}"`, projectHint, projectHandle(client, orgId, projectId), (h) => h.executeUpdate(approveOwnerUpdate, { args: [{ by }] }));
+}
+
+/** The project's mails that did not arrive, sent again (after the title or an address is corrected). */
+export async function resendProjectMail(client: Client, orgId: string, projectId: string, by?: string) {
+  return explained(`Project "${projectId}"`, projectHint, projectHandle(client, orgId, projectId), (h) => h.executeUpdate(resendMailUpdate, { args: [{ by }] }));
 }
 
 export async function closeProject(client: Client, orgId: string, projectId: string, by?: string) {

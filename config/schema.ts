@@ -5,13 +5,17 @@
 import { z } from 'zod';
 import { CONTACT_FIELDS, PUBLIC_FIELDS, type PublicRegister } from '../domain/publication';
 import { isValidZone, parseIsoDuration } from '../domain/calendar';
+import { isSingleLine } from '../domain/text';
 import { AGREEMENT_MAIL_KINDS, EVENT_MAIL_KINDS, GOALS_MAIL_KINDS, OCCURRENCE_MAIL_KINDS, PROJECT_MAIL_KINDS, REVISION_MAIL_KINDS } from '../domain/mail-kinds';
 
 const slug = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'use lower-case letters, digits and dashes, at most 63 characters (e.g. "kultur-fritid")');
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+/** A name or a title: it goes into mail headers and subjects, so one line (the rule of domain/text.ts). */
+const line = (max: number) => text(max).refine(isSingleLine, 'must be one line, without line breaks or control characters');
 const localized = (max: number) => z.strictObject({ sv: text(max), en: text(max) });
+const localizedLine = (max: number) => z.strictObject({ sv: line(max), en: line(max) });
 const email = z.email('must be an e-mail address such as namn@solna.example').max(254);
 const isoDuration = z
   .string()
@@ -27,7 +31,7 @@ const isoDuration = z
 const language = z.enum(['sv', 'en']);
 
 export const personSchema = z.strictObject({
-  name: text(120),
+  name: line(120),
   email,
   /** The language this person reads; the organisation's language when left out. */
   language: language.optional(),
@@ -36,14 +40,14 @@ export const personSchema = z.strictObject({
 export const bodySchema = z.strictObject({
   id: slug,
   kind: z.enum(['council', 'executive-board', 'committee']),
-  name: localized(160),
+  name: localizedLine(160),
   recipients: z.array(personSchema).min(1, 'a body needs at least one recipient').max(50),
 });
 
 export const unitSchema = z.strictObject({
   id: slug,
   kind: z.enum(['department', 'board', 'office', 'sector', 'company']),
-  name: localized(160),
+  name: localizedLine(160),
   contacts: z.array(personSchema).min(1, 'a unit needs at least one contact person').max(10),
   head: personSchema,
   /** The unit's own board (nämnd, bolagsstyrelse): gets the unit's part of a report that says so. */
@@ -379,18 +383,29 @@ export const organisationConfigSchema = z
   .strictObject({
     organisation: z.strictObject({
       id: slug,
-      name: text(160),
+      name: line(160),
       timeZone: z.string().max(64).refine(isValidZone, 'must be an IANA time zone such as Europe/Stockholm').default('Europe/Stockholm'),
       language: language.default('sv'),
       /** Country whose public holidays move deadlines (ISO 3166 code). */
       holidays: z.string().regex(/^[A-Z]{2}$/).default('SE'),
+      /**
+       * The mail domains of the organisation's own people (solna.se, and a company's domain). A
+       * project registered from a unit's standing link with an owner outside them waits for the
+       * secretariat's approval before anything is mailed to that owner. Default: the domain of the
+       * secretariat's address.
+       */
+      mailDomains: z
+        .array(z.string().max(253).regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a mail domain in lower case, such as solna.se'))
+        .min(1)
+        .max(50)
+        .optional(),
     }),
     /** The policy whose obligations these are, as running text names it ("the international policy"). */
     policy: z
       .strictObject({ name: localized(200) })
       .default({ name: { sv: 'policyn', en: 'the policy' } }),
     secretariat: z.strictObject({
-      name: text(160),
+      name: line(160),
       email,
     }),
     bodies: z.array(bodySchema).min(1).max(20),
@@ -528,4 +543,11 @@ export function obligationOf<K extends ObligationKind>(org: OrganisationConfig, 
   }
   if (found.kind !== kind) throw new ObligationKindError(`${org.organisation.id}'s obligation "${found.id}" is a ${found.kind}, not a ${kind}.`);
   return found as Extract<ObligationConfig, { kind: K }>;
+}
+
+/** Whether `address` is of the organisation's own mail domains (config `organisation.mailDomains`, else the secretariat's). */
+export function isOwnAddress(org: Pick<OrganisationConfig, 'organisation' | 'secretariat'>, address: string): boolean {
+  const domains = org.organisation.mailDomains ?? [org.secretariat.email.split('@')[1]!.toLowerCase()];
+  const domain = address.split('@').pop()!.toLowerCase();
+  return domains.some((d) => domain === d || domain.endsWith(`.${d}`));
 }

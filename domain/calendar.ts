@@ -100,6 +100,16 @@ export function periodBounds(rule: PeriodRule, period: string, zone: string): Pe
   throw new CalendarError(`Unknown period rule "${rule as string}".`);
 }
 
+/**
+ * Until when a unit's standing link, sent with a cycle's request, works: until the next cycle of
+ * the obligation closes (this cycle's closing plus one period), by when a newer request has brought
+ * a newer link. It does not outlive the period it serves, as a link of a fixed 400 days did.
+ */
+export function standingLinkExpiry(rule: PeriodRule, closesAt: string): string {
+  const closing = DateTime.fromISO(closesAt, { setZone: true });
+  return toIso(closing.plus(rule === 'annual' ? { years: 1 } : { months: 4 }));
+}
+
 /** Every period of the rule that ends in the given calendar year, in order. */
 export function periodsEndingIn(rule: PeriodRule, year: number): string[] {
   if (rule === 'annual') return [String(year - 1)];

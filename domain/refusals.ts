@@ -43,6 +43,14 @@ const REFUSALS = {
     en: (p) => `No goals are asked for "${p.title}" (it is ${p.state}); the policy sets no gate before this project starts.`,
   },
   GoalsAlreadyApproved: { sv: (p) => `Målen för "${p.title}" är redan godkända.`, en: (p) => `The goals of "${p.title}" are already approved.` },
+  NothingToResend: {
+    sv: (p) => `Alla e-postmeddelanden för "${p.title}" har kommit fram; inget behöver skickas igen.`,
+    en: (p) => `Every mail of "${p.title}" has reached its people; nothing needs sending again.`,
+  },
+  NoOwnerToApprove: {
+    sv: (p) => `Ägaren av "${p.title}" behöver inget godkännande.`,
+    en: (p) => `The owner of "${p.title}" needs no approval.`,
+  },
   NothingToApprove: {
     sv: (p) => `"${p.title}" har inga inlämnade mål att godkänna (${p.state}).`,
     en: (p) => `"${p.title}" has no submitted goals to approve (it is ${p.state}).`,

@@ -3,6 +3,7 @@
  * serializable shapes, their ids, and the pure checks of what people register. The same checks
  * run in the workflows' update validators and in the CLI, so both refuse alike.
  */
+import { isSingleLine } from './text';
 import type { AnswerValues, Language } from './types';
 
 export interface Person {
@@ -28,6 +29,23 @@ export interface ProjectRegistration {
   stage?: 'application' | 'project';
 }
 
+/**
+ * A mail of a registered entity (a project, an agreement, an event) that reached nobody or not
+ * everyone: it could not be rendered (failed), or the server refused it for good (refused, with the
+ * server's words). Kept until it is sent again; the mail is not counted as sent meanwhile.
+ */
+export interface EntityMailProblem {
+  kind: string;
+  sequence: number;
+  /** What the mail said beyond the entity (a return's comment, a cancellation's reason), to say it again. */
+  note?: string;
+  at: string;
+  error: string;
+  /** Whose mail it was; absent when the whole mailing failed before reaching anyone. */
+  address?: string;
+  state: 'failed' | 'refused';
+}
+
 export interface ProjectSummary {
   id: string;
   /** The gate the project is under, when the policy sets one (an organisation may have several). */
@@ -44,6 +62,13 @@ export interface ProjectSummary {
   startedWithoutApproval: boolean;
   registeredAt: string;
   approvedAt?: string;
+  /** Mails that did not reach their people (absent when there are none). */
+  mailProblems?: EntityMailProblem[];
+  /**
+   * Registered from a unit's standing link with an owner outside the organisation's mail domains:
+   * nothing is mailed to the owner until the secretariat approves them (absent otherwise).
+   */
+  ownerApproval?: 'awaited' | 'approved';
 }
 
 /** One step in an entity's life as its page shows it: who did what, when (read from the workflow). */
@@ -64,7 +89,10 @@ export interface RecordEntry {
     | 'event-cancelled'
     | 'event-held'
     | 'goals-recorded'
-    | 'edited';
+    | 'edited'
+    | 'mail-failed'
+    | 'mail-resent'
+    | 'owner-approved';
   /** The signed-in person ("Anna Berg (anna.berg)"), "cli:<user>", the owner's own link ("owner"), or none for the schedule. */
   by?: string;
   detail?: string;
@@ -128,6 +156,8 @@ export interface AgreementSummary {
   state: AgreementState;
   remindersSent: number;
   decidedAt?: string;
+  /** Mails that did not reach their people (absent when there are none). */
+  mailProblems?: EntityMailProblem[];
 }
 
 export type AgreementDecision = ({ decision: 'renew'; newEndsOn: string; note?: string } | { decision: 'end'; note?: string }) & { by?: string };
@@ -187,6 +217,8 @@ export interface EventSummary {
   noticesSent: number;
   registeredAt: string;
   cancelledAt?: string;
+  /** Mails that did not reach their people (absent when there are none). */
+  mailProblems?: EntityMailProblem[];
 }
 
 /** The goals a body (the council, in its budget) sets for a year, that the next follow-up asks units about. */
@@ -235,26 +267,27 @@ function need(problems: RegistrationProblem[], ok: boolean, field: string, messa
   if (!ok) problems.push({ field, message });
 }
 
+/** A single-line field: some text, within its bound, on one line with no control characters. */
 function boundedText(value: unknown, max: number): boolean {
-  return typeof value === 'string' && value.trim().length > 0 && value.length <= max;
+  return typeof value === 'string' && value.trim().length > 0 && value.length <= max && isSingleLine(value);
 }
 
 function checkPerson(problems: RegistrationProblem[], value: unknown, field: string): void {
   const p = (value ?? {}) as Record<string, unknown>;
-  need(problems, boundedText(p.name, 120), `${field}.name`, 'a name of at most 120 characters is needed');
-  need(problems, typeof p.email === 'string' && p.email.length <= 254 && EMAIL.test(p.email), `${field}.email`, 'must be an e-mail address such as namn@kommun.se');
+  need(problems, boundedText(p.name, 120), `${field}.name`, 'a name of at most 120 characters on one line is needed');
+  need(problems, typeof p.email === 'string' && p.email.length <= 254 && EMAIL.test(p.email) && isSingleLine(p.email), `${field}.email`, 'must be an e-mail address such as namn@kommun.se');
 }
 
 export function checkProject(input: unknown): RegistrationProblem[] {
   const p = (input ?? {}) as Record<string, unknown>;
   const problems: RegistrationProblem[] = [];
   need(problems, typeof p.id === 'string' && SLUG.test(p.id), 'id', 'use lower-case letters, digits and dashes, e.g. "interreg-smart-cities-2027"');
-  need(problems, boundedText(p.title, 200), 'title', 'a title of at most 200 characters is needed');
+  need(problems, boundedText(p.title, 200), 'title', 'a title of at most 200 characters on one line is needed');
   need(problems, typeof p.unitId === 'string' && SLUG.test(p.unitId), 'unitId', 'the id of the unit that runs the project');
   checkPerson(problems, p.owner, 'owner');
   need(problems, typeof p.plannedStart === 'string' && DAY.test(p.plannedStart), 'plannedStart', 'must be a date as YYYY-MM-DD');
   need(problems, p.plannedEnd === undefined || (typeof p.plannedEnd === 'string' && DAY.test(p.plannedEnd) && p.plannedEnd > String(p.plannedStart)), 'plannedEnd', 'must be a date as YYYY-MM-DD after the planned start');
-  need(problems, Array.isArray(p.partners) && p.partners.length <= 50 && p.partners.every((x) => boundedText(x, 200)), 'partners', 'a list of at most 50 partner names');
+  need(problems, Array.isArray(p.partners) && p.partners.length <= 50 && p.partners.every((x) => boundedText(x, 200)), 'partners', 'a list of at most 50 partner names, each on one line');
   need(problems, typeof p.euFunded === 'boolean', 'euFunded', 'say whether the project is EU-funded (true or false)');
   need(problems, p.stage === undefined || p.stage === 'application' || p.stage === 'project', 'stage', 'either "application" or "project"');
   return problems;
@@ -277,8 +310,8 @@ export function checkSeminar(input: unknown): RegistrationProblem[] {
   const s = (input ?? {}) as Record<string, unknown>;
   const problems: RegistrationProblem[] = [];
   need(problems, typeof s.date === 'string' && DAY.test(s.date), 'date', 'must be a date as YYYY-MM-DD');
-  need(problems, boundedText(s.title, 200), 'title', 'a title of at most 200 characters is needed');
-  need(problems, boundedText(s.place, 200), 'place', 'the place (city, venue) is needed');
+  need(problems, boundedText(s.title, 200), 'title', 'a title of at most 200 characters on one line is needed');
+  need(problems, boundedText(s.place, 200), 'place', 'the place (city, venue) is needed, on one line');
   need(problems, typeof s.country === 'string' && /^[A-Z]{2}$/.test(s.country), 'country', 'a two-letter country code such as SE or BE');
   need(problems, s.role === 'organiser' || s.role === 'co-organiser' || s.role === 'participant', 'role', 'one of organiser, co-organiser, participant');
   need(problems, typeof s.unitId === 'string' && SLUG.test(s.unitId), 'unitId', 'the id of the unit that holds the seminar');
@@ -298,8 +331,8 @@ export function checkAgreement(input: unknown): RegistrationProblem[] {
   const a = (input ?? {}) as Record<string, unknown>;
   const problems: RegistrationProblem[] = [];
   need(problems, typeof a.id === 'string' && SLUG.test(a.id), 'id', 'use lower-case letters, digits and dashes, e.g. "vanort-jyvaskyla"');
-  need(problems, boundedText(a.title, 200), 'title', 'a title of at most 200 characters is needed');
-  need(problems, boundedText(a.partner, 200), 'partner', 'the partner (city, organisation) is needed');
+  need(problems, boundedText(a.title, 200), 'title', 'a title of at most 200 characters on one line is needed');
+  need(problems, boundedText(a.partner, 200), 'partner', 'the partner (city, organisation) is needed, on one line');
   need(problems, typeof a.unitId === 'string' && SLUG.test(a.unitId), 'unitId', 'the id of the unit that owns the agreement');
   checkPerson(problems, a.owner, 'owner');
   need(problems, typeof a.endsOn === 'string' && DAY.test(a.endsOn), 'endsOn', 'every agreement ends: a date as YYYY-MM-DD');
@@ -340,10 +373,10 @@ export function checkEventChange(input: unknown, whole = false): RegistrationPro
   const e = (input ?? {}) as Record<string, unknown>;
   const problems: RegistrationProblem[] = [];
   const given = (field: string) => whole || e[field] !== undefined;
-  if (given('title')) need(problems, boundedText(e.title, 200), 'title', 'a title of at most 200 characters is needed');
+  if (given('title')) need(problems, boundedText(e.title, 200), 'title', 'a title of at most 200 characters on one line is needed');
   if (given('date')) need(problems, typeof e.date === 'string' && DAY.test(e.date), 'date', 'the first day as YYYY-MM-DD');
   if (e.endDate !== undefined) need(problems, typeof e.endDate === 'string' && DAY.test(e.endDate) && (e.date === undefined || e.endDate >= String(e.date)), 'endDate', 'the last day as YYYY-MM-DD, not before the first');
-  if (given('place')) need(problems, boundedText(e.place, 200), 'place', 'the place (city, venue) is needed');
+  if (given('place')) need(problems, boundedText(e.place, 200), 'place', 'the place (city, venue) is needed, on one line');
   if (given('concerned')) {
     need(problems, Array.isArray(e.concerned) && e.concerned.length <= 50, 'concerned', 'a list of at most 50 people');
     if (Array.isArray(e.concerned)) e.concerned.forEach((p, i) => checkPerson(problems, p, `concerned[${i}]`));

@@ -4,19 +4,26 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { singleLine } from '../domain/text';
 import { REPORT_FORMATS } from '../config/schema';
 import { TABLE_FORMATS } from '../exports/workbook';
 
-const field = (max: number) => z.string().max(max);
+/**
+ * A field of one line (a title, a name, a date, a choice): normalised as it arrives, so that a line
+ * break pasted into a title never reaches a mail's subject (the rule is domain/text.ts's).
+ */
+const field = (max: number) => z.string().max(max).transform(singleLine);
+/** A field of several lines (a description, a comment, a list one a line): kept as typed. */
+const text = (max: number) => z.string().max(max);
 const language = z.enum(['sv', 'en']).optional().catch(undefined);
 const common = { _csrf: field(200).optional(), lang: language };
 
-export const loginForm = z.object({ ...common, username: field(200).optional(), password: field(1024), next: field(2000).optional() });
+export const loginForm = z.object({ ...common, username: field(200).optional(), password: text(1024), next: field(2000).optional() });
 
 /** The answer form: its questions' ids are the obligation's, so any other field is text too. */
 export const answerForm = z
   .object({ ...common, submission: field(100).optional(), action: z.enum(['submit', 'save']).optional() })
-  .catchall(field(100_000));
+  .catchall(text(100_000));
 
 export const startCycleForm = z.object({ ...common, obligation: field(100).optional(), period: field(40).optional() });
 
@@ -24,7 +31,7 @@ export const cycleActionForm = z.object({
   ...common,
   unit: field(100).optional(),
   until: field(40).optional(),
-  reason: field(2000).optional(),
+  reason: text(2000).optional(),
   confirm: field(10).optional(),
   // The view of the units the action was taken from (filter, search, page), to come back to it.
   state: field(20).optional(),
@@ -44,7 +51,7 @@ export const projectForm = z.object({
   ownerEmail: field(300).optional(),
   plannedStart: field(20).optional(),
   plannedEnd: field(20).optional(),
-  partners: field(5000).optional(),
+  partners: text(5000).optional(),
   euFunded: field(10).optional(),
   application: field(10).optional(),
   obligation: field(100).optional(),
@@ -81,19 +88,19 @@ export const eventForm = z.object({
   endDate: field(20).optional(),
   place: field(200).optional(),
   unitId: field(100).optional(),
-  concerned: field(10_000).optional(),
-  description: field(2000).optional(),
+  concerned: text(10_000).optional(),
+  description: text(2000).optional(),
   obligation: field(100).optional(),
-  reason: field(2000).optional(),
+  reason: text(2000).optional(),
 });
 
-export const yearlyGoalsForm = z.object({ ...common, year: field(10).optional(), decidedOn: field(20).optional(), body: field(160).optional(), paragraph: field(40).optional(), goals: field(10_000).optional() });
+export const yearlyGoalsForm = z.object({ ...common, year: field(10).optional(), decidedOn: field(20).optional(), body: field(160).optional(), paragraph: field(40).optional(), goals: text(10_000).optional() });
 
 /** Approving, returning (with a comment) or closing a project. */
-export const goalsReviewForm = z.object({ ...common, comment: field(2000).optional() });
+export const goalsReviewForm = z.object({ ...common, comment: text(2000).optional() });
 
 /** Renewing or ending an agreement, by the secretariat or the owner from the reminder's link. */
-export const agreementDecisionForm = z.object({ ...common, decision: field(10).optional(), newEndsOn: field(20).optional(), note: field(2000).optional() });
+export const agreementDecisionForm = z.object({ ...common, decision: field(10).optional(), newEndsOn: field(20).optional(), note: text(2000).optional() });
 
 export const revisionForm = z.object({ ...common, period: field(40).optional(), decidedOn: field(20).optional(), body: field(160).optional(), paragraph: field(40).optional(), outcome: field(20).optional() });
 

@@ -6,7 +6,8 @@
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { checkAgreementDecision, describeProblems, type AgreementDecision, type AgreementSummary } from '../domain/registers';
-import { agreementStatusQuery, decideAgreementUpdate, type AgreementInput, type AgreementStatus } from './definitions';
+import { agreementStatusQuery, decideAgreementUpdate, resendMailUpdate, type AgreementInput, type AgreementStatus } from './definitions';
+import { mailLog } from './mail-log';
 import { refuse } from './refuse';
 import { tellRegister } from './register-client';
 import { mailRetry, planningRetry } from './retry';
@@ -34,11 +35,37 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
   let decision: AgreementDecision | undefined;
   let sequence = 0;
   const summary = (): AgreementSummary => {
-    const { owner: _o, decisions: _d, registeredAt: _a, registeredBy: _b, ...rest } = status;
-    return rest;
+    const { owner: _o, decisions: _d, registeredAt: _a, registeredBy: _b, mailProblems, ...rest } = status;
+    return { ...rest, ...(mailProblems?.length ? { mailProblems } : {}) };
+  };
+  type MailKind = 'agreement-review' | 'agreement-expired';
+  const mails = mailLog<MailKind>([], (m, at, skip) => mail.sendAgreementMail({ orgId, obligationId, agreement: { ...agreement, endsOn: status.endsOn }, kind: m.kind, sequence: m.sequence, at, ...(skip ? { skip } : {}) }));
+  const showProblems = () => {
+    if (mails.problems.length) status.mailProblems = [...mails.problems];
+    else delete status.mailProblems;
+  };
+  /** Sends a mail; a reminder that reached nobody is not counted, and the register shows the problem. */
+  const send = async (kind: MailKind) => {
+    const had = mails.problems.length;
+    const reached = await mails.send({ kind, sequence: ++sequence }, new Date().toISOString());
+    showProblems();
+    if (!reached && kind === 'agreement-review') status.remindersSent--;
+    if (mails.problems.length > had) await tellRegister(orgId, { kind: 'agreement', summary: summary() });
   };
 
   wf.setHandler(agreementStatusQuery, () => status);
+  wf.setHandler(
+    resendMailUpdate,
+    async () => {
+      const sent = await mails.sendAgain(new Date().toISOString());
+      showProblems();
+      // A reminder that reaches its owner now counts as sent.
+      status.remindersSent += sent.filter((m) => m.kind === 'agreement-review').length;
+      await tellRegister(orgId, { kind: 'agreement', summary: summary() });
+      return { sent: sent.length, problems: mails.problems.length };
+    },
+    { validator: (_actor: { by?: string }) => void (mails.problems.length === 0 && refuse('NothingToResend', 'en', { title: agreement.title })) },
+  );
   wf.setHandler(
     decideAgreementUpdate,
     (d) => {
@@ -64,7 +91,7 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
       status.state = 'review-due';
       status.remindersSent++;
       await tellRegister(orgId, { kind: 'agreement', summary: summary() });
-      await mail.sendAgreementMail({ orgId, obligationId, agreement: { ...agreement, endsOn: status.endsOn }, kind: 'agreement-review', sequence: ++sequence, at: new Date().toISOString() });
+      await send('agreement-review');
     }
     await wf.condition(() => decision !== undefined, Math.max(1, Date.parse(plan.endsAt) - Date.now()));
     const decided = decision as AgreementDecision | undefined;
@@ -82,7 +109,7 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
       if (Date.now() < Date.parse(plan.endsAt)) await wf.sleep(Date.parse(plan.endsAt) - Date.now());
     } else {
       status.state = 'expired';
-      await mail.sendAgreementMail({ orgId, obligationId, agreement: { ...agreement, endsOn: status.endsOn }, kind: 'agreement-expired', sequence: ++sequence, at: new Date().toISOString() });
+      await send('agreement-expired');
     }
     await tellRegister(orgId, { kind: 'agreement', summary: summary() });
     break;

@@ -177,9 +177,18 @@ export interface ProjectInput {
   project: ProjectRegistration;
   /** Who registered it. */
   by?: string;
+  /** Its owner is outside the organisation's mail domains and came from a standing link: the secretariat approves them before any mail. */
+  ownerToConfirm?: boolean;
 }
 
 export const projectStatusQuery = defineQuery<ProjectStatus>('projectStatus');
+/** The secretariat approves an owner outside the organisation's mail domains: the goals request goes out. */
+export const approveOwnerUpdate = defineUpdate<{ approvedAt: string }, [{ by?: string }]>('approveOwner');
+/**
+ * The mails of a project, an agreement or an event that did not reach their people, sent again
+ * (after the cause is fixed: a title corrected, an address corrected, a template mended).
+ */
+export const resendMailUpdate = defineUpdate<{ sent: number; problems: number }, [{ by?: string }]>('resendMail');
 export const submitGoalsUpdate = defineUpdate<{ revision: number }, [{ values: AnswerValues; by?: string }]>('submitGoals');
 /** The owner's goals form, saved to go on later; not checked until it is sent. */
 /** The secretariat corrects a registration (title, owner, dates, partners …); the dates are planned again. */
@@ -221,7 +230,7 @@ export interface EventStatus extends EventSummary {
   concerned: EventRegistration['concerned'];
   description?: string;
   /** What happened to it, in order: registered, each notice, each change, the cancellation. */
-  history: { at: string; what: 'registered' | 'notice' | 'changed' | 'change-notice' | 'cancelled' | 'cancel-notice' | 'held'; by?: string }[];
+  history: { at: string; what: 'registered' | 'notice' | 'changed' | 'change-notice' | 'cancelled' | 'cancel-notice' | 'held' | 'mail-failed' | 'mail-resent'; by?: string; detail?: string }[];
 }
 
 export const eventStatusQuery = defineQuery<EventStatus>('eventStatus');

@@ -6,7 +6,8 @@
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { checkEventChange, describeProblems, type EventRegistration, type EventSummary } from '../domain/registers';
-import { cancelEventUpdate, changeEventUpdate, eventStatusQuery, type EventInput, type EventStatus } from './definitions';
+import { cancelEventUpdate, changeEventUpdate, eventStatusQuery, resendMailUpdate, type EventInput, type EventStatus } from './definitions';
+import { mailLog } from './mail-log';
 import { refuse } from './refuse';
 import { tellRegister } from './register-client';
 import { mailRetry, planningRetry } from './retry';
@@ -38,16 +39,45 @@ export async function eventWorkflow(input: EventInput): Promise<EventStatus> {
   let cancelled: { reason?: string } | undefined;
   let sequence = 0;
   const summary = (): EventSummary => {
-    const { concerned: _c, description: _d, history: _h, ...rest } = status;
-    return rest;
+    const { concerned: _c, description: _d, history: _h, mailProblems, ...rest } = status;
+    return { ...rest, ...(mailProblems?.length ? { mailProblems } : {}) };
   };
   const over = () => status.state === 'held' || status.state === 'cancelled';
-  const send = async (kind: 'event-notice' | 'event-changed' | 'event-cancelled', reason?: string) => {
-    await mail.sendEventMail({ orgId, obligationId, event, kind, sequence: ++sequence, at: now(), reason });
-    status.noticesSent++;
+  type NoticeKind = 'event-notice' | 'event-changed' | 'event-cancelled';
+  const mails = mailLog<NoticeKind>([], (m, at, skip) => mail.sendEventMail({ orgId, obligationId, event, kind: m.kind, sequence: m.sequence, at, reason: m.note, ...(skip ? { skip } : {}) }));
+  const showProblems = () => {
+    if (mails.problems.length) status.mailProblems = [...mails.problems];
+    else delete status.mailProblems;
+  };
+  /** What a notice that reached people is in the history; one that reached nobody is a problem, not a notice. */
+  const HISTORY_OF: Record<NoticeKind, EventStatus['history'][number]['what']> = { 'event-notice': 'notice', 'event-changed': 'change-notice', 'event-cancelled': 'cancel-notice' };
+  /** Sends a notice; whether it reached anyone (only then is it counted, and the event "noticed"). */
+  const send = async (kind: NoticeKind, reason?: string) => {
+    const had = mails.problems.length;
+    const reached = await mails.send({ kind, sequence: ++sequence, ...(reason !== undefined ? { note: reason } : {}) }, now());
+    showProblems();
+    if (reached) {
+      status.noticesSent++;
+      status.history.push({ at: now(), what: HISTORY_OF[kind] });
+    }
+    if (mails.problems.length > had) status.history.push({ at: now(), what: 'mail-failed', detail: `${kind}: ${mails.problems.at(-1)!.error}` });
+    return reached;
   };
 
   wf.setHandler(eventStatusQuery, () => status);
+  wf.setHandler(
+    resendMailUpdate,
+    async ({ by }) => {
+      const sent = await mails.sendAgain(now());
+      showProblems();
+      status.noticesSent += sent.length;
+      status.history.push({ at: now(), what: 'mail-resent', ...(by ? { by } : {}), detail: `${sent.length}` });
+      if (sent.length > 0 && status.state === 'planned') status.state = 'noticed';
+      await tellRegister(orgId, { kind: 'event', summary: summary() });
+      return { sent: sent.length, problems: mails.problems.length };
+    },
+    { validator: (_actor: { by?: string }) => void (mails.problems.length === 0 && refuse('NothingToResend', 'en', { title: status.title })) },
+  );
   wf.setHandler(
     changeEventUpdate,
     ({ change, by }) => {
@@ -90,37 +120,32 @@ export async function eventWorkflow(input: EventInput): Promise<EventStatus> {
     const interrupted = () => changed || cancelled !== undefined;
     // Registered (or moved) after a notice's time but before the event: told at once, once.
     if (plan.late && !toldOfThisVersion) {
-      await send('event-notice');
-      status.history.push({ at: now(), what: 'notice' });
-      status.state = 'noticed';
-      toldOfThisVersion = true;
+      if (await send('event-notice')) {
+        status.state = 'noticed';
+        toldOfThisVersion = true;
+      }
       await tellRegister(orgId, { kind: 'event', summary: summary() });
     }
     for (const at of plan.noticeTimes) {
       if (await wf.condition(interrupted, Math.max(1, Date.parse(at) - Date.now()))) break;
-      await send('event-notice');
-      status.history.push({ at: now(), what: 'notice' });
-      status.state = 'noticed';
-      toldOfThisVersion = true;
+      if (await send('event-notice')) {
+        status.state = 'noticed';
+        toldOfThisVersion = true;
+      }
       await tellRegister(orgId, { kind: 'event', summary: summary() });
     }
     if (!interrupted()) await wf.condition(interrupted, Math.max(1, Date.parse(plan.endsAt) - Date.now()));
     if (cancelled) {
       // Nobody was told of it yet: nobody needs telling that it is off.
-      if (status.noticesSent > 0) {
-        await send('event-cancelled', cancelled.reason);
-        status.history.push({ at: now(), what: 'cancel-notice' });
-      }
+      if (status.noticesSent > 0) await send('event-cancelled', cancelled.reason);
       status.state = 'cancelled';
       status.cancelledAt = now();
       break;
     }
     if (changed) {
       changed = false;
-      if (toldOfThisVersion) {
-        await send('event-changed');
-        status.history.push({ at: now(), what: 'change-notice' });
-      } else if (status.noticesSent === 0) status.state = 'planned';
+      if (toldOfThisVersion) await send('event-changed');
+      else if (status.noticesSent === 0) status.state = 'planned';
       // Those told of the change know it: later notices still come at their times.
       await tellRegister(orgId, { kind: 'event', summary: summary() });
       continue;

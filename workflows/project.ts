@@ -11,15 +11,18 @@ import { checkProjectChange, describeProblems, type ProjectChange, type ProjectR
 import type { Questionnaire } from '../domain/types';
 import {
   approveGoalsUpdate,
+  approveOwnerUpdate,
   closeProjectUpdate,
   editProjectUpdate,
   projectStatusQuery,
+  resendMailUpdate,
   returnGoalsUpdate,
   saveGoalsDraftUpdate,
   submitGoalsUpdate,
   type DraftInput,
   type ProjectInput,
 } from './definitions';
+import { mailLog } from './mail-log';
 import { refuse } from './refuse';
 import { tellRegister } from './register-client';
 import { mailRetry, planningRetry } from './retry';
@@ -49,6 +52,7 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
     registeredAt: new Date().toISOString(),
     remindersSentAt: [],
     history: [],
+    ...(input.ownerToConfirm ? { ownerApproval: 'awaited' as const } : {}),
   };
   const record = (what: RecordEntry['what'], by?: string, detail?: string) => status.history!.push({ at: new Date().toISOString(), what, ...(by ? { by } : {}), ...(detail ? { detail } : {}) });
   record('registered', input.by);
@@ -61,16 +65,53 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
   let mailSequence = 0;
 
   const summary = (): ProjectSummary => {
-    const { owner: _owner, goals: _goals, goalsDraft: _d, returned: _returned, remindersSentAt: _r, closedAt: _c, history: _h, ...rest } = status;
-    return rest;
+    const { owner: _owner, goals: _goals, goalsDraft: _d, returned: _returned, remindersSentAt: _r, closedAt: _c, history: _h, mailProblems, ...rest } = status;
+    return { ...rest, ...(mailProblems?.length ? { mailProblems } : {}) };
   };
   const setState = (state: ProjectState) => {
     status.state = state;
   };
-  const send = (kind: Parameters<Activities['sendProjectMail']>[0]['kind'], comment?: string) =>
-    mail.sendProjectMail({ orgId, obligationId: obligationId ?? '', project, kind, sequence: ++mailSequence, at: new Date().toISOString(), comment, goals: status.goals?.values });
+  type MailKind = Parameters<Activities['sendProjectMail']>[0]['kind'];
+  const mails = mailLog<MailKind>([], (m, at, skip) => mail.sendProjectMail({ orgId, obligationId: obligationId ?? '', project, kind: m.kind, sequence: m.sequence, at, comment: m.note, goals: status.goals?.values, ...(skip ? { skip } : {}) }));
+  /** The problems as the status and the register show them (absent when there are none, as before). */
+  const showProblems = () => {
+    if (mails.problems.length) status.mailProblems = [...mails.problems];
+    else delete status.mailProblems;
+  };
+  /** Sends a mail; one that reached nobody is in the history and the register as a problem, not as sent. */
+  const send = async (kind: MailKind, comment?: string) => {
+    const at = new Date().toISOString();
+    const had = mails.problems.length;
+    const reached = await mails.send({ kind, sequence: ++mailSequence, ...(comment !== undefined ? { note: comment } : {}) }, at);
+    showProblems();
+    if (mails.problems.length > had) {
+      record('mail-failed', undefined, `${kind}: ${mails.problems.at(-1)!.error}`);
+      await tellRegister(orgId, { kind: 'project', summary: summary() });
+    }
+    return reached;
+  };
 
   wf.setHandler(projectStatusQuery, () => status);
+  wf.setHandler(
+    resendMailUpdate,
+    async ({ by }) => {
+      const sent = await mails.sendAgain(new Date().toISOString());
+      showProblems();
+      record('mail-resent', by, sent.map((m) => m.kind).join(', ') || '0');
+      await tellRegister(orgId, { kind: 'project', summary: summary() });
+      return { sent: sent.length, problems: mails.problems.length };
+    },
+    { validator: (_actor: { by?: string }) => void (mails.problems.length === 0 && refuse('NothingToResend', language, { title: project.title })) },
+  );
+  wf.setHandler(
+    approveOwnerUpdate,
+    ({ by }) => {
+      status.ownerApproval = 'approved';
+      record('owner-approved', by, project.owner.email);
+      return { approvedAt: new Date().toISOString() };
+    },
+    { validator: (_actor: { by?: string }) => void (status.ownerApproval !== 'awaited' && refuse('NoOwnerToApprove', language, { title: project.title })) },
+  );
   wf.setHandler(
     submitGoalsUpdate,
     ({ values, by }) => {
@@ -100,6 +141,8 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
       Object.assign(status, shown, { stage: project.stage ?? 'project' });
       if (change.plannedEnd === undefined && 'plannedEnd' in change) delete status.plannedEnd;
       record('edited', by, Object.keys(change).join(', '));
+      // The secretariat named the owner itself: nothing waits for its approval any more.
+      if (change.owner && status.ownerApproval === 'awaited') status.ownerApproval = 'approved';
       edited = true;
       return summary();
     },
@@ -184,6 +227,11 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
   }
   setState('awaiting-goals');
   await tellRegister(orgId, { kind: 'project', summary: summary() });
+  if (status.ownerApproval === 'awaited') {
+    // Nothing goes to an address outside the organisation that nobody there has approved.
+    await wf.condition(() => status.ownerApproval !== 'awaited' || closeRequested);
+    await tellRegister(orgId, { kind: 'project', summary: summary() });
+  }
   await send('goals-request');
 
   let nextReminder = Date.now() + plan.remindEveryMs;

@@ -19,7 +19,7 @@ export function createEventNoticesActivities(deps: ActivityDeps, sendNotice: Sen
       return planEventNotices(date, endDate, obligation.noticeBefore, obligation.sendTime, org.organisation.timeZone, new Date(now));
     },
 
-    async sendEventMail(input: { orgId: string; obligationId: string; event: EventRegistration; kind: EventMailKind; sequence: number; at: string; reason?: string }) {
+    async sendEventMail(input: { orgId: string; obligationId: string; event: EventRegistration; kind: EventMailKind; sequence: number; at: string; reason?: string; skip?: string[] }) {
       const { org, obligation } = directory.ofKind(input.orgId, 'event-notices', input.obligationId);
       const { event } = input;
       // Everyone once, whichever list names them.
@@ -39,6 +39,7 @@ export function createEventNoticesActivities(deps: ActivityDeps, sendNotice: Sen
         sequence: input.sequence,
         at: input.at,
         cc: [secretariatPerson(org)],
+        skip: input.skip,
         context: (language) => ({
           obligation: { title: obligation.title[language], source: obligation.source },
           event: {

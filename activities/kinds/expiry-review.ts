@@ -18,7 +18,7 @@ export function createExpiryReviewActivities(deps: ActivityDeps, sendNotice: Sen
       return { reminderTimes: planExpiryReminders(endsOn, obligation.remindersBeforeEnd, obligation.sendTime, zone, new Date(now), registering), endsAt: endOfDay(endsOn, zone) };
     },
 
-    async sendAgreementMail(input: { orgId: string; obligationId: string; agreement: AgreementRegistration; kind: AgreementMailKind; sequence: number; at: string }) {
+    async sendAgreementMail(input: { orgId: string; obligationId: string; agreement: AgreementRegistration; kind: AgreementMailKind; sequence: number; at: string; skip?: string[] }) {
       const { org, obligation } = directory.ofKind(input.orgId, 'expiry-review', input.obligationId);
       const { agreement } = input;
       return sendNotice({
@@ -29,6 +29,7 @@ export function createExpiryReviewActivities(deps: ActivityDeps, sendNotice: Sen
         kind: input.kind,
         sequence: input.sequence,
         at: input.at,
+        skip: input.skip,
         context: (language) => ({
           obligation: { title: obligation.title[language], source: obligation.source },
           agreement: { id: agreement.id, title: agreement.title, partner: agreement.partner, unit: unitName(org, agreement.unitId, language), owner: agreement.owner.name, endsOn: day(agreement.endsOn, org, language) },

@@ -35,7 +35,7 @@ export function createGateActivities(deps: ActivityDeps, sendNotice: SendNotice)
       };
     },
 
-    async sendProjectMail(input: { orgId: string; obligationId: string; project: ProjectRegistration; kind: ProjectMailKind; sequence: number; at: string; comment?: string; goals?: AnswerValues }) {
+    async sendProjectMail(input: { orgId: string; obligationId: string; project: ProjectRegistration; kind: ProjectMailKind; sequence: number; at: string; comment?: string; goals?: AnswerValues; skip?: string[] }) {
       const { org, obligation } = directory.ofKind(input.orgId, 'gate-before-start', input.obligationId);
       const { project } = input;
       const unit = directory.unit(input.orgId, project.unitId);
@@ -51,6 +51,7 @@ export function createGateActivities(deps: ActivityDeps, sendNotice: SendNotice)
         sequence: input.sequence,
         at: input.at,
         cc: input.kind === 'start-without-approval' || (toOwner && input.kind !== 'goals-reminder') ? [secretariatPerson(org)] : undefined,
+        skip: input.skip,
         context: (language) => ({
           obligation: { title: obligation.title[language], source: obligation.source },
           gate: { before: obligation.before[language] },

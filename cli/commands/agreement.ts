@@ -52,6 +52,16 @@ export function addAgreementCommands(program: Command, ctx: CommandContext): voi
       io.out(`${id}: ${r.state}.`);
     });
   agreement
+    .command('resend-mail')
+    .argument('<id>', 'the agreement id')
+    .description('send again the mails of the agreement that did not arrive (after correcting the title, an address or a template); each keeps its Message-ID')
+    .action(async (id: string, _o, cmd: Command) => {
+      const o = opts(cmd);
+      const cfg = ctx.loadConfig(o);
+      const r = await loadAgreements().resendAgreementMail(await ctx.client(), cfg.organisation.id, id, cliActor());
+      io.out(`${id}: ${r.sent} mail(s) sent again${r.problems ? `; ${r.problems} still did not arrive (see followup agreement status ${id})` : ''}.`);
+    });
+  agreement
     .command('status')
     .argument('<id>', 'the agreement id')
     .option('--json', 'print JSON')

@@ -76,6 +76,16 @@ export function addEventCommands(program: Command, ctx: CommandContext): void {
       io.out(`${s.title} is cancelled.`);
     });
   event
+    .command('resend-mail')
+    .argument('<id>', 'the event id')
+    .description('send again the mails of the event that did not arrive (after correcting the title, an address or a template); each keeps its Message-ID')
+    .action(async (id: string, _o, cmd: Command) => {
+      const o = opts(cmd);
+      const cfg = ctx.loadConfig(o);
+      const r = await loadEvents().resendEventMail(await ctx.client(), cfg.organisation.id, id, cliActor());
+      io.out(`${id}: ${r.sent} mail(s) sent again${r.problems ? `; ${r.problems} still did not arrive (see followup event status ${id})` : ''}.`);
+    });
+  event
     .command('status')
     .argument('<id>', 'the event id')
     .option('--json', 'print JSON')

@@ -132,6 +132,26 @@ export function addProjectCommands(program: Command, ctx: CommandContext): void 
       io.out(`${id} is changed (${Object.keys(change).join(', ')}).`);
     });
   project
+    .command('resend-mail')
+    .argument('<id>', 'the project id')
+    .description('send again the mails of the project that did not arrive (after correcting the title, an address or a template); each keeps its Message-ID')
+    .action(async (id: string, _o, cmd: Command) => {
+      const o = opts(cmd);
+      const cfg = ctx.loadConfig(o);
+      const r = await loadProjects().resendProjectMail(await ctx.client(), cfg.organisation.id, id, cliActor());
+      io.out(`${id}: ${r.sent} mail(s) sent again${r.problems ? `; ${r.problems} still did not arrive (see followup project status ${id})` : ''}.`);
+    });
+  project
+    .command('approve-owner')
+    .argument('<id>', 'the project id')
+    .description("approve an owner outside the organisation's mail domains, registered from a unit's standing link: the goals request goes out")
+    .action(async (id: string, _o, cmd: Command) => {
+      const o = opts(cmd);
+      const cfg = ctx.loadConfig(o);
+      await loadProjects().approveOwner(await ctx.client(), cfg.organisation.id, id, cliActor());
+      io.out(`${id}: the owner is approved; the goals request goes out.`);
+    });
+  project
     .command('status')
     .argument('<id>', 'the project id')
     .option('--json', 'print JSON')

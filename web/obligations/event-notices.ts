@@ -3,31 +3,28 @@
  * one with the people concerned, and each event's page with changing or cancelling it and its history.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { cancelEvent, changeEvent, eventStatus, registerEvent } from '../../client/events';
+import { cancelEvent, changeEvent, eventStatus, registerEvent, resendEventMail } from '../../client/events';
 import { readRegister } from '../../client/registers';
 import { formatDate } from '../../domain/calendar';
 import { checkEvent, checkEventChange, type EventChange, type EventRegistration, type EventState, type Person, type RecordEntry } from '../../domain/registers';
 import type { Language } from '../../domain/types';
+import { listLines } from '../../domain/text';
 import type { EventStatus } from '../../workflows/definitions';
 import { entityParams, eventForm, formOf, paramsOf } from '../forms';
 import { text, type TextKey } from '../i18n';
 import { eventsSheet } from '../../exports/registers';
 import { unitOptions, withTyped, type PageForm } from '../page-forms';
 import { doneMessage } from '../pages/done-messages';
-import { acting, historyRows, listFilters, readOrNotFound, type Problems, type PagesOptions, type WebKindModule } from './web-kind';
+import { acting, historyRows, listFilters, mailProblemsFact, mailProblemsOf, obligationProblems, readOrNotFound, type Problems, type PagesOptions, type WebKindModule } from './web-kind';
 
 const stateText = (lang: Language, state: EventState) => text(lang, `event_${state}` as TextKey);
 
 /** "Anna Berg <anna.berg@kommun.se>", one a line. */
 export function peopleFromText(value: string | undefined): Person[] {
-  return (value ?? '')
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter(Boolean)
-    .map((line) => {
-      const m = /^(.*?)\s*<([^>]+)>$/.exec(line);
-      return m ? { name: m[1]!.trim(), email: m[2]!.trim() } : { name: line, email: '' };
-    });
+  return listLines(value ?? '').map((line) => {
+    const m = /^(.*?)\s*<([^>]+)>$/.exec(line);
+    return m ? { name: m[1]!.trim(), email: m[2]!.trim() } : { name: line, email: '' };
+  });
 }
 
 const EVENT_HISTORY: Record<EventStatus['history'][number]['what'], RecordEntry['what']> = {
@@ -38,6 +35,8 @@ const EVENT_HISTORY: Record<EventStatus['history'][number]['what'], RecordEntry[
   cancelled: 'event-cancelled',
   'cancel-notice': 'event-notice',
   held: 'event-held',
+  'mail-failed': 'mail-failed',
+  'mail-resent': 'mail-resent',
 };
 
 export const eventNoticesWeb: WebKindModule<'event-notices'> = {
@@ -50,6 +49,7 @@ export const eventNoticesWeb: WebKindModule<'event-notices'> = {
       facts: [
         { text: text(lang, 'ovEventsComing', { n: coming }), attention: false },
         { text: text(lang, 'ovEventsUntold', { n: untold }), attention: untold > 0 },
+        ...mailProblemsFact(mine, lang),
       ],
     };
   },
@@ -133,7 +133,8 @@ export const eventNoticesWeb: WebKindModule<'event-notices'> = {
       };
       const problems = checkEvent(event).map((p) => (p.field.startsWith('concerned') ? { ...p, field: 'concerned' } : p));
       if (!config.units.some((u) => u.id === event.unitId)) problems.push({ field: 'unitId', message: text(lang, 'chooseUnit') });
-      if (problems.length) return renderList(request, reply, 422, undefined, body, problems);
+      problems.push(...obligationProblems(kit, 'event-notices', body.obligation, lang));
+      if (problems.length) return renderList(request, reply, 400, undefined, body, problems);
       return acting(
         reply,
         lang,
@@ -152,6 +153,7 @@ export const eventNoticesWeb: WebKindModule<'event-notices'> = {
       const event = await readOrNotFound(kit, reply, lang, () => eventStatus(client, orgId, id));
       if (!event) return reply;
       const open = event.state === 'planned' || event.state === 'noticed';
+      const mailProblems = mailProblemsOf(event.mailProblems, lang, zone, `/events/${id}/resend-mail`, context.canAct);
       return page(reply, status, 'record', context, {
         back: { url: '/events', text: text(lang, 'eventsTitle') },
         heading: event.title,
@@ -165,10 +167,13 @@ export const eventNoticesWeb: WebKindModule<'event-notices'> = {
           { label: text(lang, 'noticesSent'), value: String(event.noticesSent) },
         ],
         blocks: [
+          ...mailProblems.blocks,
           ...(event.concerned.length ? [{ heading: text(lang, 'fieldConcerned'), text: event.concerned.map((p) => `${p.name} <${p.email}>`).join(', ') }] : []),
           ...(event.description ? [{ heading: text(lang, 'fieldDescription'), text: event.description }] : []),
         ],
-        forms: context.canAct && open
+        forms: [
+          ...mailProblems.forms,
+          ...(context.canAct && open
           ? [
               withTyped(lang, 
                 {
@@ -189,8 +194,9 @@ export const eventNoticesWeb: WebKindModule<'event-notices'> = {
               ),
               { id: 'cancel', heading: text(lang, 'cancelEvent'), help: text(lang, 'cancelEventHelp'), action: `/events/${id}/cancel`, submit: text(lang, 'cancelButton'), danger: true, fields: [{ name: 'reason', label: text(lang, 'reason'), type: 'text' }] },
             ]
-          : [],
-        history: historyRows(event.history.map((h) => ({ at: h.at, what: EVENT_HISTORY[h.what], by: h.by })), lang, zone),
+          : []),
+        ],
+        history: historyRows(event.history.map((h) => ({ at: h.at, what: EVENT_HISTORY[h.what], by: h.by, detail: h.detail })), lang, zone),
       });
     };
 
@@ -207,7 +213,7 @@ export const eventNoticesWeb: WebKindModule<'event-notices'> = {
       if (body.endDate !== undefined && body.endDate !== '' && body.endDate !== current.endDate) change.endDate = body.endDate;
       if (body.place !== undefined && body.place.trim() !== current.place) change.place = body.place.trim();
       const problems = checkEventChange(change);
-      if (problems.length) return renderEvent(request, reply, 422, undefined, body, problems.map((p) => (p.field === 'change' ? { ...p, field: 'title' } : p)));
+      if (problems.length) return renderEvent(request, reply, 400, undefined, body, problems.map((p) => (p.field === 'change' ? { ...p, field: 'title' } : p)));
       return acting(
         reply,
         lang,
@@ -228,6 +234,18 @@ export const eventNoticesWeb: WebKindModule<'event-notices'> = {
         async () => {
           await cancelEvent(client, orgId, id, body.reason?.trim() || undefined, actor(request));
           return `/events/${id}?done=event-cancelled`;
+        },
+        (status, error) => renderEvent(request, reply, status, error),
+      );
+    });
+    app.post('/events/:id/resend-mail', { onRequest: requireSecretariat, preHandler: [paramsOf(entityParams), formOf(eventForm), app.csrfProtection] }, async (request, reply) => {
+      const { id } = request.params as { id: string };
+      return acting(
+        reply,
+        secretariatLanguage(request),
+        async () => {
+          await resendEventMail(client, orgId, id, actor(request));
+          return `/events/${id}?done=mail-resent`;
         },
         (status, error) => renderEvent(request, reply, status, error),
       );

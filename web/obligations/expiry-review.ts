@@ -4,7 +4,7 @@
  * owner records the same decision from the review reminder's link (web/pages/owner-links.ts).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { agreementStatus, decideAgreement, registerAgreement } from '../../client/agreements';
+import { agreementStatus, decideAgreement, registerAgreement, resendAgreementMail } from '../../client/agreements';
 import { readRegister } from '../../client/registers';
 import { formatDate } from '../../domain/calendar';
 import { checkAgreement, checkAgreementDecision, type AgreementDecision, type AgreementRegistration, type AgreementState, type RecordEntry } from '../../domain/registers';
@@ -15,7 +15,7 @@ import { text, type TextKey } from '../i18n';
 import { agreementsSheet } from '../../exports/registers';
 import { unitOptions, withTyped, type PageForm } from '../page-forms';
 import { doneMessage } from '../pages/done-messages';
-import { acting, historyRows, listFilters, readOrNotFound, type Problems, type PagesOptions, type WebKindModule } from './web-kind';
+import { acting, historyRows, listFilters, mailProblemsFact, mailProblemsOf, obligationProblems, readOrNotFound, type Problems, type PagesOptions, type WebKindModule } from './web-kind';
 
 const stateText = (lang: Language, state: AgreementState) => text(lang, `agreement_${state}` as TextKey);
 
@@ -58,6 +58,7 @@ export const expiryReviewWeb: WebKindModule<'expiry-review'> = {
         { text: text(lang, 'ovAgreementsActive', { n: count('active', 'renewed') }), attention: false },
         { text: text(lang, 'ovAgreementsDue', { n: count('review-due') }), attention: count('review-due') > 0 },
         { text: text(lang, 'ovAgreementsExpired', { n: count('expired') }), attention: count('expired') > 0 },
+        ...mailProblemsFact(mine, lang),
       ],
     };
   },
@@ -139,7 +140,8 @@ export const expiryReviewWeb: WebKindModule<'expiry-review'> = {
       };
       const problems = checkAgreement(agreement);
       if (!config.units.some((u) => u.id === agreement.unitId)) problems.push({ field: 'unitId', message: text(lang, 'chooseUnit') });
-      if (problems.length) return renderList(request, reply, 422, undefined, body, problems);
+      problems.push(...obligationProblems(kit, 'expiry-review', body.obligation, lang));
+      if (problems.length) return renderList(request, reply, 400, undefined, body, problems);
       return acting(
         reply,
         lang,
@@ -158,6 +160,7 @@ export const expiryReviewWeb: WebKindModule<'expiry-review'> = {
       const agreement = await readOrNotFound(kit, reply, lang, () => agreementStatus(client, orgId, id));
       if (!agreement) return reply;
       const open = agreement.state !== 'ended' && agreement.state !== 'expired';
+      const mailProblems = mailProblemsOf(agreement.mailProblems, lang, zone, `/agreements/${id}/resend-mail`, context.canAct);
       return page(reply, status, 'record', context, {
         back: { url: '/agreements', text: text(lang, 'agreementsTitle') },
         heading: agreement.title,
@@ -171,8 +174,8 @@ export const expiryReviewWeb: WebKindModule<'expiry-review'> = {
           { label: text(lang, 'fieldEndsOn'), value: formatDate(`${agreement.endsOn}T12:00:00`, zone, lang) },
           { label: text(lang, 'remindersSent'), value: String(agreement.remindersSent) },
         ],
-        blocks: agreement.decisions.filter((d) => d.note).map((d) => ({ heading: text(lang, 'noteOf', { when: formatDate(d.at, zone, lang, true) }), text: d.note, quote: true })),
-        forms: context.canAct && open ? [withTyped(lang, agreementDecisionFormOf(lang, `/agreements/${id}/decide`, formatDate(`${agreement.endsOn}T12:00:00`, zone, lang)), typed, problems)] : [],
+        blocks: [...mailProblems.blocks, ...agreement.decisions.filter((d) => d.note).map((d) => ({ heading: text(lang, 'noteOf', { when: formatDate(d.at, zone, lang, true) }), text: d.note, quote: true }))],
+        forms: [...mailProblems.forms, ...(context.canAct && open ? [withTyped(lang, agreementDecisionFormOf(lang, `/agreements/${id}/decide`, formatDate(`${agreement.endsOn}T12:00:00`, zone, lang)), typed, problems)] : [])],
         history: historyRows(agreementHistory(agreement), lang, zone),
       });
     };
@@ -186,7 +189,7 @@ export const expiryReviewWeb: WebKindModule<'expiry-review'> = {
       const current = await readOrNotFound(kit, reply, lang, () => agreementStatus(client, orgId, id));
       if (!current) return reply;
       const problems = checkAgreementDecision(decision, current.endsOn);
-      if (problems.length) return renderAgreement(request, reply, 422, undefined, body, problems);
+      if (problems.length) return renderAgreement(request, reply, 400, undefined, body, problems);
       return acting(
         reply,
         lang,
@@ -195,6 +198,18 @@ export const expiryReviewWeb: WebKindModule<'expiry-review'> = {
           return `/agreements/${id}?done=agreement-${result.state}`;
         },
         (status, error) => renderAgreement(request, reply, status, error, body),
+      );
+    });
+    app.post('/agreements/:id/resend-mail', { onRequest: requireSecretariat, preHandler: [paramsOf(entityParams), formOf(agreementDecisionForm), app.csrfProtection] }, async (request, reply) => {
+      const { id } = request.params as { id: string };
+      return acting(
+        reply,
+        secretariatLanguage(request),
+        async () => {
+          await resendAgreementMail(client, orgId, id, actor(request));
+          return `/agreements/${id}?done=mail-resent`;
+        },
+        (status, error) => renderAgreement(request, reply, status, error),
       );
     });
   },

@@ -4,7 +4,7 @@
  * returning them with a comment, closing it, and its history.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { approveGoals, closeProject, editProject, projectStatus, registerProject, returnGoals, submitGoals } from '../../client/projects';
+import { approveGoals, approveOwner, closeProject, editProject, projectStatus, registerProject, resendProjectMail, returnGoals, submitGoals } from '../../client/projects';
 import { RejectedError } from '../../client/temporal';
 import type { FieldError } from '../../domain/answers';
 import { Refusal } from '../../domain/refusals';
@@ -15,13 +15,14 @@ import { formatDate } from '../../domain/calendar';
 import { questionnaireOf } from '../../domain/questionnaire';
 import { checkProject, type ProjectChange, type ProjectRegistration, type ProjectState, type ProjectStatus } from '../../domain/registers';
 import type { Language } from '../../domain/types';
+import { listLines } from '../../domain/text';
 import { answerForm, entityParams, formOf, goalsReviewForm, paramsOf, projectForm } from '../forms';
 import { text, type TextKey } from '../i18n';
 import { projectsSheet } from '../../exports/registers';
 import type { WebKit } from '../kit';
 import { unitOptions, withTyped, type PageForm } from '../page-forms';
 import { doneMessage } from '../pages/done-messages';
-import { acting, historyRows, listFilters, readOrNotFound, type ObligationOf, type Problems, type PagesOptions, type WebKindModule } from './web-kind';
+import { acting, historyRows, listFilters, mailProblemsFact, mailProblemsOf, obligationProblems, readOrNotFound, type ObligationOf, type Problems, type PagesOptions, type WebKindModule } from './web-kind';
 import type { OrganisationConfig } from '../../config/schema';
 
 /** The gate a project is under (projects from before several gates name none: the first). */
@@ -81,10 +82,7 @@ export function projectFromForm(body: Record<string, string | undefined>, unitId
     owner: { name: (body.ownerName ?? '').trim(), email: (body.ownerEmail ?? '').trim() },
     plannedStart: start,
     plannedEnd: body.plannedEnd ? body.plannedEnd : undefined,
-    partners: (body.partners ?? '')
-      .split(/[\n;,]+/)
-      .map((p) => p.trim())
-      .filter(Boolean),
+    partners: listLines(body.partners ?? '', /[;,]/),
     euFunded: body.euFunded === 'on',
     stage: body.application === 'on' ? 'application' : 'project',
   };
@@ -107,6 +105,8 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
         { text: text(lang, 'ovProjectsReturned', { n: count('returned') }), attention: false },
         { text: text(lang, 'ovProjectsApproved', { n: count('approved') + count('ongoing') }), attention: false },
         { text: text(lang, 'ovProjectsUnapproved', { n: unapproved }), attention: unapproved > 0 },
+        ...(mine.some((p) => p.ownerApproval === 'awaited') ? [{ text: text(lang, 'ovOwnersToApprove', { n: mine.filter((p) => p.ownerApproval === 'awaited').length }), attention: true }] : []),
+        ...mailProblemsFact(mine, lang),
       ],
     };
   },
@@ -161,7 +161,8 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
       const project = projectFromForm(body, body.unitId ?? '');
       const problems = checkProject(project);
       if (!config.units.some((u) => u.id === project.unitId)) problems.push({ field: 'unitId', message: text(lang, 'chooseUnit') });
-      if (problems.length) return renderList(request, reply, 422, undefined, body, problems);
+      problems.push(...obligationProblems(kit, 'gate-before-start', body.obligation, lang));
+      if (problems.length) return renderList(request, reply, 400, undefined, body, problems);
       return acting(
         reply,
         lang,
@@ -214,13 +215,16 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
         forms.push({ id: 'close', heading: text(lang, 'closeProject'), action: `/projects/${id}/close`, submit: text(lang, 'closeProjectButton'), fields: [], danger: true });
       }
       const lastReturn = project.returned?.at(-1);
+      const awaitingOwner = project.ownerApproval === 'awaited' && project.state !== 'closed';
+      if (context.canAct && awaitingOwner) forms.unshift({ id: 'approve-owner', heading: text(lang, 'ownerApprovalHeading'), action: `/projects/${id}/approve-owner`, submit: text(lang, 'approveOwner'), fields: [] });
+      const mailProblems = mailProblemsOf(project.mailProblems, lang, zone, `/projects/${id}/resend-mail`, context.canAct);
       return page(reply, status, 'record', context, {
         back: { url: '/projects', text: text(lang, 'projectsTitle') },
         heading: project.title,
         done: doneMessage(lang, request.query),
         error,
         facts: [
-          { label: text(lang, 'state'), value: stateText(lang, project.state), attention: project.state === 'goals-submitted' },
+          { label: text(lang, 'state'), value: awaitingOwner ? `${stateText(lang, project.state)}, ${text(lang, 'ownerAwaitsApproval')}` : stateText(lang, project.state), attention: project.state === 'goals-submitted' || awaitingOwner },
           { label: text(lang, 'unit'), value: unitName(project.unitId, lang) },
           { label: text(lang, 'fieldOwnerName'), value: `${project.owner.name} <${project.owner.email}>` },
           { label: text(lang, 'fieldPlannedStart'), value: formatDate(`${project.plannedStart}T12:00:00`, zone, lang) },
@@ -230,10 +234,12 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
           ...(project.startedWithoutApproval ? [{ label: text(lang, 'startedWithoutApproval'), value: text(lang, 'yes'), attention: true }] : []),
         ],
         blocks: [
+          ...(awaitingOwner ? [{ heading: text(lang, 'ownerApprovalHeading'), text: text(lang, 'ownerApprovalText', { email: project.owner.email }) }] : []),
+          ...mailProblems.blocks,
           ...(project.goals ? [{ heading: text(lang, 'goalsSubmitted', { revision: project.goals.revision, when: formatDate(project.goals.submittedAt, zone, lang, true) }), rows: answerRows(questionnaire, project.goals.values, lang) }] : []),
           ...(lastReturn ? [{ heading: text(lang, 'lastReturned', { when: formatDate(lastReturn.at, zone, lang, true) }), text: lastReturn.comment, quote: true }] : []),
         ],
-        forms,
+        forms: [...mailProblems.forms, ...forms],
         history: historyRows(project.history, lang, zone),
       });
     };
@@ -252,6 +258,14 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
     action('return', async (id, body, by) => {
       await returnGoals(client, orgId, id, (body.comment ?? '').trim(), by);
       return 'goals-returned';
+    });
+    action('approve-owner', async (id, _body, by) => {
+      await approveOwner(client, orgId, id, by);
+      return 'owner-approved';
+    });
+    action('resend-mail', async (id, _body, by) => {
+      await resendProjectMail(client, orgId, id, by);
+      return 'mail-resent';
     });
     action('close', async (id, _body, by) => {
       await closeProject(client, orgId, id, by);
@@ -294,7 +308,7 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
       try {
         await submitGoals(client, orgId, id, typed, actor(request));
       } catch (err) {
-        if (err instanceof RejectedError && err.type === Refusal.InvalidAnswer) return renderGoalsFor(request, reply, typed, err.fieldErrors as FieldError[], 422);
+        if (err instanceof RejectedError && err.type === Refusal.InvalidAnswer) return renderGoalsFor(request, reply, typed, err.fieldErrors as FieldError[], 400);
         if (err instanceof RejectedError) return renderGoalsFor(request, reply, typed, [], 409, err.in(lang));
         throw err;
       }
@@ -318,7 +332,7 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
       if (edited.stage !== current.stage) change.stage = edited.stage;
       if (Object.keys(change).length === 0) return reply.redirect(`/projects/${id}`, 303);
       const problems = checkProject({ ...edited });
-      if (problems.length) return renderProject(request, reply, 422, undefined, { ...body, form: 'edit', problems });
+      if (problems.length) return renderProject(request, reply, 400, undefined, { ...body, form: 'edit', problems });
       return acting(
         reply,
         lang,

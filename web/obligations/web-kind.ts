@@ -8,7 +8,7 @@ import type { ObligationConfig, ObligationKind } from '../../config/schema';
 import type { ListedCycle } from '../../client/cycles';
 import { RejectedError } from '../../client/temporal';
 import { formatDate } from '../../domain/calendar';
-import type { RecordEntry, RegisterContents } from '../../domain/registers';
+import type { EntityMailProblem, RecordEntry, RegisterContents } from '../../domain/registers';
 import type { Language } from '../../domain/types';
 import { text, type TextKey } from '../i18n';
 import type { WebKit } from '../kit';
@@ -55,6 +55,18 @@ export interface WebKindModule<K extends ObligationKind> {
 
 /** Problems of a form, beside their fields. */
 export type Problems = { field: string; message: string }[];
+
+/**
+ * The obligation a registration form names, checked before anything is started: a value that is
+ * not one of the kind (a form made by hand, or an obligation taken out of the config since the
+ * page was loaded), or none where there are several, is the form's problem beside its field, not
+ * an error of the service. Without one, the only obligation of the kind is meant.
+ */
+export function obligationProblems(kit: WebKit, kind: ObligationKind, given: string | undefined, lang: Language): Problems {
+  const candidates = kit.config.obligations.filter((o) => o.kind === kind);
+  if (given) return candidates.some((o) => o.id === given) ? [] : [{ field: 'obligation', message: text(lang, 'noSuchObligation') }];
+  return candidates.length > 1 ? [{ field: 'obligation', message: text(lang, 'chooseObligation') }] : [];
+}
 
 /** The obligation of the kind named in the route (`:obligation`), or none. */
 export function obligationInRoute<K extends ObligationKind>(kit: WebKit, request: FastifyRequest, kind: K): ObligationOf<K> | undefined {
@@ -129,3 +141,25 @@ export async function acting(
   }
 }
 
+
+/**
+ * The mails of a project, an agreement or an event that did not arrive, as a block of its page,
+ * and the form that sends them again (for the secretariat, once the cause is fixed).
+ */
+export function mailProblemsOf(problems: EntityMailProblem[] | undefined, lang: Language, zone: string, action: string, canAct: boolean | undefined) {
+  if (!problems?.length) return { blocks: [], forms: [] };
+  const rows = problems.map((p) => ({
+    label: `${text(lang, `mail_${p.kind}` as TextKey)}, ${formatDate(p.at, zone, lang, true)}`,
+    value: `${p.address ?? text(lang, 'mailProblemEveryone')}: ${text(lang, p.state === 'refused' ? 'mailProblemRefused' : 'mailProblemFailed')} (${p.error})`,
+  }));
+  return {
+    blocks: [{ heading: text(lang, 'mailProblemsHeading'), text: text(lang, 'mailProblemsHelp'), rows }],
+    forms: canAct ? [{ id: 'resend-mail', heading: text(lang, 'mailProblemsHeading'), action, submit: text(lang, 'resendMail'), fields: [] }] : [],
+  };
+}
+
+/** How many of the register's entities have mail that did not arrive: a fact of the overview. */
+export function mailProblemsFact(entities: { mailProblems?: EntityMailProblem[] }[], lang: Language): OverviewFact[] {
+  const n = entities.filter((e) => e.mailProblems?.length).length;
+  return n > 0 ? [{ text: text(lang, 'ovMailProblems', { n }), attention: true }] : [];
+}

@@ -8,6 +8,7 @@ import { goalsStatus, recordGoals } from '../../client/yearly-goals';
 import { formatDate } from '../../domain/calendar';
 import { checkGoalsDecision, type GoalsDecision, type GoalsState } from '../../domain/registers';
 import type { Language } from '../../domain/types';
+import { listLines } from '../../domain/text';
 import { formOf, obligationParams, paramsOf, yearlyGoalsForm } from '../forms';
 import { text, type TextKey } from '../i18n';
 import { withTyped } from '../page-forms';
@@ -89,15 +90,11 @@ export const yearlyGoalsWeb: WebKindModule<'yearly-goals'> = {
         decidedOn: body.decidedOn ?? '',
         body: (body.body ?? '').trim(),
         paragraph: (body.paragraph ?? '').trim(),
-        goals: (body.goals ?? '')
-          .split(/\r?\n/)
-          .map((l) => l.trim())
-          .filter(Boolean)
-          .map((label, i) => ({ id: `g${i + 1}`, label })),
+        goals: listLines(body.goals ?? '').map((label, i) => ({ id: `g${i + 1}`, label })),
       };
       const problems = checkGoalsDecision(decision);
       if (!Number.isInteger(year) || year < 2000 || year > 2100) problems.push({ field: 'year', message: text(lang, 'yearProblem') });
-      if (problems.length) return render(request, reply, 422, undefined, body, problems);
+      if (problems.length) return render(request, reply, 400, undefined, body, problems);
       return acting(
         reply,
         lang,

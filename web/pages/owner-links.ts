@@ -23,9 +23,11 @@ import { createFailureLimit } from '../failure-limits';
 import { agreementDecisionForm, answerForm, formOf, paramsOf, projectForm, seminarForm, tokenParams } from '../forms';
 import { pickLanguage, text } from '../i18n';
 import type { WebKit } from '../kit';
+import { isOwnAddress } from '../../config/schema';
 import { agreementDecisionFormOf, decisionFromForm } from '../obligations/expiry-review';
 import { gateOf, goalsFormValues, PROJECT_FIELDS, projectFromForm, projectRegistrationForm } from '../obligations/gate-before-start';
 import { seminarFromForm, seminarRegistrationForm } from '../obligations/minimum-occurrences';
+import { obligationProblems } from '../obligations/web-kind';
 import { questionnaireForm, typedFields } from '../questionnaire-form';
 import { withTyped, type PageForm } from '../page-forms';
 import type { PageContext } from '../views';
@@ -151,7 +153,7 @@ export async function ownerLinkPages(app: FastifyInstance, { kit }: { kit: WebKi
       return reply.redirect(`${goalsPath(link.token)}?lang=${lang}`, 303);
     } catch (err) {
       if (err instanceof RejectedError && (err.type === Refusal.InvalidAnswer || err.type === Refusal.InvalidDraft)) {
-        return renderGoals(reply, lang, link.token, project, typed, err.fieldErrors as FieldError[], 422);
+        return renderGoals(reply, lang, link.token, project, typed, err.fieldErrors as FieldError[], 400);
       }
       if (err instanceof RejectedError) return renderGoals(reply, lang, link.token, project, typed, [], 409, { problem: err.in(lang) });
       request.log.error({ err }, 'goals not saved; the form is shown again with what was typed');
@@ -207,7 +209,7 @@ export async function ownerLinkPages(app: FastifyInstance, { kit }: { kit: WebKi
     if (!heldBy(link, current.owner)) return formerOwner(reply, lang);
     const decision = decisionFromForm(body, `${current.owner.name} (${text(lang, 'historyOwner')})`);
     const problems = checkAgreementDecision(decision, current.endsOn);
-    if (problems.length) return renderAgreement(reply, lang, link.token, link.id, link.holder, 422, undefined, body, problems);
+    if (problems.length) return renderAgreement(reply, lang, link.token, link.id, link.holder, 400, undefined, body, problems);
     try {
       await decideAgreement(client, orgId, link.id, decision);
     } catch (err) {
@@ -244,7 +246,7 @@ export async function ownerLinkPages(app: FastifyInstance, { kit }: { kit: WebKi
     return page(reply.header('Cache-Control', 'no-store'), status, 'list', contextOf(reply, lang, unitPath(token)), {
       heading: text(lang, 'unitPageTitle', { unit: unitName(unitId, lang) }),
       intro: text(lang, 'unitPageIntro', { email: config.secretariat.email }),
-      done: done === 'seminar' ? text(lang, 'done_seminar-registered') : done === 'project' ? text(lang, 'unitProjectRegistered') : undefined,
+      done: done === 'seminar' ? text(lang, 'done_seminar-registered') : done === 'project' ? text(lang, 'unitProjectRegistered') : done === 'project-owner-outside' ? text(lang, 'unitProjectOwnerOutside') : undefined,
       error: failed?.error,
       tables: [
         ...(keeps.seminars
@@ -273,10 +275,17 @@ export async function ownerLinkPages(app: FastifyInstance, { kit }: { kit: WebKi
       forms,
     });
   };
+  /**
+   * A standing link is its unit's contact's: it works while the person it was mailed to is one of
+   * the unit's contacts. Links from before they were tied to a contact, and those of a contact
+   * since replaced, are gone (410): the latest request mail carries the current one.
+   */
   const unitOf = async (request: FastifyRequest, reply: FastifyReply, lang: Language) => {
     const link = await resolve(request, reply, 'unit-registers', lang);
     if (!link) return undefined;
-    if (!config.units.some((u) => u.id === link.id)) return void message(reply, 404, lang, 'invalidLinkTitle', 'invalidLinkText');
+    const unit = config.units.find((u) => u.id === link.id);
+    if (!unit) return void message(reply, 404, lang, 'invalidLinkTitle', 'invalidLinkText');
+    if (!link.holder || !unit.contacts.some((c) => c.email.toLowerCase() === link.holder)) return void message(reply, 410, lang, 'expiredLinkTitle', 'replacedUnitLinkText', { email: config.secretariat.email });
     return link;
   };
   app.get('/unit/:token', { preHandler: paramsOf(tokenParams) }, async (request, reply) => {
@@ -293,7 +302,7 @@ export async function ownerLinkPages(app: FastifyInstance, { kit }: { kit: WebKi
     if (!csrfValid(request)) return renderUnit(request, reply, lang, link.token, link.id, 403, { form: 'seminar', typed: body, problems: [], error: text(lang, 'csrfExpired') });
     const seminar = seminarFromForm(body, link.id);
     const problems = checkSeminar(seminar);
-    if (problems.length) return renderUnit(request, reply, lang, link.token, link.id, 422, { form: 'seminar', typed: body, problems });
+    if (problems.length) return renderUnit(request, reply, lang, link.token, link.id, 400, { form: 'seminar', typed: body, problems });
     try {
       await registerSeminar(client, kit.deps.taskQueue, config, { ...seminar, registeredBy: `${unitName(link.id, lang)} (${text(lang, 'standingLink')})` });
     } catch (err) {
@@ -310,15 +319,18 @@ export async function ownerLinkPages(app: FastifyInstance, { kit }: { kit: WebKi
     if (!link || !keeps.projects) return link ? message(reply, 404, lang, 'notFoundTitle', 'notFoundText') : reply;
     if (!csrfValid(request)) return renderUnit(request, reply, lang, link.token, link.id, 403, { form: 'project', typed: body, problems: [], error: text(lang, 'csrfExpired') });
     const project = projectFromForm(body, link.id);
-    const problems = checkProject(project);
-    if (problems.length) return renderUnit(request, reply, lang, link.token, link.id, 422, { form: 'project', typed: body, problems });
+    const problems = [...checkProject(project), ...obligationProblems(kit, 'gate-before-start', body.obligation, lang)];
+    if (problems.length) return renderUnit(request, reply, lang, link.token, link.id, 400, { form: 'project', typed: body, problems });
+    let ownerOutside = false;
     try {
-      await registerProject(client, kit.deps.taskQueue, config, project, body.obligation || undefined, `${unitName(link.id, lang)} (${text(lang, 'standingLink')})`);
+      // An owner outside the organisation gets nothing until the secretariat has approved them.
+      ownerOutside = !isOwnAddress(config, project.owner.email);
+      await registerProject(client, kit.deps.taskQueue, config, project, body.obligation || undefined, `${unitName(link.id, lang)} (${text(lang, 'standingLink')})`, { ownerToConfirm: ownerOutside });
     } catch (err) {
       if (err instanceof RejectedError) return renderUnit(request, reply, lang, link.token, link.id, 409, { form: 'project', typed: body, problems: [], error: err.in(lang) });
       request.log.error({ err }, 'project not registered; the form is shown again with what was typed');
       return renderUnit(request, reply.header('Retry-After', '30'), lang, link.token, link.id, 503, { form: 'project', typed: body, problems: [], error: text(lang, 'notSavedOutage') }).catch(() => typedBack(reply, lang, body));
     }
-    return reply.redirect(`${unitPath(link.token)}?lang=${lang}&done=project`, 303);
+    return reply.redirect(`${unitPath(link.token)}?lang=${lang}&done=${ownerOutside ? 'project-owner-outside' : 'project'}`, 303);
   });
 }
