@@ -1,6 +1,6 @@
 /** `followup agreement`: time-limited agreements, reviewed before they end. */
 import type { Command } from 'commander';
-import { addListFileOptions, cliActor, helpers, table, registerSheets, type CommandContext, type ListOptions, type Opts } from './common';
+import { addListFileOptions, cliActor, helpers, mailProblemLines, table, registerSheets, type CommandContext, type ListOptions, type Opts } from './common';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use, one instance per process (source, dist or tests) */
 // Loaded by the commands that use them, so that `followup --help` does not load the Temporal client.
@@ -70,7 +70,7 @@ export function addAgreementCommands(program: Command, ctx: CommandContext): voi
       const o = opts(cmd);
       const cfg = ctx.loadConfig(o);
       const s = await loadAgreements().agreementStatus(await ctx.client(), cfg.organisation.id, id);
-      print(s, `${s.title} with ${s.partner} (${s.id}) — ${s.state}, ends ${s.endsOn}, reminders sent ${s.remindersSent}`, o.json);
+      print(s, [`${s.title} with ${s.partner} (${s.id}) — ${s.state}, ends ${s.endsOn}, reminders sent ${s.remindersSent}`, ...mailProblemLines(s.mailProblems, `followup agreement resend-mail ${s.id}`)].join('\n'), o.json);
     });
   addListFileOptions(agreement.command('list').option('--json', 'print JSON').description('every registered agreement, soonest end first'))
     .action(async (_o, cmd: Command) => {

@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import { Option, type Command } from 'commander';
 import type { Environment } from '../../config/environment';
 import type { OrganisationConfig } from '../../config/schema';
+import type { EntityMailProblem } from '../../domain/registers';
 
 export interface CommandContext {
   io: { out: (text: string) => void };
@@ -26,6 +27,15 @@ export function cliActor(): string {
 }
 
 export const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** The mails of a project, an agreement or an event that did not arrive, and the command that sends them again. */
+export function mailProblemLines(problems: EntityMailProblem[] | undefined, resend: string): string[] {
+  if (!problems?.length) return [];
+  return [
+    ...problems.map((p) => `Mail not delivered: ${p.kind} to ${p.address ?? 'everyone'} ${p.at.slice(0, 16).replace('T', ' ')} (${p.state === 'refused' ? 'refused by the mail server' : 'could not be made'}: ${p.error})`),
+    `Fix the cause, then send it again: ${resend}`,
+  ];
+}
 
 export function table(rows: string[][]): string {
   if (rows.length === 0) return '';

@@ -1,7 +1,7 @@
 /** `followup event`: events told of beforehand (twin-town visits, delegations, conferences hosted). */
 import type { Command } from 'commander';
 import type { EventChange } from '../../domain/registers';
-import { addListFileOptions, cliActor, helpers, table, registerSheets, type CommandContext, type ListOptions, type Opts } from './common';
+import { addListFileOptions, cliActor, helpers, mailProblemLines, table, registerSheets, type CommandContext, type ListOptions, type Opts } from './common';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use, one instance per process (source, dist or tests) */
 // Loaded by the commands that use them, so that `followup --help` does not load the Temporal client.
@@ -95,7 +95,8 @@ export function addEventCommands(program: Command, ctx: CommandContext): void {
       const cfg = ctx.loadConfig(o);
       const s = await loadEvents().eventStatus(await ctx.client(), cfg.organisation.id, id);
       const history = s.history.map((h) => `  ${h.at}  ${h.what}${h.by ? ` (${h.by})` : ''}`).join('\n');
-      print(s, `${s.title} (${s.id}) — ${s.state}, ${s.date}${s.endDate ? `–${s.endDate}` : ''}, ${s.place}; notices sent ${s.noticesSent}\n${history}`, o.json);
+      const problems = mailProblemLines(s.mailProblems, `followup event resend-mail ${s.id}`).map((l) => `${l}\n`).join('');
+      print(s, `${s.title} (${s.id}) — ${s.state}, ${s.date}${s.endDate ? `–${s.endDate}` : ''}, ${s.place}; notices sent ${s.noticesSent}\n${problems}${history}`, o.json);
     });
   addListFileOptions(event.command('list').option('--year <year>', 'only events in this year').option('--json', 'print JSON').description('the registered events'))
     .action(async (_o, cmd: Command) => {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { ProjectChange } from '../../domain/registers';
-import { addListFileOptions, cliActor, collect, helpers, table, registerSheets, type CommandContext, type ListOptions, type Opts } from './common';
+import { addListFileOptions, cliActor, collect, helpers, mailProblemLines, table, registerSheets, type CommandContext, type ListOptions, type Opts } from './common';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use, one instance per process (source, dist or tests) */
 // Loaded by the commands that use them, so that `followup --help` does not load the Temporal client.
@@ -165,6 +165,8 @@ export function addProjectCommands(program: Command, ctx: CommandContext): void 
         `Unit ${s.unitId}, owner ${s.owner.name}, planned start ${s.plannedStart}${s.plannedEnd ? `, end ${s.plannedEnd}` : ''}, ${s.euFunded ? 'EU-funded' : 'not EU-funded'}`,
         `Reminders sent: ${s.remindersSentAt.length}${s.goals ? `; goals version ${s.goals.revision} submitted ${s.goals.submittedAt.slice(0, 10)}` : ''}${s.approvedAt ? `; approved ${s.approvedAt.slice(0, 10)}` : ''}`,
         ...(s.returned ?? []).map((r) => `Returned ${r.at.slice(0, 10)}: ${r.comment}`),
+        ...(s.ownerApproval === 'awaited' ? [`The owner ${s.owner.email} is outside the organisation's mail domains: nothing is mailed to them until approved (followup project approve-owner ${s.id})`] : []),
+        ...mailProblemLines(s.mailProblems, `followup project resend-mail ${s.id}`),
       ].join('\n');
       print(s, human, o.json);
     });
