@@ -7,6 +7,7 @@ import type { Archive } from './archive';
 import type { Directory } from './directory';
 import type { Mailer } from './mailer';
 import { createSender } from './send';
+import { sentMailsInArchive } from './sent-mails';
 import { createNoticeSender } from './notices';
 import type { RegisterReader } from './register-reader';
 import type { WorkflowStarter } from './workflow-starter';
@@ -42,7 +43,8 @@ export interface ActivityDeps {
 
 /** Every kind's activities, composed: each kind's live in activities/kinds/<kind>.ts. */
 export function createActivities(deps: ActivityDeps) {
-  const sendToEach = createSender(deps.mailer);
+  // What the server took is kept in the archive the workers share, so a retry on another worker finds it too.
+  const sendToEach = createSender(deps.mailer, sentMailsInArchive(deps.archive));
   const sendNotice = createNoticeSender(deps, sendToEach);
   return {
     ...createDataCallActivities(deps, sendToEach),

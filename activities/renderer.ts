@@ -95,7 +95,7 @@ export function createRenderer(templatesDir: string): Renderer {
       const parts = mailParts(`mail/${language}/${template}.txt.hbs`);
       const subject = singleLine(parts.subject(context));
       if (!subject) throw new TemplateError(`Template mail/${language}/${template}.txt.hbs gives an empty subject.`);
-      return { subject, text: parts.body(context).replace(/^\s+/, '').trimEnd() + '\n' };
+      return { subject, text: parts.body(context).trimEnd() + '\n' };
     },
     report(format, context, name = 'report') {
       if (format === 'html') return load(`report/${name}.html.hbs`, false)(context);

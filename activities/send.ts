@@ -5,6 +5,10 @@ import { scopedMessageId } from '../domain/ids';
 import type { Language, MailingResult, RecipientOutcome } from '../domain/types';
 import type { PersonConfig } from '../config/schema';
 import { PermanentMailError, TransientMailError, type Mailer, type OutgoingMail } from './mailer';
+import type { SentMails } from './sent-mails';
+
+/** The progress each running activity last reported, so that a heartbeat meant only as a sign of life does not erase it. */
+const reported = new WeakMap<Context, unknown>();
 
 /**
  * Heartbeats let Temporal notice a crashed worker within seconds instead of at the start-to-close
@@ -17,7 +21,23 @@ export function heartbeat(progress: unknown): void {
   } catch {
     return;
   }
+  reported.set(context, progress);
   context.heartbeat(progress);
+}
+
+/**
+ * A sign of life that keeps the progress as it stands (this attempt's, else the earlier attempt's):
+ * for waits before or between mails, where an attempt that died next must still leave its retry the
+ * list of people already mailed.
+ */
+export function heartbeatKeepingProgress(): void {
+  let context: Context | undefined;
+  try {
+    context = Context.current();
+  } catch {
+    return;
+  }
+  heartbeat(reported.has(context) ? reported.get(context) : context.info.heartbeatDetails);
 }
 
 /**
@@ -77,8 +97,21 @@ function settledBefore(): RecipientOutcome[] {
   }
 }
 
+/** Whether an earlier attempt of this activity ran: only then can a mail have gone out already. */
+function isRetry(): boolean {
+  try {
+    return Context.current().info.attempt > 1;
+  } catch {
+    return false;
+  }
+}
 
-export function createSender(mailer: Mailer) {
+
+/**
+ * sent: the record of mails the server took, asked on a retried attempt (an earlier attempt that
+ * died before its heartbeat, or that went on after the server gave it up, leaves no details).
+ */
+export function createSender(mailer: Mailer, sent?: SentMails) {
   return async function sendToEach(
     people: readonly PersonConfig[],
     defaultLanguage: Language,
@@ -89,8 +122,11 @@ export function createSender(mailer: Mailer) {
     sequence: number,
     options: SendOptions = {},
   ): Promise<MailingResult> {
+    // A sign of life before anything that can wait: an attempt silent for the heartbeat timeout is retried while it mails.
+    heartbeatKeepingProgress();
     const outcomes: RecipientOutcome[] = [];
     const settled = settledBefore();
+    const retried = isRetry();
     const seen = new Set<string>();
     const domain = mailDomain(from.email);
     const sender = { name: from.name, address: from.email };
@@ -124,6 +160,12 @@ export function createSender(mailer: Mailer) {
       }
       const { idSubject, replyTo, ...mail } = built;
       const id = messageId(idSubject);
+      const sentAt = retried ? await sent?.sentAt(scope, id) : undefined;
+      if (sentAt) {
+        outcomes.push({ address, state: 'delivered', messageId: id, at: sentAt });
+        heartbeat({ settled: outcomes.filter((o) => o.state !== 'retrying') });
+        continue;
+      }
       try {
         await keepingAlive(
           mailer.send({
@@ -139,6 +181,7 @@ export function createSender(mailer: Mailer) {
           { settled: outcomes.filter((o) => o.state !== 'retrying') },
         );
         outcomes.push({ address, state: 'delivered', messageId: id, at });
+        await sent?.record(scope, id, at);
       } catch (err) {
         const state = err instanceof PermanentMailError ? 'refused' : 'retrying';
         outcomes.push({ address, state, messageId: id, at, detail: (err as Error).message });

@@ -4,7 +4,7 @@
  */
 import { DateTime } from 'luxon';
 import { messageIdScope, cycleWorkflowId, type CycleKey } from '../../domain/ids';
-import { dataCallOpenings, formatDate, latestEndedPeriod, planCycle, previousPeriod, replanDeadline } from '../../domain/calendar';
+import { dataCallOpenings, formatDate, latestEndedPeriod, planCycle, previousPeriod, replanDeadline, standingLinkExpiry } from '../../domain/calendar';
 import { askQuestionnaire, periodQuestionnaire } from '../questionnaire-lists';
 import type { RegisterContents } from '../../domain/registers';
 import type { ArchivedReport, CycleSetup, MailingResult, MailKind, RecipientOutcome, SubmittedAnswer, UnitPlan, UnitStatus } from '../../domain/types';
@@ -16,7 +16,7 @@ import type { ActivityDeps } from '../index';
 import { answerRows, mailContext } from '../mail-context';
 import { buildReportContext, compileReportFiles, type PeriodData } from '../report';
 import { reportAttachments } from '../documents/report-files';
-import type { SendToEach } from '../send';
+import { heartbeatKeepingProgress, type SendToEach } from '../send';
 import type { KindModule } from './kind-module';
 
 export interface UnitMailInput {
@@ -68,6 +68,8 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
     },
 
     async sendUnitMail(input: UnitMailInput): Promise<MailingResult> {
+      // A sign of life before the register is read: that read can wait behind a dead worker (activities/register-reader.ts).
+      heartbeatKeepingProgress();
       const { org, obligation } = directory.obligation(input.key);
       const unit = directory.unit(input.key.orgId, input.unitId);
       const from = org.secretariat;
@@ -78,14 +80,16 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
       const questionnaire = await periodQuestionnaire(obligation, input.key, deps.registers, archive);
       // Where the policy keeps registers, the unit registers its seminars and projects from a standing link.
       const keepsRegisters = org.obligations.some((o) => o.kind === 'gate-before-start' || o.kind === 'minimum-occurrences');
-      const unitRegistersUrl = keepsRegisters ? ownerLinkUrl(deps, 'unit-registers', input.key.orgId, input.unitId, input.at) : undefined;
+      // Each contact's own link, tied to them: it ends when they are no longer the unit's contact, and with the period.
+      const registersUrlOf = (person: { email: string }) =>
+        keepsRegisters && input.kind === 'request' ? ownerLinkUrl(deps, 'unit-registers', input.key.orgId, input.unitId, input.at, person.email, standingLinkExpiry(obligation.period, input.closesAt)) : undefined;
       return sendToEach(
         recipients,
         org.organisation.language,
         (person, language) => {
           const token = deps.answerLinks.token({ key: input.key, unitId: input.unitId, expiresAt: input.closesAt });
           const answerUrl = webLink(deps, input.key.orgId, `answer/${token}`);
-          const context = { ...mailContext({ org, obligation, questionnaire, unit, person, language, input, answerUrl }), registered, registersUrl: unitRegistersUrl };
+          const context = { ...mailContext({ org, obligation, questionnaire, unit, person, language, input, answerUrl }), registered, registersUrl: registersUrlOf(person) };
           const { subject, text } = renderer.mail(template, language, context);
           const invite = withInvite
             ? deadlineInvite({

@@ -36,6 +36,22 @@ const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 // setpriv execs the command itself (runuser would stay between us and it), so signals reach PostgreSQL.
 const as = (command: string, args: string[]): [string, string[]] => (asRoot ? ['setpriv', ['--reuid=postgres', '--regid=postgres', '--init-groups', '--', command, ...args]] : [command, args]);
 
+/** A child ended by a signal (killed, say) has a signalCode and no exitCode. */
+export const ended = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+
+/** Asks a child to stop with `signal`; one that has not stopped after `graceMs` is killed, so a stop never hangs. */
+export function stopChild(child: ChildProcess, signal: NodeJS.Signals, graceMs = 30_000): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (ended(child)) return resolve();
+    const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill(signal);
+  });
+}
+
 export interface PostgresServer {
   port: number;
   user: string;
@@ -79,7 +95,7 @@ export async function startPostgres(options: { dataDir: string; port: number; us
   child.stderr!.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-4000)));
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new PostgresError(`PostgreSQL stopped at start (${child.exitCode}): ${errors}`);
+    if (ended(child)) throw new PostgresError(`PostgreSQL stopped at start (${child.exitCode ?? child.signalCode}): ${errors}`);
     try {
       await run(path.join(bin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port)]);
       break;
@@ -92,12 +108,7 @@ export async function startPostgres(options: { dataDir: string; port: number; us
     port,
     user,
     process: child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        // SIGINT: PostgreSQL's fast shutdown.
-        child.kill('SIGINT');
-      }),
+    // SIGINT: PostgreSQL's fast shutdown.
+    stop: () => stopChild(child, 'SIGINT'),
   };
 }

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { findTemporalBinary, TEMPORAL_CLI } from '../../workers/temporal-binaries';
 import { freePorts } from './ports';
-import { startPostgres, type PostgresServer } from './postgres';
+import { ended, startPostgres, stopChild, type PostgresServer } from './postgres';
 import { ensureTemporalServer, type TemporalServerBuild } from './temporal-server';
 
 const run = promisify(execFile);
@@ -24,6 +24,8 @@ export interface TemporalCluster {
   address: string;
   postgres: PostgresServer;
   build: TemporalServerBuild;
+  /** The Temporal server's process while one was started: drills kill it. */
+  readonly server: ChildProcess | undefined;
   /** Stops the Temporal server (SIGTERM), leaving PostgreSQL and the data. */
   stopServer(): Promise<void>;
   /** Starts the Temporal server again on the same data and waits until it answers. */
@@ -150,7 +152,7 @@ export async function startTemporalCluster(options: { dir: string; frontendPort?
     const deadline = Date.now() + 120_000;
     // Ready when the namespace exists (created on the first start; a no-op later).
     for (;;) {
-      if (server.exitCode !== null) throw new ClusterError(`Temporal's server stopped at start (${server.exitCode}); see ${logFile}`);
+      if (ended(server)) throw new ClusterError(`Temporal's server stopped at start (${server.exitCode ?? server.signalCode}); see ${logFile}`);
       try {
         await run(temporalCli, ['operator', 'namespace', 'describe', '--namespace', 'default', '--address', address], { timeout: 10_000 });
         return;
@@ -165,13 +167,9 @@ export async function startTemporalCluster(options: { dir: string; frontendPort?
       }
     }
   };
-  const stopServer = () =>
-    new Promise<void>((resolve) => {
-      const s = server;
-      if (!s || s.exitCode !== null) return resolve();
-      s.once('exit', () => resolve());
-      s.kill('SIGTERM');
-    });
+  const stopServer = async () => {
+    if (server) await stopChild(server, 'SIGTERM');
+  };
   try {
     await startServer();
   } catch (err) {
@@ -184,6 +182,9 @@ export async function startTemporalCluster(options: { dir: string; frontendPort?
     address,
     postgres,
     build,
+    get server() {
+      return server;
+    },
     stopServer,
     startServer,
     stop: async () => {
