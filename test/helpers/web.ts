@@ -1,10 +1,12 @@
 /** Drives the web app through Fastify's inject like a browser without JavaScript: cookies and forms. */
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { startCycle } from '../../client/cycles';
 import { loadConfigFile } from '../../config/load';
+import type { OrganisationConfig } from '../../config/schema';
 import type { CycleKey } from '../../domain/ids';
 import { buildWebApp, type WebDeps } from '../../web/app';
 import { hashPassword } from '../../web/password';
@@ -22,14 +24,11 @@ export interface WebTestbed {
   close(): Promise<void>;
 }
 
-/** A dev server, a worker, a real SMTP server and the web app over them, with Solna's cycle of `key` started and its requests sent. */
-export async function startWebTestbed(key: CycleKey, password: string): Promise<WebTestbed> {
-  const [env, smtp] = await Promise.all([devServer(), startTestSmtpServer()]);
-  const tw = await createTestWorker(env, smtp.url, { publicBaseUrl: 'https://uppfoljning.solna.example' });
-  const logLines: string[] = [];
-  const deps: WebDeps = {
-    config: loadConfigFile(SOLNA_CONFIG),
-    client: env.client,
+/** What the web app needs, over a test worker's task queue and archive, with the secretariat's password. */
+export async function testWebDeps(config: OrganisationConfig, client: Client, tw: TestWorker, password: string, logger: WebDeps['logger'] = { level: 'warn', stream: new Writable({ write: (_c, _e, done) => done() }) }): Promise<WebDeps> {
+  return {
+    config,
+    client,
     taskQueue: tw.taskQueue,
     archive: tw.archive,
     answerLinks: testAnswerLinks,
@@ -37,8 +36,16 @@ export async function startWebTestbed(key: CycleKey, password: string): Promise<
     cookieSecret: 'cookie-secret-cookie-secret-cookie-secret',
     publicBaseUrl: 'https://uppfoljning.solna.example',
     templatesDir: path.join(PROJECT_ROOT, 'templates'),
-    logger: { level: 'info', stream: new Writable({ write: (chunk, _enc, done) => (logLines.push(String(chunk)), done()) }) },
+    logger,
   };
+}
+
+/** A dev server, a worker, a real SMTP server and the web app over them, with Solna's cycle of `key` started and its requests sent. */
+export async function startWebTestbed(key: CycleKey, password: string): Promise<WebTestbed> {
+  const [env, smtp] = await Promise.all([devServer(), startTestSmtpServer()]);
+  const tw = await createTestWorker(env, smtp.url, { publicBaseUrl: 'https://uppfoljning.solna.example' });
+  const logLines: string[] = [];
+  const deps = await testWebDeps(loadConfigFile(SOLNA_CONFIG), env.client, tw, password, { level: 'info', stream: new Writable({ write: (chunk, _enc, done) => (logLines.push(String(chunk)), done()) }) });
   const app = await buildWebApp(deps);
   await startCycle(env.client, tw.taskQueue, key, 'test');
   await smtp.waitFor(7, 60_000);

@@ -9,7 +9,6 @@
  *   mail domains gets nothing until the secretariat approves them.
  */
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import { cycleStatus, startCycle } from '../../client/cycles';
@@ -20,10 +19,9 @@ import type { OrganisationConfig } from '../../config/schema';
 import { standingLinkExpiry } from '../../domain/calendar';
 import type { CycleKey } from '../../domain/ids';
 import { buildWebApp, type WebDeps } from '../../web/app';
-import { hashPassword } from '../../web/password';
 import { createTestWorker, devServer, PROJECT_ROOT, testAnswerLinks, until, type TestWorker } from '../helpers/environment';
 import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
-import { FormSession } from '../helpers/web';
+import { FormSession, testWebDeps } from '../helpers/web';
 
 jest.setTimeout(240_000);
 
@@ -45,18 +43,7 @@ const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOS
 beforeAll(async () => {
   [env, smtp] = await Promise.all([devServer(), startTestSmtpServer()]);
   tw = await createTestWorker(env, smtp.url, { configs: [config], publicBaseUrl: 'https://uppfoljning.solna.example' });
-  deps = {
-    config,
-    client: env.client,
-    taskQueue: tw.taskQueue,
-    archive: tw.archive,
-    answerLinks: testAnswerLinks,
-    passwordHash: await hashPassword(PASSWORD),
-    cookieSecret: 'cookie-secret-cookie-secret-cookie-secret',
-    publicBaseUrl: 'https://uppfoljning.solna.example',
-    templatesDir: path.join(PROJECT_ROOT, 'templates'),
-    logger: { level: 'warn', stream: new Writable({ write: (_c, _e, done) => done() }) },
-  };
+  deps = await testWebDeps(config, env.client, tw, PASSWORD);
   app = await buildWebApp(deps);
   secretariat = new FormSession(app);
   expect((await secretariat.submit('/login', '/login', { username: 'sekretariatet', password: PASSWORD, next: '/dashboard' })).statusCode).toBe(303);

@@ -29,10 +29,9 @@ import {
 import { isSingleLine, lines, listLines, singleLine } from '../../domain/text';
 import { buildWebApp } from '../../web/app';
 import * as forms from '../../web/forms';
-import { hashPassword } from '../../web/password';
-import { createTestWorker, PROJECT_ROOT, testAnswerLinks, timeSkippingServer, until, type TestWorker } from '../helpers/environment';
+import { createTestWorker, PROJECT_ROOT, timeSkippingServer, until, type TestWorker } from '../helpers/environment';
 import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
-import { FormSession } from '../helpers/web';
+import { FormSession, testWebDeps } from '../helpers/web';
 
 jest.setTimeout(300_000);
 
@@ -137,18 +136,8 @@ describe('typed into the forms and the registrations, into the mails they cause 
     tw = await createTestWorker(env, smtp.url, { configs: [config], publicBaseUrl: 'https://uppfoljning.solna.example' });
     // A client that does not move the clock while it waits.
     client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
-    app = await buildWebApp({
-      config,
-      client,
-      taskQueue: tw.taskQueue,
-      archive: tw.archive,
-      answerLinks: testAnswerLinks,
-      passwordHash: await hashPassword(PASSWORD),
-      cookieSecret: 'cookie-secret-cookie-secret-cookie-secret',
-      publicBaseUrl: 'https://uppfoljning.solna.example',
-      templatesDir: path.join(PROJECT_ROOT, 'templates'),
-      logger: { level: 'warn', stream: new Writable({ write: (c, _e, done) => (process.env.FOLLOWUP_TEST_LOG && process.stderr.write(c), done()) }) },
-    });
+    const quiet = { level: 'warn', stream: new Writable({ write: (c, _e, done) => (process.env.FOLLOWUP_TEST_LOG && process.stderr.write(c), done()) }) };
+    app = await buildWebApp(await testWebDeps(config, client, tw, PASSWORD, quiet));
     secretariat = new FormSession(app);
     expect((await secretariat.submit('/login', '/login', { username: 'sekretariatet', password: PASSWORD, next: '/dashboard' })).statusCode).toBe(303);
     today = new Date(await env.currentTimeMs()).toISOString().slice(0, 10);
