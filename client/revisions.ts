@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import { obligationOf, type OrganisationConfig } from '../config/schema';
 import { revisionPeriodIds } from '../domain/calendar';
 import { revisionWorkflowId, type RevisionDecision, type RevisionSummary } from '../domain/registers';
-import { recordRevisionUpdate, revisionStatusQuery, type RevisionStatus } from '../workflows/definitions';
+import { recordRevisionUpdate, resendMailUpdate, revisionStatusQuery, type RevisionStatus } from '../workflows/definitions';
 import { ensureRegister, explained } from './registers';
 import { startOnce } from './start';
 
@@ -27,5 +27,12 @@ export async function recordRevision(client: Client, orgId: string, obligationId
 export async function revisionStatus(client: Client, orgId: string, obligationId: string, periodId: string): Promise<RevisionStatus> {
   return explained(`The revision ${periodId}`, 'It starts with its schedule; start it now with: followup revision start', client.workflow.getHandle(revisionWorkflowId(orgId, obligationId, periodId)), (h) =>
     h.query(revisionStatusQuery),
+  );
+}
+
+/** The revision's mails that did not arrive, sent again (after an address or a template is corrected). */
+export async function resendRevisionMail(client: Client, orgId: string, obligationId: string, periodId: string, by?: string) {
+  return explained(`The revision ${periodId}`, 'It starts with its schedule; start it now with: followup revision start', client.workflow.getHandle(revisionWorkflowId(orgId, obligationId, periodId)), (h) =>
+    h.executeUpdate(resendMailUpdate, { args: [{ by }] }),
   );
 }

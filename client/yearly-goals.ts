@@ -2,7 +2,7 @@
 import type { Client } from '@temporalio/client';
 import { obligationOf, type OrganisationConfig } from '../config/schema';
 import { goalsWorkflowId, type GoalsDecision, type GoalsSummary } from '../domain/registers';
-import { goalsStatusQuery, recordGoalsUpdate, type GoalsStatus } from '../workflows/definitions';
+import { goalsStatusQuery, recordGoalsUpdate, resendMailUpdate, type GoalsStatus } from '../workflows/definitions';
 import { ensureRegister, explained } from './registers';
 import { startOnce } from './start';
 
@@ -21,4 +21,10 @@ export async function recordGoals(client: Client, taskQueue: string, config: Org
 export async function goalsStatus(client: Client, config: OrganisationConfig, obligationId: string | undefined, year: number): Promise<GoalsStatus> {
   const obligation = obligationOf(config, 'yearly-goals', obligationId);
   return explained(`The goals for ${year}`, hint, client.workflow.getHandle(goalsWorkflowId(config.organisation.id, obligation.id, year)), (h) => h.query(goalsStatusQuery));
+}
+
+/** A year's reminders or notice that did not arrive, sent again (after an address or a template is corrected). */
+export async function resendGoalsMail(client: Client, config: OrganisationConfig, obligationId: string | undefined, year: number, by?: string) {
+  const obligation = obligationOf(config, 'yearly-goals', obligationId);
+  return explained(`The goals for ${year}`, hint, client.workflow.getHandle(goalsWorkflowId(config.organisation.id, obligation.id, year)), (h) => h.executeUpdate(resendMailUpdate, { args: [{ by }] }));
 }

@@ -182,6 +182,8 @@ export interface RevisionSummary {
   state: RevisionState;
   dueDate: string;
   decision?: RevisionDecision;
+  /** Mails that did not reach their people (absent when there are none). */
+  mailProblems?: EntityMailProblem[];
 }
 
 /** A registered event (a twin-town visit, a delegation, a conference hosted) that people are told of beforehand. */
@@ -237,6 +239,8 @@ export interface GoalsSummary {
   year: number;
   state: GoalsState;
   decision?: GoalsDecision;
+  /** Mails that did not reach their people (absent when there are none). */
+  mailProblems?: EntityMailProblem[];
 }
 
 export interface RegisterContents {

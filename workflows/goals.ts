@@ -6,7 +6,8 @@
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { checkGoalsDecision, describeProblems, type GoalsSummary } from '../domain/registers';
-import { goalsStatusQuery, recordGoalsUpdate, type GoalsInput, type GoalsStatus } from './definitions';
+import { goalsStatusQuery, recordGoalsUpdate, resendMailUpdate, type GoalsInput, type GoalsStatus } from './definitions';
+import { mailLog } from './mail-log';
 import { refuse } from './refuse';
 import { tellRegister } from './register-client';
 import { mailRetry, planningRetry } from './retry';
@@ -20,10 +21,35 @@ export async function goalsWorkflow(input: GoalsInput): Promise<GoalsStatus> {
   const { orgId, obligationId, year } = input;
   const status: GoalsStatus = { obligationId, year, state: 'awaited', remindersSentAt: [] };
   let sequence = 0;
-  const summary = (): GoalsSummary => ({ obligationId, year, state: status.state, ...(status.decision ? { decision: status.decision } : {}) });
+  const summary = (): GoalsSummary => ({ obligationId, year, state: status.state, ...(status.decision ? { decision: status.decision } : {}), ...(status.mailProblems?.length ? { mailProblems: status.mailProblems } : {}) });
   const recorded = () => status.decision !== undefined;
+  type MailKind = 'goals-missing' | 'goals-recorded';
+  const mails = mailLog<MailKind>([], (m, at, skip) => mail.sendGoalsMail({ orgId, obligationId, year, kind: m.kind, sequence: m.sequence, at, ...(m.kind === 'goals-recorded' ? { decision: status.decision } : {}), ...(skip ? { skip } : {}) }));
+  const showProblems = () => {
+    if (mails.problems.length) status.mailProblems = [...mails.problems];
+    else delete status.mailProblems;
+  };
+  /** Sends a mail; whether it reached anyone. One that did not shows in the status and the register, not as sent. */
+  const send = async (kind: MailKind) => {
+    const had = mails.problems.length;
+    const reached = await mails.send({ kind, sequence: ++sequence }, new Date().toISOString());
+    showProblems();
+    if (mails.problems.length > had) await tellRegister(orgId, { kind: 'goals', summary: summary() });
+    return reached;
+  };
 
   wf.setHandler(goalsStatusQuery, () => status);
+  wf.setHandler(
+    resendMailUpdate,
+    async () => {
+      const sent = await mails.sendAgain(new Date().toISOString());
+      showProblems();
+      for (const m of sent) if (m.kind === 'goals-missing') status.remindersSentAt.push(new Date().toISOString());
+      await tellRegister(orgId, { kind: 'goals', summary: summary() });
+      return { sent: sent.length, problems: mails.problems.length };
+    },
+    { validator: (_actor: { by?: string }) => void (mails.problems.length === 0 && refuse('NothingToResend', 'en', { title: `goals ${year}` })) },
+  );
   wf.setHandler(
     recordGoalsUpdate,
     ({ decision, by }) => {
@@ -53,9 +79,9 @@ export async function goalsWorkflow(input: GoalsInput): Promise<GoalsStatus> {
   for (const at of reminders) {
     if (await wf.condition(recorded, Math.max(1, Date.parse(at) - Date.now()))) break;
     status.state = 'overdue';
-    status.remindersSentAt.push(new Date().toISOString());
+    const remindedAt = new Date().toISOString();
     await tellRegister(orgId, { kind: 'goals', summary: summary() });
-    await mail.sendGoalsMail({ orgId, obligationId, year, kind: 'goals-missing', sequence: ++sequence, at: new Date().toISOString() });
+    if (await send('goals-missing')) status.remindersSentAt.push(remindedAt);
   }
   // No more reminders after the year, but goals recorded late still reach the year's follow-up
   // (it starts in the new year): they can be recorded until the next year ends.
@@ -66,7 +92,7 @@ export async function goalsWorkflow(input: GoalsInput): Promise<GoalsStatus> {
     await wf.condition(recorded, Math.max(1, Date.parse(plan.lateUntil) - Date.now()));
   }
   await tellRegister(orgId, { kind: 'goals', summary: summary() });
-  if (recorded()) await mail.sendGoalsMail({ orgId, obligationId, year, kind: 'goals-recorded', sequence: ++sequence, at: new Date().toISOString(), decision: status.decision });
+  if (recorded()) await send('goals-recorded');
   await wf.condition(wf.allHandlersFinished);
   // A recording that came during the last message is in the register too.
   await tellRegister(orgId, { kind: 'goals', summary: summary() });

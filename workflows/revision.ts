@@ -6,7 +6,8 @@
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { checkRevisionDecision, describeProblems, type RevisionDecision } from '../domain/registers';
-import { recordRevisionUpdate, revisionStatusQuery, type RevisionInput, type RevisionStatus } from './definitions';
+import { recordRevisionUpdate, resendMailUpdate, revisionStatusQuery, type RevisionInput, type RevisionStatus } from './definitions';
+import { mailLog } from './mail-log';
 import { refuse } from './refuse';
 import { tellRegister } from './register-client';
 import { mailRetry, planningRetry } from './retry';
@@ -20,11 +21,34 @@ export async function revisionWorkflow(input: RevisionInput): Promise<RevisionSt
   const status: RevisionStatus = { obligationId, periodId, state: 'scheduled', dueDate: '', remindersSentAt: [], startedAt: new Date().toISOString(), ...(input.by ? { startedBy: input.by } : {}) };
   let decision: RevisionDecision | undefined;
   let sequence = 0;
-  const summary = () => ({ obligationId, periodId, state: status.state, dueDate: status.dueDate, decision: status.decision });
-  const send = (kind: 'revision-request' | 'revision-reminder' | 'revision-overdue' | 'revision-recorded') =>
-    mail.sendRevisionMail({ orgId, obligationId, periodId, kind, sequence: ++sequence, at: new Date().toISOString(), dueDate: plan.dueDate, decision: status.decision });
+  const summary = () => ({ obligationId, periodId, state: status.state, dueDate: status.dueDate, decision: status.decision, ...(status.mailProblems?.length ? { mailProblems: status.mailProblems } : {}) });
+  type MailKind = 'revision-request' | 'revision-reminder' | 'revision-overdue' | 'revision-recorded';
+  const mails = mailLog<MailKind>([], (m, at, skip) => mail.sendRevisionMail({ orgId, obligationId, periodId, kind: m.kind, sequence: m.sequence, at, dueDate: plan.dueDate, decision: status.decision, ...(skip ? { skip } : {}) }));
+  const showProblems = () => {
+    if (mails.problems.length) status.mailProblems = [...mails.problems];
+    else delete status.mailProblems;
+  };
+  /** Sends a mail; whether it reached anyone. One that did not shows in the status and the register, not as sent. */
+  const send = async (kind: MailKind) => {
+    const had = mails.problems.length;
+    const reached = await mails.send({ kind, sequence: ++sequence }, new Date().toISOString());
+    showProblems();
+    if (mails.problems.length > had) await tellRegister(orgId, { kind: 'revision', summary: summary() });
+    return reached;
+  };
 
   wf.setHandler(revisionStatusQuery, () => status);
+  wf.setHandler(
+    resendMailUpdate,
+    async () => {
+      const sent = await mails.sendAgain(new Date().toISOString());
+      showProblems();
+      for (const m of sent) if (m.kind === 'revision-reminder') status.remindersSentAt.push(new Date().toISOString());
+      await tellRegister(orgId, { kind: 'revision', summary: summary() });
+      return { sent: sent.length, problems: mails.problems.length };
+    },
+    { validator: (_actor: { by?: string }) => void (mails.problems.length === 0 && refuse('NothingToResend', 'en', { title: `revision ${periodId}` })) },
+  );
   wf.setHandler(
     recordRevisionUpdate,
     (d) => {
@@ -55,8 +79,8 @@ export async function revisionWorkflow(input: RevisionInput): Promise<RevisionSt
     await send('revision-request');
     for (const at of plan.reminderTimes) {
       if (await waitUntil(at)) break;
-      status.remindersSentAt.push(new Date().toISOString());
-      await send('revision-reminder');
+      const remindedAt = new Date().toISOString();
+      if (await send('revision-reminder')) status.remindersSentAt.push(remindedAt);
     }
     if (!decided() && !(await waitUntil(plan.dueAt))) {
       status.state = 'overdue';

@@ -16,7 +16,7 @@ export function createRevisionActivities(deps: ActivityDeps, sendNotice: SendNot
       return planRevision(obligation.rule, periodId, obligation.remindEvery, obligation.sendTime, org.organisation.timeZone);
     },
 
-    async sendRevisionMail(input: { orgId: string; obligationId: string; periodId: string; kind: RevisionMailKind; sequence: number; at: string; dueDate: string; decision?: RevisionDecision }) {
+    async sendRevisionMail(input: { orgId: string; obligationId: string; periodId: string; kind: RevisionMailKind; sequence: number; at: string; dueDate: string; decision?: RevisionDecision; skip?: string[] }) {
       const { org, obligation } = directory.ofKind(input.orgId, 'revision', input.obligationId);
       const people =
         input.kind === 'revision-overdue' ? bodyPeople(org, obligation.escalateTo) : input.kind === 'revision-recorded' ? [secretariatPerson(org), obligation.owner] : [obligation.owner];
@@ -29,6 +29,7 @@ export function createRevisionActivities(deps: ActivityDeps, sendNotice: SendNot
         sequence: input.sequence,
         at: input.at,
         cc: input.kind === 'revision-overdue' ? [secretariatPerson(org), obligation.owner] : undefined,
+        skip: input.skip,
         context: (language) => ({
           obligation: { title: obligation.title[language], source: obligation.source },
           owner: obligation.owner.name,

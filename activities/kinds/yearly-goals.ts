@@ -20,7 +20,7 @@ export function createYearlyGoalsActivities(deps: ActivityDeps, sendNotice: Send
       return planGoalsYear(obligation.recordBy, year, obligation.remindEvery, obligation.sendTime, org.organisation.timeZone);
     },
 
-    async sendGoalsMail(input: { orgId: string; obligationId: string; year: number; kind: GoalsMailKind; sequence: number; at: string; decision?: GoalsDecision }) {
+    async sendGoalsMail(input: { orgId: string; obligationId: string; year: number; kind: GoalsMailKind; sequence: number; at: string; decision?: GoalsDecision; skip?: string[] }) {
       const { org, obligation } = directory.ofKind(input.orgId, 'yearly-goals', input.obligationId);
       const body = org.bodies.find((b) => b.id === obligation.decidedBy);
       return sendNotice({
@@ -31,6 +31,7 @@ export function createYearlyGoalsActivities(deps: ActivityDeps, sendNotice: Send
         kind: input.kind,
         sequence: input.sequence,
         at: input.at,
+        skip: input.skip,
         context: (language) => ({
           obligation: { id: obligation.id, title: obligation.title[language], source: obligation.source },
           year: input.year,

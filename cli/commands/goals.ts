@@ -1,6 +1,6 @@
 /** `followup goals`: the goals a body sets each year, which the next follow-up asks units about. */
 import type { Command } from 'commander';
-import { collect, helpers, type CommandContext, type Opts } from './common';
+import { cliActor, collect, helpers, mailProblemLines, type CommandContext, type Opts } from './common';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use, one instance per process (source, dist or tests) */
 // Loaded by the commands that use them, so that `followup --help` does not load the Temporal client.
@@ -44,6 +44,18 @@ export function addGoalsCommands(program: Command, ctx: CommandContext): void {
       const cfg = ctx.loadConfig(o);
       const s = await loadYearlyGoals().goalsStatus(await ctx.client(), cfg, obligationId, Number(o.year));
       const goalsText = s.decision ? `\n${s.decision.goals.map((g) => `  ${g.id}: ${g.label}`).join('\n')}` : '';
-      print(s, `Goals for ${s.year}: ${s.state}${s.decision ? ` — ${s.decision.body} ${s.decision.decidedOn} ${s.decision.paragraph}` : `, reminders sent ${s.remindersSentAt.length}`}${goalsText}`, o.json);
+      const problems = mailProblemLines(s.mailProblems, `followup goals resend-mail --year ${s.year}`).map((l) => `\n${l}`).join('');
+      print(s, `Goals for ${s.year}: ${s.state}${s.decision ? ` — ${s.decision.body} ${s.decision.decidedOn} ${s.decision.paragraph}` : `, reminders sent ${s.remindersSentAt.length}`}${goalsText}${problems}`, o.json);
+    });
+  goals
+    .command('resend-mail')
+    .argument('[obligation]', 'the yearly-goals obligation (default: the only one)')
+    .requiredOption('--year <year>', 'the year')
+    .description("send again the year's mails that did not arrive (after correcting an address or a template); each keeps its Message-ID")
+    .action(async (obligationId: string | undefined, _o, cmd: Command) => {
+      const o = opts(cmd) as Opts & { year: string };
+      const cfg = ctx.loadConfig(o);
+      const r = await loadYearlyGoals().resendGoalsMail(await ctx.client(), cfg, obligationId, Number(o.year), cliActor());
+      io.out(`Goals for ${o.year}: ${r.sent} mail(s) sent again${r.problems ? `; ${r.problems} still did not arrive (see followup goals status)` : ''}.`);
     });
 }

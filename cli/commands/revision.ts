@@ -1,6 +1,6 @@
 /** `followup revision`: the revision of the policy per mandate period or by a date. */
 import { Option, type Command } from 'commander';
-import { cliActor, helpers, type CommandContext, type Opts } from './common';
+import { cliActor, helpers, mailProblemLines, type CommandContext, type Opts } from './common';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use, one instance per process (source, dist or tests) */
 // Loaded by the commands that use them, so that `followup --help` does not load the Temporal client.
@@ -39,7 +39,12 @@ export function addRevisionCommands(program: Command, ctx: CommandContext): void
     const o = opts(cmd);
     const { cfg, obligation, periodId } = await periodOf(o);
     const s = await loadRevisions().revisionStatus(await ctx.client(), cfg.organisation.id, obligation.id, periodId);
-    const human = `Revision ${s.periodId} of ${cfg.organisation.name}: ${s.state}, due ${s.dueDate}` + (s.decision ? ` — ${s.decision.body} ${s.decision.decidedOn} ${s.decision.paragraph}, ${s.decision.outcome}` : `; reminders sent ${s.remindersSentAt.length}`);
+    const human = [`Revision ${s.periodId} of ${cfg.organisation.name}: ${s.state}, due ${s.dueDate}` + (s.decision ? ` — ${s.decision.body} ${s.decision.decidedOn} ${s.decision.paragraph}, ${s.decision.outcome}` : `; reminders sent ${s.remindersSentAt.length}`), ...mailProblemLines(s.mailProblems, `followup revision resend-mail --period ${s.periodId}`)].join('\n');
     print(s, human, o.json);
+  });
+  revisionOptions(revision.command('resend-mail').description('send again the mails of the revision that did not arrive (after correcting an address or a template); each keeps its Message-ID')).action(async (_o, cmd: Command) => {
+    const { cfg, obligation, periodId } = await periodOf(opts(cmd));
+    const r = await loadRevisions().resendRevisionMail(await ctx.client(), cfg.organisation.id, obligation.id, periodId, cliActor());
+    io.out(`Revision ${periodId}: ${r.sent} mail(s) sent again${r.problems ? `; ${r.problems} still did not arrive (see followup revision status)` : ''}.`);
   });
 }

@@ -131,6 +131,29 @@ describe('a mail that reaches nobody is a problem the secretariat sees and sends
     // The secretariat's copy went out with the first try and is not sent twice.
     expect(smtp.to('internationella.sekretariatet@solna.example').filter((m) => m.subject === 'Mål före start: Vänort Tartu')).toHaveLength(1);
   });
+  test("the revision's request refused at its owner's address: shown on its page and the overview, sent again once the address takes mail", async () => {
+    const owner = config.obligations.find((o) => o.kind === 'revision')!;
+    const ownerEmail = (owner as { owner: { email: string } }).owner.email;
+    const before = smtp.to(ownerEmail).length;
+    smtp.refuseRecipient = (address) => (address === ownerEmail ? { code: 550, message: 'Mailbox full for good' } : undefined);
+    try {
+      const started = await secretariat.submit('/revisions/policy-revision', '/revisions/policy-revision/start', {});
+      expect(started.statusCode).toBe(303);
+      const page = await until(async () => {
+        const p = await secretariat.get('/revisions/policy-revision');
+        return p.body.includes('Mailbox full for good') ? p : undefined;
+      }, "the refused request on the revision's page");
+      expect(page.body).toContain('Begäran om revidering');
+      expect(page.body).toContain('>Skicka igen<');
+      expect((await secretariat.get('/dashboard')).body).toContain('E-post som inte kom fram: 1');
+    } finally {
+      smtp.refuseRecipient = undefined;
+    }
+    const again = await secretariat.submit('/revisions/policy-revision', '/revisions/policy-revision/resend-mail', {});
+    expect(again.statusCode).toBe(303);
+    await until(() => (smtp.to(ownerEmail).length > before ? true : undefined), 'the revision request, sent again');
+    expect((await secretariat.get('/revisions/policy-revision')).body).not.toContain('Mailbox full for good');
+  });
 });
 
 describe("a unit's standing link is its contact's", () => {

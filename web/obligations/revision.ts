@@ -4,7 +4,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { readRegister } from '../../client/registers';
-import { recordRevision, revisionPeriodOf, revisionStatus, startRevision } from '../../client/revisions';
+import { recordRevision, resendRevisionMail, revisionPeriodOf, revisionStatus, startRevision } from '../../client/revisions';
 import { formatDate } from '../../domain/calendar';
 import { checkRevisionDecision, type RecordEntry, type RevisionDecision, type RevisionState } from '../../domain/registers';
 import type { Language } from '../../domain/types';
@@ -13,7 +13,7 @@ import { formOf, obligationParams, paramsOf, revisionForm } from '../forms';
 import { text, type TextKey } from '../i18n';
 import { withTyped, type PageForm } from '../page-forms';
 import { doneMessage } from '../pages/done-messages';
-import { acting, historyRows, obligationInRoute, type Problems, type PagesOptions, type WebKindModule } from './web-kind';
+import { acting, historyRows, mailProblemsFact, mailProblemsOf, obligationInRoute, type Problems, type PagesOptions, type WebKindModule } from './web-kind';
 
 const stateText = (lang: Language, state: RevisionState) => text(lang, `revision_${state}` as TextKey);
 
@@ -35,6 +35,7 @@ export const revisionWeb: WebKindModule<'revision'> = {
       facts: [
         { text: `${latest.periodId}: ${stateText(lang, latest.state)}`, attention: late },
         { text: latest.decision ? `${latest.decision.body} ${latest.decision.decidedOn} ${latest.decision.paragraph}` : text(lang, 'ovRevisionDue', { date: latest.dueDate }), attention: false },
+        ...mailProblemsFact(register.revisions.filter((r) => r.obligationId === obligation.id), lang),
       ],
     };
   },
@@ -81,6 +82,7 @@ export const revisionWeb: WebKindModule<'revision'> = {
           ),
         );
       }
+      const mailProblems = mailProblemsOf(current?.mailProblems, lang, zone, `/revisions/${obligation.id}/resend-mail`, context.canAct);
       return page(reply, status, 'record', context, {
         heading: obligation.title[lang],
         done: doneMessage(lang, request.query),
@@ -93,10 +95,10 @@ export const revisionWeb: WebKindModule<'revision'> = {
               ...(current.decision ? [{ label: text(lang, 'decision'), value: `${current.decision.body} ${formatDate(`${current.decision.decidedOn}T12:00:00`, zone, lang)} ${current.decision.paragraph} (${text(lang, `outcome_${current.decision.outcome}` as TextKey)})` }] : []),
             ]
           : [{ label: text(lang, 'period'), value: periodId }, { label: text(lang, 'state'), value: text(lang, 'revisionNotStarted') }],
-        blocks: periods
+        blocks: [...mailProblems.blocks, ...periods
           .filter((p) => p.periodId !== periodId)
-          .map((p) => ({ heading: p.periodId, text: `${stateText(lang, p.state)}${p.decision ? `: ${p.decision.body} ${p.decision.decidedOn} ${p.decision.paragraph}` : ''}` })),
-        forms,
+          .map((p) => ({ heading: p.periodId, text: `${stateText(lang, p.state)}${p.decision ? `: ${p.decision.body} ${p.decision.decidedOn} ${p.decision.paragraph}` : ''}` }))],
+        forms: [...mailProblems.forms, ...forms],
         history: current ? historyRows(revisionHistory(current), lang, zone) : undefined,
       });
     };
@@ -113,6 +115,21 @@ export const revisionWeb: WebKindModule<'revision'> = {
         async () => {
           const outcome = await startRevision(client, kit.deps.taskQueue, orgId, obligation.id, periodId, actor(request));
           return `/revisions/${obligation.id}?done=${outcome === 'started' ? 'revision-started' : 'running'}`;
+        },
+        (status, error) => renderRevision(request, reply, status, error),
+      );
+    });
+    app.post('/revisions/:obligation/resend-mail', { onRequest: requireSecretariat, preHandler: [paramsOf(obligationParams), formOf(revisionForm), app.csrfProtection] }, async (request, reply) => {
+      const obligation = obligationOfRequest(request);
+      const lang = secretariatLanguage(request);
+      if (!obligation) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+      const { periodId } = revisionPeriodOf(config, obligation.id, undefined, kit.now());
+      return acting(
+        reply,
+        lang,
+        async () => {
+          await resendRevisionMail(client, orgId, obligation.id, periodId, actor(request));
+          return `/revisions/${obligation.id}?done=mail-resent`;
         },
         (status, error) => renderRevision(request, reply, status, error),
       );

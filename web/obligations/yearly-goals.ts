@@ -4,7 +4,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { readRegister } from '../../client/registers';
-import { goalsStatus, recordGoals } from '../../client/yearly-goals';
+import { goalsStatus, recordGoals, resendGoalsMail } from '../../client/yearly-goals';
 import { formatDate } from '../../domain/calendar';
 import { checkGoalsDecision, type GoalsDecision, type GoalsState } from '../../domain/registers';
 import type { Language } from '../../domain/types';
@@ -13,7 +13,7 @@ import { formOf, obligationParams, paramsOf, yearlyGoalsForm } from '../forms';
 import { text, type TextKey } from '../i18n';
 import { withTyped } from '../page-forms';
 import { doneMessage } from '../pages/done-messages';
-import { acting, historyRows, obligationInRoute, type Problems, type PagesOptions, type WebKindModule } from './web-kind';
+import { acting, historyRows, mailProblemsFact, mailProblemsOf, obligationInRoute, type Problems, type PagesOptions, type WebKindModule } from './web-kind';
 
 const stateText = (lang: Language, state: GoalsState) => text(lang, `goals_${state}` as TextKey);
 
@@ -22,7 +22,10 @@ export const yearlyGoalsWeb: WebKindModule<'yearly-goals'> = {
     const entry = (register.goals ?? []).find((g) => g.obligationId === obligation.id && g.year === year);
     return {
       url: `/yearly-goals/${obligation.id}`,
-      facts: [{ text: `${year}: ${entry ? stateText(lang, entry.state) : text(lang, 'goals_awaited')}${entry?.decision ? ` (${entry.decision.goals.length})` : ''}`, attention: !entry?.decision && entry?.state === 'overdue' }],
+      facts: [
+        { text: `${year}: ${entry ? stateText(lang, entry.state) : text(lang, 'goals_awaited')}${entry?.decision ? ` (${entry.decision.goals.length})` : ''}`, attention: !entry?.decision && entry?.state === 'overdue' },
+        ...mailProblemsFact((register.goals ?? []).filter((g) => g.obligationId === obligation.id), lang),
+      ],
     };
   },
   pages: async (app, { kit, session }: PagesOptions) => {
@@ -40,16 +43,21 @@ export const yearlyGoalsWeb: WebKindModule<'yearly-goals'> = {
       const years = (register.goals ?? []).filter((g) => g.obligationId === obligation.id).sort((a, b) => b.year - a.year);
       const nextYear = kit.now().getFullYear() + 1;
       const details = await Promise.all(years.map((g) => goalsStatus(client, config, obligation.id, g.year).catch(() => undefined)));
+      // Each year's mail that did not arrive, with the form that sends it again.
+      const unsent = years.map((g) => {
+        const shown = mailProblemsOf(g.mailProblems, lang, zone, `/yearly-goals/${obligation.id}/resend-mail`, context.canAct);
+        return { blocks: shown.blocks.map((b) => ({ ...b, heading: `${b.heading} (${g.year})` })), forms: shown.forms.map((f) => ({ ...f, id: `resend-mail-${g.year}`, heading: `${f.heading} (${g.year})`, hidden: [{ name: 'year', value: String(g.year) }] })) };
+      });
       return page(reply, status, 'record', context, {
         heading: obligation.title[lang],
         done: doneMessage(lang, request.query),
         error,
-        blocks: years.map((g) => ({
+        blocks: [...unsent.flatMap((u) => u.blocks), ...years.map((g) => ({
           heading: `${g.year}: ${stateText(lang, g.state)}`,
           text: g.decision ? `${g.decision.body} ${formatDate(`${g.decision.decidedOn}T12:00:00`, zone, lang)} ${g.decision.paragraph}` : undefined,
           rows: g.decision?.goals.map((goal) => ({ label: goal.id, value: goal.label })) ?? [],
-        })),
-        forms: context.canAct
+        }))],
+        forms: [...unsent.flatMap((u) => u.forms), ...(context.canAct
           ? [
               withTyped(lang, 
                 {
@@ -70,7 +78,7 @@ export const yearlyGoalsWeb: WebKindModule<'yearly-goals'> = {
                 problems.map((p) => (p.field.startsWith('goals') ? { ...p, field: 'goals' } : p)),
               ),
             ]
-          : [],
+          : [])],
         history: historyRows(
           details.flatMap((d) => (d?.decision ? [{ at: `${d.decision.decidedOn}T12:00:00Z`, what: 'goals-recorded' as const, by: d.recordedBy, detail: String(d.year) }] : [])),
           lang,
@@ -80,6 +88,21 @@ export const yearlyGoalsWeb: WebKindModule<'yearly-goals'> = {
     };
 
     app.get('/yearly-goals/:obligation', { onRequest: requireLogin, preHandler: paramsOf(obligationParams) }, async (request, reply) => render(request, reply));
+    app.post('/yearly-goals/:obligation/resend-mail', { onRequest: requireSecretariat, preHandler: [paramsOf(obligationParams), formOf(yearlyGoalsForm), app.csrfProtection] }, async (request, reply) => {
+      const obligation = obligationOfRequest(request);
+      const lang = secretariatLanguage(request);
+      if (!obligation) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+      const year = Number((request.body as { year?: string }).year);
+      return acting(
+        reply,
+        lang,
+        async () => {
+          await resendGoalsMail(client, config, obligation.id, year, actor(request));
+          return `/yearly-goals/${obligation.id}?done=mail-resent`;
+        },
+        (status, error) => render(request, reply, status, error),
+      );
+    });
     app.post('/yearly-goals/:obligation', { onRequest: requireSecretariat, preHandler: [paramsOf(obligationParams), formOf(yearlyGoalsForm), app.csrfProtection] }, async (request, reply) => {
       const obligation = obligationOfRequest(request);
       const lang = secretariatLanguage(request);
