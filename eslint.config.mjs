@@ -16,6 +16,10 @@ const forbiddenInWorkflows = [
   '@temporalio/client',
   '@temporalio/worker',
   '@temporalio/activity',
+  'kysely',
+  'pg',
+  '@electric-sql/pglite',
+  '@electric-sql/pglite-socket',
 ];
 
 export default tseslint.config(
@@ -46,6 +50,10 @@ export default tseslint.config(
               group: ['../activities', '../activities/*', '../config', '../config/*', '../templates/*'],
               allowTypeImports: true,
               message: 'Import activities and config as types only (`import type`); workflows get their data from activities.',
+            },
+            {
+              group: ['../records', '../records/*', '**/records/*'],
+              message: 'Workflows never touch the database of record: activities write and read it.',
             },
           ],
         },

@@ -18,6 +18,7 @@ const templateCheck = () => require('../activities/template-check') as typeof im
 const webServer = () => require('../web/server') as typeof import('../web/server');
 const passwords = () => require('../web/password') as typeof import('../web/password');
 const workerRunner = () => require('../workers/run') as typeof import('../workers/run');
+const recordsStartup = () => require('../records/startup') as typeof import('../records/startup');
 /* eslint-enable @typescript-eslint/no-require-imports */
 import { addProjectCommands } from './commands/project';
 import { addCycleCommands } from './commands/cycle';
@@ -140,6 +141,18 @@ export function buildProgram(io: CliIo): Command {
     });
 
   for (const add of [addProjectCommands, addSeminarCommands, addAgreementCommands, addRevisionCommands, addEventCommands, addGoalsCommands, addScheduleCommands, addUserCommands, addPublishCommand, addRetentionCommands]) add(program, context);
+
+  // With a database of record named, no command runs against a schema newer than it knows; the
+  // worker and the web bring an older one up to date. Without one, a command parses the
+  // environment only if it needs it, as before; the two that read no environment are left alone.
+  program.hook('preAction', async (_program, command) => {
+    const commandPath = `${command.parent?.name()} ${command.name()}`;
+    if (!io.env.DATABASE_URL || commandPath === 'config check' || commandPath === 'web hash-password') return;
+    const url = env().DATABASE_URL!;
+    const migrate = command.name() === 'worker' || command.name() === 'web';
+    const applied = await recordsStartup().prepareRecords(url, { migrate });
+    if (applied.length) io.out(`Records database: applied migration${applied.length === 1 ? '' : 's'} ${applied.join(', ')}.`);
+  });
 
   program.hook('postAction', async () => {
     await connection?.close();

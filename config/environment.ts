@@ -35,6 +35,13 @@ export const environmentSchema = z.object({
   PUBLIC_BASE_URL: url(['http:', 'https:']).default('http://localhost:3000'),
   FOLLOWUP_ARCHIVE_DIR: z.string().max(1000).default(path.join(PROJECT_ROOT, '.data/archive')),
   FOLLOWUP_DATA_DIR: z.string().max(1000).default(path.join(PROJECT_ROOT, '.data')),
+  /**
+   * The database of record on PostgreSQL, e.g. postgresql://followup:PASSWORD@db.example:5432/followup?sslmode=require.
+   * Unset, `npm start` runs an embedded one (PGlite, under FOLLOWUP_DATA_DIR/records).
+   */
+  DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  /** Where `npm start` serves its embedded records database to the CLI, on loopback: beside Temporal's 7233. */
+  FOLLOWUP_RECORDS_PORT: z.coerce.number().int().min(0).max(65535).default(7235),
   /** Signs the answer links in mails and the web's cookies. `npm start` makes one under .data/ when unset. */
   FOLLOWUP_LINK_SECRET: z.string().min(32, 'must be at least 32 characters (openssl rand -base64 48)').max(500).optional(),
   /** The secretariat's login: a hash made by `followup web hash-password`. */

@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole system on one machine. A Temporal dev server (SQLite under .data/, Web UI
- * on), a local SMTP server that keeps every mail as an .eml file, and the worker. Data survives a
- * restart; Ctrl-C stops everything cleanly.
+ * on), the database of record (PGlite in this process, under .data/records, served on loopback;
+ * DATABASE_URL names a PostgreSQL server instead), a local SMTP server that keeps every mail as an
+ * .eml file, and the worker. Data survives a restart; Ctrl-C stops everything cleanly.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
@@ -16,6 +17,9 @@ import { startOutboxSmtpServer } from './outbox-smtp-server';
 import { startWebServer } from '../web/server';
 import { localSecrets } from './local-secrets';
 import { connectWorker, createProductionWorker, syncSchedulesAtStart } from './production';
+import { embeddedRecordsDir, startEmbeddedRecords, type EmbeddedRecordsServer } from '../records/embedded';
+import { describeDatabaseUrl } from '../records/database';
+import { prepareRecords } from '../records/startup';
 
 export class StartupError extends Error {
   override name = 'StartupError';
@@ -74,7 +78,13 @@ async function main(): Promise<void> {
   // The worker shuts down on these signals by itself; the server must follow even if the worker is not up yet.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => setTimeout(stopServer, 10_000).unref());
 
+  let embeddedRecords: EmbeddedRecordsServer | undefined;
   try {
+    // PGlite starts in this process while the Temporal server starts in its own.
+    embeddedRecords = given.DATABASE_URL ? undefined : await startEmbeddedRecords({ dataDir: embeddedRecordsDir(dataDir), port: env.FOLLOWUP_RECORDS_PORT });
+    const recordsUrl = given.DATABASE_URL ?? embeddedRecords!.url;
+    const appliedMigrations = await prepareRecords(recordsUrl, { migrate: true });
+    if (appliedMigrations.length) console.log(`Records database: applied migration${appliedMigrations.length === 1 ? '' : 's'} ${appliedMigrations.join(', ')}.`);
     await waitUntilReachable(env.TEMPORAL_ADDRESS, server, logFile);
     const smtpUrl = new URL(env.SMTP_URL);
     const outbox = await startOutboxSmtpServer(outboxDir, Number(smtpUrl.port) || 2525, smtpUrl.hostname).catch((err: Error) => {
@@ -97,6 +107,7 @@ policy-followup is running for ${config.organisation.name} (${env.FOLLOWUP_CONFI
   Temporal server   ${env.TEMPORAL_ADDRESS}   (data: ${path.join(dataDir, 'temporal.sqlite')})
   Temporal Web UI   http://${host}:${uiPort}
   Mail (SMTP)       ${env.SMTP_URL} → every mail lands as .eml in ${outboxDir}
+  Records database  ${describeDatabaseUrl(recordsUrl)}${embeddedRecords ? `   (data: ${embeddedRecords.dataDir})` : ''}
   Report archive    ${env.FOLLOWUP_ARCHIVE_DIR}
   Worker            task queue "${env.TEMPORAL_TASK_QUEUE}"
   Web (secretariat) ${env.PUBLIC_BASE_URL}/login   (${login})
@@ -117,6 +128,7 @@ Stop with Ctrl-C.
   } finally {
     stopServer();
     await new Promise<void>((resolve) => (server.exitCode !== null ? resolve() : server.once('exit', () => resolve())));
+    await embeddedRecords?.stop();
     console.log('policy-followup stopped; data kept in', dataDir);
   }
 }

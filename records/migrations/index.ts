@@ -1,0 +1,14 @@
+/**
+ * Every migration, by name, in the order they run (Kysely sorts the names). Listed here rather than
+ * read from the folder, so the same list works from the sources, from dist/ and in tests. A new
+ * migration: a file `NNNN_what.ts` with `up`, and its line below; never change a released one.
+ */
+import type { Migration } from 'kysely';
+import * as records0001 from './0001_records';
+
+export const RECORDS_MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
+  '0001_records': records0001,
+});
+
+/** The newest migration this release knows: the schema it was written for. */
+export const LATEST_RECORDS_MIGRATION = Object.keys(RECORDS_MIGRATIONS).sort().at(-1)!;

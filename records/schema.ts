@@ -1,0 +1,101 @@
+/**
+ * The tables of the database of record, as Kysely sees them. Migrations create them; a table's
+ * type here follows its newest migration. Who acted is always `actor`, in the words the workflows
+ * and the audit log use ("Anna Berg (anna.berg)", "cli:anna", "the owner, from the link in the mail").
+ */
+import type { ColumnType, Generated } from 'kysely';
+
+/** A timestamptz: read as a Date, written as a Date or an ISO 8601 string. */
+export type Instant = ColumnType<Date, Date | string, Date | string>;
+/** A jsonb column of an object: pg parses it on reading; written as its JSON text. */
+export type JsonObject = ColumnType<Record<string, unknown>, string, string>;
+/** A bigint identity: pg reads int8 as a string, since it may not fit a JS number. */
+type Identity = Generated<string>;
+
+/**
+ * What became of one mail to one address: taken by the mail server, refused by it (with its
+ * words), failed before it got there (a template, a rendering), or put off (a temporary refusal,
+ * tried again later).
+ */
+export type MailOutcome = 'delivered' | 'refused' | 'failed' | 'put-off';
+export const MAIL_OUTCOMES: readonly MailOutcome[] = ['delivered', 'refused', 'failed', 'put-off'];
+
+export interface MailLogTable {
+  id: Identity;
+  /** The business key of what the mail is about: a unit's cycle, a project, an agreement, an event. */
+  scope: string;
+  /** request, reminder, escalation, receipt, report-delivery, goals-request … */
+  kind: string;
+  /** Which of its kind (the second reminder: 2); 0 for a mail of which there is one. */
+  sequence: number;
+  message_id: string;
+  /** In lower case: one person is one row, however a config or a form spelled the address. */
+  address: string;
+  outcome: MailOutcome;
+  /** The mail server's own words (its reply, or why the mail could not be made). */
+  server_response: string | null;
+  at: Instant;
+}
+
+export type ActedVia = 'web' | 'cli' | 'sso' | 'schedule';
+export const ACTED_VIA: readonly ActedVia[] = ['web', 'cli', 'sso', 'schedule'];
+
+export interface AuditLogTable {
+  id: Identity;
+  at: Instant;
+  actor: string;
+  via: ActedVia;
+  /** What was done: cycle.close, project.approve, users.add … */
+  action: string;
+  /** The business key it was done to. */
+  subject: string;
+  detail: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+}
+
+/** Each version of a unit's answer, as submitted; a correction is the next revision. */
+export interface AnswerVersionsTable {
+  id: Identity;
+  org: string;
+  obligation: string;
+  period: string;
+  unit: string;
+  revision: number;
+  /** The form's or the command's submission id: the Workflow Update's id. */
+  submission_id: string;
+  actor: string;
+  answers: JsonObject;
+  at: Instant;
+}
+
+/** Each version of a project's goals, as its owner (or the secretariat) submitted them. */
+export interface GoalsVersionsTable {
+  id: Identity;
+  org: string;
+  project: string;
+  revision: number;
+  goals: JsonObject;
+  submitted_at: Instant;
+  actor: string;
+}
+
+export type ProjectStepKind = 'returned' | 'commented' | 'approved';
+export const PROJECT_STEP_KINDS: readonly ProjectStepKind[] = ['returned', 'commented', 'approved'];
+
+/** The secretariat's steps on a project's goals: returned with a comment, commented, approved. */
+export interface ProjectStepsTable {
+  id: Identity;
+  org: string;
+  project: string;
+  step: ProjectStepKind;
+  at: Instant;
+  actor: string;
+  comment: string | null;
+}
+
+export interface RecordsDatabase {
+  mail_log: MailLogTable;
+  audit_log: AuditLogTable;
+  answer_versions: AnswerVersionsTable;
+  goals_versions: GoalsVersionsTable;
+  project_steps: ProjectStepsTable;
+}

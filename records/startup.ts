@@ -1,0 +1,18 @@
+/**
+ * What a process does with the database of record as it starts: a worker, the web and `npm start`
+ * bring the schema up to date; any other command only makes sure it is not newer than it knows.
+ */
+import { openRecords } from './database';
+import { assertSchemaKnown, migrateToLatest } from './migrate';
+
+/** Returns the migrations applied now (none when only checking). */
+export async function prepareRecords(url: string, options: { migrate: boolean }): Promise<string[]> {
+  const db = await openRecords(url, { poolSize: 2 });
+  try {
+    if (options.migrate) return await migrateToLatest(db);
+    await assertSchemaKnown(db);
+    return [];
+  } finally {
+    await db.destroy();
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The two kinds of database the records run on, for tests that must pass on both: `npm start`'s
+ * PGlite served over the wire protocol, and a real PostgreSQL server (Debian's, installed when
+ * missing, as `npm run cluster` uses it).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { PROJECT_ROOT } from '../../config/environment';
+import { freePorts } from '../../scripts/cluster/ports';
+import { startPostgres, stopChild } from '../../scripts/cluster/postgres';
+
+export class EmbeddedRecordsProcessError extends Error {
+  override name = 'EmbeddedRecordsProcessError';
+}
+
+export interface EmbeddedRecordsProcess {
+  url: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * records/embedded.ts in a process of its own (see embedded-records-main.ts), as `npm start` runs
+ * it for every other process. Rejects with what the process said when it cannot serve.
+ */
+export function startEmbeddedRecordsProcess(options: { dataDir: string; port?: number }): Promise<EmbeddedRecordsProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'embedded-records-main.ts'), options.dataDir, String(options.port ?? 0)], {
+    cwd: PROJECT_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const ready = /^\{"url":.*\}$/m.exec(output);
+      if (ready) resolve({ url: (JSON.parse(ready[0]) as { url: string }).url, process: child, stop: () => stopChild(child, 'SIGTERM', 10_000) });
+    });
+    child.once('exit', () => reject(new EmbeddedRecordsProcessError(output.trim() || `the records process ended (${child.exitCode ?? child.signalCode})`)));
+  });
+}
+
+export interface RecordsBackend {
+  /** A new, empty database: its URL. */
+  freshDatabase(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** Each fresh database is an embedded server of its own, in a folder of its own. */
+export async function startEmbeddedBackend(): Promise<RecordsBackend> {
+  const root = mkdtempSync(path.join(tmpdir(), 'followup-records-'));
+  const servers: EmbeddedRecordsProcess[] = [];
+  return {
+    async freshDatabase() {
+      const server = await startEmbeddedRecordsProcess({ dataDir: path.join(root, String(servers.length)) });
+      servers.push(server);
+      return server.url;
+    },
+    async stop() {
+      await Promise.all(servers.map((s) => s.stop()));
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** One server for the file; each fresh database is a CREATE DATABASE on it. */
+export async function startPostgresBackend(): Promise<RecordsBackend> {
+  const root = mkdtempSync(path.join(tmpdir(), 'followup-records-pg-'));
+  const [port] = await freePorts(1);
+  const server = await startPostgres({ dataDir: path.join(root, 'data'), port: port!, user: 'followup' });
+  let count = 0;
+  return {
+    async freshDatabase() {
+      const name = `records_${++count}`;
+      const admin = new Client({ connectionString: `postgresql://followup@127.0.0.1:${server.port}/postgres` });
+      await admin.connect();
+      try {
+        await admin.query(`create database ${name}`);
+      } finally {
+        await admin.end();
+      }
+      return `postgresql://followup@127.0.0.1:${server.port}/${name}`;
+    },
+    async stop() {
+      await server.stop();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+export const RECORDS_BACKENDS = [
+  ['PGlite over the wire protocol', startEmbeddedBackend],
+  ['PostgreSQL', startPostgresBackend],
+] as const;
