@@ -8,6 +8,7 @@ import type { Directory } from './directory';
 import type { Mailer } from './mailer';
 import { createSender } from './send';
 import { sentMailsInArchive } from './sent-mails';
+import type { MailLog } from '../records/mail-log';
 import { createNoticeSender } from './notices';
 import type { RegisterReader } from './register-reader';
 import type { WorkflowStarter } from './workflow-starter';
@@ -39,12 +40,17 @@ export interface ActivityDeps {
   registers: RegisterReader;
   /** Starts workflows under their business keys (the runs of schedules). */
   starter: WorkflowStarter;
+  /**
+   * The mail log in the database of record: what became of each mail to each person. Every entry
+   * point with a database (npm start, and DATABASE_URL in production) passes it.
+   */
+  mailLog?: MailLog;
 }
 
 /** Every kind's activities, composed: each kind's live in activities/kinds/<kind>.ts. */
 export function createActivities(deps: ActivityDeps) {
   // What the server took is kept in the archive the workers share, so a retry on another worker finds it too.
-  const sendToEach = createSender(deps.mailer, sentMailsInArchive(deps.archive));
+  const sendToEach = createSender(deps.mailer, sentMailsInArchive(deps.archive), deps.mailLog);
   const sendNotice = createNoticeSender(deps, sendToEach);
   return {
     ...createDataCallActivities(deps, sendToEach),

@@ -6,6 +6,7 @@ import type { Language, MailingResult, RecipientOutcome } from '../domain/types'
 import type { PersonConfig } from '../config/schema';
 import { PermanentMailError, TransientMailError, type Mailer, type OutgoingMail } from './mailer';
 import type { SentMails } from './sent-mails';
+import type { MailLog } from '../records/mail-log';
 
 /** The progress each running activity last reported, so that a heartbeat meant only as a sign of life does not erase it. */
 const reported = new WeakMap<Context, unknown>();
@@ -111,7 +112,7 @@ function isRetry(): boolean {
  * sent: the record of mails the server took, asked on a retried attempt (an earlier attempt that
  * died before its heartbeat, or that went on after the server gave it up, leaves no details).
  */
-export function createSender(mailer: Mailer, sent?: SentMails) {
+export function createSender(mailer: Mailer, sent?: SentMails, mailLog?: MailLog) {
   return async function sendToEach(
     people: readonly PersonConfig[],
     defaultLanguage: Language,
@@ -134,6 +135,24 @@ export function createSender(mailer: Mailer, sent?: SentMails) {
     // One transaction per person: the people, then each copy-holder once, with the first person's mail.
     const deliveries: { person: PersonConfig; renderFor: PersonConfig }[] = [];
     for (const person of people) deliveries.push({ person, renderFor: person });
+    /**
+     * Keeps what became of one person's mail, in the mail log too: a public record of what was sent
+     * to whom. A log that cannot be written fails the attempt, whose retry mails nobody twice (it
+     * finds the mails already sent) and writes the log again.
+     */
+    const note = async (outcome: RecipientOutcome) => {
+      outcomes.push(outcome);
+      await mailLog?.record({
+        scope,
+        kind,
+        sequence,
+        messageId: outcome.messageId,
+        address: outcome.address,
+        outcome: outcome.state === 'retrying' ? 'put-off' : outcome.state,
+        ...(outcome.detail ? { serverResponse: outcome.detail } : {}),
+        at: new Date(outcome.at),
+      });
+    };
     if (people[0]) for (const person of cc) deliveries.push({ person, renderFor: people[0] });
 
     for (const { person, renderFor } of deliveries) {
@@ -155,14 +174,14 @@ export function createSender(mailer: Mailer, sent?: SentMails) {
         built = build(renderFor, language);
       } catch (err) {
         // A template that does not render will not render on a retry either: a visible failure.
-        outcomes.push({ address, state: 'failed', messageId: messageId(kind), at, detail: (err as Error).message });
+        await note({ address, state: 'failed', messageId: messageId(kind), at, detail: (err as Error).message });
         continue;
       }
       const { idSubject, replyTo, ...mail } = built;
       const id = messageId(idSubject);
       const sentAt = retried ? await sent?.sentAt(scope, id) : undefined;
       if (sentAt) {
-        outcomes.push({ address, state: 'delivered', messageId: id, at: sentAt });
+        await note({ address, state: 'delivered', messageId: id, at: sentAt });
         heartbeat({ settled: outcomes.filter((o) => o.state !== 'retrying') });
         continue;
       }
@@ -180,12 +199,14 @@ export function createSender(mailer: Mailer, sent?: SentMails) {
           }),
           { settled: outcomes.filter((o) => o.state !== 'retrying') },
         );
-        outcomes.push({ address, state: 'delivered', messageId: id, at });
-        await sent?.record(scope, id, at);
       } catch (err) {
         const state = err instanceof PermanentMailError ? 'refused' : 'retrying';
-        outcomes.push({ address, state, messageId: id, at, detail: (err as Error).message });
+        await note({ address, state, messageId: id, at, detail: (err as Error).message });
+        heartbeat({ settled: outcomes.filter((o) => o.state !== 'retrying') });
+        continue;
       }
+      await sent?.record(scope, id, at);
+      await note({ address, state: 'delivered', messageId: id, at });
       heartbeat({ settled: outcomes.filter((o) => o.state !== 'retrying') });
     }
     const waiting = outcomes.filter((o) => o.state === 'retrying');

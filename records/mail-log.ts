@@ -77,3 +77,10 @@ export async function sentBefore(db: Records, messageId: string, address: string
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/** What the mail sender needs of the log: activities get it from their entry point (none in a process without a database of record). */
+export interface MailLog {
+  record(entry: MailLogEntry): Promise<void>;
+}
+
+export const mailLogIn = (db: Records): MailLog => ({ record: (entry) => recordMail(db, entry) });

@@ -20,6 +20,7 @@ import { accessibilityPages } from './pages/accessibility';
 import { publicationPages } from './pages/publication';
 import { ownerLinkPages } from './pages/owner-links';
 import { schedulePages } from './pages/schedules';
+import { mailLogPages } from './pages/mail-log';
 import { previewPages } from './pages/preview';
 import { signInPages } from './pages/sign-in';
 import { security, BODY_LIMIT_BYTES } from './plugins/security';
@@ -176,6 +177,7 @@ async function organisationSite(app: FastifyInstance, deps: WebDeps): Promise<vo
   await app.register(accessibilityPages, { kit });
   await app.register(publicationPages, { kit });
   await app.register(schedulePages, { kit, session });
+  await app.register(mailLogPages, { kit, session });
   // Each kind's pages once, whatever number of obligations of the kind the organisation has.
   for (const kind of new Set(config.obligations.map((o) => o.kind))) {
     const pages = WEB_KINDS[kind].pages;

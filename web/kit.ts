@@ -7,6 +7,7 @@ import type { Client } from '@temporalio/client';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Archive } from '../activities/archive';
 import type { OrganisationConfig } from '../config/schema';
+import type { Records } from '../records/database';
 import type { AnswerLinks } from '../domain/answer-links';
 import type { CycleKey } from '../domain/ids';
 import { questionnaireOf } from '../domain/questionnaire';
@@ -22,6 +23,8 @@ import { createSingleSignOn, type SingleSignOnSettings } from './single-sign-on'
 export interface WebDeps {
   config: OrganisationConfig;
   client: Client;
+  /** The database of record (npm start's embedded one, or DATABASE_URL); the mail log is read from it. */
+  records?: Records;
   taskQueue: string;
   archive: Archive;
   answerLinks: AnswerLinks;

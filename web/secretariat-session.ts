@@ -128,6 +128,7 @@ export function createSecretariatSession(kit: WebKit) {
     ...(kinds.has('expiry-review') ? [{ url: '/agreements', text: text(lang, 'navAgreements') }] : []),
     ...(kinds.has('event-notices') ? [{ url: '/events', text: text(lang, 'navEvents') }] : []),
     { url: '/schedules', text: text(lang, 'navSchedules') },
+    ...(kit.deps.records ? [{ url: '/mail-log', text: text(lang, 'navMailLog') }] : []),
   ];
   const secretariatContext = (request: FastifyRequest, reply: FastifyReply): PageContext => {
     const lang = secretariatLanguage(request);

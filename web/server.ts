@@ -8,6 +8,7 @@ import { PROJECT_ROOT, requireSetting, singleSignOnOf, type Environment } from '
 import type { OrganisationConfig } from '../config/schema';
 import { createAnswerLinks } from '../domain/answer-links';
 import { registerSearchAttributes } from '../workers/search-attributes';
+import { openRecords } from '../records/database';
 import { buildDeploymentWebApp } from './app';
 import { accountsFile, createAccountStore } from './accounts';
 
@@ -30,9 +31,12 @@ export async function startWebServer(env: Environment, configs: readonly Organis
   await registerSearchAttributes(connection, env.TEMPORAL_NAMESPACE).catch((err: Error) => console.error(`${err.message} (the worker registers them when it starts)`));
   const archive = createFileArchive(env.FOLLOWUP_ARCHIVE_DIR);
   const answerLinks = createAnswerLinks(linkSecret);
+  // The database of record, where one is named (npm start names its embedded one).
+  const records = env.DATABASE_URL ? await openRecords(env.DATABASE_URL) : undefined;
   const app = await buildDeploymentWebApp(configs.map((config) => ({
     config,
     client,
+    ...(records ? { records } : {}),
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     archive,
     answerLinks,
@@ -55,6 +59,7 @@ export async function startWebServer(env: Environment, configs: readonly Organis
     close: async () => {
       await app.close();
       await connection.close();
+      await records?.destroy();
     },
   };
 }

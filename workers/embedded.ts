@@ -91,9 +91,11 @@ async function main(): Promise<void> {
       throw new StartupError(`Cannot start the local mail server on ${env.SMTP_URL} (${err.message}). Set SMTP_URL to a free port.`);
     });
     const connection = await connectWorker(env.TEMPORAL_ADDRESS);
-    const { worker, client, close } = await createProductionWorker(env, [config], connection);
+    // The worker and the web keep their records in this database, the embedded one unless named.
+    const withRecords = Object.freeze({ ...env, DATABASE_URL: recordsUrl });
+    const { worker, client, close } = await createProductionWorker(withRecords, [config], connection);
     await syncSchedulesAtStart(env, [config], client, console.log);
-    const web = await startWebServer(env, [config], { logger: false }).catch((err: Error) => {
+    const web = await startWebServer(withRecords, [config], { logger: false }).catch((err: Error) => {
       throw new StartupError(`Cannot start the web interface on ${env.FOLLOWUP_WEB_HOST}:${env.FOLLOWUP_WEB_PORT} (${err.message}). Set FOLLOWUP_WEB_PORT to a free port.`);
     });
     const obligation = obligationOf(config, 'periodic-data-call');

@@ -4,6 +4,8 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createRegisterReader } from '../activities/register-reader';
 import { createActivities } from '../activities';
+import { openRecords } from '../records/database';
+import { mailLogIn } from '../records/mail-log';
 import { createFileArchive } from '../activities/archive';
 import { createDirectory } from '../activities/directory';
 import { createSmtpMailer } from '../activities/mailer';
@@ -54,6 +56,8 @@ export async function createProductionWorker(env: Environment, configs: readonly
   const clientConnection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
   const client = new Client({ connection: clientConnection, namespace: env.TEMPORAL_NAMESPACE });
   await registerSearchAttributes(clientConnection, env.TEMPORAL_NAMESPACE);
+  // The database of record, where one is named (npm start names its embedded one).
+  const records = env.DATABASE_URL ? await openRecords(env.DATABASE_URL) : undefined;
   const bundle = await workflowBundle(require.resolve('../workflows'));
   const worker = await Worker.create({
     connection,
@@ -77,6 +81,7 @@ export async function createProductionWorker(env: Environment, configs: readonly
       answerLinks: createAnswerLinks(requireSetting(env, 'FOLLOWUP_LINK_SECRET')),
       registers: createRegisterReader(client),
       starter: createWorkflowStarter(client),
+      ...(records ? { mailLog: mailLogIn(records) } : {}),
     }),
   });
   bundle.remove();
@@ -86,6 +91,7 @@ export async function createProductionWorker(env: Environment, configs: readonly
     close: () => {
       mailer.close();
       void clientConnection.close();
+      void records?.destroy();
     },
   };
 }

@@ -15,6 +15,8 @@ import type { OrganisationConfig } from '../../config/schema';
 import { createAnswerLinks } from '../../domain/answer-links';
 import { serverExecutable, TEMPORAL_CLI, TEMPORAL_TEST_SERVER, PROJECT_ROOT } from '../../workers/temporal-binaries';
 import { createWorkflowStarter } from '../../activities/workflow-starter';
+import type { Records } from '../../records/database';
+import { mailLogIn } from '../../records/mail-log';
 import { registerSearchAttributes } from '../../workers/search-attributes';
 
 export { PROJECT_ROOT };
@@ -60,7 +62,7 @@ export interface TestWorker {
 export async function createTestWorker(
   env: TestWorkflowEnvironment,
   smtpUrl: string,
-  options: { configs?: OrganisationConfig[]; archiveDir?: string; publicBaseUrl?: string; taskQueue?: string; templatesDir?: string; organisationPaths?: boolean } = {},
+  options: { configs?: OrganisationConfig[]; archiveDir?: string; publicBaseUrl?: string; taskQueue?: string; templatesDir?: string; organisationPaths?: boolean; records?: Records } = {},
 ): Promise<TestWorker> {
   const archiveDir = options.archiveDir ?? mkdtempSync(path.join(tmpdir(), 'followup-archive-'));
   const archive = createFileArchive(archiveDir);
@@ -82,6 +84,7 @@ export async function createTestWorker(
       answerLinks: testAnswerLinks,
       registers: createRegisterReader(env.client),
       starter: createWorkflowStarter(env.client),
+      ...(options.records ? { mailLog: mailLogIn(options.records) } : {}),
     }),
   });
   const running = worker.run();
