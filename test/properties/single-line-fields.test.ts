@@ -61,10 +61,10 @@ describe('the rule, where text is typed', () => {
   });
 
   test('a list one a line splits on every line break, and each entry is one line', () => {
+    expect(lines('a\rb\r\nc\nd\u2028e\u2029f\u0085g')).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
     fc.assert(
       fc.property(hostile, (text) => {
         for (const entry of listLines(text)) expect(isSingleLine(entry)).toBe(true);
-        expect(lines('a\rb\r\nc\nd\u2028e\u2029f\u0085g')).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
       }),
       { numRuns: 200 },
     );
