@@ -32,6 +32,7 @@ import { addGoalsCommands } from './commands/goals';
 import { addUserCommands } from './commands/users';
 import { addPublishCommand } from './commands/publish';
 import { addRetentionCommands } from './commands/retention';
+import { cliActor } from './commands/common';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -154,11 +155,18 @@ export function buildProgram(io: CliIo): Command {
     if (applied.length) io.out(`Records database: applied migration${applied.length === 1 ? '' : 's'} ${applied.join(', ')}.`);
   });
 
-  program.hook('postAction', async () => {
+  program.hook('postAction', async (_program, command) => {
     await connection?.close();
+    // Who did what from the command line, where there is a database of record to keep it.
+    if (io.env.DATABASE_URL && CHANGING_COMMANDS.has(command.name())) {
+      await recordsStartup().recordCommand(env().DATABASE_URL!, { at: new Date(), actor: cliActor(), via: 'cli', action: `${command.parent?.name()} ${command.name()}`, subject: command.args.join(' ') || command.parent?.name() || command.name(), detail: { options: command.opts() } });
+    }
   });
   return program;
 }
+
+/** The commands that change something: each is in the audit log (the rest only read). */
+const CHANGING_COMMANDS = new Set(['register', 'edit', 'goals', 'approve', 'return', 'close', 'approve-owner', 'resend-mail', 'decide', 'change', 'cancel', 'record', 'start', 'extend', 'exempt', 'remind', 'answer', 'redeliver', 'trigger', 'sync', 'add', 'remove', 'publish', 'apply']);
 
 /** Runs the command line; returns the exit code instead of exiting, so tests can call it. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {

@@ -21,6 +21,7 @@ import { publicationPages } from './pages/publication';
 import { ownerLinkPages } from './pages/owner-links';
 import { schedulePages } from './pages/schedules';
 import { mailLogPages } from './pages/mail-log';
+import { recordAction } from '../records/audit-log';
 import { previewPages } from './pages/preview';
 import { signInPages } from './pages/sign-in';
 import { security, BODY_LIMIT_BYTES } from './plugins/security';
@@ -170,6 +171,25 @@ async function organisationSite(app: FastifyInstance, deps: WebDeps): Promise<vo
   });
 
   const session = createSecretariatSession(kit);
+  const records = deps.records;
+  if (records) {
+    // Who did what: every action taken through a form (it answers with a redirect) is in the audit
+    // log, by the signed-in person, or by whoever holds the mailed link (owner, contact).
+    app.addHook('onResponse', async (request, reply) => {
+      if (request.method !== 'POST' || reply.statusCode !== 303) return;
+      const page = maskTokens(request.url.split('?')[0] ?? request.url);
+      if (/\/(login|logout)(\/|$)/.test(page)) return;
+      const done = new URL(String(reply.getHeader('location') ?? ''), 'http://localhost').searchParams.get('done');
+      const account = session.signedIn(request);
+      await recordAction(records, {
+        at: kit.now(),
+        actor: account ? `${account.displayName} (${account.name})` : 'link',
+        via: account?.name.startsWith('sso:') ? 'sso' : 'web',
+        action: done ?? page.split('/').pop() ?? page,
+        subject: page,
+      }).catch((err: Error) => request.log.error({ err, url: page }, 'the action is done but not in the audit log'));
+    });
+  }
   await app.register(answerPages, { kit });
   await app.register(signInPages, { kit, session });
   await app.register(dashboardPages, { kit, session });
