@@ -9,6 +9,7 @@ import type { Mailer } from './mailer';
 import { createSender } from './send';
 import { sentMailsInArchive } from './sent-mails';
 import type { MailLog } from '../records/mail-log';
+import type { Records } from '../records/database';
 import { createNoticeSender } from './notices';
 import type { RegisterReader } from './register-reader';
 import type { WorkflowStarter } from './workflow-starter';
@@ -45,6 +46,8 @@ export interface ActivityDeps {
    * point with a database (npm start, and DATABASE_URL in production) passes it.
    */
   mailLog?: MailLog;
+  /** The database of record, where one is named: the answers' versions are written to it. */
+  records?: Records;
 }
 
 /** Every kind's activities, composed: each kind's live in activities/kinds/<kind>.ts. */

@@ -127,6 +127,15 @@ async function main(): Promise<void> {
       smtp.refuseRecipient = undefined;
       await everyRowChange(key, plan);
     });
+    // Recorded when each version of an answer went to the database of record (behind a patch),
+    // with a correction and an answer the secretariat recorded for a unit.
+    await scenario('answers-on-record', async (key, plan) => {
+      await sleepUntil(plan.opensAt);
+      await submitAnswer(env.client, key, 'barn-utbildning', answer, 'contact');
+      await submitAnswer(env.client, key, 'barn-utbildning', { ...answer, effects: 'Rättat' }, 'contact');
+      await submitAnswer(env.client, key, 'omsorg', answer, 'secretariat', undefined, 'Anna Berg (anna.berg)');
+      await sleepUntil(plan.closesAt);
+    });
   } finally {
     await tw.stop();
     await smtp.close();

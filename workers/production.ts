@@ -81,7 +81,7 @@ export async function createProductionWorker(env: Environment, configs: readonly
       answerLinks: createAnswerLinks(requireSetting(env, 'FOLLOWUP_LINK_SECRET')),
       registers: createRegisterReader(client),
       starter: createWorkflowStarter(client),
-      ...(records ? { mailLog: mailLogIn(records) } : {}),
+      ...(records ? { mailLog: mailLogIn(records), records } : {}),
     }),
   });
   bundle.remove();

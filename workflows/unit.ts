@@ -27,6 +27,10 @@ import { keepVisible } from './visibility';
 
 const mail = wf.proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', heartbeatTimeout: '10 seconds', retry: mailRetry });
 const planning = wf.proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: planningRetry });
+// An answer's version goes to the database of record however long the database is away: tried until it is back.
+const records = wf.proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' } });
+/** Units that write each version of their answer to the database of record; those from before replay as they ran. */
+export const ANSWER_RECORDS_PATCH = 'answer-versions-on-record';
 
 interface QueuedMail {
   kind: MailKind;
@@ -77,6 +81,14 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
   let deadlineMovedSequence = 0;
   const remindersSentAt: string[] = [];
   const mailProblems: MailProblem[] = [];
+  // Answers taken but not yet in the database of record, in the order they came.
+  const unrecorded: { answer: SubmittedAnswer; submissionId: string; actor: string }[] = [];
+  const recordAnswers = async () => {
+    while (unrecorded.length > 0) {
+      const version = unrecorded.shift()!;
+      if (wf.patched(ANSWER_RECORDS_PATCH)) await records.recordAnswerVersion({ key, unitId, ...version });
+    }
+  };
   // Who did what to the unit: kept in its state, read by the cycle's page.
   const history: HistoryEntry[] = [];
   // Mails in the order they are due; the first may be waiting for another try.
@@ -159,6 +171,7 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
       const previous = answer;
       const revision = (previous?.revision ?? 0) + 1;
       answer = { values: checkedValues(given.values), answeredAt: nowIso(), by: given.by, revision };
+      unrecorded.push({ answer, submissionId: wf.currentUpdateInfo()?.id ?? `revision-${revision}`, actor: given.actor ?? given.by });
       if (given.by === 'secretariat') note('answered-for-unit', given.actor, `version ${revision}`);
       draft = undefined;
       enqueue({ kind: 'receipt', sequence: revision, answer });
@@ -335,6 +348,7 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
   }
 
   for (;;) {
+    await recordAnswers();
     for (let due = nextDue(); due; due = nextDue()) {
       const queued = outbox[due.index]!;
       // A reminder or escalation that waited for another try is moot once the unit has answered.
@@ -342,6 +356,8 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
         outbox.splice(due.index, 1);
         continue;
       }
+      // An answer is on record before its receipt (or any other mail) goes out.
+      await recordAnswers();
       outbox.splice(due.index, 1, ...(await send(queued, due.held)));
     }
     if (closing) break;
@@ -373,6 +389,7 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
     else await wf.condition(woken, Math.max(1, next - now));
     wake = false;
   }
+  await recordAnswers();
   // What still waited for another try when the cycle closed was never delivered.
   for (const p of mailProblems) if (p.state === 'retrying') p.state = 'failed';
   for (const queued of outbox) {

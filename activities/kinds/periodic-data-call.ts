@@ -17,6 +17,7 @@ import { answerRows, mailContext } from '../mail-context';
 import { buildReportContext, compileReportFiles, type PeriodData } from '../report';
 import { reportAttachments } from '../documents/report-files';
 import { heartbeatKeepingProgress, type SendToEach } from '../send';
+import { recordAnswerVersion } from '../../records/answers';
 import type { KindModule } from './kind-module';
 
 export interface UnitMailInput {
@@ -120,6 +121,26 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
         input.sequence,
         { cc: input.kind === 'escalation' ? [{ name: org.secretariat.name, email: org.secretariat.email }] : undefined, only: input.only, skip: input.skip },
       );
+    },
+
+    /**
+     * One version of a unit's answer, to the database of record (the public record, kept after the
+     * workflow's history is gone); whether there is a database to keep it in.
+     */
+    async recordAnswerVersion(input: { key: CycleKey; unitId: string; answer: SubmittedAnswer; submissionId: string; actor: string }): Promise<boolean> {
+      if (!deps.records) return false;
+      await recordAnswerVersion(deps.records, {
+        org: input.key.orgId,
+        obligation: input.key.obligationId,
+        period: input.key.period,
+        unit: input.unitId,
+        revision: input.answer.revision,
+        submissionId: input.submissionId,
+        actor: input.actor,
+        answers: input.answer.values,
+        at: new Date(input.answer.answeredAt),
+      });
+      return true;
     },
 
     /** Keeps one part of the units' outcomes for compileReport; returns its reference. */

@@ -84,7 +84,7 @@ export async function createTestWorker(
       answerLinks: testAnswerLinks,
       registers: createRegisterReader(env.client),
       starter: createWorkflowStarter(env.client),
-      ...(options.records ? { mailLog: mailLogIn(options.records) } : {}),
+      ...(options.records ? { mailLog: mailLogIn(options.records), records: options.records } : {}),
     }),
   });
   const running = worker.run();
