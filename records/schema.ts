@@ -92,10 +92,54 @@ export interface ProjectStepsTable {
   comment: string | null;
 }
 
+/**
+ * Where a session's role comes from on each request: the named account (or the shared password),
+ * the provider's claim as it was at sign-in, or the accounts-file entry with a single sign-on
+ * person's verified address.
+ */
+export type RoleSource = 'account' | 'claim' | 'accounts-file';
+export const ROLE_SOURCES: readonly RoleSource[] = ['account', 'claim', 'accounts-file'];
+
+/** A single sign-on person as the provider described them at sign-in. */
+export interface SessionPerson {
+  name: string;
+  displayName: string;
+  role: 'secretariat' | 'reader';
+  email?: string;
+}
+
+/** The secretariat's sessions, for every web process alike (records/sessions.ts). */
+export interface WebSessionsTable {
+  /** The SHA-256 of the token in the cookie: whoever reads the table cannot sign in with it. */
+  id: string;
+  /** The account's name, or "sso:<subject>" for a person from single sign-on. */
+  account: string;
+  /** What it was made with (a password hash's fingerprint, a role): when that changes, it ends. */
+  credential: string;
+  role_from: RoleSource;
+  person: ColumnType<SessionPerson | null, string | null, string | null>;
+  created_at: Instant;
+  last_seen_at: Instant;
+  expires_at: Instant;
+}
+
+/**
+ * rate-limiter-flexible's RateLimiterPostgres table (web/failure-limits.ts): failures per client
+ * under each limit's prefix ("sign-in:10.0.0.7"). Its columns are the library's, in its order.
+ */
+export interface WebFailureCountsTable {
+  key: string;
+  points: ColumnType<number, number | undefined, number>;
+  /** Milliseconds since the epoch; int8, so pg reads it as a string. */
+  expire: ColumnType<string | null, number | null, number | null>;
+}
+
 export interface RecordsDatabase {
   mail_log: MailLogTable;
   audit_log: AuditLogTable;
   answer_versions: AnswerVersionsTable;
   goals_versions: GoalsVersionsTable;
   project_steps: ProjectStepsTable;
+  web_sessions: WebSessionsTable;
+  web_failure_counts: WebFailureCountsTable;
 }

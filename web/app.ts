@@ -27,7 +27,7 @@ import { signInPages } from './pages/sign-in';
 import { security, BODY_LIMIT_BYTES } from './plugins/security';
 import { createSecretariatSession, SESSION_HOURS } from './secretariat-session';
 import { createSessionTable } from './sessions';
-import { createFailureLimit } from './failure-limits';
+import { createFailureLimit, SIGN_IN_LIMIT } from './failure-limits';
 import { createViews } from './views';
 
 export type { WebDeps } from './kit';
@@ -99,9 +99,8 @@ export async function buildDeploymentWebApp(organisations: readonly WebDeps[], o
   }
 
   const shared: SharedSignIn = {
-    sessions: createSessionTable({ hours: SESSION_HOURS, now: first.now ?? (() => new Date()) }),
-    ssoPeople: new Map(),
-    failedLogins: createFailureLimit({ failures: 10, withinSeconds: 15 * 60, blockSeconds: 15 * 60 }),
+    sessions: createSessionTable({ hours: SESSION_HOURS, now: first.now ?? (() => new Date()), records: first.records }),
+    failedLogins: createFailureLimit(SIGN_IN_LIMIT, first.records),
   };
   for (const deps of organisations) {
     const prefix = `/${deps.config.organisation.id}`;
@@ -171,6 +170,7 @@ async function organisationSite(app: FastifyInstance, deps: WebDeps): Promise<vo
   });
 
   const session = createSecretariatSession(kit);
+  app.addHook('onRequest', session.readSession);
   const records = deps.records;
   if (records) {
     // Who did what: every action taken through a form (it answers with a redirect) is in the audit

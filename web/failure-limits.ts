@@ -1,9 +1,13 @@
 /**
  * Limits that protect instead of lock out: wrong passwords and invalid links are counted per
  * client (its own address, through FOLLOWUP_TRUST_PROXY behind a proxy), never anyone's successes,
- * so a flood from one address blocks that address alone. rate-limiter-flexible keeps the counts.
+ * so a flood from one address blocks that address alone. rate-limiter-flexible keeps the counts:
+ * in the database of record where there is one, so that every web process behind a proxy counts
+ * together and a restart forgives nobody; in memory where there is none (tests).
  */
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Records } from '../records/database';
+import { FAILURE_COUNTS_TABLE, failureCountsClient } from '../records/failure-counts';
 
 export interface FailureLimit {
   /**
@@ -19,8 +23,24 @@ export interface FailureLimit {
   forgive(client: string): Promise<void>;
 }
 
-export function createFailureLimit(options: { failures: number; withinSeconds: number; blockSeconds: number }): FailureLimit {
-  const limiter = new RateLimiterMemory({ points: options.failures, duration: options.withinSeconds, blockDuration: options.blockSeconds });
+export interface FailureLimitSettings {
+  /** Its counts' prefix in the shared table: limits with one name count together. */
+  name: string;
+  failures: number;
+  withinSeconds: number;
+  blockSeconds: number;
+}
+
+/** Wrong passwords: ten in a quarter of an hour, then a quarter of an hour's wait. */
+export const SIGN_IN_LIMIT: FailureLimitSettings = { name: 'sign-in', failures: 10, withinSeconds: 15 * 60, blockSeconds: 15 * 60 };
+/** Links that are not ours (answer, goals, agreement, unit): someone guessing tokens, not a person with a mail. */
+export const INVALID_LINK_LIMIT: FailureLimitSettings = { name: 'invalid-link', failures: 30, withinSeconds: 60, blockSeconds: 5 * 60 };
+
+export function createFailureLimit(options: FailureLimitSettings, records?: Records): FailureLimit {
+  const settings = { keyPrefix: options.name, points: options.failures, duration: options.withinSeconds, blockDuration: options.blockSeconds };
+  const limiter = records
+    ? new RateLimiterPostgres({ ...settings, storeClient: failureCountsClient(records), storeType: 'pool', tableName: FAILURE_COUNTS_TABLE, tableCreated: true })
+    : new RateLimiterMemory(settings);
   const seconds = (state: RateLimiterRes) => Math.max(1, Math.ceil(state.msBeforeNext / 1000));
   return {
     async attempt(client) {

@@ -15,15 +15,17 @@ import type { Language, Questionnaire } from '../domain/types';
 import { text, type TextKey } from './i18n';
 import { createViews, type PageContext } from './views';
 import type { AccountStore } from './accounts';
-import type { SignedInAccount } from './secretariat-session';
 import type { SessionTable } from './sessions';
-import type { FailureLimit } from './failure-limits';
+import { createFailureLimit, INVALID_LINK_LIMIT, type FailureLimit } from './failure-limits';
 import { createSingleSignOn, type SingleSignOnSettings } from './single-sign-on';
 
 export interface WebDeps {
   config: OrganisationConfig;
   client: Client;
-  /** The database of record (npm start's embedded one, or DATABASE_URL); the mail log is read from it. */
+  /**
+   * The database of record (npm start's embedded one, or DATABASE_URL): the mail log is read from
+   * it, and sessions and failure counts kept in it, so that every web process shares them.
+   */
   records?: Records;
   taskQueue: string;
   archive: Archive;
@@ -61,7 +63,6 @@ export interface WebDeps {
 /** One sign-in for every organisation of a deployment. */
 export interface SharedSignIn {
   sessions: SessionTable;
-  ssoPeople: Map<string, SignedInAccount>;
   failedLogins: FailureLimit;
 }
 
@@ -93,6 +94,8 @@ export function createWebKit(deps: WebDeps) {
     page,
     message,
     dataCalls,
+    /** One count for every kind of mailed link: a client guessing tokens guesses at all of them. */
+    invalidLinks: createFailureLimit(INVALID_LINK_LIMIT, deps.records),
     singleSignOn: deps.singleSignOn
       ? createSingleSignOn(deps.singleSignOn, `${deps.publicBaseUrl.replace(/\/$/, '')}${deps.organisationPath ?? ''}/login/sso/callback`, (email) => deps.accounts?.list().find((a) => a.email?.toLowerCase() === email)?.role)
       : undefined,

@@ -3,11 +3,11 @@
  * guard every secretariat page puts before its handler.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { createFailureLimit } from './failure-limits';
+import { createFailureLimit, SIGN_IN_LIMIT } from './failure-limits';
 import { pickLanguage, text } from './i18n';
 import type { Role } from './accounts';
 import { verifyPassword } from './password';
-import { createSessionTable, credentialOf } from './sessions';
+import { createSessionTable, credentialOf, type Session, type SessionPerson } from './sessions';
 import type { SingleSignOnPerson } from './single-sign-on';
 import type { PageContext } from './views';
 import type { WebKit } from './kit';
@@ -35,11 +35,9 @@ export const SESSION_HOURS = 8;
 
 export function createSecretariatSession(kit: WebKit) {
   const { config, orgLanguage, secure, now } = kit;
-  const { accounts, passwordHash: sharedHash, shared } = kit.deps;
+  const { accounts, passwordHash: sharedHash, shared, records } = kit.deps;
   // Where a deployment serves several organisations, a person signs in once for all of them.
-  const sessions = shared?.sessions ?? createSessionTable({ hours: SESSION_HOURS, now });
-  /** People signed in through single sign-on, by "sso:<subject>", as the provider last described them. */
-  const ssoPeople = shared?.ssoPeople ?? new Map<string, SignedInAccount>();
+  const sessions = shared?.sessions ?? createSessionTable({ hours: SESSION_HOURS, now, records });
   /** The accounts-file entry with a single sign-on person's verified address, as the file says now. */
   const entryOf = (email: string) => accounts?.list().find((a) => a.email?.toLowerCase() === email);
   /** Whether this person may enter this organisation: always in a deployment of one; else as their account says. */
@@ -49,15 +47,19 @@ export function createSecretariatSession(kit: WebKit) {
     const organisations = account.email !== undefined ? entryOf(account.email)?.organisations : account.organisations;
     return organisations ? organisations.includes(config.organisation.id) : !shared;
   };
-  /** A named account, a person from single sign-on, or the shared secretariat password of older deployments. */
-  const accountOf = (name: string): SignedInAccount | undefined => {
+  /**
+   * A named account, a person from single sign-on (as their session keeps them), or the shared
+   * secretariat password of older deployments.
+   */
+  const accountOf = (name: string, session?: Pick<Session, 'roleFrom' | 'person'>): SignedInAccount | undefined => {
     if (name.startsWith('sso:')) {
-      const person = ssoPeople.get(name);
-      if (person?.roleFrom !== 'accounts-file') return person;
+      const person = session?.person;
+      if (!person || session.roleFrom === 'account') return undefined;
+      if (session.roleFrom === 'claim') return { ...person, roleFrom: 'claim' };
       // Their role is the entry's, on every request: removed there, they are signed out at once; with
       // another role, their sessions end (credentialFor) and they sign in again with the new one.
       const entry = person.email === undefined ? undefined : entryOf(person.email);
-      return entry ? { ...person, role: entry.role, entryCreatedAt: entry.createdAt } : undefined;
+      return entry ? { ...person, role: entry.role, roleFrom: 'accounts-file', entryCreatedAt: entry.createdAt } : undefined;
     }
     const account = accounts?.find(name);
     if (account) return account;
@@ -69,23 +71,31 @@ export function createSecretariatSession(kit: WebKit) {
     if (account && account.name === SHARED_ACCOUNT && !accounts?.find(SHARED_ACCOUNT)) return (await verifyPassword(password, sharedHash!)) ? account : undefined;
     return accounts ? accounts.verify(name, password) : undefined;
   };
-  const credentialFor = (who: string) => {
-    const account = accountOf(who);
-    if (!account) return undefined;
-    // A changed role ends the sessions made with the old one, as does an accounts-file entry made anew.
-    return account.passwordHash ? credentialOf(account.passwordHash) : `single-sign-on:${account.role}:${account.entryCreatedAt ?? 'claim'}`;
+  // A changed role ends the sessions made with the old one, as does an accounts-file entry made anew.
+  const credentialFor = (account: SignedInAccount) =>
+    account.passwordHash ? credentialOf(account.passwordHash) : `single-sign-on:${account.role}:${account.entryCreatedAt ?? 'claim'}`;
+  const credentialNow = (session: Session) => {
+    const account = accountOf(session.who, session);
+    return account ? credentialFor(account) : undefined;
   };
-  /** A person the provider vouched for: their session key. */
-  const rememberSingleSignOn = (person: SingleSignOnPerson): string | undefined => {
+  /** Starts a session for an account that just proved who it is: the token for the cookie. */
+  const startSession = (account: SignedInAccount): Promise<string> => sessions.create({ who: account.name, credential: credentialFor(account), roleFrom: 'account' });
+  /** A person the provider vouched for: their account and a new session's token, or none without a role. */
+  const signInBySingleSignOn = async (person: SingleSignOnPerson): Promise<{ account: SignedInAccount; token: string } | undefined> => {
     const who = `sso:${person.subject}`;
+    const described: SessionPerson | undefined = person.role
+      ? { name: person.name, displayName: person.displayName, role: person.role, ...(person.email ? { email: person.email } : {}) }
+      : undefined;
+    const roleFrom = person.roleFrom ?? 'claim';
+    const account = described && accountOf(who, { roleFrom, person: described });
     // No role any more: the person's other sessions end too.
-    if (!person.role) return void ssoPeople.delete(who);
-    // Which organisations: the accounts file's entry for their verified address, as for the role (see mayEnter).
-    ssoPeople.set(who, { name: person.name, displayName: person.displayName, role: person.role, roleFrom: person.roleFrom ?? 'claim', ...(person.email ? { email: person.email } : {}) });
-    return who;
+    if (!described || !account) return void (await sessions.endAll(who));
+    const credential = credentialFor(account);
+    await sessions.revise(who, { credential, person: described });
+    return { account, token: await sessions.create({ who, credential, roleFrom, person: described }) };
   };
   // One limit for the deployment: the organisations share the accounts a password opens.
-  const failedLogins = shared?.failedLogins ?? createFailureLimit({ failures: 10, withinSeconds: 15 * 60, blockSeconds: 15 * 60 });
+  const failedLogins = shared?.failedLogins ?? createFailureLimit(SIGN_IN_LIMIT, records);
 
   const sessionId = (request: FastifyRequest): string | undefined => {
     const raw = request.cookies[SESSION_COOKIE];
@@ -93,12 +103,17 @@ export function createSecretariatSession(kit: WebKit) {
     const unsigned = request.unsignCookie(raw);
     return unsigned.valid && unsigned.value ? unsigned.value : undefined;
   };
-  /** The person signed in, with the role their account has now. */
-  const signedIn = (request: FastifyRequest): SignedInAccount | undefined => {
-    const id = sessionId(request);
-    const session = id === undefined ? undefined : sessions.find(id, credentialFor);
-    return session ? accountOf(session.who) : undefined;
+  /** Who each request's session belongs to, read once per request (readSession) however often a page asks. */
+  const signedInBy = new WeakMap<FastifyRequest, SignedInAccount>();
+  /** Before any handler (an onRequest hook): one read of the session store, and none without a cookie. */
+  const readSession = async (request: FastifyRequest): Promise<void> => {
+    const token = sessionId(request);
+    const session = token === undefined ? undefined : await sessions.find(token, credentialNow);
+    const account = session && accountOf(session.who, session);
+    if (account) signedInBy.set(request, account);
   };
+  /** The person signed in, with the role their account has now. */
+  const signedIn = (request: FastifyRequest): SignedInAccount | undefined => signedInBy.get(request);
   /** Who acts, as histories name them: "Anna Berg (anna.berg)". */
   const actor = (request: FastifyRequest): string | undefined => {
     const account = signedIn(request);
@@ -152,7 +167,7 @@ export function createSecretariatSession(kit: WebKit) {
   const safeNext = (next: unknown) => (typeof next === 'string' && /^\/(?!\/)[\w\-/.%?=&]*$/.test(next) ? next : '/dashboard');
 
 
-  return { signedInAs: accountOf, mayEnter, otherOrganisation, sessions, credentialFor, rememberSingleSignOn, verify, failedLogins, sessionId, signedIn, actor, loggedIn, secretariatLanguage, requireLogin, requireSecretariat, secretariatContext, safeNext };
+  return { mayEnter, otherOrganisation, sessions, startSession, signInBySingleSignOn, verify, failedLogins, sessionId, readSession, signedIn, actor, loggedIn, secretariatLanguage, requireLogin, requireSecretariat, secretariatContext, safeNext };
 }
 
 export type SecretariatSession = ReturnType<typeof createSecretariatSession>;

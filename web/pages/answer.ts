@@ -17,7 +17,6 @@ import type { CycleKey } from '../../domain/ids';
 import { fullLabel } from '../../domain/questionnaire';
 import { Refusal } from '../../domain/refusals';
 import type { AnswerValues, Language, Questionnaire, UnitStatus } from '../../domain/types';
-import { createFailureLimit } from '../failure-limits';
 import { questionnaireForm, typedFields } from '../questionnaire-form';
 import { answerForm, formOf, paramsOf, tokenParams } from '../forms';
 import { pickLanguage, text, type TextKey } from '../i18n';
@@ -37,8 +36,7 @@ export function answerUpdateId(submission: string, values: Record<string, string
 }
 
 export async function answerPages(app: FastifyInstance, { kit }: { kit: WebKit }) {
-  const { config, client, archive, answerLinks, now, orgLanguage, zone, page, message, dataCalls, configuredQuestionnaire, obligationTitle, unitName, csrfValid } = kit;
-  const invalidLinks = createFailureLimit({ failures: 30, withinSeconds: 60, blockSeconds: 5 * 60 });
+  const { config, client, archive, answerLinks, now, orgLanguage, zone, page, message, dataCalls, configuredQuestionnaire, obligationTitle, unitName, csrfValid, invalidLinks } = kit;
 
   type Resolved = { key: CycleKey; unitId: string; token: string };
   /**

@@ -19,7 +19,6 @@ import { questionnaireOf } from '../../domain/questionnaire';
 import { Refusal } from '../../domain/refusals';
 import { checkAgreementDecision, checkProject, checkSeminar, type ProjectStatus } from '../../domain/registers';
 import type { Language } from '../../domain/types';
-import { createFailureLimit } from '../failure-limits';
 import { agreementDecisionForm, answerForm, formOf, paramsOf, projectForm, seminarForm, tokenParams } from '../forms';
 import { pickLanguage, text } from '../i18n';
 import type { WebKit } from '../kit';
@@ -33,9 +32,8 @@ import { withTyped, type PageForm } from '../page-forms';
 import type { PageContext } from '../views';
 
 export async function ownerLinkPages(app: FastifyInstance, { kit }: { kit: WebKit }) {
-  const { config, client, answerLinks, now, orgLanguage, zone, page, message, unitName, csrfValid } = kit;
+  const { config, client, answerLinks, now, orgLanguage, zone, page, message, unitName, csrfValid, invalidLinks } = kit;
   const orgId = config.organisation.id;
-  const invalidLinks = createFailureLimit({ failures: 30, withinSeconds: 60, blockSeconds: 5 * 60 });
 
   /** The link's subject, or undefined after sending the page that says why (as the answer link does). */
   const resolve = async (request: FastifyRequest, reply: FastifyReply, purpose: LinkPurpose, lang: Language) => {

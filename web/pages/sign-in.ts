@@ -8,7 +8,7 @@ import { SESSION_COOKIE, SESSION_HOURS, type SecretariatSession } from '../secre
 
 export async function signInPages(app: FastifyInstance, { kit, session }: { kit: WebKit; session: SecretariatSession }) {
   const { config, page, message, secure, csrfValid, singleSignOn } = kit;
-  const { mayEnter, otherOrganisation, sessions, credentialFor, rememberSingleSignOn, verify, failedLogins, sessionId, loggedIn, secretariatLanguage, safeNext } = session;
+  const { mayEnter, otherOrganisation, sessions, startSession, signInBySingleSignOn, verify, failedLogins, sessionId, loggedIn, secretariatLanguage, safeNext } = session;
   app.get('/', async (request, reply) => reply.redirect(loggedIn(request) ? '/dashboard' : '/login', 303));
 
   app.get('/login', async (request, reply) => {
@@ -22,8 +22,8 @@ export async function signInPages(app: FastifyInstance, { kit, session }: { kit:
 
   const singleSignOnLink = (lang: 'sv' | 'en', next: unknown) =>
     singleSignOn ? { url: `/login/sso?next=${encodeURIComponent(safeNext(next))}`, label: singleSignOn.label ?? text(lang, 'singleSignOn') } : undefined;
-  const startSession = (reply: FastifyReply, who: string) => {
-    reply.setCookie(SESSION_COOKIE, sessions.create(who, credentialFor(who)!), { signed: true, httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: SESSION_HOURS * 3600 });
+  const setSessionCookie = (reply: FastifyReply, token: string) => {
+    reply.setCookie(SESSION_COOKIE, token, { signed: true, httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: SESSION_HOURS * 3600 });
   };
   if (singleSignOn) {
     // Until the provider sends the browser back: the PKCE verifier, state and nonce, signed, for ten minutes.
@@ -61,11 +61,10 @@ export async function signInPages(app: FastifyInstance, { kit, session }: { kit:
         request.log.warn({ err }, 'single sign-on refused');
         return message(reply, 401, lang, 'ssoFailedTitle', 'ssoFailedText');
       }
-      const who = rememberSingleSignOn(person);
-      if (!who) return message(reply, 403, lang, 'ssoNoRoleTitle', 'ssoNoRoleText', { name: person.name });
-      startSession(reply, who);
-      const account = session.signedInAs(who);
-      if (account && !mayEnter(account)) return otherOrganisation(request, reply);
+      const signedIn = await signInBySingleSignOn(person);
+      if (!signedIn) return message(reply, 403, lang, 'ssoNoRoleTitle', 'ssoNoRoleText', { name: person.name });
+      setSessionCookie(reply, signedIn.token);
+      if (!mayEnter(signedIn.account)) return otherOrganisation(request, reply);
       return reply.redirect(pending.next, 303);
     });
   }
@@ -85,7 +84,7 @@ export async function signInPages(app: FastifyInstance, { kit, session }: { kit:
     const account = await verify(body.username ?? '', body.password);
     if (account) {
       await failedLogins.forgive(request.ip);
-      startSession(reply, account.name);
+      setSessionCookie(reply, await startSession(account));
       // Signed in, for the organisations their account names: elsewhere they are told so.
       if (!mayEnter(account)) return otherOrganisation(request, reply);
       return reply.redirect(safeNext(body.next), 303);
@@ -95,7 +94,7 @@ export async function signInPages(app: FastifyInstance, { kit, session }: { kit:
 
   app.post('/logout', { preHandler: [formOf(logoutForm), app.csrfProtection] }, async (request, reply) => {
     const id = sessionId(request);
-    if (id) sessions.end(id);
+    if (id) await sessions.end(id);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.redirect('/login', 303);
   });
