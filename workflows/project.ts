@@ -29,6 +29,10 @@ import { mailRetry, planningRetry } from './retry';
 
 const planning = wf.proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: planningRetry });
 const mail = wf.proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', heartbeatTimeout: '10 seconds', retry: mailRetry });
+// The project's record goes to the database however long it is away: tried until it is back.
+const records = wf.proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' } });
+/** Projects that write their goals versions, returns and approvals to the database of record; those from before replay as they ran. */
+export const PROJECT_RECORDS_PATCH = 'project-steps-on-record';
 
 
 export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatus> {
@@ -63,6 +67,14 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
   let edited = false;
   const pending: { kind: 'goals-review' | 'goals-approved' | 'goals-returned'; comment?: string }[] = [];
   let mailSequence = 0;
+  // Goals versions, returns and approvals not yet in the database of record, in the order they came.
+  type ProjectRecord = Parameters<Activities['recordProjectSteps']>[0]['entries'][number];
+  const unrecorded: ProjectRecord[] = [];
+  const recordSteps = async () => {
+    if (unrecorded.length === 0) return;
+    const entries = unrecorded.splice(0, unrecorded.length);
+    if (wf.patched(PROJECT_RECORDS_PATCH)) await records.recordProjectSteps({ orgId, projectId: project.id, entries });
+  };
 
   const summary = (): ProjectSummary => {
     const { owner: _owner, goals: _goals, goalsDraft: _d, returned: _returned, remindersSentAt: _r, closedAt: _c, history: _h, mailProblems, ...rest } = status;
@@ -80,6 +92,8 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
   };
   /** Sends a mail; one that reached nobody is in the history and the register as a problem, not as sent. */
   const send = async (kind: MailKind, comment?: string) => {
+    // What the mail tells of is on record before it goes out.
+    await recordSteps();
     const at = new Date().toISOString();
     const had = mails.problems.length;
     const reached = await mails.send({ kind, sequence: ++mailSequence, ...(comment !== undefined ? { note: comment } : {}) }, at);
@@ -119,6 +133,7 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
       if (!check.ok) refuse('InvalidAnswer', language, { problems: describeAnswerErrors(check.errors, questionnaire, language) }, check.errors);
       status.goals = { values: check.values, submittedAt: new Date().toISOString(), revision: (status.goals?.revision ?? 0) + 1 };
       record('goals-submitted', by ?? 'owner', `#${status.goals.revision}`);
+      unrecorded.push({ kind: 'goals', revision: status.goals.revision, goals: check.values, at: status.goals.submittedAt, actor: by ?? 'owner' });
       delete status.goalsDraft;
       setState('goals-submitted');
       pending.push({ kind: 'goals-review' });
@@ -173,6 +188,7 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
     (actor: { by?: string }) => {
       status.approvedAt = new Date().toISOString();
       record('goals-approved', actor?.by);
+      unrecorded.push({ kind: 'step', step: 'approved', at: status.approvedAt, actor: actor?.by ?? 'secretariat' });
       setState('approved');
       pending.push({ kind: 'goals-approved' });
       return { approvedAt: status.approvedAt };
@@ -184,6 +200,7 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
     ({ comment, by }) => {
       const at = new Date().toISOString();
       record('goals-returned', by, comment);
+      unrecorded.push({ kind: 'step', step: 'returned', at, actor: by ?? 'secretariat', comment });
       status.returned = [...(status.returned ?? []), { comment, at }];
       setState('returned');
       pending.push({ kind: 'goals-returned', comment });
@@ -293,6 +310,7 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
       }
       break;
     }
+    await recordSteps();
     setState('closed');
     status.closedAt = new Date().toISOString();
     await tellRegister(orgId, { kind: 'project', summary: summary() });

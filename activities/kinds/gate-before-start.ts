@@ -9,6 +9,7 @@ import type { AnswerValues } from '../../domain/types';
 import type { PersonConfig } from '../../config/schema';
 import { PROJECT_MAIL_KINDS, templateFor } from '../../domain/mail-kinds';
 import type { ActivityDeps } from '../index';
+import { recordProject, type ProjectRecord } from '../../records/projects';
 import { answerRows, questionLines } from '../mail-context';
 import { day, secretariatPerson, type SendNotice } from '../notices';
 import { ownerLinkUrl } from '../owner-links';
@@ -33,6 +34,13 @@ export function createGateActivities(deps: ActivityDeps, sendNotice: SendNotice)
         startAt: startOfDay(plannedStart, zone),
         endAt: plannedEnd ? endOfDay(plannedEnd, zone) : undefined,
       };
+    },
+
+    /** A project's goals versions, returns and approvals, to the database of record; whether there is one. */
+    async recordProjectSteps(input: { orgId: string; projectId: string; entries: ProjectRecord[] }): Promise<boolean> {
+      if (!deps.records) return false;
+      await recordProject(deps.records, input.orgId, input.projectId, input.entries);
+      return true;
     },
 
     async sendProjectMail(input: { orgId: string; obligationId: string; project: ProjectRegistration; kind: ProjectMailKind; sequence: number; at: string; comment?: string; goals?: AnswerValues; skip?: string[] }) {
