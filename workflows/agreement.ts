@@ -39,16 +39,14 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
     return { ...rest, ...(mailProblems?.length ? { mailProblems } : {}) };
   };
   type MailKind = 'agreement-review' | 'agreement-expired';
-  const mails = mailLog<MailKind>([], (m, at, skip) => mail.sendAgreementMail({ orgId, obligationId, agreement: { ...agreement, endsOn: status.endsOn }, kind: m.kind, sequence: m.sequence, at, ...(skip ? { skip } : {}) }));
-  const showProblems = () => {
-    if (mails.problems.length) status.mailProblems = [...mails.problems];
-    else delete status.mailProblems;
-  };
+  const mails = mailLog<MailKind>(
+    (m, at, skip) => mail.sendAgreementMail({ orgId, obligationId, agreement: { ...agreement, endsOn: status.endsOn }, kind: m.kind, sequence: m.sequence, at, ...(skip ? { skip } : {}) }),
+    (problems) => (status.mailProblems = problems),
+  );
   /** Sends a mail; a reminder that reached nobody is not counted, and the register shows the problem. */
   const send = async (kind: MailKind) => {
     const had = mails.problems.length;
     const reached = await mails.send({ kind, sequence: ++sequence }, new Date().toISOString());
-    showProblems();
     if (!reached && kind === 'agreement-review') status.remindersSent--;
     if (mails.problems.length > had) await tellRegister(orgId, { kind: 'agreement', summary: summary() });
   };
@@ -58,7 +56,6 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
     resendMailUpdate,
     async () => {
       const sent = await mails.sendAgain(new Date().toISOString());
-      showProblems();
       // A reminder that reaches its owner now counts as sent.
       status.remindersSent += sent.filter((m) => m.kind === 'agreement-review').length;
       await tellRegister(orgId, { kind: 'agreement', summary: summary() });

@@ -44,18 +44,16 @@ export async function eventWorkflow(input: EventInput): Promise<EventStatus> {
   };
   const over = () => status.state === 'held' || status.state === 'cancelled';
   type NoticeKind = 'event-notice' | 'event-changed' | 'event-cancelled';
-  const mails = mailLog<NoticeKind>([], (m, at, skip) => mail.sendEventMail({ orgId, obligationId, event, kind: m.kind, sequence: m.sequence, at, reason: m.note, ...(skip ? { skip } : {}) }));
-  const showProblems = () => {
-    if (mails.problems.length) status.mailProblems = [...mails.problems];
-    else delete status.mailProblems;
-  };
+  const mails = mailLog<NoticeKind>(
+    (m, at, skip) => mail.sendEventMail({ orgId, obligationId, event, kind: m.kind, sequence: m.sequence, at, reason: m.note, ...(skip ? { skip } : {}) }),
+    (problems) => (status.mailProblems = problems),
+  );
   /** What a notice that reached people is in the history; one that reached nobody is a problem, not a notice. */
   const HISTORY_OF: Record<NoticeKind, EventStatus['history'][number]['what']> = { 'event-notice': 'notice', 'event-changed': 'change-notice', 'event-cancelled': 'cancel-notice' };
   /** Sends a notice; whether it reached anyone (only then is it counted, and the event "noticed"). */
   const send = async (kind: NoticeKind, reason?: string) => {
     const had = mails.problems.length;
     const reached = await mails.send({ kind, sequence: ++sequence, ...(reason !== undefined ? { note: reason } : {}) }, now());
-    showProblems();
     if (reached) {
       status.noticesSent++;
       status.history.push({ at: now(), what: HISTORY_OF[kind] });
@@ -69,7 +67,6 @@ export async function eventWorkflow(input: EventInput): Promise<EventStatus> {
     resendMailUpdate,
     async ({ by }) => {
       const sent = await mails.sendAgain(now());
-      showProblems();
       status.noticesSent += sent.length;
       status.history.push({ at: now(), what: 'mail-resent', ...(by ? { by } : {}), detail: `${sent.length}` });
       if (sent.length > 0 && status.state === 'planned') status.state = 'noticed';

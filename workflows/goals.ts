@@ -24,16 +24,14 @@ export async function goalsWorkflow(input: GoalsInput): Promise<GoalsStatus> {
   const summary = (): GoalsSummary => ({ obligationId, year, state: status.state, ...(status.decision ? { decision: status.decision } : {}), ...(status.mailProblems?.length ? { mailProblems: status.mailProblems } : {}) });
   const recorded = () => status.decision !== undefined;
   type MailKind = 'goals-missing' | 'goals-recorded';
-  const mails = mailLog<MailKind>([], (m, at, skip) => mail.sendGoalsMail({ orgId, obligationId, year, kind: m.kind, sequence: m.sequence, at, ...(m.kind === 'goals-recorded' ? { decision: status.decision } : {}), ...(skip ? { skip } : {}) }));
-  const showProblems = () => {
-    if (mails.problems.length) status.mailProblems = [...mails.problems];
-    else delete status.mailProblems;
-  };
+  const mails = mailLog<MailKind>(
+    (m, at, skip) => mail.sendGoalsMail({ orgId, obligationId, year, kind: m.kind, sequence: m.sequence, at, ...(m.kind === 'goals-recorded' ? { decision: status.decision } : {}), ...(skip ? { skip } : {}) }),
+    (problems) => (status.mailProblems = problems),
+  );
   /** Sends a mail; whether it reached anyone. One that did not shows in the status and the register, not as sent. */
   const send = async (kind: MailKind) => {
     const had = mails.problems.length;
     const reached = await mails.send({ kind, sequence: ++sequence }, new Date().toISOString());
-    showProblems();
     if (mails.problems.length > had) await tellRegister(orgId, { kind: 'goals', summary: summary() });
     return reached;
   };
@@ -43,7 +41,6 @@ export async function goalsWorkflow(input: GoalsInput): Promise<GoalsStatus> {
     resendMailUpdate,
     async () => {
       const sent = await mails.sendAgain(new Date().toISOString());
-      showProblems();
       for (const m of sent) if (m.kind === 'goals-missing') status.remindersSentAt.push(new Date().toISOString());
       await tellRegister(orgId, { kind: 'goals', summary: summary() });
       return { sent: sent.length, problems: mails.problems.length };

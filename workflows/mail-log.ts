@@ -32,7 +32,12 @@ export interface MailLog<K extends string> {
   sendAgain(at: string): Promise<Mailing<K>[]>;
 }
 
-export function mailLog<K extends string>(problems: EntityMailProblem[], deliver: (mailing: Mailing<K>, at: string, skip?: string[]) => Promise<MailingResult>): MailLog<K> {
+/**
+ * `show` gets the problems after every mailing, to keep in the workflow's status (none: undefined,
+ * so that a status without problems looks as it did before they were kept).
+ */
+export function mailLog<K extends string>(deliver: (mailing: Mailing<K>, at: string, skip?: string[]) => Promise<MailingResult>, show: (problems: EntityMailProblem[] | undefined) => void): MailLog<K> {
+  const problems: EntityMailProblem[] = [];
   /** Who already has each mailing: a second try skips them. */
   const reached = new Map<string, string[]>();
   const keyOf = (m: Mailing<K>) => `${m.kind}.${m.sequence}`;
@@ -41,25 +46,30 @@ export function mailLog<K extends string>(problems: EntityMailProblem[], deliver
     for (let i = problems.length - 1; i >= 0; i--) if (same(problems[i]!, m)) problems.splice(i, 1);
   };
   const send = async (mailing: Mailing<K>, at: string, skip?: string[]) => {
-      let result: MailingResult;
-      try {
-        result = await deliver(mailing, at, skip);
-      } catch (err) {
-        const cause = activityProblem(err);
-        if (cause === undefined) throw err;
-        forget(mailing);
-        problems.push({ kind: mailing.kind, sequence: mailing.sequence, ...(mailing.note !== undefined ? { note: mailing.note } : {}), at, error: cause, state: 'failed' });
-        return false;
-      }
-      // Histories recorded before mail went person by person carry no outcomes: all went out.
-      const outcomes = result.outcomes ?? [];
+    const arrived = await attempt(mailing, at, skip);
+    show(problems.length ? [...problems] : undefined);
+    return arrived;
+  };
+  const attempt = async (mailing: Mailing<K>, at: string, skip?: string[]) => {
+    let result: MailingResult;
+    try {
+      result = await deliver(mailing, at, skip);
+    } catch (err) {
+      const cause = activityProblem(err);
+      if (cause === undefined) throw err;
       forget(mailing);
-      const delivered = outcomes.filter((o) => o.state === 'delivered').map((o) => o.address);
-      if (delivered.length) reached.set(keyOf(mailing), [...(reached.get(keyOf(mailing)) ?? []), ...delivered]);
-      for (const o of outcomes) {
-        if (o.state === 'failed' || o.state === 'refused') problems.push({ kind: mailing.kind, sequence: mailing.sequence, ...(mailing.note !== undefined ? { note: mailing.note } : {}), at, error: o.detail ?? o.state, address: o.address, state: o.state });
-      }
-      return !result.outcomes || delivered.length > 0;
+      problems.push({ kind: mailing.kind, sequence: mailing.sequence, ...(mailing.note !== undefined ? { note: mailing.note } : {}), at, error: cause, state: 'failed' });
+      return false;
+    }
+    // Histories recorded before mail went person by person carry no outcomes: all went out.
+    const outcomes = result.outcomes ?? [];
+    forget(mailing);
+    const delivered = outcomes.filter((o) => o.state === 'delivered').map((o) => o.address);
+    if (delivered.length) reached.set(keyOf(mailing), [...(reached.get(keyOf(mailing)) ?? []), ...delivered]);
+    for (const o of outcomes) {
+      if (o.state === 'failed' || o.state === 'refused') problems.push({ kind: mailing.kind, sequence: mailing.sequence, ...(mailing.note !== undefined ? { note: mailing.note } : {}), at, error: o.detail ?? o.state, address: o.address, state: o.state });
+    }
+    return !result.outcomes || delivered.length > 0;
   };
   return {
     problems,

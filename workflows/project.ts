@@ -84,12 +84,11 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
     status.state = state;
   };
   type MailKind = Parameters<Activities['sendProjectMail']>[0]['kind'];
-  const mails = mailLog<MailKind>([], (m, at, skip) => mail.sendProjectMail({ orgId, obligationId: obligationId ?? '', project, kind: m.kind, sequence: m.sequence, at, comment: m.note, goals: status.goals?.values, ...(skip ? { skip } : {}) }));
+  const mails = mailLog<MailKind>(
+    (m, at, skip) => mail.sendProjectMail({ orgId, obligationId: obligationId ?? '', project, kind: m.kind, sequence: m.sequence, at, comment: m.note, goals: status.goals?.values, ...(skip ? { skip } : {}) }),
+    (problems) => (status.mailProblems = problems),
+  );
   /** The problems as the status and the register show them (absent when there are none, as before). */
-  const showProblems = () => {
-    if (mails.problems.length) status.mailProblems = [...mails.problems];
-    else delete status.mailProblems;
-  };
   /** Sends a mail; one that reached nobody is in the history and the register as a problem, not as sent. */
   const send = async (kind: MailKind, comment?: string) => {
     // What the mail tells of is on record before it goes out.
@@ -97,7 +96,6 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
     const at = new Date().toISOString();
     const had = mails.problems.length;
     const reached = await mails.send({ kind, sequence: ++mailSequence, ...(comment !== undefined ? { note: comment } : {}) }, at);
-    showProblems();
     if (mails.problems.length > had) {
       record('mail-failed', undefined, `${kind}: ${mails.problems.at(-1)!.error}`);
       await tellRegister(orgId, { kind: 'project', summary: summary() });
@@ -110,7 +108,6 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
     resendMailUpdate,
     async ({ by }) => {
       const sent = await mails.sendAgain(new Date().toISOString());
-      showProblems();
       record('mail-resent', by, sent.map((m) => m.kind).join(', ') || '0');
       await tellRegister(orgId, { kind: 'project', summary: summary() });
       return { sent: sent.length, problems: mails.problems.length };

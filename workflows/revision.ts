@@ -23,16 +23,14 @@ export async function revisionWorkflow(input: RevisionInput): Promise<RevisionSt
   let sequence = 0;
   const summary = () => ({ obligationId, periodId, state: status.state, dueDate: status.dueDate, decision: status.decision, ...(status.mailProblems?.length ? { mailProblems: status.mailProblems } : {}) });
   type MailKind = 'revision-request' | 'revision-reminder' | 'revision-overdue' | 'revision-recorded';
-  const mails = mailLog<MailKind>([], (m, at, skip) => mail.sendRevisionMail({ orgId, obligationId, periodId, kind: m.kind, sequence: m.sequence, at, dueDate: plan.dueDate, decision: status.decision, ...(skip ? { skip } : {}) }));
-  const showProblems = () => {
-    if (mails.problems.length) status.mailProblems = [...mails.problems];
-    else delete status.mailProblems;
-  };
+  const mails = mailLog<MailKind>(
+    (m, at, skip) => mail.sendRevisionMail({ orgId, obligationId, periodId, kind: m.kind, sequence: m.sequence, at, dueDate: plan.dueDate, decision: status.decision, ...(skip ? { skip } : {}) }),
+    (problems) => (status.mailProblems = problems),
+  );
   /** Sends a mail; whether it reached anyone. One that did not shows in the status and the register, not as sent. */
   const send = async (kind: MailKind) => {
     const had = mails.problems.length;
     const reached = await mails.send({ kind, sequence: ++sequence }, new Date().toISOString());
-    showProblems();
     if (mails.problems.length > had) await tellRegister(orgId, { kind: 'revision', summary: summary() });
     return reached;
   };
@@ -42,7 +40,6 @@ export async function revisionWorkflow(input: RevisionInput): Promise<RevisionSt
     resendMailUpdate,
     async () => {
       const sent = await mails.sendAgain(new Date().toISOString());
-      showProblems();
       for (const m of sent) if (m.kind === 'revision-reminder') status.remindersSentAt.push(new Date().toISOString());
       await tellRegister(orgId, { kind: 'revision', summary: summary() });
       return { sent: sent.length, problems: mails.problems.length };
