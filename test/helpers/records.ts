@@ -7,7 +7,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Client } from 'pg';
+import type { OrganisationConfig } from '../../config/schema';
+import { openRecords, type Records } from '../../records/database';
+import { migrateToLatest } from '../../records/migrate';
+import { serverExecutable, TEMPORAL_CLI } from '../../workers/temporal-binaries';
+import { createTestWorker, quietRuntime, type TestWorker } from './environment';
+import { startTestSmtpServer, type TestSmtpServer } from './smtp';
 import { PROJECT_ROOT } from '../../config/environment';
 import { freePorts } from '../../scripts/cluster/ports';
 import { startPostgres, stopChild } from '../../scripts/cluster/postgres';
@@ -95,3 +102,44 @@ export const RECORDS_BACKENDS = [
   ['PGlite over the wire protocol', startEmbeddedBackend],
   ['PostgreSQL', startPostgresBackend],
 ] as const;
+
+export interface RecordsTestbed {
+  /** The database's URL, for a process of its own (the real `followup`). */
+  url: string;
+  records: Records;
+  env: TestWorkflowEnvironment;
+  /** The dev server's address, for a process of its own. */
+  address: string;
+  smtp: TestSmtpServer;
+  /** A worker whose activities write to `records`. */
+  tw: TestWorker;
+  close(): Promise<void>;
+}
+
+/** npm start's database (PGlite over the wire protocol, migrated), a dev server, a real SMTP server and a worker that writes the records. */
+export async function startRecordsTestbed(options: { configs?: OrganisationConfig[] } = {}): Promise<RecordsTestbed> {
+  const backend = await startEmbeddedBackend();
+  const url = await backend.freshDatabase();
+  const records = await openRecords(url);
+  await migrateToLatest(records);
+  quietRuntime();
+  const [port] = await freePorts(1);
+  const address = `127.0.0.1:${port}`;
+  const [env, smtp] = await Promise.all([TestWorkflowEnvironment.createLocal({ server: { executable: serverExecutable(TEMPORAL_CLI), ip: '127.0.0.1', port: port! } }), startTestSmtpServer()]);
+  const tw = await createTestWorker(env, smtp.url, { ...(options.configs ? { configs: options.configs } : {}), records });
+  return {
+    url,
+    records,
+    env,
+    address,
+    smtp,
+    tw,
+    close: async () => {
+      await tw.stop();
+      await smtp.close();
+      await env.teardown();
+      await records.destroy();
+      await backend.stop();
+    },
+  };
+}

@@ -6,19 +6,15 @@
  * web's mail log page.
  */
 import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import { registerAgreement } from '../../client/agreements';
 import { registerEvent } from '../../client/events';
 import { registerProject } from '../../client/projects';
 import { loadConfigFile } from '../../config/load';
-import { openRecords, type Records } from '../../records/database';
 import { mailsTo } from '../../records/mail-log';
-import { migrateToLatest } from '../../records/migrate';
 import { buildWebApp } from '../../web/app';
-import { createTestWorker, devServer, PROJECT_ROOT, until, type TestWorker } from '../helpers/environment';
-import { startEmbeddedBackend, type RecordsBackend } from '../helpers/records';
-import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
+import { PROJECT_ROOT, until } from '../helpers/environment';
+import { startRecordsTestbed, type RecordsTestbed } from '../helpers/records';
 import { FormSession, testWebDeps } from '../helpers/web';
 
 jest.setTimeout(180_000);
@@ -26,43 +22,31 @@ jest.setTimeout(180_000);
 const PASSWORD = 'rätt-lösenord-för-testet';
 const config = loadConfigFile(path.join(PROJECT_ROOT, 'test/fixtures/workspace.yaml'));
 const refused = 'nekad.agare@solna.example';
-let backend: RecordsBackend;
-let records: Records;
-let env: TestWorkflowEnvironment;
-let smtp: TestSmtpServer;
-let tw: TestWorker;
+let testbed: RecordsTestbed;
 let app: FastifyInstance;
 
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
 beforeAll(async () => {
-  backend = await startEmbeddedBackend();
-  records = await openRecords(await backend.freshDatabase());
-  await migrateToLatest(records);
-  [env, smtp] = await Promise.all([devServer(), startTestSmtpServer()]);
-  smtp.refuseRecipient = (address) => (address === refused ? { code: 550, message: '5.1.1 No such user here' } : undefined);
-  tw = await createTestWorker(env, smtp.url, { configs: [config], records });
-  app = await buildWebApp({ ...(await testWebDeps(config, env.client, tw, PASSWORD)), records });
+  testbed = await startRecordsTestbed({ configs: [config] });
+  testbed.smtp.refuseRecipient = (address) => (address === refused ? { code: 550, message: '5.1.1 No such user here' } : undefined);
+  app = await buildWebApp({ ...(await testWebDeps(config, testbed.env.client, testbed.tw, PASSWORD)), records: testbed.records });
 });
 
 afterAll(async () => {
   await app?.close();
-  await tw?.stop();
-  await smtp?.close();
-  await env?.teardown();
-  await records?.destroy();
-  await backend?.stop();
+  await testbed?.close();
 });
 
 test("a refused address stands in the person's mail log with the server's words, for a project, an agreement and an event notice", async () => {
   const owner = { name: 'Nekad Ägare', email: refused };
-  await registerProject(env.client, tw.taskQueue, config, { id: 'vanort-tartu', title: 'Vänort Tartu', unitId: 'omsorg', owner, plannedStart: inDays(200), partners: [], euFunded: false }, undefined, 'test');
+  await registerProject(testbed.env.client, testbed.tw.taskQueue, config, { id: 'vanort-tartu', title: 'Vänort Tartu', unitId: 'omsorg', owner, plannedStart: inDays(200), partners: [], euFunded: false }, undefined, 'test');
   // Ending within the first reminder's time: reminded at once.
-  await registerAgreement(env.client, tw.taskQueue, config, { id: 'avtal-tartu', title: 'Vänortsavtal Tartu', partner: 'Tartu stad', unitId: 'omsorg', owner, endsOn: inDays(20) }, undefined, 'test');
-  await registerEvent(env.client, tw.taskQueue, config, { id: 'besok-tartu', title: 'Besök från Tartu', date: inDays(10), place: 'Solna stadshus', unitId: 'kultur-fritid', concerned: [owner] }, undefined, 'test');
+  await registerAgreement(testbed.env.client, testbed.tw.taskQueue, config, { id: 'avtal-tartu', title: 'Vänortsavtal Tartu', partner: 'Tartu stad', unitId: 'omsorg', owner, endsOn: inDays(20) }, undefined, 'test');
+  await registerEvent(testbed.env.client, testbed.tw.taskQueue, config, { id: 'besok-tartu', title: 'Besök från Tartu', date: inDays(10), place: 'Solna stadshus', unitId: 'kultur-fritid', concerned: [owner] }, undefined, 'test');
 
   const logged = await until(async () => {
-    const mails = await mailsTo(records, refused);
+    const mails = await mailsTo(testbed.records, refused);
     return new Set(mails.map((m) => m.kind)).size >= 3 ? mails : undefined;
   }, 'three refused mails in the log', 60_000);
   expect(logged.map((m) => m.kind).sort()).toEqual(expect.arrayContaining(['agreement-review', 'event-notice', 'goals-request']));
@@ -72,7 +56,7 @@ test("a refused address stands in the person's mail log with the server's words,
     expect(mail.messageId).toMatch(/^<.+@.+>$/);
   }
   // The secretariat's copy of the same notice was delivered, and says so.
-  const secretariatCopy = await until(async () => (await mailsTo(records, 'internationella.sekretariatet@solna.example')).find((m) => m.kind === 'event-notice'), "the secretariat's copy in the log");
+  const secretariatCopy = await until(async () => (await mailsTo(testbed.records, 'internationella.sekretariatet@solna.example')).find((m) => m.kind === 'event-notice'), "the secretariat's copy in the log");
   expect(secretariatCopy.outcome).toBe('delivered');
 
   const secretariat = new FormSession(app);

@@ -6,62 +6,45 @@
  * database of record.
  */
 import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { approveGoals, closeProject, projectStatus, registerProject, returnGoals, submitGoals } from '../../client/projects';
 import { loadConfigFile } from '../../config/load';
 import { projectWorkflowId } from '../../domain/registers';
-import { openRecords, type Records } from '../../records/database';
-import { migrateToLatest } from '../../records/migrate';
 import { projectOnRecord } from '../../records/projects';
-import { createTestWorker, devServer, PROJECT_ROOT, until, type TestWorker } from '../helpers/environment';
-import { startEmbeddedBackend, type RecordsBackend } from '../helpers/records';
-import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
+import { PROJECT_ROOT, until } from '../helpers/environment';
+import { startRecordsTestbed, type RecordsTestbed } from '../helpers/records';
 
 jest.setTimeout(180_000);
 
 const config = loadConfigFile(path.join(PROJECT_ROOT, 'test/fixtures/workspace.yaml'));
 const goals = { purpose: 'Utbyte mellan skolor', goals: 'Två utbyten per år', activities: 'Besök och webbinarier', partner_commitments: 'Tartu tar emot', timetable: '2027–2028', evaluation: 'Enkät' };
-let backend: RecordsBackend;
-let records: Records;
-let env: TestWorkflowEnvironment;
-let smtp: TestSmtpServer;
-let tw: TestWorker;
+
+let testbed: RecordsTestbed;
 
 beforeAll(async () => {
-  backend = await startEmbeddedBackend();
-  records = await openRecords(await backend.freshDatabase());
-  await migrateToLatest(records);
-  [env, smtp] = await Promise.all([devServer(), startTestSmtpServer()]);
-  tw = await createTestWorker(env, smtp.url, { configs: [config], records });
+  testbed = await startRecordsTestbed({ configs: [config] });
 });
 
-afterAll(async () => {
-  await tw?.stop();
-  await smtp?.close();
-  await env?.teardown();
-  await records?.destroy();
-  await backend?.stop();
-});
+afterAll(async () => testbed?.close());
 
 test("a project's goals versions, the return's comment and the approval outlive the workflow's history", async () => {
   const plannedStart = new Date(Date.now() + 200 * 86_400_000).toISOString().slice(0, 10);
-  await registerProject(env.client, tw.taskQueue, config, { id: 'skolutbyte-tartu', title: 'Skolutbyte Tartu', unitId: 'barn-utbildning', owner: { name: 'Pia Lund', email: 'pia.lund@solna.example' }, plannedStart, partners: ['Tartu'], euFunded: false }, undefined, 'test');
-  const awaiting = () => until(async () => (['awaiting-goals', 'returned'].includes((await projectStatus(env.client, 'solna', 'skolutbyte-tartu')).state) ? true : undefined), 'the goals asked for');
+  await registerProject(testbed.env.client, testbed.tw.taskQueue, config, { id: 'skolutbyte-tartu', title: 'Skolutbyte Tartu', unitId: 'barn-utbildning', owner: { name: 'Pia Lund', email: 'pia.lund@solna.example' }, plannedStart, partners: ['Tartu'], euFunded: false }, undefined, 'test');
+  const awaiting = () => until(async () => (['awaiting-goals', 'returned'].includes((await projectStatus(testbed.env.client, 'solna', 'skolutbyte-tartu')).state) ? true : undefined), 'the goals asked for');
   await awaiting();
-  await submitGoals(env.client, 'solna', 'skolutbyte-tartu', goals);
-  await returnGoals(env.client, 'solna', 'skolutbyte-tartu', 'Ange hur utbytet utvärderas.', 'Anna Berg (anna.berg)');
+  await submitGoals(testbed.env.client, 'solna', 'skolutbyte-tartu', goals);
+  await returnGoals(testbed.env.client, 'solna', 'skolutbyte-tartu', 'Ange hur utbytet utvärderas.', 'Anna Berg (anna.berg)');
   await awaiting();
-  await submitGoals(env.client, 'solna', 'skolutbyte-tartu', { ...goals, evaluation: 'Enkät och intervjuer' });
-  await approveGoals(env.client, 'solna', 'skolutbyte-tartu', 'Anna Berg (anna.berg)');
-  await until(async () => ((await projectOnRecord(records, 'solna', 'skolutbyte-tartu')).steps.some((s) => s.step === 'approved') ? true : undefined), 'the approval on record');
-  await closeProject(env.client, 'solna', 'skolutbyte-tartu', 'Anna Berg (anna.berg)');
-  const handle = env.client.workflow.getHandle(projectWorkflowId('solna', 'skolutbyte-tartu'));
+  await submitGoals(testbed.env.client, 'solna', 'skolutbyte-tartu', { ...goals, evaluation: 'Enkät och intervjuer' });
+  await approveGoals(testbed.env.client, 'solna', 'skolutbyte-tartu', 'Anna Berg (anna.berg)');
+  await until(async () => ((await projectOnRecord(testbed.records, 'solna', 'skolutbyte-tartu')).steps.some((s) => s.step === 'approved') ? true : undefined), 'the approval on record');
+  await closeProject(testbed.env.client, 'solna', 'skolutbyte-tartu', 'Anna Berg (anna.berg)');
+  const handle = testbed.env.client.workflow.getHandle(projectWorkflowId('solna', 'skolutbyte-tartu'));
   await handle.result();
 
   // As the namespace's retention does once the workflow has closed.
-  await env.client.workflowService.deleteWorkflowExecution({ namespace: env.namespace ?? 'default', workflowExecution: { workflowId: projectWorkflowId('solna', 'skolutbyte-tartu') } });
+  await testbed.env.client.workflowService.deleteWorkflowExecution({ namespace: testbed.env.namespace ?? 'default', workflowExecution: { workflowId: projectWorkflowId('solna', 'skolutbyte-tartu') } });
 
-  const onRecord = await projectOnRecord(records, 'solna', 'skolutbyte-tartu');
+  const onRecord = await projectOnRecord(testbed.records, 'solna', 'skolutbyte-tartu');
   expect(onRecord.goals.map((g) => [g.revision, g.actor, g.goals.evaluation])).toEqual([
     [1, 'owner', 'Enkät'],
     [2, 'owner', 'Enkät och intervjuer'],
