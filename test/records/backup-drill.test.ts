@@ -1,6 +1,6 @@
 /**
- * The backup drill of docs/operations.md ("Backing up the records"): on PostgreSQL, `pg_dump` of the database of record,
- * the database dropped, `pg_restore` into a new one, and every record reads back and the schema is
+ * The backup drill of docs/operations.md ("Backing up the records"): on PostgreSQL, `pg_dump` of
+ * the database of record, the database dropped, `pg_restore` into a new one, and every record reads back and the schema is
  * the one this release knows; on `npm start`'s embedded database, its folder copied while it is
  * stopped, the original removed, and the copy serves the same records.
  */
