@@ -22,6 +22,7 @@ import { createMinimumOccurrencesActivities } from './kinds/minimum-occurrences'
 import { createEventNoticesActivities } from './kinds/event-notices';
 import { createYearlyGoalsActivities } from './kinds/yearly-goals';
 import { createScheduleActivities } from './schedules';
+import { createCaseRecordActivities } from './case-records';
 
 export type { UnitMailInput } from './kinds/periodic-data-call';
 
@@ -64,6 +65,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createEventNoticesActivities(deps, sendNotice),
     ...createYearlyGoalsActivities(deps, sendNotice),
     ...createScheduleActivities(deps),
+    ...createCaseRecordActivities(deps),
   };
 }
 

@@ -134,6 +134,19 @@ export interface WebFailureCountsTable {
   expire: ColumnType<string | null, number | null, number | null>;
 }
 
+/** Each case (project, agreement, revision, year's goals, event, seminar, cycle) after each change (records/cases.ts). */
+export interface CaseRecordsTable {
+  id: Identity;
+  org: string;
+  kind: string;
+  case_id: string;
+  version: number;
+  title: string;
+  year: number | null;
+  state: JsonObject;
+  at: Instant;
+}
+
 export interface RecordsDatabase {
   mail_log: MailLogTable;
   audit_log: AuditLogTable;
@@ -142,4 +155,5 @@ export interface RecordsDatabase {
   project_steps: ProjectStepsTable;
   web_sessions: WebSessionsTable;
   web_failure_counts: WebFailureCountsTable;
+  case_records: CaseRecordsTable;
 }

@@ -6,10 +6,12 @@
 import type { Migration } from 'kysely';
 import * as records0001 from './0001_records';
 import * as sessions0002 from './0002_sessions';
+import * as cases0003 from './0003_cases';
 
 export const RECORDS_MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_records': records0001,
   '0002_sessions': sessions0002,
+  '0003_cases': cases0003,
 });
 
 /** The newest migration this release knows: the schema it was written for. */
