@@ -2,7 +2,7 @@
 import { formatDate } from '../domain/calendar';
 import type { CycleKey } from '../domain/ids';
 import { groupFields, groupHeading, questionnaireOf } from '../domain/questionnaire';
-import type { AnswerValue, AnswerValues, ArchivedReport, Language, QuestionField, RecipientOutcome, UnitStatus } from '../domain/types';
+import type { AnswerValue, AnswerValues, ArchivedReport, Language, QuestionField, RecipientOutcome, UnitRow, UnitStatus } from '../domain/types';
 import type { OrganisationConfig, PeriodicDataCallConfig } from '../config/schema';
 import { reportBase, reportDataRef, type Archive } from './archive';
 import { archiveReportFiles } from './documents/report-files';
@@ -133,6 +133,18 @@ export interface PeriodUnit {
   by?: 'contact' | 'secretariat';
   revision?: number;
   exemptReason?: string;
+  /**
+   * The unit's line on the cycle's page as the cycle closed (its state, deadline, reminders,
+   * escalation, mail problems and history): what the page shows once the unit's workflow is gone.
+   * Absent in periods compiled before.
+   */
+  row?: UnitRow;
+}
+
+/** A unit's outcome as its line on the cycle's page: without the answer's text or a draft. */
+export function unitRowOf(outcome: UnitStatus): UnitRow {
+  const { answer, draft: _draft, ...rest } = outcome;
+  return { ...rest, ...(answer ? { answer: { answeredAt: answer.answeredAt, by: answer.by, revision: answer.revision } } : {}) };
 }
 
 const TALLIED = new Set<QuestionField['type']>(['choice', 'scale', 'boolean', 'confirm']);
@@ -273,6 +285,7 @@ export function buildReportContext(args: {
       exempt: Boolean(o.exempt),
       ...(o.answer ? { values: o.answer.values, answeredAt: o.answer.answeredAt, by: o.answer.by, revision: o.answer.revision } : {}),
       ...(o.exempt ? { exemptReason: o.exempt.reason } : {}),
+      row: unitRowOf(o),
     })),
     questionnaire,
   };

@@ -64,6 +64,8 @@ export interface CycleSetup {
   unitIds: string[];
   questionnaire: Questionnaire;
   plan: CyclePlan;
+  /** The obligation's title and the period, in the organisation's language: the cycle's title on record (absent in cycles planned before). */
+  title?: string;
 }
 
 export type MailKind = 'request' | 'reminder' | 'escalation' | 'receipt' | 'deadline-moved';

@@ -14,11 +14,12 @@ import type { OrganisationConfig, PeriodicDataCallConfig } from '../config/schem
 import type { CycleKey } from '../domain/ids';
 import { fullLabel } from '../domain/questionnaire';
 import type { Language, QuestionField, UnitStatus } from '../domain/types';
+import type { AnswerVersion } from '../records/answers';
 import { sheetName, type CellValue, type Column, type Sheet, type Workbook } from './workbook';
 
 const LABELS = {
-  sv: { sheet: 'Svar', unitId: 'Enhetens id', unit: 'Enhet', state: 'Läge', answeredAt: 'Svarade', by: 'Registrerat av', revision: 'Version', exemptReason: 'Skäl för undantag', item: 'Punkt', answered: 'Svarat', exempt: 'Undantagen', missing: 'Inget svar', contact: 'kontaktpersonen', secretariat: 'sekretariatet' },
-  en: { sheet: 'Answers', unitId: 'Unit id', unit: 'Unit', state: 'State', answeredAt: 'Answered', by: 'Recorded by', revision: 'Revision', exemptReason: 'Reason for exemption', item: 'Item', answered: 'Answered', exempt: 'Exempt', missing: 'No answer', contact: 'the contact person', secretariat: 'the secretariat' },
+  sv: { sheet: 'Svar', versions: 'Alla versioner', submission: 'Inlämning', unitId: 'Enhetens id', unit: 'Enhet', state: 'Läge', answeredAt: 'Svarade', by: 'Registrerat av', revision: 'Version', exemptReason: 'Skäl för undantag', item: 'Punkt', answered: 'Svarat', exempt: 'Undantagen', missing: 'Inget svar', contact: 'kontaktpersonen', secretariat: 'sekretariatet' },
+  en: { sheet: 'Answers', versions: 'Every version', submission: 'Submission', unitId: 'Unit id', unit: 'Unit', state: 'State', answeredAt: 'Answered', by: 'Recorded by', revision: 'Revision', exemptReason: 'Reason for exemption', item: 'Item', answered: 'Answered', exempt: 'Exempt', missing: 'No answer', contact: 'the contact person', secretariat: 'the secretariat' },
 } satisfies Record<Language, Record<string, string>>;
 
 export interface CycleAnswers {
@@ -53,8 +54,32 @@ const repeated = (f: QuestionField) => Boolean(f.group?.item);
 
 const unitNames = (org: OrganisationConfig, language: Language) => new Map(org.units.map((u) => [u.id, u.name[language]]));
 
-/** The workbook: the answers sheet, then one sheet per repeated section. */
-export function answersWorkbook(args: { org: OrganisationConfig; obligation: PeriodicDataCallConfig; answers: CycleAnswers }): Workbook {
+/**
+ * Every version of every answer as it was sent (the database of record's answer_versions): a row per
+ * unit and version, who sent it and when, every question as a column. A correction is the next version.
+ */
+export function answerVersionsSheet(args: { org: OrganisationConfig; questionnaire: QuestionField[]; versions: readonly AnswerVersion[]; taken: string[] }): Sheet {
+  const { org, questionnaire, versions } = args;
+  const language = org.organisation.language;
+  const l = LABELS[language];
+  const nameOf = unitNames(org, language);
+  return {
+    name: sheetName(l.versions, args.taken),
+    columns: [{ header: l.unitId, width: 14 }, { header: l.unit }, { header: l.revision, kind: 'number' }, { header: l.answeredAt, kind: 'datetime' }, { header: l.by, width: 24 }, { header: l.submission, width: 24 }, ...questionnaire.map((f) => answerColumn(f, fullLabel(f, language)))],
+    rows: versions.map((v) => [
+      v.unit,
+      nameOf.get(v.unit) ?? v.unit,
+      v.revision,
+      v.at.toISOString(),
+      v.actor === 'contact' ? l.contact : v.actor,
+      v.submissionId,
+      ...questionnaire.map((f) => answerCell(f, v.answers[f.id], language)),
+    ]),
+  };
+}
+
+/** The workbook: the answers sheet, then one sheet per repeated section, then every version where they are on record. */
+export function answersWorkbook(args: { org: OrganisationConfig; obligation: PeriodicDataCallConfig; answers: CycleAnswers; versions?: readonly AnswerVersion[] }): Workbook {
   const { org, obligation, answers } = args;
   const language = org.organisation.language;
   const l = LABELS[language];
@@ -87,6 +112,7 @@ export function answersWorkbook(args: { org: OrganisationConfig; obligation: Per
       rows,
     });
   }
+  if (args.versions?.length) sheets.push(answerVersionsSheet({ org, questionnaire: answers.questionnaire, versions: args.versions, taken: sheets.map((s) => s.name) }));
   const title = `${obligation.title[language]} ${answers.key.period}`;
   return { title, author: org.organisation.name, timeZone: org.organisation.timeZone, sheets };
 }

@@ -66,6 +66,12 @@ export async function mailsTo(db: Records, address: string): Promise<LoggedMail[
   return rows.map(toLoggedMail);
 }
 
+/** Every mail recorded about one thing (a cycle's "org.obligation.period", a project), oldest first. */
+export async function mailsOfScope(db: Records, scope: string): Promise<LoggedMail[]> {
+  const rows = await db.selectFrom('mail_log').selectAll().where('scope', '=', scope).orderBy('at').orderBy('id').execute();
+  return rows.map(toLoggedMail);
+}
+
 /** Whether the mail server already took this mail for this address, so that a retry must not send it again. */
 export async function sentBefore(db: Records, messageId: string, address: string): Promise<boolean> {
   const row = await db

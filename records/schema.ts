@@ -147,6 +147,61 @@ export interface CaseRecordsTable {
   at: Instant;
 }
 
+/** The archive's files: reports and their data, staged outcomes, the sender's record (records/files.ts). */
+export interface RecordFilesTable {
+  /** The archive's reference, a relative path: "solna/annual-follow-up/solna-annual-follow-up-2026.pdf". */
+  ref: string;
+  content: Buffer;
+  /** Of the content, lower-case hex. */
+  sha256: string;
+  /** Bytes; int8, so pg reads it as a string. */
+  size: ColumnType<string, number, number>;
+  media_type: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** A named account of the web (records/accounts.ts; web/accounts.ts keeps them in a file where there is no database). */
+export interface AccountsTable {
+  name: string;
+  display_name: string;
+  /** In lower case. */
+  email: string | null;
+  role: 'secretariat' | 'reader';
+  /** The organisations they may enter where one deployment serves several. */
+  organisations: ColumnType<string[] | null, string | null, string | null>;
+  /** scrypt$…: never the password. */
+  password_hash: string;
+  created_at: Instant;
+  updated_at: Instant;
+}
+
+/** What `followup records import` (or the first start) carried from a data folder made before the database (records/import.ts). */
+export interface RecordImportsTable {
+  source: string;
+  first_at: Instant;
+  last_at: Instant;
+  summary: JsonObject;
+}
+
+/** Each removal by a retention decision (records/retention.ts); never removed itself. */
+export interface RetentionLogTable {
+  id: Identity;
+  at: Instant;
+  actor: string;
+  /** The organisation whose rule it was; null for the audit log, which is the deployment's. */
+  org: string | null;
+  /** answers, goals, decisions, cycles, mailLog, auditLog, reports (config/schema.ts RECORD_TYPES). */
+  record_type: string;
+  /** A business key, a file's reference or a row's key. */
+  what: string;
+  place: 'database' | 'folder';
+  rows: number;
+  record_at: Instant;
+  rule: string;
+  decision: string | null;
+}
+
 export interface RecordsDatabase {
   mail_log: MailLogTable;
   audit_log: AuditLogTable;
@@ -156,4 +211,8 @@ export interface RecordsDatabase {
   web_sessions: WebSessionsTable;
   web_failure_counts: WebFailureCountsTable;
   case_records: CaseRecordsTable;
+  accounts: AccountsTable;
+  record_imports: RecordImportsTable;
+  record_files: RecordFilesTable;
+  retention_log: RetentionLogTable;
 }

@@ -3,14 +3,14 @@ import { createHmac } from 'node:crypto';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import { createFileArchive } from '../activities/archive';
 import { PROJECT_ROOT, requireSetting, singleSignOnOf, type Environment } from '../config/environment';
 import type { OrganisationConfig } from '../config/schema';
 import { createAnswerLinks } from '../domain/answer-links';
 import { registerSearchAttributes } from '../workers/search-attributes';
 import { openRecords } from '../records/database';
+import { archiveOf } from '../records/files';
 import { buildDeploymentWebApp } from './app';
-import { accountsFile, createAccountStore } from './accounts';
+import { accountStoreFor } from './accounts';
 
 export class NoAccountError extends Error {
   override name = 'NoAccountError';
@@ -19,20 +19,24 @@ export class NoAccountError extends Error {
 /** Several organisations: each is served under its own path (/solna/…), with one sign-in. */
 export async function startWebServer(env: Environment, configs: readonly OrganisationConfig[], options: { logger?: boolean; underOwnPaths?: boolean } = {}): Promise<{ app: FastifyInstance; url: string; close(): Promise<void> }> {
   const linkSecret = requireSetting(env, 'FOLLOWUP_LINK_SECRET');
-  const accounts = createAccountStore(accountsFile(env.FOLLOWUP_DATA_DIR));
   const singleSignOn = singleSignOnOf(env);
-  if (accounts.list().length === 0 && !env.FOLLOWUP_SECRETARIAT_PASSWORD_HASH && !singleSignOn) {
-    throw new NoAccountError(`Nobody can sign in to the web: ${accounts.file} has no accounts and single sign-on is not set up. Add an account with: followup users add NAME --role secretariat`);
-  }
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS, connectTimeout: 10_000 });
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   // The pages list by these; the web may well start before any worker has registered them. Where
   // the web's identity may not change the namespace, the workers' registration has to do.
   await registerSearchAttributes(connection, env.TEMPORAL_NAMESPACE).catch((err: Error) => console.error(`${err.message} (the worker registers them when it starts)`));
-  const archive = createFileArchive(env.FOLLOWUP_ARCHIVE_DIR);
   const answerLinks = createAnswerLinks(linkSecret);
   // The database of record, where one is named (npm start names its embedded one).
   const records = env.DATABASE_URL ? await openRecords(env.DATABASE_URL) : undefined;
+  // The named accounts: in the database of record where there is one, else in the data folder's file.
+  const accounts = accountStoreFor({ records, dataDir: env.FOLLOWUP_DATA_DIR });
+  if ((await accounts.list()).length === 0 && !env.FOLLOWUP_SECRETARIAT_PASSWORD_HASH && !singleSignOn) {
+    await connection.close();
+    await records?.destroy();
+    throw new NoAccountError(`Nobody can sign in to the web: ${accounts.where} has no accounts and single sign-on is not set up. Add an account with: followup users add NAME --role secretariat`);
+  }
+  // The reports the workers compiled: in the database of record where there is one, else in the folder.
+  const archive = archiveOf(env.FOLLOWUP_ARCHIVE_DIR, records);
   const app = await buildDeploymentWebApp(configs.map((config) => ({
     config,
     client,

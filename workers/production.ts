@@ -1,4 +1,4 @@
-/** The worker with the real dependencies: SMTP, templates, the file archive and the loaded configs. */
+/** The worker with the real dependencies: SMTP, templates, the archive (the database of record's, or a folder) and the loaded configs. */
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
@@ -6,7 +6,7 @@ import { createRegisterReader } from '../activities/register-reader';
 import { createActivities } from '../activities';
 import { openRecords } from '../records/database';
 import { mailLogIn } from '../records/mail-log';
-import { createFileArchive } from '../activities/archive';
+import { archiveOf } from '../records/files';
 import { createDirectory } from '../activities/directory';
 import { createSmtpMailer } from '../activities/mailer';
 import { createRenderer } from '../activities/renderer';
@@ -72,7 +72,8 @@ export async function createProductionWorker(env: Environment, configs: readonly
     activities: createActivities({
       mailer,
       renderer: createRenderer(path.join(PROJECT_ROOT, 'templates')),
-      archive: createFileArchive(env.FOLLOWUP_ARCHIVE_DIR),
+      // Reports and their files in the database of record where there is one, else in the folder.
+      archive: archiveOf(env.FOLLOWUP_ARCHIVE_DIR, records),
       directory: createDirectory(configs),
       clock: () => new Date(),
       publicBaseUrl: env.PUBLIC_BASE_URL,

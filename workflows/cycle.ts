@@ -19,6 +19,7 @@ import {
   type ActorInput,
   type CycleInput,
 } from './definitions';
+import { keepOnRecord } from './case-record';
 import { refuse } from './refuse';
 import { activityProblem, archiveRetry, boardPartRetry, mailRetry, mailRetryDelayMs, planningRetry, reportRetry } from './retry';
 import { unitWorkflow } from './unit';
@@ -102,23 +103,24 @@ export async function cycleWorkflow(input: CycleInput): Promise<CycleResult> {
     },
   );
 
+  const overview = (): CycleOverview => ({
+    key,
+    phase,
+    ...(setup ? { language: setup.language, plan: setup.plan, unitCount: setup.unitIds.length, unitsStarted: units.length } : {}),
+    ...(closedAt ? { closedAt } : {}),
+    ...(report ? { report } : {}),
+    ...(reportProblem ? { reportProblem } : {}),
+    delivery: [...delivery],
+    ...(boardDelivery.length
+      ? { boardDelivered: boardDelivery.filter((d) => d.state === 'delivered').length, boardDelivery: boardDelivery.filter((d) => d.state !== 'delivered') }
+      : {}),
+    history: [...history],
+  });
   // Cycles from before their overview was kept in the visibility store are read by asking them.
   const writeOverview = wf.patched('cycle-overview-in-visibility')
     ? keepVisible(
         CYCLE_OVERVIEW_MEMO,
-        (): CycleOverview => ({
-          key,
-          phase,
-          ...(setup ? { language: setup.language, plan: setup.plan, unitCount: setup.unitIds.length, unitsStarted: units.length } : {}),
-          ...(closedAt ? { closedAt } : {}),
-          ...(report ? { report } : {}),
-          ...(reportProblem ? { reportProblem } : {}),
-          delivery: [...delivery],
-          ...(boardDelivery.length
-            ? { boardDelivered: boardDelivery.filter((d) => d.state === 'delivered').length, boardDelivery: boardDelivery.filter((d) => d.state !== 'delivered') }
-            : {}),
-          history: [...history],
-        }),
+        overview,
         (overview) => [
           { key: SEARCH_ATTRIBUTES.organisation, value: key.orgId },
           { key: SEARCH_ATTRIBUTES.obligation, value: key.obligationId },
@@ -130,6 +132,7 @@ export async function cycleWorkflow(input: CycleInput): Promise<CycleResult> {
 
   setup = await planning.planCycle({ key, now: new Date().toISOString() });
   const { plan } = setup;
+  const recorded = keepCycleOnRecord(key, overview, () => setup?.title);
   // In batches: one workflow task cannot carry thousands of child starts (gRPC message limits).
   const startBatch = wf.patched('paced-unit-starts') ? UNIT_START_BATCH : START_BATCH;
   for (const batch of chunks(setup.unitIds, startBatch)) {
@@ -169,6 +172,7 @@ export async function cycleWorkflow(input: CycleInput): Promise<CycleResult> {
     await mail.deliverReport({ key, closedAt, report });
     phase = 'closed';
     await wf.condition(wf.allHandlersFinished);
+    await recorded();
     return { key, closedAt, report };
   }
 
@@ -262,5 +266,35 @@ export async function cycleWorkflow(input: CycleInput): Promise<CycleResult> {
   await archive.discardStagedOutcomes({ key });
   await wf.condition(wf.allHandlersFinished);
   writeOverview();
+  await recorded();
   return { key, closedAt, report: report!, delivery: [...delivery] };
+}
+
+/**
+ * The cycle's overview (its phase, plan, close, report, delivery and history; not how many units it
+ * has started so far) on record after each change, as the case "obligation/period" of its period's
+ * year: its page reads it there once the workflow's history is deleted. Its units' rows go on record
+ * with the report's data (activities/report.ts). Returns what to await before the workflow returns:
+ * every write asked for so far, done.
+ */
+function keepCycleOnRecord(key: CycleKey, overview: () => CycleOverview, title: () => string | undefined): () => Promise<void> {
+  const state = () => {
+    const { unitsStarted: _started, ...rest } = overview();
+    return rest;
+  };
+  const year = /^\d{4}/.test(key.period) ? Number(key.period.slice(0, 4)) : undefined;
+  const write = keepOnRecord('cycle', key.orgId, `${key.obligationId}/${key.period}`, () => ({ title: title() ?? `${key.obligationId} ${key.period}`, ...(year !== undefined ? { year } : {}), state: state() }));
+  // One write at a time, in order: awaiting the last awaits them all.
+  let writes = Promise.resolve();
+  const recorded = () => (writes = writes.then(write));
+  let seen = '';
+  // Looked at after every activation, like the memo (workflows/visibility.ts): whichever handler or timer changed it.
+  void (async () => {
+    for (;;) {
+      seen = JSON.stringify(state());
+      await recorded();
+      await wf.condition(() => JSON.stringify(state()) !== seen);
+    }
+  })();
+  return recorded;
 }

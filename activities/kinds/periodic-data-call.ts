@@ -60,6 +60,7 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
         unitIds: org.units.map((u) => u.id).filter((id) => !obligation.units || obligation.units.includes(id)),
         questionnaire: await askQuestionnaire(obligation, key, deps.registers, archive),
         plan: planCycle(obligation.calendar, obligation.period, key.period, org.organisation.timeZone, new Date(now)),
+        title: `${obligation.title[org.organisation.language]} ${key.period}`,
       };
     },
 

@@ -77,7 +77,9 @@ export function addCycleCommands(program: Command, ctx: CommandContext): void {
       let human = formatStatus(status, cfg);
       if (status.info.report) {
         const files = [status.info.report.pdf, status.info.report.docx, status.info.report.html, status.info.report.markdown].filter((f): f is string => Boolean(f));
-        human += `\n\nReport: ${files.map((f) => path.join(env().FOLLOWUP_ARCHIVE_DIR, f)).join('\n        ')}`;
+        // In the database of record (record_files, by reference) where there is one, else in the folder.
+        const where = (f: string) => (env().DATABASE_URL ? `records:${f}` : path.join(env().FOLLOWUP_ARCHIVE_DIR, f));
+        human += `\n\nReport: ${files.map(where).join('\n        ')}`;
       }
       // Scripts get what the table says: each unit's state as read (did not answer, once closed) and the close.
       const closing = cycleClosing(status.info);
@@ -102,10 +104,18 @@ export function addCycleCommands(program: Command, ctx: CommandContext): void {
       const key = keyOf(cfg, obligationId, opts);
       const exports = require('../../exports/cycle-answers') as typeof import('../../exports/cycle-answers');
       const workbook = require('../../exports/workbook') as typeof import('../../exports/workbook');
-      const { createFileArchive } = require('../../activities/archive') as typeof import('../../activities/archive');
+      const { archiveOf } = require('../../records/files') as typeof import('../../records/files');
       const obligationConfig = cfg.obligations.find((o) => o.id === obligationId) as import('../../config/schema').PeriodicDataCallConfig;
       const { questionnaireOf } = require('../../domain/questionnaire') as typeof import('../../domain/questionnaire');
-      const answers = await exports.loadCycleAnswers({ client: await client(), archive: createFileArchive(env().FOLLOWUP_ARCHIVE_DIR), configuredQuestionnaire: () => questionnaireOf(obligationConfig) }, key);
+      // A compiled cycle's answers are in its report's data: in the database of record where there is one.
+      const url = env().DATABASE_URL;
+      const records = url ? await (require('../../records/database') as typeof import('../../records/database')).openRecords(url, { poolSize: 1 }) : undefined;
+      let answers: Awaited<ReturnType<typeof exports.loadCycleAnswers>>;
+      try {
+        answers = await exports.loadCycleAnswers({ client: await client(), archive: archiveOf(env().FOLLOWUP_ARCHIVE_DIR, records), configuredQuestionnaire: () => questionnaireOf(obligationConfig) }, key);
+      } finally {
+        await records?.destroy();
+      }
       const body =
         opts.format === 'xlsx'
           ? await workbook.toXlsx(exports.answersWorkbook({ org: cfg, obligation: obligationConfig, answers }))

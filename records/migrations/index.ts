@@ -7,11 +7,17 @@ import type { Migration } from 'kysely';
 import * as records0001 from './0001_records';
 import * as sessions0002 from './0002_sessions';
 import * as cases0003 from './0003_cases';
+import * as files0004 from './0004_files';
+import * as retentionLog0005 from './0005_retention_log';
+import * as accounts0006 from './0006_accounts';
 
 export const RECORDS_MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_records': records0001,
   '0002_sessions': sessions0002,
   '0003_cases': cases0003,
+  '0004_files': files0004,
+  '0005_retention_log': retentionLog0005,
+  '0006_accounts': accounts0006,
 });
 
 /** The newest migration this release knows: the schema it was written for. */

@@ -12,6 +12,7 @@ import { Client } from 'pg';
 import type { OrganisationConfig } from '../../config/schema';
 import { openRecords, type Records } from '../../records/database';
 import { migrateToLatest } from '../../records/migrate';
+import { createRecordsArchive } from '../../records/files';
 import { serverExecutable, TEMPORAL_CLI } from '../../workers/temporal-binaries';
 import { createTestWorker, quietRuntime, type TestWorker } from './environment';
 import { startTestSmtpServer, type TestSmtpServer } from './smtp';
@@ -111,10 +112,17 @@ export interface RecordsTestbed {
   /** The dev server's address, for a process of its own. */
   address: string;
   smtp: TestSmtpServer;
-  /** A worker whose activities write to `records`. */
+  /** A worker whose activities write to `records`, its archive included. */
   tw: TestWorker;
   close(): Promise<void>;
 }
+
+/**
+ * A closed workflow's history deleted through Temporal's API (as the namespace's retention does) is
+ * gone within seconds instead of half a minute: the server deletes it once its queue's ack level has
+ * passed the close, and updates that level every 30 s by default (Temporal's own tests use 1 s).
+ */
+export const QUICK_DELETION = ['--dynamic-config-value', 'history.transferProcessorUpdateAckInterval="1s"'];
 
 /** npm start's database (PGlite over the wire protocol, migrated), a dev server, a real SMTP server and a worker that writes the records. */
 export async function startRecordsTestbed(options: { configs?: OrganisationConfig[] } = {}): Promise<RecordsTestbed> {
@@ -125,8 +133,9 @@ export async function startRecordsTestbed(options: { configs?: OrganisationConfi
   quietRuntime();
   const [port] = await freePorts(1);
   const address = `127.0.0.1:${port}`;
-  const [env, smtp] = await Promise.all([TestWorkflowEnvironment.createLocal({ server: { executable: serverExecutable(TEMPORAL_CLI), ip: '127.0.0.1', port: port! } }), startTestSmtpServer()]);
-  const tw = await createTestWorker(env, smtp.url, { ...(options.configs ? { configs: options.configs } : {}), records });
+  const [env, smtp] = await Promise.all([TestWorkflowEnvironment.createLocal({ server: { executable: serverExecutable(TEMPORAL_CLI), ip: '127.0.0.1', port: port!, extraArgs: QUICK_DELETION } }), startTestSmtpServer()]);
+  // Its reports and their files in the database too, as every entry point with a DATABASE_URL keeps them.
+  const tw = await createTestWorker(env, smtp.url, { ...(options.configs ? { configs: options.configs } : {}), records, archive: createRecordsArchive(records) });
   return {
     url,
     records,

@@ -13,8 +13,10 @@ export const periodicDataCallWeb: WebKindModule<'periodic-data-call'> = {
     const latest = cycles.filter((c) => c.key.obligationId === obligation.id).sort((a, b) => b.key.period.localeCompare(a.key.period))[0];
     if (!latest) return { url: '/dashboard#start-title', facts: [{ text: text(lang, 'ovNoCycle'), attention: false }] };
     const url = `/cycles/${obligation.id}/${latest.key.period}`;
-    // Counts from the visibility store, however many units; a cycle from before it kept them is read whole.
-    const { info, counts: kept } = await unitCounts(kit.client, latest.key);
+    // A closed cycle as listed (its memo, or its record once its workflows are gone); an open one's
+    // counts from the visibility store, however many units; a cycle from before it kept them is read whole.
+    const listedClosed = !latest.running && latest.overview && latest.overview.phase !== 'open' ? latest.overview : undefined;
+    const { info, counts: kept } = listedClosed ? { info: listedClosed, counts: undefined } : await unitCounts(kit.client, latest.key);
     if (!latest.running || info.phase !== 'open') {
       const report = info.report;
       const undelivered = (info.delivery ?? []).filter((d) => d.state === 'refused' || d.state === 'failed').length;

@@ -10,7 +10,15 @@ import { z } from 'zod';
 import { questionnaireForm, typedFields } from '../questionnaire-form';
 import { formatDate } from '../../domain/calendar';
 import type { CycleKey } from '../../domain/ids';
-import { cycleClosing, SHOWN_STATES, shownState, shownStatesWhile, STATE_LABELS, unitOwesAnswer, type ShownState } from '../../domain/unit-states';
+import { countByState, cycleClosing, SHOWN_STATES, shownState, shownStatesWhile, STATE_LABELS, unitOwesAnswer, type ShownState } from '../../domain/unit-states';
+import type { CycleOverview } from '../../domain/types';
+import { answerRows } from '../../activities/mail-context';
+import { readIfPresent, reportDataRef } from '../../activities/archive';
+import type { PeriodData } from '../../activities/report';
+import { answerVersions } from '../../records/answers';
+import { cycleMails, cycleOnRecord, type CycleOnRecord } from '../../records/cycles';
+import { mailKindText } from './mail-log';
+import type { TextKey } from '../i18n';
 import { answerForm, answersExportParams, cycleActionForm, cycleParams, formOf, paramsOf, reportParams } from '../forms';
 import { sendTable } from '../send-table';
 import { answersFlatSheet, answersWorkbook, loadCycleAnswers } from '../../exports/cycle-answers';
@@ -35,8 +43,22 @@ function linkTo(key: CycleKey, state: string | undefined, search: string | undef
   return `/cycles/${key.obligationId}/${key.period}?${query.toString()}#units-title`;
 }
 
+/** A page of a cycle's units from its record, as cyclePage reads them from Temporal: in `order`, filtered, counted. */
+function pageOfRecord(kept: CycleOnRecord, options: { order: readonly string[]; state?: ShownState; among?: readonly string[]; offset: number; limit: number }): CyclePage {
+  const position = new Map(options.order.map((id, i) => [id, i]));
+  const among = options.among ? new Set(options.among) : undefined;
+  const matches = kept.units
+    .filter((u) => (!options.state || shownState(u) === options.state) && (!among || among.has(u.unitId)))
+    .sort((a, b) => (position.get(a.unitId) ?? Infinity) - (position.get(b.unitId) ?? Infinity) || a.unitId.localeCompare(b.unitId));
+  return { info: kept.info, counts: countByState(kept.units), matching: matches.length, units: matches.slice(options.offset, options.offset + options.limit), starting: false };
+}
+
 export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: WebKit; session: SecretariatSession }) {
   const { config, client, archive, orgLanguage, zone, page, message, dataCalls, unitName, obligationTitle } = kit;
+  // The database of record, where there is one: a cycle whose workflows are gone is read from it.
+  const records = kit.deps.records;
+  /** The cycle on record once Temporal no longer knows it; undefined without a database or a record. */
+  const fromRecord = async (key: CycleKey): Promise<CycleOnRecord | undefined> => (records ? cycleOnRecord(records, archive, key) : undefined);
   const { requireLogin, requireSecretariat, secretariatLanguage, secretariatContext } = session;
   const cycleKeyOf = (request: FastifyRequest): CycleKey | undefined => {
     // The shape is checked by the route's params schema; here, that it is one of ours.
@@ -75,11 +97,17 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
     const order = config.units.map((u) => u.id).filter((id) => !asks || asks.includes(id));
     const among = needle ? order.filter((id) => unitName(id, lang).toLocaleLowerCase(lang).includes(needle) || id.includes(needle)) : undefined;
     let cycle: CyclePage;
+    let onRecord = false;
+    const wanted = { order, state: onlyState, among, offset: (pageNumber - 1) * UNITS_PER_PAGE, limit: UNITS_PER_PAGE };
     try {
-      cycle = await cyclePage(client, key, { order, state: onlyState, among, offset: (pageNumber - 1) * UNITS_PER_PAGE, limit: UNITS_PER_PAGE });
+      cycle = await cyclePage(client, key, wanted);
     } catch (err) {
-      if (err instanceof CycleNotFoundError) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
-      throw err;
+      if (!(err instanceof CycleNotFoundError)) throw err;
+      // Its workflows' histories deleted (the namespace's retention): the cycle as it stands on record.
+      const kept = await fromRecord(key);
+      if (!kept) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+      cycle = pageOfRecord(kept, wanted);
+      onRecord = true;
     }
     const pages = Math.max(1, Math.ceil(cycle.matching / UNITS_PER_PAGE));
     if (pageNumber > pages && cycle.matching > 0) return reply.redirect(linkTo(key, onlyState, search, pages), 303);
@@ -123,6 +151,8 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
       plannedClose: closing?.planned ? formatDate(closing.planned, zone, lang, true) : undefined,
       done: doneMessage(lang, request.query, config.units),
       error,
+      onRecord: onRecord ? text(lang, 'cycleOnRecord') : undefined,
+      mailLog: records ? `${base}/mail-log` : undefined,
       responseSummary: summary,
       chart,
       open,
@@ -164,6 +194,8 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
           deadline: formatDate(`${u.plan.deadlineDate}T12:00:00`, zone, lang),
           deadlineDate: u.plan.deadlineDate,
           answeredAt: u.answer ? formatDate(u.answer.answeredAt, zone, lang, true) : '',
+          // Every version of its answer, from the record.
+          versions: records && u.answer ? `${base}/units/${u.unitId}/versions` : undefined,
           reminders: u.remindersSentAt.length,
           canRemind: unitOwesAnswer(u),
           canChange: !u.answer && !u.exempt,
@@ -250,7 +282,15 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
   app.get('/cycles/:obligation/:period/units/:unit/answer', { onRequest: requireSecretariat, preHandler: paramsOf(unitParams) }, async (request, reply) => {
     const found = answerForKey(request);
     if (!found) return message(reply, 404, secretariatLanguage(request), 'notFoundTitle', 'notFoundText');
-    const unit = await unitStatus(client, found.key, found.unit);
+    let unit: Awaited<ReturnType<typeof unitStatus>>;
+    try {
+      unit = await unitStatus(client, found.key, found.unit);
+    } catch (err) {
+      if (!(err instanceof CycleNotFoundError)) throw err;
+      // The unit's workflow is gone: nothing more can be recorded, and what was sent is on record.
+      if (records && (await fromRecord(found.key))) return reply.redirect(`/cycles/${found.key.obligationId}/${found.key.period}/units/${found.unit}/versions`, 303);
+      return message(reply, 404, secretariatLanguage(request), 'notFoundTitle', 'notFoundText');
+    }
     const values = unit.draft?.values ?? Object.fromEntries(Object.entries(unit.answer?.values ?? {}).map(([k, v]) => [k, String(v)]));
     return renderAnswerFor(request, reply, found.key, found.unit, values);
   });
@@ -286,6 +326,17 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
     }
   };
 
+  /** The cycle's overview from Temporal, or from its record once its workflow is gone. */
+  const overviewOrRecord = async (key: CycleKey): Promise<CycleOverview> => {
+    try {
+      return await cycleOverview(client, key);
+    } catch (err) {
+      const kept = err instanceof CycleNotFoundError ? await fromRecord(key) : undefined;
+      if (!kept) throw err;
+      return kept.info;
+    }
+  };
+
   // Every unit's answer, as a file for Excel: the compiled period from the archive, a running cycle from its units.
   app.get('/cycles/:obligation/:period/answers.:format', { onRequest: requireLogin, preHandler: paramsOf(answersExportParams) }, async (request, reply) => {
     const { format } = request.params as { format: TableFormat };
@@ -293,14 +344,86 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
     if (!found) return reply;
     const { key, value: answers } = found;
     const obligation = obligationOf(config, 'periodic-data-call', key.obligationId);
-    const book = answersWorkbook({ org: config, obligation, answers });
+    // Every version of every answer beside the answers as they stand, where they are on record.
+    const versions = records ? await answerVersions(records, { org: key.orgId, obligation: key.obligationId, period: key.period }) : undefined;
+    const book = answersWorkbook({ org: config, obligation, answers, ...(versions ? { versions } : {}) });
     return sendTable(reply, format, `${key.orgId}-${key.obligationId}-${key.period}-svar`, book, answersFlatSheet({ org: config, answers }));
+  });
+
+  /** Whether the cycle is known, running in Temporal or on record. */
+  const cycleKnown = async (key: CycleKey): Promise<boolean> => {
+    try {
+      await cycleOverview(client, key);
+      return true;
+    } catch (err) {
+      if (!(err instanceof CycleNotFoundError)) throw err;
+      return (await fromRecord(key)) !== undefined;
+    }
+  };
+
+  // A unit's answers with every version, who sent each and when: from the record, whether or not the workflows still run.
+  app.get('/cycles/:obligation/:period/units/:unit/versions', { onRequest: requireLogin, preHandler: paramsOf(unitParams) }, async (request, reply) => {
+    const lang = secretariatLanguage(request);
+    const found = answerForKey(request);
+    if (!found || !records || !(await cycleKnown(found.key))) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+    const { key, unit } = found;
+    const context = secretariatContext(request, reply);
+    const versions = await answerVersions(records, { org: key.orgId, obligation: key.obligationId, period: key.period }, unit);
+    // The period's questions as they were asked: in the report's data once compiled, else as the config has them.
+    const data = await readIfPresent(archive, reportDataRef(key));
+    const questionnaire = (data ? (JSON.parse(data) as PeriodData).questionnaire : undefined) ?? kit.configuredQuestionnaire(key);
+    const base = `/cycles/${key.obligationId}/${key.period}`;
+    return page(reply, 200, 'record', context, {
+      back: { url: base, text: text(lang, 'answerVersionsBack') },
+      heading: text(lang, 'answerVersionsTitle', { unit: unitName(unit, lang) }),
+      facts: [
+        { label: text(lang, 'obligation'), value: obligationTitle(key, lang) },
+        { label: text(lang, 'unit'), value: unitName(unit, lang) },
+      ],
+      blocks: versions.length
+        ? [...versions].reverse().map((v) => ({
+            heading: text(lang, 'answerVersionHeading', { revision: v.revision, when: formatDate(v.at.toISOString(), zone, lang, true), who: v.actor === 'contact' ? text(lang, 'answerVersionByContact') : v.actor }),
+            rows: [...answerRows(questionnaire, v.answers, lang).map((r) => ({ label: r.label, value: r.value })), { label: text(lang, 'answerVersionSubmission'), value: v.submissionId }],
+          }))
+        : [{ heading: text(lang, 'answerVersionsLink'), text: text(lang, 'answerVersionsNone') }],
+      intro: text(lang, 'answerVersionsIntro'),
+    });
+  });
+
+  // Every mail of the cycle to each person, with what became of it: the mail log by the cycle's scope.
+  app.get('/cycles/:obligation/:period/mail-log', { onRequest: requireLogin, preHandler: paramsOf(cycleParams) }, async (request, reply) => {
+    const lang = secretariatLanguage(request);
+    const key = cycleKeyOf(request);
+    if (!key || !records || !(await cycleKnown(key))) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+    const context = secretariatContext(request, reply);
+    const mails = await cycleMails(records, key);
+    return page(reply, 200, 'list', context, {
+      heading: text(lang, 'cycleMailLogTitle', { cycle: obligationTitle(key, lang) }),
+      intro: text(lang, 'cycleMailLogIntro'),
+      tables: [
+        {
+          caption: text(lang, 'cycleMailLogLink'),
+          columns: [text(lang, 'historyWhen'), text(lang, 'mailLogKind'), text(lang, 'mailLogTo'), text(lang, 'mailLogOutcome'), text(lang, 'mailLogServer'), 'Message-ID'],
+          empty: text(lang, 'cycleMailLogNone'),
+          rows: [...mails].reverse().map((m) => ({
+            cells: [
+              { text: formatDate(m.at.toISOString(), zone, lang, true) },
+              { text: `${mailKindText(lang, m.kind)}${m.sequence > 1 ? ` ${m.sequence}` : ''}` },
+              { text: m.address },
+              { text: text(lang, `mailOutcome_${m.outcome}` as TextKey), attention: m.outcome === 'refused' || m.outcome === 'failed' },
+              { text: m.serverResponse ?? '' },
+              { text: m.messageId },
+            ],
+          })),
+        },
+      ],
+    });
   });
 
   app.get('/cycles/:obligation/:period/report.:format', { onRequest: requireLogin, preHandler: paramsOf(reportParams) }, async (request, reply) => {
     const { format } = request.params as { format: ReportFormat };
     const lang = secretariatLanguage(request);
-    const found = await readOr404(request, reply, (key) => cycleOverview(client, key));
+    const found = await readOr404(request, reply, (key) => overviewOrRecord(key));
     if (!found) return reply;
     const info = found.value;
     // Reports compiled before the PDF and the Word document existed have only HTML and Markdown.
