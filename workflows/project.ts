@@ -22,6 +22,7 @@ import {
   type DraftInput,
   type ProjectInput,
 } from './definitions';
+import { keepOnRecord } from './case-record';
 import { mailLog } from './mail-log';
 import { refuse } from './refuse';
 import { tellRegister } from './register-client';
@@ -70,10 +71,19 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
   // Goals versions, returns and approvals not yet in the database of record, in the order they came.
   type ProjectRecord = Parameters<Activities['recordProjectSteps']>[0]['entries'][number];
   const unrecorded: ProjectRecord[] = [];
+  // The project as it stands (its goals, returns and history with it), on record after each change: it outlives the workflow's history.
+  const keepProject = keepOnRecord('project', orgId, project.id, () => ({ title: project.title, year: Number(project.plannedStart.slice(0, 4)), state: status }));
   const recordSteps = async () => {
-    if (unrecorded.length === 0) return;
-    const entries = unrecorded.splice(0, unrecorded.length);
-    if (wf.patched(PROJECT_RECORDS_PATCH)) await records.recordProjectSteps({ orgId, projectId: project.id, entries });
+    if (unrecorded.length > 0) {
+      const entries = unrecorded.splice(0, unrecorded.length);
+      if (wf.patched(PROJECT_RECORDS_PATCH)) await records.recordProjectSteps({ orgId, projectId: project.id, entries });
+    }
+    await keepProject();
+  };
+  /** The register told of the change, and the project's state put on record. */
+  const tellChange = async () => {
+    await tellRegister(orgId, { kind: 'project', summary: summary() });
+    await keepProject();
   };
 
   const summary = (): ProjectSummary => {
@@ -98,7 +108,7 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
     const reached = await mails.send({ kind, sequence: ++mailSequence, ...(comment !== undefined ? { note: comment } : {}) }, at);
     if (mails.problems.length > had) {
       record('mail-failed', undefined, `${kind}: ${mails.problems.at(-1)!.error}`);
-      await tellRegister(orgId, { kind: 'project', summary: summary() });
+      await tellChange();
     }
     return reached;
   };
@@ -109,7 +119,7 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
     async ({ by }) => {
       const sent = await mails.sendAgain(new Date().toISOString());
       record('mail-resent', by, sent.map((m) => m.kind).join(', ') || '0');
-      await tellRegister(orgId, { kind: 'project', summary: summary() });
+      await tellChange();
       return { sent: sent.length, problems: mails.problems.length };
     },
     { validator: (_actor: { by?: string }) => void (mails.problems.length === 0 && refuse('NothingToResend', language, { title: project.title })) },
@@ -230,21 +240,21 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
       // Its start moved ahead: not ongoing until then.
       if (status.state === 'ongoing') setState(plan.gate ? 'approved' : 'registered');
     }
-    await tellRegister(orgId, { kind: 'project', summary: summary() });
+    await tellChange();
   };
   questionnaire = plan.questionnaire;
   language = plan.language;
   if (!plan.gate) {
     // The policy keeps an inventory but sets no gate: the project is listed and follows its dates.
-    await tellRegister(orgId, { kind: 'project', summary: summary() });
+    await tellChange();
     return runUntilClosed();
   }
   setState('awaiting-goals');
-  await tellRegister(orgId, { kind: 'project', summary: summary() });
+  await tellChange();
   if (status.ownerApproval === 'awaited') {
     // Nothing goes to an address outside the organisation that nobody there has approved.
     await wf.condition(() => status.ownerApproval !== 'awaited' || closeRequested);
-    await tellRegister(orgId, { kind: 'project', summary: summary() });
+    await tellChange();
   }
   await send('goals-request');
 
@@ -259,14 +269,14 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
     }
     if (changed) {
       const event = pending.shift()!;
-      await tellRegister(orgId, { kind: 'project', summary: summary() });
+      await tellChange();
       await send(event.kind, event.comment);
       if (event.kind === 'goals-returned') nextReminder = Date.now() + plan.remindEveryMs;
       continue;
     }
     if (!status.startedWithoutApproval && Date.now() >= Date.parse(plan.startAt)) {
       status.startedWithoutApproval = true;
-      await tellRegister(orgId, { kind: 'project', summary: summary() });
+      await tellChange();
       await send('start-without-approval');
     }
     if (Date.now() >= nextReminder) {
@@ -281,7 +291,7 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
     const event = pending.shift()!;
     await send(event.kind, event.comment);
   }
-  await tellRegister(orgId, { kind: 'project', summary: summary() });
+  await tellChange();
   return runUntilClosed();
 
   async function runUntilClosed(): Promise<ProjectStatus> {
@@ -297,7 +307,7 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
       if (closeRequested) break;
       if (status.state !== 'ongoing') {
         setState('ongoing');
-        await tellRegister(orgId, { kind: 'project', summary: summary() });
+        await tellChange();
       }
       if (plan.endAt) await wf.condition(() => closeRequested || edited, Math.max(1, Date.parse(plan.endAt) - Date.now()));
       else await wf.condition(() => closeRequested || edited);
@@ -310,8 +320,9 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
     await recordSteps();
     setState('closed');
     status.closedAt = new Date().toISOString();
-    await tellRegister(orgId, { kind: 'project', summary: summary() });
+    await tellChange();
     await wf.condition(wf.allHandlersFinished);
+    await keepProject();
     return status;
   }
 }

@@ -22,8 +22,13 @@ import { projectsSheet } from '../../exports/registers';
 import type { WebKit } from '../kit';
 import { unitOptions, withTyped, type PageForm } from '../page-forms';
 import { doneMessage } from '../pages/done-messages';
-import { acting, historyRows, listFilters, mailProblemsFact, mailProblemsOf, obligationProblems, readOrNotFound, type ObligationOf, type Problems, type PagesOptions, type WebKindModule } from './web-kind';
+import { acting, historyRows, listFilters, mailProblemsFact, mailProblemsOf, obligationProblems, readOrNotFound, readOrOnRecord, type ObligationOf, type Problems, type PagesOptions, type WebKindModule } from './web-kind';
 import type { OrganisationConfig } from '../../config/schema';
+import { actorText, goalsFields, projectRecordSheet, stepText } from '../../exports/project-record';
+import { TABLE_FORMATS, type TableFormat } from '../../exports/workbook';
+import { caseOnRecord } from '../../records/cases';
+import { projectOnRecord, type ProjectOnRecord } from '../../records/projects';
+import { listWorkbook, sendTable } from '../send-table';
 
 /** The gate a project is under (projects from before several gates name none: the first). */
 export function gateOf(config: OrganisationConfig, obligationId: string | undefined): ObligationOf<'gate-before-start'> | undefined {
@@ -178,19 +183,25 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
       const context = secretariatContext(request, reply);
       const lang = context.lang;
       const { id } = request.params as { id: string };
-      const project = await readOrNotFound(kit, reply, lang, () => projectStatus(client, orgId, id));
-      if (!project) return reply;
+      const read = await readOrOnRecord(kit, reply, lang, () => projectStatus(client, orgId, id), 'project', id);
+      if (!read) return reply;
+      // Once the workflow is gone, the project as it stood last on record: shown, but nothing more can be done in it.
+      const archived = read.onRecord;
+      const project = read.live ?? read.onRecord.state;
+      const canAct = context.canAct && !archived;
       const gate = gateOf(config, project.obligationId);
       const questionnaire = gate ? questionnaireOf(gate) : [];
+      const records = kit.deps.records;
+      const onRecord: ProjectOnRecord = records ? await projectOnRecord(records, orgId, id) : { goals: [], steps: [] };
       const forms: PageForm[] = [];
-      if (context.canAct && ['awaiting-goals', 'returned'].includes(project.state)) {
+      if (canAct && ['awaiting-goals', 'returned'].includes(project.state)) {
         forms.push({ id: 'goals-for-owner', heading: text(lang, 'goalsForOwner'), help: text(lang, 'goalsForOwnerHelp'), action: `/projects/${id}/goals`, submit: text(lang, 'goalsForOwnerButton'), fields: [], opens: true });
       }
-      if (context.canAct && project.state === 'goals-submitted') {
+      if (canAct && project.state === 'goals-submitted') {
         forms.push({ id: 'approve', heading: text(lang, 'approveGoals'), help: text(lang, 'approveGoalsHelp'), action: `/projects/${id}/approve`, submit: text(lang, 'approveButton'), fields: [] });
         forms.push(withTyped(lang, { id: 'return', heading: text(lang, 'returnGoals'), help: text(lang, 'returnGoalsHelp'), action: `/projects/${id}/return`, submit: text(lang, 'returnButton'), fields: [{ name: 'comment', label: text(lang, 'comment'), type: 'textarea', required: true }] }, typed));
       }
-      if (context.canAct && project.state !== 'closed') {
+      if (canAct && project.state !== 'closed') {
         const editing = projectRegistrationForm(kit, lang, `/projects/${id}/edit`, project.unitId);
         const current: Record<string, string> = {
           title: project.title,
@@ -211,13 +222,19 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
           ),
         );
       }
-      if (context.canAct && ['registered', 'approved', 'ongoing'].includes(project.state)) {
+      if (canAct && ['registered', 'approved', 'ongoing'].includes(project.state)) {
         forms.push({ id: 'close', heading: text(lang, 'closeProject'), action: `/projects/${id}/close`, submit: text(lang, 'closeProjectButton'), fields: [], danger: true });
       }
       const lastReturn = project.returned?.at(-1);
       const awaitingOwner = project.ownerApproval === 'awaited' && project.state !== 'closed';
-      if (context.canAct && awaitingOwner) forms.unshift({ id: 'approve-owner', heading: text(lang, 'ownerApprovalHeading'), action: `/projects/${id}/approve-owner`, submit: text(lang, 'approveOwner'), fields: [] });
-      const mailProblems = mailProblemsOf(project.mailProblems, lang, zone, `/projects/${id}/resend-mail`, context.canAct);
+      if (canAct && awaitingOwner) forms.unshift({ id: 'approve-owner', heading: text(lang, 'ownerApprovalHeading'), action: `/projects/${id}/approve-owner`, submit: text(lang, 'approveOwner'), fields: [] });
+      const mailProblems = mailProblemsOf(project.mailProblems, lang, zone, `/projects/${id}/resend-mail`, canAct);
+      // Every version of the goals and the secretariat's steps, from the database of record: the latest version first.
+      const versions = [...onRecord.goals].reverse().map((g) => ({
+        heading: text(lang, 'goalsVersionHeading', { revision: g.revision, when: formatDate(new Date(g.at).toISOString(), zone, lang, true), who: actorText(g.actor, lang) }),
+        rows: goalsFields(questionnaire, g.goals, lang),
+      }));
+      const steps = onRecord.steps.map((s) => ({ label: `${stepText(s.step, lang)}, ${formatDate(new Date(s.at).toISOString(), zone, lang, true)}`, value: s.comment ? `${s.actor}: ${s.comment}` : s.actor }));
       return page(reply, status, 'record', context, {
         back: { url: '/projects', text: text(lang, 'projectsTitle') },
         heading: project.title,
@@ -234,22 +251,65 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
           ...(project.startedWithoutApproval ? [{ label: text(lang, 'startedWithoutApproval'), value: text(lang, 'yes'), attention: true }] : []),
         ],
         blocks: [
-          ...(awaitingOwner ? [{ heading: text(lang, 'ownerApprovalHeading'), text: text(lang, 'ownerApprovalText', { email: project.owner.email }) }] : []),
+          ...(archived ? [{ heading: text(lang, 'projectArchivedTitle'), text: text(lang, 'projectArchivedText', { when: formatDate(new Date(archived.at).toISOString(), zone, lang, true) }) }] : []),
+          ...(awaitingOwner && !archived ? [{ heading: text(lang, 'ownerApprovalHeading'), text: text(lang, 'ownerApprovalText', { email: project.owner.email }) }] : []),
           ...mailProblems.blocks,
-          ...(project.goals ? [{ heading: text(lang, 'goalsSubmitted', { revision: project.goals.revision, when: formatDate(project.goals.submittedAt, zone, lang, true) }), rows: answerRows(questionnaire, project.goals.values, lang) }] : []),
-          ...(lastReturn ? [{ heading: text(lang, 'lastReturned', { when: formatDate(lastReturn.at, zone, lang, true) }), text: lastReturn.comment, quote: true }] : []),
+          ...(versions.length
+            ? [{ heading: text(lang, 'goalsVersionsTitle'), text: text(lang, 'goalsVersionsHelp') }, ...versions]
+            : project.goals
+              ? [{ heading: text(lang, 'goalsSubmitted', { revision: project.goals.revision, when: formatDate(project.goals.submittedAt, zone, lang, true) }), rows: answerRows(questionnaire, project.goals.values, lang) }]
+              : []),
+          ...(steps.length ? [{ heading: text(lang, 'projectStepsTitle'), rows: steps }] : lastReturn ? [{ heading: text(lang, 'lastReturned', { when: formatDate(lastReturn.at, zone, lang, true) }), text: lastReturn.comment, quote: true }] : []),
         ],
+        ...(records
+          ? {
+              downloads: {
+                heading: text(lang, 'projectRecordTitle'),
+                text: text(lang, 'projectRecordText'),
+                links: TABLE_FORMATS.map((format) => ({ url: `/projects/${id}/record?format=${format}`, text: text(lang, format === 'xlsx' ? 'exportXlsx' : 'exportCsv') })),
+              },
+            }
+          : {}),
         forms: [...mailProblems.forms, ...forms],
         history: historyRows(project.history, lang, zone),
       });
     };
 
     app.get('/projects/:id', { onRequest: requireLogin, preHandler: paramsOf(entityParams) }, async (request, reply) => renderProject(request, reply));
+    // The project's record as a file (?format=xlsx, else CSV), read from the database of record: it is there after the workflow is gone.
+    app.get('/projects/:id/record', { onRequest: requireLogin, preHandler: paramsOf(entityParams) }, async (request, reply) => {
+      const lang = secretariatLanguage(request);
+      const { id } = request.params as { id: string };
+      const query = request.query as Record<string, string | undefined>;
+      const format: TableFormat = (TABLE_FORMATS as readonly string[]).includes(query.format ?? '') ? (query.format as TableFormat) : 'csv';
+      const records = kit.deps.records;
+      if (!records) return kit.message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+      const [kept, onRecord] = await Promise.all([caseOnRecord<ProjectStatus>(records, orgId, 'project', id), projectOnRecord(records, orgId, id)]);
+      // A project from before its state was kept on record: its workflow still says what it is.
+      const project = kept?.state ?? (await projectStatus(client, orgId, id).catch((err: Error) => (err.name === 'NotRegisteredError' ? undefined : Promise.reject(err))));
+      if (!project) return kit.message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+      const gate = gateOf(config, project.obligationId);
+      const sheet = projectRecordSheet({ project, onRecord, questionnaire: gate ? questionnaireOf(gate) : [], lang });
+      return sendTable(reply, format, `${orgId}-${id}`, listWorkbook(`${project.title}: ${sheet.name}`, config.organisation.name, zone, sheet));
+    });
+    /** The running project, or undefined when answered: its page saying nothing more can be done (its workflow gone), or not found. */
+    const liveProject = async (request: FastifyRequest, reply: FastifyReply, lang: Language, id: string) => {
+      const read = await readOrOnRecord(kit, reply, lang, () => projectStatus(client, orgId, id), 'project', id);
+      if (read?.onRecord) return void (await renderProject(request, reply, 409, text(lang, 'projectArchivedRefused')));
+      return read?.live;
+    };
     const action = (name: string, run: (id: string, body: Record<string, string>, by?: string) => Promise<string>) =>
       app.post(`/projects/:id/${name}`, { onRequest: requireSecretariat, preHandler: [paramsOf(entityParams), formOf(goalsReviewForm), app.csrfProtection] }, async (request, reply) => {
         const { id } = request.params as { id: string };
         const body = request.body as Record<string, string>;
-        return acting(reply, secretariatLanguage(request), async () => `/projects/${id}?done=${await run(id, body, actor(request))}`, (status, error) => renderProject(request, reply, status, error, body));
+        const lang = secretariatLanguage(request);
+        try {
+          return await acting(reply, lang, async () => `/projects/${id}?done=${await run(id, body, actor(request))}`, (status, error) => renderProject(request, reply, status, error, body));
+        } catch (err) {
+          // Its workflow is gone: the page shows the project on record (or that there is none) and says nothing more can be done.
+          if ((err as Error).name === 'NotRegisteredError') return renderProject(request, reply, 409, text(lang, 'projectArchivedRefused'), body);
+          throw err;
+        }
       });
     action('approve', async (id, _body, by) => {
       await approveGoals(client, orgId, id, by);
@@ -293,7 +353,7 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
     };
     app.get('/projects/:id/goals', { onRequest: requireSecretariat, preHandler: paramsOf(entityParams) }, async (request, reply) => {
       const { id } = request.params as { id: string };
-      const project = await readOrNotFound(kit, reply, secretariatLanguage(request), () => projectStatus(client, orgId, id));
+      const project = await liveProject(request, reply, secretariatLanguage(request), id);
       if (!project) return reply;
       return renderGoalsFor(request, reply, goalsFormValues(project));
     });
@@ -301,7 +361,7 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
       const { id } = request.params as { id: string };
       const body = request.body as Record<string, string>;
       const lang = secretariatLanguage(request);
-      const project = await readOrNotFound(kit, reply, lang, () => projectStatus(client, orgId, id));
+      const project = await liveProject(request, reply, lang, id);
       if (!project) return reply;
       const gate = gateOf(config, project.obligationId);
       const typed = typedFields(body, gate ? questionnaireOf(gate) : []);
@@ -318,7 +378,7 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
       const { id } = request.params as { id: string };
       const body = request.body as Record<string, string>;
       const lang = secretariatLanguage(request);
-      const current = await readOrNotFound(kit, reply, lang, () => projectStatus(client, orgId, id));
+      const current = await liveProject(request, reply, lang, id);
       if (!current) return reply;
       const edited = projectFromForm({ ...body, id }, current.unitId);
       const change: ProjectChange = {};

@@ -15,6 +15,7 @@ import type { WebKit } from '../kit';
 import type { SecretariatSession } from '../secretariat-session';
 import { listWorkbook, sendTable } from '../send-table';
 import { TABLE_FORMATS, type Sheet, type TableFormat } from '../../exports/workbook';
+import { caseOnRecord, type CaseKind, type CaseVersion } from '../../records/cases';
 
 export type ObligationOf<K extends ObligationKind> = Extract<ObligationConfig, { kind: K }>;
 
@@ -84,6 +85,25 @@ export async function readOrNotFound<T>(kit: WebKit, reply: FastifyReply, lang: 
   } catch (err) {
     if ((err as Error).name === 'NotRegisteredError') return void kit.message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
     throw err;
+  }
+}
+
+/** A case read from its workflow (`live`), or, once the workflow is gone, as it stood last on record. */
+export type LiveOrOnRecord<T> = { live: T; onRecord?: undefined } | { live?: undefined; onRecord: CaseVersion<T> };
+
+/**
+ * What a case's page shows: read from its workflow while Temporal keeps it; once its history is
+ * deleted (the namespace's retention after it closed), the case as it stood last in the database of
+ * record (WebDeps.records). Neither: the page does not exist (404, said), and this gives undefined.
+ */
+export async function readOrOnRecord<T>(kit: WebKit, reply: FastifyReply, lang: Language, read: () => Promise<T>, kind: CaseKind, caseId: string): Promise<LiveOrOnRecord<T> | undefined> {
+  try {
+    return { live: await read() };
+  } catch (err) {
+    if ((err as Error).name !== 'NotRegisteredError') throw err;
+    const kept = kit.deps.records ? await caseOnRecord<T>(kit.deps.records, kit.config.organisation.id, kind, caseId) : undefined;
+    if (kept) return { onRecord: kept };
+    return void kit.message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
   }
 }
 
