@@ -9,6 +9,7 @@ import { checkAgreementDecision, describeProblems, type AgreementDecision, type 
 import { agreementStatusQuery, decideAgreementUpdate, resendMailUpdate, type AgreementInput, type AgreementStatus } from './definitions';
 import { mailLog } from './mail-log';
 import { refuse } from './refuse';
+import { keepOnRecord } from './case-record';
 import { tellRegister } from './register-client';
 import { mailRetry, planningRetry } from './retry';
 
@@ -38,6 +39,14 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
     const { owner: _o, decisions: _d, registeredAt: _a, registeredBy: _b, mailProblems, ...rest } = status;
     return { ...rest, ...(mailProblems?.length ? { mailProblems } : {}) };
   };
+  /** The year the agreement belongs to in the archive: its latest decision's, else its start's. */
+  const year = () => Number((status.decisions.at(-1)?.at ?? agreement.startsOn ?? status.registeredAt ?? '').slice(0, 4)) || undefined;
+  const keep = keepOnRecord('agreement', orgId, agreement.id, () => ({ title: status.title, year: year(), state: status }));
+  /** Tells the register, and keeps the agreement with its decisions on record. */
+  const told = async () => {
+    await tellRegister(orgId, { kind: 'agreement', summary: summary() });
+    await keep();
+  };
   type MailKind = 'agreement-review' | 'agreement-expired';
   const mails = mailLog<MailKind>(
     (m, at, skip) => mail.sendAgreementMail({ orgId, obligationId, agreement: { ...agreement, endsOn: status.endsOn }, kind: m.kind, sequence: m.sequence, at, ...(skip ? { skip } : {}) }),
@@ -48,7 +57,7 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
     const had = mails.problems.length;
     const reached = await mails.send({ kind, sequence: ++sequence }, new Date().toISOString());
     if (!reached && kind === 'agreement-review') status.remindersSent--;
-    if (mails.problems.length > had) await tellRegister(orgId, { kind: 'agreement', summary: summary() });
+    if (mails.problems.length > had) await told();
   };
 
   wf.setHandler(agreementStatusQuery, () => status);
@@ -58,7 +67,7 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
       const sent = await mails.sendAgain(new Date().toISOString());
       // A reminder that reaches its owner now counts as sent.
       status.remindersSent += sent.filter((m) => m.kind === 'agreement-review').length;
-      await tellRegister(orgId, { kind: 'agreement', summary: summary() });
+      await told();
       return { sent: sent.length, problems: mails.problems.length };
     },
     { validator: (_actor: { by?: string }) => void (mails.problems.length === 0 && refuse('NothingToResend', 'en', { title: agreement.title })) },
@@ -80,14 +89,14 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
     },
   );
 
-  await tellRegister(orgId, { kind: 'agreement', summary: summary() });
+  await told();
   for (let registering = true; ; registering = false) {
     const plan = await planning.planAgreement({ orgId, obligationId, endsOn: status.endsOn, now: new Date().toISOString(), registering });
     for (const at of plan.reminderTimes) {
       if (await wf.condition(() => decision !== undefined, Math.max(1, Date.parse(at) - Date.now()))) break;
       status.state = 'review-due';
       status.remindersSent++;
-      await tellRegister(orgId, { kind: 'agreement', summary: summary() });
+      await told();
       await send('agreement-review');
     }
     await wf.condition(() => decision !== undefined, Math.max(1, Date.parse(plan.endsAt) - Date.now()));
@@ -96,21 +105,23 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
     if (decided?.decision === 'renew') {
       status.endsOn = decided.newEndsOn;
       status.state = 'renewed';
-      await tellRegister(orgId, { kind: 'agreement', summary: summary() });
+      await told();
       continue;
     }
     if (decided?.decision === 'end') {
       // Ended by decision: it runs until its end day, then it is over.
       status.state = 'ended';
-      await tellRegister(orgId, { kind: 'agreement', summary: summary() });
+      await told();
       if (Date.now() < Date.parse(plan.endsAt)) await wf.sleep(Date.parse(plan.endsAt) - Date.now());
     } else {
       status.state = 'expired';
       await send('agreement-expired');
     }
-    await tellRegister(orgId, { kind: 'agreement', summary: summary() });
+    await told();
     break;
   }
   await wf.condition(wf.allHandlersFinished);
+  // What a last handler changed (mail sent again) is on record too.
+  await keep();
   return status;
 }

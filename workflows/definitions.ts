@@ -153,6 +153,8 @@ export interface RegisterInput {
   orgId: string;
   /** Carried over by continue-as-new. */
   contents?: RegisterContents;
+  /** Carried over by continue-as-new: the versions of each seminar on record so far. */
+  seminarVersions?: Record<string, number>;
 }
 
 export type RegisterEntry =

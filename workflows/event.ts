@@ -9,6 +9,7 @@ import { checkEventChange, describeProblems, type EventRegistration, type EventS
 import { cancelEventUpdate, changeEventUpdate, eventStatusQuery, resendMailUpdate, type EventInput, type EventStatus } from './definitions';
 import { mailLog } from './mail-log';
 import { refuse } from './refuse';
+import { keepOnRecord } from './case-record';
 import { tellRegister } from './register-client';
 import { mailRetry, planningRetry } from './retry';
 
@@ -42,6 +43,12 @@ export async function eventWorkflow(input: EventInput): Promise<EventStatus> {
     const { concerned: _c, description: _d, history: _h, mailProblems, ...rest } = status;
     return { ...rest, ...(mailProblems?.length ? { mailProblems } : {}) };
   };
+  const keep = keepOnRecord('event', orgId, event.id, () => ({ title: status.title, year: Number(status.date.slice(0, 4)) || undefined, state: status }));
+  /** Tells the register, and keeps the event with its history on record. */
+  const told = async () => {
+    await tellRegister(orgId, { kind: 'event', summary: summary() });
+    await keep();
+  };
   const over = () => status.state === 'held' || status.state === 'cancelled';
   type NoticeKind = 'event-notice' | 'event-changed' | 'event-cancelled';
   const mails = mailLog<NoticeKind>(
@@ -70,7 +77,7 @@ export async function eventWorkflow(input: EventInput): Promise<EventStatus> {
       status.noticesSent += sent.length;
       status.history.push({ at: now(), what: 'mail-resent', ...(by ? { by } : {}), detail: `${sent.length}` });
       if (sent.length > 0 && status.state === 'planned') status.state = 'noticed';
-      await tellRegister(orgId, { kind: 'event', summary: summary() });
+      await told();
       return { sent: sent.length, problems: mails.problems.length };
     },
     { validator: (_actor: { by?: string }) => void (mails.problems.length === 0 && refuse('NothingToResend', 'en', { title: status.title })) },
@@ -109,7 +116,7 @@ export async function eventWorkflow(input: EventInput): Promise<EventStatus> {
     },
   );
 
-  await tellRegister(orgId, { kind: 'event', summary: summary() });
+  await told();
   // Notices already sent for the event as it now stands: a change starts the count again.
   let toldOfThisVersion = false;
   for (;;) {
@@ -121,7 +128,7 @@ export async function eventWorkflow(input: EventInput): Promise<EventStatus> {
         status.state = 'noticed';
         toldOfThisVersion = true;
       }
-      await tellRegister(orgId, { kind: 'event', summary: summary() });
+      await told();
     }
     for (const at of plan.noticeTimes) {
       if (await wf.condition(interrupted, Math.max(1, Date.parse(at) - Date.now()))) break;
@@ -129,7 +136,7 @@ export async function eventWorkflow(input: EventInput): Promise<EventStatus> {
         status.state = 'noticed';
         toldOfThisVersion = true;
       }
-      await tellRegister(orgId, { kind: 'event', summary: summary() });
+      await told();
     }
     if (!interrupted()) await wf.condition(interrupted, Math.max(1, Date.parse(plan.endsAt) - Date.now()));
     if (cancelled) {
@@ -144,14 +151,16 @@ export async function eventWorkflow(input: EventInput): Promise<EventStatus> {
       if (toldOfThisVersion) await send('event-changed');
       else if (status.noticesSent === 0) status.state = 'planned';
       // Those told of the change know it: later notices still come at their times.
-      await tellRegister(orgId, { kind: 'event', summary: summary() });
+      await told();
       continue;
     }
     status.state = 'held';
     status.history.push({ at: now(), what: 'held' });
     break;
   }
-  await tellRegister(orgId, { kind: 'event', summary: summary() });
+  await told();
   await wf.condition(wf.allHandlersFinished);
+  // What a last handler changed (mail sent again) is on record too.
+  await keep();
   return status;
 }

@@ -9,6 +9,7 @@ import { checkGoalsDecision, describeProblems, type GoalsSummary } from '../doma
 import { goalsStatusQuery, recordGoalsUpdate, resendMailUpdate, type GoalsInput, type GoalsStatus } from './definitions';
 import { mailLog } from './mail-log';
 import { refuse } from './refuse';
+import { keepOnRecord } from './case-record';
 import { tellRegister } from './register-client';
 import { mailRetry, planningRetry } from './retry';
 
@@ -23,6 +24,12 @@ export async function goalsWorkflow(input: GoalsInput): Promise<GoalsStatus> {
   let sequence = 0;
   const summary = (): GoalsSummary => ({ obligationId, year, state: status.state, ...(status.decision ? { decision: status.decision } : {}), ...(status.mailProblems?.length ? { mailProblems: status.mailProblems } : {}) });
   const recorded = () => status.decision !== undefined;
+  const keep = keepOnRecord('goals', orgId, `${obligationId}/${year}`, () => ({ title: `${obligationId} ${year}`, year, state: status }));
+  /** Tells the register, and keeps the year's goals with their decision on record. */
+  const told = async () => {
+    await tellRegister(orgId, { kind: 'goals', summary: summary() });
+    await keep();
+  };
   type MailKind = 'goals-missing' | 'goals-recorded';
   const mails = mailLog<MailKind>(
     (m, at, skip) => mail.sendGoalsMail({ orgId, obligationId, year, kind: m.kind, sequence: m.sequence, at, ...(m.kind === 'goals-recorded' ? { decision: status.decision } : {}), ...(skip ? { skip } : {}) }),
@@ -32,7 +39,7 @@ export async function goalsWorkflow(input: GoalsInput): Promise<GoalsStatus> {
   const send = async (kind: MailKind) => {
     const had = mails.problems.length;
     const reached = await mails.send({ kind, sequence: ++sequence }, new Date().toISOString());
-    if (mails.problems.length > had) await tellRegister(orgId, { kind: 'goals', summary: summary() });
+    if (mails.problems.length > had) await told();
     return reached;
   };
 
@@ -42,7 +49,7 @@ export async function goalsWorkflow(input: GoalsInput): Promise<GoalsStatus> {
     async () => {
       const sent = await mails.sendAgain(new Date().toISOString());
       for (const m of sent) if (m.kind === 'goals-missing') status.remindersSentAt.push(new Date().toISOString());
-      await tellRegister(orgId, { kind: 'goals', summary: summary() });
+      await told();
       return { sent: sent.length, problems: mails.problems.length };
     },
     { validator: (_actor: { by?: string }) => void (mails.problems.length === 0 && refuse('NothingToResend', 'en', { title: `goals ${year}` })) },
@@ -66,7 +73,7 @@ export async function goalsWorkflow(input: GoalsInput): Promise<GoalsStatus> {
 
   // Handlers first: the recording that started this workflow may come with its first task.
   const plan = await planning.planGoalsYear({ orgId, obligationId, year });
-  await tellRegister(orgId, { kind: 'goals', summary: summary() });
+  await told();
   // Until the goals are recorded: a reminder from the day they should be decided, then at intervals,
   // until the year ends. Started late (by hand, to record them), the reminders already due are one,
   // after an hour: long enough for the recording that started it to arrive first.
@@ -77,21 +84,22 @@ export async function goalsWorkflow(input: GoalsInput): Promise<GoalsStatus> {
     if (await wf.condition(recorded, Math.max(1, Date.parse(at) - Date.now()))) break;
     status.state = 'overdue';
     const remindedAt = new Date().toISOString();
-    await tellRegister(orgId, { kind: 'goals', summary: summary() });
+    await told();
     if (await send('goals-missing')) status.remindersSentAt.push(remindedAt);
+    await keep();
   }
   // No more reminders after the year, but goals recorded late still reach the year's follow-up
   // (it starts in the new year): they can be recorded until the next year ends.
   if (!recorded()) await wf.condition(recorded, Math.max(1, Date.parse(plan.endsAt) - Date.now()));
   if (!recorded()) {
     status.state = 'not-recorded';
-    await tellRegister(orgId, { kind: 'goals', summary: summary() });
+    await told();
     await wf.condition(recorded, Math.max(1, Date.parse(plan.lateUntil) - Date.now()));
   }
-  await tellRegister(orgId, { kind: 'goals', summary: summary() });
+  await told();
   if (recorded()) await send('goals-recorded');
   await wf.condition(wf.allHandlersFinished);
   // A recording that came during the last message is in the register too.
-  await tellRegister(orgId, { kind: 'goals', summary: summary() });
+  await told();
   return status;
 }

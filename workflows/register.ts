@@ -5,6 +5,8 @@
  * agreements and revisions run in workflows of their own and tell the register when they change.
  */
 import * as wf from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { CASE_RECORD_PATCH } from './case-record';
 import { refuse } from './refuse';
 import { checkSeminar, checkSeminarChange, describeProblems, type RegisterContents, type SeminarChange, type SeminarRecord } from '../domain/registers';
 import { editSeminarUpdate, registerContentsQuery, registerEntrySignal, registerSeminarUpdate, type RegisterInput } from './definitions';
@@ -12,8 +14,31 @@ import { editSeminarUpdate, registerContentsQuery, registerEntrySignal, register
 // Keeps the history short: each registration is a few events, and a register lives for years.
 const EVENTS_BEFORE_CONTINUE = 2_000;
 
+// A seminar goes to the database of record however long it is away: tried until it is back.
+const records = wf.proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' } });
+
 export async function registerWorkflow(input: RegisterInput): Promise<void> {
   const contents: RegisterContents = input.contents ?? { orgId: input.orgId, projects: [], seminars: [], agreements: [], revisions: [] };
+  // Each seminar on record (kind "seminar"), as registered and after each correction: the versions
+  // written so far, and the seminars changed since. A register from before they were kept puts
+  // every seminar it has on record at its next run.
+  const seminarVersions: Record<string, number> = { ...(input.seminarVersions ?? {}) };
+  const toRecord = new Set<string>();
+  const keepSeminar = (id: string) => {
+    if (wf.patched(CASE_RECORD_PATCH)) toRecord.add(id);
+  };
+  for (const s of contents.seminars) if (seminarVersions[s.id] === undefined) keepSeminar(s.id);
+  const recordSeminars = async () => {
+    while (toRecord.size > 0) {
+      const [id] = toRecord;
+      toRecord.delete(id!);
+      const seminar = contents.seminars.find((s) => s.id === id);
+      if (!seminar) continue;
+      const version = (seminarVersions[seminar.id] ?? 0) + 1;
+      seminarVersions[seminar.id] = version;
+      await records.recordCase({ org: input.orgId, kind: 'seminar', caseId: seminar.id, version, title: seminar.title, year: Number(seminar.date.slice(0, 4)), state: { ...seminar }, at: new Date().toISOString() });
+    }
+  };
 
   wf.setHandler(registerContentsQuery, () => contents);
   wf.setHandler(
@@ -25,6 +50,7 @@ export async function registerWorkflow(input: RegisterInput): Promise<void> {
         registeredAt: new Date().toISOString(),
       };
       contents.seminars.push(record);
+      keepSeminar(record.id);
       return record;
     },
     {
@@ -39,6 +65,7 @@ export async function registerWorkflow(input: RegisterInput): Promise<void> {
     ({ id, change, by }) => {
       const at = contents.seminars.findIndex((s) => s.id === id);
       contents.seminars[at] = { ...contents.seminars[at]!, ...change, editedAt: new Date().toISOString(), ...(by ? { editedBy: by } : {}) };
+      keepSeminar(id);
       return contents.seminars[at]!;
     },
     {
@@ -63,7 +90,13 @@ export async function registerWorkflow(input: RegisterInput): Promise<void> {
     else upsert(contents.revisions, (r) => r.obligationId === entry.summary.obligationId && r.periodId === entry.summary.periodId, entry.summary);
   });
 
-  await wf.condition(() => wf.workflowInfo().continueAsNewSuggested || wf.workflowInfo().historyLength > EVENTS_BEFORE_CONTINUE);
+  const continueSuggested = () => wf.workflowInfo().continueAsNewSuggested || wf.workflowInfo().historyLength > EVENTS_BEFORE_CONTINUE;
+  for (;;) {
+    await wf.condition(() => toRecord.size > 0 || continueSuggested());
+    if (toRecord.size === 0) break;
+    await recordSeminars();
+  }
   await wf.condition(wf.allHandlersFinished);
-  await wf.continueAsNew<typeof registerWorkflow>({ orgId: input.orgId, contents });
+  await recordSeminars();
+  await wf.continueAsNew<typeof registerWorkflow>({ orgId: input.orgId, contents, ...(Object.keys(seminarVersions).length ? { seminarVersions } : {}) });
 }

@@ -9,6 +9,7 @@ import { checkRevisionDecision, describeProblems, type RevisionDecision } from '
 import { recordRevisionUpdate, resendMailUpdate, revisionStatusQuery, type RevisionInput, type RevisionStatus } from './definitions';
 import { mailLog } from './mail-log';
 import { refuse } from './refuse';
+import { keepOnRecord } from './case-record';
 import { tellRegister } from './register-client';
 import { mailRetry, planningRetry } from './retry';
 
@@ -22,6 +23,14 @@ export async function revisionWorkflow(input: RevisionInput): Promise<RevisionSt
   let decision: RevisionDecision | undefined;
   let sequence = 0;
   const summary = () => ({ obligationId, periodId, state: status.state, dueDate: status.dueDate, decision: status.decision, ...(status.mailProblems?.length ? { mailProblems: status.mailProblems } : {}) });
+  /** The year the revision belongs to in the archive: its due day's, else its period's first. */
+  const year = () => Number((status.dueDate || periodId).slice(0, 4)) || undefined;
+  const keep = keepOnRecord('revision', orgId, `${obligationId}/${periodId}`, () => ({ title: `${obligationId} ${periodId}`, year: year(), state: status }));
+  /** Tells the register, and keeps the revision with its decision on record. */
+  const told = async () => {
+    await tellRegister(orgId, { kind: 'revision', summary: summary() });
+    await keep();
+  };
   type MailKind = 'revision-request' | 'revision-reminder' | 'revision-overdue' | 'revision-recorded';
   const mails = mailLog<MailKind>(
     (m, at, skip) => mail.sendRevisionMail({ orgId, obligationId, periodId, kind: m.kind, sequence: m.sequence, at, dueDate: plan.dueDate, decision: status.decision, ...(skip ? { skip } : {}) }),
@@ -31,7 +40,7 @@ export async function revisionWorkflow(input: RevisionInput): Promise<RevisionSt
   const send = async (kind: MailKind) => {
     const had = mails.problems.length;
     const reached = await mails.send({ kind, sequence: ++sequence }, new Date().toISOString());
-    if (mails.problems.length > had) await tellRegister(orgId, { kind: 'revision', summary: summary() });
+    if (mails.problems.length > had) await told();
     return reached;
   };
 
@@ -41,7 +50,7 @@ export async function revisionWorkflow(input: RevisionInput): Promise<RevisionSt
     async () => {
       const sent = await mails.sendAgain(new Date().toISOString());
       for (const m of sent) if (m.kind === 'revision-reminder') status.remindersSentAt.push(new Date().toISOString());
-      await tellRegister(orgId, { kind: 'revision', summary: summary() });
+      await told();
       return { sent: sent.length, problems: mails.problems.length };
     },
     { validator: (_actor: { by?: string }) => void (mails.problems.length === 0 && refuse('NothingToResend', 'en', { title: `revision ${periodId}` })) },
@@ -68,28 +77,31 @@ export async function revisionWorkflow(input: RevisionInput): Promise<RevisionSt
   const decided = () => decision !== undefined;
   const waitUntil = (iso: string) => wf.condition(decided, Math.max(1, Date.parse(iso) - Date.now()));
 
-  await tellRegister(orgId, { kind: 'revision', summary: summary() });
+  await told();
   if (!(await waitUntil(plan.askAt))) {
     status.state = 'requested';
     status.askedAt = new Date().toISOString();
-    await tellRegister(orgId, { kind: 'revision', summary: summary() });
+    await told();
     await send('revision-request');
     for (const at of plan.reminderTimes) {
       if (await waitUntil(at)) break;
       const remindedAt = new Date().toISOString();
       if (await send('revision-reminder')) status.remindersSentAt.push(remindedAt);
+      await keep();
     }
     if (!decided() && !(await waitUntil(plan.dueAt))) {
       status.state = 'overdue';
       status.escalatedAt = new Date().toISOString();
-      await tellRegister(orgId, { kind: 'revision', summary: summary() });
+      await told();
       await send('revision-overdue');
     }
   }
   if (!decided()) await waitUntil(plan.endsAt);
   if (!decided()) status.state = 'not-decided';
-  await tellRegister(orgId, { kind: 'revision', summary: summary() });
+  await told();
   if (decided()) await send('revision-recorded');
   await wf.condition(wf.allHandlersFinished);
+  // What the last mail or a last handler changed is on record too.
+  await keep();
   return status;
 }

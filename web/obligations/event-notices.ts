@@ -15,7 +15,7 @@ import { text, type TextKey } from '../i18n';
 import { eventsSheet } from '../../exports/registers';
 import { unitOptions, withTyped, type PageForm } from '../page-forms';
 import { doneMessage } from '../pages/done-messages';
-import { acting, historyRows, listFilters, mailProblemsFact, mailProblemsOf, obligationProblems, readOrNotFound, type Problems, type PagesOptions, type WebKindModule } from './web-kind';
+import { acting, historyRows, listFilters, mailProblemsFact, mailProblemsOf, obligationProblems, readOrOnRecord, type Problems, type PagesOptions, type WebKindModule } from './web-kind';
 
 const stateText = (lang: Language, state: EventState) => text(lang, `event_${state}` as TextKey);
 
@@ -150,10 +150,14 @@ export const eventNoticesWeb: WebKindModule<'event-notices'> = {
       const context = secretariatContext(request, reply);
       const lang = context.lang;
       const { id } = request.params as { id: string };
-      const event = await readOrNotFound(kit, reply, lang, () => eventStatus(client, orgId, id));
-      if (!event) return reply;
+      const read = await readOrOnRecord(kit, reply, lang, () => eventStatus(client, orgId, id), 'event', id);
+      if (!read) return reply;
+      // Once its workflow is gone, the event as it stood last on record: shown, but nothing more can be done in it.
+      const archived = read.onRecord;
+      const event = read.live ?? read.onRecord.state;
+      const canAct = context.canAct && !archived;
       const open = event.state === 'planned' || event.state === 'noticed';
-      const mailProblems = mailProblemsOf(event.mailProblems, lang, zone, `/events/${id}/resend-mail`, context.canAct);
+      const mailProblems = mailProblemsOf(event.mailProblems, lang, zone, `/events/${id}/resend-mail`, canAct);
       return page(reply, status, 'record', context, {
         back: { url: '/events', text: text(lang, 'eventsTitle') },
         heading: event.title,
@@ -167,13 +171,14 @@ export const eventNoticesWeb: WebKindModule<'event-notices'> = {
           { label: text(lang, 'noticesSent'), value: String(event.noticesSent) },
         ],
         blocks: [
+          ...(archived ? [{ heading: text(lang, 'caseArchivedTitle'), text: text(lang, 'eventArchivedText', { when: formatDate(new Date(archived.at).toISOString(), zone, lang, true) }) }] : []),
           ...mailProblems.blocks,
           ...(event.concerned.length ? [{ heading: text(lang, 'fieldConcerned'), text: event.concerned.map((p) => `${p.name} <${p.email}>`).join(', ') }] : []),
           ...(event.description ? [{ heading: text(lang, 'fieldDescription'), text: event.description }] : []),
         ],
         forms: [
           ...mailProblems.forms,
-          ...(context.canAct && open
+          ...(canAct && open
           ? [
               withTyped(lang, 
                 {
@@ -200,13 +205,25 @@ export const eventNoticesWeb: WebKindModule<'event-notices'> = {
       });
     };
 
+    /** An action on an event whose workflow is gone: its page (from the record, or none) says nothing more can be done. */
+    const archivedRefused = async (request: FastifyRequest, reply: FastifyReply, lang: Language, act: () => Promise<unknown>) => {
+      try {
+        return await act();
+      } catch (err) {
+        if ((err as Error).name === 'NotRegisteredError') return renderEvent(request, reply, 409, text(lang, 'eventArchivedRefused'));
+        throw err;
+      }
+    };
+
     app.get('/events/:id', { onRequest: requireLogin, preHandler: paramsOf(entityParams) }, async (request, reply) => renderEvent(request, reply));
     app.post('/events/:id/change', { onRequest: requireSecretariat, preHandler: [paramsOf(entityParams), formOf(eventForm), app.csrfProtection] }, async (request, reply) => {
       const { id } = request.params as { id: string };
       const body = request.body as Record<string, string>;
       const lang = secretariatLanguage(request);
-      const current = await readOrNotFound(kit, reply, lang, () => eventStatus(client, orgId, id));
-      if (!current) return reply;
+      const read = await readOrOnRecord(kit, reply, lang, () => eventStatus(client, orgId, id), 'event', id);
+      if (!read) return reply;
+      if (read.onRecord) return renderEvent(request, reply, 409, text(lang, 'eventArchivedRefused'), body);
+      const current = read.live;
       const change: EventChange = {};
       if (body.title !== undefined && body.title.trim() !== current.title) change.title = body.title.trim();
       if (body.date !== undefined && body.date !== current.date) change.date = body.date;
@@ -228,26 +245,31 @@ export const eventNoticesWeb: WebKindModule<'event-notices'> = {
       const { id } = request.params as { id: string };
       const body = request.body as Record<string, string>;
       const lang = secretariatLanguage(request);
-      return acting(
-        reply,
-        lang,
-        async () => {
-          await cancelEvent(client, orgId, id, body.reason?.trim() || undefined, actor(request));
-          return `/events/${id}?done=event-cancelled`;
-        },
-        (status, error) => renderEvent(request, reply, status, error),
+      return archivedRefused(request, reply, lang, () =>
+        acting(
+          reply,
+          lang,
+          async () => {
+            await cancelEvent(client, orgId, id, body.reason?.trim() || undefined, actor(request));
+            return `/events/${id}?done=event-cancelled`;
+          },
+          (status, error) => renderEvent(request, reply, status, error),
+        ),
       );
     });
     app.post('/events/:id/resend-mail', { onRequest: requireSecretariat, preHandler: [paramsOf(entityParams), formOf(eventForm), app.csrfProtection] }, async (request, reply) => {
       const { id } = request.params as { id: string };
-      return acting(
-        reply,
-        secretariatLanguage(request),
-        async () => {
-          await resendEventMail(client, orgId, id, actor(request));
-          return `/events/${id}?done=mail-resent`;
-        },
-        (status, error) => renderEvent(request, reply, status, error),
+      const lang = secretariatLanguage(request);
+      return archivedRefused(request, reply, lang, () =>
+        acting(
+          reply,
+          lang,
+          async () => {
+            await resendEventMail(client, orgId, id, actor(request));
+            return `/events/${id}?done=mail-resent`;
+          },
+          (status, error) => renderEvent(request, reply, status, error),
+        ),
       );
     });
   },

@@ -15,7 +15,7 @@ import { text, type TextKey } from '../i18n';
 import { agreementsSheet } from '../../exports/registers';
 import { unitOptions, withTyped, type PageForm } from '../page-forms';
 import { doneMessage } from '../pages/done-messages';
-import { acting, historyRows, listFilters, mailProblemsFact, mailProblemsOf, obligationProblems, readOrNotFound, type Problems, type PagesOptions, type WebKindModule } from './web-kind';
+import { acting, historyRows, listFilters, mailProblemsFact, mailProblemsOf, obligationProblems, readOrOnRecord, type Problems, type PagesOptions, type WebKindModule } from './web-kind';
 
 const stateText = (lang: Language, state: AgreementState) => text(lang, `agreement_${state}` as TextKey);
 
@@ -157,10 +157,14 @@ export const expiryReviewWeb: WebKindModule<'expiry-review'> = {
       const context = secretariatContext(request, reply);
       const lang = context.lang;
       const { id } = request.params as { id: string };
-      const agreement = await readOrNotFound(kit, reply, lang, () => agreementStatus(client, orgId, id));
-      if (!agreement) return reply;
+      const read = await readOrOnRecord(kit, reply, lang, () => agreementStatus(client, orgId, id), 'agreement', id);
+      if (!read) return reply;
+      // Once its workflow is gone, the agreement as it stood last on record: shown, but nothing more can be done in it.
+      const archived = read.onRecord;
+      const agreement = read.live ?? read.onRecord.state;
+      const canAct = context.canAct && !archived;
       const open = agreement.state !== 'ended' && agreement.state !== 'expired';
-      const mailProblems = mailProblemsOf(agreement.mailProblems, lang, zone, `/agreements/${id}/resend-mail`, context.canAct);
+      const mailProblems = mailProblemsOf(agreement.mailProblems, lang, zone, `/agreements/${id}/resend-mail`, canAct);
       return page(reply, status, 'record', context, {
         back: { url: '/agreements', text: text(lang, 'agreementsTitle') },
         heading: agreement.title,
@@ -174,8 +178,11 @@ export const expiryReviewWeb: WebKindModule<'expiry-review'> = {
           { label: text(lang, 'fieldEndsOn'), value: formatDate(`${agreement.endsOn}T12:00:00`, zone, lang) },
           { label: text(lang, 'remindersSent'), value: String(agreement.remindersSent) },
         ],
-        blocks: [...mailProblems.blocks, ...agreement.decisions.filter((d) => d.note).map((d) => ({ heading: text(lang, 'noteOf', { when: formatDate(d.at, zone, lang, true) }), text: d.note, quote: true }))],
-        forms: [...mailProblems.forms, ...(context.canAct && open ? [withTyped(lang, agreementDecisionFormOf(lang, `/agreements/${id}/decide`, formatDate(`${agreement.endsOn}T12:00:00`, zone, lang)), typed, problems)] : [])],
+        blocks: [
+          ...(archived ? [{ heading: text(lang, 'caseArchivedTitle'), text: text(lang, 'agreementArchivedText', { when: formatDate(new Date(archived.at).toISOString(), zone, lang, true) }) }] : []),
+          ...mailProblems.blocks,
+          ...agreement.decisions.filter((d) => d.note).map((d) => ({ heading: text(lang, 'noteOf', { when: formatDate(d.at, zone, lang, true) }), text: d.note, quote: true }))],
+        forms: [...mailProblems.forms, ...(canAct && open ? [withTyped(lang, agreementDecisionFormOf(lang, `/agreements/${id}/decide`, formatDate(`${agreement.endsOn}T12:00:00`, zone, lang)), typed, problems)] : [])],
         history: historyRows(agreementHistory(agreement), lang, zone),
       });
     };
@@ -186,8 +193,10 @@ export const expiryReviewWeb: WebKindModule<'expiry-review'> = {
       const body = request.body as Record<string, string>;
       const lang = secretariatLanguage(request);
       const decision = decisionFromForm(body, actor(request));
-      const current = await readOrNotFound(kit, reply, lang, () => agreementStatus(client, orgId, id));
-      if (!current) return reply;
+      const read = await readOrOnRecord(kit, reply, lang, () => agreementStatus(client, orgId, id), 'agreement', id);
+      if (!read) return reply;
+      if (read.onRecord) return renderAgreement(request, reply, 409, text(lang, 'agreementArchivedRefused'), body);
+      const current = read.live;
       const problems = checkAgreementDecision(decision, current.endsOn);
       if (problems.length) return renderAgreement(request, reply, 400, undefined, body, problems);
       return acting(
@@ -202,15 +211,22 @@ export const expiryReviewWeb: WebKindModule<'expiry-review'> = {
     });
     app.post('/agreements/:id/resend-mail', { onRequest: requireSecretariat, preHandler: [paramsOf(entityParams), formOf(agreementDecisionForm), app.csrfProtection] }, async (request, reply) => {
       const { id } = request.params as { id: string };
-      return acting(
-        reply,
-        secretariatLanguage(request),
-        async () => {
-          await resendAgreementMail(client, orgId, id, actor(request));
-          return `/agreements/${id}?done=mail-resent`;
-        },
-        (status, error) => renderAgreement(request, reply, status, error),
-      );
+      const lang = secretariatLanguage(request);
+      try {
+        return await acting(
+          reply,
+          lang,
+          async () => {
+            await resendAgreementMail(client, orgId, id, actor(request));
+            return `/agreements/${id}?done=mail-resent`;
+          },
+          (status, error) => renderAgreement(request, reply, status, error),
+        );
+      } catch (err) {
+        // Its workflow is gone: the page shows the agreement on record (or that there is none) and says nothing more can be done.
+        if ((err as Error).name === 'NotRegisteredError') return renderAgreement(request, reply, 409, text(lang, 'agreementArchivedRefused'));
+        throw err;
+      }
     });
   },
 };

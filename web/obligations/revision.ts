@@ -8,6 +8,7 @@ import { recordRevision, resendRevisionMail, revisionPeriodOf, revisionStatus, s
 import { formatDate } from '../../domain/calendar';
 import { checkRevisionDecision, type RecordEntry, type RevisionDecision, type RevisionState } from '../../domain/registers';
 import type { Language } from '../../domain/types';
+import { caseOnRecord, type CaseVersion } from '../../records/cases';
 import type { RevisionStatus } from '../../workflows/definitions';
 import { formOf, obligationParams, paramsOf, revisionForm } from '../forms';
 import { text, type TextKey } from '../i18n';
@@ -45,6 +46,21 @@ export const revisionWeb: WebKindModule<'revision'> = {
     const orgId = config.organisation.id;
     const obligationOfRequest = (request: FastifyRequest) => obligationInRoute(kit, request, 'revision');
 
+    /**
+     * The period's revision from its workflow; once the workflow is gone (its history deleted after
+     * it closed), as it stood last on record, where nothing more can be done in it. Neither: not started.
+     */
+    const periodStatus = async (obligationId: string, periodId: string): Promise<{ live?: RevisionStatus; archived?: CaseVersion<RevisionStatus> }> => {
+      try {
+        return { live: await revisionStatus(client, orgId, obligationId, periodId) };
+      } catch (err) {
+        if ((err as Error).name === 'RejectedError') return {};
+        if ((err as Error).name !== 'NotRegisteredError') throw err;
+        const archived = kit.deps.records ? await caseOnRecord<RevisionStatus>(kit.deps.records, orgId, 'revision', `${obligationId}/${periodId}`) : undefined;
+        return archived ? { archived } : {};
+      }
+    };
+
     const renderRevision = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: Problems = []) => {
       const context = secretariatContext(request, reply);
       const lang = context.lang;
@@ -53,16 +69,14 @@ export const revisionWeb: WebKindModule<'revision'> = {
       const { periodId } = revisionPeriodOf(config, obligation.id, undefined, kit.now());
       const register = await readRegister(client, orgId);
       const periods = register.revisions.filter((r) => r.obligationId === obligation.id).sort((a, b) => b.periodId.localeCompare(a.periodId));
-      const current = await revisionStatus(client, orgId, obligation.id, periodId).catch((err: Error) => {
-        if (err.name === 'NotRegisteredError' || err.name === 'RejectedError') return undefined;
-        throw err;
-      });
+      const { live, archived } = await periodStatus(obligation.id, periodId);
+      const current = live ?? archived?.state;
       const forms: PageForm[] = [];
       if (context.canAct && !current) {
         forms.push({ id: 'start', heading: text(lang, 'startRevision', { period: periodId }), help: text(lang, 'startRevisionHelp'), action: `/revisions/${obligation.id}/start`, submit: text(lang, 'start'), fields: [] });
       }
       // A period that ended undecided has finished its workflow: nothing more can be recorded in it.
-      if (context.canAct && current && current.state !== 'decided' && current.state !== 'not-decided') {
+      if (context.canAct && !archived && current && current.state !== 'decided' && current.state !== 'not-decided') {
         forms.push(
           withTyped(lang, 
             {
@@ -82,7 +96,7 @@ export const revisionWeb: WebKindModule<'revision'> = {
           ),
         );
       }
-      const mailProblems = mailProblemsOf(current?.mailProblems, lang, zone, `/revisions/${obligation.id}/resend-mail`, context.canAct);
+      const mailProblems = mailProblemsOf(current?.mailProblems, lang, zone, `/revisions/${obligation.id}/resend-mail`, context.canAct && !archived);
       return page(reply, status, 'record', context, {
         heading: obligation.title[lang],
         done: doneMessage(lang, request.query),
@@ -95,7 +109,10 @@ export const revisionWeb: WebKindModule<'revision'> = {
               ...(current.decision ? [{ label: text(lang, 'decision'), value: `${current.decision.body} ${formatDate(`${current.decision.decidedOn}T12:00:00`, zone, lang)} ${current.decision.paragraph} (${text(lang, `outcome_${current.decision.outcome}` as TextKey)})` }] : []),
             ]
           : [{ label: text(lang, 'period'), value: periodId }, { label: text(lang, 'state'), value: text(lang, 'revisionNotStarted') }],
-        blocks: [...mailProblems.blocks, ...periods
+        blocks: [
+          ...(archived ? [{ heading: text(lang, 'caseArchivedTitle'), text: text(lang, 'revisionArchivedText', { period: periodId, when: formatDate(new Date(archived.at).toISOString(), zone, lang, true) }) }] : []),
+          ...mailProblems.blocks,
+          ...periods
           .filter((p) => p.periodId !== periodId)
           .map((p) => ({ heading: p.periodId, text: `${stateText(lang, p.state)}${p.decision ? `: ${p.decision.body} ${p.decision.decidedOn} ${p.decision.paragraph}` : ''}` }))],
         forms: [...mailProblems.forms, ...forms],
@@ -109,6 +126,8 @@ export const revisionWeb: WebKindModule<'revision'> = {
       const lang = secretariatLanguage(request);
       if (!obligation) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
       const { periodId } = revisionPeriodOf(config, obligation.id, undefined, kit.now());
+      // A period on record whose workflow is gone is over: starting it again would ask for its decision anew.
+      if ((await periodStatus(obligation.id, periodId)).archived) return renderRevision(request, reply, 409, text(lang, 'revisionArchivedRefused'));
       return acting(
         reply,
         lang,

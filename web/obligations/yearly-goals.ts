@@ -9,6 +9,8 @@ import { formatDate } from '../../domain/calendar';
 import { checkGoalsDecision, type GoalsDecision, type GoalsState } from '../../domain/registers';
 import type { Language } from '../../domain/types';
 import { listLines } from '../../domain/text';
+import { caseOnRecord } from '../../records/cases';
+import type { GoalsStatus } from '../../workflows/definitions';
 import { formOf, obligationParams, paramsOf, yearlyGoalsForm } from '../forms';
 import { text, type TextKey } from '../i18n';
 import { withTyped } from '../page-forms';
@@ -34,6 +36,17 @@ export const yearlyGoalsWeb: WebKindModule<'yearly-goals'> = {
     const orgId = config.organisation.id;
     const obligationOfRequest = (request: FastifyRequest) => obligationInRoute(kit, request, 'yearly-goals');
 
+    /** A year's goals from its workflow; once the workflow is gone, as they stood last on record. */
+    const yearStatus = async (obligationId: string, year: number) => {
+      try {
+        return { live: await goalsStatus(client, config, obligationId, year) };
+      } catch (err) {
+        if ((err as Error).name !== 'NotRegisteredError') return {};
+        const archived = kit.deps.records ? await caseOnRecord<GoalsStatus>(kit.deps.records, orgId, 'goals', `${obligationId}/${year}`) : undefined;
+        return archived ? { archived } : {};
+      }
+    };
+
     const render = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: Problems = []) => {
       const context = secretariatContext(request, reply);
       const lang = context.lang;
@@ -42,17 +55,23 @@ export const yearlyGoalsWeb: WebKindModule<'yearly-goals'> = {
       const register = await readRegister(client, orgId);
       const years = (register.goals ?? []).filter((g) => g.obligationId === obligation.id).sort((a, b) => b.year - a.year);
       const nextYear = kit.now().getFullYear() + 1;
-      const details = await Promise.all(years.map((g) => goalsStatus(client, config, obligation.id, g.year).catch(() => undefined)));
-      // Each year's mail that did not arrive, with the form that sends it again.
-      const unsent = years.map((g) => {
-        const shown = mailProblemsOf(g.mailProblems, lang, zone, `/yearly-goals/${obligation.id}/resend-mail`, context.canAct);
+      // Each year from its workflow; a year whose workflow is gone (its history deleted after it closed) as it stood last on record.
+      const read = await Promise.all(years.map((g) => yearStatus(obligation.id, g.year)));
+      const details = read.map((r) => r.live ?? r.archived?.state);
+      const archived = years.flatMap((g, i) => (read[i]!.archived ? [{ year: g.year, at: read[i]!.archived!.at }] : []));
+      // Each year's mail that did not arrive, with the form that sends it again (none for a year on record only).
+      const unsent = years.map((g, i) => {
+        const shown = mailProblemsOf(g.mailProblems, lang, zone, `/yearly-goals/${obligation.id}/resend-mail`, context.canAct && !read[i]!.archived);
         return { blocks: shown.blocks.map((b) => ({ ...b, heading: `${b.heading} (${g.year})` })), forms: shown.forms.map((f) => ({ ...f, id: `resend-mail-${g.year}`, heading: `${f.heading} (${g.year})`, hidden: [{ name: 'year', value: String(g.year) }] })) };
       });
       return page(reply, status, 'record', context, {
         heading: obligation.title[lang],
         done: doneMessage(lang, request.query),
         error,
-        blocks: [...unsent.flatMap((u) => u.blocks), ...years.map((g) => ({
+        blocks: [
+          ...archived.map((a) => ({ heading: `${text(lang, 'caseArchivedTitle')} (${a.year})`, text: text(lang, 'goalsArchivedText', { year: a.year, when: formatDate(new Date(a.at).toISOString(), zone, lang, true) }) })),
+          ...unsent.flatMap((u) => u.blocks),
+          ...years.map((g) => ({
           heading: `${g.year}: ${stateText(lang, g.state)}`,
           text: g.decision ? `${g.decision.body} ${formatDate(`${g.decision.decidedOn}T12:00:00`, zone, lang)} ${g.decision.paragraph}` : undefined,
           rows: g.decision?.goals.map((goal) => ({ label: goal.id, value: goal.label })) ?? [],
