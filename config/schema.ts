@@ -121,25 +121,84 @@ export const REPORT_FORMATS = ['pdf', 'docx', 'html', 'md'] as const;
 const reportAttachments = z.array(z.enum(REPORT_FORMATS)).max(REPORT_FORMATS.length).default(['pdf', 'docx', 'html']);
 
 /** A retention period ("P5Y": five years after the cycle's files were archived), or keep. */
-const keepOrDuration = z.union([z.literal('keep'), isoDuration]).default('keep');
+const keepOrDuration = z.union([z.literal('keep'), isoDuration]);
 
 /**
  * How long a data call's files are kept in the archive, as the organisation's retention decision
  * (gallringsbeslut) says; `followup retention report` lists what is due, `--apply` removes it. Answers
- * and reports are public records: kept unless the decision says otherwise.
+ * and reports are public records: kept unless the decision says otherwise. The first form of
+ * retention, for one data call's files; the organisation's `retention` (below) names every kind of
+ * record. A category left out here follows the organisation's rule for it (stagedAnswers and
+ * answers: `answers`; reports: `reports`), and is kept where there is none; one given here (even
+ * `keep`) is this data call's own and stands.
  */
 const retentionSchema = z
   .strictObject({
     /** The decision followed, as the organisation's records name it (e.g. "KS 2024/112 § 45"). */
     decision: text(200).optional(),
     /** Answers staged for the report and left behind (a cycle whose report failed); normally gone once it is delivered. */
-    stagedAnswers: keepOrDuration,
+    stagedAnswers: keepOrDuration.optional(),
     /** The period's answers as kept for comparison and export: each unit's answer, when and by whom. */
-    answers: keepOrDuration,
+    answers: keepOrDuration.optional(),
     /** The compiled report in every format (PDF, Word, HTML, Markdown). */
-    reports: keepOrDuration,
+    reports: keepOrDuration.optional(),
   })
-  .default({ stagedAnswers: 'keep', answers: 'keep', reports: 'keep' });
+  .default({});
+
+/** The kinds of record an organisation's retention rules name (records/retention.ts). */
+export const RECORD_TYPES = ['answers', 'goals', 'decisions', 'cycles', 'mailLog', 'auditLog', 'reports'] as const;
+export type RecordType = (typeof RECORD_TYPES)[number];
+
+/**
+ * One kind of record's rule, as the retention decision (gallringsbeslut) gives it: removed once
+ * `keep` has passed since the record's time (an answer's newest version, a case's last change, a
+ * mail, an action, a file's archiving), or kept for ever; `decision` is the decision's reference,
+ * written into the retention log with every removal.
+ */
+const retentionRuleSchema = z.strictObject({
+  /** "P10Y" (ten years after the record's time, an ISO-8601 duration of at least a day), or "forever". */
+  keep: z.union([
+    z.literal('forever'),
+    isoDuration.refine((s) => {
+      try {
+        return parseIsoDuration(s).as('days') >= 1;
+      } catch {
+        return true;
+      }
+    }, 'must be at least one day (such as P10Y), or "forever"'),
+  ]),
+  /** The decision's reference as the organisation's records name it, e.g. "KS 2024/123 § 45". */
+  decision: line(200),
+});
+
+export type RetentionRule = z.infer<typeof retentionRuleSchema>;
+
+/**
+ * The organisation's retention decision for each kind of record, in the database of record and in
+ * the archive folder. A kind without a rule is kept: nothing is removed by default, and nothing
+ * without `followup retention report --apply`, which logs each removal (the log is never removed).
+ */
+export const organisationRetentionSchema = z.strictObject({
+  /** Every version of every answer a unit sent (answer_versions), with the period's answers files and staged answers; counted from the unit's newest version. */
+  answers: retentionRuleSchema.optional(),
+  /** Each project's goals versions, returns, comments and approvals; counted from the project's last step. */
+  goals: retentionRuleSchema.optional(),
+  /** The cases on record of agreements, revisions, the year's goals, events, seminars and projects; counted from the case's last change. */
+  decisions: retentionRuleSchema.optional(),
+  /** The cycles on record (each cycle's overview after every change); counted from its last change. */
+  cycles: retentionRuleSchema.optional(),
+  /** Each mail sent to each address and what became of it; counted from the mail. */
+  mailLog: retentionRuleSchema.optional(),
+  /**
+   * Who did what (the audit log). It is the deployment's, not one organisation's: with several
+   * organisations an action goes only when every one has a rule that lets it go (the longest counts).
+   */
+  auditLog: retentionRuleSchema.optional(),
+  /** The compiled reports in every format (PDF, Word, HTML, Markdown), in the database and in the archive folder; counted from when they were archived. */
+  reports: retentionRuleSchema.optional(),
+});
+
+export type OrganisationRetention = z.infer<typeof organisationRetentionSchema>;
 
 const cycleCalendarSchema = z.strictObject({
   sendTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time such as 09:00').default('09:00'),
@@ -414,6 +473,8 @@ export const organisationConfigSchema = z
     obligations: z.array(obligationSchema).min(1).max(50),
     accessibility: accessibilitySchema.optional(),
     publication: publicationSchema.optional(),
+    /** Retention by decision (gallring) for each kind of record; without it everything is kept. */
+    retention: organisationRetentionSchema.default({}),
   });
 
 export interface CrossReferenceIssue {

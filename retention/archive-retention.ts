@@ -1,39 +1,41 @@
 /**
- * Removal of archived files on the organisation's retention schedule (gallring): for each data call,
- * the staged answers, the period's answers and the compiled reports, each after the period its
- * config's `retention` gives (counted from when the file was archived), or kept. `plan` only lists;
- * `apply` removes and writes every removal to the organisation's retention log in the archive
- * (<org>/retention-log.jsonl), which is itself never removed.
+ * Removal of the archive folder's files on the organisation's retention schedule (gallring): for
+ * each data call, the staged answers, the period's answers and the compiled reports, each after the
+ * period its rule gives (the data call's own `retention`, else the organisation's rule for answers
+ * or reports; counted from when the file was archived), or kept. `plan` only lists; `apply` removes
+ * and writes every removal to the organisation's retention log in the archive
+ * (<org>/retention-log.jsonl), which is itself never removed. The database's records and files are
+ * records/retention.ts's.
  */
-import { appendFile, readdir, rm, stat } from 'node:fs/promises';
+import { appendFile, readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { DateTime } from 'luxon';
-import type { OrganisationConfig } from '../config/schema';
-import { parseIsoDuration } from '../domain/calendar';
+import type { OrganisationConfig, RecordType } from '../config/schema';
+import { CATEGORY_TYPE, classifyFile, dueSinceOf, fileRule, ruleText, type FileCategory } from './rules';
 
-export type RetentionCategory = 'stagedAnswers' | 'answers' | 'reports';
+export type RetentionCategory = FileCategory;
 
 export interface DueRemoval {
   orgId: string;
   obligationId: string;
   period: string;
   category: RetentionCategory;
+  /** The kind of record whose rule it falls under (answers or reports). */
+  recordType: RecordType;
   /** Relative to the archive's root; a folder for staged answers. */
   ref: string;
   archivedAt: string;
   /** When the rule let it go. */
   dueSince: string;
+  /** "P2Y", or "P2Y (annual-follow-up's own)". */
   rule: string;
   decision?: string;
 }
 
 export interface RetentionPlan {
   due: DueRemoval[];
-  /** Files kept, by category, with the rule that keeps them (for the report). */
-  kept: { orgId: string; obligationId: string; category: RetentionCategory; count: number; rule: string }[];
+  /** Files kept, by category, with the rule that keeps them ("no rule", "forever", or a period not yet passed). */
+  kept: { orgId: string; obligationId: string; category: RetentionCategory; recordType: RecordType; count: number; rule: string; decision?: string; forever: boolean }[];
 }
-
-const REPORT_EXTENSIONS = ['.html', '.md', '.pdf', '.docx'];
 
 async function entries(dir: string): Promise<string[]> {
   try {
@@ -61,39 +63,70 @@ export async function planRetention(archiveRoot: string, configs: readonly Organ
     for (const obligation of config.obligations) {
       if (obligation.kind !== 'periodic-data-call') continue;
       const folder = path.join(archiveRoot, orgId, obligation.id);
-      const prefix = `${orgId}-${obligation.id}-`;
-      const files: { category: RetentionCategory; period: string; ref: string }[] = [];
-      for (const name of await entries(folder)) {
-        if (!name.startsWith(prefix)) continue;
-        const ext = path.extname(name);
-        const period = name.slice(prefix.length, -ext.length);
-        if (ext === '.json') files.push({ category: 'answers', period, ref: path.posix.join(orgId, obligation.id, name) });
-        else if (REPORT_EXTENSIONS.includes(ext)) files.push({ category: 'reports', period, ref: path.posix.join(orgId, obligation.id, name) });
-      }
+      const refs = (await entries(folder)).map((name) => path.posix.join(orgId, obligation.id, name));
+      const files = refs.map((ref) => classifyFile(config, ref)).filter((f) => f !== undefined && f.category !== 'stagedAnswers');
       // Staged answers of a cycle not yet compiled are what its report will be made of (it may still
       // be running): only those of a compiled period, whose answers are archived, can go.
-      const compiled = new Set(files.filter((f) => f.category === 'answers').map((f) => f.period));
+      const compiled = new Set(files.filter((f) => f!.category === 'answers').map((f) => f!.period));
       for (const period of await entries(path.join(folder, '.outcomes'))) {
-        if (compiled.has(period)) files.push({ category: 'stagedAnswers', period, ref: path.posix.join(orgId, obligation.id, '.outcomes', period) });
+        if (compiled.has(period)) files.push({ org: orgId, obligation: obligation.id, period, category: 'stagedAnswers', record: path.posix.join(orgId, obligation.id, '.outcomes', period) });
       }
       const counts = new Map<RetentionCategory, number>();
       for (const file of files) {
-        const rule = obligation.retention[file.category];
-        if (rule === 'keep') {
-          counts.set(file.category, (counts.get(file.category) ?? 0) + 1);
+        const { category, period, record: ref } = file!;
+        const rule = fileRule(config, obligation.id, category);
+        if (!rule || rule.keep === 'forever') {
+          counts.set(category, (counts.get(category) ?? 0) + 1);
           continue;
         }
-        const at = await archivedAt(path.join(archiveRoot, file.ref));
-        const dueSince = DateTime.fromJSDate(at).plus(parseIsoDuration(rule)).toJSDate();
+        const at = await archivedAt(path.join(archiveRoot, ref));
+        const dueSince = dueSinceOf(rule, at);
         if (dueSince <= now) {
-          due.push({ orgId, obligationId: obligation.id, period: file.period, category: file.category, ref: file.ref, archivedAt: at.toISOString(), dueSince: dueSince.toISOString(), rule, decision: obligation.retention.decision });
-        } else counts.set(file.category, (counts.get(file.category) ?? 0) + 1);
+          due.push({ orgId, obligationId: obligation.id, period, category, recordType: CATEGORY_TYPE[category], ref, archivedAt: at.toISOString(), dueSince: dueSince.toISOString(), rule: ruleText(rule), ...(rule.decision ? { decision: rule.decision } : {}) });
+        } else counts.set(category, (counts.get(category) ?? 0) + 1);
       }
-      for (const [category, count] of counts) kept.push({ orgId, obligationId: obligation.id, category, count, rule: obligation.retention[category] });
+      for (const [category, count] of counts) {
+        const rule = fileRule(config, obligation.id, category);
+        kept.push({ orgId, obligationId: obligation.id, category, recordType: CATEGORY_TYPE[category], count, rule: ruleText(rule), ...(rule?.decision ? { decision: rule.decision } : {}), forever: !rule || rule.keep === 'forever' });
+      }
     }
   }
   due.sort((a, b) => a.ref.localeCompare(b.ref));
   return { due, kept };
+}
+
+/** One line of an organisation's retention-log.jsonl, as `applyRetention` writes it. */
+export interface FolderLogEntry {
+  at: string;
+  by: string;
+  removed?: string;
+  failed?: string;
+  error?: string;
+  category?: RetentionCategory;
+  period?: string;
+  archivedAt?: string;
+  rule?: string;
+  decision?: string;
+}
+
+/** Every line of the organisation's retention-log.jsonl, oldest first (none when there is no log). */
+export async function readFolderLog(archiveRoot: string, orgId: string): Promise<FolderLogEntry[]> {
+  let text: string;
+  try {
+    text = await readFile(path.join(archiveRoot, orgId, 'retention-log.jsonl'), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  return parseFolderLog(text);
+}
+
+/** The lines of a retention-log.jsonl (the folder's, or its copy carried into the database by `followup records import`). */
+export function parseFolderLog(text: string): FolderLogEntry[] {
+  return text
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line) as FolderLogEntry);
 }
 
 /**

@@ -58,8 +58,10 @@ test('the report lists what is due, apply removes and logs it, the report stays'
   expect(listed.code).toBe(0);
   expect(listed.out).toContain('Due for removal (2); remove with: followup retention report --apply');
   expect(listed.out).toMatch(/solna\/annual-follow-up\/\.outcomes\/2023\s+staged answers\s+\S+\s+P3M/);
-  expect(listed.out).toMatch(/solna\/annual-follow-up\/solna-annual-follow-up-2023\.json\s+answers\s+\S+\s+P2Y/);
-  expect(listed.out).toContain('Kept: 4 report file(s) of solna/annual-follow-up (kept without end).');
+  expect(listed.out).toMatch(/solna\/annual-follow-up\/solna-annual-follow-up-2023\.json\s+answers file\s+\S+\s+P2Y/);
+  // The reports have no rule: kept, and counted as such.
+  expect(listed.out).toMatch(/solna\s+reports\s+report\s+folder\s+0\s+4\s+no rule: kept/);
+  expect(listed.out).toContain('Nothing is removed without --apply');
   // Nothing is removed by the report alone.
   expect(existsSync(path.join(archiveDir, 'solna/annual-follow-up/solna-annual-follow-up-2023.json'))).toBe(true);
 
@@ -75,6 +77,11 @@ test('the report lists what is due, apply removes and logs it, the report stays'
   expect(log.every((l) => l.decision === DECISION && l.by?.startsWith('cli:') && l.at)).toBe(true);
 
   expect((await followup('retention', 'report')).out).toContain('Nothing is due for removal.');
+  const shown = await followup('retention', 'log');
+  expect(shown.code).toBe(0);
+  expect(shown.out).toMatch(/solna\s+answers\s+solna\/annual-follow-up\/\.outcomes\/2023\s+folder\s+P3M \(annual-follow-up's own\)\s+KS 2024\/112 § 45/);
+  expect(shown.out).toMatch(/solna\s+answers\s+solna\/annual-follow-up\/solna-annual-follow-up-2023\.json\s+folder\s+P2Y/);
   const help = await followup('retention', 'report', '--help');
+  expect(help.out).toContain('Nothing is removed by default');
   expect(help.out).toContain('temporal operator namespace update --retention');
 });
