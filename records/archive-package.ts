@@ -24,8 +24,9 @@ const SYSTEM_NAME = 'policy-followup';
 /** This project's namespace for name-based UUIDs (itself a random UUID, fixed once). */
 const PACKAGE_UUID_NAMESPACE = Buffer.from('bc637f91957a4c64b8938c0605d03ec6', 'hex');
 
-export type CaseKind = 'cycle' | 'project' | 'agreement' | 'revision' | 'yearly-goals';
-export type RecordKind = 'answer-version' | 'goals-version' | 'return-with-comment' | 'approval' | 'decision' | 'report' | 'mail-sent';
+export type CaseKind = 'cycle' | 'project' | 'agreement' | 'revision' | 'yearly-goals' | 'event';
+/** comment: the secretariat's comment on goals without returning them; case-history: who did what in the case, and when. */
+export type RecordKind = 'answer-version' | 'goals-version' | 'return-with-comment' | 'comment' | 'approval' | 'decision' | 'report' | 'mail-sent' | 'case-history';
 
 /** ERMS's agentType values; "other" is left out because it would need an otherAgentType the model has no use for. */
 export type ErmsAgentType =
@@ -143,6 +144,7 @@ const CASE_KIND_NAMES: Record<CaseKind, string> = {
   agreement: 'Samarbetsavtal',
   revision: 'Revidering av policy',
   'yearly-goals': 'Årliga mål',
+  event: 'Evenemang och besök',
 };
 
 /** Which of ERMS's date types a record's one date is. */
@@ -150,10 +152,12 @@ const RECORD_DATE_TYPES: Record<RecordKind, 'received' | 'sent' | 'decision' | '
   'answer-version': 'received',
   'goals-version': 'received',
   'return-with-comment': 'sent',
+  comment: 'sent',
   approval: 'decision',
   decision: 'decision',
   report: 'created',
   'mail-sent': 'sent',
+  'case-history': 'created',
 };
 
 export function buildArchivePackage(year: ArchiveYear): ArchivePackage {
@@ -172,8 +176,9 @@ export function buildArchivePackage(year: ArchiveYear): ArchivePackage {
 /** The package as one ZIP, `erms.xml` first; for the web download, which sends bytes rather than a file. */
 export async function zipArchivePackage(archivePackage: ArchivePackage, exportedAt: Date): Promise<Uint8Array> {
   const zip = new JSZip();
-  // Every entry carries the export time, not the time of zipping, so the same year zips to the same bytes.
-  const options = { date: exportedAt, binary: true } as const;
+  // Every entry carries the export time, not the time of zipping, so the same year zips to the same bytes;
+  // no folder entries, which JSZip would otherwise date with the clock (unzip tools make the folders).
+  const options = { date: exportedAt, binary: true, createFolders: false } as const;
   zip.file(ERMS_FILE_NAME, Buffer.from(archivePackage.ermsXml, 'utf8'), options);
   for (const file of archivePackage.files) zip.file(file.path, file.bytes, options);
   return zip.generateAsync({ type: 'uint8array', compression: 'DEFLATE', compressionOptions: { level: 9 } });

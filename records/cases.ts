@@ -14,7 +14,7 @@ export interface CaseVersion<State = Record<string, unknown>> {
   kind: CaseKind;
   /** The business id within the organisation: a project's id, a cycle's "obligation/period". */
   caseId: string;
-  /** 1, 2, …: the workflow counts its changes, so a retried write is the same version. */
+  /** 1, 2, …: the workflow counts its changes, so a retried write is the same version; 0: the state `followup records import` took from a workflow that ran before the database (records/import.ts). */
   version: number;
   title: string;
   /** The year the case belongs to in the archive (a project's planned start, a cycle's period). */
@@ -54,11 +54,20 @@ export async function caseVersions<State = Record<string, unknown>>(db: Records,
   return rows.map((r) => fromRow<State>(r));
 }
 
-/** The newest version of each case of an organisation's year (of one kind, where named), by kind and id. */
+/**
+ * Each case of an organisation's year (of one kind, where named) as it stands now, by kind and id:
+ * a case belongs to the year of its newest version, so it is in one year's package only.
+ */
 export async function casesOfYear<State = Record<string, unknown>>(db: Records, org: string, year: number, kind?: CaseKind): Promise<CaseVersion<State>[]> {
-  let query = db.selectFrom('case_records').selectAll().distinctOn(['kind', 'case_id']).where('org', '=', org).where('year', '=', year);
-  if (kind) query = query.where('kind', '=', kind);
-  const rows = await query.orderBy('kind').orderBy('case_id').orderBy('version', 'desc').execute();
+  let newest = db.selectFrom('case_records').selectAll().distinctOn(['kind', 'case_id']).where('org', '=', org);
+  if (kind) newest = newest.where('kind', '=', kind);
+  const rows = await db
+    .selectFrom(newest.orderBy('kind').orderBy('case_id').orderBy('version', 'desc').as('newest'))
+    .selectAll()
+    .where('year', '=', year)
+    .orderBy('kind')
+    .orderBy('case_id')
+    .execute();
   return rows.map((r) => fromRow<State>(r));
 }
 

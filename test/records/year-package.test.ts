@@ -1,0 +1,242 @@
+/**
+ * The archive package of a year read from the database of record, on npm start's PGlite and on
+ * PostgreSQL: a cycle with its report's files and its answers (one corrected), two projects with
+ * their goals versions, a return with its comment and an approval, and an agreement with its
+ * decision, all written through the records modules as the activities write them. The package
+ * validates against the published ERMS v3 schema, every file it lists is in the ZIP with the
+ * SHA-256 it states, and the goals versions, the comment and who did each step are in it, in
+ * erms.xml and in the record's own PDF.
+ */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DOMParser, type Element } from '@xmldom/xmldom';
+import JSZip from 'jszip';
+import { validateXML } from 'xmllint-wasm';
+import { reportBase, reportDataRef } from '../../activities/archive';
+import { loadConfigFile } from '../../config/load';
+import { recordAnswerVersion } from '../../records/answers';
+import { ERMS_FILE_NAME, ERMS_NAMESPACE, sha256Hex } from '../../records/archive-package';
+import { recordCase } from '../../records/cases';
+import { openRecords, type Records } from '../../records/database';
+import { createRecordsArchive } from '../../records/files';
+import { recordMail } from '../../records/mail-log';
+import { migrateToLatest } from '../../records/migrate';
+import { recordProject } from '../../records/projects';
+import { exportYearPackage, NothingOnRecordError, yearsOnRecord } from '../../records/year-package';
+import { PROJECT_ROOT } from '../helpers/environment';
+import { readPdf } from '../helpers/pdf';
+import { RECORDS_BACKENDS, type RecordsBackend } from '../helpers/records';
+
+jest.setTimeout(180_000);
+
+const ERMS_SCHEMA = path.join(PROJECT_ROOT, '../shared/schemas/ERMS_v3.xsd');
+const config = loadConfigFile(path.join(PROJECT_ROOT, 'test/fixtures/workspace.yaml'));
+const key = { orgId: 'solna', obligationId: 'annual-follow-up', period: '2026' };
+/** Stand-ins for the compiled report's files: every byte value, so a mangled binary shows. */
+const reportPdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.from(Array.from({ length: 256 }, (_, i) => i)), Buffer.from('\n%%EOF\n')]);
+const reportDocx = Buffer.from('PK\u0003\u0004 a Word document');
+const goals = { purpose: 'Utbyte mellan skolor', goals: 'Två utbyten per år', activities: 'Besök', partner_commitments: 'Tartu tar emot', timetable: '2026–2027', evaluation: 'Enkät' };
+const returnComment = 'Ange hur utbytet utvärderas & vem som gör det <tack>.';
+
+/** Everything a year holds, written as the activities write it. */
+async function writeYear(db: Records): Promise<void> {
+  const archive = createRecordsArchive(db);
+  const base = reportBase(key);
+  const report = { html: `${base}.html`, markdown: `${base}.md`, pdf: `${base}.pdf`, docx: `${base}.docx`, asked: 6, answered: 2, exempt: 0 };
+  await archive.put(report.pdf, reportPdf);
+  await archive.put(report.docx, reportDocx);
+  await archive.put(report.html, '<!doctype html><title>Sammanställning</title><p>Två av sex har svarat.</p>');
+  await archive.put(report.markdown, '# Sammanställning\n\nTvå av sex har svarat.\n');
+  await archive.put(reportDataRef(key), JSON.stringify({ version: 1, period: '2026', asked: 6, answered: 2, units: [] }));
+  const answer = { eu_projects: 'Interreg Östersjö', other_work: 'Nätverksmöten i Tartu', effects: 'Nya kontakter', reported_to_board: true };
+  const version = (unit: string, revision: number, answers: Record<string, unknown>, actor: string, at: string) =>
+    recordAnswerVersion(db, { org: 'solna', obligation: 'annual-follow-up', period: '2026', unit, revision, submissionId: `form-${unit}-${revision}`, actor, answers, at: new Date(at) });
+  await version('omsorg', 1, answer, 'contact', '2026-02-10T09:00:00Z');
+  await version('omsorg', 2, { ...answer, effects: 'Nya kontakter och ett gemensamt projekt' }, 'contact', '2026-02-12T09:00:00Z');
+  await version('tekniska', 1, answer, 'Anna Berg (anna.berg)', '2026-02-14T09:00:00Z');
+  await recordMail(db, { scope: 'solna.annual-follow-up.2026', kind: 'request', messageId: '<solna.annual-follow-up.2026.omsorg.request.0@solna.example>', address: 'asa@solna.example', outcome: 'delivered', at: new Date('2026-01-15T07:00:00Z') });
+  await recordMail(db, { scope: 'solna.annual-follow-up.2026', kind: 'request', messageId: '<solna.annual-follow-up.2026.tekniska.request.0@solna.example>', address: 'ture@solna.example', outcome: 'refused', serverResponse: '550 5.1.1 No such user', at: new Date('2026-01-15T07:00:01Z') });
+  await recordCase(db, {
+    org: 'solna',
+    kind: 'cycle',
+    caseId: 'annual-follow-up/2026',
+    version: 1,
+    title: 'annual-follow-up 2026',
+    year: 2026,
+    state: { key, phase: 'open', plan: { opensAt: '2026-01-15T07:00:00.000Z' }, history: [{ at: '2026-01-15T07:00:00.000Z', what: 'started', by: 'cli:anna' }] },
+    at: '2026-01-15T07:00:00Z',
+  });
+  await recordCase(db, {
+    org: 'solna',
+    kind: 'cycle',
+    caseId: 'annual-follow-up/2026',
+    version: 2,
+    title: 'annual-follow-up 2026',
+    year: 2026,
+    state: { key, phase: 'closed', closedAt: '2026-03-01T16:00:00.000Z', plan: { opensAt: '2026-01-15T07:00:00.000Z' }, report, history: [{ at: '2026-01-15T07:00:00.000Z', what: 'started', by: 'cli:anna' }, { at: '2026-03-01T16:00:00.000Z', what: 'closed', by: 'Anna Berg (anna.berg)' }] },
+    at: '2026-03-01T16:05:00Z',
+  });
+
+  const project = (id: string, title: string, state: string, extra: Record<string, unknown>) =>
+    recordCase(db, {
+      org: 'solna',
+      kind: 'project',
+      caseId: id,
+      version: 1,
+      title,
+      year: 2026,
+      state: { id, obligationId: 'project-goals', title, unitId: 'barn-utbildning', owner: { name: 'Pia Lund', email: 'pia.lund@solna.example' }, plannedStart: '2026-09-01', partners: ['Tartu'], euFunded: false, stage: 'project', state, startedWithoutApproval: false, registeredAt: '2026-02-01T10:00:00.000Z', remindersSentAt: [], ...extra },
+      at: '2026-04-01T10:00:00Z',
+    });
+  await project('skolutbyte-tartu', 'Skolutbyte Tartu', 'closed', { closedAt: '2026-12-01T10:00:00.000Z', history: [{ at: '2026-02-01T10:00:00.000Z', what: 'registered', by: 'cli:anna' }] });
+  await recordProject(db, 'solna', 'skolutbyte-tartu', [
+    { kind: 'goals', revision: 1, goals, at: '2026-02-10T10:00:00.000Z', actor: 'owner' },
+    { kind: 'step', step: 'returned', at: '2026-02-11T10:00:00.000Z', actor: 'Anna Berg (anna.berg)', comment: returnComment },
+    { kind: 'goals', revision: 2, goals: { ...goals, evaluation: 'Enkät och intervjuer' }, at: '2026-02-12T10:00:00.000Z', actor: 'owner' },
+    { kind: 'step', step: 'approved', at: '2026-02-13T10:00:00.000Z', actor: 'Anna Berg (anna.berg)' },
+  ]);
+  await project('erasmus-vuxen', 'Erasmus+ vuxenutbildning', 'approved', {});
+  await recordProject(db, 'solna', 'erasmus-vuxen', [
+    { kind: 'goals', revision: 1, goals: { ...goals, purpose: 'Kompetensutveckling för lärare' }, at: '2026-03-05T10:00:00.000Z', actor: 'Bo Ek (bo.ek)' },
+    { kind: 'step', step: 'approved', at: '2026-03-06T10:00:00.000Z', actor: 'cli:anna' },
+  ]);
+  await recordCase(db, {
+    org: 'solna',
+    kind: 'agreement',
+    caseId: 'vanort-tartu',
+    version: 1,
+    title: 'Vänortsavtal Tartu',
+    year: 2026,
+    state: { id: 'vanort-tartu', obligationId: 'agreement-review', title: 'Vänortsavtal Tartu', partner: 'Tartu linn', unitId: 'kultur-fritid', endsOn: '2030-12-31', state: 'renewed', remindersSent: 1, decidedAt: '2026-05-12T09:00:00.000Z', owner: { name: 'Kim Berg', email: 'kim.berg@solna.example' }, registeredAt: '2026-01-20T09:00:00.000Z', registeredBy: 'cli:anna', decisions: [{ decision: 'renew', newEndsOn: '2030-12-31', note: 'Förlängt enligt KS § 45.', by: 'Anna Berg (anna.berg)', at: '2026-05-12T09:00:00.000Z' }] },
+    at: '2026-05-12T09:00:00Z',
+  });
+  // Another year's case stays out of 2026's package.
+  await recordCase(db, { org: 'solna', kind: 'agreement', caseId: 'vanort-riga', version: 1, title: 'Vänortsavtal Riga', year: 2027, state: { id: 'vanort-riga', title: 'Vänortsavtal Riga', decisions: [] }, at: '2026-06-01T09:00:00Z' });
+}
+
+function readErms(xml: string) {
+  const document = new DOMParser({ onError: (level, message) => { if (level !== 'warning') throw new Error(message); } }).parseFromString(xml, 'text/xml');
+  const root = document.documentElement!;
+  const all = (name: string, under: Element = root) => Array.from(under.getElementsByTagNameNS(ERMS_NAMESPACE, name));
+  const first = (name: string, under: Element) => all(name, under)[0]?.textContent ?? '';
+  const children = (element: Element, name: string) => Array.from(element.childNodes).filter((n): n is Element => n.nodeType === n.ELEMENT_NODE && (n as Element).localName === name);
+  return { root, all, first, children };
+}
+
+describe.each(RECORDS_BACKENDS)('the archive package of a year on %s', (_name, start) => {
+  let backend: RecordsBackend;
+  let db: Records;
+
+  beforeAll(async () => {
+    backend = await start();
+    db = await openRecords(await backend.freshDatabase());
+    await migrateToLatest(db);
+    await writeYear(db);
+  });
+
+  afterAll(async () => {
+    await db?.destroy();
+    await backend?.stop();
+  });
+
+  test('validates against ERMS v3, every file has the SHA-256 erms.xml states, and the goals versions, the comment and who acted are in it', async () => {
+    const exported = await exportYearPackage({ records: db, archive: createRecordsArchive(db), config, year: 2026, exportedAt: new Date('2027-01-20T09:00:00Z'), systemVersion: '0.1.0' });
+    expect(exported).toMatchObject({ cases: 4, kinds: { cycle: 1, project: 2, agreement: 1 }, missing: [] });
+    expect(exported.sha256).toBe(sha256Hex(exported.zip));
+
+    const zip = await JSZip.loadAsync(exported.zip);
+    const ermsXml = await zip.file(ERMS_FILE_NAME)!.async('string');
+    const validation = await validateXML({ xml: [{ fileName: ERMS_FILE_NAME, contents: ermsXml }], schema: [{ fileName: 'ERMS_v3.xsd', contents: readFileSync(ERMS_SCHEMA, 'utf8') }] });
+    expect(validation.errors).toEqual([]);
+    expect(validation.valid).toBe(true);
+
+    const erms = readErms(ermsXml);
+    const cases = erms.all('aggregation');
+    expect(cases.map((c) => erms.first('objectId', c))).toEqual(['cycle/solna/annual-follow-up/2026', 'project/solna/erasmus-vuxen', 'project/solna/skolutbyte-tartu', 'agreement/solna/vanort-tartu']);
+    expect(cases.map((c) => erms.first('title', c))).toEqual(['Årlig uppföljning av internationell policy 2026', 'Erasmus+ vuxenutbildning', 'Skolutbyte Tartu', 'Vänortsavtal Tartu']);
+
+    // Every file in the ZIP is listed once, with the checksum and size of its bytes.
+    const checksums = erms
+      .all('ownElement')
+      .filter((e) => e.getAttribute('name') === 'checksum')
+      .map((e) => {
+        const attribute = (name: string) => erms.first('value', erms.all('attribute', e).find((a) => a.getAttribute('name') === name)!);
+        return { path: attribute('path').replace(/^file:\/\/\//, ''), sha256: erms.children(e, 'value')[0]!.textContent, size: Number(attribute('size')) };
+      });
+    const zipped = Object.values(zip.files).filter((f) => !f.dir).map((f) => f.name);
+    expect(zipped.sort()).toEqual([ERMS_FILE_NAME, ...checksums.map((c) => c.path)].sort());
+    expect(exported.files).toBe(checksums.length);
+    for (const checksum of checksums) {
+      const bytes = await zip.file(checksum.path)!.async('uint8array');
+      expect({ path: checksum.path, sha256: sha256Hex(bytes), size: bytes.byteLength }).toEqual(checksum);
+    }
+
+    // The report's own files, byte for byte.
+    const cycle = cases[0]!;
+    const reportRecord = erms.all('record', cycle).find((r) => r.getAttribute('recordType') === 'report')!;
+    const appendices = erms.all('appendix', reportRecord).map((a) => a.getAttribute('name'));
+    expect(appendices).toEqual(['solna-annual-follow-up-2026.pdf', 'solna-annual-follow-up-2026.docx', 'solna-annual-follow-up-2026.html', 'solna-annual-follow-up-2026.md']);
+    const reportPath = erms.all('appendix', reportRecord)[0]!.getAttribute('path')!.replace(/^file:\/\/\//, '');
+    expect(Buffer.from(await zip.file(reportPath)!.async('uint8array')).equals(reportPdf)).toBe(true);
+    // Every answer version, the question by its label, and who sent it.
+    const answers = erms.all('record', cycle).filter((r) => r.getAttribute('recordType') === 'answer-version');
+    expect(answers.map((r) => erms.first('title', r))).toEqual(['Svar från Omsorgsförvaltningen, version 1', 'Svar från Omsorgsförvaltningen, version 2', 'Svar från Tekniska förvaltningen, version 1']);
+    expect(answers.map((r) => erms.first('name', r))).toEqual(['kontaktperson för Omsorgsförvaltningen', 'kontaktperson för Omsorgsförvaltningen', 'Anna Berg (anna.berg)']);
+    const effects = (r: Element) => erms.first('value', erms.all('ownElement', r).find((e) => /effekter/i.test(e.getAttribute('name') ?? ''))!);
+    expect(answers.map(effects)).toEqual(['Nya kontakter', 'Nya kontakter och ett gemensamt projekt', 'Nya kontakter']);
+    // The mail log: the refused address with the server's words.
+    const mailing = erms.all('record', cycle).find((r) => r.getAttribute('recordType') === 'mail-sent')!;
+    expect(erms.all('ownElement', mailing).find((e) => e.getAttribute('name') === 'ture@solna.example')!.textContent).toContain('550 5.1.1 No such user');
+
+    // The project: both goals versions, the return with its comment, the approval, and who did each, in order.
+    const tartu = cases[2]!;
+    const steps = erms.all('record', tartu).filter((r) => ['goals-version', 'return-with-comment', 'approval'].includes(r.getAttribute('recordType')!));
+    expect(steps.map((r) => [r.getAttribute('recordType'), erms.first('name', r)])).toEqual([
+      ['goals-version', 'Pia Lund'],
+      ['return-with-comment', 'Anna Berg (anna.berg)'],
+      ['goals-version', 'Pia Lund'],
+      ['approval', 'Anna Berg (anna.berg)'],
+    ]);
+    const evaluation = (r: Element) => erms.first('value', erms.all('ownElement', r).find((e) => e.getAttribute('name') === 'Utvärderingsmetoder')!);
+    expect([evaluation(steps[0]!), evaluation(steps[2]!)]).toEqual(['Enkät', 'Enkät och intervjuer']);
+    expect(erms.first('description', steps[1]!)).toBe(returnComment);
+    expect(erms.all('date', tartu).find((d) => d.getAttribute('dateType') === 'closed')?.textContent).toBe('2026-12-01T10:00:00.000Z');
+    // The other project's approval from the command line, by name.
+    expect(erms.all('record', cases[1]!).filter((r) => r.getAttribute('recordType') === 'approval').map((r) => erms.first('name', r))).toEqual(['anna (kommandoraden)']);
+
+    // The return as a person reads it: its own PDF says the comment and who returned the goals.
+    const returnPdf = erms.all('appendix', steps[1]!)[0]!.getAttribute('path')!.replace(/^file:\/\/\//, '');
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'followup-year-')), 'return.pdf');
+    writeFileSync(file, await zip.file(returnPdf)!.async('uint8array'));
+    const reading = readPdf(file);
+    const pdfText = reading.pages.map((p) => p.text).join('\n');
+    expect(pdfText).toContain(returnComment);
+    expect(pdfText).toContain('Anna Berg (anna.berg)');
+    expect(reading.xmp.raw).toMatch(/pdfaid:part>2</);
+
+    // The agreement's decision and who took it.
+    const decision = erms.all('record', cases[3]!).find((r) => r.getAttribute('recordType') === 'decision')!;
+    expect(erms.first('title', decision)).toBe('Beslut: avtalet förlängs till 2030-12-31');
+    expect(erms.first('name', decision)).toBe('Anna Berg (anna.berg)');
+  });
+
+  test('the years on record are offered with their cases, and a year without any is refused with what to do', async () => {
+    expect(await yearsOnRecord(db, 'solna')).toEqual([
+      { year: 2027, kinds: { agreement: 1 } },
+      { year: 2026, kinds: { cycle: 1, project: 2, agreement: 1 } },
+    ]);
+    await expect(exportYearPackage({ records: db, archive: createRecordsArchive(db), config, year: 2019, exportedAt: new Date() })).rejects.toThrow(NothingOnRecordError);
+    await expect(exportYearPackage({ records: db, archive: createRecordsArchive(db), config, year: 2019, exportedAt: new Date() })).rejects.toThrow(/no cases on record in 2019.*Choose another year/);
+  });
+
+  test('the same year exports to the same bytes', async () => {
+    const at = new Date('2027-01-20T09:00:00Z');
+    const [a, b] = [await exportYearPackage({ records: db, archive: createRecordsArchive(db), config, year: 2026, exportedAt: at }), await exportYearPackage({ records: db, archive: createRecordsArchive(db), config, year: 2026, exportedAt: at })];
+    expect(b.sha256).toBe(a.sha256);
+  });
+});
+
+beforeAll(() => {
+  if (!existsSync(ERMS_SCHEMA)) throw new Error(`The ERMS v3 schema is missing at ${ERMS_SCHEMA}: the test validates against shared/schemas/ERMS_v3.xsd beside the checkout.`);
+});
