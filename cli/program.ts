@@ -32,6 +32,8 @@ import { addGoalsCommands } from './commands/goals';
 import { addUserCommands } from './commands/users';
 import { addPublishCommand } from './commands/publish';
 import { addRetentionCommands } from './commands/retention';
+import { addRecordsCommands } from './commands/records';
+import { addArchiveCommands } from './commands/archive';
 import { cliActor } from './commands/common';
 
 export class UsageError extends Error {
@@ -141,7 +143,7 @@ export function buildProgram(io: CliIo): Command {
       await runWorker(env(), configModule().loadConfigs(configFile(globalOpts(cmd))), io);
     });
 
-  for (const add of [addProjectCommands, addSeminarCommands, addAgreementCommands, addRevisionCommands, addEventCommands, addGoalsCommands, addScheduleCommands, addUserCommands, addPublishCommand, addRetentionCommands]) add(program, context);
+  for (const add of [addProjectCommands, addSeminarCommands, addAgreementCommands, addRevisionCommands, addEventCommands, addGoalsCommands, addScheduleCommands, addUserCommands, addPublishCommand, addRetentionCommands, addRecordsCommands, addArchiveCommands]) add(program, context);
 
   // With a database of record named, no command runs against a schema newer than it knows; the
   // worker and the web bring an older one up to date. Without one, a command parses the
@@ -166,7 +168,7 @@ export function buildProgram(io: CliIo): Command {
 }
 
 /** The commands that change something: each is in the audit log (the rest only read). */
-const CHANGING_COMMANDS = new Set(['register', 'edit', 'goals', 'approve', 'return', 'close', 'approve-owner', 'resend-mail', 'decide', 'change', 'cancel', 'record', 'start', 'extend', 'exempt', 'remind', 'answer', 'redeliver', 'trigger', 'sync', 'add', 'remove', 'publish', 'apply']);
+const CHANGING_COMMANDS = new Set(['register', 'edit', 'goals', 'approve', 'return', 'close', 'approve-owner', 'resend-mail', 'decide', 'change', 'cancel', 'record', 'start', 'extend', 'exempt', 'remind', 'answer', 'redeliver', 'trigger', 'sync', 'add', 'remove', 'publish', 'apply', 'import']);
 
 /** Runs the command line; returns the exit code instead of exiting, so tests can call it. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {

@@ -34,7 +34,7 @@ export interface SessionStore {
    * The session behind a token, if it exists, has not expired and was made with the credential
    * `credentialNow` gives its person now (none: the account is gone); a stale one is ended.
    */
-  find(token: string, credentialNow: (session: Session) => string | undefined): Promise<Session | undefined>;
+  find(token: string, credentialNow: (session: Session) => string | undefined | Promise<string | undefined>): Promise<Session | undefined>;
   end(token: string): Promise<void>;
   /** Ends every session of a person (single sign-on that no longer gives them a role). */
   endAll(who: string): Promise<void>;
@@ -100,7 +100,7 @@ export function sessionStoreIn(db: Records, options: SessionStoreOptions): Sessi
       const row = await db.selectFrom('web_sessions').selectAll().where('id', '=', id).where('expires_at', '>', now).executeTakeFirst();
       if (!row) return undefined;
       const session = toSession(row);
-      if (session.credential !== credentialNow(session)) {
+      if (session.credential !== (await credentialNow(session))) {
         await db.deleteFrom('web_sessions').where('id', '=', id).execute();
         return undefined;
       }

@@ -97,7 +97,7 @@ export function createWebKit(deps: WebDeps) {
     /** One count for every kind of mailed link: a client guessing tokens guesses at all of them. */
     invalidLinks: createFailureLimit(INVALID_LINK_LIMIT, deps.records),
     singleSignOn: deps.singleSignOn
-      ? createSingleSignOn(deps.singleSignOn, `${deps.publicBaseUrl.replace(/\/$/, '')}${deps.organisationPath ?? ''}/login/sso/callback`, (email) => deps.accounts?.list().find((a) => a.email?.toLowerCase() === email)?.role)
+      ? createSingleSignOn(deps.singleSignOn, `${deps.publicBaseUrl.replace(/\/$/, '')}${deps.organisationPath ?? ''}/login/sso/callback`, async (email) => (await deps.accounts?.findByEmail(email))?.role)
       : undefined,
     configuredQuestionnaire: (key: CycleKey): Questionnaire => {
       const obligation = dataCalls.find((o) => o.id === key.obligationId);

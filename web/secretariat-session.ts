@@ -38,46 +38,44 @@ export function createSecretariatSession(kit: WebKit) {
   const { accounts, passwordHash: sharedHash, shared, records } = kit.deps;
   // Where a deployment serves several organisations, a person signs in once for all of them.
   const sessions = shared?.sessions ?? createSessionTable({ hours: SESSION_HOURS, now, records });
-  /** The accounts-file entry with a single sign-on person's verified address, as the file says now. */
-  const entryOf = (email: string) => accounts?.list().find((a) => a.email?.toLowerCase() === email);
+  /** The accounts entry with a single sign-on person's verified address, as the accounts say now. */
+  const entryOf = async (email: string) => accounts?.findByEmail(email);
   /** Whether this person may enter this organisation: always in a deployment of one; else as their account says. */
   // An account that names organisations enters only those, in any deployment (a web serving one
   // organisation of several with --org too); one that names none enters only a deployment of one.
+  // A single sign-on person's are their accounts entry's, read with the rest of them (accountOf).
   const mayEnter = (account: SignedInAccount): boolean => {
-    const organisations = account.email !== undefined ? entryOf(account.email)?.organisations : account.organisations;
+    const { organisations } = account;
     return organisations ? organisations.includes(config.organisation.id) : !shared;
   };
   /**
    * A named account, a person from single sign-on (as their session keeps them), or the shared
    * secretariat password of older deployments.
    */
-  const accountOf = (name: string, session?: Pick<Session, 'roleFrom' | 'person'>): SignedInAccount | undefined => {
+  const accountOf = async (name: string, session?: Pick<Session, 'roleFrom' | 'person'>): Promise<SignedInAccount | undefined> => {
     if (name.startsWith('sso:')) {
       const person = session?.person;
       if (!person || session.roleFrom === 'account') return undefined;
-      if (session.roleFrom === 'claim') return { ...person, roleFrom: 'claim' };
+      const entry = person.email === undefined ? undefined : await entryOf(person.email);
+      const organisations = entry?.organisations ? { organisations: entry.organisations } : {};
+      if (session.roleFrom === 'claim') return { ...person, roleFrom: 'claim', ...organisations };
       // Their role is the entry's, on every request: removed there, they are signed out at once; with
       // another role, their sessions end (credentialFor) and they sign in again with the new one.
-      const entry = person.email === undefined ? undefined : entryOf(person.email);
-      return entry ? { ...person, role: entry.role, roleFrom: 'accounts-file', entryCreatedAt: entry.createdAt } : undefined;
+      return entry ? { ...person, role: entry.role, roleFrom: 'accounts-file', entryCreatedAt: entry.createdAt, ...organisations } : undefined;
     }
-    const account = accounts?.find(name);
+    const account = await accounts?.find(name);
     if (account) return account;
     if (sharedHash && name === SHARED_ACCOUNT) return { name: SHARED_ACCOUNT, displayName: 'Sekretariatet', role: 'secretariat', passwordHash: sharedHash };
     return undefined;
   };
   const verify = async (name: string, password: string): Promise<SignedInAccount | undefined> => {
-    const account = accountOf(name.trim().toLowerCase());
-    if (account && account.name === SHARED_ACCOUNT && !accounts?.find(SHARED_ACCOUNT)) return (await verifyPassword(password, sharedHash!)) ? account : undefined;
+    const account = await accountOf(name.trim().toLowerCase());
+    if (account && account.name === SHARED_ACCOUNT && !(await accounts?.find(SHARED_ACCOUNT))) return (await verifyPassword(password, sharedHash!)) ? account : undefined;
     return accounts ? accounts.verify(name, password) : undefined;
   };
   // A changed role ends the sessions made with the old one, as does an accounts-file entry made anew.
   const credentialFor = (account: SignedInAccount) =>
     account.passwordHash ? credentialOf(account.passwordHash) : `single-sign-on:${account.role}:${account.entryCreatedAt ?? 'claim'}`;
-  const credentialNow = (session: Session) => {
-    const account = accountOf(session.who, session);
-    return account ? credentialFor(account) : undefined;
-  };
   /** Starts a session for an account that just proved who it is: the token for the cookie. */
   const startSession = (account: SignedInAccount): Promise<string> => sessions.create({ who: account.name, credential: credentialFor(account), roleFrom: 'account' });
   /** A person the provider vouched for: their account and a new session's token, or none without a role. */
@@ -87,7 +85,7 @@ export function createSecretariatSession(kit: WebKit) {
       ? { name: person.name, displayName: person.displayName, role: person.role, ...(person.email ? { email: person.email } : {}) }
       : undefined;
     const roleFrom = person.roleFrom ?? 'claim';
-    const account = described && accountOf(who, { roleFrom, person: described });
+    const account = described && (await accountOf(who, { roleFrom, person: described }));
     // No role any more: the person's other sessions end too.
     if (!described || !account) return void (await sessions.endAll(who));
     const credential = credentialFor(account);
@@ -108,9 +106,14 @@ export function createSecretariatSession(kit: WebKit) {
   /** Before any handler (an onRequest hook): one read of the session store, and none without a cookie. */
   const readSession = async (request: FastifyRequest): Promise<void> => {
     const token = sessionId(request);
-    const session = token === undefined ? undefined : await sessions.find(token, credentialNow);
-    const account = session && accountOf(session.who, session);
-    if (account) signedInBy.set(request, account);
+    if (token === undefined) return;
+    // The session's account as the accounts say now, read once: its credential decides whether the session stands.
+    let account: SignedInAccount | undefined;
+    const session = await sessions.find(token, async (found) => {
+      account = await accountOf(found.who, found);
+      return account ? credentialFor(account) : undefined;
+    });
+    if (session && account) signedInBy.set(request, account);
   };
   /** The person signed in, with the role their account has now. */
   const signedIn = (request: FastifyRequest): SignedInAccount | undefined => signedInBy.get(request);
@@ -137,13 +140,15 @@ export function createSecretariatSession(kit: WebKit) {
     if (account.role !== 'secretariat') return kit.message(reply, 403, secretariatLanguage(request), 'forbiddenTitle', 'forbiddenText');
   };
   const kinds = new Set(config.obligations.map((o) => o.kind));
-  const navigation = (lang: 'sv' | 'en') => [
+  const navigation = (lang: 'sv' | 'en', role?: Role) => [
     ...(kinds.has('gate-before-start') ? [{ url: '/projects', text: text(lang, 'navProjects') }] : []),
     ...(kinds.has('minimum-occurrences') ? [{ url: '/seminars', text: text(lang, 'navSeminars') }] : []),
     ...(kinds.has('expiry-review') ? [{ url: '/agreements', text: text(lang, 'navAgreements') }] : []),
     ...(kinds.has('event-notices') ? [{ url: '/events', text: text(lang, 'navEvents') }] : []),
     { url: '/schedules', text: text(lang, 'navSchedules') },
     ...(kit.deps.records ? [{ url: '/mail-log', text: text(lang, 'navMailLog') }] : []),
+    // The archive package is the secretariat's to take out: a reader is not shown it.
+    ...(kit.deps.records && role === 'secretariat' ? [{ url: '/archive-package', text: text(lang, 'navArchivePackage') }] : []),
   ];
   const secretariatContext = (request: FastifyRequest, reply: FastifyReply): PageContext => {
     const lang = secretariatLanguage(request);
@@ -161,7 +166,7 @@ export function createSecretariatSession(kit: WebKit) {
       canAct: account?.role === 'secretariat',
       signedInAs: account ? `${account.displayName}${account.role === 'reader' ? ` (${text(lang, 'roleReader')})` : ''}` : undefined,
       switchLanguageUrl: `${url.pathname}${url.search}`,
-      nav: navigation(lang),
+      nav: navigation(lang, account?.role),
     };
   };
   const safeNext = (next: unknown) => (typeof next === 'string' && /^\/(?!\/)[\w\-/.%?=&]*$/.test(next) ? next : '/dashboard');

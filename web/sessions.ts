@@ -49,7 +49,7 @@ export function createMemorySessionTable(options: SessionStoreOptions & { max?: 
       const session = sessions.get(token);
       if (!session) return undefined;
       const now = options.now();
-      if (session.expiresAt <= now || session.credential !== credentialNow(session)) {
+      if (session.expiresAt <= now || session.credential !== (await credentialNow(session))) {
         sessions.delete(token);
         return undefined;
       }

@@ -45,7 +45,7 @@ export class SingleSignOnError extends Error {
 const isLoopback = (url: string) => ['localhost', '127.0.0.1', '[::1]'].includes(new URL(url).hostname);
 
 /** `roleOfAccount`: the role of the account with this e-mail address in the accounts file. */
-export function createSingleSignOn(settings: SingleSignOnSettings, redirectUri: string, roleOfAccount: (email: string) => Role | undefined) {
+export function createSingleSignOn(settings: SingleSignOnSettings, redirectUri: string, roleOfAccount: (email: string) => Promise<Role | undefined>) {
   let discovered: Promise<oidc.Configuration> | undefined;
   /** Found on first use and kept; a provider that cannot be reached is tried again next time. */
   const configuration = () => {
@@ -58,14 +58,14 @@ export function createSingleSignOn(settings: SingleSignOnSettings, redirectUri: 
     return discovered;
   };
 
-  const roleOf = (claims: Record<string, unknown>): Pick<SingleSignOnPerson, 'role' | 'roleFrom'> => {
+  const roleOf = async (claims: Record<string, unknown>): Promise<Pick<SingleSignOnPerson, 'role' | 'roleFrom'>> => {
     const raw = claims[settings.roleClaim];
     const values = Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.split(/[\s,]+/) : [];
     if (values.some((v) => settings.secretariatValues.includes(v))) return { role: 'secretariat', roleFrom: 'claim' };
     if (values.some((v) => settings.readerValues.includes(v))) return { role: 'reader', roleFrom: 'claim' };
     // Only an address the provider has verified may stand for an account: a user name or an
     // unverified address can be chosen by the person themselves at some providers.
-    const role = claims.email_verified === true && typeof claims.email === 'string' ? roleOfAccount(claims.email.toLowerCase()) : undefined;
+    const role = claims.email_verified === true && typeof claims.email === 'string' ? await roleOfAccount(claims.email.toLowerCase()) : undefined;
     return role ? { role, roleFrom: 'accounts-file' } : {};
   };
 
@@ -95,7 +95,7 @@ export function createSingleSignOn(settings: SingleSignOnSettings, redirectUri: 
       if (!claims) throw new SingleSignOnError('The sign-in service sent no ID token.');
       const name = String(claims.preferred_username ?? claims.email ?? claims.sub).toLowerCase().slice(0, 200);
       const verifiedEmail = claims.email_verified === true && typeof claims.email === 'string' ? claims.email.toLowerCase() : undefined;
-      return { subject: claims.sub, name, displayName: String(claims.name ?? name).slice(0, 120), ...roleOf(claims as Record<string, unknown>), ...(verifiedEmail ? { email: verifiedEmail } : {}) };
+      return { subject: claims.sub, name, displayName: String(claims.name ?? name).slice(0, 120), ...(await roleOf(claims as Record<string, unknown>)), ...(verifiedEmail ? { email: verifiedEmail } : {}) };
     },
   };
 }

@@ -15,10 +15,12 @@ import { obligationOf } from '../config/schema';
 import { findTemporalBinary, TEMPORAL_CLI } from './temporal-binaries';
 import { startOutboxSmtpServer } from './outbox-smtp-server';
 import { startWebServer } from '../web/server';
-import { localSecrets } from './local-secrets';
+import { firstAccount, localLinkSecret, type LocalSecrets } from './local-secrets';
 import { connectWorker, createProductionWorker, syncSchedulesAtStart } from './production';
 import { embeddedRecordsDir, startEmbeddedRecords, type EmbeddedRecordsServer } from '../records/embedded';
-import { describeDatabaseUrl } from '../records/database';
+import { describeDatabaseUrl, openRecords } from '../records/database';
+import { firstStartLines, importAtFirstStart } from '../records/import';
+import { accountStoreIn } from '../web/accounts';
 import { prepareRecords } from '../records/startup';
 
 export class StartupError extends Error {
@@ -50,8 +52,7 @@ async function main(): Promise<void> {
   installRuntime(given);
   const dataDir = given.FOLLOWUP_DATA_DIR;
   mkdirSync(dataDir, { recursive: true });
-  const secrets = await localSecrets(dataDir, { linkSecret: given.FOLLOWUP_LINK_SECRET, passwordHash: given.FOLLOWUP_SECRETARIAT_PASSWORD_HASH });
-  const env = Object.freeze({ ...given, FOLLOWUP_LINK_SECRET: secrets.linkSecret });
+  const env = Object.freeze({ ...given, FOLLOWUP_LINK_SECRET: localLinkSecret(dataDir, { linkSecret: given.FOLLOWUP_LINK_SECRET }) });
   const config = loadConfigFile(env.FOLLOWUP_CONFIG);
   const outboxDir = path.join(dataDir, 'outbox');
 
@@ -85,6 +86,18 @@ async function main(): Promise<void> {
     const recordsUrl = given.DATABASE_URL ?? embeddedRecords!.url;
     const appliedMigrations = await prepareRecords(recordsUrl, { migrate: true });
     if (appliedMigrations.length) console.log(`Records database: applied migration${appliedMigrations.length === 1 ? '' : 's'} ${appliedMigrations.join(', ')}.`);
+    // A data folder from the release before the database: its accounts and archive carried over at
+    // the first start; then the first account where there is none. Both in the database.
+    let secrets: Omit<LocalSecrets, 'linkSecret'>;
+    const startRecords = await openRecords(recordsUrl, { poolSize: 1 });
+    try {
+      const folders = { dataDir, archiveDir: env.FOLLOWUP_ARCHIVE_DIR };
+      const carried = await importAtFirstStart(startRecords, folders);
+      if (carried) for (const line of firstStartLines(carried, folders)) console.log(line);
+      secrets = await firstAccount(dataDir, accountStoreIn(startRecords), { passwordHash: given.FOLLOWUP_SECRETARIAT_PASSWORD_HASH });
+    } finally {
+      await startRecords.destroy();
+    }
     await waitUntilReachable(env.TEMPORAL_ADDRESS, server, logFile);
     const smtpUrl = new URL(env.SMTP_URL);
     const outbox = await startOutboxSmtpServer(outboxDir, Number(smtpUrl.port) || 2525, smtpUrl.hostname).catch((err: Error) => {
@@ -110,7 +123,7 @@ policy-followup is running for ${config.organisation.name} (${env.FOLLOWUP_CONFI
   Temporal Web UI   http://${host}:${uiPort}
   Mail (SMTP)       ${env.SMTP_URL} → every mail lands as .eml in ${outboxDir}
   Records database  ${describeDatabaseUrl(recordsUrl)}${embeddedRecords ? `   (data: ${embeddedRecords.dataDir})` : ''}
-  Report archive    ${env.FOLLOWUP_ARCHIVE_DIR}
+  Reports           in the records database (earlier ones still read from ${env.FOLLOWUP_ARCHIVE_DIR})
   Worker            task queue "${env.TEMPORAL_TASK_QUEUE}"
   Web (secretariat) ${env.PUBLIC_BASE_URL}/login   (${login})
 

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { accountsFile, createAccountStore } from '../web/accounts';
+import { accountsFile, createAccountStore, type AccountStore } from '../web/accounts';
 
 export interface LocalSecrets {
   linkSecret: string;
@@ -18,7 +18,8 @@ export interface LocalSecrets {
 
 export const FIRST_ACCOUNT = 'admin';
 
-export async function localSecrets(dataDir: string, given: { linkSecret?: string; passwordHash?: string }): Promise<LocalSecrets> {
+/** The link secret kept in the data folder (made on the first start), unless one is given. */
+export function localLinkSecret(dataDir: string, given: { linkSecret?: string }): string {
   const file = path.join(dataDir, 'local-secrets.json');
   let stored: { linkSecret?: string } = {};
   if (existsSync(file)) stored = JSON.parse(readFileSync(file, 'utf8')) as typeof stored;
@@ -26,9 +27,16 @@ export async function localSecrets(dataDir: string, given: { linkSecret?: string
     stored = { ...stored, linkSecret: randomBytes(48).toString('base64url') };
     writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
   }
-  const accounts = createAccountStore(accountsFile(dataDir));
+  return given.linkSecret ?? stored.linkSecret!;
+}
+
+/**
+ * Where there is no account yet (and no shared password): the first one, its password in a file
+ * beside the data. `accounts`: where the accounts are kept (npm start: the records database's).
+ */
+export async function firstAccount(dataDir: string, accounts: AccountStore, given: { passwordHash?: string }): Promise<Omit<LocalSecrets, 'linkSecret'>> {
   const firstAccountFile = path.join(dataDir, 'first-account.txt');
-  if (accounts.list().length === 0 && !given.passwordHash) {
+  if ((await accounts.list()).length === 0 && !given.passwordHash) {
     const password = randomBytes(12).toString('base64url');
     await accounts.add({ name: FIRST_ACCOUNT, displayName: 'Sekretariatet', role: 'secretariat' }, password);
     writeFileSync(
@@ -38,8 +46,13 @@ export async function localSecrets(dataDir: string, given: { linkSecret?: string
     );
   }
   return {
-    linkSecret: given.linkSecret ?? stored.linkSecret!,
-    firstAccountFile: existsSync(firstAccountFile) && accounts.find(FIRST_ACCOUNT) ? firstAccountFile : undefined,
-    accounts: accounts.list().length,
+    firstAccountFile: existsSync(firstAccountFile) && (await accounts.find(FIRST_ACCOUNT)) ? firstAccountFile : undefined,
+    accounts: (await accounts.list()).length,
   };
+}
+
+/** Both at once. `accounts`: where the accounts are kept; the data folder's file by default. */
+export async function localSecrets(dataDir: string, given: { linkSecret?: string; passwordHash?: string }, accounts: AccountStore = createAccountStore(accountsFile(dataDir))): Promise<LocalSecrets> {
+  const linkSecret = localLinkSecret(dataDir, given);
+  return { linkSecret, ...(await firstAccount(dataDir, accounts, given)) };
 }

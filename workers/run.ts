@@ -5,11 +5,14 @@ import { PROJECT_ROOT, type Environment } from '../config/environment';
 import type { OrganisationConfig } from '../config/schema';
 import { installRuntime } from './runtime';
 import { connectWorker, createProductionWorker, syncSchedulesAtStart } from './production';
+import { carryOverAtFirstStart } from '../records/import';
 
 export async function runWorker(env: Environment, configs: readonly OrganisationConfig[], io: { out: (text: string) => void }): Promise<void> {
   installRuntime(env);
   // The worker still starts (other obligations run), but says at once what would fail later.
   for (const problem of configs.flatMap((c) => checkTemplates(c, path.join(PROJECT_ROOT, 'templates')))) io.out(`Warning: ${problem} (mail of this kind will show as failed until it is fixed).`);
+  // The first start with a database of record: a data folder from the release before it is carried over.
+  if (env.DATABASE_URL) await carryOverAtFirstStart(env.DATABASE_URL, { dataDir: env.FOLLOWUP_DATA_DIR, archiveDir: env.FOLLOWUP_ARCHIVE_DIR }, io.out);
   const connection = await connectWorker(env.TEMPORAL_ADDRESS);
   const { worker, client, close } = await createProductionWorker(env, configs, connection);
   await syncSchedulesAtStart(env, configs, client, io.out);

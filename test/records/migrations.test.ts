@@ -13,7 +13,7 @@ import { RECORDS_BACKENDS, type RecordsBackend } from '../helpers/records';
 
 jest.setTimeout(60_000);
 
-const TABLES = ['answer_versions', 'audit_log', 'goals_versions', 'mail_log', 'project_steps', 'web_failure_counts', 'web_sessions'];
+const TABLES = ['accounts', 'answer_versions', 'audit_log', 'case_records', 'goals_versions', 'mail_log', 'project_steps', 'record_files', 'record_imports', 'retention_log', 'web_failure_counts', 'web_sessions'];
 
 /** Every table's columns and constraints: what a second migration run must leave as it was. */
 async function schemaOf(db: Records): Promise<string[]> {
