@@ -21,6 +21,7 @@ import { publicationPages } from './pages/publication';
 import { ownerLinkPages } from './pages/owner-links';
 import { schedulePages } from './pages/schedules';
 import { mailLogPages } from './pages/mail-log';
+import { archivePackagePages } from './pages/archive-package';
 import { recordAction } from '../records/audit-log';
 import { previewPages } from './pages/preview';
 import { signInPages } from './pages/sign-in';
@@ -53,7 +54,7 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
  * its accounts name (a shared service, a municipal association).
  */
 /** Top-level paths of the pages: an organisation's id must not be one, or its path would be taken. */
-const RESERVED_PATHS = ['answer', 'goals', 'agreement', 'unit', 'login', 'logout', 'dashboard', 'cycles', 'projects', 'seminars', 'agreements', 'events', 'revisions', 'yearly-goals', 'schedules', 'preview', 'assets', 'healthz', 'accessibility', 'public'];
+const RESERVED_PATHS = ['answer', 'goals', 'agreement', 'unit', 'login', 'logout', 'dashboard', 'cycles', 'projects', 'seminars', 'agreements', 'events', 'revisions', 'yearly-goals', 'schedules', 'preview', 'assets', 'healthz', 'accessibility', 'public', 'archive-package'];
 
 /** The pages a mailed link opens, and what each link was signed for. */
 const LINK_PAGES = [
@@ -198,6 +199,7 @@ async function organisationSite(app: FastifyInstance, deps: WebDeps): Promise<vo
   await app.register(publicationPages, { kit });
   await app.register(schedulePages, { kit, session });
   await app.register(mailLogPages, { kit, session });
+  await app.register(archivePackagePages, { kit, session });
   // Each kind's pages once, whatever number of obligations of the kind the organisation has.
   for (const kind of new Set(config.obligations.map((o) => o.kind))) {
     const pages = WEB_KINDS[kind].pages;

@@ -62,10 +62,11 @@ export interface TestWorker {
 export async function createTestWorker(
   env: TestWorkflowEnvironment,
   smtpUrl: string,
-  options: { configs?: OrganisationConfig[]; archiveDir?: string; publicBaseUrl?: string; taskQueue?: string; templatesDir?: string; organisationPaths?: boolean; records?: Records } = {},
+  options: { configs?: OrganisationConfig[]; archiveDir?: string; publicBaseUrl?: string; taskQueue?: string; templatesDir?: string; organisationPaths?: boolean; records?: Records; archive?: Archive } = {},
 ): Promise<TestWorker> {
   const archiveDir = options.archiveDir ?? mkdtempSync(path.join(tmpdir(), 'followup-archive-'));
-  const archive = createFileArchive(archiveDir);
+  // The folder unless given one (the database of record's, say).
+  const archive = options.archive ?? createFileArchive(archiveDir);
   const configs = options.configs ?? [loadConfigFile(SOLNA_CONFIG)];
   const taskQueue = options.taskQueue ?? `test-${Math.random().toString(36).slice(2)}`;
   await registerSearchAttributes(env.connection, env.namespace ?? 'default');

@@ -5,7 +5,8 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
-import { listCycles, startCycle } from '../../client/cycles';
+import { listCycles, startCycle, type ListedCycle } from '../../client/cycles';
+import { cyclesOnRecord } from '../../records/cycles';
 import { readRegister } from '../../client/registers';
 import { latestEndedPeriod } from '../../domain/calendar';
 import { assertPeriod, InvalidKeyError } from '../../domain/ids';
@@ -20,11 +21,19 @@ import { doneMessage } from './done-messages';
 export async function dashboardPages(app: FastifyInstance, { kit, session }: { kit: WebKit; session: SecretariatSession }) {
   const { config, client, now, zone, page, dataCalls, deps } = kit;
   const { requireLogin, requireSecretariat, secretariatLanguage, secretariatContext, actor } = session;
+  /** The cycles Temporal lists, and those only on record (their workflows deleted after the namespace's retention), newest period first. */
+  const withCyclesOnRecord = async (listed: ListedCycle[]): Promise<ListedCycle[]> => {
+    if (!deps.records) return listed;
+    const known = new Set(listed.map((c) => `${c.key.obligationId}/${c.key.period}`));
+    const kept = (await cyclesOnRecord(deps.records, config.organisation.id)).filter((c) => !known.has(`${c.key.obligationId}/${c.key.period}`));
+    return [...listed, ...kept.map((c) => ({ key: c.key, running: false, startTime: c.at, overview: c.overview }))].sort((a, b) => b.key.period.localeCompare(a.key.period));
+  };
   /** `start`: the start form as it was sent, with its problems beside their fields. */
   const renderDashboard = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, start?: { typed: { obligation?: string; period?: string }; problems: Problems }) => {
     const context = secretariatContext(request, reply);
     const lang = context.lang;
-    const [cycles, register] = await Promise.all([listCycles(client, config.organisation.id), readRegister(client, config.organisation.id)]);
+    const [running, register] = await Promise.all([listCycles(client, config.organisation.id), readRegister(client, config.organisation.id)]);
+    const cycles = await withCyclesOnRecord(running);
     const today = DateTime.fromJSDate(now()).setZone(zone);
     const defaultPeriod = latestEndedPeriod('annual', today);
     const obligations = await Promise.all(

@@ -56,7 +56,7 @@ export async function mailLogPages(app: FastifyInstance, { kit, session }: { kit
 }
 
 /** The kind of a mail in the page's words; a kind without words of its own is shown by its name. */
-function mailKindText(lang: 'sv' | 'en', kind: string): string {
+export function mailKindText(lang: 'sv' | 'en', kind: string): string {
   const key = `mail_${kind}`;
   return key in TEXTS[lang] ? text(lang, key as TextKey) : kind;
 }
