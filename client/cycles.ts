@@ -23,6 +23,8 @@ import {
   unitStatusQuery,
 } from '../workflows/definitions';
 import type { cycleWorkflow } from '../workflows/cycle';
+import { caseOnRecord } from '../records/cases';
+import type { Records } from '../records/database';
 
 export { RejectedError };
 
@@ -105,7 +107,39 @@ async function explain<T>(key: CycleKey, call: () => Promise<T>, client?: Client
 /** 'started' now, or the cycle that already had this key: still 'running', or 'closed'. */
 export type StartedCycle = Started;
 
-export async function startCycle(client: Client, taskQueue: string, key: CycleKey, startedBy: string): Promise<StartedCycle> {
+/**
+ * A cycle that has run and is archived: its workflow is gone (its history deleted after the
+ * namespace's retention) and its case is in the database of record. It is not started again: its
+ * answers and report files would be written over by a second run of the same period.
+ */
+export class CycleArchivedError extends Error {
+  override name = 'CycleArchivedError';
+  /** The cycle's page, where it is shown as it stood last. */
+  readonly page: string;
+  constructor(readonly key: CycleKey) {
+    super(
+      `The ${key.obligationId} cycle for ${key.period} has already run and is archived: its answers and report are in the database of record, and starting it again would write over them. Nothing was started. See it, as it stood last, on its page /cycles/${key.obligationId}/${key.period} or in the archive package of its year. To follow up another period, give its --period.`,
+    );
+    this.page = `/cycles/${encodeURIComponent(key.obligationId)}/${encodeURIComponent(key.period)}`;
+  }
+}
+
+/**
+ * Starts the period's cycle, once: starting it again finds the running or closed one. With the
+ * database of record (`records`), a cycle whose workflow is gone but whose case is on record is
+ * refused (CycleArchivedError) rather than run a second time.
+ */
+export async function startCycle(client: Client, taskQueue: string, key: CycleKey, startedBy: string, options: { records?: Records } = {}): Promise<StartedCycle> {
+  if (options.records && (await caseOnRecord(options.records, key.orgId, 'cycle', `${key.obligationId}/${key.period}`))) {
+    const gone = await client.workflow
+      .getHandle(cycleWorkflowId(key))
+      .describe()
+      .then(
+        () => false,
+        (err: unknown) => (isNotFound(err) ? true : Promise.reject(err)),
+      );
+    if (gone) throw new CycleArchivedError(key);
+  }
   // One cycle per business key, ever: a finished cycle is not silently run again.
   const input: Parameters<typeof cycleWorkflow>[0] = { ...key, startedBy };
   return startOnce(client, taskQueue, 'cycleWorkflow', cycleWorkflowId(key), [input]);

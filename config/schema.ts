@@ -181,11 +181,16 @@ export type RetentionRule = z.infer<typeof retentionRuleSchema>;
 export const organisationRetentionSchema = z.strictObject({
   /** Every version of every answer a unit sent (answer_versions), with the period's answers files and staged answers; counted from the unit's newest version. */
   answers: retentionRuleSchema.optional(),
-  /** Each project's goals versions, returns, comments and approvals; counted from the project's last step. */
+  /** Each project's goals versions, returns, comments and approvals, with the project's case on record (which holds them too); counted from the latest of the three. */
   goals: retentionRuleSchema.optional(),
-  /** The cases on record of agreements, revisions, the year's goals, events, seminars and projects; counted from the case's last change. */
+  /** The cases on record of agreements, revisions, the year's goals, events and seminars (a project's goes with its `goals`); counted from the case's last change. */
   decisions: retentionRuleSchema.optional(),
-  /** The cycles on record (each cycle's overview after every change); counted from its last change. */
+  /**
+   * The cycles on record (each cycle's overview after every change). A cycle goes no sooner than its
+   * period's answers and report files: it is judged under the longest of this rule and those for
+   * answers and reports (a data call's own included; none of them: kept), counted from the latest
+   * of its last change, its answers' newest version and its files' archiving.
+   */
   cycles: retentionRuleSchema.optional(),
   /** Each mail sent to each address and what became of it; counted from the mail. */
   mailLog: retentionRuleSchema.optional(),

@@ -247,7 +247,7 @@ async function importCase(db: Records, report: ImportReport, entry: { org: strin
     return;
   }
   const year = entry.year !== undefined && Number.isFinite(entry.year) ? { year: entry.year } : {};
-  await recordCase(db, { org: entry.org, kind: entry.kind, caseId: entry.caseId, version: IMPORTED_VERSION, title: entry.title, ...year, state: JSON.parse(JSON.stringify(entry.state)) as Record<string, unknown>, at: entry.at });
+  await recordCase(db, { org: entry.org, kind: entry.kind, caseId: entry.caseId, runId: 'import', version: IMPORTED_VERSION, title: entry.title, ...year, state: JSON.parse(JSON.stringify(entry.state)) as Record<string, unknown>, at: entry.at });
   report.carry(entry.kind);
 }
 

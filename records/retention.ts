@@ -7,18 +7,41 @@
  * retention never removes from. The archive folder's files are retention/archive-retention.ts's.
  *
  * Each record is counted from its time: a unit's answer (every version) from its newest version, a
- * project's goals and steps from its last step, a case from its last change, a mail or an action
- * from when it happened, a file from when it was last archived.
+ * project's goals, steps and case (its goals, returns and comments) together from the latest of
+ * them, a case from its last change, a mail or an action from when it happened, a file from when it
+ * was last archived. A cycle's case goes no sooner than its period's answers and report files: it
+ * is judged under the longest of the cycles, answers and reports rules, from the latest of its last
+ * change, its answers' newest version and its files' archiving.
  */
 import { sql, type Transaction } from 'kysely';
 import { RECORD_TYPES, type OrganisationConfig, type RecordType } from '../config/schema';
+import { DateTime } from 'luxon';
+import { parseIsoDuration } from '../domain/calendar';
 import { auditLogRule, classifyFile, cutoffOf, dueSinceOf, fileRule, organisationRule, ruleText, type AppliedRule, type FileCategory } from '../retention/rules';
 import type { Records } from './database';
 import type { CaseKind } from './cases';
 import type { RecordsDatabase } from './schema';
 
-/** The case kinds whose records are decisions; a cycle's are `cycles`. */
-export const DECISION_KINDS: readonly CaseKind[] = ['agreement', 'revision', 'goals', 'event', 'seminar', 'project'];
+/** The case kinds whose records are decisions; a cycle's are `cycles`, a project's go with its goals (`goals`). */
+export const DECISION_KINDS: readonly CaseKind[] = ['agreement', 'revision', 'goals', 'event', 'seminar'];
+
+/**
+ * The longest of some rules (the first of equals): none where one of them is none (that record is
+ * kept, so what must outlast it is), else one that keeps for ever, else the longest period.
+ */
+export function longestRule(rules: readonly (AppliedRule | undefined)[]): AppliedRule | undefined {
+  if (rules.length === 0 || rules.some((r) => r === undefined)) return undefined;
+  const forever = rules.find((r) => r!.keep === 'forever');
+  if (forever) return forever;
+  const base = DateTime.fromISO('2000-01-01T00:00:00Z');
+  return rules.reduce((a, b) => (base.plus(parseIsoDuration(b!.keep)) > base.plus(parseIsoDuration(a!.keep)) ? b : a));
+}
+
+/** "obligation/period" (a cycle's case id) → its two parts. */
+function cycleParts(caseId: string): [string, string] {
+  const slash = caseId.indexOf('/');
+  return slash < 0 ? [caseId, ''] : [caseId.slice(0, slash), caseId.slice(slash + 1)];
+}
 
 /** How the report names a record of each kind, and a file by its category. */
 export const RECORD_LABELS: Readonly<Record<RecordType | FileCategory, string>> = {
@@ -116,8 +139,17 @@ function sourcesOf(config: OrganisationConfig): Source[] {
     async list(db) {
       const versions = await db.selectFrom('goals_versions').select('project').select((eb) => [eb.fn.max('submitted_at').as('last'), eb.fn.countAll().as('rows')]).where('org', '=', org).groupBy('project').execute();
       const steps = await db.selectFrom('project_steps').select('project').select((eb) => [eb.fn.max('at').as('last'), eb.fn.countAll().as('rows')]).where('org', '=', org).groupBy('project').execute();
+      // The project's case on record holds its goals, returns and comments too: it goes with them.
+      const kept = await db
+        .selectFrom('case_records')
+        .select('case_id as project')
+        .select((eb) => [eb.fn.max('at').as('last'), eb.fn.countAll().as('rows')])
+        .where('org', '=', org)
+        .where('kind', '=', 'project')
+        .groupBy('case_id')
+        .execute();
       const byProject = new Map<string, { at: Date; rows: number }>();
-      for (const r of [...versions, ...steps]) {
+      for (const r of [...versions, ...steps, ...kept]) {
         const seen = byProject.get(r.project);
         const at = toDate(r.last);
         byProject.set(r.project, { at: seen && seen.at > at ? seen.at : at, rows: (seen?.rows ?? 0) + Number(r.rows) });
@@ -128,9 +160,10 @@ function sourcesOf(config: OrganisationConfig): Source[] {
       const projects = due.map((d) => d.key[0]);
       await sql`delete from goals_versions where org = ${org} and project = any(${projects}::text[])`.execute(trx);
       await sql`delete from project_steps where org = ${org} and project = any(${projects}::text[])`.execute(trx);
+      await sql`delete from case_records where org = ${org} and kind = 'project' and case_id = any(${projects}::text[])`.execute(trx);
     },
   };
-  const cases = (type: 'decisions' | 'cycles', kinds: readonly CaseKind[]): Source => ({
+  const decisions: Source = {
     org,
     async list(db) {
       const rows = await db
@@ -138,15 +171,53 @@ function sourcesOf(config: OrganisationConfig): Source[] {
         .select(['kind', 'case_id'])
         .select((eb) => [eb.fn.max('at').as('last'), eb.fn.countAll().as('rows')])
         .where('org', '=', org)
-        .where('kind', 'in', [...kinds])
+        .where('kind', 'in', [...DECISION_KINDS])
         .groupBy(['kind', 'case_id'])
         .execute();
-      return rows.map((r) => ({ type, label: type === 'cycles' ? 'cycle' : r.kind, what: `${org}/${r.kind}/${r.case_id}`, rows: Number(r.rows), at: toDate(r.last), rule: rule(type), key: [r.kind, r.case_id] }));
+      return rows.map((r) => ({ type: 'decisions', label: r.kind, what: `${org}/${r.kind}/${r.case_id}`, rows: Number(r.rows), at: toDate(r.last), rule: rule('decisions'), key: [r.kind, r.case_id] }));
     },
     async remove(trx, due) {
       await sql`delete from case_records where org = ${org} and (kind, case_id) in (select * from unnest(${due.map((d) => d.key[0])}::text[], ${due.map((d) => d.key[1])}::text[]))`.execute(trx);
     },
-  });
+  };
+  const cycles: Source = {
+    org,
+    async list(db) {
+      const rows = await db
+        .selectFrom('case_records')
+        .select('case_id')
+        .select((eb) => [eb.fn.max('at').as('last'), eb.fn.countAll().as('rows')])
+        .where('org', '=', org)
+        .where('kind', '=', 'cycle')
+        .groupBy('case_id')
+        .execute();
+      if (rows.length === 0) return [];
+      // The period's answers and report files still kept: the cycle is not due before they are.
+      const latest = new Map<string, Date>();
+      const later = (key: string, at: Date) => {
+        const seen = latest.get(key);
+        if (!seen || at > seen) latest.set(key, at);
+      };
+      const answered = await db.selectFrom('answer_versions').select(['obligation', 'period']).select((eb) => eb.fn.max('at').as('last')).where('org', '=', org).groupBy(['obligation', 'period']).execute();
+      for (const r of answered) later(`${r.obligation}/${r.period}`, toDate(r.last));
+      const files = await db.selectFrom('record_files').select(['ref', 'updated_at']).where('ref', 'like', likePrefix(`${org}/`)).execute();
+      for (const f of files) {
+        const file = classifyFile(config, f.ref);
+        if (file) later(`${file.obligation}/${file.period}`, toDate(f.updated_at));
+      }
+      return rows.map((r) => {
+        const [obligation] = cycleParts(r.case_id);
+        const last = toDate(r.last);
+        const others = latest.get(r.case_id);
+        const at = others && others > last ? others : last;
+        const cycleRule = longestRule([rule('cycles'), rule('answers'), fileRule(config, obligation, 'answers'), fileRule(config, obligation, 'reports')]);
+        return { type: 'cycles', label: 'cycle', what: `${org}/cycle/${r.case_id}`, rows: Number(r.rows), at, rule: cycleRule, key: [r.case_id] };
+      });
+    },
+    async remove(trx, due) {
+      await sql`delete from case_records where org = ${org} and kind = 'cycle' and case_id = any(${due.map((d) => d.key[0])}::text[])`.execute(trx);
+    },
+  };
   const mailLog: Source = {
     org,
     async list(db) {
@@ -186,7 +257,7 @@ function sourcesOf(config: OrganisationConfig): Source[] {
       await sql`delete from record_files where ref = any(${due.flatMap((d) => d.key)}::text[])`.execute(trx);
     },
   };
-  return [answers, goals, cases('decisions', DECISION_KINDS), cases('cycles', ['cycle']), mailLog, files];
+  return [answers, goals, decisions, cycles, mailLog, files];
 }
 
 /** The deployment's audit log, under the rule every organisation agrees to (retention/rules.ts auditLogRule). */

@@ -140,6 +140,8 @@ export interface CaseRecordsTable {
   org: string;
   kind: string;
   case_id: string;
+  /** The run of the workflow that wrote the version (its versions count from 1 in each run); 'import' for `followup records import`'s, '' for those written before 0007. */
+  run_id: Generated<string>;
   version: number;
   title: string;
   year: number | null;

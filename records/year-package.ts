@@ -80,14 +80,28 @@ export function packageFileName(orgId: string, year: number): string {
   return `${orgId}-arkivpaket-${year}.zip`;
 }
 
-/** The years with cases on record, newest first, with how many cases of each kind: what the web offers to export. */
+/** Each case's newest version (by time), as `casesOfYear` reads it: a case belongs to that version's year only. */
+const newestVersions = (db: Records, org: string) =>
+  db
+    .selectFrom('case_records')
+    .select(['kind', 'case_id', 'year'])
+    .distinctOn(['kind', 'case_id'])
+    .where('org', '=', org)
+    .where('kind', 'in', [...KIND_ORDER])
+    .orderBy('kind')
+    .orderBy('case_id')
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc');
+
+/**
+ * The years with cases on record, newest first, with how many cases of each kind: what the web
+ * offers to export. Each case is counted in the year of its newest version, as the year's package holds it.
+ */
 export async function yearsOnRecord(db: Records, org: string): Promise<{ year: number; kinds: Partial<Record<PackageCaseKind, number>> }[]> {
   const rows = await db
-    .selectFrom('case_records')
-    .select(['year', 'kind', sql<string>`count(distinct case_id)`.as('cases')])
-    .where('org', '=', org)
+    .selectFrom(newestVersions(db, org).as('newest'))
+    .select(['year', 'kind', sql<string>`count(*)`.as('cases')])
     .where('year', 'is not', null)
-    .where('kind', 'in', [...KIND_ORDER])
     .groupBy(['year', 'kind'])
     .execute();
   const years = new Map<number, Partial<Record<PackageCaseKind, number>>>();
@@ -142,9 +156,16 @@ export async function readArchiveYear(source: YearPackageSource): Promise<{ arch
   };
 }
 
-/** When each case of the year was first put on record: its opening where its state does not say. */
+/** When each case of the year (by its newest version) was first put on record: its opening where its state does not say. */
 async function firstVersions(db: Records, org: string, year: number): Promise<Map<string, Date>> {
-  const rows = await db.selectFrom('case_records').select(['kind', 'case_id', sql<Date>`min(at)`.as('first')]).where('org', '=', org).where('year', '=', year).groupBy(['kind', 'case_id']).execute();
+  const rows = await db
+    .selectFrom('case_records as c')
+    .innerJoin(newestVersions(db, org).as('newest'), (join) => join.onRef('newest.kind', '=', 'c.kind').onRef('newest.case_id', '=', 'c.case_id'))
+    .select(['c.kind', 'c.case_id', sql<Date>`min(c.at)`.as('first')])
+    .where('c.org', '=', org)
+    .where('newest.year', '=', year)
+    .groupBy(['c.kind', 'c.case_id'])
+    .execute();
   return new Map(rows.map((r) => [`${r.kind}\u0000${r.case_id}`, new Date(r.first)]));
 }
 

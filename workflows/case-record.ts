@@ -20,7 +20,11 @@ export interface CaseOnRecord {
   state: object;
 }
 
-/** A function to call after each change (and before the workflow ends): it writes the case when it changed. */
+/**
+ * A function to call after each change (and before the workflow ends): it writes the case when it
+ * changed. Its versions count from 1 in each run; the activity keys them by the run that wrote them
+ * (a case started again under its business key, or reset, keeps both runs' versions).
+ */
 export function keepOnRecord(kind: CaseKind, org: string, caseId: string, current: () => CaseOnRecord): () => Promise<void> {
   let version = 0;
   let written = '';

@@ -72,7 +72,11 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectStatu
   type ProjectRecord = Parameters<Activities['recordProjectSteps']>[0]['entries'][number];
   const unrecorded: ProjectRecord[] = [];
   // The project as it stands (its goals, returns and history with it), on record after each change: it outlives the workflow's history.
-  const keepProject = keepOnRecord('project', orgId, project.id, () => ({ title: project.title, year: Number(project.plannedStart.slice(0, 4)), state: status }));
+  // The owner's draft is theirs until they submit it: not a record, so never written with the case.
+  const keepProject = keepOnRecord('project', orgId, project.id, () => {
+    const { goalsDraft: _draft, ...state } = status;
+    return { title: project.title, year: Number(project.plannedStart.slice(0, 4)), state };
+  });
   const recordSteps = async () => {
     if (unrecorded.length > 0) {
       const entries = unrecorded.splice(0, unrecorded.length);

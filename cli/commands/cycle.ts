@@ -55,7 +55,15 @@ export function addCycleCommands(program: Command, ctx: CommandContext): void {
       const opts = globalOpts(cmd);
       const cfg = loadConfig(opts);
       const key = keyOf(cfg, obligationId, opts);
-      const started = await loadCycles().startCycle(await client(), env().TEMPORAL_TASK_QUEUE, key, cliActor());
+      // With the database of record, a period whose cycle has run and is archived is refused.
+      const url = env().DATABASE_URL;
+      const records = url ? await (require('../../records/database') as typeof import('../../records/database')).openRecords(url, { poolSize: 1 }) : undefined;
+      let started: Awaited<ReturnType<ReturnType<typeof loadCycles>['startCycle']>>;
+      try {
+        started = await loadCycles().startCycle(await client(), env().TEMPORAL_TASK_QUEUE, key, cliActor(), { records });
+      } finally {
+        await records?.destroy();
+      }
       const text = {
         started: `Started ${started.workflowId}. Requests go out on the opening day; follow it with: followup cycle status ${obligationId} --period ${key.period}`,
         running: `${started.workflowId} is already running; nothing new was started.`,

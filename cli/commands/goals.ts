@@ -30,7 +30,16 @@ export function addGoalsCommands(program: Command, ctx: CommandContext): void {
       const year = Number(o.year);
       if (!Number.isInteger(year) || year < 2000 || year > 2100) throw ctx.usage(`--year is a year such as 2027, not "${o.year}".`);
       const cfg = ctx.loadConfig(o);
-      const recorded = await loadYearlyGoals().recordGoals(await ctx.client(), taskQueue(), cfg, obligationId, year, { decidedOn: o.decidedOn, body: o.body, paragraph: o.paragraph, goals: o.goal.map((g) => goalOf(g, ctx.usage)) }, 'cli');
+      const decision = { decidedOn: o.decidedOn, body: o.body, paragraph: o.paragraph, goals: o.goal.map((g) => goalOf(g, ctx.usage)) };
+      // With the database of record, a year whose goals have run their course and are archived is refused.
+      const url = ctx.env().DATABASE_URL;
+      const records = url ? await (require('../../records/database') as typeof import('../../records/database')).openRecords(url, { poolSize: 1 }) : undefined;
+      let recorded: Awaited<ReturnType<ReturnType<typeof loadYearlyGoals>['recordGoals']>>;
+      try {
+        recorded = await loadYearlyGoals().recordGoals(await ctx.client(), taskQueue(), cfg, obligationId, year, decision, 'cli', { records });
+      } finally {
+        await records?.destroy();
+      }
       io.out(`The goals for ${year} are recorded (${recorded.decision?.goals.length} goals); the follow-up of ${year} asks the units about them.`);
     });
   goals

@@ -10,6 +10,7 @@ import * as cases0003 from './0003_cases';
 import * as files0004 from './0004_files';
 import * as retentionLog0005 from './0005_retention_log';
 import * as accounts0006 from './0006_accounts';
+import * as caseRuns0007 from './0007_case_runs';
 
 export const RECORDS_MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_records': records0001,
@@ -18,6 +19,7 @@ export const RECORDS_MIGRATIONS: Readonly<Record<string, Migration>> = Object.fr
   '0004_files': files0004,
   '0005_retention_log': retentionLog0005,
   '0006_accounts': accounts0006,
+  '0007_case_runs': caseRuns0007,
 });
 
 /** The newest migration this release knows: the schema it was written for. */

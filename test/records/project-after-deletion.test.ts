@@ -11,10 +11,11 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
-import { projectStatus, submitGoals } from '../../client/projects';
+import { editProject, projectStatus, saveGoalsDraft, submitGoals } from '../../client/projects';
 import { isNotFound } from '../../client/temporal';
 import { loadConfigFile } from '../../config/load';
 import { projectWorkflowId } from '../../domain/registers';
+import { caseVersions } from '../../records/cases';
 import { buildWebApp } from '../../web/app';
 import { PROJECT_ROOT, until } from '../helpers/environment';
 import { startRecordsTestbed, type RecordsTestbed } from '../helpers/records';
@@ -56,6 +57,12 @@ test("after the project's workflow history is deleted, its page and its CSV and 
   expect(registered.headers.location).toBe(`/projects/${ID}?done=project-registered`);
   await untilState('awaiting-goals');
 
+  // The owner saves a draft and the secretariat adds a partner meanwhile: the draft is the owner's, not a record.
+  const DRAFT = 'Ett utkast som ägaren ännu inte skickat';
+  await saveGoalsDraft(testbed.env.client, 'solna', ID, { purpose: DRAFT });
+  await editProject(testbed.env.client, 'solna', ID, { partners: ['Tartu', 'Riga'] }, SECRETARIAT);
+  await until(async () => ((await caseVersions<{ partners?: string[] }>(testbed.records, 'solna', 'project', ID)).some((v) => v.state.partners?.includes('Riga')) ? true : undefined), 'the added partner on record');
+
   // The owner from the link in the mail; the secretariat in the web.
   await submitGoals(testbed.env.client, 'solna', ID, goals);
   expect((await secretariat.submit(`/projects/${ID}`, `/projects/${ID}/return`, { comment: COMMENT })).headers.location).toBe(`/projects/${ID}?done=goals-returned`);
@@ -86,6 +93,9 @@ test("after the project's workflow history is deleted, its page and its CSV and 
         ),
     'the workflow gone',
   );
+
+  const versions = await caseVersions(testbed.records, 'solna', 'project', ID);
+  expect(versions.some((v) => 'goalsDraft' in v.state || JSON.stringify(v.state).includes(DRAFT))).toBe(false);
 
   const response = await secretariat.get(`/projects/${ID}`);
   expect(response.statusCode).toBe(200);

@@ -55,6 +55,7 @@ const { file: CONFIG_FILE, config: solna } = solnaWithRules();
 const LONG_AGO = new Date('2012-03-01T10:00:00Z');
 const EARLIER = new Date('2011-12-01T10:00:00Z');
 const RECENTLY = new Date(Date.now() - 30 * 86_400_000);
+const THREE_YEARS_AGO = new Date(Date.now() - 3 * 365 * 86_400_000);
 const FILES = {
   pdf: 'solna/annual-follow-up/solna-annual-follow-up-2012.pdf',
   html: 'solna/annual-follow-up/solna-annual-follow-up-2012.html',
@@ -72,7 +73,6 @@ const EXPECTED_DUE = [
   ['auditLog', 'audit_log #1: cycle close on annual-follow-up 2012 by cli:anna', DECISION.auditLog],
   ['decisions', 'solna/agreement/avtal-riga', DECISION.decisions],
   ['decisions', 'solna/goals/2012', DECISION.decisions],
-  ['decisions', 'solna/project/vanort-2011', DECISION.decisions],
   ['mailLog', '<request-2012@solna.example> to anna.berg@solna.example', DECISION.mailLog],
   ['reports', FILES.html, DECISION.reports],
   ['reports', FILES.pdf, DECISION.reports],
@@ -102,6 +102,8 @@ async function seed(db: Records): Promise<void> {
   await kase('event', 'vanortsdagen', 1, LONG_AGO);
   await kase('event', 'vanortsdagen', 2, RECENTLY);
   await kase('cycle', 'annual-follow-up/2012', 1, LONG_AGO);
+  // A cycle whose own last change is three years back, nothing else of its period on record.
+  await kase('cycle', 'annual-follow-up/2022', 1, THREE_YEARS_AGO);
   const mail = (scope: string, messageId: string, at: Date) => recordMail(db, { scope, kind: 'request', messageId, address: 'anna.berg@solna.example', outcome: 'delivered', at });
   await mail('solna.annual-follow-up.2012', '<request-2012@solna.example>', LONG_AGO);
   await mail('solna.annual-follow-up.2026', '<request-2026@solna.example>', RECENTLY);
@@ -119,11 +121,11 @@ async function seed(db: Records): Promise<void> {
 async function expectOnlyDueRemoved(db: Records): Promise<void> {
   const answers = await answerVersions(db, { org: 'solna', obligation: 'annual-follow-up', period: '2012' });
   expect(answers.map((a) => `${a.unit} ${a.revision}`)).toEqual(['tekniska 1', 'tekniska 2']);
-  // No rule for goals: untouched, the project's case removed under decisions though.
+  // No rule for goals: untouched, the project's case (its goals, returns and comments) with them, though decisions have a rule.
   expect((await projectOnRecord(db, 'solna', 'vanort-2011')).goals).toHaveLength(1);
   expect((await projectOnRecord(db, 'solna', 'vanort-2011')).steps).toHaveLength(1);
   expect(await caseVersions(db, 'solna', 'agreement', 'avtal-riga')).toEqual([]);
-  expect(await caseVersions(db, 'solna', 'project', 'vanort-2011')).toEqual([]);
+  expect(await caseVersions(db, 'solna', 'project', 'vanort-2011')).toHaveLength(1);
   expect(await caseVersions(db, 'solna', 'event', 'vanortsdagen')).toHaveLength(2);
   // Cycles kept for ever.
   expect(await caseVersions(db, 'solna', 'cycle', 'annual-follow-up/2012')).toHaveLength(1);
@@ -193,7 +195,7 @@ describe.each(RECORDS_BACKENDS)('%s', (_name, startBackend) => {
     // What is kept, and why.
     const count = (type: string, label: string) => plan.counts.find((c) => c.type === type && c.label === label);
     expect(count('goals', 'project goals')).toMatchObject({ due: 0, kept: 2, rule: 'no rule', why: 'no rule: kept' });
-    expect(count('cycles', 'cycle')).toMatchObject({ due: 0, kept: 1, rule: 'forever', why: 'kept for ever', decision: DECISION.cycles });
+    expect(count('cycles', 'cycle')).toMatchObject({ due: 0, kept: 2, rule: 'forever', why: 'kept for ever', decision: DECISION.cycles });
     expect(count('answers', 'answers')).toMatchObject({ due: 1, kept: 1, why: 'not yet P10Y old' });
     expect(count('answers', 'answers file')).toMatchObject({ due: 0, kept: 1, rule: "forever (annual-follow-up's own)", decision: 'KS 2011/9 § 3' });
     // The report removes nothing.
@@ -212,12 +214,54 @@ describe.each(RECORDS_BACKENDS)('%s', (_name, startBackend) => {
     expect(await retentionLog(db)).toHaveLength(EXPECTED_DUE.length);
     expect((await planRecordsRetention(db, { configs: [solna] }, new Date())).due).toEqual([]);
 
-    // A rule for goals made later: the old project's goals and steps go together, the recent one's stay.
+    // A rule for goals made later: the old project's goals, steps and case go together, the recent one's stay.
     const withGoals = { ...solna, retention: { ...solna.retention, goals: { keep: 'P10Y', decision: 'KS 2025/7 § 2' } } };
     expect(listed(await applyRecordsRetention(db, { configs: [withGoals] }, new Date(), 'cli:archivist'))).toEqual([['goals', 'solna/vanort-2011', 'KS 2025/7 § 2']]);
     expect(await projectOnRecord(db, 'solna', 'vanort-2011')).toEqual({ goals: [], steps: [] });
+    expect(await caseVersions(db, 'solna', 'project', 'vanort-2011')).toEqual([]);
     expect((await projectOnRecord(db, 'solna', 'tartu-2026')).goals).toHaveLength(1);
-    expect((await retentionLog(db)).at(-1)).toMatchObject({ type: 'goals', what: 'solna/vanort-2011', rows: 2, decision: 'KS 2025/7 § 2' });
+    expect((await retentionLog(db)).at(-1)).toMatchObject({ type: 'goals', what: 'solna/vanort-2011', rows: 3, decision: 'KS 2025/7 § 2', recordAt: LONG_AGO });
+  });
+
+  test("a project's case is judged with its goals, from the latest of the three; a cycle's goes no sooner than its period's answers and reports", async () => {
+    const { db } = await fresh();
+    const now = new Date();
+    // A project whose goals and steps are old but whose case changed recently (a comment): all three kept together.
+    await recordProject(db, 'solna', 'riga-2010', [{ kind: 'goals', revision: 1, goals: { aim: 'Hamnar' }, at: LONG_AGO.toISOString(), actor: 'owner' }]);
+    await recordCase(db, { org: 'solna', kind: 'project', caseId: 'riga-2010', version: 1, title: 'project riga-2010', year: 2010, state: {}, at: RECENTLY });
+    const goalsRule = { ...solna, retention: { ...solna.retention, goals: { keep: 'P1Y', decision: 'KS 2025/7 § 2' } } };
+    const goalsPlan = await planRecordsRetention(db, { configs: [goalsRule] }, now);
+    expect(goalsPlan.due.filter((d) => d.type === 'goals').map((d) => [d.what, d.rows])).toEqual([['solna/vanort-2011', 3]]);
+    expect(goalsPlan.due.some((d) => d.what.includes('project'))).toBe(false);
+    expect(goalsPlan.counts.find((c) => c.type === 'goals')).toMatchObject({ due: 1, kept: 2, why: 'not yet P1Y old' });
+    await applyRecordsRetention(db, { configs: [goalsRule] }, now, 'cli:archivist');
+    expect(await caseVersions(db, 'solna', 'project', 'vanort-2011')).toEqual([]);
+    expect(await caseVersions(db, 'solna', 'project', 'riga-2010')).toHaveLength(1);
+    expect((await projectOnRecord(db, 'solna', 'riga-2010')).goals).toHaveLength(1);
+
+    // Cycles for a year, answers and reports for ten (the data call's own retention left out): each
+    // cycle is kept as long as its answers and reports are, 2012's from its answer of a month ago.
+    const ownRetentionOff = solna.obligations.map((o) => (o.kind === 'periodic-data-call' ? { ...o, retention: {} } : o));
+    const shortCycles = { ...solna, obligations: ownRetentionOff, retention: { ...solna.retention, cycles: { keep: 'P1Y', decision: DECISION.cycles } } };
+    const plan = await planRecordsRetention(db, { configs: [shortCycles] }, now);
+    expect(plan.due.filter((d) => d.type === 'cycles')).toEqual([]);
+    expect(plan.counts.find((c) => c.type === 'cycles')).toMatchObject({ due: 0, kept: 2, rule: 'P10Y', why: 'not yet P10Y old', decision: DECISION.answers });
+    // With the data call's own "keep" for its answers files, the cycles are kept for ever with them.
+    const kept = await planRecordsRetention(db, { configs: [{ ...solna, retention: shortCycles.retention }] }, now);
+    expect(kept.counts.find((c) => c.type === 'cycles')).toMatchObject({ due: 0, kept: 2, rule: "forever (annual-follow-up's own)" });
+    // Without a rule for answers, they are kept: so are the cycles.
+    const { answers: _answers, ...noAnswersRule } = shortCycles.retention;
+    const noRule = await planRecordsRetention(db, { configs: [{ ...shortCycles, retention: noAnswersRule }] }, now);
+    expect(noRule.counts.find((c) => c.type === 'cycles')).toMatchObject({ due: 0, kept: 2, rule: 'no rule' });
+
+    // Every rule at a year: 2022's cycle (three years old, nothing else of it kept) goes; 2012's stays
+    // while its latest answer is not a year old, and its time is that answer's.
+    const allShort = { ...shortCycles, retention: { ...shortCycles.retention, answers: { keep: 'P1Y', decision: DECISION.answers }, reports: { keep: 'P1Y', decision: DECISION.reports } } };
+    const removed = await applyRecordsRetention(db, { configs: [allShort] }, now, 'cli:archivist');
+    expect(removed.filter((d) => d.type === 'cycles').map((d) => [d.what, d.recordAt])).toEqual([['solna/cycle/annual-follow-up/2022', THREE_YEARS_AGO.toISOString()]]);
+    expect(await caseVersions(db, 'solna', 'cycle', 'annual-follow-up/2022')).toEqual([]);
+    expect(await caseVersions(db, 'solna', 'cycle', 'annual-follow-up/2012')).toHaveLength(1);
+    expect((await planRecordsRetention(db, { configs: [allShort] }, now)).counts.find((c) => c.type === 'cycles')).toMatchObject({ due: 0, kept: 1, why: 'not yet P1Y old' });
   });
 
   test('the real followup: report shows each kind with its rule and decision, --apply removes and logs, log shows it', async () => {

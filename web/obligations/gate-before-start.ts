@@ -26,7 +26,6 @@ import { acting, historyRows, listFilters, mailProblemsFact, mailProblemsOf, obl
 import type { OrganisationConfig } from '../../config/schema';
 import { actorText, goalsFields, projectRecordSheet, stepText } from '../../exports/project-record';
 import { TABLE_FORMATS, type TableFormat } from '../../exports/workbook';
-import { caseOnRecord } from '../../records/cases';
 import { projectOnRecord, type ProjectOnRecord } from '../../records/projects';
 import { listWorkbook, sendTable } from '../send-table';
 
@@ -284,10 +283,10 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
       const format: TableFormat = (TABLE_FORMATS as readonly string[]).includes(query.format ?? '') ? (query.format as TableFormat) : 'csv';
       const records = kit.deps.records;
       if (!records) return kit.message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
-      const [kept, onRecord] = await Promise.all([caseOnRecord<ProjectStatus>(records, orgId, 'project', id), projectOnRecord(records, orgId, id)]);
-      // A project from before its state was kept on record: its workflow still says what it is.
-      const project = kept?.state ?? (await projectStatus(client, orgId, id).catch((err: Error) => (err.name === 'NotRegisteredError' ? undefined : Promise.reject(err))));
-      if (!project) return kit.message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+      // The running workflow says how the project stands now; the case on record only once it is gone.
+      const [read, onRecord] = await Promise.all([readOrOnRecord<ProjectStatus>(kit, reply, lang, () => projectStatus(client, orgId, id), 'project', id), projectOnRecord(records, orgId, id)]);
+      if (!read) return reply;
+      const project = read.live ?? read.onRecord!.state;
       const gate = gateOf(config, project.obligationId);
       const sheet = projectRecordSheet({ project, onRecord, questionnaire: gate ? questionnaireOf(gate) : [], lang });
       return sendTable(reply, format, `${orgId}-${id}`, listWorkbook(`${project.title}: ${sheet.name}`, config.organisation.name, zone, sheet));

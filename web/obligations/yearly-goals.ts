@@ -4,7 +4,8 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { readRegister } from '../../client/registers';
-import { goalsStatus, recordGoals, resendGoalsMail } from '../../client/yearly-goals';
+import { RejectedError } from '../../client/temporal';
+import { goalsStatus, GoalsArchivedError, recordGoals, resendGoalsMail } from '../../client/yearly-goals';
 import { formatDate } from '../../domain/calendar';
 import { checkGoalsDecision, type GoalsDecision, type GoalsState } from '../../domain/registers';
 import type { Language } from '../../domain/types';
@@ -141,7 +142,13 @@ export const yearlyGoalsWeb: WebKindModule<'yearly-goals'> = {
         reply,
         lang,
         async () => {
-          await recordGoals(client, kit.deps.taskQueue, config, obligation.id, year, decision, actor(request));
+          try {
+            await recordGoals(client, kit.deps.taskQueue, config, obligation.id, year, decision, actor(request), { records: kit.deps.records });
+          } catch (err) {
+            // The year's workflow is gone and its goals are on record: not run a second time.
+            if (!(err instanceof GoalsArchivedError)) throw err;
+            throw new RejectedError(text(lang, 'goalsArchivedRefused', { year }), undefined);
+          }
           return `/yearly-goals/${obligation.id}?done=goals-recorded`;
         },
         (status, error) => render(request, reply, status, error, body),

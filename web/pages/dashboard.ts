@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
-import { listCycles, startCycle, type ListedCycle } from '../../client/cycles';
+import { CycleArchivedError, listCycles, startCycle, type ListedCycle } from '../../client/cycles';
 import { cyclesOnRecord } from '../../records/cycles';
 import { readRegister } from '../../client/registers';
 import { latestEndedPeriod } from '../../domain/calendar';
@@ -29,7 +29,7 @@ export async function dashboardPages(app: FastifyInstance, { kit, session }: { k
     return [...listed, ...kept.map((c) => ({ key: c.key, running: false, startTime: c.at, overview: c.overview }))].sort((a, b) => b.key.period.localeCompare(a.key.period));
   };
   /** `start`: the start form as it was sent, with its problems beside their fields. */
-  const renderDashboard = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, start?: { typed: { obligation?: string; period?: string }; problems: Problems }) => {
+  const renderDashboard = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, start?: { typed: { obligation?: string; period?: string }; problems: Problems }, errorLink?: { url: string; text: string }) => {
     const context = secretariatContext(request, reply);
     const lang = context.lang;
     const [running, register] = await Promise.all([listCycles(client, config.organisation.id), readRegister(client, config.organisation.id)]);
@@ -62,6 +62,7 @@ export async function dashboardPages(app: FastifyInstance, { kit, session }: { k
       intro: text(lang, 'overviewIntro'),
       done: doneMessage(lang, request.query, config.units),
       error,
+      errorLink,
       periodHelp: text(lang, 'periodHelp', { example: defaultPeriod }),
       start: {
         period: start?.typed.period ?? defaultPeriod,
@@ -90,7 +91,16 @@ export async function dashboardPages(app: FastifyInstance, { kit, session }: { k
       problems.push({ field: 'period', message: text(lang, 'periodProblem') });
     }
     if (problems.length) return renderDashboard(request, reply, 400, text(lang, 'notStarted'), { typed: body, problems });
-    const started = await startCycle(client, deps.taskQueue, { orgId: config.organisation.id, obligationId: obligation!.id, period }, actor(request) ?? 'web');
+    let started;
+    try {
+      started = await startCycle(client, deps.taskQueue, { orgId: config.organisation.id, obligationId: obligation!.id, period }, actor(request) ?? 'web', { records: deps.records });
+    } catch (err) {
+      // The period's cycle has run and is archived: its answers and report files would be written over.
+      if (!(err instanceof CycleArchivedError)) throw err;
+      const typed = { obligation: body.obligation, period };
+      const refusal = text(lang, 'cycleArchivedRefused', { obligation: obligation!.title[lang], period });
+      return renderDashboard(request, reply, 409, refusal, { typed, problems: [{ field: 'period', message: text(lang, 'cycleArchivedPeriod') }] }, { url: err.page, text: text(lang, 'cycleArchivedLink', { period }) });
+    }
     return reply.redirect(`/cycles/${obligation!.id}/${period}?done=${started.outcome === 'started' ? 'started' : 'running'}`, 303);
   });
 }
