@@ -10,7 +10,8 @@ import { AGREEMENT_MAIL_KINDS, EVENT_MAIL_KINDS, GOALS_MAIL_KINDS, OCCURRENCE_MA
 
 const slug = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'use lower-case letters, digits and dashes, at most 63 characters (e.g. "kultur-fritid")');
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'use lower-case letters, digits and dashes, at most 63 characters (e.g. "kultur-fritid")')
+  .meta({ description: 'An id: lower-case letters, digits and dashes (e.g. "kultur-fritid").' });
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 /** A name or a title: it goes into mail headers and subjects, so one line (the rule of domain/text.ts). */
 const line = (max: number) => text(max).refine(isSingleLine, 'must be one line, without line breaks or control characters');
@@ -27,14 +28,14 @@ const isoDuration = z
     } catch {
       return false;
     }
-  }, 'must be an ISO-8601 duration such as P14D (14 days) or P1M (one month)');
+  }, 'must be an ISO-8601 duration such as P14D (14 days) or P1M (one month)')
+  .meta({ description: 'An ISO-8601 duration such as P14D (14 days) or P1M (one month).' });
 const language = z.enum(['sv', 'en']);
 
 export const personSchema = z.strictObject({
   name: line(120),
   email,
-  /** The language this person reads; the organisation's language when left out. */
-  language: language.optional(),
+  language: language.optional().meta({ description: "The language this person reads; the organisation's language when left out." }),
 });
 
 export const bodySchema = z.strictObject({
@@ -50,8 +51,7 @@ export const unitSchema = z.strictObject({
   name: localizedLine(160),
   contacts: z.array(personSchema).min(1, 'a unit needs at least one contact person').max(10),
   head: personSchema,
-  /** The unit's own board (nämnd, bolagsstyrelse): gets the unit's part of a report that says so. */
-  board: z.strictObject({ name: localized(160), recipients: z.array(personSchema).min(1).max(20) }).optional(),
+  board: z.strictObject({ name: localized(160), recipients: z.array(personSchema).min(1).max(20) }).optional().meta({ description: "The unit's own board (nämnd, bolagsstyrelse): gets the unit's part of a report that says so." }),
 });
 
 const fieldId = z.string().regex(/^[a-z][a-z0-9_]{0,40}$/, 'use lower-case letters, digits and underscores, starting with a letter');
@@ -65,15 +65,11 @@ export const fieldSchema = z
     help: z.strictObject({ sv: text(2000).optional(), en: text(2000).optional() }).optional(),
     required: z.boolean().default(false),
     maxLength: z.number().int().min(1).max(50_000).optional(),
-    /** choice: any order; scale: from the lowest to the highest step. */
-    options: z.array(z.strictObject({ value: slug, label: localized(200) })).min(2).max(50).optional(),
-    /** Bounds of a number field. */
-    min: z.number().optional(),
+    options: z.array(z.strictObject({ value: slug, label: localized(200) })).min(2).max(50).optional().meta({ description: 'choice: any order; scale: from the lowest to the highest step.' }),
+    min: z.number().optional().meta({ description: 'Bounds of a number field.' }),
     max: z.number().optional(),
-    /** A number field that takes whole numbers only. */
-    integer: z.boolean().optional(),
-    /** Required only when another field of the same section (or of the questionnaire) holds this value. */
-    requiredIf: z.strictObject({ field: fieldId, equals: answerValue }).optional(),
+    integer: z.boolean().optional().meta({ description: 'A number field that takes whole numbers only.' }),
+    requiredIf: z.strictObject({ field: fieldId, equals: answerValue }).optional().meta({ description: 'Required only when another field of the same section (or of the questionnaire) holds this value.' }),
   })
   .refine((f) => (f.type === 'choice' || f.type === 'scale') === (f.options !== undefined), {
     message: 'a field of type "choice" or "scale" needs options, and only such a field may have them',
@@ -98,8 +94,7 @@ export const sectionSchema = z.strictObject({
   id: fieldId,
   title: localized(300),
   help: z.strictObject({ sv: text(2000).optional(), en: text(2000).optional() }).optional(),
-  /** The name of a list in the obligation's `lists`. */
-  repeatFor: fieldId.optional(),
+  repeatFor: fieldId.optional().meta({ description: "The name of a list in the obligation's `lists`." }),
   fields: z.array(fieldSchema).min(1).max(30),
 });
 
@@ -134,14 +129,10 @@ const keepOrDuration = z.union([z.literal('keep'), isoDuration]);
  */
 const retentionSchema = z
   .strictObject({
-    /** The decision followed, as the organisation's records name it (e.g. "KS 2024/112 § 45"). */
-    decision: text(200).optional(),
-    /** Answers staged for the report and left behind (a cycle whose report failed); normally gone once it is delivered. */
-    stagedAnswers: keepOrDuration.optional(),
-    /** The period's answers as kept for comparison and export: each unit's answer, when and by whom. */
-    answers: keepOrDuration.optional(),
-    /** The compiled report in every format (PDF, Word, HTML, Markdown). */
-    reports: keepOrDuration.optional(),
+    decision: text(200).optional().meta({ description: "The decision followed, as the organisation's records name it (e.g. \"KS 2024/112 § 45\")." }),
+    stagedAnswers: keepOrDuration.optional().meta({ description: 'Answers staged for the report and left behind (a cycle whose report failed); normally gone once it is delivered.' }),
+    answers: keepOrDuration.optional().meta({ description: "The period's answers as kept for comparison and export: each unit's answer, when and by whom." }),
+    reports: keepOrDuration.optional().meta({ description: 'The compiled report in every format (PDF, Word, HTML, Markdown).' }),
   })
   .default({});
 
@@ -156,8 +147,8 @@ export type RecordType = (typeof RECORD_TYPES)[number];
  * written into the retention log with every removal.
  */
 const retentionRuleSchema = z.strictObject({
-  /** "P10Y" (ten years after the record's time, an ISO-8601 duration of at least a day), or "forever". */
-  keep: z.union([
+  keep: z
+    .union([
     z.literal('forever'),
     isoDuration.refine((s) => {
       try {
@@ -166,9 +157,9 @@ const retentionRuleSchema = z.strictObject({
         return true;
       }
     }, 'must be at least one day (such as P10Y), or "forever"'),
-  ]),
-  /** The decision's reference as the organisation's records name it, e.g. "KS 2024/123 § 45". */
-  decision: line(200),
+    ])
+    .meta({ description: '"P10Y" (ten years after the record\'s time, an ISO-8601 duration of at least a day), or "forever".' }),
+  decision: line(200).meta({ description: "The decision's reference as the organisation's records name it, e.g. \"KS 2024/123 § 45\"." }),
 });
 
 export type RetentionRule = z.infer<typeof retentionRuleSchema>;
@@ -179,69 +170,52 @@ export type RetentionRule = z.infer<typeof retentionRuleSchema>;
  * without `followup retention report --apply`, which logs each removal (the log is never removed).
  */
 export const organisationRetentionSchema = z.strictObject({
-  /** Every version of every answer a unit sent (answer_versions), with the period's answers files and staged answers; counted from the unit's newest version. */
-  answers: retentionRuleSchema.optional(),
-  /** Each project's goals versions, returns, comments and approvals, with the project's case on record (which holds them too); counted from the latest of the three. */
-  goals: retentionRuleSchema.optional(),
-  /** The cases on record of agreements, revisions, the year's goals, events and seminars (a project's goes with its `goals`); counted from the case's last change. */
-  decisions: retentionRuleSchema.optional(),
-  /**
-   * The cycles on record (each cycle's overview after every change). A cycle goes no sooner than its
-   * period's answers and report files: it is judged under the longest of this rule and those for
-   * answers and reports (a data call's own included; none of them: kept), counted from the latest
-   * of its last change, its answers' newest version and its files' archiving.
-   */
-  cycles: retentionRuleSchema.optional(),
-  /** Each mail sent to each address and what became of it; counted from the mail. */
-  mailLog: retentionRuleSchema.optional(),
-  /**
-   * Who did what (the audit log). It is the deployment's, not one organisation's: with several
-   * organisations an action goes only when every one has a rule that lets it go (the longest counts).
-   */
-  auditLog: retentionRuleSchema.optional(),
-  /** The compiled reports in every format (PDF, Word, HTML, Markdown), in the database and in the archive folder; counted from when they were archived. */
-  reports: retentionRuleSchema.optional(),
+  answers: retentionRuleSchema.optional().meta({ description: "Every version of every answer a unit sent (answer_versions), with the period's answers files and staged answers; counted from the unit's newest version." }),
+  goals: retentionRuleSchema.optional().meta({ description: "Each project's goals versions, returns, comments and approvals, with the project's case on record (which holds them too); counted from the latest of the three." }),
+  decisions: retentionRuleSchema.optional().meta({ description: "The cases on record of agreements, revisions, the year's goals, events and seminars (a project's goes with its `goals`); counted from the case's last change." }),
+  cycles: retentionRuleSchema.optional().meta({
+    description:
+      "The cycles on record (each cycle's overview after every change). A cycle goes no sooner than its period's answers and report files: it is judged under the longest of this rule and those for answers and reports (a data call's own included; none of them: kept), counted from the latest of its last change, its answers' newest version and its files' archiving.",
+  }),
+  mailLog: retentionRuleSchema.optional().meta({ description: 'Each mail sent to each address and what became of it; counted from the mail.' }),
+  auditLog: retentionRuleSchema.optional().meta({
+    description: "Who did what (the audit log). It is the deployment's, not one organisation's: with several organisations an action goes only when every one has a rule that lets it go (the longest counts).",
+  }),
+  reports: retentionRuleSchema.optional().meta({ description: 'The compiled reports in every format (PDF, Word, HTML, Markdown), in the database and in the archive folder; counted from when they were archived.' }),
 });
 
 export type OrganisationRetention = z.infer<typeof organisationRetentionSchema>;
 
 const cycleCalendarSchema = z.strictObject({
-  sendTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time such as 09:00').default('09:00'),
+  sendTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time such as 09:00').default('09:00').meta({ description: 'The time of day mails go out, as HH:MM.' }),
   opensAfterPeriodEnd: isoDuration,
   deadlineAfterPeriodEnd: isoDuration,
   closesAfterPeriodEnd: isoDuration,
   remindersBeforeDeadline: z.array(isoDuration).max(10).default([]),
   escalationAfterDeadline: isoDuration,
-  /**
-   * true (default): deadlines on working days, mails at sendTime. false: the offsets exactly as
-   * given, to the second; for benchmarks and drills with time compressed to seconds.
-   */
-  workingDays: z.boolean().default(true),
+  workingDays: z.boolean().default(true).meta({ description: 'true: deadlines on working days, mails at sendTime. false: the offsets exactly as given, to the second; for benchmarks and drills with time compressed to seconds.' }),
 });
 
-const mailTemplateName = z.string().regex(/^[a-z0-9-]{1,40}$/, 'a template name in templates/mail/<language>/, without extension');
+const mailTemplateName = z
+  .string()
+  .regex(/^[a-z0-9-]{1,40}$/, 'a template name in templates/mail/<language>/, without extension')
+  .meta({ description: 'A template name in templates/mail/<language>/, without extension.' });
 
 export const periodicDataCallSchema = z.strictObject({
   id: slug,
   kind: z.literal('periodic-data-call'),
   title: localized(200),
-  /** The sentence of the policy this obligation comes from. */
-  source: text(2000),
-  /** annual: one cycle per calendar year; tertial: T1 (Jan–Apr), T2 (May–Aug), T3 (Sep–Dec, reported with the year-end accounts). */
-  period: z.enum(['annual', 'tertial']),
-  /** The units asked; all units when left out (e.g. only the international office for a work plan). */
-  units: z.array(slug).min(1).max(10_000).optional(),
-  /** Registers whose entries of the unit are listed in the request, so people confirm instead of retyping. */
-  showRegisters: z.array(z.enum(['projects', 'seminars', 'agreements'])).max(3).default([]),
+  source: text(2000).meta({ description: 'The sentence of the policy this obligation comes from.' }),
+  period: z.enum(['annual', 'tertial']).meta({ description: 'annual: one cycle per calendar year; tertial: T1 (Jan–Apr), T2 (May–Aug), T3 (Sep–Dec, reported with the year-end accounts).' }),
+  units: z.array(slug).min(1).max(10_000).optional().meta({ description: 'The units asked; all units when left out (e.g. only the international office for a work plan).' }),
+  showRegisters: z.array(z.enum(['projects', 'seminars', 'agreements'])).max(3).default([]).meta({ description: 'Registers whose entries of the unit are listed in the request, so people confirm instead of retyping.' }),
   calendar: cycleCalendarSchema,
   lists: listsSchema,
   questionnaire: questionnaireSchema,
   report: z.strictObject({
-    /** Ids of bodies in `bodies` that receive the compiled report. */
-    recipients: z.array(slug).min(1).max(20),
+    recipients: z.array(slug).min(1).max(20).meta({ description: 'Ids of bodies in `bodies` that receive the compiled report.' }),
     title: localized(200).optional(),
-    /** Each unit's own board gets the unit's part (its answer) when the report is compiled. */
-    toUnitBoards: z.boolean().default(false),
+    toUnitBoards: z.boolean().default(false).meta({ description: "Each unit's own board gets the unit's part (its answer) when the report is compiled." }),
     attach: reportAttachments,
   }),
   retention: retentionSchema,
@@ -264,14 +238,14 @@ export const periodicDataCallSchema = z.strictObject({
       deadlineMoved: 'deadline-moved',
       unitPart: 'unit-part',
     }),
-});
+}).meta({ description: 'A data call: every period each unit answers a questionnaire; the answers are compiled into a report for the bodies named.' });
 
 /** Another template for any of a kind's mails: its own words for this obligation (by default the mail's name). */
 const mailTemplates = <K extends string>(kinds: readonly [K, ...K[]]) => z.partialRecord(z.enum(kinds), mailTemplateName).default({});
 
-const monthDay = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a day of the year as MM-DD, e.g. 09-01 for 1 September');
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD');
-const sendTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time such as 09:00').default('09:00');
+const monthDay = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a day of the year as MM-DD, e.g. 09-01 for 1 September').meta({ description: 'A day of the year as MM-DD, e.g. 09-01 for 1 September.' });
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD').meta({ description: 'A date as YYYY-MM-DD.' });
+const sendTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time such as 09:00').default('09:00').meta({ description: 'The time of day mails go out, as HH:MM.' });
 const bodyIds = z.array(slug).min(1).max(20);
 
 /**
@@ -282,10 +256,9 @@ const obligationBase = <K extends string, M extends string>(kind: K, mails: read
   id: slug,
   kind: z.literal(kind),
   templates: mailTemplates(mails),
-  title: localized(200),
-  source: text(2000),
-  /** Its line's label in a report's compliance summary, in the policy's own words. */
-  reportLine: localized(200).optional(),
+  title: localized(200).meta({ description: "The obligation's title, as mails and pages show it." }),
+  source: text(2000).meta({ description: 'The sentence of the policy this obligation comes from.' }),
+  reportLine: localized(200).optional().meta({ description: "Its line's label in a report's compliance summary, in the policy's own words." }),
 });
 
 /** At least `minimum` qualifying events a year, counted from the seminar register. */
@@ -293,29 +266,24 @@ export const minimumOccurrencesSchema = z.strictObject({
   ...obligationBase('minimum-occurrences', OCCURRENCE_MAIL_KINDS),
   register: z.literal('seminars'),
   minimum: z.number().int().min(1).max(100),
-  /** The roles that count (e.g. organiser and co-organiser, not participant). */
-  countedRoles: z.array(z.enum(['organiser', 'co-organiser', 'participant'])).min(1).max(3),
-  /** When true only events in an EU country count ("in Solna, Brussels or another EU country"). */
-  euOnly: z.boolean().default(false),
-  /** Days of the year at which the secretariat and `warn` are told while the count is short. */
-  checkpoints: z.array(monthDay).min(1).max(12),
+  countedRoles: z.array(z.enum(['organiser', 'co-organiser', 'participant'])).min(1).max(3).meta({ description: 'The roles that count (e.g. organiser and co-organiser, not participant).' }),
+  euOnly: z.boolean().default(false).meta({ description: 'When true only events in an EU country count ("in Solna, Brussels or another EU country").' }),
+  checkpoints: z.array(monthDay).min(1).max(12).meta({ description: 'Days of the year at which the secretariat and `warn` are told while the count is short.' }),
   sendTime,
   warn: bodyIds,
   report: z.strictObject({ recipients: bodyIds, attach: reportAttachments }),
-});
+}).meta({ description: 'At least `minimum` qualifying events a year, counted from the seminar register.' });
 
 /** A definition each registered project needs before it starts, approved by the secretariat. */
 export const gateBeforeStartSchema = z.strictObject({
   ...obligationBase('gate-before-start', PROJECT_MAIL_KINDS),
   register: z.literal('projects'),
-  /** When the definition is due, as the mails say it: "before an international project starts". */
-  before: localized(200).default({ sv: 'innan projektet startar', en: 'before the project starts' }),
+  before: localized(200).default({ sv: 'innan projektet startar', en: 'before the project starts' }).meta({ description: 'When the definition is due, as the mails say it: "before an international project starts".' }),
   lists: listsSchema,
   questionnaire: questionnaireSchema,
-  /** How often the owner is reminded until the definition is submitted. */
-  remindEvery: isoDuration.default('P7D'),
+  remindEvery: isoDuration.default('P7D').meta({ description: 'How often the owner is reminded until the definition is submitted.' }),
   sendTime,
-});
+}).meta({ description: 'A definition each registered project needs before it starts, approved by the secretariat.' });
 
 /** The policy is revised once per mandate period, or by a fixed date. */
 export const revisionSchema = z.strictObject({
@@ -323,19 +291,16 @@ export const revisionSchema = z.strictObject({
   rule: z.discriminatedUnion('kind', [
     z.strictObject({
       kind: z.literal('mandate-period'),
-      /** After the new council's first day (15 October of the election year). */
-      askAfterStart: isoDuration.default('P1M'),
-      /** The decision is due this long after the period starts. */
-      dueAfterStart: isoDuration,
+      askAfterStart: isoDuration.default('P1M').meta({ description: "After the new council's first day (15 October of the election year)." }),
+      dueAfterStart: isoDuration.meta({ description: 'The decision is due this long after the period starts.' }),
     }),
     z.strictObject({ kind: z.literal('by-date'), askFrom: isoDate, due: isoDate }),
   ]),
   owner: personSchema,
   remindEvery: isoDuration,
   sendTime,
-  /** Bodies told when the decision is overdue (the executive board). */
-  escalateTo: bodyIds,
-});
+  escalateTo: bodyIds.meta({ description: 'Bodies told when the decision is overdue (the executive board).' }),
+}).meta({ description: 'The policy is revised once per mandate period, or by a fixed date.' });
 
 /** Each registered agreement reminds its owner before it ends to evaluate, renew or end it. */
 export const expiryReviewSchema = z.strictObject({
@@ -343,33 +308,28 @@ export const expiryReviewSchema = z.strictObject({
   register: z.literal('agreements'),
   remindersBeforeEnd: z.array(isoDuration).min(1).max(10),
   sendTime,
-});
+}).meta({ description: 'Each registered agreement reminds its owner before it ends to evaluate, renew or end it.' });
 
 const monthDayOf = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a day of the year as MM-DD, e.g. 11-30');
 
 /** The goals a body sets each year (in the budget), recorded by the secretariat; follow-ups ask units about them. */
 export const yearlyGoalsSchema = z.strictObject({
   ...obligationBase('yearly-goals', GOALS_MAIL_KINDS),
-  /** The body that sets the goals (its id in bodies). */
-  decidedBy: slug,
-  /** The day of the year before by which the goals are decided; the secretariat is reminded from then until it records them. */
-  recordBy: monthDayOf,
+  decidedBy: slug.meta({ description: 'The body that sets the goals (its id in bodies).' }),
+  recordBy: monthDayOf.meta({ description: 'The day of the year before by which the goals are decided; the secretariat is reminded from then until it records them.' }),
   remindEvery: isoDuration.default('P14D'),
   sendTime,
-});
+}).meta({ description: 'The goals a body sets each year (in the budget), recorded by the secretariat; follow-ups ask units about them.' });
 
 /** Each registered event (a visit, a delegation, a conference hosted) is announced beforehand to those concerned. */
 export const eventNoticesSchema = z.strictObject({
   ...obligationBase('event-notices', EVENT_MAIL_KINDS),
   register: z.literal('events'),
-  /** How long before the event each notice goes out (on the working day before, at sendTime). */
-  noticeBefore: z.array(isoDuration).min(1).max(5),
+  noticeBefore: z.array(isoDuration).min(1).max(5).meta({ description: 'How long before the event each notice goes out (on the working day before, at sendTime).' }),
   sendTime,
-  /** Bodies told of every event (their recipients), besides the people each registration names. */
-  notify: z.array(slug).max(20).default([]),
-  /** People told of every event, e.g. the international coordinator or the protocol officer. */
-  people: z.array(personSchema).max(50).default([]),
-});
+  notify: z.array(slug).max(20).default([]).meta({ description: 'Bodies told of every event (their recipients), besides the people each registration names.' }),
+  people: z.array(personSchema).max(50).default([]).meta({ description: 'People told of every event, e.g. the international coordinator or the protocol officer.' }),
+}).meta({ description: 'Each registered event (a visit, a delegation, a conference hosted) is announced beforehand to those concerned.' });
 
 export const obligationSchema = z.discriminatedUnion('kind', [
   periodicDataCallSchema,
@@ -388,23 +348,16 @@ export const obligationSchema = z.discriminatedUnion('kind', [
  * and where to report a shortcoming. The organisation's own assessment: the product cannot make it.
  */
 const accessibilitySchema = z.strictObject({
-  /** The service's name as the statement gives it. */
-  service: localized(200).default({ sv: 'Uppföljning av policyer', en: 'Policy follow-up' }),
-  /** helt förenlig, delvis förenlig or inte förenlig with the law's requirements. */
-  compliance: z.enum(['full', 'partial', 'none']),
+  service: localized(200).default({ sv: 'Uppföljning av policyer', en: 'Policy follow-up' }).meta({ description: "The service's name as the statement gives it." }),
+  compliance: z.enum(['full', 'partial', 'none']).meta({ description: "helt förenlig, delvis förenlig or inte förenlig with the law's requirements." }),
   assessedOn: isoDate,
   updatedOn: isoDate,
   method: z.enum(['self-assessment', 'external-review']),
-  /** Who reviewed it, when someone outside did. */
-  reviewedBy: text(200).optional(),
-  /** Where people report a shortcoming or ask for content in an accessible form (default: the secretariat). */
-  contact: z.strictObject({ email, phone: text(40).optional(), answerWithinDays: z.number().int().min(1).max(60).optional() }).optional(),
-  /** Content that is not accessible, and why. */
-  shortcomings: z.array(localized(1000)).max(50).default([]),
-  /** Content exempted as a disproportionate burden (12 §), with the reason. */
-  disproportionateBurden: z.array(localized(1000)).max(20).default([]),
-  /** Content outside the law's requirements (9 §). */
-  notCovered: z.array(localized(1000)).max(20).default([]),
+  reviewedBy: text(200).optional().meta({ description: 'Who reviewed it, when someone outside did.' }),
+  contact: z.strictObject({ email, phone: text(40).optional(), answerWithinDays: z.number().int().min(1).max(60).optional() }).optional().meta({ description: 'Where people report a shortcoming or ask for content in an accessible form (default: the secretariat).' }),
+  shortcomings: z.array(localized(1000)).max(50).default([]).meta({ description: 'Content that is not accessible, and why.' }),
+  disproportionateBurden: z.array(localized(1000)).max(20).default([]).meta({ description: 'Content exempted as a disproportionate burden (12 §), with the reason.' }),
+  notCovered: z.array(localized(1000)).max(20).default([]).meta({ description: "Content outside the law's requirements (9 §)." }),
 });
 
 export type AccessibilityConfig = z.infer<typeof accessibilitySchema>;
@@ -414,8 +367,7 @@ const registerPublication = <R extends PublicRegister>(register: R) =>
   z
     .strictObject({
       fields: z.array(z.enum(PUBLIC_FIELDS[register] as unknown as [string, ...string[]])).min(1).max(PUBLIC_FIELDS[register].length),
-      /** Owners' names and addresses are personal data: published only with this set too. */
-      contactDetails: z.boolean().default(false),
+      contactDetails: z.boolean().default(false).meta({ description: "Owners' names and addresses are personal data: published only with this set too." }),
     })
     .superRefine((value, ctx) => {
       for (const field of value.fields) {
@@ -429,8 +381,7 @@ const registerPublication = <R extends PublicRegister>(register: R) =>
 const publicationSchema = z.strictObject({
   title: localized(200).optional(),
   intro: localized(1000).optional(),
-  /** How long a website or a browser may keep a copy before asking again. */
-  cacheSeconds: z.number().int().min(0).max(86_400).default(300),
+  cacheSeconds: z.number().int().min(0).max(86_400).default(300).meta({ description: 'How long a website or a browser may keep a copy before asking again.' }),
   registers: z
     .strictObject({
       projects: registerPublication('projects').optional(),
@@ -448,38 +399,39 @@ export const organisationConfigSchema = z
     organisation: z.strictObject({
       id: slug,
       name: line(160),
-      timeZone: z.string().max(64).refine(isValidZone, 'must be an IANA time zone such as Europe/Stockholm').default('Europe/Stockholm'),
-      language: language.default('sv'),
-      /** Country whose public holidays move deadlines (ISO 3166 code). */
-      holidays: z.string().regex(/^[A-Z]{2}$/).default('SE'),
-      /**
-       * The mail domains of the organisation's own people (solna.se, and a company's domain). A
-       * project registered from a unit's standing link with an owner outside them waits for the
-       * secretariat's approval before anything is mailed to that owner. Default: the domain of the
-       * secretariat's address.
-       */
+      timeZone: z.string().max(64).refine(isValidZone, 'must be an IANA time zone such as Europe/Stockholm').default('Europe/Stockholm').meta({ description: 'The IANA time zone of deadlines and mail times, such as Europe/Stockholm.' }),
+      language: language.default('sv').meta({ description: "The language of the organisation's mails and pages, and of each person who names none." }),
+      holidays: z.string().regex(/^[A-Z]{2}$/).default('SE').meta({ description: 'Country whose public holidays move deadlines (ISO 3166 code).' }),
       mailDomains: z
         .array(z.string().max(253).regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a mail domain in lower case, such as solna.se'))
         .min(1)
         .max(50)
-        .optional(),
-    }),
-    /** The policy whose obligations these are, as running text names it ("the international policy"). */
+        .optional()
+        .meta({
+          description:
+            "The mail domains of the organisation's own people (solna.se, and a company's domain). A project registered from a unit's standing link with an owner outside them waits for the secretariat's approval before anything is mailed to that owner. Default: the domain of the secretariat's address.",
+        }),
+    }).meta({ description: 'Who the organisation is: its id, name, time zone, language and public holidays.' }),
     policy: z
       .strictObject({ name: localized(200) })
-      .default({ name: { sv: 'policyn', en: 'the policy' } }),
-    secretariat: z.strictObject({
-      name: line(160),
-      email,
-    }),
-    bodies: z.array(bodySchema).min(1).max(20),
+      .default({ name: { sv: 'policyn', en: 'the policy' } })
+      .meta({ description: 'The policy whose obligations these are, as running text names it ("the international policy").' }),
+    secretariat: z
+      .strictObject({
+        name: line(160),
+        email,
+      })
+      .meta({ description: 'The secretariat: sender and reply-to of every mail; copied on escalations and reports.' }),
+    bodies: z.array(bodySchema).min(1).max(20).meta({ description: 'The bodies that receive reports and warnings: the council, the executive board, committees.' }),
     // A regional host may run a large organisation; 10,000 units bounds memory, not any real municipality.
-    units: z.array(unitSchema).min(1).max(10_000),
-    obligations: z.array(obligationSchema).min(1).max(50),
-    accessibility: accessibilitySchema.optional(),
-    publication: publicationSchema.optional(),
-    /** Retention by decision (gallring) for each kind of record; without it everything is kept. */
-    retention: organisationRetentionSchema.default({}),
+    units: z.array(unitSchema).min(1).max(10_000).meta({ description: "The units asked (departments, boards, offices, sectors, companies), each with its contacts and head." }),
+    obligations: z.array(obligationSchema).min(1).max(50).meta({ description: "Every obligation of the policy; an obligation's `kind` says which settings it has." }),
+    accessibility: accessibilitySchema.optional().meta({
+      description:
+        'The accessibility statement (tillgänglighetsredogörelse) the law on accessible public digital services (2018:1937) asks of the organisation: how far the service complies, what is not accessible and why, when and how it was assessed, and where to report a shortcoming.',
+    }),
+    publication: publicationSchema.optional().meta({ description: 'What anyone may read at /public and /public/feed.json, and `followup publish` writes: nothing unless listed here.' }),
+    retention: organisationRetentionSchema.default({}).meta({ description: 'Retention by decision (gallring) for each kind of record; without it everything is kept.' }),
   });
 
 export interface CrossReferenceIssue {

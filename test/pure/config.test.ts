@@ -77,7 +77,7 @@ test('a missing file, broken YAML and an empty file each get a clear message', a
 
 test('duplicate ids are refused', () => {
   const text = readFileSync(example, 'utf8').replace('id: kultur-fritid', 'id: omsorg');
-  expect(() => parseConfigText(text, 'dup.yaml')).toThrow('units[2].id (line 51): "omsorg" is used twice; ids must be unique');
+  expect(() => parseConfigText(text, 'dup.yaml')).toThrow('units[2].id (line 52): "omsorg" is used twice; ids must be unique');
 });
 
 test('hosts come from the environment, checked once', () => {
