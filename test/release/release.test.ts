@@ -23,7 +23,7 @@ let worker: ChildProcess | undefined;
 
 beforeAll(async () => {
   await run('npm', ['run', 'build'], { cwd: PROJECT_ROOT, maxBuffer: 32 * 1024 * 1024 });
-  for (const part of ['package.json', 'package-lock.json', 'bin', 'dist', 'templates', 'config/examples']) {
+  for (const part of ['package.json', 'package-lock.json', 'bin', 'dist', 'templates', 'config/examples', 'config/organisation.schema.json']) {
     cpSync(path.join(PROJECT_ROOT, part), path.join(release, part), { recursive: true });
   }
   await run('npm', ['ci', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: release, maxBuffer: 32 * 1024 * 1024 });
