@@ -7,7 +7,7 @@ import type { Archive } from './archive';
 import type { Directory } from './directory';
 import type { Mailer } from './mailer';
 import { createSender } from './send';
-import { sentMailsInArchive } from './sent-mails';
+import { sentMailsInArchive, sentMailsInLog } from './sent-mails';
 import type { MailLog } from '../records/mail-log';
 import type { Records } from '../records/database';
 import { createNoticeSender } from './notices';
@@ -53,8 +53,10 @@ export interface ActivityDeps {
 
 /** Every kind's activities, composed: each kind's live in activities/kinds/<kind>.ts. */
 export function createActivities(deps: ActivityDeps) {
-  // What the server took is kept in the archive the workers share, so a retry on another worker finds it too.
-  const sendToEach = createSender(deps.mailer, sentMailsInArchive(deps.archive), deps.mailLog);
+  // What the server took is kept where the workers share it, so a retry on another worker finds it
+  // too: in the mail log where there is a database of record, else in the archive.
+  const sentMails = deps.records && deps.mailLog ? sentMailsInLog(deps.records, sentMailsInArchive(deps.archive)) : sentMailsInArchive(deps.archive);
+  const sendToEach = createSender(deps.mailer, sentMails, deps.mailLog);
   const sendNotice = createNoticeSender(deps, sendToEach);
   return {
     ...createDataCallActivities(deps, sendToEach),

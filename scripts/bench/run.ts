@@ -3,11 +3,16 @@
  * of the same shape, on the dev server and on Temporal's own server on PostgreSQL (each side against
  * its floor on the same server). With each cycle it times what the secretariat waits for: the
  * cycle's page and `cycle status --json`, and listing the organisation's cycles. Prints Markdown
- * tables and writes JSON, Markdown and an SVG chart to bench-results/. `--units 10,100` chooses N,
+ * tables and writes JSON, Markdown and an SVG chart to bench-results/. Our worker writes the
+ * database of record as in production (DATABASE_URL): on the dev server to `npm start`'s embedded
+ * PGlite, on the cluster to a database of its own on the cluster's PostgreSQL; each cycle's rows
+ * written per second and the database's growth per 1,000 units are measured (`--records off`: our
+ * worker without it, to see what it costs). `--units 10,100` chooses N,
  * `--server dev|cluster|both` the servers; `--report-only` times only the report in every format;
  * `npm test` runs N = 10 on the dev server as a smoke.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -16,6 +21,7 @@ import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { sql } from 'kysely';
 import { SMTPServer } from 'smtp-server';
 import { stringify } from 'yaml';
 import { createActivities } from '../../activities';
@@ -40,6 +46,9 @@ import { emptyRegister } from '../../activities/register-reader';
 import { buildWebApp } from '../../web/app';
 import { hashPassword } from '../../web/password';
 import { startTemporalCluster } from '../cluster/temporal-cluster';
+import { prepareClusterRecords } from '../cluster/records-database';
+import { describeDatabaseUrl, openRecords, type Records } from '../../records/database';
+import { prepareRecords } from '../../records/startup';
 
 const LINK_SECRET = 'benchmark-link-secret-benchmark-link-secret';
 const FOLLOWUP_BIN = path.join(PROJECT_ROOT, 'bin/followup.js');
@@ -89,10 +98,36 @@ export interface StatusFigures {
   unitsListed: number;
 }
 
+/** What our cycle wrote to the database of record, from its start to its end (the floor writes none). */
+export interface RecordsFigures {
+  /** Which database: PGlite as `npm start` serves it, or the cluster's PostgreSQL. */
+  database: string;
+  /** Rows added to each table of the record during the cycle. */
+  rows: Record<string, number>;
+  /** All those rows over the cycle's wall time. */
+  perSecond: number;
+  /** pg_database_size after the cycle less before it, in MB, scaled to 1,000 units. */
+  sizeMbPer1000Units: number;
+  /** CPU seconds the database's process used during the cycle: PGlite's, which serves nothing else (not the cluster's PostgreSQL, which serves Temporal too). */
+  databaseCpuSeconds?: number;
+}
+
+/** CPU seconds (user and system) a process has used so far, from /proc; undefined where there is none. */
+function cpuSecondsOf(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime, the 14th and 15th fields of the line (12th and 13th after the name), in ticks of 1/100 s.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface BenchResult {
   server: BenchServer;
   units: number;
   status: StatusFigures;
+  records: RecordsFigures;
   /** expectedMails: the mails the cycle recorded as sent in its units' outcomes. */
   ours: SideFigures & { mails: number; expectedMails: number };
   floor: SideFigures;
@@ -436,10 +471,12 @@ async function mailFigure(smtpUrl: string, count: number): Promise<number> {
 }
 
 /** The cycle's page, `cycle status --json` and the organisation's cycles, each timed three times. */
-async function statusFigures(client: Client, address: string, taskQueue: string, config: OrganisationConfig, configFile: string, key: CycleKey, passwordHash: string, password: string): Promise<{ figures: StatusFigures }> {
+async function statusFigures(client: Client, address: string, taskQueue: string, config: OrganisationConfig, configFile: string, key: CycleKey, passwordHash: string, password: string, withRecords?: { records: Records; url: string }): Promise<{ figures: StatusFigures }> {
+  // The web and the command line over the database of record, as deployed.
   const app = await buildWebApp({
     config,
     client,
+    ...(withRecords ? { records: withRecords.records } : {}),
     taskQueue,
     archive: createFileArchive(mkdtempSync(path.join(tmpdir(), 'bench-web-archive-'))),
     answerLinks: createAnswerLinks(LINK_SECRET),
@@ -459,7 +496,7 @@ async function statusFigures(client: Client, address: string, taskQueue: string,
       if (response.statusCode !== 200) throw new Error(`The cycle page answered ${response.statusCode}`);
       return response.body;
     });
-    const cli = await medianSeconds(() => runCli(['cycle', 'status', key.obligationId, '--period', key.period, '--json'], { TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue, FOLLOWUP_CONFIG: configFile }));
+    const cli = await medianSeconds(() => runCli(['cycle', 'status', key.obligationId, '--period', key.period, '--json'], { TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue, FOLLOWUP_CONFIG: configFile, ...(withRecords ? { DATABASE_URL: withRecords.url } : {}) }));
     const listed = await medianSeconds(() => listCycles(client, key.orgId));
     if (!listed.value.some((c) => c.key.period === key.period)) throw new Error('The cycle is missing from the organisation\'s cycles');
     const unitsListed = (JSON.parse(cli.value) as { units: unknown[] }).units.length;
@@ -492,8 +529,64 @@ function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   });
 }
 
-/** A Temporal server for the run: the dev server, or Temporal's own server on PostgreSQL (scripts/cluster). */
-async function startServer(server: BenchServer, units: number[], log: (line: string) => void): Promise<{ address: string; client: Client; teardown(): Promise<void> }> {
+/** The tables whose rows a cycle adds: what was received, sent and decided, and the files. */
+export const RECORD_TABLES = ['answer_versions', 'mail_log', 'case_records', 'audit_log', 'record_files'] as const;
+
+/** Rows in each table of the record (those this release has) and the database's size in bytes. */
+async function recordsSnapshot(db: Records): Promise<{ rows: Record<string, number>; bytes: number }> {
+  const rows: Record<string, number> = {};
+  for (const table of RECORD_TABLES) {
+    const found = await sql<{ found: string | null }>`select to_regclass(${table})::text as found`.execute(db);
+    if (!found.rows[0]?.found) continue;
+    const counted = await sql<{ n: string }>`select count(*) as n from ${sql.table(table)}`.execute(db);
+    rows[table] = Number(counted.rows[0]!.n);
+  }
+  const size = await sql<{ bytes: string }>`select pg_database_size(current_database()) as bytes`.execute(db);
+  return { rows, bytes: Number(size.rows[0]!.bytes) };
+}
+
+function recordsFigures(database: string, n: number, wallSeconds: number, before: { rows: Record<string, number>; bytes: number; cpu?: number }, after: { rows: Record<string, number>; bytes: number; cpu?: number }): RecordsFigures {
+  const rows = Object.fromEntries(Object.keys(after.rows).map((table) => [table, after.rows[table]! - (before.rows[table] ?? 0)]));
+  const total = Object.values(rows).reduce((sum, r) => sum + r, 0);
+  const cpu = before.cpu !== undefined && after.cpu !== undefined ? { databaseCpuSeconds: round(after.cpu - before.cpu) } : {};
+  return { database, rows, perSecond: round(total / wallSeconds), sizeMbPer1000Units: round(((after.bytes - before.bytes) / 2 ** 20) * (1000 / n)), ...cpu };
+}
+
+/** `npm start`'s embedded database of record (PGlite over the wire protocol) in a process of its own. */
+async function startEmbeddedRecordsProcess(): Promise<{ url: string; pid: number | undefined; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts/bench/embedded-records.ts'), mkdtempSync(path.join(tmpdir(), 'bench-records-'))], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => {
+      output += d.toString();
+      const ready = /^\{"url":.*\}$/m.exec(output);
+      if (ready) resolve((JSON.parse(ready[0]) as { url: string }).url);
+    });
+    child.once('exit', () => reject(new Error(`The embedded records database did not start: ${output}`)));
+  });
+  return {
+    url,
+    pid: child.pid,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        const kill = setTimeout(() => child.kill('SIGKILL'), 30_000);
+        child.once('exit', () => {
+          clearTimeout(kill);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/**
+ * A Temporal server for the run: the dev server, or Temporal's own server on PostgreSQL
+ * (scripts/cluster); and the database of record beside it, as each is run: `npm start`'s PGlite
+ * with the dev server, a database and role of its own on the cluster's PostgreSQL. Migrated.
+ */
+async function startServer(server: BenchServer, units: number[], log: (line: string) => void): Promise<{ address: string; client: Client; recordsUrl: string; recordsDatabase: string; recordsPid?: number; teardown(): Promise<void> }> {
   // A cycle has one child per unit, and the server allows 2,000 pending children per workflow by
   // default; 5,800 units in one cycle need the limit raised (or a layer of group workflows).
   const manyChildren = units.some((n) => n > 2000);
@@ -501,13 +594,34 @@ async function startServer(server: BenchServer, units: number[], log: (line: str
     const env = await TestWorkflowEnvironment.createLocal({
       server: { executable: serverExecutable(TEMPORAL_CLI), ip: '127.0.0.1', extraArgs: manyChildren ? ['--dynamic-config-value', 'limit.numPendingChildExecutions.error=10000'] : [] },
     });
-    return { address: (env.connection.options as { address?: string }).address ?? '', client: new Client({ connection: env.connection, namespace: env.namespace }), teardown: () => env.teardown() };
+    const records = await startEmbeddedRecordsProcess().catch(async (err: unknown) => {
+      await env.teardown();
+      throw err;
+    });
+    await prepareRecords(records.url, { migrate: true });
+    return {
+      address: (env.connection.options as { address?: string }).address ?? '',
+      client: new Client({ connection: env.connection, namespace: env.namespace }),
+      recordsUrl: records.url,
+      ...(records.pid ? { recordsPid: records.pid } : {}),
+      recordsDatabase: 'PGlite (npm start\'s embedded database, a process of its own)',
+      teardown: async () => {
+        await env.teardown();
+        await records.stop();
+      },
+    };
   }
   const cluster = await startTemporalCluster({ dir: mkdtempSync(path.join(tmpdir(), 'bench-cluster-')), log, ...(manyChildren ? { pendingChildrenLimit: 10_000 } : {}) });
+  const records = await prepareClusterRecords(cluster.postgres, { password: randomBytes(18).toString('base64url') }).catch(async (err: unknown) => {
+    await cluster.stop();
+    throw err;
+  });
   const connection = await Connection.connect({ address: cluster.address });
   return {
     address: cluster.address,
     client: new Client({ connection }),
+    recordsUrl: records.url,
+    recordsDatabase: `PostgreSQL (the cluster's, database ${records.database})`,
     teardown: async () => {
       await connection.close();
       await cluster.stop();
@@ -515,7 +629,9 @@ async function startServer(server: BenchServer, units: number[], log: (line: str
   };
 }
 
-export async function runBenchmark(options: { units: number[]; servers?: BenchServer[]; answers?: AnswerPace; outDir?: string; log?: (line: string) => void }): Promise<BenchRun> {
+/** records: false runs our worker without the database of record (`--records off`), to measure what writing it costs. */
+export async function runBenchmark(options: { units: number[]; servers?: BenchServer[]; answers?: AnswerPace; outDir?: string; log?: (line: string) => void; records?: boolean }): Promise<BenchRun> {
+  const withRecords = options.records ?? true;
   const log = options.log ?? ((line: string) => console.log(line));
   const answers = options.answers ?? 'asap';
   try {
@@ -548,7 +664,9 @@ export async function runBenchmark(options: { units: number[]; servers?: BenchSe
   const passwordHash = await hashPassword(password);
   try {
    for (const server of options.servers ?? ['dev']) {
-    const { address, client, teardown } = await startServer(server, options.units, log);
+    const { address, client, recordsUrl, recordsDatabase, recordsPid, teardown } = await startServer(server, options.units, log);
+    log(`${server}: the records in ${recordsDatabase} at ${describeDatabaseUrl(recordsUrl)}`);
+    const records = await openRecords(recordsUrl, { onConnectionError: () => undefined });
     try {
     for (const [index, n] of options.units.entries()) {
       const config = benchConfig(n);
@@ -570,10 +688,14 @@ export async function runBenchmark(options: { units: number[]; servers?: BenchSe
         FOLLOWUP_ARCHIVE_DIR: archiveDir,
         FOLLOWUP_LINK_SECRET: LINK_SECRET,
         FOLLOWUP_METRICS_ADDRESS: ourMetrics,
+        // The records as in production; a data folder of its own, so that no earlier one is carried into them.
+        ...(withRecords ? { DATABASE_URL: recordsUrl } : {}),
+        FOLLOWUP_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'bench-data-')),
       });
       workers.push(ours);
       mails = 0;
       inboxes.clear();
+      const recordsBefore = { ...(await recordsSnapshot(records)), cpu: cpuSecondsOf(recordsPid) };
       let started = performance.now();
       const ourStartedAt = Date.now();
       const ourRssSamples = new RssSampler(ours.pid);
@@ -594,11 +716,12 @@ export async function runBenchmark(options: { units: number[]; servers?: BenchSe
       );
       await client.workflow.getHandle(cycleWorkflowId(key)).result();
       const ourWall = (performance.now() - started) / 1000;
+      const recordsWritten = recordsFigures(withRecords ? recordsDatabase : 'none: our worker without DATABASE_URL (--records off)', n, ourWall, recordsBefore, { ...(await recordsSnapshot(records)), cpu: cpuSecondsOf(recordsPid) });
       // The cycle's own time: what the benchmark reads afterwards is not the worker's doing.
       const ourRssDuringCycle = ourRssSamples.stop();
       // Read from the visibility store, the same for a running cycle as for this finished one, and
       // timed outside the cycle so that the two CPUs are the worker's while it runs.
-      const status = await statusFigures(client, address, `bench-ours-${n}`, config, configFile, key, passwordHash, password);
+      const status = await statusFigures(client, address, `bench-ours-${n}`, config, configFile, key, passwordHash, password, withRecords ? { records, url: recordsUrl } : undefined);
       const ourHistory = await historyOf(client, cycleWorkflowId(key));
       const ourMails = mails;
       const ourRss = peakRssMb(ours.pid);
@@ -658,6 +781,7 @@ export async function runBenchmark(options: { units: number[]; servers?: BenchSe
         server,
         units: n,
         status: status.figures,
+        records: recordsWritten,
         ours: { ...side(ourWall, ourRss, ourSubmissions, ourProfile, ourHistory, ourPhases), mails: ourMails, expectedMails },
         floor: side(floorWall, floorRss, floorSubmissions, floorProfile, floorHistory, floorPhases),
         ratioToFloor: round(floorWall / ourWall),
@@ -666,10 +790,11 @@ export async function runBenchmark(options: { units: number[]; servers?: BenchSe
       };
       results.push(result);
       if (options.outDir) writeResults(options.outDir, { machine: machineName(), date: new Date().toISOString(), answers, results });
-      log(`${server} N=${n}: status page ${status.figures.pageSeconds}s, cycle status --json ${status.figures.cliSeconds}s, list ${status.figures.listSeconds}s; ours ${result.ours.wallSeconds}s, floor ${result.floor.wallSeconds}s, ratio ${result.ratioToFloor}, RSS ${ourRss} MB, update p99 ${result.ours.updateP99Ms} ms, mails ${result.ours.mails}/${expectedMails}, answers late ${result.ours.answersLate} (floor ${result.floor.answersLate})`);
+      log(`${server} N=${n}: records ${JSON.stringify(recordsWritten.rows)}, ${recordsWritten.perSecond} rows/s, ${recordsWritten.sizeMbPer1000Units} MB per 1,000 units; status page ${status.figures.pageSeconds}s, cycle status --json ${status.figures.cliSeconds}s, list ${status.figures.listSeconds}s; ours ${result.ours.wallSeconds}s, floor ${result.floor.wallSeconds}s, ratio ${result.ratioToFloor}, RSS ${ourRss} MB, update p99 ${result.ours.updateP99Ms} ms, mails ${result.ours.mails}/${expectedMails}, answers late ${result.ours.answersLate} (floor ${result.floor.answersLate})`);
     }
     } finally {
       for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
+      await records.destroy();
       await teardown();
     }
    }
@@ -709,6 +834,12 @@ export function markdownTable(run: BenchRun): string {
     '| server | N units | cycle page s | cycle status --json s | list cycles s | units in the status |',
     '|---|---:|---:|---:|---:|---:|',
     ...run.results.map((r) => `| ${r.server} | ${r.units} | ${r.status.pageSeconds} | ${r.status.cliSeconds} | ${r.status.listSeconds} | ${r.status.unitsListed} |`),
+    '',
+    `The database of record as our worker wrote it during the cycle (the floor writes none): rows added to ${RECORD_TABLES.join(', ')} over the cycle's wall time, and pg_database_size after the cycle less before it, scaled to 1,000 units.`,
+    '',
+    '| server | N units | database | rows added | records written /s | database growth MB per 1,000 units | database CPU s during the cycle |',
+    '|---|---:|---|---|---:|---:|---:|',
+    ...run.results.map((r) => `| ${r.server} | ${r.units} | ${r.records.database} | ${Object.entries(r.records.rows).map(([t, n]) => `${t} ${n}`).join(', ')} | ${r.records.perSecond} | ${r.records.sizeMbPer1000Units} | ${r.records.databaseCpuSeconds ?? '–'} |`),
     '',
     'Where the time goes (from each worker\'s metrics; ours / floor). A workflow task waits from being scheduled on the server until the worker picks it up, then runs in the worker; an answer\'s update is one such task.',
     '',
@@ -789,7 +920,10 @@ async function main(): Promise<void> {
   const answersAt = process.argv.indexOf('--answers');
   const answers = answersAt > 0 ? process.argv[answersAt + 1] : 'asap';
   if (answers !== 'timeline' && answers !== 'asap') throw new Error('--answers takes asap (50 at a time, each as soon as its request has arrived) or timeline (each contact at a moment of its own before the deadline)');
-  const run = await runBenchmark({ units, servers, answers, outDir });
+  const recordsAt = process.argv.indexOf('--records');
+  const recordsChoice = recordsAt > 0 ? process.argv[recordsAt + 1] : 'on';
+  if (recordsChoice !== 'on' && recordsChoice !== 'off') throw new Error('--records takes on (our worker writes the database of record, as deployed; the default) or off (it does not: what writing it costs)');
+  const run = await runBenchmark({ units, servers, answers, outDir, records: recordsChoice === 'on' });
   console.log(`\n${markdownTable(run)}\nWritten to bench-results/ (bench.json, bench.md, bench.svg).`);
 }
 

@@ -36,4 +36,10 @@ test('a 10-unit cycle and its floor run to the end on the dev server, with every
   for (const seconds of [result!.status.pageSeconds, result!.status.cliSeconds, result!.status.listSeconds]) expect(seconds).toBeGreaterThan(0);
   expect(markdownTable(run)).toMatch(/\| dev \| 10 \| [\d.]+ \| [\d.]+ \| [\d.]+ \| 10 \|/);
   expect(chart(run)).toContain('<svg');
+  // Our worker wrote the database of record (npm start's PGlite), as in production: every answer, every mail.
+  console.log(`bench smoke: records ${JSON.stringify(result!.records)}`);
+  expect(result!.records.rows.answer_versions).toBe(9);
+  expect(result!.records.rows.mail_log).toBeGreaterThanOrEqual(result!.ours.expectedMails);
+  expect(result!.records.perSecond).toBeGreaterThan(0);
+  expect(markdownTable(run)).toMatch(/\| dev \| 10 \| PGlite [^|]+ \| answer_versions 9, mail_log \d+/);
 });

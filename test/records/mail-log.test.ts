@@ -3,6 +3,7 @@
  * row, a later outcome replaces an earlier one but never a delivery, and what was recorded reads
  * back by address and by Message-ID.
  */
+import { sentMailsInLog } from '../../activities/sent-mails';
 import { openRecords, type Records } from '../../records/database';
 import { mailsTo, recordMail, sentBefore } from '../../records/mail-log';
 import { migrateToLatest } from '../../records/migrate';
@@ -48,6 +49,20 @@ describe.each(RECORDS_BACKENDS)('%s', (_name, startBackend) => {
     ]);
     expect(await sentBefore(db, request.messageId, 'anna.berg@SOLNA.example')).toBe(true);
     expect(await sentBefore(db, request.messageId, 'someone.else@solna.example')).toBe(false);
+  });
+
+  test('where there is a database, the sender finds the mails the server took in the mail log, and earlier ones in its former record', async () => {
+    const scope = 'solna.annual-follow-up.2025';
+    const messageId = '<solna.annual-follow-up.2025.omsorg.reminder.1@uppfoljning.solna.example>';
+    const formerly = { sentAt: async (_s: string, id: string) => (id === '<from-before@x>' ? '2025-01-02T08:00:00.000Z' : undefined), record: async () => undefined };
+    const sent = sentMailsInLog(db, formerly);
+    await recordMail(db, { scope, kind: 'reminder', sequence: 1, messageId, address: 'omsorg@solna.example', outcome: 'put-off', serverResponse: '451 Try again later', at: new Date('2026-01-20T08:00:00Z') });
+    // Put off is not taken: a retry sends it.
+    expect(await sent.sentAt(scope, messageId)).toBeUndefined();
+    await recordMail(db, { scope, kind: 'reminder', sequence: 1, messageId, address: 'omsorg@solna.example', outcome: 'delivered', at: new Date('2026-01-20T09:00:00Z') });
+    expect(await sent.sentAt(scope, messageId)).toBe('2026-01-20T09:00:00.000Z');
+    expect(await sent.sentAt('solna.annual-follow-up.2024', messageId)).toBeUndefined();
+    expect(await sent.sentAt(scope, '<from-before@x>')).toBe('2025-01-02T08:00:00.000Z');
   });
 
   test('each mail to an address reads back, oldest first; refusals keep the server\'s words', async () => {
