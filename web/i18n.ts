@@ -42,6 +42,7 @@ export const TEXTS = {
     notOpenText: 'Formuläret öppnar {{when}}.',
     tooManyTitle: 'För många försök',
     tooManyText: 'Vänta en minut och försök igen.',
+    tooManyWaitText: 'Försök igen om {{wait}}.',
     closedTyped: 'Det här skrev ni. Det är inte sparat: kopiera det och skicka det till sekretariatet om det ska med.',
     csrfExpired: 'Formuläret hade hunnit bli för gammalt, så inget sparades. Allt du skrev finns kvar nedan: kontrollera det och skicka igen.',
     notSavedOutage: 'Svaret kunde inte sparas just nu, eftersom systemet inte svarar. Allt du skrev finns kvar nedan: skicka igen om en stund. Kopiera gärna texten om du vill vara säker.',
@@ -595,6 +596,7 @@ export const TEXTS = {
     notOpenText: 'The form opens on {{when}}.',
     tooManyTitle: 'Too many attempts',
     tooManyText: 'Wait a minute and try again.',
+    tooManyWaitText: 'Try again in {{wait}}.',
     closedTyped: 'This is what you wrote. It is not saved: copy it and send it to the secretariat if it should count.',
     csrfExpired: 'The form had grown too old, so nothing was saved. Everything you typed is kept below: check it and send again.',
     notSavedOutage: 'Your answer could not be saved just now, because the system is not responding. Everything you typed is kept below: send it again in a while. You may want to copy the text to be safe.',
@@ -1113,6 +1115,13 @@ export type TextKey = keyof (typeof TEXTS)['sv'];
 
 export function text(language: Language, key: TextKey, values: Record<string, string | number> = {}): string {
   return TEXTS[language][key].replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(values[name] ?? ''));
+}
+
+/** How long a refused person waits, as the page says it: "15 minuter", "1 minute" (whole minutes, at least one). */
+export function waitText(language: Language, seconds: number): string {
+  const minutes = Math.max(1, Math.ceil(seconds / 60));
+  if (language === 'sv') return minutes === 1 ? '1 minut' : `${minutes} minuter`;
+  return minutes === 1 ? '1 minute' : `${minutes} minutes`;
 }
 
 export function pickLanguage(requested: unknown, fallback: Language): Language {

@@ -131,6 +131,8 @@ describe('nobody locks anybody else out', () => {
     for (let i = 0; i < 10; i++) expect((await attacker.submit('/login', '/login', { password: `guess-${i}` })).statusCode).toBe(401);
     const blocked = await attacker.submit('/login', '/login', { username: 'sekretariatet', password: PASSWORD });
     expect(blocked.statusCode).toBe(429);
+    // The page says how long the block lasts, as the Retry-After header does: not "a minute".
+    expect(blocked.body).toContain(`Försök igen om ${Math.ceil(Number(blocked.headers['retry-after']) / 60)} minuter.`);
     const secretariat = new FormSession(limited, '10.1.2.3');
     const login = await secretariat.submit('/login', '/login', { username: 'sekretariatet', password: PASSWORD });
     expect(login.statusCode).toBe(303);

@@ -19,7 +19,7 @@ import { Refusal } from '../../domain/refusals';
 import type { AnswerValues, Language, Questionnaire, UnitStatus } from '../../domain/types';
 import { questionnaireForm, typedFields } from '../questionnaire-form';
 import { answerForm, formOf, paramsOf, tokenParams } from '../forms';
-import { pickLanguage, text, type TextKey } from '../i18n';
+import { pickLanguage, text, waitText, type TextKey } from '../i18n';
 import type { WebKit } from '../kit';
 
 const submissionId = z.uuid();
@@ -49,7 +49,7 @@ export async function answerPages(app: FastifyInstance, { kit }: { kit: WebKit }
     const check = answerLinks.check(token, now());
     const invalid = async () => {
       const wait = await invalidLinks.waitSeconds(request.ip);
-      if (wait > 0) message(reply.header('Retry-After', String(wait)), 429, lang, 'tooManyTitle', 'tooManyText');
+      if (wait > 0) message(reply.header('Retry-After', String(wait)), 429, lang, 'tooManyTitle', 'tooManyWaitText', { wait: waitText(lang, wait) });
       else {
         await invalidLinks.failed(request.ip);
         message(reply, 404, lang, 'invalidLinkTitle', 'invalidLinkText');

@@ -20,7 +20,7 @@ import { Refusal } from '../../domain/refusals';
 import { checkAgreementDecision, checkProject, checkSeminar, type ProjectStatus } from '../../domain/registers';
 import type { Language } from '../../domain/types';
 import { agreementDecisionForm, answerForm, formOf, paramsOf, projectForm, seminarForm, tokenParams } from '../forms';
-import { pickLanguage, text } from '../i18n';
+import { pickLanguage, text, waitText } from '../i18n';
 import type { WebKit } from '../kit';
 import { isOwnAddress } from '../../config/schema';
 import { agreementDecisionFormOf, decisionFromForm } from '../obligations/expiry-review';
@@ -42,7 +42,7 @@ export async function ownerLinkPages(app: FastifyInstance, { kit }: { kit: WebKi
     if (check.ok && check.claims.orgId === orgId) return { id: check.claims.id, token, holder: check.claims.holder };
     if (!check.ok && check.reason === 'expired') return void message(reply, 410, lang, 'expiredLinkTitle', 'expiredOwnerLinkText', { email: config.secretariat.email });
     const wait = await invalidLinks.waitSeconds(request.ip);
-    if (wait > 0) return void message(reply.header('Retry-After', String(wait)), 429, lang, 'tooManyTitle', 'tooManyText');
+    if (wait > 0) return void message(reply.header('Retry-After', String(wait)), 429, lang, 'tooManyTitle', 'tooManyWaitText', { wait: waitText(lang, wait) });
     await invalidLinks.failed(request.ip);
     return void message(reply, 404, lang, 'invalidLinkTitle', 'invalidLinkText');
   };

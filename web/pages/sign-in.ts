@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { formOf, loginForm, logoutForm } from '../forms';
-import { text } from '../i18n';
+import { text, waitText } from '../i18n';
 import type { WebKit } from '../kit';
 import { SESSION_COOKIE, SESSION_HOURS, type SecretariatSession } from '../secretariat-session';
 
@@ -80,7 +80,7 @@ export async function signInPages(app: FastifyInstance, { kit, session }: { kit:
       page(reply, status, 'login', { lang, orgName: config.organisation.name, csrf: reply.generateCsrf() }, { heading: text(lang, 'loginTitle'), error, next: safeNext(body.next), username: body.username ?? '', singleSignOn: singleSignOnLink(lang, body.next) });
     if (!csrfValid(request)) return loginPage(403, text(lang, 'csrfExpired'));
     const wait = await failedLogins.attempt(request.ip);
-    if (wait > 0) return message(reply.header('Retry-After', String(wait)), 429, lang, 'tooManyTitle', 'tooManyText');
+    if (wait > 0) return message(reply.header('Retry-After', String(wait)), 429, lang, 'tooManyTitle', 'tooManyWaitText', { wait: waitText(lang, wait) });
     const account = await verify(body.username ?? '', body.password);
     if (account) {
       await failedLogins.forgive(request.ip);
