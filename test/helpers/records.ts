@@ -14,7 +14,8 @@ import { openRecords, type Records } from '../../records/database';
 import { migrateToLatest } from '../../records/migrate';
 import { createRecordsArchive } from '../../records/files';
 import { serverExecutable, TEMPORAL_CLI } from '../../workers/temporal-binaries';
-import { createTestWorker, quietRuntime, type TestWorker } from './environment';
+import { createTestWorker, quietRuntime, until, type TestWorker } from './environment';
+import { isNotFound } from '../../client/temporal';
 import { startTestSmtpServer, type TestSmtpServer } from './smtp';
 import { PROJECT_ROOT } from '../../config/environment';
 import { freePorts } from '../../scripts/cluster/ports';
@@ -122,6 +123,32 @@ export interface RecordsTestbed {
  * gone within seconds instead of half a minute: the server deletes it once its queue's ack level has
  * passed the close, and updates that level every 30 s by default (Temporal's own tests use 1 s).
  */
+/**
+ * Deletes a workflow's history through Temporal's API, as the namespace's retention does (a workflow
+ * still running is ended first), and waits until the server no longer knows it. The server deletes
+ * in a task of its own, which now and then drops the request: it is asked again every second.
+ */
+export async function deleteHistory(env: TestWorkflowEnvironment, workflowId: string, timeoutMs = 120_000): Promise<void> {
+  const gone = () =>
+    env.client.workflow
+      .getHandle(workflowId)
+      .describe()
+      .then(
+        () => false,
+        (err: unknown) => (isNotFound(err) ? true : Promise.reject(err)),
+      );
+  await until(
+    async () => {
+      if (await gone()) return true;
+      await env.client.workflowService.deleteWorkflowExecution({ namespace: env.namespace ?? 'default', workflowExecution: { workflowId } });
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      return (await gone()) || undefined;
+    },
+    `the history of ${workflowId} deleted`,
+    timeoutMs,
+  );
+}
+
 export const QUICK_DELETION = ['--dynamic-config-value', 'history.transferProcessorUpdateAckInterval="1s"'];
 
 /** npm start's database (PGlite over the wire protocol, migrated), a dev server, a real SMTP server and a worker that writes the records. */

@@ -20,7 +20,6 @@ import { validateXML } from 'xmllint-wasm';
 import { decideAgreement, registerAgreement } from '../../client/agreements';
 import { closeCycle, startCycle, submitAnswer } from '../../client/cycles';
 import { approveGoals, closeProject, projectStatus, registerProject, returnGoals, submitGoals } from '../../client/projects';
-import { isNotFound } from '../../client/temporal';
 import { loadConfigFile } from '../../config/load';
 import { obligationOf } from '../../config/schema';
 import { cycleWorkflowId, unitWorkflowId, type CycleKey } from '../../domain/ids';
@@ -30,7 +29,7 @@ import { caseOnRecord } from '../../records/cases';
 import { accountStoreIn } from '../../web/accounts';
 import { buildWebApp } from '../../web/app';
 import { PROJECT_ROOT, until } from '../helpers/environment';
-import { startRecordsTestbed, type RecordsTestbed } from '../helpers/records';
+import { deleteHistory, startRecordsTestbed, type RecordsTestbed } from '../helpers/records';
 import { FormSession, testWebDeps } from '../helpers/web';
 
 jest.setTimeout(240_000);
@@ -98,12 +97,6 @@ function followup(...args: string[]): Promise<{ code: number; out: string; err: 
   });
 }
 
-/** As the namespace's retention does (a workflow still running is ended first): its history is gone. */
-async function deleteHistory(workflowId: string) {
-  const { client } = testbed.env;
-  await client.workflowService.deleteWorkflowExecution({ namespace: testbed.env.namespace ?? 'default', workflowExecution: { workflowId } });
-  await until(() => client.workflow.getHandle(workflowId).describe().then(() => undefined, (err: unknown) => (isNotFound(err) ? true : Promise.reject(err))), `${workflowId} deleted`, 30_000);
-}
 
 /** What a package holds, read as the archive reads it: erms.xml validated, each file against its stated checksum. */
 async function openPackage(bytes: Uint8Array) {
@@ -181,7 +174,7 @@ test('a year run through the product, its workflows deleted, exports from the CL
     projectWorkflowId('solna', 'erasmus-vuxen'),
     agreementWorkflowId('solna', 'vanort-tartu'),
   ]) {
-    await deleteHistory(workflowId);
+    await deleteHistory(testbed.env, workflowId);
   }
 
   // The CLI: the real command, reading the database of record only.

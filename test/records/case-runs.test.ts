@@ -24,8 +24,8 @@ import { migrateToLatest } from '../../records/migrate';
 import { RECORDS_MIGRATIONS } from '../../records/migrations';
 import { yearsOnRecord } from '../../records/year-package';
 import { buildWebApp } from '../../web/app';
-import { PROJECT_ROOT, until } from '../helpers/environment';
-import { RECORDS_BACKENDS, startRecordsTestbed, type RecordsBackend, type RecordsTestbed } from '../helpers/records';
+import { PROJECT_ROOT } from '../helpers/environment';
+import { deleteHistory, RECORDS_BACKENDS, startRecordsTestbed, type RecordsBackend, type RecordsTestbed } from '../helpers/records';
 import { FormSession, testWebDeps } from '../helpers/web';
 
 jest.setTimeout(300_000);
@@ -140,12 +140,7 @@ describe("on the dev server and npm start's database", () => {
     expect(versions.every((v) => v.runId === runId)).toBe(true);
 
     // As the namespace's retention does.
-    await until(async () => {
-      if (await gone(workflowId)) return true;
-      await testbed.env.client.workflowService.deleteWorkflowExecution({ namespace: testbed.env.namespace ?? 'default', workflowExecution: { workflowId } });
-      await new Promise((r) => setTimeout(r, 1_000));
-      return (await gone(workflowId)) || undefined;
-    }, `${workflowId} deleted`, 120_000);
+    await deleteHistory(testbed.env, workflowId);
 
     const again = await secretariat.submit('/yearly-goals/council-goals', '/yearly-goals/council-goals', { ...form, paragraph: '§ 13/2026' });
     expect(again.statusCode).toBe(409);

@@ -14,7 +14,6 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
 import { closeCycle, startCycle, submitAnswer } from '../../client/cycles';
-import { isNotFound } from '../../client/temporal';
 import { reportBase } from '../../activities/archive';
 import { cycleWorkflowId, unitWorkflowId, type CycleKey } from '../../domain/ids';
 import { caseOnRecord } from '../../records/cases';
@@ -23,7 +22,7 @@ import type { CycleOverview } from '../../domain/types';
 import { obligationOf } from '../../config/schema';
 import { buildWebApp } from '../../web/app';
 import { until } from '../helpers/environment';
-import { startRecordsTestbed, type RecordsTestbed } from '../helpers/records';
+import { deleteHistory, startRecordsTestbed, type RecordsTestbed } from '../helpers/records';
 import { FormSession, testWebDeps } from '../helpers/web';
 
 jest.setTimeout(120_000);
@@ -74,23 +73,7 @@ test("after every workflow of a closed cycle is deleted, its page, report, answe
 
   // As the namespace's retention does once the workflows have closed: the units', then the cycle's.
   // The server deletes in the background, once the workflow's closing is through; asked again until it is gone.
-  const namespace = testbed.env.namespace ?? 'default';
-  for (const workflowId of [...unitIds.map((u) => unitWorkflowId(key, u)), cycleWorkflowId(key)]) {
-    const gone = () =>
-      client.workflow
-        .getHandle(workflowId)
-        .describe()
-        .then(
-          () => false,
-          (err: unknown) => (isNotFound(err) ? true : Promise.reject(err)),
-        );
-    await until(async () => {
-      if (await gone()) return true;
-      await client.workflowService.deleteWorkflowExecution({ namespace, workflowExecution: { workflowId } });
-      await new Promise((r) => setTimeout(r, 1_000));
-      return (await gone()) || undefined;
-    }, `${workflowId} deleted`, 60_000);
-  }
+  for (const workflowId of [...unitIds.map((u) => unitWorkflowId(key, u)), cycleWorkflowId(key)]) await deleteHistory(testbed.env, workflowId, 60_000);
 
   const secretariat = new FormSession(app);
   expect((await secretariat.submit('/login', '/login', { username: 'sekretariatet', password: PASSWORD, next: '/dashboard' })).statusCode).toBe(303);

@@ -11,7 +11,6 @@ import { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { registerAgreement } from '../../client/agreements';
 import { registerEvent } from '../../client/events';
-import { isNotFound } from '../../client/temporal';
 import { loadConfigFile } from '../../config/load';
 import { agreementWorkflowId, eventWorkflowId, goalsWorkflowId, registerWorkflowId, revisionWorkflowId, type SeminarRecord } from '../../domain/registers';
 import { revisionPeriodOf } from '../../client/revisions';
@@ -19,7 +18,7 @@ import { caseOnRecord, caseVersions } from '../../records/cases';
 import { buildWebApp } from '../../web/app';
 import type { AgreementStatus, EventStatus } from '../../workflows/definitions';
 import { PROJECT_ROOT, until, workflowBundle } from '../helpers/environment';
-import { startRecordsTestbed, type RecordsTestbed } from '../helpers/records';
+import { deleteHistory, startRecordsTestbed, type RecordsTestbed } from '../helpers/records';
 import { FormSession, testWebDeps } from '../helpers/web';
 
 jest.setTimeout(600_000);
@@ -53,24 +52,6 @@ async function expectReplays(...workflowIds: string[]) {
   expect(failures).toEqual([]);
 }
 
-/** As the namespace's retention does once a workflow has closed (one still running is ended first): its history is gone. */
-async function deleteHistory(workflowId: string) {
-  await testbed.env.client.workflowService.deleteWorkflowExecution({ namespace: testbed.env.namespace ?? 'default', workflowExecution: { workflowId } });
-  await until(
-    async () =>
-      testbed.env.client.workflow
-        .getHandle(workflowId)
-        .describe()
-        .then(
-          () => undefined,
-          (err: unknown) => (isNotFound(err) ? true : Promise.reject(err)),
-        ),
-    `the history of ${workflowId} deleted`,
-    // The server deletes it in a task of its own, which may come a while after the call.
-    120_000,
-  );
-}
-
 test("an agreement's decision and an event's notices and cancellation are shown from the record once their workflows' histories are deleted", async () => {
   const owner = { name: 'Pia Lund', email: 'pia.lund@solna.example' };
   // Ending within the first reminder's time: reminded at once.
@@ -92,8 +73,8 @@ test("an agreement's decision and an event's notices and cancellation are shown 
   // The cancelled event's workflow is over once the cancellation is told; the ended agreement's runs until its end day.
   await testbed.env.client.workflow.getHandle(eventWorkflowId('solna', 'besok-tartu')).result();
   await expectReplays(eventWorkflowId('solna', 'besok-tartu'), agreementWorkflowId('solna', 'avtal-tartu'));
-  await deleteHistory(eventWorkflowId('solna', 'besok-tartu'));
-  await deleteHistory(agreementWorkflowId('solna', 'avtal-tartu'));
+  await deleteHistory(testbed.env, eventWorkflowId('solna', 'besok-tartu'));
+  await deleteHistory(testbed.env, agreementWorkflowId('solna', 'avtal-tartu'));
 
   const agreementPage = await secretariat.get('/agreements/avtal-tartu');
   expect(agreementPage.statusCode).toBe(200);
@@ -149,8 +130,8 @@ test("a revision's decision and the year's goals are shown from the record once 
   const goals = await caseOnRecord(testbed.records, 'solna', 'goals', `council-goals/${year}`);
   expect(goals).toEqual(expect.objectContaining({ year, state: expect.objectContaining({ state: 'recorded', recordedBy: 'Sekretariatet (sekretariatet)' }) }));
   await expectReplays(revisionWorkflowId('solna', 'policy-revision', periodId), goalsWorkflowId('solna', 'council-goals', year));
-  await deleteHistory(revisionWorkflowId('solna', 'policy-revision', periodId));
-  await deleteHistory(goalsWorkflowId('solna', 'council-goals', year));
+  await deleteHistory(testbed.env, revisionWorkflowId('solna', 'policy-revision', periodId));
+  await deleteHistory(testbed.env, goalsWorkflowId('solna', 'council-goals', year));
 
   const revisionPage = await secretariat.get('/revisions/policy-revision');
   expect(revisionPage.statusCode).toBe(200);

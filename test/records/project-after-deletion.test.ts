@@ -12,13 +12,12 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
 import { editProject, projectStatus, saveGoalsDraft, submitGoals } from '../../client/projects';
-import { isNotFound } from '../../client/temporal';
 import { loadConfigFile } from '../../config/load';
 import { projectWorkflowId } from '../../domain/registers';
 import { caseVersions } from '../../records/cases';
 import { buildWebApp } from '../../web/app';
 import { PROJECT_ROOT, until } from '../helpers/environment';
-import { startRecordsTestbed, type RecordsTestbed } from '../helpers/records';
+import { deleteHistory, startRecordsTestbed, type RecordsTestbed } from '../helpers/records';
 import { csrfOf, FormSession, testWebDeps } from '../helpers/web';
 
 jest.setTimeout(120_000);
@@ -81,18 +80,7 @@ test("after the project's workflow history is deleted, its page and its CSV and 
   await testbed.env.client.workflow.getHandle(workflowId).result();
 
   // As the namespace's retention does once the workflow has closed.
-  await testbed.env.client.workflowService.deleteWorkflowExecution({ namespace: testbed.env.namespace ?? 'default', workflowExecution: { workflowId } });
-  await until(
-    () =>
-      testbed.env.client.workflow
-        .getHandle(workflowId)
-        .describe()
-        .then(
-          () => undefined,
-          (err: unknown) => (isNotFound(err) ? true : Promise.reject(err)),
-        ),
-    'the workflow gone',
-  );
+  await deleteHistory(testbed.env, workflowId);
 
   const versions = await caseVersions(testbed.records, 'solna', 'project', ID);
   expect(versions.some((v) => 'goalsDraft' in v.state || JSON.stringify(v.state).includes(DRAFT))).toBe(false);
