@@ -14,7 +14,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -46,6 +45,7 @@ import { emptyRegister } from '../../activities/register-reader';
 import { buildWebApp } from '../../web/app';
 import { hashPassword } from '../../web/password';
 import { startTemporalCluster } from '../cluster/temporal-cluster';
+import { freePorts } from '../cluster/ports';
 import { prepareClusterRecords } from '../cluster/records-database';
 import { describeDatabaseUrl, openRecords, type Records } from '../../records/database';
 import { prepareRecords } from '../../records/startup';
@@ -239,11 +239,8 @@ async function startProcess(command: string, args: string[], env: NodeJS.Process
 }
 
 async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  const [port] = await freePorts(1);
+  return port!;
 }
 
 /**
@@ -591,8 +588,16 @@ async function startServer(server: BenchServer, units: number[], log: (line: str
   // default; 5,800 units in one cycle need the limit raised (or a layer of group workflows).
   const manyChildren = units.some((n) => n > 2000);
   if (server === 'dev') {
+    // Every port chosen here: left to itself the server takes its HTTP and metrics ports from the
+    // kernel, which can hand out again the port just freed for its gRPC.
+    const [grpc, http, metrics] = await freePorts(3);
     const env = await TestWorkflowEnvironment.createLocal({
-      server: { executable: serverExecutable(TEMPORAL_CLI), ip: '127.0.0.1', extraArgs: manyChildren ? ['--dynamic-config-value', 'limit.numPendingChildExecutions.error=10000'] : [] },
+      server: {
+        executable: serverExecutable(TEMPORAL_CLI),
+        ip: '127.0.0.1',
+        port: grpc!,
+        extraArgs: ['--http-port', String(http), '--metrics-port', String(metrics), ...(manyChildren ? ['--dynamic-config-value', 'limit.numPendingChildExecutions.error=10000'] : [])],
+      },
     });
     const records = await startEmbeddedRecordsProcess().catch(async (err: unknown) => {
       await env.teardown();

@@ -9,14 +9,12 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { TestWorkflowEnvironment as Env } from '@temporalio/testing';
 import type { CycleStatus } from '../../client/cycles';
 import { loadConfigFile } from '../../config/load';
 import { formatDate } from '../../domain/calendar';
 import type { ShownState } from '../../domain/unit-states';
-import { createTestWorker, freePort, PROJECT_ROOT, SOLNA_CONFIG, until, type TestWorker } from '../helpers/environment';
+import { createTestWorker, devServer, freePort, PROJECT_ROOT, SOLNA_CONFIG, until, type TestWorker } from '../helpers/environment';
 import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
-import { serverExecutable, TEMPORAL_CLI } from '../../workers/temporal-binaries';
 
 jest.setTimeout(180_000);
 
@@ -50,7 +48,7 @@ beforeAll(async () => {
   const port = await freePort();
   address = `127.0.0.1:${port}`;
   [env, smtp] = await Promise.all([
-    Env.createLocal({ server: { executable: serverExecutable(TEMPORAL_CLI), ip: '127.0.0.1', port } }),
+    devServer({ port }),
     startTestSmtpServer(),
   ]);
   tw = await createTestWorker(env, smtp.url);

@@ -6,11 +6,9 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { TestWorkflowEnvironment as Env } from '@temporalio/testing';
 import { closeCycle, cycleStatus, startCycle, submitAnswer } from '../../client/cycles';
 import type { CycleKey } from '../../domain/ids';
-import { serverExecutable, TEMPORAL_CLI } from '../../workers/temporal-binaries';
-import { freePort, quietRuntime, until } from '../helpers/environment';
+import { devServer, freePort, quietRuntime, until } from '../helpers/environment';
 import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
 
@@ -25,7 +23,7 @@ const servers: TestWorkflowEnvironment[] = [];
 
 async function devServerAt(port: number, dbFilename: string) {
   quietRuntime();
-  const env = await Env.createLocal({ server: { executable: serverExecutable(TEMPORAL_CLI), ip: '127.0.0.1', port, dbFilename } });
+  const env = await devServer({ port, dbFilename });
   servers.push(env);
   return env;
 }

@@ -18,6 +18,7 @@ import { createWorkflowStarter } from '../../activities/workflow-starter';
 import type { Records } from '../../records/database';
 import { mailLogIn } from '../../records/mail-log';
 import { registerSearchAttributes } from '../../workers/search-attributes';
+import { freePorts } from '../../scripts/cluster/ports';
 
 export { PROJECT_ROOT };
 export const TEST_LINK_SECRET = 'test-secret-test-secret-test-secret-0123456789';
@@ -37,9 +38,24 @@ export async function timeSkippingServer(): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: serverExecutable(TEMPORAL_TEST_SERVER) } });
 }
 
-export async function devServer(): Promise<TestWorkflowEnvironment> {
+/**
+ * The dev server, with every port it opens chosen here. Left to itself it takes its HTTP API and
+ * metrics ports from the kernel as it starts, and the kernel hands out again the port just freed
+ * for its gRPC: the server then fails "address already in use" (a CI run did, 2026-12-07).
+ */
+export async function devServer(options: { port?: number; dbFilename?: string; extraArgs?: string[] } = {}): Promise<TestWorkflowEnvironment> {
   quietRuntime();
-  return TestWorkflowEnvironment.createLocal({ server: { executable: serverExecutable(TEMPORAL_CLI), ip: '127.0.0.1' } });
+  const chosen = await freePorts(3);
+  const [http, metrics] = chosen.filter((p) => p !== options.port);
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: serverExecutable(TEMPORAL_CLI),
+      ip: '127.0.0.1',
+      port: options.port ?? chosen[2]!,
+      ...(options.dbFilename ? { dbFilename: options.dbFilename } : {}),
+      extraArgs: ['--http-port', String(http), '--metrics-port', String(metrics), ...(options.extraArgs ?? [])],
+    },
+  });
 }
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
@@ -96,15 +112,13 @@ export async function createTestWorker(
   return { worker, stop, archive, archiveDir, taskQueue, configs };
 }
 
-/** A free TCP port on loopback, for servers that must know their address before they start. */
+/**
+ * A free TCP port on loopback, for servers that must know their address before they start; below
+ * the kernel's ephemeral range, so that no server asking the kernel for a port is given it too.
+ */
 export async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+  const [port] = await freePorts(1);
+  return port!;
 }
 
 export async function until<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 30_000): Promise<T> {

@@ -7,14 +7,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Client } from 'pg';
 import type { OrganisationConfig } from '../../config/schema';
 import { openRecords, type Records } from '../../records/database';
 import { migrateToLatest } from '../../records/migrate';
 import { createRecordsArchive } from '../../records/files';
-import { serverExecutable, TEMPORAL_CLI } from '../../workers/temporal-binaries';
-import { createTestWorker, quietRuntime, until, type TestWorker } from './environment';
+import { createTestWorker, devServer, quietRuntime, until, type TestWorker } from './environment';
 import { isNotFound } from '../../client/temporal';
 import { startTestSmtpServer, type TestSmtpServer } from './smtp';
 import { PROJECT_ROOT } from '../../config/environment';
@@ -160,7 +159,7 @@ export async function startRecordsTestbed(options: { configs?: OrganisationConfi
   quietRuntime();
   const [port] = await freePorts(1);
   const address = `127.0.0.1:${port}`;
-  const [env, smtp] = await Promise.all([TestWorkflowEnvironment.createLocal({ server: { executable: serverExecutable(TEMPORAL_CLI), ip: '127.0.0.1', port: port!, extraArgs: QUICK_DELETION } }), startTestSmtpServer()]);
+  const [env, smtp] = await Promise.all([devServer({ port: port!, extraArgs: QUICK_DELETION }), startTestSmtpServer()]);
   // Its reports and their files in the database too, as every entry point with a DATABASE_URL keeps them.
   const tw = await createTestWorker(env, smtp.url, { ...(options.configs ? { configs: options.configs } : {}), records, archive: createRecordsArchive(records) });
   return {

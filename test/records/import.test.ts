@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createFileArchive } from '../../activities/archive';
 import type { FastifyInstance } from 'fastify';
 import { registerAgreement } from '../../client/agreements';
@@ -35,8 +35,7 @@ import { stopChild } from '../../scripts/cluster/postgres';
 import { accountsFile, accountStoreIn, createAccountStore } from '../../web/accounts';
 import { buildWebApp } from '../../web/app';
 import type { AgreementStatus } from '../../workflows/definitions';
-import { serverExecutable, TEMPORAL_CLI } from '../../workers/temporal-binaries';
-import { createTestWorker, PROJECT_ROOT, quietRuntime, until, type TestWorker } from '../helpers/environment';
+import { createTestWorker, devServer, PROJECT_ROOT, quietRuntime, until, type TestWorker } from '../helpers/environment';
 import { startEmbeddedBackend, type RecordsBackend } from '../helpers/records';
 import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
 import { csrfOf, FormSession, testWebDeps } from '../helpers/web';
@@ -66,7 +65,7 @@ beforeAll(async () => {
   const [port] = await freePorts(1);
   address = `127.0.0.1:${port}`;
   [env, smtp, backend] = await Promise.all([
-    TestWorkflowEnvironment.createLocal({ server: { executable: serverExecutable(TEMPORAL_CLI), ip: '127.0.0.1', port: port! } }),
+    devServer({ port: port! }),
     startTestSmtpServer(),
     startEmbeddedBackend(),
   ]);

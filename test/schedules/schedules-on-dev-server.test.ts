@@ -14,9 +14,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { resolveRun } from '../../activities/schedules';
 import { desiredSchedules } from '../../client/schedules';
 import { loadConfigFile } from '../../config/load';
-import { TestWorkflowEnvironment as Env } from '@temporalio/testing';
-import { serverExecutable, TEMPORAL_CLI } from '../../workers/temporal-binaries';
-import { createTestWorker, freePort, PROJECT_ROOT, SOLNA_CONFIG, until, type TestWorker } from '../helpers/environment';
+import { createTestWorker, devServer, freePort, PROJECT_ROOT, SOLNA_CONFIG, until, type TestWorker } from '../helpers/environment';
 import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
 import { startWorkerProcess } from '../helpers/worker-process';
 
@@ -73,7 +71,7 @@ type Listed = { scheduleId: string; nextRuns: { at: string; local: string; label
 beforeAll(async () => {
   const port = await freePort();
   address = `127.0.0.1:${port}`;
-  [env, smtp] = await Promise.all([Env.createLocal({ server: { executable: serverExecutable(TEMPORAL_CLI), ip: '127.0.0.1', port } }), startTestSmtpServer()]);
+  [env, smtp] = await Promise.all([devServer({ port }), startTestSmtpServer()]);
   tw = await createTestWorker(env, smtp.url, { configs: [loadConfigFile(KUNGALV), loadConfigFile(BORAS), loadConfigFile(SOLNA_CONFIG), loadConfigFile(FALUN)] });
 });
 
