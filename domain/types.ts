@@ -92,6 +92,8 @@ export interface MailingResult {
   outcomes?: RecipientOutcome[];
   /** Everyone the mail is for now, tried this time or not: an address no longer here was corrected. */
   recipients?: string[];
+  /** The answer's version the mail carried is on record (or there is no database to keep it in). */
+  answerOnRecord?: boolean;
 }
 
 export interface MailProblem {

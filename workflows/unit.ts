@@ -40,6 +40,11 @@ const localRecords = wf.proxyLocalActivities<Activities>({ startToCloseTimeout: 
 export const ANSWER_RECORDS_PATCH = 'answer-versions-on-record';
 /** Units that write it as a local activity; those that wrote it as an activity replay as they ran. */
 export const LOCAL_ANSWER_RECORDS_PATCH = 'answer-versions-local';
+/**
+ * Units whose receipt writes the answer's version before it goes out (the local activity only for
+ * a version whose receipt did not): the workflow task that takes an answer waits for no database.
+ */
+export const ANSWER_WITH_RECEIPT_PATCH = 'answer-version-with-receipt';
 
 interface QueuedMail {
   kind: MailKind;
@@ -92,9 +97,20 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
   const mailProblems: MailProblem[] = [];
   // Answers taken but not yet in the database of record, in the order they came.
   const unrecorded: { answer: SubmittedAnswer; submissionId: string; actor: string }[] = [];
-  const recordAnswers = async () => {
-    while (unrecorded.length > 0) {
-      const version = unrecorded.shift()!;
+  // The version a receipt not yet tried will carry (it is sent in the same pass as the answer is taken).
+  const receiptWillCarry = (version: (typeof unrecorded)[number]) =>
+    outbox.some((queued) => queued.kind === 'receipt' && queued.sequence === version.answer.revision && queued.attempt === undefined && queued.only === undefined);
+  // Whether the last mail was to carry a version and did not put it on record.
+  let versionLeft = false;
+  /** Writes the versions not on record, but for those a receipt will carry (unless `all`, at the close). */
+  const recordAnswers = async ({ all = false } = {}) => {
+    for (let i = 0; i < unrecorded.length; ) {
+      const version = unrecorded[i]!;
+      if (!all && receiptWillCarry(version) && wf.patched(ANSWER_WITH_RECEIPT_PATCH)) {
+        i++;
+        continue;
+      }
+      unrecorded.splice(i, 1);
       if (wf.patched(LOCAL_ANSWER_RECORDS_PATCH)) await localRecords.recordAnswerVersion({ key, unitId, ...version });
       else if (wf.patched(ANSWER_RECORDS_PATCH)) await records.recordAnswerVersion({ key, unitId, ...version });
     }
@@ -302,8 +318,12 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
     const skipped = [...(queued.settled ?? []), ...held];
     const skip = skipped.length > 0 ? skipped : undefined;
     let result: MailingResult;
+    // Only a first try carries the version: recordAnswers wrote it before any other.
+    const carried = queued.kind === 'receipt' && queued.attempt === undefined && queued.only === undefined ? unrecorded.find((v) => v.answer.revision === queued.sequence) : undefined;
+    const answerVersion = carried && wf.patched(ANSWER_WITH_RECEIPT_PATCH) ? { submissionId: carried.submissionId, actor: carried.actor } : undefined;
+    versionLeft = answerVersion !== undefined;
     try {
-      result = await mail.sendUnitMail({ key, unitId, kind: queued.kind, sequence: queued.sequence, at: queued.firstAt ?? at, plan, closesAt: input.closesAt, answer: queued.answer, only: queued.only, skip });
+      result = await mail.sendUnitMail({ key, unitId, kind: queued.kind, sequence: queued.sequence, at: queued.firstAt ?? at, plan, closesAt: input.closesAt, answer: queued.answer, only: queued.only, skip, ...(answerVersion ? { answerVersion } : {}) });
     } catch (err) {
       // A mailing that fails as a whole (no such unit any more) must not stop the cycle: it shows in the status.
       const cause = activityProblem(err);
@@ -311,6 +331,10 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
       noteProblem({ kind: queued.kind, sequence: queued.sequence, at, error: cause, state: 'failed' });
       if (queued.kind === 'escalation') escalatedAt ??= at;
       return later;
+    }
+    if (answerVersion && result.answerOnRecord) {
+      unrecorded.splice(unrecorded.indexOf(carried!), 1);
+      versionLeft = false;
     }
     // Histories recorded before mail went person by person carry no outcomes: all went out.
     const outcomes = result.outcomes ?? [];
@@ -366,9 +390,11 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
         outbox.splice(due.index, 1);
         continue;
       }
-      // An answer is on record before its receipt (or any other mail) goes out.
+      // An answer is on record before its receipt (or any other mail) goes out: written first or by the receipt.
       await recordAnswers();
       outbox.splice(due.index, 1, ...(await send(queued, due.held)));
+      // A receipt that failed as a whole, or a worker from before that did not know to write it, left its version to write.
+      if (versionLeft) await recordAnswers();
     }
     if (closing) break;
     const now = Date.now();
@@ -399,7 +425,7 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
     else await wf.condition(woken, Math.max(1, next - now));
     wake = false;
   }
-  await recordAnswers();
+  await recordAnswers({ all: true });
   // What still waited for another try when the cycle closed was never delivered.
   for (const p of mailProblems) if (p.state === 'retrying') p.state = 'failed';
   for (const queued of outbox) {

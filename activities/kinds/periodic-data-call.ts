@@ -35,6 +35,8 @@ export interface UnitMailInput {
   only?: string[];
   /** Not these addresses: an earlier mail is still on its way to them, and this one follows it. */
   skip?: string[];
+  /** A receipt's answer to put on record (the public record) before the mail goes out, and who sent it. */
+  answerVersion?: { submissionId: string; actor: string };
 }
 
 /** The unit's entries in the registers, listed in the request so people confirm instead of retyping. */
@@ -52,6 +54,80 @@ function registerLines(register: RegisterContents, kinds: readonly string[], uni
 
 export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToEach) {
   const { renderer, archive, directory } = deps;
+
+  /**
+   * One version of a unit's answer, to the database of record (the public record, kept after the
+   * workflow's history is gone); whether there is a database to keep it in.
+   */
+  async function keepAnswerVersion(input: { key: CycleKey; unitId: string; answer: SubmittedAnswer; submissionId: string; actor: string }): Promise<boolean> {
+    if (!deps.records) return false;
+    await recordAnswerVersion(deps.records, {
+      org: input.key.orgId,
+      obligation: input.key.obligationId,
+      period: input.key.period,
+      unit: input.unitId,
+      revision: input.answer.revision,
+      submissionId: input.submissionId,
+      actor: input.actor,
+      answers: input.answer.values,
+      at: new Date(input.answer.answeredAt),
+    });
+    return true;
+  }
+
+  async function sendMail(input: UnitMailInput): Promise<MailingResult> {
+    const { org, obligation } = directory.obligation(input.key);
+    const unit = directory.unit(input.key.orgId, input.unitId);
+    const from = org.secretariat;
+    const template = input.kind === 'deadline-moved' ? obligation.templates.deadlineMoved : obligation.templates[input.kind];
+    const withInvite = input.kind === 'request' || input.kind === 'reminder' || input.kind === 'deadline-moved';
+    const recipients = input.kind === 'escalation' ? [unit.head] : unit.contacts;
+    const registered = input.kind === 'request' && obligation.showRegisters.length ? registerLines(await deps.registers.read(input.key.orgId), obligation.showRegisters, input.unitId) : [];
+    const questionnaire = await periodQuestionnaire(obligation, input.key, deps.registers, archive);
+    // Where the policy keeps registers, the unit registers its seminars and projects from a standing link.
+    const keepsRegisters = org.obligations.some((o) => o.kind === 'gate-before-start' || o.kind === 'minimum-occurrences');
+    // Each contact's own link, tied to them: it ends when they are no longer the unit's contact, and with the period.
+    const registersUrlOf = (person: { email: string }) =>
+      keepsRegisters && input.kind === 'request' ? ownerLinkUrl(deps, 'unit-registers', input.key.orgId, input.unitId, input.at, person.email, standingLinkExpiry(obligation.period, input.closesAt)) : undefined;
+    return sendToEach(
+      recipients,
+      org.organisation.language,
+      (person, language) => {
+        const token = deps.answerLinks.token({ key: input.key, unitId: input.unitId, expiresAt: input.closesAt });
+        const answerUrl = webLink(deps, input.key.orgId, `answer/${token}`);
+        const context = { ...mailContext({ org, obligation, questionnaire, unit, person, language, input, answerUrl }), registered, registersUrl: registersUrlOf(person) };
+        const { subject, text } = renderer.mail(template, language, context);
+        const invite = withInvite
+          ? deadlineInvite({
+              key: input.key,
+              unitId: input.unitId,
+              deadlineDate: input.plan.deadlineDate,
+              title: obligation.title[language],
+              unitName: unit.name[language],
+              secretariat: org.secretariat,
+              organisation: org.organisation.name,
+              zone: org.organisation.timeZone,
+              language,
+              at: input.at,
+            })
+          : undefined;
+        return {
+          subject,
+          text,
+          date: new Date(input.at),
+          replyTo: org.secretariat.email,
+          idSubject: input.unitId,
+          attachments: invite ? [invite] : undefined,
+        };
+      },
+      from,
+      messageIdScope(input.key),
+      input.kind,
+      input.sequence,
+      { cc: input.kind === 'escalation' ? [{ name: org.secretariat.name, email: org.secretariat.email }] : undefined, only: input.only, skip: input.skip },
+    );
+  }
+
   return {
     async planCycle({ key, now }: { key: CycleKey; now: string }): Promise<CycleSetup> {
       const { org, obligation } = directory.obligation(key);
@@ -72,77 +148,15 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
     async sendUnitMail(input: UnitMailInput): Promise<MailingResult> {
       // A sign of life before the register is read: that read can wait behind a dead worker (activities/register-reader.ts).
       heartbeatKeepingProgress();
-      const { org, obligation } = directory.obligation(input.key);
-      const unit = directory.unit(input.key.orgId, input.unitId);
-      const from = org.secretariat;
-      const template = input.kind === 'deadline-moved' ? obligation.templates.deadlineMoved : obligation.templates[input.kind];
-      const withInvite = input.kind === 'request' || input.kind === 'reminder' || input.kind === 'deadline-moved';
-      const recipients = input.kind === 'escalation' ? [unit.head] : unit.contacts;
-      const registered = input.kind === 'request' && obligation.showRegisters.length ? registerLines(await deps.registers.read(input.key.orgId), obligation.showRegisters, input.unitId) : [];
-      const questionnaire = await periodQuestionnaire(obligation, input.key, deps.registers, archive);
-      // Where the policy keeps registers, the unit registers its seminars and projects from a standing link.
-      const keepsRegisters = org.obligations.some((o) => o.kind === 'gate-before-start' || o.kind === 'minimum-occurrences');
-      // Each contact's own link, tied to them: it ends when they are no longer the unit's contact, and with the period.
-      const registersUrlOf = (person: { email: string }) =>
-        keepsRegisters && input.kind === 'request' ? ownerLinkUrl(deps, 'unit-registers', input.key.orgId, input.unitId, input.at, person.email, standingLinkExpiry(obligation.period, input.closesAt)) : undefined;
-      return sendToEach(
-        recipients,
-        org.organisation.language,
-        (person, language) => {
-          const token = deps.answerLinks.token({ key: input.key, unitId: input.unitId, expiresAt: input.closesAt });
-          const answerUrl = webLink(deps, input.key.orgId, `answer/${token}`);
-          const context = { ...mailContext({ org, obligation, questionnaire, unit, person, language, input, answerUrl }), registered, registersUrl: registersUrlOf(person) };
-          const { subject, text } = renderer.mail(template, language, context);
-          const invite = withInvite
-            ? deadlineInvite({
-                key: input.key,
-                unitId: input.unitId,
-                deadlineDate: input.plan.deadlineDate,
-                title: obligation.title[language],
-                unitName: unit.name[language],
-                secretariat: org.secretariat,
-                organisation: org.organisation.name,
-                zone: org.organisation.timeZone,
-                language,
-                at: input.at,
-              })
-            : undefined;
-          return {
-            subject,
-            text,
-            date: new Date(input.at),
-            replyTo: org.secretariat.email,
-            idSubject: input.unitId,
-            attachments: invite ? [invite] : undefined,
-          };
-        },
-        from,
-        messageIdScope(input.key),
-        input.kind,
-        input.sequence,
-        { cc: input.kind === 'escalation' ? [{ name: org.secretariat.name, email: org.secretariat.email }] : undefined, only: input.only, skip: input.skip },
-      );
+      // First, so that nothing after it (an unknown unit, a broken template) keeps the answer off the record.
+      if (input.answerVersion && input.answer) {
+        await keepAnswerVersion({ key: input.key, unitId: input.unitId, answer: input.answer, ...input.answerVersion });
+        return { ...(await sendMail(input)), answerOnRecord: true };
+      }
+      return sendMail(input);
     },
 
-    /**
-     * One version of a unit's answer, to the database of record (the public record, kept after the
-     * workflow's history is gone); whether there is a database to keep it in.
-     */
-    async recordAnswerVersion(input: { key: CycleKey; unitId: string; answer: SubmittedAnswer; submissionId: string; actor: string }): Promise<boolean> {
-      if (!deps.records) return false;
-      await recordAnswerVersion(deps.records, {
-        org: input.key.orgId,
-        obligation: input.key.obligationId,
-        period: input.key.period,
-        unit: input.unitId,
-        revision: input.answer.revision,
-        submissionId: input.submissionId,
-        actor: input.actor,
-        answers: input.answer.values,
-        at: new Date(input.answer.answeredAt),
-      });
-      return true;
-    },
+    recordAnswerVersion: keepAnswerVersion,
 
     /** Keeps one part of the units' outcomes for compileReport; returns its reference. */
     async stageOutcomes({ key, part, outcomes }: { key: CycleKey; part: number; outcomes: UnitStatus[] }): Promise<string> {

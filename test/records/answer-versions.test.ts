@@ -5,7 +5,7 @@
  * records for a unit names who did.
  */
 import { startCycle, submitAnswer } from '../../client/cycles';
-import type { CycleKey } from '../../domain/ids';
+import { unitWorkflowId, type CycleKey } from '../../domain/ids';
 import { answerVersions } from '../../records/answers';
 import { until } from '../helpers/environment';
 import { startRecordsTestbed, type RecordsTestbed } from '../helpers/records';
@@ -48,4 +48,23 @@ test('an answer and its correction are two versions in the database of record, e
   // Nothing twice, however often the activities were tried.
   await new Promise((r) => setTimeout(r, 1_000));
   expect(await answerVersions(testbed.records, { org: 'solna', obligation: 'annual-follow-up', period: '2025' })).toHaveLength(3);
+});
+
+test('an answer whose receipt the mail server refuses is on record all the same, written by the receipt and by no write of its own', async () => {
+  const contact = testbed.tw.configs[0]!.units.find((u) => u.id === 'kultur-fritid')!.contacts[0]!.email;
+  testbed.smtp.refuseRecipient = (address) => (address === contact ? { code: 550, message: 'Mailbox unavailable' } : undefined);
+  try {
+    await submitAnswer(testbed.env.client, key, 'kultur-fritid', answer, 'contact', 'form-refused');
+    const version = await until(async () => {
+      const all = await answerVersions(testbed.records, { org: 'solna', obligation: 'annual-follow-up', period: '2025' });
+      return all.find((v) => v.unit === 'kultur-fritid');
+    }, 'the version in the database');
+    expect(version).toMatchObject({ revision: 1, submissionId: 'form-refused', actor: 'contact' });
+    // The workflow task that took the answer waited for no database: no local activity in the unit's history.
+    const history = await testbed.env.client.workflow.getHandle(unitWorkflowId(key, 'kultur-fritid')).fetchHistory();
+    const markers = (history.events ?? []).map((e) => e.markerRecordedEventAttributes?.markerName).filter(Boolean);
+    expect(markers).not.toContain('core_local_activity');
+  } finally {
+    testbed.smtp.refuseRecipient = undefined;
+  }
 });
