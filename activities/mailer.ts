@@ -74,7 +74,32 @@ export function headerText(value: string): string {
 
 const headerAddress = (a: MailAddress) => ({ name: headerText(a.name), address: headerText(a.address) });
 
-export function createSmtpMailer(smtpUrl: string, options: { pool?: boolean } = {}): Mailer {
+/**
+ * A mailer that hands mails on no faster than `perMinute` (an SMTP relay's limit), evenly spaced:
+ * a mail over the rate waits its turn instead of being refused by the relay. The waiting mail's
+ * activity keeps heartbeating (activities/send.ts), so a long queue is not taken for a dead worker.
+ */
+export function withMailRate(mailer: Mailer, perMinute: number, sleep: (ms: number) => Promise<void> = (ms) => new Promise((done) => setTimeout(done, ms))): Mailer {
+  if (!(perMinute > 0)) throw new RangeError(`A mail rate is a number of mails a minute above 0, not ${perMinute}.`);
+  const spacingMs = 60_000 / perMinute;
+  // When the next mail may go: each mail takes the next free turn, so the rate holds however many wait.
+  let nextTurn = 0;
+  return {
+    async send(mail) {
+      const now = Date.now();
+      const turn = Math.max(now, nextTurn);
+      nextTurn = turn + spacingMs;
+      if (turn > now) await sleep(turn - now);
+      return mailer.send(mail);
+    },
+    close() {
+      mailer.close();
+    },
+  };
+}
+
+export function createSmtpMailer(smtpUrl: string, options: { pool?: boolean; perMinute?: number } = {}): Mailer {
+  if (options.perMinute !== undefined) return withMailRate(createSmtpMailer(smtpUrl, { pool: options.pool }), options.perMinute);
   const url = new URL(smtpUrl);
   const transport = nodemailer.createTransport({
     host: url.hostname,

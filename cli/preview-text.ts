@@ -3,6 +3,7 @@ import type { Preview } from '../preview/mails';
 
 export function formatPreview(preview: Preview, summary: boolean): string {
   const lines: string[] = [`${preview.obligationId} ${preview.period}: ${preview.mails.length} mails`];
+  for (const window of preview.spread ?? []) lines.push(window.text);
   for (const mail of preview.mails) {
     const to = mail.copyOf ? `${mail.to} (cc of ${mail.copyOf})` : mail.to;
     if (summary) {

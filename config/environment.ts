@@ -101,6 +101,12 @@ export const environmentSchema = z.object({
    * five pooled SMTP connections; more at once only hold rendered mails in memory while they wait.
    */
   FOLLOWUP_WORKER_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(20),
+  /**
+   * Mails a worker hands to SMTP_URL a minute at most, evenly spaced (the relay's limit, e.g. 600
+   * for ten a second): more wait their turn in the worker instead of being refused. Unset: as fast
+   * as the five pooled connections go. With several workers, each keeps to it.
+   */
+  FOLLOWUP_MAIL_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).optional(),
   /** Whether a starting worker brings the Temporal Schedules in line with the config (followup schedules sync). */
   FOLLOWUP_SYNC_SCHEDULES: z.enum(['on', 'off']).default('on'),
   /** Where a worker serves its Temporal metrics for Prometheus (host:port, path /metrics); none when unset. */

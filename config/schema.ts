@@ -194,6 +194,17 @@ const cycleCalendarSchema = z.strictObject({
   remindersBeforeDeadline: z.array(isoDuration).max(10).default([]),
   escalationAfterDeadline: isoDuration,
   workingDays: z.boolean().default(true).meta({ description: 'true: deadlines on working days, mails at sendTime. false: the offsets exactly as given, to the second; for benchmarks and drills with time compressed to seconds.' }),
+  spreadOver: isoDuration
+    .refine((s) => {
+      const ms = parseIsoDuration(s).as('milliseconds');
+      return ms >= 0 && ms <= 86_400_000;
+    }, 'must be between PT0S and P1D (e.g. PT6H)')
+    .default('PT6H')
+    .meta({
+      description:
+        "How long from each reminder's and the escalation's time their mails are spread over, each unit at a moment of its own (the same every time, in the preview too), so that thousands of units' mails do not come at once and answers do not wait behind them. Never past workdayEnds of the day, the deadline or the next reminder. PT0S: every unit's at sendTime.",
+    }),
+  workdayEnds: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time such as 16:00').default('16:00').meta({ description: 'The local time, HH:MM, by which every spread reminder and escalation has gone out: the end of the working day (with workingDays).' }),
 });
 
 const mailTemplateName = z

@@ -27,6 +27,13 @@ export interface CycleCalendar {
   escalationAfterDeadline: string;
   /** false: exact offsets, no working days and no send time (compressed time for benchmarks). */
   workingDays?: boolean;
+  /**
+   * ISO-8601 duration from each reminder's and the escalation's time over which the units' mails
+   * are spread (domain/spread.ts). Left out: every unit's at the time itself.
+   */
+  spreadOver?: string;
+  /** Local time "HH:MM" that no spread mail passes: the end of the working day (with working days). */
+  workdayEnds?: string;
 }
 
 export function parseIsoDuration(text: string): Duration {
@@ -148,20 +155,47 @@ function iso(dt: DateTime): string {
   return s;
 }
 
+/**
+ * Until when each reminder and the escalation are spread: `spreadOver` from its time, but never
+ * into the next reminder, past `limit` (the deadline for reminders), or, with working days, past
+ * `workdayEnds` of its day. Hours are counted in real time, so a window on a day that changes
+ * to or from summer time is as long as on any other.
+ */
+function spreadWindows(cal: CycleCalendar, reminders: DateTime[], escalation: DateTime, reminderLimit: DateTime, escalationLimit?: DateTime): UnitPlan['spreadUntil'] {
+  if (cal.spreadOver === undefined) return undefined;
+  const over = parseIsoDuration(cal.spreadOver);
+  const until = (from: DateTime, limit: DateTime | undefined) => {
+    let end = from.plus(over);
+    if (limit && end > limit) end = limit;
+    if (cal.workingDays !== false && cal.workdayEnds) {
+      const dayEnds = atSendTime(from, cal.workdayEnds);
+      if (end > dayEnds) end = dayEnds;
+    }
+    return iso(end < from ? from : end);
+  };
+  return {
+    reminders: reminders.map((from, i) => until(from, reminders[i + 1] ?? reminderLimit)),
+    escalation: until(escalation, escalationLimit),
+  };
+}
+
 /** Plans the unit's part from a deadline day: reminders before it, escalation after it. */
 export function planAroundDeadline(cal: CycleCalendar, deadlineDay: DateTime, opensAt: DateTime, zone: string): UnitPlan {
   const deadline = nextWorkingDay(deadlineDay.setZone(zone, { keepLocalTime: true }));
   const reminderTimes = cal.remindersBeforeDeadline
     .map((offset) => atSendTime(previousWorkingDay(deadline.minus(parseIsoDuration(offset))), cal.sendTime))
     .filter((t) => t > opensAt)
-    .sort((a, b) => a.toMillis() - b.toMillis());
+    .sort((a, b) => a.toMillis() - b.toMillis())
+    .filter((t, i, all) => i === 0 || t.toMillis() !== all[i - 1]!.toMillis());
   const escalationAt = atSendTime(nextWorkingDay(deadline.plus(parseIsoDuration(cal.escalationAfterDeadline))), cal.sendTime);
+  const spreadUntil = spreadWindows(cal, reminderTimes, escalationAt, deadline.plus({ days: 1 }));
   return {
     opensAt: iso(opensAt),
     deadlineDate: deadline.toISODate() ?? '',
     deadlineAt: iso(deadline.plus({ days: 1 })),
-    reminderTimes: [...new Set(reminderTimes.map(iso))],
+    reminderTimes: reminderTimes.map(iso),
     escalationAt: iso(escalationAt),
+    ...(spreadUntil ? { spreadUntil } : {}),
   };
 }
 
@@ -184,6 +218,9 @@ export function planCycle(cal: CycleCalendar, rule: PeriodRule, period: string, 
   if (closesAt.toMillis() <= Date.parse(unit.escalationAt)) {
     throw new CalendarError('The cycle must close after the escalation: make closesAfterPeriodEnd later than the deadline plus escalationAfterDeadline.');
   }
+  // Every escalation is out before the close.
+  const lastEscalation = iso(closesAt.minus({ milliseconds: 1 }));
+  if (unit.spreadUntil && unit.spreadUntil.escalation > lastEscalation) unit.spreadUntil.escalation = lastEscalation;
   return { ...unit, closesAt: iso(closesAt) };
 }
 
@@ -201,12 +238,15 @@ function planExactly(cal: CycleCalendar, periodEnd: DateTime, now?: Date): Cycle
   const escalationAt = deadline.plus(parseIsoDuration(cal.escalationAfterDeadline));
   const closesAt = end.plus(parseIsoDuration(cal.closesAfterPeriodEnd));
   if (closesAt <= escalationAt) throw new CalendarError('The cycle must close after the escalation: make closesAfterPeriodEnd later than the deadline plus escalationAfterDeadline.');
+  // Every escalation is out before the close.
+  const spreadUntil = spreadWindows(cal, reminderTimes, escalationAt, deadline, closesAt.minus({ milliseconds: 1 }));
   return {
     opensAt: iso(opensAt),
     deadlineDate: deadline.toISODate() ?? '',
     deadlineAt: iso(deadline),
     reminderTimes: reminderTimes.map(iso),
     escalationAt: iso(escalationAt),
+    ...(spreadUntil ? { spreadUntil } : {}),
     closesAt: iso(closesAt),
   };
 }

@@ -53,6 +53,13 @@ export interface UnitPlan {
   deadlineAt: string;
   reminderTimes: string[];
   escalationAt: string;
+  /**
+   * Until when each reminder (in the order of reminderTimes) and the escalation are spread: each
+   * unit's goes out at a moment of its own from the time above until this one (domain/spread.ts),
+   * so that thousands of units' mails do not come at once. Absent in plans made before, where
+   * every unit's went at the time itself.
+   */
+  spreadUntil?: { reminders: string[]; escalation: string };
 }
 
 export interface CyclePlan extends UnitPlan {

@@ -11,7 +11,7 @@ import type { Renderer } from '../activities/renderer';
 import { createDirectory } from '../activities/directory';
 import type { RegisterReader } from '../activities/register-reader';
 import type { OrganisationConfig } from '../config/schema';
-import { formatDate } from '../domain/calendar';
+import { formatDate, planCycle } from '../domain/calendar';
 import { kindOf, type PreviewNote } from '../activities/kinds';
 import type { Language } from '../domain/types';
 import type { AnswerLinks } from '../domain/answer-links';
@@ -31,11 +31,24 @@ export interface PreviewMail {
   messageId: string;
 }
 
+/** A reminder's or the escalation's window: each unit's mail goes at a moment of its own in it (domain/spread.ts). */
+export interface PreviewSpread {
+  kind: 'reminder' | 'escalation';
+  /** The reminder's number, 1 for the first (1 for the escalation). */
+  sequence: number;
+  from: string;
+  until: string;
+  /** The window in the organisation's language, e.g. "Påminnelse 1: 3 mars 2027 09:00–15:00, …". */
+  text: string;
+}
+
 export interface Preview {
   obligationId: string;
   kind: string;
   period: string;
   mails: PreviewMail[];
+  /** The windows over which reminders and the escalation are spread (a data call's; empty for other kinds). */
+  spread: PreviewSpread[];
   /** What the preview cannot show, in the organisation's language. */
   notes: string[];
 }
@@ -60,6 +73,42 @@ const NOTES: Record<Language, Record<PreviewNote, string>> = {
     eventBased: 'This obligation sends mail before each registered event; shown here are the notices of the events registered so far, without the people each registration names.',
   },
 };
+
+const SPREAD_TEXTS: Record<Language, Record<PreviewSpread['kind'], string>> = {
+  sv: {
+    reminder: 'Påminnelse {{sequence}} sprids över {{window}}: varje enhet får sin vid en egen tidpunkt, densamma varje gång (se raderna).',
+    escalation: 'Eskaleringen sprids över {{window}}: varje enhet vid en egen tidpunkt, densamma varje gång (se raderna).',
+  },
+  en: {
+    reminder: 'Reminder {{sequence}} is spread over {{window}}: each unit gets its own at a moment of its own, the same every time (see the lines).',
+    escalation: 'The escalation is spread over {{window}}: each unit at a moment of its own, the same every time (see the lines).',
+  },
+};
+
+/** A window as people read it: "3 mars 2027 09:00–15:00", the end's date only when it is another day. */
+export function windowText(from: string, until: string, zone: string, language: Language): string {
+  const start = formatDate(from, zone, language, true);
+  const end = formatDate(until, zone, language, true);
+  const sameDay = formatDate(from, zone, language) === formatDate(until, zone, language);
+  return `${start}–${sameDay ? end.slice(-5) : end}`;
+}
+
+/** The windows a data call's period spreads its reminders and escalation over; none for other kinds or without a spread. */
+export function spreadWindowsOf(org: OrganisationConfig, obligationId: string, period: string, now: Date, language: Language = org.organisation.language): PreviewSpread[] {
+  const obligation = org.obligations.find((o) => o.id === obligationId);
+  if (obligation?.kind !== 'periodic-data-call') return [];
+  const zone = org.organisation.timeZone;
+  const plan = planCycle(obligation.calendar, obligation.period, period, zone, now);
+  const until = plan.spreadUntil;
+  if (!until) return [];
+  const windows: Omit<PreviewSpread, 'text'>[] = [
+    ...plan.reminderTimes.filter((from) => Date.parse(from) > Date.parse(plan.opensAt)).map((from, i) => ({ kind: 'reminder' as const, sequence: i + 1, from, until: until.reminders[plan.reminderTimes.indexOf(from)]! })),
+    { kind: 'escalation' as const, sequence: 1, from: plan.escalationAt, until: until.escalation },
+  ];
+  return windows
+    .filter((w) => Date.parse(w.until) > Date.parse(w.from))
+    .map((w) => ({ ...w, text: SPREAD_TEXTS[language][w.kind].replace('{{sequence}}', String(w.sequence)).replace('{{window}}', windowText(w.from, w.until, zone, language)) }));
+}
 
 /** A mailer that keeps what it is given: every person gets a mail of their own, as with SMTP. */
 function recordingMailer(into: OutgoingMail[]): Mailer {
@@ -145,5 +194,5 @@ export async function previewMails(args: {
     };
   });
   mails.sort((a, b) => a.at.localeCompare(b.at));
-  return { obligationId, kind: obligation.kind, period, mails, notes: notes.map((n) => NOTES[language][n]) };
+  return { obligationId, kind: obligation.kind, period, mails, spread: spreadWindowsOf(org, obligationId, period, now), notes: notes.map((n) => NOTES[language][n]) };
 }

@@ -51,7 +51,7 @@ export async function syncSchedulesAtStart(env: Environment, configs: readonly O
 }
 
 export async function createProductionWorker(env: Environment, configs: readonly OrganisationConfig[], connection: NativeConnection): Promise<{ worker: Worker; client: Client; close(): void }> {
-  const mailer = createSmtpMailer(env.SMTP_URL, { pool: true });
+  const mailer = createSmtpMailer(env.SMTP_URL, { pool: true, perMinute: env.FOLLOWUP_MAIL_PER_MINUTE });
   // Activities that compile reports read the registers, which live in workflows.
   const clientConnection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
   const client = new Client({ connection: clientConnection, namespace: env.TEMPORAL_NAMESPACE });

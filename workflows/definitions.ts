@@ -56,6 +56,13 @@ export interface UnitInput {
    * started before, which replay as they ran.
    */
   startedWithRow?: true;
+  /**
+   * Set by cycles whose code spreads reminders: the unit sends each reminder and the escalation at
+   * its own moment in the plan's window (domain/spread.ts) without asking the patch
+   * 'spread-reminders', whose marker would cost every unit an event. Units without it ask the patch
+   * (a plan with windows may come from a newer worker's activity while an older cycle runs).
+   */
+  spreadFromStart?: true;
 }
 
 export interface AnswerInput {

@@ -7,6 +7,7 @@ import { ApplicationFailure } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { checkAnswer, checkDraft, describeAnswerErrors } from '../domain/answers';
 import type { Draft, HistoryEntry, MailKind, MailingResult, MailProblem, SubmittedAnswer, UnitState, UnitStatus } from '../domain/types';
+import { unitTimes } from '../domain/spread';
 import { owesAnswer } from '../domain/unit-states';
 import {
   closeUnitSignal,
@@ -40,6 +41,8 @@ const localRecords = wf.proxyLocalActivities<Activities>({ startToCloseTimeout: 
 export const ANSWER_RECORDS_PATCH = 'answer-versions-on-record';
 /** Units that write it as a local activity; those that wrote it as an activity replay as they ran. */
 export const LOCAL_ANSWER_RECORDS_PATCH = 'answer-versions-local';
+/** Units that send each reminder and the escalation at a moment of their own in its window; those from before replay at the plan's times. */
+export const SPREAD_REMINDERS_PATCH = 'spread-reminders';
 /**
  * Units whose receipt writes the answer's version before it goes out (the local activity only for
  * a version whose receipt did not): the workflow task that takes an answer waits for no database.
@@ -79,6 +82,10 @@ const TEMPLATE_RETRY_MS = 3_600_000;
 export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
   const { key, unitId, language, questionnaire } = input;
   let plan = input.plan;
+  // Units of a cycle that spreads were started knowing it: no patch marker (definitions.ts, spreadFromStart).
+  const spread = input.plan.spreadUntil !== undefined && (input.spreadFromStart === true || wf.patched(SPREAD_REMINDERS_PATCH));
+  /** This unit's reminder and escalation times: its own moments in the plan's windows. */
+  const own = (): Pick<typeof plan, 'reminderTimes' | 'escalationAt'> => (spread ? unitTimes(plan, key, unitId) : plan);
   let closing = false;
   let requested = false;
   let wake = false;
@@ -245,7 +252,7 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
       note('deadline-extended', by, until);
       plan = await planning.planDeadline({ key, unitId, until, opensAt: plan.opensAt });
       const now = Date.now();
-      remindersDone = plan.reminderTimes.filter((t) => Date.parse(t) <= now).length;
+      remindersDone = own().reminderTimes.filter((t) => Date.parse(t) <= now).length;
       // People who have the request know the old date (and may have it in their calendar): tell them.
       // A close that came while the deadline was re-planned has ended the loop: nobody would send it.
       if (requested && wf.patched('deadline-moved-mail') && !closing) enqueue({ kind: 'deadline-moved', sequence: ++deadlineMovedSequence });
@@ -378,7 +385,7 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
     requested = true;
     outbox.push({ kind: 'request', sequence: 1 });
     // A cycle started late does not fire the reminders whose time has already passed.
-    remindersDone = plan.reminderTimes.filter((t) => Date.parse(t) <= Date.now()).length;
+    remindersDone = own().reminderTimes.filter((t) => Date.parse(t) <= Date.now()).length;
   }
 
   for (;;) {
@@ -399,13 +406,14 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
     if (closing) break;
     const now = Date.now();
     if (awaitingAnswer()) {
+      const { reminderTimes, escalationAt } = own();
       let reminderDue = false;
-      while (remindersDone < plan.reminderTimes.length && Date.parse(plan.reminderTimes[remindersDone]!) <= now) {
+      while (remindersDone < reminderTimes.length && Date.parse(reminderTimes[remindersDone]!) <= now) {
         remindersDone++;
         reminderDue = true;
       }
       if (reminderDue && now < Date.parse(plan.deadlineAt)) outbox.push({ kind: 'reminder', sequence: ++reminderSequence });
-      if (escalatedForDeadline !== plan.deadlineAt && now >= Date.parse(plan.escalationAt)) {
+      if (escalatedForDeadline !== plan.deadlineAt && now >= Date.parse(escalationAt)) {
         escalatedForDeadline = plan.deadlineAt;
         outbox.push({ kind: 'escalation', sequence: ++escalationSequence });
       }
@@ -413,9 +421,10 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
     if (nextDue()) continue;
     const upcoming: number[] = nextTry();
     if (awaitingAnswer()) {
-      const nextReminder = plan.reminderTimes[remindersDone];
+      const { reminderTimes, escalationAt } = own();
+      const nextReminder = reminderTimes[remindersDone];
       if (nextReminder) upcoming.push(Date.parse(nextReminder));
-      if (escalatedForDeadline !== plan.deadlineAt) upcoming.push(Date.parse(plan.escalationAt));
+      if (escalatedForDeadline !== plan.deadlineAt) upcoming.push(Date.parse(escalationAt));
       // Awake when the deadline passes, so that "late" reaches the visibility store then.
       if (visible && now < Date.parse(plan.deadlineAt)) upcoming.push(Date.parse(plan.deadlineAt));
     }

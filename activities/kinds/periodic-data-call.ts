@@ -5,6 +5,7 @@
 import { DateTime } from 'luxon';
 import { messageIdScope, cycleWorkflowId, type CycleKey } from '../../domain/ids';
 import { dataCallOpenings, formatDate, latestEndedPeriod, planCycle, previousPeriod, replanDeadline, standingLinkExpiry } from '../../domain/calendar';
+import { unitTimes } from '../../domain/spread';
 import { askQuestionnaire, periodQuestionnaire } from '../questionnaire-lists';
 import type { RegisterContents } from '../../domain/registers';
 import type { ArchivedReport, CycleSetup, MailingResult, MailKind, RecipientOutcome, SubmittedAnswer, UnitPlan, UnitStatus } from '../../domain/types';
@@ -286,12 +287,14 @@ export const periodicDataCall: KindModule<'periodic-data-call'> = {
     const key: CycleKey = { orgId: org.organisation.id, obligationId: obligation.id, period };
     const plan = planCycle(obligation.calendar, obligation.period, period, org.organisation.timeZone, now);
     const base = { key, plan, closesAt: plan.closesAt };
-    // Reminders whose time had passed when the cycle opened are not sent (a cycle started late).
-    const reminders = plan.reminderTimes.filter((t) => Date.parse(t) > Date.parse(plan.opensAt));
     for (const unit of org.units.filter((u) => !obligation.units || obligation.units.includes(u.id))) {
+      // Each unit's reminders and escalation at its own moments, as its workflow sends them.
+      const own = unitTimes(plan, key, unit.id);
+      // Reminders whose time had passed when the cycle opened are not sent (a cycle started late).
+      const reminders = own.reminderTimes.filter((t) => Date.parse(t) > Date.parse(plan.opensAt));
       await record('request', () => activities.sendUnitMail({ ...base, unitId: unit.id, kind: 'request', sequence: 1, at: plan.opensAt }));
       for (const [i, at] of reminders.entries()) await record('reminder', () => activities.sendUnitMail({ ...base, unitId: unit.id, kind: 'reminder', sequence: i + 1, at }));
-      await record('escalation', () => activities.sendUnitMail({ ...base, unitId: unit.id, kind: 'escalation', sequence: 1, at: plan.escalationAt }));
+      await record('escalation', () => activities.sendUnitMail({ ...base, unitId: unit.id, kind: 'escalation', sequence: 1, at: own.escalationAt }));
     }
     // The report mail as it goes out, its figures standing in (the report is compiled at closing).
     const counts = org.organisation.language === 'sv' ? '[antal]' : '[count]';

@@ -72,6 +72,8 @@ test('preview, a repeated section with its rules, the previous answer in the for
   await office.getByRole('button', { name: 'Visa utskicken' }).click();
   await office.getByText(/^\d+ e-postmeddelanden\.$/).waitFor();
   expect(await office.getByRole('row', { name: /Förfrågan elin\.gustafsson@boras\.example/ }).count()).toBe(1);
+  // Each reminder's window, each unit's mail at its own moment in it (on its row).
+  expect(await office.getByRole('listitem').filter({ hasText: /^Påminnelse 1 sprids över \d{1,2} \S+ \d{4} \d\d:\d\d–\d\d:\d\d: varje enhet får sin vid en egen tidpunkt/ }).count()).toBe(1);
   await office.getByText('Uppföljning av internationella aktiviteter 2025 – Förskoleförvaltningen').first().click();
   expect(await office.locator('pre.mail').first().textContent()).toContain('== Aktiviteter: Transnationella projekt ==');
   await checkPage(office, 'preview');

@@ -95,7 +95,8 @@ test('Södertälje: EU-funding check before start, the work plan and the EU repo
       'contact',
     );
   }
-  await run.skipTo(eu.escalationAt, 3_600_000);
+  // Past the end of the escalation's window: every unit's has come.
+  await run.skipTo(eu.spreadUntil!.escalation, 3_600_000);
   const escalation = await run.mailTo('fredrik.aberg@telge.example', new RegExp(`^Svar saknas: Rapportering om EU-arbetet från kontor och bolag ${year - 1} – Telge Bostäder AB$`));
   expect(escalation.mail.text).toContain('Sara Nilsson');
   expect(run.subjects('sara.nilsson@telge.example').filter((s) => s.startsWith('Påminnelse'))).toHaveLength(3);

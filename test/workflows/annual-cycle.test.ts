@@ -9,6 +9,7 @@ import { startCycle, submitAnswer, cycleStatus } from '../../client/cycles';
 import { loadConfigFile } from '../../config/load';
 import { obligationOf } from '../../config/schema';
 import { planCycle } from '../../domain/calendar';
+import { unitTimes } from '../../domain/spread';
 import type { CycleKey } from '../../domain/ids';
 import type { CycleResult } from '../../domain/types';
 import { createTestWorker, skipTo, SOLNA_CONFIG, timeSkippingServer, type TestWorker } from '../helpers/environment';
@@ -60,8 +61,8 @@ test('a whole year: requests, reminders, escalation, receipts and the report to 
     }
     await smtp.waitFor(7 + 5);
 
-    // The English-speaking contact answers after the second reminder.
-    await sleepUntil(plan.reminderTimes[1]!, 60 * 60_000);
+    // The English-speaking contact answers after the second reminder (each unit's comes at its own moment in the window).
+    await sleepUntil(plan.spreadUntil!.reminders[1]!, 60_000);
     await smtp.waitFor(12 + 4); // two reminders each to two units
     await submitAnswer(env.client, key, 'socialforvaltningen', answer('socialforvaltningen'), 'contact');
     await smtp.waitFor(17);
@@ -114,10 +115,12 @@ test('a whole year: requests, reminders, escalation, receipts and the report to 
     expect(delivery!.mail.attachments.map((a) => a.filename)).toEqual([`solna-annual-follow-up-${period}.pdf`, `solna-annual-follow-up-${period}.docx`, `solna-annual-follow-up-${period}.html`]);
   }
 
-  // Mail dates follow the calendar: the request on the opening day, the reminders before the deadline.
+  // Mail dates follow the calendar: the request on the opening day, the reminders before the deadline,
+  // each at the unit's own moment in its window.
   const erik = smtp.to('erik.andersson@solna.example');
-  expect(erik.map((m) => m.date.toISOString())).toEqual([plan.opensAt, ...plan.reminderTimes]);
-  expect(new Date(smtp.to('helena.forsberg@solna.example')[0]!.date).toISOString()).toBe(plan.escalationAt);
+  const own = unitTimes(plan, key, 'miljo-byggnad');
+  expect(erik.map((m) => m.date.toISOString())).toEqual([plan.opensAt, ...own.reminderTimes]);
+  expect(new Date(smtp.to('helena.forsberg@solna.example')[0]!.date).toISOString()).toBe(own.escalationAt);
   // The request lists the questions and the deadline in the reader's language.
   const request = smtp.to('maria.johansson@solna.example')[0]!.mail.text ?? '';
   expect(request).toContain('1. Pågående EU-projekt, andra internationella projekt och inlämnade ansökningar (obligatorisk)');

@@ -12,6 +12,7 @@ import { closeCycle, cycleStatus, exemptUnit, extendDeadline, RejectedError, sta
 import { loadConfigFile } from '../../config/load';
 import { obligationOf } from '../../config/schema';
 import { planCycle, replanDeadline } from '../../domain/calendar';
+import { unitTimes } from '../../domain/spread';
 import { cycleWorkflowId, unitWorkflowId, type CycleKey } from '../../domain/ids';
 import type { CycleResult } from '../../domain/types';
 import { createTestWorker, skipTo, SOLNA_CONFIG, timeSkippingServer, type TestWorker } from '../helpers/environment';
@@ -196,7 +197,7 @@ test('extending a deadline re-plans the remaining reminders; an exempt unit is n
     expect(exempt.state).toBe('exempt');
     await expect(submitAnswer(env.client, key, 'omsorg', goodAnswer, 'contact')).rejects.toThrow('Enheten är undantagen från denna uppföljning.');
 
-    await sleepUntil(expected.escalationAt, 60_000);
+    await sleepUntil(expected.spreadUntil!.escalation, 60_000);
     const status = await cycleStatus(env.client, key);
     const culture = status.units.find((u) => u.unitId === 'kultur-fritid')!;
     expect(culture.state).toBe('escalated');
@@ -207,7 +208,9 @@ test('extending a deadline re-plans the remaining reminders; an exempt unit is n
   const sofia = smtp.to('sofia.bergstrom@solna.example');
   const moved = sofia.filter((m) => m.subject.startsWith('Ny sista svarsdag'));
   expect(moved).toHaveLength(1);
-  expect(sofia.filter((m) => m !== moved[0]).map((m) => m.date.toISOString())).toEqual([plan.opensAt, ...final.expected.reminderTimes]);
+  // Each unit's reminders and escalation at its own moments in the windows of its plan.
+  const culture = unitTimes(final.expected, key, 'kultur-fritid');
+  expect(sofia.filter((m) => m !== moved[0]).map((m) => m.date.toISOString())).toEqual([plan.opensAt, ...culture.reminderTimes]);
   // The calendar event of the request, moved by the later mail: same UID, a higher SEQUENCE, the new day.
   const events = [sofia[0]!, moved[0]!].map((m) => {
     const ics = m.mail.attachments.find((a) => a.contentType === 'text/calendar');
@@ -222,9 +225,9 @@ test('extending a deadline re-plans the remaining reminders; an exempt unit is n
   expect([events[0]!.startDate.toString(), events[1]!.startDate.toString()]).toEqual([plan.deadlineDate, final.expected.deadlineDate]);
   expect(events[0]!.startDate.isDate).toBe(true);
   expect(moved[0]!.mail.text).toContain(`Den nya sista svarsdagen är`);
-  expect(smtp.to('johan.nyberg@solna.example').map((m) => m.date.toISOString())).toEqual([final.expected.escalationAt]);
+  expect(smtp.to('johan.nyberg@solna.example').map((m) => m.date.toISOString())).toEqual([culture.escalationAt]);
   // Units on the original deadline were escalated at the original time.
-  expect(smtp.to('lars.ekstrom@solna.example').map((m) => m.date.toISOString())).toEqual([plan.escalationAt]);
+  expect(smtp.to('lars.ekstrom@solna.example').map((m) => m.date.toISOString())).toEqual([unitTimes(plan, key, 'barn-utbildning').escalationAt]);
   // The exempt unit got the request and nothing after it.
   expect(smtp.to('karin.sandberg@solna.example')).toHaveLength(1);
   expect(smtp.to('eva.lundgren@solna.example')).toHaveLength(0);

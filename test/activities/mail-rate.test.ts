@@ -1,0 +1,45 @@
+/**
+ * A relay's limit: the worker hands mails to SMTP no faster than FOLLOWUP_MAIL_PER_MINUTE, evenly
+ * spaced, however many mailings ask at once; every one still arrives.
+ */
+import { createSmtpMailer, type OutgoingMail } from '../../activities/mailer';
+import { environmentSchema } from '../../config/environment';
+import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
+
+let smtp: TestSmtpServer;
+beforeAll(async () => {
+  smtp = await startTestSmtpServer();
+});
+afterAll(() => smtp.close());
+
+const mail = (i: number): OutgoingMail => ({
+  from: { name: 'Sekretariatet', address: 'sekretariatet@solna.example' },
+  to: [{ name: `Kontakt ${i}`, address: `kontakt-${i}@solna.example` }],
+  envelopeTo: `kontakt-${i}@solna.example`,
+  subject: `Påminnelse ${i}`,
+  text: 'Hej',
+  messageId: `<rate.${i}@solna.example>`,
+  date: new Date('2027-02-01T08:00:00Z'),
+  language: 'sv',
+});
+
+test('eight mails asked for at once at 240 a minute arrive a quarter of a second apart, all of them', async () => {
+  const mailer = createSmtpMailer(smtp.url, { pool: false, perMinute: 240 });
+  const arrived: number[] = [];
+  const started = Date.now();
+  await Promise.all(Array.from({ length: 8 }, (_, i) => mailer.send(mail(i)).then(() => arrived.push(Date.now() - started))));
+  mailer.close();
+  expect(smtp.received.map((m) => m.messageId).sort()).toEqual(Array.from({ length: 8 }, (_, i) => `<rate.${i}@solna.example>`).sort());
+  arrived.sort((a, b) => a - b);
+  // Seven gaps of 250 ms: not before 1.75 s, and not much later either.
+  expect(arrived.at(-1)!).toBeGreaterThanOrEqual(1_740);
+  expect(arrived.at(-1)!).toBeLessThan(4_000);
+  for (let i = 1; i < arrived.length; i++) expect(arrived[i]! - arrived[i - 1]!).toBeGreaterThanOrEqual(150);
+});
+
+test('the rate is a setting of the environment: unset, none; a number of mails a minute', () => {
+  const base = { FOLLOWUP_LINK_SECRET: 'x'.repeat(32) };
+  expect(environmentSchema.parse(base).FOLLOWUP_MAIL_PER_MINUTE).toBeUndefined();
+  expect(environmentSchema.parse({ ...base, FOLLOWUP_MAIL_PER_MINUTE: '600' }).FOLLOWUP_MAIL_PER_MINUTE).toBe(600);
+  expect(environmentSchema.safeParse({ ...base, FOLLOWUP_MAIL_PER_MINUTE: '0' }).success).toBe(false);
+});
