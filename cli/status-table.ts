@@ -14,9 +14,10 @@ export function formatStatus(status: CycleStatus, config: OrganisationConfig): s
   const language = config.organisation.language;
   const zone = config.organisation.timeZone;
   const order = new Map(config.units.map((u, i) => [u.id, i]));
+  const byId = new Map(config.units.map((u) => [u.id, u]));
   const units = [...status.units].sort((a, b) => (order.get(a.unitId) ?? Infinity) - (order.get(b.unitId) ?? Infinity) || a.unitId.localeCompare(b.unitId));
   const rows = units.map((u) => {
-    const unit = config.units.find((c) => c.id === u.unitId);
+    const unit = byId.get(u.unitId);
     return [
       unit ? `${unit.name[language]} (${u.unitId})` : u.unitId,
       STATE_LABELS[language][shownState(u)],

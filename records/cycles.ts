@@ -38,6 +38,18 @@ function rowFromAnswer(unit: PeriodUnit, plan: CyclePlan): UnitRow {
   };
 }
 
+/**
+ * Each unit's line as the cycle closed, from its report's data: one read, where listing thousands
+ * of units from the visibility store takes seconds. undefined before the data is compiled, and for
+ * a period compiled before the lines went with it.
+ */
+export async function closedUnitRows(archive: Archive, key: CycleKey): Promise<UnitRow[] | undefined> {
+  const text = await readIfPresent(archive, reportDataRef(key));
+  if (!text) return undefined;
+  const { units } = JSON.parse(text) as PeriodData;
+  return units.every((u) => u.row) ? units.map((u) => u.row!) : undefined;
+}
+
 /** The cycle on record, or undefined when nothing of it is (a cycle from before, or none). */
 export async function cycleOnRecord(db: Records, archive: Archive, key: CycleKey): Promise<CycleOnRecord | undefined> {
   const found = await caseOnRecord<CycleOverview>(db, key.orgId, 'cycle', cycleCaseId(key));

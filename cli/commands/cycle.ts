@@ -7,6 +7,8 @@ import type { CycleStatus } from '../../client/cycles';
 import type { OrganisationConfig } from '../../config/schema';
 import { latestEndedPeriod } from '../../domain/calendar';
 import type { CycleKey } from '../../domain/ids';
+import type { Archive } from '../../activities/archive';
+import type { Records } from '../../records/database';
 import { cycleClosing, shownState } from '../../domain/unit-states';
 import { formatStatus } from '../status-table';
 import { cliActor, helpers, type CommandContext } from './common';
@@ -41,6 +43,20 @@ export function addCycleCommands(program: Command, ctx: CommandContext): void {
     }
     return unitId;
   };
+  /** Reads with the archive (in the database of record where there is one, else in the folder), and closes it after. */
+  const withArchive = async <T>(read: (archive: Archive, records?: Records) => Promise<T>): Promise<T> => {
+    const url = env().DATABASE_URL;
+    const records = url ? await (require('../../records/database') as typeof import('../../records/database')).openRecords(url, { poolSize: 1 }) : undefined;
+    try {
+      const { archiveOf } = require('../../records/files') as typeof import('../../records/files');
+      return await read(archiveOf(env().FOLLOWUP_ARCHIVE_DIR, records), records);
+    } finally {
+      await records?.destroy();
+    }
+  };
+  const recordsCycles = () => require('../../records/cycles') as typeof import('../../records/cycles');
+  /** The cycle in the database of record, where there is one (records/cycles.ts, the reader of its page in the web). */
+  const cycleFromRecord = async (key: CycleKey) => (env().DATABASE_URL ? withArchive((archive, records) => recordsCycles().cycleOnRecord(records!, archive, key)) : undefined);
   const cycle = program
     .command('cycle')
     .description('run and follow one cycle of an obligation (its period defaults to the last one that has ended)');
@@ -81,7 +97,26 @@ export function addCycleCommands(program: Command, ctx: CommandContext): void {
     .action(async (obligationId: string, _opts, cmd: Command) => {
       const opts = globalOpts(cmd);
       const cfg = loadConfig(opts);
-      const status: CycleStatus = await loadCycles().cycleStatus(await client(), keyOf(cfg, obligationId, opts));
+      const key = keyOf(cfg, obligationId, opts);
+      let status: CycleStatus;
+      try {
+        status = await loadCycles().cycleStatus(await client(), key, { closedRows: () => withArchive((archive) => recordsCycles().closedUnitRows(archive, key)) });
+      } catch (err) {
+        // Its workflows' histories deleted (the namespace's retention): the cycle as it stands on record, as its page shows it.
+        const kept = err instanceof loadCycles().CycleNotFoundError ? await cycleFromRecord(key) : undefined;
+        if (!kept) throw err;
+        status = { info: kept.info, units: kept.units, starting: false };
+      }
+      if (opts.json) {
+        // Scripts get what the table says: each unit's state as read (did not answer, once closed) and the close.
+        const closing = cycleClosing(status.info);
+        const json = {
+          ...status,
+          info: { ...status.info, ...(closing ? { closedEarly: closing.early } : {}) },
+          units: status.units.map((u) => ({ ...u, shownState: shownState(u) })),
+        };
+        return print(json, '', true);
+      }
       let human = formatStatus(status, cfg);
       if (status.info.report) {
         const files = [status.info.report.pdf, status.info.report.docx, status.info.report.html, status.info.report.markdown].filter((f): f is string => Boolean(f));
@@ -89,14 +124,7 @@ export function addCycleCommands(program: Command, ctx: CommandContext): void {
         const where = (f: string) => (env().DATABASE_URL ? `records:${f}` : path.join(env().FOLLOWUP_ARCHIVE_DIR, f));
         human += `\n\nReport: ${files.map(where).join('\n        ')}`;
       }
-      // Scripts get what the table says: each unit's state as read (did not answer, once closed) and the close.
-      const closing = cycleClosing(status.info);
-      const json = {
-        ...status,
-        info: { ...status.info, ...(closing ? { closedEarly: closing.early } : {}) },
-        units: status.units.map((u) => ({ ...u, shownState: shownState(u) })),
-      };
-      print(json, human, opts.json);
+      io.out(human);
     });
 
   cycle

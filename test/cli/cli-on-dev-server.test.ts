@@ -158,6 +158,25 @@ test('from start to a compiled report, as the secretariat would do it', async ()
   expect((await followup('cycle', 'start', ...cycle)).out).toContain('has already run and is closed');
 });
 
+test('a status loads what it reads with, not the worker, the web or the report and export libraries', async () => {
+  // The modules the process had loaded when it ended, written by a preload.
+  const preload = path.join(work, 'loaded-modules.cjs');
+  writeFileSync(preload, "process.on('exit', () => require('node:fs').writeFileSync(process.env.LOADED_MODULES_FILE, Object.keys(require.cache).join('\\n')));\n");
+  const listed = path.join(work, 'loaded-modules.txt');
+  const status = await new Promise<{ out: string }>((resolve, reject) =>
+    execFile(
+      process.execPath,
+      ['--require', preload, path.join(PROJECT_ROOT, 'bin/followup.js'), 'cycle', 'status', 'annual-follow-up', '--period', '2025', '--json'],
+      { cwd: work, env: { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: tw.taskQueue, FOLLOWUP_CONFIG: SOLNA_CONFIG, LOADED_MODULES_FILE: listed } },
+      (error, stdout) => (error ? reject(error) : resolve({ out: stdout })),
+    ),
+  );
+  expect((JSON.parse(status.out) as CycleStatus).units).toHaveLength(6);
+  const packages = new Set(readFileSync(listed, 'utf8').split('\n').flatMap((file) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ?? []));
+  expect(packages).toContain('@temporalio/client');
+  for (const heavy of ['@temporalio/worker', '@temporalio/core-bridge', 'fastify', 'pdfkit', 'exceljs', 'docx', 'handlebars', 'nodemailer', 'jszip']) expect(packages).not.toContain(heavy);
+});
+
 test('every command has help, and a wrong command says so', async () => {
   const help = await followup('cycle', 'answer', '--help');
   expect(help.code).toBe(0);
