@@ -8,9 +8,11 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { createRegisterReader } from '../activities/register-reader';
 import { createRenderer } from '../activities/renderer';
+import { languageIn, languageQuery, tokenParams } from './forms';
 import { pickLanguage, text } from './i18n';
 import { createWebKit, type SharedSignIn, type WebDeps } from './kit';
 import { answerPages } from './pages/answer';
@@ -90,6 +92,9 @@ export async function buildDeploymentWebApp(organisations: readonly WebDeps[], o
     routerOptions: { maxParamLength: 700 },
     bodyLimit: BODY_LIMIT_BYTES,
   });
+  // Every route's params, query string and form are checked against its zod schemas (web/forms.ts).
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
   await app.register(security, { cookieSecret: first.cookieSecret, secure: first.publicBaseUrl.startsWith('https:') });
   const stylesheet = readFileSync(path.join(first.templatesDir, 'web', 'style.css'), 'utf8');
   app.get('/assets/style.css', async (_request, reply) => reply.type('text/css; charset=utf-8').header('Cache-Control', 'public, max-age=3600').send(stylesheet));
@@ -118,11 +123,23 @@ export async function buildDeploymentWebApp(organisations: readonly WebDeps[], o
       { prefix },
     );
   }
+  // The deployment's own pages: which organisation is whose, and an address that fits no route.
+  const views = createViews(first.templatesDir);
+  const deploymentMessage = (reply: FastifyReply, status: number, lang: 'sv' | 'en', heading: 'notFoundTitle' | 'organisationsTitle' | 'badAddressTitle', body: 'organisationsIntro' | 'badAddressText') => {
+    const links = organisations.map((d) => ({ url: `/${d.config.organisation.id}/`, name: d.config.organisation.name }));
+    return reply.code(status).type('text/html; charset=utf-8').send(views('message', { lang, orgName: text(lang, 'organisationsTitle') }, { heading: text(lang, heading), body: text(lang, body), links }));
+  };
+  app.setErrorHandler((error: Error, request, reply) => {
+    const lang = pickLanguage(languageIn(request.query), first.config.organisation.language);
+    if (hasZodFastifySchemaValidationErrors(error)) return deploymentMessage(reply, 400, lang, 'badAddressTitle', 'badAddressText');
+    // Anything else as Fastify answers it by default.
+    throw error;
+  });
   // Links mailed while the deployment served one organisation at the root lead to its path now:
   // a contact person's link keeps working when the deployment takes in another organisation.
   const served = new Set(organisations.map((d) => d.config.organisation.id));
   for (const [page, purpose] of LINK_PAGES) {
-    app.get<{ Params: { token: string } }>(`/${page}/:token`, async (request, reply) => {
+    app.withTypeProvider<ZodTypeProvider>().get(`/${page}/:token`, { schema: { params: tokenParams } }, async (request, reply) => {
       const orgId = first.answerLinks.organisationOf(request.params.token, purpose);
       if (!orgId || !served.has(orgId)) return reply.callNotFound();
       const query = request.url.indexOf('?');
@@ -130,17 +147,10 @@ export async function buildDeploymentWebApp(organisations: readonly WebDeps[], o
     });
   }
   // The deployment's front page: which organisation is whose.
-  const views = createViews(first.templatesDir);
-  app.setNotFoundHandler((request, reply) => {
-    const lang = pickLanguage((request.query as Record<string, string>)?.lang, first.config.organisation.language);
-    const links = organisations.map((d) => ({ url: `/${d.config.organisation.id}/`, name: d.config.organisation.name }));
-    return reply.code(404).type('text/html; charset=utf-8').send(views('message', { lang, orgName: text(lang, 'organisationsTitle') }, { heading: text(lang, 'notFoundTitle'), body: text(lang, 'organisationsIntro'), links }));
-  });
-  app.get('/', async (request, reply) => {
-    const lang = pickLanguage((request.query as Record<string, string>)?.lang, first.config.organisation.language);
-    const links = organisations.map((d) => ({ url: `/${d.config.organisation.id}/`, name: d.config.organisation.name }));
-    return reply.type('text/html; charset=utf-8').send(views('message', { lang, orgName: text(lang, 'organisationsTitle') }, { heading: text(lang, 'organisationsTitle'), body: text(lang, 'organisationsIntro'), links }));
-  });
+  app.setNotFoundHandler((request, reply) => deploymentMessage(reply, 404, pickLanguage(languageIn(request.query), first.config.organisation.language), 'notFoundTitle', 'organisationsIntro'));
+  app.withTypeProvider<ZodTypeProvider>().get('/', { schema: { querystring: languageQuery } }, async (request, reply) =>
+    deploymentMessage(reply, 200, pickLanguage(request.query.lang, first.config.organisation.language), 'organisationsTitle', 'organisationsIntro'),
+  );
   return app;
 }
 
@@ -154,16 +164,26 @@ export function underPath(prefix: string, url: string): string {
   return `${prefix}${url}`;
 }
 
+/** A route that answers in JSON (its path ends in .json, as the public feed's does): its errors are JSON too. */
+const servesJson = (request: FastifyRequest) => request.routeOptions.url?.endsWith('.json') === true;
+
 /** One organisation's pages, on the app itself or in a scope under the organisation's path. */
 async function organisationSite(app: FastifyInstance, deps: WebDeps): Promise<void> {
   const kit = createWebKit(deps);
   const { config, message, orgLanguage } = kit;
-  app.setNotFoundHandler((request, reply) => message(reply, 404, pickLanguage((request.query as Record<string, string>)?.lang, orgLanguage), 'notFoundTitle', 'notFoundText'));
+  app.setNotFoundHandler((request, reply) => message(reply, 404, pickLanguage(languageIn(request.query), orgLanguage), 'notFoundTitle', 'notFoundText'));
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    const lang = pickLanguage((request.query as Record<string, string>)?.lang ?? (request.body as Record<string, string>)?.lang, orgLanguage);
+    // The language the request asked for, whether or not it fitted its route's schemas; else the one the person chose before.
+    const lang = pickLanguage(languageIn(request.query) ?? languageIn(request.body) ?? request.cookies.followup_lang, orgLanguage);
     if (error.statusCode === 429) return message(reply, 429, lang, 'tooManyTitle', 'tooManyText');
-    if (error.name === 'FormShapeError') return message(reply, 400, lang, 'badRequestTitle', 'badRequestShape');
-    if (error.name === 'RouteParamsError') return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      if (servesJson(request)) {
+        const problems = error.validation.map((v) => ({ in: error.validationContext, path: v.instancePath, message: v.message }));
+        return reply.code(400).type('application/problem+json; charset=utf-8').send({ type: 'about:blank', status: 400, title: text(lang, 'badAddressTitle'), detail: text(lang, 'badAddressText'), problems });
+      }
+      // A form of the wrong shape was not made by the page; an address that does not fit was changed by hand.
+      return error.validationContext === 'body' ? message(reply, 400, lang, 'badRequestTitle', 'badRequestShape') : message(reply, 400, lang, 'badAddressTitle', 'badAddressText');
+    }
     if (error.code?.startsWith('FST_CSRF') || error.statusCode === 403) return message(reply, 403, lang, 'badRequestTitle', 'badRequestText');
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return message(reply, error.statusCode, lang, 'badRequestTitle', 'badRequestText');
     request.log.error({ err: error, url: maskTokens(request.url) }, 'request failed');

@@ -1,10 +1,20 @@
 /**
- * One zod schema per form: a field of the wrong shape (an array or object where a browser sends
- * text) is a clear 400, never a 500 from deeper down. Fields are bounded like the config's strings.
+ * Every route's schemas in one place: what each route reads from its path (params), its query
+ * string and its form (body), as zod schemas that the routes declare (`schema: { params,
+ * querystring, body }`, through fastify-type-provider-zod) and their handlers are typed by.
+ *
+ * They say what a request is shaped like, nothing more: a part that does not fit is a 400 page in
+ * the person's language (app.ts's error handler), never a 500 from deeper down. Whether a value
+ * makes sense (a date, a unit of the organisation, an answer against its questionnaire) is checked
+ * where the form is shown again with the problem beside its field and nothing typed lost.
+ *
+ * Forms arrive from @fastify/formbody and query strings from Fastify as text, or as a list of texts
+ * where a name is sent several times; no form of the web sends a name twice, so each field is one
+ * bounded string and a repeated one is the wrong shape. Strings are bounded like the config's.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { singleLine } from '../domain/text';
+import type { ShownState } from '../domain/unit-states';
 import { REPORT_FORMATS } from '../config/schema';
 import { TABLE_FORMATS } from '../exports/workbook';
 
@@ -15,19 +25,20 @@ import { TABLE_FORMATS } from '../exports/workbook';
 const field = (max: number) => z.string().max(max).transform(singleLine);
 /** A field of several lines (a description, a comment, a list one a line): kept as typed. */
 const text = (max: number) => z.string().max(max);
-const language = z.enum(['sv', 'en']).optional().catch(undefined);
-const common = { _csrf: field(200).optional(), lang: language };
+/** The language a form was filled in: an unknown one falls back to the organisation's. */
+const formLanguage = z.enum(['sv', 'en']).optional().catch(undefined);
+const common = { _csrf: field(200).optional(), lang: formLanguage };
 
-export const loginForm = z.object({ ...common, username: field(200).optional(), password: text(1024), next: field(2000).optional() });
+export const loginForm = z.strictObject({ ...common, username: field(200).optional(), password: text(1024), next: field(2000).optional() });
 
 /** The answer form: its questions' ids are the obligation's, so any other field is text too. */
 export const answerForm = z
   .object({ ...common, submission: field(100).optional(), action: z.enum(['submit', 'save']).optional() })
   .catchall(text(100_000));
 
-export const startCycleForm = z.object({ ...common, obligation: field(100).optional(), period: field(40).optional() });
+export const startCycleForm = z.strictObject({ ...common, obligation: field(100).optional(), period: field(40).optional() });
 
-export const cycleActionForm = z.object({
+export const cycleActionForm = z.strictObject({
   ...common,
   unit: field(100).optional(),
   until: field(40).optional(),
@@ -39,10 +50,11 @@ export const cycleActionForm = z.object({
   page: field(10).optional(),
 });
 
-export const logoutForm = z.object({ ...common });
+/** A form of nothing but its button (log out, run a schedule now). */
+export const emptyForm = z.strictObject({ ...common });
 
 /** Registering a project (secretariat, or a unit from its standing link). */
-export const projectForm = z.object({
+export const projectForm = z.strictObject({
   ...common,
   title: field(200).optional(),
   id: field(100).optional(),
@@ -57,7 +69,7 @@ export const projectForm = z.object({
   obligation: field(100).optional(),
 });
 
-export const seminarForm = z.object({
+export const seminarForm = z.strictObject({
   ...common,
   title: field(200).optional(),
   date: field(20).optional(),
@@ -67,7 +79,7 @@ export const seminarForm = z.object({
   unitId: field(100).optional(),
 });
 
-export const agreementForm = z.object({
+export const agreementForm = z.strictObject({
   ...common,
   title: field(200).optional(),
   id: field(100).optional(),
@@ -80,7 +92,7 @@ export const agreementForm = z.object({
   obligation: field(100).optional(),
 });
 
-export const eventForm = z.object({
+export const eventForm = z.strictObject({
   ...common,
   title: field(200).optional(),
   id: field(100).optional(),
@@ -94,54 +106,99 @@ export const eventForm = z.object({
   reason: text(2000).optional(),
 });
 
-export const yearlyGoalsForm = z.object({ ...common, year: field(10).optional(), decidedOn: field(20).optional(), body: field(160).optional(), paragraph: field(40).optional(), goals: text(10_000).optional() });
+export const yearlyGoalsForm = z.strictObject({ ...common, year: field(10).optional(), decidedOn: field(20).optional(), body: field(160).optional(), paragraph: field(40).optional(), goals: text(10_000).optional() });
 
 /** Approving, returning (with a comment) or closing a project. */
-export const goalsReviewForm = z.object({ ...common, comment: text(2000).optional() });
+export const goalsReviewForm = z.strictObject({ ...common, comment: text(2000).optional() });
 
 /** Renewing or ending an agreement, by the secretariat or the owner from the reminder's link. */
-export const agreementDecisionForm = z.object({ ...common, decision: field(10).optional(), newEndsOn: field(20).optional(), note: text(2000).optional() });
+export const agreementDecisionForm = z.strictObject({ ...common, decision: field(10).optional(), newEndsOn: field(20).optional(), note: text(2000).optional() });
 
-export const revisionForm = z.object({ ...common, period: field(40).optional(), decidedOn: field(20).optional(), body: field(160).optional(), paragraph: field(40).optional(), outcome: field(20).optional() });
+export const revisionForm = z.strictObject({ ...common, period: field(40).optional(), decidedOn: field(20).optional(), body: field(160).optional(), paragraph: field(40).optional(), outcome: field(20).optional() });
 
-export class FormShapeError extends Error {
-  override name = 'FormShapeError';
-  readonly statusCode = 400;
-}
+// --- Route parameters: one schema per route shape.
 
-/** A preHandler that replaces one part of the request with what its schema parsed, or throws. */
-function parsing<T extends z.ZodType>(part: 'body' | 'params', schema: T, refuse: (issues: z.core.$ZodIssue[]) => Error) {
-  return async (request: FastifyRequest, _reply: FastifyReply) => {
-    const parsed = schema.safeParse(request[part] ?? {});
-    if (!parsed.success) throw refuse(parsed.error.issues);
-    request[part] = parsed.data;
-  };
-}
-
-/** A preHandler that replaces the body with its parsed form, or answers 400. */
-export function formOf<T extends z.ZodType>(schema: T) {
-  return parsing('body', schema, (issues) => new FormShapeError(issues.map((i) => `${i.path.join('.') || 'form'}: ${i.message}`).join('; ')));
-}
-
-// --- Route parameters: one schema per route shape; anything else is a page that does not exist.
-
+const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/);
 export const tokenParams = z.strictObject({ token: z.string().min(1).max(700) });
-export const cycleParams = z.strictObject({
-  obligation: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
-  period: z.string().regex(/^\d{4}(-[A-Z0-9]{1,8})?$/),
-});
-/** A project or agreement by its id. */
-export const entityParams = z.strictObject({ id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/) });
-export const obligationParams = z.strictObject({ obligation: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/) });
+export const cycleParams = z.strictObject({ obligation: id, period: z.string().regex(/^\d{4}(-[A-Z0-9]{1,8})?$/) });
+/** A project, seminar, agreement or event by its id. */
+export const entityParams = z.strictObject({ id });
+export const obligationParams = z.strictObject({ obligation: id });
 export const reportParams = cycleParams.extend({ format: z.enum(REPORT_FORMATS) });
 export const answersExportParams = cycleParams.extend({ format: z.enum(TABLE_FORMATS) });
+/** A unit of a cycle: the answer recorded for it, its answer's versions. */
+export const cycleUnitParams = cycleParams.extend({ unit: id });
 
-export class RouteParamsError extends Error {
-  override name = 'RouteParamsError';
-  readonly statusCode = 404;
+// --- Query strings: what each page reads after the "?". A value that does not fit is a 400; a name a
+// page does not read is let through unread, since mail gateways and newsletters add their own (utm_source…)
+// to the links people follow, and a contact person must not meet an error page for it.
+
+/** The language a link or the language switch asks for. */
+const language = z.enum(['sv', 'en']).optional();
+
+/** A page of its own (the accessibility statement, what is published): only its language. */
+export const languageQuery = z.object({ lang: language });
+
+/**
+ * A secretariat page: its language, and what it says after an action sent the person back to it
+ * (?done=…&unit=…, read by pages/done-messages.ts; `unit` lists every unit a reminder went to).
+ */
+export const pageQuery = z.object({ lang: language, done: field(60).optional(), unit: field(16_000).optional() });
+
+/** A register's list: filtered by a unit and a year (the filter form sends "" for "all"), or as a file. */
+export const listQuery = pageQuery.extend({
+  year: z.union([z.literal(''), z.string().regex(/^\d{4}$/)]).optional(),
+  format: z.enum(TABLE_FORMATS).optional(),
+});
+
+/** A project's record as a file. */
+export const recordQuery = pageQuery.extend({ format: z.enum(TABLE_FORMATS).optional() });
+
+const UNIT_STATES = ['answered', 'draft', 'requested', 'scheduled', 'late', 'escalated', 'unanswered', 'bounced', 'exempt'] as const satisfies readonly ShownState[];
+/** A cycle's page: its units filtered by state ("" for all), searched by name, and which page of them. */
+export const cycleQuery = pageQuery.extend({
+  state: z.union([z.literal(''), z.enum(UNIT_STATES)]).optional(),
+  q: field(100).optional(),
+  page: z.string().regex(/^[1-9]\d{0,5}$/).transform(Number).optional(),
+});
+
+/** A report file: the web page and the PDF open in the browser unless ?download=1. */
+export const reportQuery = pageQuery.extend({ download: z.enum(['0', '1']).optional() });
+
+export const mailLogQuery = pageQuery.extend({ address: field(254).optional() });
+
+/** The year of the archive package to download (the page says so when none is chosen). */
+export const archivePackageQuery = pageQuery.extend({ year: z.string().regex(/^\d{4}$/).transform(Number).optional() });
+
+export const previewQuery = pageQuery.extend({ obligation: field(64).optional(), period: field(32).optional() });
+
+/** The sign-in page, and where to go once signed in. */
+export const loginQuery = z.object({ lang: language, next: field(2000).optional() });
+
+/**
+ * Where the identity provider sends the browser back: its parameters (code, state, iss,
+ * session_state, an error and its description) are the provider's to choose and openid-client's to
+ * check, so any name is taken, each bounded.
+ */
+export const singleSignOnCallbackQuery = z.object({ lang: language }).catchall(text(4096));
+
+/**
+ * A page a mailed link opens (the answer form, the owner's goals and agreement, a unit's page):
+ * its language, that a draft was saved, and what the unit's page says after a registration.
+ */
+export const linkQuery = z.object({ lang: language, saved: z.enum(['1']).optional(), done: field(40).optional() });
+
+/**
+ * A field of a query string or form, whatever its shape: for what reads a request before (or
+ * without) its route's schema, such as the CSRF check and the page for a request that did not fit.
+ */
+export function valueIn(part: unknown, name: string): unknown {
+  if (typeof part !== 'object' || part === null || !(name in part)) return undefined;
+  const value: unknown = Reflect.get(part, name);
+  return value;
 }
 
-/** A preHandler that replaces the route's parameters with their parsed form, or answers 404. */
-export function paramsOf<T extends z.ZodType>(schema: T) {
-  return parsing('params', schema, () => new RouteParamsError('No such page.'));
-}
+/** The `lang` a query string or form asks for, whatever its shape. */
+export const languageIn = (part: unknown): unknown => valueIn(part, 'lang');
+
+export type ListQuery = z.output<typeof listQuery>;

@@ -12,6 +12,7 @@ import type { AnswerLinks } from '../domain/answer-links';
 import type { CycleKey } from '../domain/ids';
 import { questionnaireOf } from '../domain/questionnaire';
 import type { Language, Questionnaire } from '../domain/types';
+import { valueIn } from './forms';
 import { text, type TextKey } from './i18n';
 import { createViews, type PageContext } from './views';
 import type { AccountStore } from './accounts';
@@ -115,7 +116,7 @@ export function createWebKit(deps: WebDeps) {
     csrfValid: (request: FastifyRequest): boolean => {
       const raw = request.cookies[CSRF_COOKIE];
       const secret = raw ? request.unsignCookie(raw) : undefined;
-      const token = (request.body as Record<string, unknown> | undefined)?._csrf;
+      const token = valueIn(request.body, '_csrf');
       return Boolean(secret?.valid && secret.value && typeof token === 'string' && csrfTokens.verify(secret.value, token));
     },
   };

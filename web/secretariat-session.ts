@@ -4,6 +4,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createFailureLimit, SIGN_IN_LIMIT } from './failure-limits';
+import { languageIn } from './forms';
 import { pickLanguage, text } from './i18n';
 import type { Role } from './accounts';
 import { verifyPassword } from './password';
@@ -123,7 +124,7 @@ export function createSecretariatSession(kit: WebKit) {
     return account ? `${account.displayName} (${account.name})` : undefined;
   };
   const loggedIn = (request: FastifyRequest): boolean => signedIn(request) !== undefined;
-  const secretariatLanguage = (request: FastifyRequest) => pickLanguage((request.query as Record<string, string>)?.lang ?? request.cookies.followup_lang, orgLanguage);
+  const secretariatLanguage = (request: FastifyRequest) => pickLanguage(languageIn(request.query) ?? request.cookies.followup_lang, orgLanguage);
   /** Someone signed in for another organisation of the deployment: they are told so, and see nothing of this one. */
   const otherOrganisation = (request: FastifyRequest, reply: FastifyReply) =>
     kit.message(reply, 403, secretariatLanguage(request), 'otherOrganisationTitle', 'otherOrganisationText', { organisation: config.organisation.name });
@@ -156,7 +157,7 @@ export function createSecretariatSession(kit: WebKit) {
     url.searchParams.set('lang', lang === 'sv' ? 'en' : 'sv');
     url.searchParams.delete('done');
     url.searchParams.delete('unit');
-    if ((request.query as Record<string, string>)?.lang) reply.setCookie('followup_lang', lang, { path: '/', httpOnly: true, sameSite: 'lax', secure });
+    if (languageIn(request.query)) reply.setCookie('followup_lang', lang, { path: '/', httpOnly: true, sameSite: 'lax', secure });
     const account = signedIn(request);
     return {
       lang,

@@ -3,6 +3,7 @@
  * one with the people concerned, and each event's page with changing or cancelling it and its history.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { cancelEvent, changeEvent, eventStatus, registerEvent, resendEventMail } from '../../client/events';
 import { readRegister } from '../../client/registers';
 import { formatDate } from '../../domain/calendar';
@@ -10,7 +11,7 @@ import { checkEvent, checkEventChange, type EventChange, type EventRegistration,
 import type { Language } from '../../domain/types';
 import { listLines } from '../../domain/text';
 import type { EventStatus } from '../../workflows/definitions';
-import { entityParams, eventForm, formOf, paramsOf } from '../forms';
+import { entityParams, eventForm, languageQuery, pageQuery, listQuery, type ListQuery } from '../forms';
 import { text, type TextKey } from '../i18n';
 import { eventsSheet } from '../../exports/registers';
 import { unitOptions, withTyped, type PageForm } from '../page-forms';
@@ -53,7 +54,8 @@ export const eventNoticesWeb: WebKindModule<'event-notices'> = {
       ],
     };
   },
-  pages: async (app, { kit, session }: PagesOptions) => {
+  pages: async (instance, { kit, session }: PagesOptions) => {
+    const app = instance.withTypeProvider<ZodTypeProvider>();
     const { config, client, zone, page, unitName } = kit;
     const { requireLogin, requireSecretariat, secretariatContext, secretariatLanguage, actor } = session;
     const orgId = config.organisation.id;
@@ -79,12 +81,12 @@ export const eventNoticesWeb: WebKindModule<'event-notices'> = {
       ],
     });
 
-    const renderList = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: Problems = []) => {
+    const renderList = async (request: FastifyRequest, reply: FastifyReply, filtered: ListQuery, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: Problems = []) => {
       const context = secretariatContext(request, reply);
       const lang = context.lang;
       const register = await readRegister(client, orgId);
       const events = register.events ?? [];
-      const filters = listFilters(kit, request, lang, '/events', events.map((e) => Number(e.date.slice(0, 4))));
+      const filters = listFilters(kit, filtered, lang, '/events', events.map((e) => Number(e.date.slice(0, 4))));
       const shown = events.filter((e) => (!filters.unit || e.unitId === filters.unit) && (!filters.year || e.date.startsWith(String(filters.year)))).sort((a, b) => b.date.localeCompare(a.date));
       const columns = [text(lang, 'fieldTitle'), text(lang, 'fieldDate'), text(lang, 'fieldPlace'), text(lang, 'unit'), text(lang, 'state'), text(lang, 'noticesSent')];
       if (filters.format) return filters.send(reply, 'events', eventsSheet(shown, config, lang));
@@ -117,9 +119,9 @@ export const eventNoticesWeb: WebKindModule<'event-notices'> = {
       });
     };
 
-    app.get('/events', { onRequest: requireLogin }, async (request, reply) => renderList(request, reply));
-    app.post('/events', { onRequest: requireSecretariat, preHandler: [formOf(eventForm), app.csrfProtection] }, async (request, reply) => {
-      const body = request.body as Record<string, string>;
+    app.get('/events', { onRequest: requireLogin, schema: { querystring: listQuery } }, async (request, reply) => renderList(request, reply, request.query));
+    app.post('/events', { onRequest: requireSecretariat, schema: { querystring: languageQuery, body: eventForm }, preHandler: app.csrfProtection }, async (request, reply) => {
+      const { body } = request;
       const lang = secretariatLanguage(request);
       const event: EventRegistration = {
         id: (body.id ?? '').trim(),
@@ -134,7 +136,7 @@ export const eventNoticesWeb: WebKindModule<'event-notices'> = {
       const problems = checkEvent(event).map((p) => (p.field.startsWith('concerned') ? { ...p, field: 'concerned' } : p));
       if (!config.units.some((u) => u.id === event.unitId)) problems.push({ field: 'unitId', message: text(lang, 'chooseUnit') });
       problems.push(...obligationProblems(kit, 'event-notices', body.obligation, lang));
-      if (problems.length) return renderList(request, reply, 400, undefined, body, problems);
+      if (problems.length) return renderList(request, reply, {}, 400, undefined, body, problems);
       return acting(
         reply,
         lang,
@@ -142,14 +144,13 @@ export const eventNoticesWeb: WebKindModule<'event-notices'> = {
           await registerEvent(client, kit.deps.taskQueue, config, event, body.obligation || undefined, actor(request));
           return `/events/${event.id}?done=event-registered`;
         },
-        (status, error) => renderList(request, reply, status, error, body),
+        (status, error) => renderList(request, reply, {}, status, error, body),
       );
     });
 
-    const renderEvent = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: Problems = []) => {
+    const renderEvent = async (request: FastifyRequest, reply: FastifyReply, id: string, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: Problems = []) => {
       const context = secretariatContext(request, reply);
       const lang = context.lang;
-      const { id } = request.params as { id: string };
       const read = await readOrOnRecord(kit, reply, lang, () => eventStatus(client, orgId, id), 'event', id);
       if (!read) return reply;
       // Once its workflow is gone, the event as it stood last on record: shown, but nothing more can be done in it.
@@ -206,23 +207,23 @@ export const eventNoticesWeb: WebKindModule<'event-notices'> = {
     };
 
     /** An action on an event whose workflow is gone: its page (from the record, or none) says nothing more can be done. */
-    const archivedRefused = async (request: FastifyRequest, reply: FastifyReply, lang: Language, act: () => Promise<unknown>) => {
+    const archivedRefused = async (request: FastifyRequest, reply: FastifyReply, id: string, lang: Language, act: () => Promise<unknown>) => {
       try {
         return await act();
       } catch (err) {
-        if ((err as Error).name === 'NotRegisteredError') return renderEvent(request, reply, 409, text(lang, 'eventArchivedRefused'));
+        if ((err as Error).name === 'NotRegisteredError') return renderEvent(request, reply, id, 409, text(lang, 'eventArchivedRefused'));
         throw err;
       }
     };
 
-    app.get('/events/:id', { onRequest: requireLogin, preHandler: paramsOf(entityParams) }, async (request, reply) => renderEvent(request, reply));
-    app.post('/events/:id/change', { onRequest: requireSecretariat, preHandler: [paramsOf(entityParams), formOf(eventForm), app.csrfProtection] }, async (request, reply) => {
-      const { id } = request.params as { id: string };
-      const body = request.body as Record<string, string>;
+    app.get('/events/:id', { onRequest: requireLogin, schema: { params: entityParams, querystring: pageQuery } }, async (request, reply) => renderEvent(request, reply, request.params.id));
+    app.post('/events/:id/change', { onRequest: requireSecretariat, schema: { params: entityParams, querystring: languageQuery, body: eventForm }, preHandler: app.csrfProtection }, async (request, reply) => {
+      const { id } = request.params;
+      const { body } = request;
       const lang = secretariatLanguage(request);
       const read = await readOrOnRecord(kit, reply, lang, () => eventStatus(client, orgId, id), 'event', id);
       if (!read) return reply;
-      if (read.onRecord) return renderEvent(request, reply, 409, text(lang, 'eventArchivedRefused'), body);
+      if (read.onRecord) return renderEvent(request, reply, id, 409, text(lang, 'eventArchivedRefused'), body);
       const current = read.live;
       const change: EventChange = {};
       if (body.title !== undefined && body.title.trim() !== current.title) change.title = body.title.trim();
@@ -230,7 +231,7 @@ export const eventNoticesWeb: WebKindModule<'event-notices'> = {
       if (body.endDate !== undefined && body.endDate !== '' && body.endDate !== current.endDate) change.endDate = body.endDate;
       if (body.place !== undefined && body.place.trim() !== current.place) change.place = body.place.trim();
       const problems = checkEventChange(change);
-      if (problems.length) return renderEvent(request, reply, 400, undefined, body, problems.map((p) => (p.field === 'change' ? { ...p, field: 'title' } : p)));
+      if (problems.length) return renderEvent(request, reply, id, 400, undefined, body, problems.map((p) => (p.field === 'change' ? { ...p, field: 'title' } : p)));
       return acting(
         reply,
         lang,
@@ -238,14 +239,14 @@ export const eventNoticesWeb: WebKindModule<'event-notices'> = {
           await changeEvent(client, orgId, id, change, actor(request));
           return `/events/${id}?done=event-changed`;
         },
-        (status, error) => renderEvent(request, reply, status, error, body),
+        (status, error) => renderEvent(request, reply, id, status, error, body),
       );
     });
-    app.post('/events/:id/cancel', { onRequest: requireSecretariat, preHandler: [paramsOf(entityParams), formOf(eventForm), app.csrfProtection] }, async (request, reply) => {
-      const { id } = request.params as { id: string };
-      const body = request.body as Record<string, string>;
+    app.post('/events/:id/cancel', { onRequest: requireSecretariat, schema: { params: entityParams, querystring: languageQuery, body: eventForm }, preHandler: app.csrfProtection }, async (request, reply) => {
+      const { id } = request.params;
+      const { body } = request;
       const lang = secretariatLanguage(request);
-      return archivedRefused(request, reply, lang, () =>
+      return archivedRefused(request, reply, id, lang, () =>
         acting(
           reply,
           lang,
@@ -253,14 +254,14 @@ export const eventNoticesWeb: WebKindModule<'event-notices'> = {
             await cancelEvent(client, orgId, id, body.reason?.trim() || undefined, actor(request));
             return `/events/${id}?done=event-cancelled`;
           },
-          (status, error) => renderEvent(request, reply, status, error),
+          (status, error) => renderEvent(request, reply, id, status, error),
         ),
       );
     });
-    app.post('/events/:id/resend-mail', { onRequest: requireSecretariat, preHandler: [paramsOf(entityParams), formOf(eventForm), app.csrfProtection] }, async (request, reply) => {
-      const { id } = request.params as { id: string };
+    app.post('/events/:id/resend-mail', { onRequest: requireSecretariat, schema: { params: entityParams, querystring: languageQuery, body: eventForm }, preHandler: app.csrfProtection }, async (request, reply) => {
+      const { id } = request.params;
       const lang = secretariatLanguage(request);
-      return archivedRefused(request, reply, lang, () =>
+      return archivedRefused(request, reply, id, lang, () =>
         acting(
           reply,
           lang,
@@ -268,7 +269,7 @@ export const eventNoticesWeb: WebKindModule<'event-notices'> = {
             await resendEventMail(client, orgId, id, actor(request));
             return `/events/${id}?done=mail-resent`;
           },
-          (status, error) => renderEvent(request, reply, status, error),
+          (status, error) => renderEvent(request, reply, id, status, error),
         ),
       );
     });

@@ -4,13 +4,14 @@
  * owner records the same decision from the review reminder's link (web/pages/owner-links.ts).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { agreementStatus, decideAgreement, registerAgreement, resendAgreementMail } from '../../client/agreements';
 import { readRegister } from '../../client/registers';
 import { formatDate } from '../../domain/calendar';
 import { checkAgreement, checkAgreementDecision, type AgreementDecision, type AgreementRegistration, type AgreementState, type RecordEntry } from '../../domain/registers';
 import type { Language } from '../../domain/types';
 import type { AgreementStatus } from '../../workflows/definitions';
-import { agreementDecisionForm, agreementForm, entityParams, formOf, paramsOf } from '../forms';
+import { agreementDecisionForm, agreementForm, entityParams, languageQuery, pageQuery, listQuery, type ListQuery } from '../forms';
 import { text, type TextKey } from '../i18n';
 import { agreementsSheet } from '../../exports/registers';
 import { unitOptions, withTyped, type PageForm } from '../page-forms';
@@ -62,7 +63,8 @@ export const expiryReviewWeb: WebKindModule<'expiry-review'> = {
       ],
     };
   },
-  pages: async (app, { kit, session }: PagesOptions) => {
+  pages: async (instance, { kit, session }: PagesOptions) => {
+    const app = instance.withTypeProvider<ZodTypeProvider>();
     const { config, client, zone, page, unitName } = kit;
     const { requireLogin, requireSecretariat, secretariatContext, secretariatLanguage, actor } = session;
     const orgId = config.organisation.id;
@@ -87,11 +89,11 @@ export const expiryReviewWeb: WebKindModule<'expiry-review'> = {
       ],
     });
 
-    const renderList = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: Problems = []) => {
+    const renderList = async (request: FastifyRequest, reply: FastifyReply, filtered: ListQuery, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: Problems = []) => {
       const context = secretariatContext(request, reply);
       const lang = context.lang;
       const register = await readRegister(client, orgId);
-      const filters = listFilters(kit, request, lang, '/agreements', register.agreements.map((a) => Number(a.endsOn.slice(0, 4))));
+      const filters = listFilters(kit, filtered, lang, '/agreements', register.agreements.map((a) => Number(a.endsOn.slice(0, 4))));
       const shown = register.agreements
         .filter((a) => (!filters.unit || a.unitId === filters.unit) && (!filters.year || a.endsOn.startsWith(String(filters.year))))
         .sort((a, b) => a.endsOn.localeCompare(b.endsOn));
@@ -125,9 +127,9 @@ export const expiryReviewWeb: WebKindModule<'expiry-review'> = {
       });
     };
 
-    app.get('/agreements', { onRequest: requireLogin }, async (request, reply) => renderList(request, reply));
-    app.post('/agreements', { onRequest: requireSecretariat, preHandler: [formOf(agreementForm), app.csrfProtection] }, async (request, reply) => {
-      const body = request.body as Record<string, string>;
+    app.get('/agreements', { onRequest: requireLogin, schema: { querystring: listQuery } }, async (request, reply) => renderList(request, reply, request.query));
+    app.post('/agreements', { onRequest: requireSecretariat, schema: { querystring: languageQuery, body: agreementForm }, preHandler: app.csrfProtection }, async (request, reply) => {
+      const { body } = request;
       const lang = secretariatLanguage(request);
       const agreement: AgreementRegistration = {
         id: (body.id ?? '').trim(),
@@ -141,7 +143,7 @@ export const expiryReviewWeb: WebKindModule<'expiry-review'> = {
       const problems = checkAgreement(agreement);
       if (!config.units.some((u) => u.id === agreement.unitId)) problems.push({ field: 'unitId', message: text(lang, 'chooseUnit') });
       problems.push(...obligationProblems(kit, 'expiry-review', body.obligation, lang));
-      if (problems.length) return renderList(request, reply, 400, undefined, body, problems);
+      if (problems.length) return renderList(request, reply, {}, 400, undefined, body, problems);
       return acting(
         reply,
         lang,
@@ -149,14 +151,13 @@ export const expiryReviewWeb: WebKindModule<'expiry-review'> = {
           await registerAgreement(client, kit.deps.taskQueue, config, agreement, body.obligation || undefined, actor(request));
           return `/agreements/${agreement.id}?done=agreement-registered`;
         },
-        (status, error) => renderList(request, reply, status, error, body),
+        (status, error) => renderList(request, reply, {}, status, error, body),
       );
     });
 
-    const renderAgreement = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: Problems = []) => {
+    const renderAgreement = async (request: FastifyRequest, reply: FastifyReply, id: string, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: Problems = []) => {
       const context = secretariatContext(request, reply);
       const lang = context.lang;
-      const { id } = request.params as { id: string };
       const read = await readOrOnRecord(kit, reply, lang, () => agreementStatus(client, orgId, id), 'agreement', id);
       if (!read) return reply;
       // Once its workflow is gone, the agreement as it stood last on record: shown, but nothing more can be done in it.
@@ -187,18 +188,18 @@ export const expiryReviewWeb: WebKindModule<'expiry-review'> = {
       });
     };
 
-    app.get('/agreements/:id', { onRequest: requireLogin, preHandler: paramsOf(entityParams) }, async (request, reply) => renderAgreement(request, reply));
-    app.post('/agreements/:id/decide', { onRequest: requireSecretariat, preHandler: [paramsOf(entityParams), formOf(agreementDecisionForm), app.csrfProtection] }, async (request, reply) => {
-      const { id } = request.params as { id: string };
-      const body = request.body as Record<string, string>;
+    app.get('/agreements/:id', { onRequest: requireLogin, schema: { params: entityParams, querystring: pageQuery } }, async (request, reply) => renderAgreement(request, reply, request.params.id));
+    app.post('/agreements/:id/decide', { onRequest: requireSecretariat, schema: { params: entityParams, querystring: languageQuery, body: agreementDecisionForm }, preHandler: app.csrfProtection }, async (request, reply) => {
+      const { id } = request.params;
+      const { body } = request;
       const lang = secretariatLanguage(request);
       const decision = decisionFromForm(body, actor(request));
       const read = await readOrOnRecord(kit, reply, lang, () => agreementStatus(client, orgId, id), 'agreement', id);
       if (!read) return reply;
-      if (read.onRecord) return renderAgreement(request, reply, 409, text(lang, 'agreementArchivedRefused'), body);
+      if (read.onRecord) return renderAgreement(request, reply, id, 409, text(lang, 'agreementArchivedRefused'), body);
       const current = read.live;
       const problems = checkAgreementDecision(decision, current.endsOn);
-      if (problems.length) return renderAgreement(request, reply, 400, undefined, body, problems);
+      if (problems.length) return renderAgreement(request, reply, id, 400, undefined, body, problems);
       return acting(
         reply,
         lang,
@@ -206,11 +207,11 @@ export const expiryReviewWeb: WebKindModule<'expiry-review'> = {
           const result = await decideAgreement(client, orgId, id, decision);
           return `/agreements/${id}?done=agreement-${result.state}`;
         },
-        (status, error) => renderAgreement(request, reply, status, error, body),
+        (status, error) => renderAgreement(request, reply, id, status, error, body),
       );
     });
-    app.post('/agreements/:id/resend-mail', { onRequest: requireSecretariat, preHandler: [paramsOf(entityParams), formOf(agreementDecisionForm), app.csrfProtection] }, async (request, reply) => {
-      const { id } = request.params as { id: string };
+    app.post('/agreements/:id/resend-mail', { onRequest: requireSecretariat, schema: { params: entityParams, querystring: languageQuery, body: agreementDecisionForm }, preHandler: app.csrfProtection }, async (request, reply) => {
+      const { id } = request.params;
       const lang = secretariatLanguage(request);
       try {
         return await acting(
@@ -220,11 +221,11 @@ export const expiryReviewWeb: WebKindModule<'expiry-review'> = {
             await resendAgreementMail(client, orgId, id, actor(request));
             return `/agreements/${id}?done=mail-resent`;
           },
-          (status, error) => renderAgreement(request, reply, status, error),
+          (status, error) => renderAgreement(request, reply, id, status, error),
         );
       } catch (err) {
         // Its workflow is gone: the page shows the agreement on record (or that there is none) and says nothing more can be done.
-        if ((err as Error).name === 'NotRegisteredError') return renderAgreement(request, reply, 409, text(lang, 'agreementArchivedRefused'));
+        if ((err as Error).name === 'NotRegisteredError') return renderAgreement(request, reply, id, 409, text(lang, 'agreementArchivedRefused'));
         throw err;
       }
     });

@@ -4,6 +4,8 @@
  * returning them with a comment, closing it, and its history.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
 import { approveGoals, approveOwner, closeProject, editProject, projectStatus, registerProject, resendProjectMail, returnGoals, submitGoals } from '../../client/projects';
 import { RejectedError } from '../../client/temporal';
 import type { FieldError } from '../../domain/answers';
@@ -16,7 +18,7 @@ import { questionnaireOf } from '../../domain/questionnaire';
 import { checkProject, type ProjectChange, type ProjectRegistration, type ProjectState, type ProjectStatus } from '../../domain/registers';
 import type { Language } from '../../domain/types';
 import { listLines } from '../../domain/text';
-import { answerForm, entityParams, formOf, goalsReviewForm, paramsOf, projectForm } from '../forms';
+import { answerForm, entityParams, goalsReviewForm, languageQuery, pageQuery, projectForm, listQuery, recordQuery, type ListQuery } from '../forms';
 import { text, type TextKey } from '../i18n';
 import { projectsSheet } from '../../exports/registers';
 import type { WebKit } from '../kit';
@@ -25,7 +27,7 @@ import { doneMessage } from '../pages/done-messages';
 import { acting, historyRows, listFilters, mailProblemsFact, mailProblemsOf, obligationProblems, readOrNotFound, readOrOnRecord, type ObligationOf, type Problems, type PagesOptions, type WebKindModule } from './web-kind';
 import type { OrganisationConfig } from '../../config/schema';
 import { actorText, goalsFields, projectRecordSheet, stepText } from '../../exports/project-record';
-import { TABLE_FORMATS, type TableFormat } from '../../exports/workbook';
+import { TABLE_FORMATS } from '../../exports/workbook';
 import { projectOnRecord, type ProjectOnRecord } from '../../records/projects';
 import { listWorkbook, sendTable } from '../send-table';
 
@@ -114,16 +116,17 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
       ],
     };
   },
-  pages: async (app, { kit, session }: PagesOptions) => {
+  pages: async (instance, { kit, session }: PagesOptions) => {
+    const app = instance.withTypeProvider<ZodTypeProvider>();
     const { config, client, zone, page, unitName } = kit;
     const { requireLogin, requireSecretariat, secretariatContext, secretariatLanguage, actor } = session;
     const orgId = config.organisation.id;
 
-    const renderList = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: Problems = []) => {
+    const renderList = async (request: FastifyRequest, reply: FastifyReply, filtered: ListQuery, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: Problems = []) => {
       const context = secretariatContext(request, reply);
       const lang = context.lang;
       const register = await readRegister(client, orgId);
-      const filters = listFilters(kit, request, lang, '/projects', register.projects.map((p) => Number(p.plannedStart.slice(0, 4))));
+      const filters = listFilters(kit, filtered, lang, '/projects', register.projects.map((p) => Number(p.plannedStart.slice(0, 4))));
       const shown = register.projects
         .filter((p) => (!filters.unit || p.unitId === filters.unit) && (!filters.year || p.plannedStart.startsWith(String(filters.year))))
         .sort((a, b) => b.plannedStart.localeCompare(a.plannedStart));
@@ -158,15 +161,15 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
       });
     };
 
-    app.get('/projects', { onRequest: requireLogin }, async (request, reply) => renderList(request, reply));
-    app.post('/projects', { onRequest: requireSecretariat, preHandler: [formOf(projectForm), app.csrfProtection] }, async (request, reply) => {
-      const body = request.body as Record<string, string>;
+    app.get('/projects', { onRequest: requireLogin, schema: { querystring: listQuery } }, async (request, reply) => renderList(request, reply, request.query));
+    app.post('/projects', { onRequest: requireSecretariat, schema: { querystring: languageQuery, body: projectForm }, preHandler: app.csrfProtection }, async (request, reply) => {
+      const { body } = request;
       const lang = secretariatLanguage(request);
       const project = projectFromForm(body, body.unitId ?? '');
       const problems = checkProject(project);
       if (!config.units.some((u) => u.id === project.unitId)) problems.push({ field: 'unitId', message: text(lang, 'chooseUnit') });
       problems.push(...obligationProblems(kit, 'gate-before-start', body.obligation, lang));
-      if (problems.length) return renderList(request, reply, 400, undefined, body, problems);
+      if (problems.length) return renderList(request, reply, {}, 400, undefined, body, problems);
       return acting(
         reply,
         lang,
@@ -174,14 +177,13 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
           await registerProject(client, kit.deps.taskQueue, config, project, body.obligation || undefined, actor(request));
           return `/projects/${project.id}?done=project-registered`;
         },
-        (status, error) => renderList(request, reply, status, error, body),
+        (status, error) => renderList(request, reply, {}, status, error, body),
       );
     });
 
-    const renderProject = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, typed: Record<string, unknown> = {}) => {
+    const renderProject = async (request: FastifyRequest, reply: FastifyReply, id: string, status = 200, error?: string, typed: Record<string, unknown> = {}) => {
       const context = secretariatContext(request, reply);
       const lang = context.lang;
-      const { id } = request.params as { id: string };
       const read = await readOrOnRecord(kit, reply, lang, () => projectStatus(client, orgId, id), 'project', id);
       if (!read) return reply;
       // Once the workflow is gone, the project as it stood last on record: shown, but nothing more can be done in it.
@@ -274,13 +276,12 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
       });
     };
 
-    app.get('/projects/:id', { onRequest: requireLogin, preHandler: paramsOf(entityParams) }, async (request, reply) => renderProject(request, reply));
+    app.get('/projects/:id', { onRequest: requireLogin, schema: { params: entityParams, querystring: pageQuery } }, async (request, reply) => renderProject(request, reply, request.params.id));
     // The project's record as a file (?format=xlsx, else CSV), read from the database of record: it is there after the workflow is gone.
-    app.get('/projects/:id/record', { onRequest: requireLogin, preHandler: paramsOf(entityParams) }, async (request, reply) => {
+    app.get('/projects/:id/record', { onRequest: requireLogin, schema: { params: entityParams, querystring: recordQuery } }, async (request, reply) => {
       const lang = secretariatLanguage(request);
-      const { id } = request.params as { id: string };
-      const query = request.query as Record<string, string | undefined>;
-      const format: TableFormat = (TABLE_FORMATS as readonly string[]).includes(query.format ?? '') ? (query.format as TableFormat) : 'csv';
+      const { id } = request.params;
+      const { format = 'csv' } = request.query;
       const records = kit.deps.records;
       if (!records) return kit.message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
       // The running workflow says how the project stands now; the case on record only once it is gone.
@@ -294,19 +295,19 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
     /** The running project, or undefined when answered: its page saying nothing more can be done (its workflow gone), or not found. */
     const liveProject = async (request: FastifyRequest, reply: FastifyReply, lang: Language, id: string) => {
       const read = await readOrOnRecord(kit, reply, lang, () => projectStatus(client, orgId, id), 'project', id);
-      if (read?.onRecord) return void (await renderProject(request, reply, 409, text(lang, 'projectArchivedRefused')));
+      if (read?.onRecord) return void (await renderProject(request, reply, id, 409, text(lang, 'projectArchivedRefused')));
       return read?.live;
     };
-    const action = (name: string, run: (id: string, body: Record<string, string>, by?: string) => Promise<string>) =>
-      app.post(`/projects/:id/${name}`, { onRequest: requireSecretariat, preHandler: [paramsOf(entityParams), formOf(goalsReviewForm), app.csrfProtection] }, async (request, reply) => {
-        const { id } = request.params as { id: string };
-        const body = request.body as Record<string, string>;
+    const action = (name: string, run: (id: string, body: z.output<typeof goalsReviewForm>, by?: string) => Promise<string>) =>
+      app.post(`/projects/:id/${name}`, { onRequest: requireSecretariat, schema: { params: entityParams, querystring: languageQuery, body: goalsReviewForm }, preHandler: app.csrfProtection }, async (request, reply) => {
+        const { id } = request.params;
+        const { body } = request;
         const lang = secretariatLanguage(request);
         try {
-          return await acting(reply, lang, async () => `/projects/${id}?done=${await run(id, body, actor(request))}`, (status, error) => renderProject(request, reply, status, error, body));
+          return await acting(reply, lang, async () => `/projects/${id}?done=${await run(id, body, actor(request))}`, (status, error) => renderProject(request, reply, id, status, error, body));
         } catch (err) {
           // Its workflow is gone: the page shows the project on record (or that there is none) and says nothing more can be done.
-          if ((err as Error).name === 'NotRegisteredError') return renderProject(request, reply, 409, text(lang, 'projectArchivedRefused'), body);
+          if ((err as Error).name === 'NotRegisteredError') return renderProject(request, reply, id, 409, text(lang, 'projectArchivedRefused'), body);
           throw err;
         }
       });
@@ -331,10 +332,9 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
       return 'project-closed';
     });
     // Goals the owner sent by mail, recorded by the secretariat in the owner's form; the history names who.
-    const renderGoalsFor = async (request: FastifyRequest, reply: FastifyReply, values: Record<string, string>, errors: FieldError[] = [], status = 200, problem?: string) => {
+    const renderGoalsFor = async (request: FastifyRequest, reply: FastifyReply, id: string, values: Record<string, string>, errors: FieldError[] = [], status = 200, problem?: string) => {
       const context = secretariatContext(request, reply);
       const lang = context.lang;
-      const { id } = request.params as { id: string };
       const project = await readOrNotFound(kit, reply, lang, () => projectStatus(client, orgId, id));
       if (!project) return reply;
       const gate = gateOf(config, project.obligationId);
@@ -350,15 +350,15 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
         ...questionnaireForm(gate ? questionnaireOf(gate) : [], values, errors, lang),
       });
     };
-    app.get('/projects/:id/goals', { onRequest: requireSecretariat, preHandler: paramsOf(entityParams) }, async (request, reply) => {
-      const { id } = request.params as { id: string };
+    app.get('/projects/:id/goals', { onRequest: requireSecretariat, schema: { params: entityParams, querystring: pageQuery } }, async (request, reply) => {
+      const { id } = request.params;
       const project = await liveProject(request, reply, secretariatLanguage(request), id);
       if (!project) return reply;
-      return renderGoalsFor(request, reply, goalsFormValues(project));
+      return renderGoalsFor(request, reply, id, goalsFormValues(project));
     });
-    app.post('/projects/:id/goals', { onRequest: requireSecretariat, preHandler: [paramsOf(entityParams), formOf(answerForm), app.csrfProtection] }, async (request, reply) => {
-      const { id } = request.params as { id: string };
-      const body = request.body as Record<string, string>;
+    app.post('/projects/:id/goals', { onRequest: requireSecretariat, schema: { params: entityParams, querystring: languageQuery, body: answerForm }, preHandler: app.csrfProtection }, async (request, reply) => {
+      const { id } = request.params;
+      const { body } = request;
       const lang = secretariatLanguage(request);
       const project = await liveProject(request, reply, lang, id);
       if (!project) return reply;
@@ -367,15 +367,15 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
       try {
         await submitGoals(client, orgId, id, typed, actor(request));
       } catch (err) {
-        if (err instanceof RejectedError && err.type === Refusal.InvalidAnswer) return renderGoalsFor(request, reply, typed, err.fieldErrors as FieldError[], 400);
-        if (err instanceof RejectedError) return renderGoalsFor(request, reply, typed, [], 409, err.in(lang));
+        if (err instanceof RejectedError && err.type === Refusal.InvalidAnswer) return renderGoalsFor(request, reply, id, typed, err.fieldErrors as FieldError[], 400);
+        if (err instanceof RejectedError) return renderGoalsFor(request, reply, id, typed, [], 409, err.in(lang));
         throw err;
       }
       return reply.redirect(`/projects/${id}?done=goals-recorded-for-owner`, 303);
     });
-    app.post('/projects/:id/edit', { onRequest: requireSecretariat, preHandler: [paramsOf(entityParams), formOf(projectForm), app.csrfProtection] }, async (request, reply) => {
-      const { id } = request.params as { id: string };
-      const body = request.body as Record<string, string>;
+    app.post('/projects/:id/edit', { onRequest: requireSecretariat, schema: { params: entityParams, querystring: languageQuery, body: projectForm }, preHandler: app.csrfProtection }, async (request, reply) => {
+      const { id } = request.params;
+      const { body } = request;
       const lang = secretariatLanguage(request);
       const current = await liveProject(request, reply, lang, id);
       if (!current) return reply;
@@ -391,7 +391,7 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
       if (edited.stage !== current.stage) change.stage = edited.stage;
       if (Object.keys(change).length === 0) return reply.redirect(`/projects/${id}`, 303);
       const problems = checkProject({ ...edited });
-      if (problems.length) return renderProject(request, reply, 400, undefined, { ...body, form: 'edit', problems });
+      if (problems.length) return renderProject(request, reply, id, 400, undefined, { ...body, form: 'edit', problems });
       return acting(
         reply,
         lang,
@@ -399,7 +399,7 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
           await editProject(client, orgId, id, change, actor(request));
           return `/projects/${id}?done=project-edited`;
         },
-        (status, error) => renderProject(request, reply, status, error, { ...body, form: 'edit', problems: [] }),
+        (status, error) => renderProject(request, reply, id, status, error, { ...body, form: 'edit', problems: [] }),
       );
     });
   },

@@ -3,12 +3,13 @@
  * CSV), the year's count against each minimum, and registering one.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { readRegister } from '../../client/registers';
 import { editSeminar, registerSeminar } from '../../client/seminars';
 import { formatDate } from '../../domain/calendar';
 import { checkSeminar, countedSeminars, type SeminarChange, type SeminarRegistration } from '../../domain/registers';
 import type { Language } from '../../domain/types';
-import { entityParams, formOf, paramsOf, seminarForm } from '../forms';
+import { entityParams, languageQuery, listQuery, pageQuery, seminarForm, type ListQuery } from '../forms';
 import { text, type TextKey } from '../i18n';
 import { seminarsSheet } from '../../exports/registers';
 import type { WebKit } from '../kit';
@@ -60,17 +61,18 @@ export const minimumOccurrencesWeb: WebKindModule<'minimum-occurrences'> = {
       ],
     };
   },
-  pages: async (app, { kit, session }: PagesOptions) => {
+  pages: async (instance, { kit, session }: PagesOptions) => {
+    const app = instance.withTypeProvider<ZodTypeProvider>();
     const { config, client, zone, page, message, unitName } = kit;
     const { requireLogin, requireSecretariat, secretariatContext, secretariatLanguage } = session;
     const orgId = config.organisation.id;
     const minimums = config.obligations.filter((o) => o.kind === 'minimum-occurrences');
 
-    const renderList = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: Problems = []) => {
+    const renderList = async (request: FastifyRequest, reply: FastifyReply, filtered: ListQuery, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: Problems = []) => {
       const context = secretariatContext(request, reply);
       const lang = context.lang;
       const register = await readRegister(client, orgId);
-      const filters = listFilters(kit, request, lang, '/seminars', [...register.seminars.map((s) => Number(s.date.slice(0, 4))), kit.now().getFullYear()]);
+      const filters = listFilters(kit, filtered, lang, '/seminars', [...register.seminars.map((s) => Number(s.date.slice(0, 4))), kit.now().getFullYear()]);
       const shown = register.seminars
         .filter((s) => (!filters.unit || s.unitId === filters.unit) && (!filters.year || s.date.startsWith(String(filters.year))))
         .sort((a, b) => b.date.localeCompare(a.date));
@@ -103,12 +105,11 @@ export const minimumOccurrencesWeb: WebKindModule<'minimum-occurrences'> = {
       });
     };
 
-    app.get('/seminars', { onRequest: requireLogin }, async (request, reply) => renderList(request, reply));
+    app.get('/seminars', { onRequest: requireLogin, schema: { querystring: listQuery } }, async (request, reply) => renderList(request, reply, request.query));
 
-    const renderSeminar = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, typed?: Record<string, unknown>, problems: Problems = []) => {
+    const renderSeminar = async (request: FastifyRequest, reply: FastifyReply, id: string, status = 200, error?: string, typed?: Record<string, unknown>, problems: Problems = []) => {
       const context = secretariatContext(request, reply);
       const lang = context.lang;
-      const { id } = request.params as { id: string };
       const seminar = (await readRegister(client, orgId)).seminars.find((s) => s.id === id);
       if (!seminar) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
       const editing = seminarRegistrationForm(kit, lang, `/seminars/${id}/edit`);
@@ -135,10 +136,10 @@ export const minimumOccurrencesWeb: WebKindModule<'minimum-occurrences'> = {
         ),
       });
     };
-    app.get('/seminars/:id', { onRequest: requireLogin, preHandler: paramsOf(entityParams) }, async (request, reply) => renderSeminar(request, reply));
-    app.post('/seminars/:id/edit', { onRequest: requireSecretariat, preHandler: [paramsOf(entityParams), formOf(seminarForm), app.csrfProtection] }, async (request, reply) => {
-      const { id } = request.params as { id: string };
-      const body = request.body as Record<string, string>;
+    app.get('/seminars/:id', { onRequest: requireLogin, schema: { params: entityParams, querystring: pageQuery } }, async (request, reply) => renderSeminar(request, reply, request.params.id));
+    app.post('/seminars/:id/edit', { onRequest: requireSecretariat, schema: { params: entityParams, querystring: languageQuery, body: seminarForm }, preHandler: app.csrfProtection }, async (request, reply) => {
+      const { id } = request.params;
+      const { body } = request;
       const lang = secretariatLanguage(request);
       const current = (await readRegister(client, orgId)).seminars.find((s) => s.id === id);
       if (!current) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
@@ -147,7 +148,7 @@ export const minimumOccurrencesWeb: WebKindModule<'minimum-occurrences'> = {
       if (Object.keys(change).length === 0) return reply.redirect(`/seminars/${id}`, 303);
       const problems = checkSeminar(edited);
       if (!config.units.some((u) => u.id === edited.unitId)) problems.push({ field: 'unitId', message: text(lang, 'chooseUnit') });
-      if (problems.length) return renderSeminar(request, reply, 400, undefined, body, problems);
+      if (problems.length) return renderSeminar(request, reply, id, 400, undefined, body, problems);
       return acting(
         reply,
         lang,
@@ -155,16 +156,16 @@ export const minimumOccurrencesWeb: WebKindModule<'minimum-occurrences'> = {
           await editSeminar(client, config, id, change, session.actor(request));
           return `/seminars/${id}?done=seminar-edited`;
         },
-        (status, error) => renderSeminar(request, reply, status, error, body),
+        (status, error) => renderSeminar(request, reply, id, status, error, body),
       );
     });
-    app.post('/seminars', { onRequest: requireSecretariat, preHandler: [formOf(seminarForm), app.csrfProtection] }, async (request, reply) => {
-      const body = request.body as Record<string, string>;
+    app.post('/seminars', { onRequest: requireSecretariat, schema: { querystring: languageQuery, body: seminarForm }, preHandler: app.csrfProtection }, async (request, reply) => {
+      const { body } = request;
       const lang = secretariatLanguage(request);
       const seminar = seminarFromForm(body, body.unitId ?? '');
       const problems = checkSeminar(seminar);
       if (!config.units.some((u) => u.id === seminar.unitId)) problems.push({ field: 'unitId', message: text(lang, 'chooseUnit') });
-      if (problems.length) return renderList(request, reply, 400, undefined, body, problems);
+      if (problems.length) return renderList(request, reply, {}, 400, undefined, body, problems);
       return acting(
         reply,
         lang,
@@ -172,7 +173,7 @@ export const minimumOccurrencesWeb: WebKindModule<'minimum-occurrences'> = {
           await registerSeminar(client, kit.deps.taskQueue, config, { ...seminar, registeredBy: session.actor(request) });
           return `/seminars?year=${seminar.date.slice(0, 4)}&done=seminar-registered`;
         },
-        (status, error) => renderList(request, reply, status, error, body),
+        (status, error) => renderList(request, reply, {}, status, error, body),
       );
     });
   },

@@ -3,6 +3,7 @@
  * starting the current one by hand, recording the council's decision, and the history.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { readRegister } from '../../client/registers';
 import { recordRevision, resendRevisionMail, revisionPeriodOf, revisionStatus, startRevision } from '../../client/revisions';
 import { formatDate } from '../../domain/calendar';
@@ -10,7 +11,7 @@ import { checkRevisionDecision, type RecordEntry, type RevisionDecision, type Re
 import type { Language } from '../../domain/types';
 import { caseOnRecord, type CaseVersion } from '../../records/cases';
 import type { RevisionStatus } from '../../workflows/definitions';
-import { formOf, obligationParams, paramsOf, revisionForm } from '../forms';
+import { languageQuery, obligationParams, pageQuery, revisionForm } from '../forms';
 import { text, type TextKey } from '../i18n';
 import { withTyped, type PageForm } from '../page-forms';
 import { doneMessage } from '../pages/done-messages';
@@ -40,11 +41,12 @@ export const revisionWeb: WebKindModule<'revision'> = {
       ],
     };
   },
-  pages: async (app, { kit, session }: PagesOptions) => {
+  pages: async (instance, { kit, session }: PagesOptions) => {
+    const app = instance.withTypeProvider<ZodTypeProvider>();
     const { config, client, zone, page, message } = kit;
     const { requireLogin, requireSecretariat, secretariatContext, secretariatLanguage, actor } = session;
     const orgId = config.organisation.id;
-    const obligationOfRequest = (request: FastifyRequest) => obligationInRoute(kit, request, 'revision');
+    const obligationOf = (obligationId: string) => obligationInRoute(kit, obligationId, 'revision');
 
     /**
      * The period's revision from its workflow; once the workflow is gone (its history deleted after
@@ -61,10 +63,10 @@ export const revisionWeb: WebKindModule<'revision'> = {
       }
     };
 
-    const renderRevision = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: Problems = []) => {
+    const renderRevision = async (request: FastifyRequest, reply: FastifyReply, obligationId: string, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: Problems = []) => {
       const context = secretariatContext(request, reply);
       const lang = context.lang;
-      const obligation = obligationOfRequest(request);
+      const obligation = obligationOf(obligationId);
       if (!obligation) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
       const { periodId } = revisionPeriodOf(config, obligation.id, undefined, kit.now());
       const register = await readRegister(client, orgId);
@@ -120,14 +122,14 @@ export const revisionWeb: WebKindModule<'revision'> = {
       });
     };
 
-    app.get('/revisions/:obligation', { onRequest: requireLogin, preHandler: paramsOf(obligationParams) }, async (request, reply) => renderRevision(request, reply));
-    app.post('/revisions/:obligation/start', { onRequest: requireSecretariat, preHandler: [paramsOf(obligationParams), formOf(revisionForm), app.csrfProtection] }, async (request, reply) => {
-      const obligation = obligationOfRequest(request);
+    app.get('/revisions/:obligation', { onRequest: requireLogin, schema: { params: obligationParams, querystring: pageQuery } }, async (request, reply) => renderRevision(request, reply, request.params.obligation));
+    app.post('/revisions/:obligation/start', { onRequest: requireSecretariat, schema: { params: obligationParams, querystring: languageQuery, body: revisionForm }, preHandler: app.csrfProtection }, async (request, reply) => {
+      const obligation = obligationOf(request.params.obligation);
       const lang = secretariatLanguage(request);
       if (!obligation) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
       const { periodId } = revisionPeriodOf(config, obligation.id, undefined, kit.now());
       // A period on record whose workflow is gone is over: starting it again would ask for its decision anew.
-      if ((await periodStatus(obligation.id, periodId)).archived) return renderRevision(request, reply, 409, text(lang, 'revisionArchivedRefused'));
+      if ((await periodStatus(obligation.id, periodId)).archived) return renderRevision(request, reply, request.params.obligation, 409, text(lang, 'revisionArchivedRefused'));
       return acting(
         reply,
         lang,
@@ -135,11 +137,11 @@ export const revisionWeb: WebKindModule<'revision'> = {
           const outcome = await startRevision(client, kit.deps.taskQueue, orgId, obligation.id, periodId, actor(request));
           return `/revisions/${obligation.id}?done=${outcome === 'started' ? 'revision-started' : 'running'}`;
         },
-        (status, error) => renderRevision(request, reply, status, error),
+        (status, error) => renderRevision(request, reply, request.params.obligation, status, error),
       );
     });
-    app.post('/revisions/:obligation/resend-mail', { onRequest: requireSecretariat, preHandler: [paramsOf(obligationParams), formOf(revisionForm), app.csrfProtection] }, async (request, reply) => {
-      const obligation = obligationOfRequest(request);
+    app.post('/revisions/:obligation/resend-mail', { onRequest: requireSecretariat, schema: { params: obligationParams, querystring: languageQuery, body: revisionForm }, preHandler: app.csrfProtection }, async (request, reply) => {
+      const obligation = obligationOf(request.params.obligation);
       const lang = secretariatLanguage(request);
       if (!obligation) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
       const { periodId } = revisionPeriodOf(config, obligation.id, undefined, kit.now());
@@ -150,19 +152,19 @@ export const revisionWeb: WebKindModule<'revision'> = {
           await resendRevisionMail(client, orgId, obligation.id, periodId, actor(request));
           return `/revisions/${obligation.id}?done=mail-resent`;
         },
-        (status, error) => renderRevision(request, reply, status, error),
+        (status, error) => renderRevision(request, reply, request.params.obligation, status, error),
       );
     });
-    app.post('/revisions/:obligation/decide', { onRequest: requireSecretariat, preHandler: [paramsOf(obligationParams), formOf(revisionForm), app.csrfProtection] }, async (request, reply) => {
-      const obligation = obligationOfRequest(request);
+    app.post('/revisions/:obligation/decide', { onRequest: requireSecretariat, schema: { params: obligationParams, querystring: languageQuery, body: revisionForm }, preHandler: app.csrfProtection }, async (request, reply) => {
+      const obligation = obligationOf(request.params.obligation);
       const lang = secretariatLanguage(request);
       if (!obligation) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
-      const body = request.body as Record<string, string>;
+      const { body } = request;
       const { periodId } = revisionPeriodOf(config, obligation.id, undefined, kit.now());
       const by = actor(request);
       const decision: RevisionDecision = { decidedOn: body.decidedOn ?? '', body: (body.body ?? '').trim(), paragraph: (body.paragraph ?? '').trim(), outcome: body.outcome as RevisionDecision['outcome'], ...(by ? { by } : {}) };
       const problems = checkRevisionDecision(decision);
-      if (problems.length) return renderRevision(request, reply, 400, undefined, body, problems);
+      if (problems.length) return renderRevision(request, reply, request.params.obligation, 400, undefined, body, problems);
       return acting(
         reply,
         lang,
@@ -170,7 +172,7 @@ export const revisionWeb: WebKindModule<'revision'> = {
           await recordRevision(client, orgId, obligation.id, periodId, decision);
           return `/revisions/${obligation.id}?done=revision-recorded`;
         },
-        (status, error) => renderRevision(request, reply, status, error, body),
+        (status, error) => renderRevision(request, reply, request.params.obligation, status, error, body),
       );
     });
   },

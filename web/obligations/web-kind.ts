@@ -3,7 +3,7 @@
  * its entry on the overview ("are we complying?") and its pages. The overview loops over the
  * organisation's obligations and asks each kind's module; app.ts registers each kind's pages once.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ObligationConfig, ObligationKind } from '../../config/schema';
 import type { ListedCycle } from '../../client/cycles';
 import { RejectedError } from '../../client/temporal';
@@ -14,7 +14,7 @@ import { text, type TextKey } from '../i18n';
 import type { WebKit } from '../kit';
 import type { SecretariatSession } from '../secretariat-session';
 import { listWorkbook, sendTable } from '../send-table';
-import { TABLE_FORMATS, type Sheet, type TableFormat } from '../../exports/workbook';
+import type { Sheet, TableFormat } from '../../exports/workbook';
 import { caseOnRecord, type CaseKind, type CaseVersion } from '../../records/cases';
 
 export type ObligationOf<K extends ObligationKind> = Extract<ObligationConfig, { kind: K }>;
@@ -70,8 +70,7 @@ export function obligationProblems(kit: WebKit, kind: ObligationKind, given: str
 }
 
 /** The obligation of the kind named in the route (`:obligation`), or none. */
-export function obligationInRoute<K extends ObligationKind>(kit: WebKit, request: FastifyRequest, kind: K): ObligationOf<K> | undefined {
-  const { obligation } = request.params as { obligation: string };
+export function obligationInRoute<K extends ObligationKind>(kit: WebKit, obligation: string, kind: K): ObligationOf<K> | undefined {
   return kit.config.obligations.find((o): o is ObligationOf<K> => o.id === obligation && o.kind === kind);
 }
 
@@ -118,13 +117,15 @@ export function historyRows(entries: RecordEntry[] | undefined, lang: Language, 
     }));
 }
 
-/** Query filters of a list: a unit of the organisation and a year, both optional. */
-export function listFilters(kit: WebKit, request: FastifyRequest, lang: Language, action: string, years: number[]) {
-  const query = request.query as Record<string, string>;
+/**
+ * Query filters of a list (forms.ts's listQuery): a unit of the organisation and a year, both
+ * optional; a unit that is none of the organisation's is no filter.
+ */
+export function listFilters(kit: WebKit, query: { unit?: string; year?: string; format?: TableFormat }, lang: Language, action: string, years: number[]) {
   const unit = kit.config.units.some((u) => u.id === query.unit) ? query.unit : undefined;
-  const year = /^\d{4}$/.test(query.year ?? '') ? Number(query.year) : undefined;
+  const year = query.year ? Number(query.year) : undefined;
   const exportUrl = (format: TableFormat) => `${action}?${new URLSearchParams({ ...(unit ? { unit } : {}), ...(year ? { year: String(year) } : {}), format }).toString()}`;
-  const format = (TABLE_FORMATS as readonly string[]).includes(query.format ?? '') ? (query.format as TableFormat) : undefined;
+  const { format } = query;
   const org = kit.config.organisation;
   return {
     unit,

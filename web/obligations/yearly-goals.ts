@@ -3,6 +3,7 @@
  * decision (the body, the paragraph, one goal a line).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { readRegister } from '../../client/registers';
 import { RejectedError } from '../../client/temporal';
 import { goalsStatus, GoalsArchivedError, recordGoals, resendGoalsMail } from '../../client/yearly-goals';
@@ -12,7 +13,7 @@ import type { Language } from '../../domain/types';
 import { listLines } from '../../domain/text';
 import { caseOnRecord } from '../../records/cases';
 import type { GoalsStatus } from '../../workflows/definitions';
-import { formOf, obligationParams, paramsOf, yearlyGoalsForm } from '../forms';
+import { languageQuery, obligationParams, pageQuery, yearlyGoalsForm } from '../forms';
 import { text, type TextKey } from '../i18n';
 import { withTyped } from '../page-forms';
 import { doneMessage } from '../pages/done-messages';
@@ -31,11 +32,12 @@ export const yearlyGoalsWeb: WebKindModule<'yearly-goals'> = {
       ],
     };
   },
-  pages: async (app, { kit, session }: PagesOptions) => {
+  pages: async (instance, { kit, session }: PagesOptions) => {
+    const app = instance.withTypeProvider<ZodTypeProvider>();
     const { config, client, zone, page, message } = kit;
     const { requireLogin, requireSecretariat, secretariatContext, secretariatLanguage, actor } = session;
     const orgId = config.organisation.id;
-    const obligationOfRequest = (request: FastifyRequest) => obligationInRoute(kit, request, 'yearly-goals');
+    const obligationOf = (obligationId: string) => obligationInRoute(kit, obligationId, 'yearly-goals');
 
     /** A year's goals from its workflow; once the workflow is gone, as they stood last on record. */
     const yearStatus = async (obligationId: string, year: number) => {
@@ -48,10 +50,10 @@ export const yearlyGoalsWeb: WebKindModule<'yearly-goals'> = {
       }
     };
 
-    const render = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: Problems = []) => {
+    const render = async (request: FastifyRequest, reply: FastifyReply, obligationId: string, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: Problems = []) => {
       const context = secretariatContext(request, reply);
       const lang = context.lang;
-      const obligation = obligationOfRequest(request);
+      const obligation = obligationOf(obligationId);
       if (!obligation) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
       const register = await readRegister(client, orgId);
       const years = (register.goals ?? []).filter((g) => g.obligationId === obligation.id).sort((a, b) => b.year - a.year);
@@ -107,12 +109,12 @@ export const yearlyGoalsWeb: WebKindModule<'yearly-goals'> = {
       });
     };
 
-    app.get('/yearly-goals/:obligation', { onRequest: requireLogin, preHandler: paramsOf(obligationParams) }, async (request, reply) => render(request, reply));
-    app.post('/yearly-goals/:obligation/resend-mail', { onRequest: requireSecretariat, preHandler: [paramsOf(obligationParams), formOf(yearlyGoalsForm), app.csrfProtection] }, async (request, reply) => {
-      const obligation = obligationOfRequest(request);
+    app.get('/yearly-goals/:obligation', { onRequest: requireLogin, schema: { params: obligationParams, querystring: pageQuery } }, async (request, reply) => render(request, reply, request.params.obligation));
+    app.post('/yearly-goals/:obligation/resend-mail', { onRequest: requireSecretariat, schema: { params: obligationParams, querystring: languageQuery, body: yearlyGoalsForm }, preHandler: app.csrfProtection }, async (request, reply) => {
+      const obligation = obligationOf(request.params.obligation);
       const lang = secretariatLanguage(request);
       if (!obligation) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
-      const year = Number((request.body as { year?: string }).year);
+      const year = Number(request.body.year);
       return acting(
         reply,
         lang,
@@ -120,14 +122,14 @@ export const yearlyGoalsWeb: WebKindModule<'yearly-goals'> = {
           await resendGoalsMail(client, config, obligation.id, year, actor(request));
           return `/yearly-goals/${obligation.id}?done=mail-resent`;
         },
-        (status, error) => render(request, reply, status, error),
+        (status, error) => render(request, reply, request.params.obligation, status, error),
       );
     });
-    app.post('/yearly-goals/:obligation', { onRequest: requireSecretariat, preHandler: [paramsOf(obligationParams), formOf(yearlyGoalsForm), app.csrfProtection] }, async (request, reply) => {
-      const obligation = obligationOfRequest(request);
+    app.post('/yearly-goals/:obligation', { onRequest: requireSecretariat, schema: { params: obligationParams, querystring: languageQuery, body: yearlyGoalsForm }, preHandler: app.csrfProtection }, async (request, reply) => {
+      const obligation = obligationOf(request.params.obligation);
       const lang = secretariatLanguage(request);
       if (!obligation) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
-      const body = request.body as Record<string, string>;
+      const { body } = request;
       const year = Number(body.year);
       const decision: GoalsDecision = {
         decidedOn: body.decidedOn ?? '',
@@ -137,7 +139,7 @@ export const yearlyGoalsWeb: WebKindModule<'yearly-goals'> = {
       };
       const problems = checkGoalsDecision(decision);
       if (!Number.isInteger(year) || year < 2000 || year > 2100) problems.push({ field: 'year', message: text(lang, 'yearProblem') });
-      if (problems.length) return render(request, reply, 400, undefined, body, problems);
+      if (problems.length) return render(request, reply, request.params.obligation, 400, undefined, body, problems);
       return acting(
         reply,
         lang,
@@ -151,7 +153,7 @@ export const yearlyGoalsWeb: WebKindModule<'yearly-goals'> = {
           }
           return `/yearly-goals/${obligation.id}?done=goals-recorded`;
         },
-        (status, error) => render(request, reply, status, error, body),
+        (status, error) => render(request, reply, request.params.obligation, status, error, body),
       );
     });
   },

@@ -4,17 +4,20 @@
  * to report a shortcoming, and the supervising authority's reporting function.
  */
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { formatDate } from '../../domain/calendar';
+import { languageQuery } from '../forms';
 import { pickLanguage, text } from '../i18n';
 import type { WebKit } from '../kit';
 
 /** Digg's function for reporting a public body's inaccessible service (the link its statements must carry). */
 export const DIGG_REPORTING_URL = 'https://www.digg.se/tdosanmalan';
 
-export async function accessibilityPages(app: FastifyInstance, { kit }: { kit: WebKit }) {
+export async function accessibilityPages(instance: FastifyInstance, { kit }: { kit: WebKit }) {
+  const app = instance.withTypeProvider<ZodTypeProvider>();
   const { config, page, zone } = kit;
-  app.get('/accessibility', async (request, reply) => {
-    const lang = pickLanguage((request.query as Record<string, string>)?.lang, kit.orgLanguage);
+  app.get('/accessibility', { schema: { querystring: languageQuery } }, async (request, reply) => {
+    const lang = pickLanguage(request.query.lang, kit.orgLanguage);
     const other = lang === 'sv' ? 'en' : 'sv';
     const statement = config.accessibility;
     const org = config.organisation.name;

@@ -6,6 +6,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { readIfPresent, reportDataRef } from '../../activities/archive';
 import { answerRows } from '../../activities/mail-context';
@@ -18,7 +19,7 @@ import { fullLabel } from '../../domain/questionnaire';
 import { Refusal } from '../../domain/refusals';
 import type { AnswerValues, Language, Questionnaire, UnitStatus } from '../../domain/types';
 import { questionnaireForm, typedFields } from '../questionnaire-form';
-import { answerForm, formOf, paramsOf, tokenParams } from '../forms';
+import { answerForm, linkQuery, tokenParams } from '../forms';
 import { pickLanguage, text, waitText, type TextKey } from '../i18n';
 import type { WebKit } from '../kit';
 
@@ -35,7 +36,8 @@ export function answerUpdateId(submission: string, values: Record<string, string
   return `answer-form/${submission}/${digest}`;
 }
 
-export async function answerPages(app: FastifyInstance, { kit }: { kit: WebKit }) {
+export async function answerPages(instance: FastifyInstance, { kit }: { kit: WebKit }) {
+  const app = instance.withTypeProvider<ZodTypeProvider>();
   const { config, client, archive, answerLinks, now, orgLanguage, zone, page, message, dataCalls, configuredQuestionnaire, obligationTitle, unitName, csrfValid, invalidLinks } = kit;
 
   type Resolved = { key: CycleKey; unitId: string; token: string };
@@ -44,8 +46,7 @@ export async function answerPages(app: FastifyInstance, { kit }: { kit: WebKit }
    * count against the client, and a client that has sent too many waits for its next invalid one;
    * a valid link is never refused for that, so nobody can block a shared address's real links.
    */
-  const resolveLink = async (request: FastifyRequest, reply: FastifyReply, lang: Language): Promise<Resolved | undefined> => {
-    const token = (request.params as { token: string }).token;
+  const resolveLink = async (request: FastifyRequest, reply: FastifyReply, token: string, lang: Language): Promise<Resolved | undefined> => {
     const check = answerLinks.check(token, now());
     const invalid = async () => {
       const wait = await invalidLinks.waitSeconds(request.ip);
@@ -180,10 +181,10 @@ export async function answerPages(app: FastifyInstance, { kit }: { kit: WebKit }
     return {};
   };
 
-  app.get('/answer/:token', { preHandler: paramsOf(tokenParams) }, async (request, reply) => {
-    const query = request.query as Record<string, string>;
+  app.get('/answer/:token', { schema: { params: tokenParams, querystring: linkQuery } }, async (request, reply) => {
+    const { query } = request;
     const lang = pickLanguage(query.lang, orgLanguage);
-    const resolved = await resolveLink(request, reply, lang);
+    const resolved = await resolveLink(request, reply, request.params.token, lang);
     if (!resolved) return reply;
     const loaded = await loadUnit(resolved, reply, lang);
     if (!loaded) return reply;
@@ -204,10 +205,10 @@ export async function answerPages(app: FastifyInstance, { kit }: { kit: WebKit }
     return typed;
   };
 
-  app.post('/answer/:token', { preHandler: [paramsOf(tokenParams), formOf(answerForm)] }, async (request, reply) => {
-    const body = request.body as Record<string, string>;
-    const lang = pickLanguage(body.lang, orgLanguage);
-    const resolved = await resolveLink(request, reply, lang);
+  app.post('/answer/:token', { schema: { params: tokenParams, querystring: linkQuery, body: answerForm } }, async (request, reply) => {
+    const { body } = request;
+    const lang = pickLanguage(body.lang ?? request.query.lang, orgLanguage);
+    const resolved = await resolveLink(request, reply, request.params.token, lang);
     if (!resolved) return reply;
     const submission = submissionId.safeParse(body.submission).data;
     // Whatever goes wrong from here, the person gets the form back with everything they typed.
@@ -252,9 +253,9 @@ export async function answerPages(app: FastifyInstance, { kit }: { kit: WebKit }
     }
   });
 
-  app.get('/answer/:token/receipt', { preHandler: paramsOf(tokenParams) }, async (request, reply) => {
-    const lang = pickLanguage((request.query as Record<string, string>).lang, orgLanguage);
-    const resolved = await resolveLink(request, reply, lang);
+  app.get('/answer/:token/receipt', { schema: { params: tokenParams, querystring: linkQuery } }, async (request, reply) => {
+    const lang = pickLanguage(request.query.lang, orgLanguage);
+    const resolved = await resolveLink(request, reply, request.params.token, lang);
     if (!resolved) return reply;
     const loaded = await loadUnit(resolved, reply, lang);
     if (!loaded) return reply;

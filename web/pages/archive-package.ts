@@ -4,21 +4,18 @@
  * only: a reader neither sees the link nor reaches the page or the download.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { CaseKind } from '../../records/archive-package';
 import { exportYearPackage, NothingOnRecordError, packageFileName, yearsOnRecord } from '../../records/year-package';
+import { archivePackageQuery, pageQuery } from '../forms';
 import { text, type TextKey } from '../i18n';
 import type { WebKit } from '../kit';
 import type { SecretariatSession } from '../secretariat-session';
 
 const KINDS: readonly CaseKind[] = ['cycle', 'project', 'agreement', 'revision', 'yearly-goals', 'event'];
 
-const yearQuery = z.object({
-  year: z.string().regex(/^\d{4}$/).transform(Number).optional().catch(undefined),
-  lang: z.enum(['sv', 'en']).optional().catch(undefined),
-});
-
-export async function archivePackagePages(app: FastifyInstance, { kit, session }: { kit: WebKit; session: SecretariatSession }) {
+export async function archivePackagePages(instance: FastifyInstance, { kit, session }: { kit: WebKit; session: SecretariatSession }) {
+  const app = instance.withTypeProvider<ZodTypeProvider>();
   const { page, config } = kit;
   const { requireSecretariat, secretariatContext, secretariatLanguage } = session;
   const records = kit.deps.records;
@@ -59,11 +56,11 @@ export async function archivePackagePages(app: FastifyInstance, { kit, session }
     });
   };
 
-  app.get('/archive-package', { onRequest: requireSecretariat }, async (request, reply) => render(request, reply, 200));
+  app.get('/archive-package', { onRequest: requireSecretariat, schema: { querystring: pageQuery } }, async (request, reply) => render(request, reply, 200));
 
   // A GET, as a download is: it changes nothing (and a link checker that opens it only packs a year).
-  app.get('/archive-package/download', { onRequest: requireSecretariat }, async (request, reply) => {
-    const { year } = yearQuery.parse(request.query ?? {});
+  app.get('/archive-package/download', { onRequest: requireSecretariat, schema: { querystring: archivePackageQuery } }, async (request, reply) => {
+    const { year } = request.query;
     const lang = secretariatLanguage(request);
     if (!records) return render(request, reply, 404);
     if (year === undefined) return render(request, reply, 400, undefined, text(lang, 'archivePackageBadYear'));

@@ -1,10 +1,11 @@
 /** A data call's cycle for the secretariat: who has answered, acting on units, closing, the report. */
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { closeCycle, cycleInfo, CycleNotFoundError, cycleOverview, cyclePage, type CyclePage, exemptUnit, extendDeadline, RejectedError, redeliverReport, remindNow, submitAnswer, unitStatus } from '../../client/cycles';
 import type { FieldError } from '../../domain/answers';
 import { obligationOf } from '../../config/schema';
-import { REPORT_CONTENT_TYPES, refOf, type ReportFormat } from '../../domain/report-formats';
+import { REPORT_CONTENT_TYPES, refOf } from '../../domain/report-formats';
 import { Refusal } from '../../domain/refusals';
 import { z } from 'zod';
 import { questionnaireForm, typedFields } from '../questionnaire-form';
@@ -19,10 +20,9 @@ import { answerVersions } from '../../records/answers';
 import { cycleMails, cycleOnRecord, type CycleOnRecord } from '../../records/cycles';
 import { mailKindText } from './mail-log';
 import type { TextKey } from '../i18n';
-import { answerForm, answersExportParams, cycleActionForm, cycleParams, formOf, paramsOf, reportParams } from '../forms';
+import { answerForm, answersExportParams, cycleActionForm, cycleParams, cycleQuery, cycleUnitParams, languageQuery, pageQuery, reportParams, reportQuery } from '../forms';
 import { sendTable } from '../send-table';
 import { answersFlatSheet, answersWorkbook, loadCycleAnswers } from '../../exports/cycle-answers';
-import type { TableFormat } from '../../exports/workbook';
 import { text } from '../i18n';
 import type { WebKit } from '../kit';
 import type { SecretariatSession } from '../secretariat-session';
@@ -53,20 +53,21 @@ function pageOfRecord(kept: CycleOnRecord, options: { order: readonly string[]; 
   return { info: kept.info, counts: countByState(kept.units), matching: matches.length, units: matches.slice(options.offset, options.offset + options.limit), starting: false };
 }
 
-export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: WebKit; session: SecretariatSession }) {
+export async function cyclePages(instance: FastifyInstance, { kit, session }: { kit: WebKit; session: SecretariatSession }) {
+  const app = instance.withTypeProvider<ZodTypeProvider>();
   const { config, client, archive, orgLanguage, zone, page, message, dataCalls, unitName, obligationTitle } = kit;
   // The database of record, where there is one: a cycle whose workflows are gone is read from it.
   const records = kit.deps.records;
   /** The cycle on record once Temporal no longer knows it; undefined without a database or a record. */
   const fromRecord = async (key: CycleKey): Promise<CycleOnRecord | undefined> => (records ? cycleOnRecord(records, archive, key) : undefined);
   const { requireLogin, requireSecretariat, secretariatLanguage, secretariatContext } = session;
-  const cycleKeyOf = (request: FastifyRequest): CycleKey | undefined => {
+  const cycleKeyOf = ({ obligation, period }: { obligation: string; period: string }): CycleKey | undefined => {
     // The shape is checked by the route's params schema; here, that it is one of ours.
-    const { obligation, period } = request.params as { obligation: string; period: string };
     if (!dataCalls.some((o) => o.id === obligation)) return undefined;
     return { orgId: config.organisation.id, obligationId: obligation, period };
   };
 
+  /** The view an action on a unit was taken from, as its form carried it: anything else is the first page of all units. */
   const unitView = z.object({
     state: z.enum(['answered', 'draft', 'requested', 'scheduled', 'late', 'escalated', 'unanswered', 'bounced', 'exempt']).optional().catch(undefined),
     q: z.string().max(100).optional().catch(undefined),
@@ -84,12 +85,12 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
     unanswered: '#4d4d4d',
   };
 
-  const renderCycle = async (request: FastifyRequest, reply: FastifyReply, key: CycleKey, status = 200, error?: string) => {
+  const renderCycle = async (request: FastifyRequest, reply: FastifyReply, key: CycleKey, view: { state?: ShownState | ''; q?: string; page?: number }, status = 200, error?: string) => {
     const context = secretariatContext(request, reply);
     const lang = context.lang;
     const states = STATE_LABELS[lang];
-    const view = unitView.safeParse(request.query);
-    const { state: onlyState, q: search, page: pageNumber } = view.success ? view.data : { state: undefined, q: undefined, page: 1 };
+    const { q: search, page: pageNumber = 1 } = view;
+    const onlyState = view.state || undefined;
     // A search is by name (or id) among the config's units; the visibility store filters by state.
     const needle = search?.trim().toLocaleLowerCase(lang);
     // The units this obligation asks (all, unless it names some), in the config's order.
@@ -205,27 +206,27 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
     });
   };
 
-  app.get('/cycles/:obligation/:period', { onRequest: requireLogin, preHandler: paramsOf(cycleParams) }, async (request, reply) => {
-    const key = cycleKeyOf(request);
+  app.get('/cycles/:obligation/:period', { onRequest: requireLogin, schema: { params: cycleParams, querystring: cycleQuery } }, async (request, reply) => {
+    const key = cycleKeyOf(request.params);
     if (!key) return message(reply, 404, secretariatLanguage(request), 'notFoundTitle', 'notFoundText');
-    return renderCycle(request, reply, key);
+    return renderCycle(request, reply, key, request.query);
   });
 
   const { actor } = session;
-  const action = (name: string, run: (key: CycleKey, body: Record<string, string>, by: string | undefined) => Promise<string>) =>
-    app.post(`/cycles/:obligation/:period/${name}`, { onRequest: requireSecretariat, preHandler: [paramsOf(cycleParams), formOf(cycleActionForm), app.csrfProtection] }, async (request, reply) => {
-      const key = cycleKeyOf(request);
+  const action = (name: string, run: (key: CycleKey, body: z.output<typeof cycleActionForm>, by: string | undefined) => Promise<string>) =>
+    app.post(`/cycles/:obligation/:period/${name}`, { onRequest: requireSecretariat, schema: { params: cycleParams, querystring: languageQuery, body: cycleActionForm }, preHandler: app.csrfProtection }, async (request, reply) => {
+      const key = cycleKeyOf(request.params);
       if (!key) return message(reply, 404, secretariatLanguage(request), 'notFoundTitle', 'notFoundText');
-      const body = request.body as Record<string, string>;
+      const { body } = request;
       if (body.unit !== undefined && !config.units.some((u) => u.id === body.unit)) return message(reply, 404, secretariatLanguage(request), 'notFoundTitle', 'notFoundText');
+      const view = unitView.parse({ state: body.state, q: body.q, page: body.page });
       try {
         const done = await run(key, body, actor(request));
-        const view = unitView.parse({ state: body.state, q: body.q, page: body.page });
         const back = new URLSearchParams(viewFields(view.state, view.q, view.page)).toString();
         return reply.redirect(`/cycles/${key.obligationId}/${key.period}?${done}${back ? `&${back}` : ''}`, 303);
       } catch (err) {
         // In the page's language, from the one catalogue, whatever language the workflow speaks.
-        if (err instanceof RejectedError) return renderCycle(request, reply, key, 409, err.in(secretariatLanguage(request)));
+        if (err instanceof RejectedError) return renderCycle(request, reply, key, view, 409, err.in(secretariatLanguage(request)));
         throw err;
       }
     });
@@ -273,14 +274,13 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
       ...questionnaireForm(questionnaire, values, errors, lang),
     });
   };
-  const unitParams = cycleParams.extend({ unit: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/) });
-  const answerForKey = (request: FastifyRequest) => {
-    const key = cycleKeyOf(request);
-    const { unit } = request.params as { unit: string };
+  const answerForKey = (params: { obligation: string; period: string; unit: string }) => {
+    const key = cycleKeyOf(params);
+    const { unit } = params;
     return key && config.units.some((u) => u.id === unit) ? { key, unit } : undefined;
   };
-  app.get('/cycles/:obligation/:period/units/:unit/answer', { onRequest: requireSecretariat, preHandler: paramsOf(unitParams) }, async (request, reply) => {
-    const found = answerForKey(request);
+  app.get('/cycles/:obligation/:period/units/:unit/answer', { onRequest: requireSecretariat, schema: { params: cycleUnitParams, querystring: pageQuery } }, async (request, reply) => {
+    const found = answerForKey(request.params);
     if (!found) return message(reply, 404, secretariatLanguage(request), 'notFoundTitle', 'notFoundText');
     let unit: Awaited<ReturnType<typeof unitStatus>>;
     try {
@@ -294,12 +294,12 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
     const values = unit.draft?.values ?? Object.fromEntries(Object.entries(unit.answer?.values ?? {}).map(([k, v]) => [k, String(v)]));
     return renderAnswerFor(request, reply, found.key, found.unit, values);
   });
-  app.post('/cycles/:obligation/:period/units/:unit/answer', { onRequest: requireSecretariat, preHandler: [paramsOf(unitParams), formOf(answerForm), app.csrfProtection] }, async (request, reply) => {
-    const found = answerForKey(request);
+  app.post('/cycles/:obligation/:period/units/:unit/answer', { onRequest: requireSecretariat, schema: { params: cycleUnitParams, querystring: languageQuery, body: answerForm }, preHandler: app.csrfProtection }, async (request, reply) => {
+    const found = answerForKey(request.params);
     const lang = secretariatLanguage(request);
     if (!found) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
     const { setup } = await cycleInfo(client, found.key);
-    const typed = typedFields(request.body as Record<string, unknown>, setup?.questionnaire ?? []);
+    const typed = typedFields(request.body, setup?.questionnaire ?? []);
     try {
       await submitAnswer(client, found.key, found.unit, typed, 'secretariat', undefined, actor(request));
     } catch (err) {
@@ -314,8 +314,8 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
    * What a file route reads of the cycle in its path, or undefined once it has answered 404. Only a
    * cycle that does not exist is "not found"; an outage is an error, logged and said as one.
    */
-  const readOr404 = async <T>(request: FastifyRequest, reply: FastifyReply, read: (key: CycleKey) => Promise<T>): Promise<{ key: CycleKey; value: T } | undefined> => {
-    const key = cycleKeyOf(request);
+  const readOr404 = async <T>(request: FastifyRequest, reply: FastifyReply, params: { obligation: string; period: string }, read: (key: CycleKey) => Promise<T>): Promise<{ key: CycleKey; value: T } | undefined> => {
+    const key = cycleKeyOf(params);
     const notFound = () => message(reply, 404, secretariatLanguage(request), 'notFoundTitle', 'notFoundText');
     if (!key) return void (await notFound());
     try {
@@ -338,9 +338,9 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
   };
 
   // Every unit's answer, as a file for Excel: the compiled period from the archive, a running cycle from its units.
-  app.get('/cycles/:obligation/:period/answers.:format', { onRequest: requireLogin, preHandler: paramsOf(answersExportParams) }, async (request, reply) => {
-    const { format } = request.params as { format: TableFormat };
-    const found = await readOr404(request, reply, (key) => loadCycleAnswers({ client, archive, configuredQuestionnaire: kit.configuredQuestionnaire }, key));
+  app.get('/cycles/:obligation/:period/answers.:format', { onRequest: requireLogin, schema: { params: answersExportParams, querystring: languageQuery } }, async (request, reply) => {
+    const { format } = request.params;
+    const found = await readOr404(request, reply, request.params, (key) => loadCycleAnswers({ client, archive, configuredQuestionnaire: kit.configuredQuestionnaire }, key));
     if (!found) return reply;
     const { key, value: answers } = found;
     const obligation = obligationOf(config, 'periodic-data-call', key.obligationId);
@@ -362,9 +362,9 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
   };
 
   // A unit's answers with every version, who sent each and when: from the record, whether or not the workflows still run.
-  app.get('/cycles/:obligation/:period/units/:unit/versions', { onRequest: requireLogin, preHandler: paramsOf(unitParams) }, async (request, reply) => {
+  app.get('/cycles/:obligation/:period/units/:unit/versions', { onRequest: requireLogin, schema: { params: cycleUnitParams, querystring: pageQuery } }, async (request, reply) => {
     const lang = secretariatLanguage(request);
-    const found = answerForKey(request);
+    const found = answerForKey(request.params);
     if (!found || !records || !(await cycleKnown(found.key))) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
     const { key, unit } = found;
     const context = secretariatContext(request, reply);
@@ -391,9 +391,9 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
   });
 
   // Every mail of the cycle to each person, with what became of it: the mail log by the cycle's scope.
-  app.get('/cycles/:obligation/:period/mail-log', { onRequest: requireLogin, preHandler: paramsOf(cycleParams) }, async (request, reply) => {
+  app.get('/cycles/:obligation/:period/mail-log', { onRequest: requireLogin, schema: { params: cycleParams, querystring: pageQuery } }, async (request, reply) => {
     const lang = secretariatLanguage(request);
-    const key = cycleKeyOf(request);
+    const key = cycleKeyOf(request.params);
     if (!key || !records || !(await cycleKnown(key))) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
     const context = secretariatContext(request, reply);
     const mails = await cycleMails(records, key);
@@ -420,10 +420,10 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
     });
   });
 
-  app.get('/cycles/:obligation/:period/report.:format', { onRequest: requireLogin, preHandler: paramsOf(reportParams) }, async (request, reply) => {
-    const { format } = request.params as { format: ReportFormat };
+  app.get('/cycles/:obligation/:period/report.:format', { onRequest: requireLogin, schema: { params: reportParams, querystring: reportQuery } }, async (request, reply) => {
+    const { format } = request.params;
     const lang = secretariatLanguage(request);
-    const found = await readOr404(request, reply, (key) => overviewOrRecord(key));
+    const found = await readOr404(request, reply, request.params, (key) => overviewOrRecord(key));
     if (!found) return reply;
     const info = found.value;
     // Reports compiled before the PDF and the Word document existed have only HTML and Markdown.
@@ -439,7 +439,7 @@ export async function cyclePages(app: FastifyInstance, { kit, session }: { kit: 
     }
     const filename = path.basename(ref);
     // The web page and the PDF open in the browser; Word and Markdown are saved.
-    const inline = (format === 'html' || format === 'pdf') && (request.query as Record<string, string>).download !== '1';
+    const inline = (format === 'html' || format === 'pdf') && request.query.download !== '1';
     if (!inline) reply.header('Content-Disposition', `attachment; filename="${filename}"`);
     // The archived report has its own inline style sheet.
     if (format === 'html') reply.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");

@@ -4,13 +4,14 @@
  * page; and starting a data call's cycle.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { DateTime } from 'luxon';
 import { CycleArchivedError, listCycles, startCycle, type ListedCycle } from '../../client/cycles';
 import { cyclesOnRecord } from '../../records/cycles';
 import { readRegister } from '../../client/registers';
 import { latestEndedPeriod } from '../../domain/calendar';
 import { assertPeriod, InvalidKeyError } from '../../domain/ids';
-import { formOf, startCycleForm } from '../forms';
+import { languageQuery, pageQuery, startCycleForm } from '../forms';
 import { text } from '../i18n';
 import type { WebKit } from '../kit';
 import { overviewOf } from '../obligations';
@@ -18,7 +19,8 @@ import type { Problems } from '../obligations/web-kind';
 import type { SecretariatSession } from '../secretariat-session';
 import { doneMessage } from './done-messages';
 
-export async function dashboardPages(app: FastifyInstance, { kit, session }: { kit: WebKit; session: SecretariatSession }) {
+export async function dashboardPages(instance: FastifyInstance, { kit, session }: { kit: WebKit; session: SecretariatSession }) {
+  const app = instance.withTypeProvider<ZodTypeProvider>();
   const { config, client, now, zone, page, dataCalls, deps } = kit;
   const { requireLogin, requireSecretariat, secretariatLanguage, secretariatContext, actor } = session;
   /** The cycles Temporal lists, and those only on record (their workflows deleted after the namespace's retention), newest period first. */
@@ -75,10 +77,10 @@ export async function dashboardPages(app: FastifyInstance, { kit, session }: { k
     });
   };
 
-  app.get('/dashboard', { onRequest: requireLogin }, async (request, reply) => renderDashboard(request, reply));
+  app.get('/dashboard', { onRequest: requireLogin, schema: { querystring: pageQuery } }, async (request, reply) => renderDashboard(request, reply));
 
-  app.post('/cycles', { onRequest: requireSecretariat, preHandler: [formOf(startCycleForm), app.csrfProtection] }, async (request, reply) => {
-    const body = request.body as { obligation?: string; period?: string };
+  app.post('/cycles', { onRequest: requireSecretariat, schema: { querystring: languageQuery, body: startCycleForm }, preHandler: app.csrfProtection }, async (request, reply) => {
+    const { body } = request;
     const lang = secretariatLanguage(request);
     const obligation = dataCalls.find((o) => o.id === body.obligation);
     const period = (body.period ?? '').trim();

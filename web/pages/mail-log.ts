@@ -3,29 +3,25 @@
  * what became of it (delivered, put off, refused with the server's words, not made), read from the
  * database of record. What the secretariat looks up when someone says they got nothing.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { formatDate } from '../../domain/calendar';
-import { singleLine } from '../../domain/text';
 import { mailsTo } from '../../records/mail-log';
+import { mailLogQuery } from '../forms';
 import { TEXTS, text, type TextKey } from '../i18n';
 import type { WebKit } from '../kit';
 import type { SecretariatSession } from '../secretariat-session';
 
-const mailLogQuery = z.object({
-  address: z.string().max(254).transform(singleLine).optional().catch(undefined),
-  lang: z.enum(['sv', 'en']).optional().catch(undefined),
-});
-
-export async function mailLogPages(app: FastifyInstance, { kit, session }: { kit: WebKit; session: SecretariatSession }) {
+export async function mailLogPages(instance: FastifyInstance, { kit, session }: { kit: WebKit; session: SecretariatSession }) {
+  const app = instance.withTypeProvider<ZodTypeProvider>();
   const { page, zone } = kit;
   const { requireLogin, secretariatContext } = session;
   const records = kit.deps.records;
 
-  app.get('/mail-log', { onRequest: requireLogin }, async (request: FastifyRequest, reply: FastifyReply) => {
+  app.get('/mail-log', { onRequest: requireLogin, schema: { querystring: mailLogQuery } }, async (request, reply) => {
     const context = secretariatContext(request, reply);
     const lang = context.lang;
-    const { address } = mailLogQuery.parse(request.query ?? {});
+    const address = request.query.address || undefined;
     const mails = records && address ? await mailsTo(records, address) : [];
     return page(reply, 200, 'list', context, {
       heading: text(lang, 'mailLogTitle'),

@@ -6,6 +6,7 @@
  * workflow's state, and says plainly when there is nothing left to do.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { answerRows } from '../../activities/mail-context';
 import { agreementStatus, decideAgreement } from '../../client/agreements';
 import { projectStatus, registerProject, saveGoalsDraft, submitGoals } from '../../client/projects';
@@ -19,7 +20,7 @@ import { questionnaireOf } from '../../domain/questionnaire';
 import { Refusal } from '../../domain/refusals';
 import { checkAgreementDecision, checkProject, checkSeminar, type ProjectStatus } from '../../domain/registers';
 import type { Language } from '../../domain/types';
-import { agreementDecisionForm, answerForm, formOf, paramsOf, projectForm, seminarForm, tokenParams } from '../forms';
+import { agreementDecisionForm, answerForm, languageIn, linkQuery, projectForm, seminarForm, tokenParams } from '../forms';
 import { pickLanguage, text, waitText } from '../i18n';
 import type { WebKit } from '../kit';
 import { isOwnAddress } from '../../config/schema';
@@ -31,13 +32,13 @@ import { questionnaireForm, typedFields } from '../questionnaire-form';
 import { withTyped, type PageForm } from '../page-forms';
 import type { PageContext } from '../views';
 
-export async function ownerLinkPages(app: FastifyInstance, { kit }: { kit: WebKit }) {
+export async function ownerLinkPages(instance: FastifyInstance, { kit }: { kit: WebKit }) {
+  const app = instance.withTypeProvider<ZodTypeProvider>();
   const { config, client, answerLinks, now, orgLanguage, zone, page, message, unitName, csrfValid, invalidLinks } = kit;
   const orgId = config.organisation.id;
 
   /** The link's subject, or undefined after sending the page that says why (as the answer link does). */
-  const resolve = async (request: FastifyRequest, reply: FastifyReply, purpose: LinkPurpose, lang: Language) => {
-    const { token } = request.params as { token: string };
+  const resolve = async (request: FastifyRequest, reply: FastifyReply, token: string, purpose: LinkPurpose, lang: Language) => {
     const check = answerLinks.checkOwner(token, purpose, now());
     if (check.ok && check.claims.orgId === orgId) return { id: check.claims.id, token, holder: check.claims.holder };
     if (!check.ok && check.reason === 'expired') return void message(reply, 410, lang, 'expiredLinkTitle', 'expiredOwnerLinkText', { email: config.secretariat.email });
@@ -46,7 +47,7 @@ export async function ownerLinkPages(app: FastifyInstance, { kit }: { kit: WebKi
     await invalidLinks.failed(request.ip);
     return void message(reply, 404, lang, 'invalidLinkTitle', 'invalidLinkText');
   };
-  const languageOf = (request: FastifyRequest) => pickLanguage((request.query as Record<string, string>)?.lang ?? (request.body as Record<string, string> | undefined)?.lang, orgLanguage);
+  const languageOf = (request: FastifyRequest) => pickLanguage(languageIn(request.query) ?? languageIn(request.body), orgLanguage);
   const contextOf = (reply: FastifyReply, lang: Language, path: string): PageContext => ({
     lang,
     orgName: config.organisation.name,
@@ -76,7 +77,7 @@ export async function ownerLinkPages(app: FastifyInstance, { kit }: { kit: WebKi
     });
   };
   /** Every text field the form sent, to copy: the page for when nothing could be saved. */
-  const typedBack = (reply: FastifyReply, lang: Language, body: Record<string, string>) =>
+  const typedBack = (reply: FastifyReply, lang: Language, body: Record<string, unknown>) =>
     page(reply.header('Retry-After', '30'), 503, 'message', { lang, orgName: config.organisation.name }, {
       heading: text(lang, 'errorTitle'),
       body: text(lang, 'notSavedOutage'),
@@ -112,21 +113,21 @@ export async function ownerLinkPages(app: FastifyInstance, { kit }: { kit: WebKi
   const heldBy = (link: { holder?: string }, owner: { email: string }) => !link.holder || link.holder === owner.email.toLowerCase();
   const formerOwner = (reply: FastifyReply, lang: Language) => message(reply, 410, lang, 'expiredLinkTitle', 'expiredOwnerLinkText', { email: config.secretariat.email });
 
-  app.get('/goals/:token', { preHandler: paramsOf(tokenParams) }, async (request, reply) => {
+  app.get('/goals/:token', { schema: { params: tokenParams, querystring: linkQuery } }, async (request, reply) => {
     const lang = languageOf(request);
-    const link = await resolve(request, reply, 'project-goals', lang);
+    const link = await resolve(request, reply, request.params.token, 'project-goals', lang);
     if (!link) return reply;
     const project = await loadProject(reply, lang, link.id);
     if (!project) return reply;
     if (!heldBy(link, project.owner)) return formerOwner(reply, lang);
     if (!goalsOpen(project)) return goalsState(reply, lang, project, link.token);
-    return renderGoals(reply, lang, link.token, project, goalsFormValues(project), [], 200, { saved: (request.query as Record<string, string>).saved === '1' });
+    return renderGoals(reply, lang, link.token, project, goalsFormValues(project), [], 200, { saved: request.query.saved === '1' });
   });
 
-  app.post('/goals/:token', { preHandler: [paramsOf(tokenParams), formOf(answerForm)] }, async (request, reply) => {
-    const body = request.body as Record<string, string>;
+  app.post('/goals/:token', { schema: { params: tokenParams, querystring: linkQuery, body: answerForm } }, async (request, reply) => {
+    const { body } = request;
     const lang = languageOf(request);
-    const link = await resolve(request, reply, 'project-goals', lang);
+    const link = await resolve(request, reply, request.params.token, 'project-goals', lang);
     if (!link) return reply;
     let project: ProjectStatus | undefined;
     try {
@@ -185,16 +186,16 @@ export async function ownerLinkPages(app: FastifyInstance, { kit }: { kit: WebKi
       forms: decided ? [] : [withTyped(lang, agreementDecisionFormOf(lang, agreementPath(token), formatDate(`${agreement.endsOn}T12:00:00`, zone, lang)), typed, problems)],
     });
   };
-  app.get('/agreement/:token', { preHandler: paramsOf(tokenParams) }, async (request, reply) => {
+  app.get('/agreement/:token', { schema: { params: tokenParams, querystring: linkQuery } }, async (request, reply) => {
     const lang = languageOf(request);
-    const link = await resolve(request, reply, 'agreement-review', lang);
+    const link = await resolve(request, reply, request.params.token, 'agreement-review', lang);
     if (!link) return reply;
     return renderAgreement(reply, lang, link.token, link.id, link.holder);
   });
-  app.post('/agreement/:token', { preHandler: [paramsOf(tokenParams), formOf(agreementDecisionForm)] }, async (request, reply) => {
-    const body = request.body as Record<string, string>;
+  app.post('/agreement/:token', { schema: { params: tokenParams, querystring: linkQuery, body: agreementDecisionForm } }, async (request, reply) => {
+    const { body } = request;
     const lang = languageOf(request);
-    const link = await resolve(request, reply, 'agreement-review', lang);
+    const link = await resolve(request, reply, request.params.token, 'agreement-review', lang);
     if (!link) return reply;
     if (!csrfValid(request)) return renderAgreement(reply, lang, link.token, link.id, link.holder, 403, text(lang, 'csrfExpired'), body);
     let current;
@@ -221,13 +222,14 @@ export async function ownerLinkPages(app: FastifyInstance, { kit }: { kit: WebKi
   const unitPath = (token: string) => `/unit/${token}`;
   const keeps = { projects: config.obligations.some((o) => o.kind === 'gate-before-start'), seminars: config.obligations.some((o) => o.kind === 'minimum-occurrences') };
   const renderUnit = async (
-    request: FastifyRequest,
     reply: FastifyReply,
     lang: Language,
     token: string,
     unitId: string,
     status = 200,
     failed?: { form: 'seminar' | 'project'; typed: Record<string, unknown>; problems: { field: string; message: string }[]; error?: string },
+    /** What the page says after a registration sent the person back to it (?done=…). */
+    done?: string,
   ) => {
     const register = await readRegister(client, orgId);
     const year = new Date(now()).getFullYear();
@@ -240,7 +242,6 @@ export async function ownerLinkPages(app: FastifyInstance, { kit }: { kit: WebKi
       const form = projectRegistrationForm(kit, lang, `${unitPath(token)}/projects`, unitId);
       forms.push(failed?.form === 'project' ? withTyped(lang, form, failed.typed, failed.problems, PROJECT_FIELDS) : form);
     }
-    const done = (request.query as Record<string, string>).done;
     return page(reply.header('Cache-Control', 'no-store'), status, 'list', contextOf(reply, lang, unitPath(token)), {
       heading: text(lang, 'unitPageTitle', { unit: unitName(unitId, lang) }),
       intro: text(lang, 'unitPageIntro', { email: config.secretariat.email }),
@@ -278,56 +279,56 @@ export async function ownerLinkPages(app: FastifyInstance, { kit }: { kit: WebKi
    * the unit's contacts. Links from before they were tied to a contact, and those of a contact
    * since replaced, are gone (410): the latest request mail carries the current one.
    */
-  const unitOf = async (request: FastifyRequest, reply: FastifyReply, lang: Language) => {
-    const link = await resolve(request, reply, 'unit-registers', lang);
+  const unitOf = async (request: FastifyRequest, reply: FastifyReply, token: string, lang: Language) => {
+    const link = await resolve(request, reply, token, 'unit-registers', lang);
     if (!link) return undefined;
     const unit = config.units.find((u) => u.id === link.id);
     if (!unit) return void message(reply, 404, lang, 'invalidLinkTitle', 'invalidLinkText');
     if (!link.holder || !unit.contacts.some((c) => c.email.toLowerCase() === link.holder)) return void message(reply, 410, lang, 'expiredLinkTitle', 'replacedUnitLinkText', { email: config.secretariat.email });
     return link;
   };
-  app.get('/unit/:token', { preHandler: paramsOf(tokenParams) }, async (request, reply) => {
+  app.get('/unit/:token', { schema: { params: tokenParams, querystring: linkQuery } }, async (request, reply) => {
     const lang = languageOf(request);
-    const link = await unitOf(request, reply, lang);
+    const link = await unitOf(request, reply, request.params.token, lang);
     if (!link) return reply;
-    return renderUnit(request, reply, lang, link.token, link.id);
+    return renderUnit(reply, lang, link.token, link.id, 200, undefined, request.query.done);
   });
-  app.post('/unit/:token/seminars', { preHandler: [paramsOf(tokenParams), formOf(seminarForm)] }, async (request, reply) => {
-    const body = request.body as Record<string, string>;
+  app.post('/unit/:token/seminars', { schema: { params: tokenParams, querystring: linkQuery, body: seminarForm } }, async (request, reply) => {
+    const { body } = request;
     const lang = languageOf(request);
-    const link = await unitOf(request, reply, lang);
+    const link = await unitOf(request, reply, request.params.token, lang);
     if (!link || !keeps.seminars) return link ? message(reply, 404, lang, 'notFoundTitle', 'notFoundText') : reply;
-    if (!csrfValid(request)) return renderUnit(request, reply, lang, link.token, link.id, 403, { form: 'seminar', typed: body, problems: [], error: text(lang, 'csrfExpired') });
+    if (!csrfValid(request)) return renderUnit(reply, lang, link.token, link.id, 403, { form: 'seminar', typed: body, problems: [], error: text(lang, 'csrfExpired') });
     const seminar = seminarFromForm(body, link.id);
     const problems = checkSeminar(seminar);
-    if (problems.length) return renderUnit(request, reply, lang, link.token, link.id, 400, { form: 'seminar', typed: body, problems });
+    if (problems.length) return renderUnit(reply, lang, link.token, link.id, 400, { form: 'seminar', typed: body, problems });
     try {
       await registerSeminar(client, kit.deps.taskQueue, config, { ...seminar, registeredBy: `${unitName(link.id, lang)} (${text(lang, 'standingLink')})` });
     } catch (err) {
-      if (err instanceof RejectedError) return renderUnit(request, reply, lang, link.token, link.id, 409, { form: 'seminar', typed: body, problems: [], error: err.in(lang) });
+      if (err instanceof RejectedError) return renderUnit(reply, lang, link.token, link.id, 409, { form: 'seminar', typed: body, problems: [], error: err.in(lang) });
       request.log.error({ err }, 'seminar not registered; the form is shown again with what was typed');
-      return renderUnit(request, reply.header('Retry-After', '30'), lang, link.token, link.id, 503, { form: 'seminar', typed: body, problems: [], error: text(lang, 'notSavedOutage') }).catch(() => typedBack(reply, lang, body));
+      return renderUnit(reply.header('Retry-After', '30'), lang, link.token, link.id, 503, { form: 'seminar', typed: body, problems: [], error: text(lang, 'notSavedOutage') }).catch(() => typedBack(reply, lang, body));
     }
     return reply.redirect(`${unitPath(link.token)}?lang=${lang}&done=seminar`, 303);
   });
-  app.post('/unit/:token/projects', { preHandler: [paramsOf(tokenParams), formOf(projectForm)] }, async (request, reply) => {
-    const body = request.body as Record<string, string>;
+  app.post('/unit/:token/projects', { schema: { params: tokenParams, querystring: linkQuery, body: projectForm } }, async (request, reply) => {
+    const { body } = request;
     const lang = languageOf(request);
-    const link = await unitOf(request, reply, lang);
+    const link = await unitOf(request, reply, request.params.token, lang);
     if (!link || !keeps.projects) return link ? message(reply, 404, lang, 'notFoundTitle', 'notFoundText') : reply;
-    if (!csrfValid(request)) return renderUnit(request, reply, lang, link.token, link.id, 403, { form: 'project', typed: body, problems: [], error: text(lang, 'csrfExpired') });
+    if (!csrfValid(request)) return renderUnit(reply, lang, link.token, link.id, 403, { form: 'project', typed: body, problems: [], error: text(lang, 'csrfExpired') });
     const project = projectFromForm(body, link.id);
     const problems = [...checkProject(project), ...obligationProblems(kit, 'gate-before-start', body.obligation, lang)];
-    if (problems.length) return renderUnit(request, reply, lang, link.token, link.id, 400, { form: 'project', typed: body, problems });
+    if (problems.length) return renderUnit(reply, lang, link.token, link.id, 400, { form: 'project', typed: body, problems });
     let ownerOutside = false;
     try {
       // An owner outside the organisation gets nothing until the secretariat has approved them.
       ownerOutside = !isOwnAddress(config, project.owner.email);
       await registerProject(client, kit.deps.taskQueue, config, project, body.obligation || undefined, `${unitName(link.id, lang)} (${text(lang, 'standingLink')})`, { ownerToConfirm: ownerOutside });
     } catch (err) {
-      if (err instanceof RejectedError) return renderUnit(request, reply, lang, link.token, link.id, 409, { form: 'project', typed: body, problems: [], error: err.in(lang) });
+      if (err instanceof RejectedError) return renderUnit(reply, lang, link.token, link.id, 409, { form: 'project', typed: body, problems: [], error: err.in(lang) });
       request.log.error({ err }, 'project not registered; the form is shown again with what was typed');
-      return renderUnit(request, reply.header('Retry-After', '30'), lang, link.token, link.id, 503, { form: 'project', typed: body, problems: [], error: text(lang, 'notSavedOutage') }).catch(() => typedBack(reply, lang, body));
+      return renderUnit(reply.header('Retry-After', '30'), lang, link.token, link.id, 503, { form: 'project', typed: body, problems: [], error: text(lang, 'notSavedOutage') }).catch(() => typedBack(reply, lang, body));
     }
     return reply.redirect(`${unitPath(link.token)}?lang=${lang}&done=${ownerOutside ? 'project-owner-outside' : 'project'}`, 303);
   });

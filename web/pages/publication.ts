@@ -6,14 +6,18 @@
  */
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { loadPublicFeed } from '../../client/publication';
 import type { PublicFeed } from '../../domain/publication';
+import { languageQuery } from '../forms';
 import { pickLanguage } from '../i18n';
+import type { Language } from '../../domain/types';
 import type { WebKit } from '../kit';
 import { renderPublicPage } from '../public-page';
 import { createViews } from '../views';
 
-export async function publicationPages(app: FastifyInstance, { kit }: { kit: WebKit }) {
+export async function publicationPages(instance: FastifyInstance, { kit }: { kit: WebKit }) {
+  const app = instance.withTypeProvider<ZodTypeProvider>();
   const { config, client, message } = kit;
   const views = createViews(kit.deps.templatesDir);
   const settings = config.publication;
@@ -37,8 +41,7 @@ export async function publicationPages(app: FastifyInstance, { kit }: { kit: Web
   // Anyone may ask, as often as they like: the feed is made at most once per cacheSeconds and
   // language, not once per request (with contact details it asks every project's workflow).
   const made = new Map<string, { at: number; feed: Promise<PublicFeed> }>();
-  const feedOf = (request: FastifyRequest) => {
-    const lang = pickLanguage((request.query as Record<string, string>)?.lang, kit.orgLanguage);
+  const feedOf = (lang: Language) => {
     const now = kit.now().getTime();
     const kept = made.get(lang);
     if (kept && now - kept.at < (settings?.cacheSeconds ?? 300) * 1000) return kept.feed;
@@ -49,10 +52,10 @@ export async function publicationPages(app: FastifyInstance, { kit }: { kit: Web
     return feed;
   };
 
-  app.get('/public', async (request, reply) => {
-    const lang = pickLanguage((request.query as Record<string, string>)?.lang, kit.orgLanguage);
+  app.get('/public', { schema: { querystring: languageQuery } }, async (request, reply) => {
+    const lang = pickLanguage(request.query.lang, kit.orgLanguage);
     if (!settings) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
-    const feed = await feedOf(request);
+    const feed = await feedOf(lang);
     const html = renderPublicPage(views, feed, config, {
       feedUrl: `/public/feed.json?lang=${lang}`,
       accessibilityUrl: `/accessibility?lang=${lang}`,
@@ -63,9 +66,9 @@ export async function publicationPages(app: FastifyInstance, { kit }: { kit: Web
     return cached(request, reply, feed, 'text/html; charset=utf-8', html);
   });
 
-  app.get('/public/feed.json', async (request, reply) => {
+  app.get('/public/feed.json', { schema: { querystring: languageQuery } }, async (request, reply) => {
     if (!settings) return reply.code(404).type('application/json').send({ error: `${config.organisation.id} publishes nothing.` });
-    const feed = await feedOf(request);
+    const feed = await feedOf(pickLanguage(request.query.lang, kit.orgLanguage));
     reply.header('Access-Control-Allow-Origin', '*');
     return cached(request, reply, feed, 'application/json; charset=utf-8', JSON.stringify(feed, null, 2));
   });

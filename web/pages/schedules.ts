@@ -4,9 +4,9 @@
  * `followup schedules list|trigger|sync` do).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { listSchedules, syncSchedules, triggerSchedule } from '../../client/schedules';
-import { formOf, obligationParams, paramsOf } from '../forms';
+import { emptyForm, languageQuery, obligationParams, pageQuery } from '../forms';
 import { text } from '../i18n';
 import type { WebKit } from '../kit';
 import type { PageForm } from '../page-forms';
@@ -14,9 +14,8 @@ import type { SecretariatSession } from '../secretariat-session';
 import { doneMessage } from './done-messages';
 import { acting } from '../obligations/web-kind';
 
-const emptyForm = z.object({ _csrf: z.string().max(200).optional(), lang: z.string().max(5).optional() });
-
-export async function schedulePages(app: FastifyInstance, { kit, session }: { kit: WebKit; session: SecretariatSession }) {
+export async function schedulePages(instance: FastifyInstance, { kit, session }: { kit: WebKit; session: SecretariatSession }) {
+  const app = instance.withTypeProvider<ZodTypeProvider>();
   const { config, client, page, message } = kit;
   const { requireLogin, requireSecretariat, secretariatContext, secretariatLanguage } = session;
 
@@ -54,10 +53,10 @@ export async function schedulePages(app: FastifyInstance, { kit, session }: { ki
     });
   };
 
-  app.get('/schedules', { onRequest: requireLogin }, async (request, reply) => render(request, reply));
-  app.post('/schedules/:obligation/run', { onRequest: requireSecretariat, preHandler: [paramsOf(obligationParams), formOf(emptyForm), app.csrfProtection] }, async (request, reply) => {
+  app.get('/schedules', { onRequest: requireLogin, schema: { querystring: pageQuery } }, async (request, reply) => render(request, reply));
+  app.post('/schedules/:obligation/run', { onRequest: requireSecretariat, schema: { params: obligationParams, querystring: languageQuery, body: emptyForm }, preHandler: app.csrfProtection }, async (request, reply) => {
     const lang = secretariatLanguage(request);
-    const { obligation } = request.params as { obligation: string };
+    const { obligation } = request.params;
     if (!config.obligations.some((o) => o.id === obligation)) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
     return acting(
       reply,
@@ -69,7 +68,7 @@ export async function schedulePages(app: FastifyInstance, { kit, session }: { ki
       (status, error) => render(request, reply, status, error),
     );
   });
-  app.post('/schedules/sync', { onRequest: requireSecretariat, preHandler: [formOf(emptyForm), app.csrfProtection] }, async (request, reply) => {
+  app.post('/schedules/sync', { onRequest: requireSecretariat, schema: { querystring: languageQuery, body: emptyForm }, preHandler: app.csrfProtection }, async (request, reply) => {
     const lang = secretariatLanguage(request);
     return acting(
       reply,

@@ -1,22 +1,24 @@
 /** Signing in and out of the secretariat's pages: a named account's password, or single sign-on. */
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { formOf, loginForm, logoutForm } from '../forms';
+import { emptyForm, languageQuery, loginForm, loginQuery, singleSignOnCallbackQuery } from '../forms';
 import { text, waitText } from '../i18n';
 import type { WebKit } from '../kit';
 import { SESSION_COOKIE, SESSION_HOURS, type SecretariatSession } from '../secretariat-session';
 
-export async function signInPages(app: FastifyInstance, { kit, session }: { kit: WebKit; session: SecretariatSession }) {
+export async function signInPages(instance: FastifyInstance, { kit, session }: { kit: WebKit; session: SecretariatSession }) {
+  const app = instance.withTypeProvider<ZodTypeProvider>();
   const { config, page, message, secure, csrfValid, singleSignOn } = kit;
   const { mayEnter, otherOrganisation, sessions, startSession, signInBySingleSignOn, verify, failedLogins, sessionId, loggedIn, secretariatLanguage, safeNext } = session;
   app.get('/', async (request, reply) => reply.redirect(loggedIn(request) ? '/dashboard' : '/login', 303));
 
-  app.get('/login', async (request, reply) => {
+  app.get('/login', { schema: { querystring: loginQuery } }, async (request, reply) => {
     const lang = secretariatLanguage(request);
     return page(reply, 200, 'login', { lang, orgName: config.organisation.name, csrf: reply.generateCsrf(), switchLanguageUrl: `/login?lang=${lang === 'sv' ? 'en' : 'sv'}` }, {
       heading: text(lang, 'loginTitle'),
-      next: safeNext((request.query as Record<string, string>).next),
-      singleSignOn: singleSignOnLink(lang, (request.query as Record<string, string>).next),
+      next: safeNext(request.query.next),
+      singleSignOn: singleSignOnLink(lang, request.query.next),
     });
   });
 
@@ -29,7 +31,7 @@ export async function signInPages(app: FastifyInstance, { kit, session }: { kit:
     // Until the provider sends the browser back: the PKCE verifier, state and nonce, signed, for ten minutes.
     const PENDING_COOKIE = 'followup_sso';
     const pendingSchema = z.strictObject({ verifier: z.string().max(200), state: z.string().max(200), nonce: z.string().max(200), next: z.string().max(500) });
-    app.get('/login/sso', async (request, reply) => {
+    app.get('/login/sso', { schema: { querystring: loginQuery } }, async (request, reply) => {
       const lang = secretariatLanguage(request);
       let begun;
       try {
@@ -38,11 +40,11 @@ export async function signInPages(app: FastifyInstance, { kit, session }: { kit:
         request.log.error({ err }, 'single sign-on unavailable');
         return message(reply, 503, lang, 'ssoUnavailableTitle', 'ssoUnavailableText');
       }
-      const pending = { ...begun.pending, next: safeNext((request.query as Record<string, string>).next) };
+      const pending = { ...begun.pending, next: safeNext(request.query.next) };
       reply.setCookie(PENDING_COOKIE, JSON.stringify(pending), { signed: true, httpOnly: true, sameSite: 'lax', secure, path: `${kit.basePath}/login/sso`, maxAge: 600 });
       return reply.redirect(begun.url, 303);
     });
-    app.get('/login/sso/callback', async (request, reply) => {
+    app.get('/login/sso/callback', { schema: { querystring: singleSignOnCallbackQuery } }, async (request, reply) => {
       const lang = secretariatLanguage(request);
       const raw = request.cookies[PENDING_COOKIE];
       const unsigned = raw ? request.unsignCookie(raw) : undefined;
@@ -73,8 +75,8 @@ export async function signInPages(app: FastifyInstance, { kit, session }: { kit:
   // that many at once cannot all slip through), and a success forgets them; a client that has tried
   // too often waits, and nobody else does. A form without its token is no attempt: another site
   // could make a visitor's browser send it, to lock out everyone behind the visitor's address.
-  app.post('/login', { preHandler: formOf(loginForm) }, async (request, reply) => {
-    const body = request.body as { username?: string; password: string; next?: string };
+  app.post('/login', { schema: { querystring: languageQuery, body: loginForm } }, async (request, reply) => {
+    const { body } = request;
     const lang = secretariatLanguage(request);
     const loginPage = (status: number, error: string) =>
       page(reply, status, 'login', { lang, orgName: config.organisation.name, csrf: reply.generateCsrf() }, { heading: text(lang, 'loginTitle'), error, next: safeNext(body.next), username: body.username ?? '', singleSignOn: singleSignOnLink(lang, body.next) });
@@ -92,7 +94,7 @@ export async function signInPages(app: FastifyInstance, { kit, session }: { kit:
     return loginPage(401, text(lang, 'wrongPassword'));
   });
 
-  app.post('/logout', { preHandler: [formOf(logoutForm), app.csrfProtection] }, async (request, reply) => {
+  app.post('/logout', { schema: { body: emptyForm }, preHandler: app.csrfProtection }, async (request, reply) => {
     const id = sessionId(request);
     if (id) await sessions.end(id);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });

@@ -10,6 +10,7 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { valueIn } from '../forms';
 
 /** Requests one client may make in a minute on any page: a flood guard that touches that client only. */
 const REQUESTS_PER_CLIENT_MINUTE = 600;
@@ -42,7 +43,7 @@ export const security = fp(async (app: FastifyInstance, options: { cookieSecret:
     // The token in the form is what protects; Lax still keeps the cookie off other sites' posts.
     cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: options.secure },
     getToken: (request) => {
-      const token = (request.body as Record<string, unknown> | undefined)?._csrf;
+      const token = valueIn(request.body, '_csrf');
       return typeof token === 'string' ? token : undefined;
     },
   });
