@@ -75,11 +75,20 @@ export function headerText(value: string): string {
 const headerAddress = (a: MailAddress) => ({ name: headerText(a.name), address: headerText(a.address) });
 
 /**
- * A mailer that hands mails on no faster than `perMinute` (an SMTP relay's limit), evenly spaced:
- * a mail over the rate waits its turn instead of being refused by the relay. The waiting mail's
- * activity keeps heartbeating (activities/send.ts), so a long queue is not taken for a dead worker.
+ * The longest a mail waits for its turn in the worker. A mailing activity has minutes to finish
+ * (startToCloseTimeout) and the attempt it replaces is not stopped: a mail that waited longer would
+ * let the attempt time out and its retry send again what this one still sends. A mail whose turn is
+ * further off is put off (a transient failure, retried with backoff), as a relay over its limit does.
  */
-export function withMailRate(mailer: Mailer, perMinute: number, sleep: (ms: number) => Promise<void> = (ms) => new Promise((done) => setTimeout(done, ms))): Mailer {
+export const MAX_MAIL_TURN_WAIT_MS = 30_000;
+
+/**
+ * A mailer that hands mails on no faster than `perMinute` (an SMTP relay's limit), evenly spaced:
+ * a mail over the rate waits its turn (up to MAX_MAIL_TURN_WAIT_MS) instead of being refused by the
+ * relay. The waiting mail's activity keeps heartbeating (activities/send.ts), so a queue is not taken
+ * for a dead worker.
+ */
+export function withMailRate(mailer: Mailer, perMinute: number, sleep: (ms: number) => Promise<void> = (ms) => new Promise((done) => setTimeout(done, ms)), maxWaitMs = MAX_MAIL_TURN_WAIT_MS): Mailer {
   if (!(perMinute > 0)) throw new RangeError(`A mail rate is a number of mails a minute above 0, not ${perMinute}.`);
   const spacingMs = 60_000 / perMinute;
   // When the next mail may go: each mail takes the next free turn, so the rate holds however many wait.
@@ -88,6 +97,9 @@ export function withMailRate(mailer: Mailer, perMinute: number, sleep: (ms: numb
     async send(mail) {
       const now = Date.now();
       const turn = Math.max(now, nextTurn);
+      if (turn - now > maxWaitMs) {
+        throw new TransientMailError(`The worker's mail rate (${perMinute} a minute, FOLLOWUP_MAIL_PER_MINUTE) has no turn free for ${Math.ceil((turn - now) / 1000)} s: the mail is tried again later.`);
+      }
       nextTurn = turn + spacingMs;
       if (turn > now) await sleep(turn - now);
       return mailer.send(mail);

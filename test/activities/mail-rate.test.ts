@@ -2,7 +2,7 @@
  * A relay's limit: the worker hands mails to SMTP no faster than FOLLOWUP_MAIL_PER_MINUTE, evenly
  * spaced, however many mailings ask at once; every one still arrives.
  */
-import { createSmtpMailer, type OutgoingMail } from '../../activities/mailer';
+import { createSmtpMailer, TransientMailError, withMailRate, type OutgoingMail } from '../../activities/mailer';
 import { environmentSchema } from '../../config/environment';
 import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
 
@@ -35,6 +35,19 @@ test('eight mails asked for at once at 240 a minute arrive a quarter of a second
   expect(arrived.at(-1)!).toBeGreaterThanOrEqual(1_740);
   expect(arrived.at(-1)!).toBeLessThan(4_000);
   for (let i = 1; i < arrived.length; i++) expect(arrived[i]! - arrived[i - 1]!).toBeGreaterThanOrEqual(150);
+});
+
+test('a mail whose turn is further off than half a minute is put off, not held past its activity\'s time, and sent on a later try', async () => {
+  // Four mails at 4 a minute: turns at 0, 15, 30 and 45 s. Time passes only in the fake sleep.
+  const mailer = withMailRate(createSmtpMailer(smtp.url, { pool: false }), 4, async () => undefined);
+  const before = smtp.received.length;
+  const outcomes = await Promise.allSettled(Array.from({ length: 4 }, (_, i) => mailer.send(mail(100 + i))));
+  mailer.close();
+  expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
+  const putOff = (outcomes[3] as PromiseRejectedResult).reason as Error;
+  expect(putOff).toBeInstanceOf(TransientMailError);
+  expect(putOff.message).toContain('FOLLOWUP_MAIL_PER_MINUTE');
+  expect(smtp.received.length - before).toBe(3);
 });
 
 test('the rate is a setting of the environment: unset, none; a number of mails a minute', () => {
