@@ -54,7 +54,12 @@ export const unitSchema = z.strictObject({
   board: z.strictObject({ name: localized(160), recipients: z.array(personSchema).min(1).max(20) }).optional().meta({ description: "The unit's own board (nämnd, bolagsstyrelse): gets the unit's part of a report that says so." }),
 });
 
-const fieldId = z.string().regex(/^[a-z][a-z0-9_]{0,40}$/, 'use lower-case letters, digits and underscores, starting with a letter');
+/** Names the answer form sends for itself (web/forms.ts answerForm): a question by one of them would never arrive. */
+const FORM_OWN_NAMES = ['action', 'lang', 'submission'];
+const fieldId = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,40}$/, 'use lower-case letters, digits and underscores, starting with a letter')
+  .refine((id) => !FORM_OWN_NAMES.includes(id), { message: `is a name the answer form uses itself (${FORM_OWN_NAMES.join(', ')}): choose another id` });
 const answerValue = z.union([z.string().max(200), z.number(), z.boolean()]);
 
 export const fieldSchema = z
@@ -205,6 +210,11 @@ const cycleCalendarSchema = z.strictObject({
         "How long from each reminder's and the escalation's time their mails are spread over, each unit at a moment of its own (the same every time, in the preview too), so that thousands of units' mails do not come at once and answers do not wait behind them. Never past workdayEnds of the day, the deadline or the next reminder. PT0S: every unit's at sendTime.",
     }),
   workdayEnds: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time such as 16:00').default('16:00').meta({ description: 'The local time, HH:MM, by which every spread reminder and escalation has gone out: the end of the working day (with workingDays).' }),
+}).superRefine((calendar, ctx) => {
+  // Otherwise every window is empty and all units' mails go at once, which is what the spread is for.
+  if (calendar.workingDays && parseIsoDuration(calendar.spreadOver).as('milliseconds') > 0 && calendar.workdayEnds <= calendar.sendTime) {
+    ctx.addIssue({ code: 'custom', path: ['workdayEnds'], message: `must be later than sendTime (${calendar.sendTime}) for the mails to be spread over the day; set spreadOver: PT0S to send them all at sendTime` });
+  }
 });
 
 const mailTemplateName = z

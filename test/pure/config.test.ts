@@ -80,6 +80,17 @@ test('duplicate ids are refused', () => {
   expect(() => parseConfigText(text, 'dup.yaml')).toThrow('units[2].id (line 52): "omsorg" is used twice; ids must be unique');
 });
 
+test('a question cannot take a name the answer form uses itself (its answer would never arrive)', () => {
+  const text = readFileSync(example, 'utf8').replace('- id: eu_projects', '- id: action');
+  expect(() => parseConfigText(text, 'own-name.yaml')).toThrow('is a name the answer form uses itself (action, lang, submission): choose another id');
+});
+
+test('a file with a YAML directive is read by the YAML 1.2 reader alone, as written', () => {
+  // Under %YAML 1.1 a number with a leading zero is octal: the same file read two ways must not differ silently.
+  const text = `%YAML 1.1\n---\n${readFileSync(example, 'utf8')}`;
+  expect(parseConfigText(text, 'directive.yaml').organisation.id).toBe('solna');
+});
+
 test('hosts come from the environment, checked once', () => {
   expect(readEnvironment({}).SMTP_URL).toBe('smtp://127.0.0.1:2525');
   expect(() => readEnvironment({ SMTP_URL: 'mail.solna.example' })).toThrow('SMTP_URL: must be a URL starting with smtp:// or smtps://');

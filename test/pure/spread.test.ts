@@ -106,6 +106,11 @@ describe('the windows of a plan', () => {
     expect(tooLong.success).toBe(false);
     expect(JSON.stringify(tooLong.error?.issues)).toContain('between PT0S and P1D');
     expect(organisationConfigSchema.safeParse(config({ workdayEnds: '25:00' })).success).toBe(false);
+    // A working day that ends before the mails start would spread nothing: said, not silently done.
+    const noWindow = organisationConfigSchema.safeParse(config({ sendTime: '16:30' }));
+    expect(noWindow.success).toBe(false);
+    expect(JSON.stringify(noWindow.error?.issues)).toContain('must be later than sendTime (16:30)');
+    expect(organisationConfigSchema.safeParse(config({ sendTime: '16:30', spreadOver: 'PT0S' })).success).toBe(true);
   });
 });
 
