@@ -110,8 +110,18 @@ export function ensureNode24(): Node24 {
     symlinkSync('../lib/node_modules/npm/bin/npx-cli.js', path.join(home, 'bin', 'npx'));
     const version = versionOf(layout(home).node);
     if (version !== `v${NODE_24_VERSION}`) throw new Node24InstallError(`The unpacked ${pkg} says ${version ?? 'nothing'} to --version and does not run on this machine.`);
+    // Another run may have installed it meanwhile (npm test and a test file at once): a working
+    // install is never removed under whoever uses it; only a broken one is replaced.
+    const meanwhile = findNode24();
+    if (meanwhile) return meanwhile;
     rmSync(NODE_24_DIR, { recursive: true, force: true });
-    renameSync(home, NODE_24_DIR);
+    try {
+      renameSync(home, NODE_24_DIR);
+    } catch (err) {
+      const installed = findNode24();
+      if (installed) return installed;
+      throw new Node24InstallError(`Could not move the unpacked Node into ${NODE_24_DIR} (${(err as Error).message}). Remove that folder and run again.`);
+    }
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }

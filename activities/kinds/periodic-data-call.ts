@@ -151,7 +151,13 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
       heartbeatKeepingProgress();
       // First, so that nothing after it (an unknown unit, a broken template) keeps the answer off the record.
       if (input.answerVersion && input.answer) {
-        await keepAnswerVersion({ key: input.key, unitId: input.unitId, answer: input.answer, ...input.answerVersion });
+        // A sign of life while the database answers (it may be failing over): the write is retried, not the worker suspected.
+        const alive = setInterval(heartbeatKeepingProgress, 2_000);
+        try {
+          await keepAnswerVersion({ key: input.key, unitId: input.unitId, answer: input.answer, ...input.answerVersion });
+        } finally {
+          clearInterval(alive);
+        }
         return { ...(await sendMail(input)), answerOnRecord: true };
       }
       return sendMail(input);
