@@ -145,6 +145,19 @@ async function main(): Promise<void> {
       await submitAnswer(env.client, key, 'omsorg', answer, 'secretariat', undefined, 'Anna Berg (anna.berg)');
       await sleepUntil(plan.closesAt);
     });
+    // Recorded after reminders and the escalation began to be spread over a window, each unit at a
+    // moment of its own: an answer, a deadline extended while a reminder's window is open, an
+    // answer after a spread reminder, and the spread escalation of those that never answered.
+    await scenario('spread-reminders', async (key, plan) => {
+      if (!plan.spreadUntil) throw new Error('The example calendar spreads nothing: record this scenario with a spreadOver.');
+      await sleepUntil(plan.opensAt);
+      await submitAnswer(env.client, key, 'barn-utbildning', answer, 'contact');
+      await sleepUntil(plan.reminderTimes[0]!, 3_600_000);
+      await extendDeadline(env.client, key, 'kultur-fritid', new Date(Date.parse(plan.deadlineAt) + 7 * 86_400_000).toISOString().slice(0, 10));
+      await sleepUntil(plan.spreadUntil.reminders[1]!);
+      await submitAnswer(env.client, key, 'omsorg', answer, 'contact');
+      await sleepUntil(plan.closesAt);
+    });
   } finally {
     await tw.stop();
     await smtp.close();
