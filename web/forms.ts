@@ -141,9 +141,9 @@ export const languageQuery = z.object({ lang: language });
 
 /**
  * A secretariat page: its language, and what it says after an action sent the person back to it
- * (?done=…&unit=…, read by pages/done-messages.ts; `unit` lists every unit a reminder went to).
+ * (?done=…&unit=…, read by pages/done-messages.ts; `unit` lists the units a reminder went to, `count` their number when there are too many to name).
  */
-export const pageQuery = z.object({ lang: language, done: field(60).optional(), unit: field(16_000).optional() });
+export const pageQuery = z.object({ lang: language, done: field(60).optional(), unit: field(16_000).optional(), count: z.string().regex(/^[1-9]\d{0,5}$/).optional() });
 
 /** A register's list: filtered by a unit and a year (the filter form sends "" for "all"), or as a file. */
 export const listQuery = pageQuery.extend({

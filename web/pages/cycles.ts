@@ -231,9 +231,13 @@ export async function cyclePages(instance: FastifyInstance, { kit, session }: { 
       }
     });
 
+  /** Units named one by one after an action; more are counted. */
+  const NAMED_IN_ADDRESS = 20;
   action('remind', async (key, body, by) => {
     const reminded = await remindNow(client, key, body.unit || undefined, by);
-    return reminded.length ? `done=reminded&unit=${reminded.join(',')}` : 'done=nobody';
+    if (reminded.length === 0) return 'done=nobody';
+    // Every unit's id in the address would not fit it in a cycle of hundreds: then their number.
+    return reminded.length > NAMED_IN_ADDRESS ? `done=reminded&count=${reminded.length}` : `done=reminded&unit=${reminded.join(',')}`;
   });
   action('extend', async (key, body, by) => {
     await extendDeadline(client, key, body.unit ?? '', body.until ?? '', by);

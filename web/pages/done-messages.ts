@@ -18,8 +18,10 @@ export interface NamedUnit {
 }
 
 export function doneMessage(lang: Language, query: unknown, units: readonly NamedUnit[] = []): string | undefined {
-  const { done, unit } = (query ?? {}) as Record<string, unknown>;
+  const { done, unit, count } = (query ?? {}) as Record<string, unknown>;
   if (typeof done !== 'string' || !/^[a-z-]{1,40}$/.test(done) || !(`done_${done}` in TEXTS.sv)) return undefined;
+  // Hundreds of units reminded at once are counted, not named (web/pages/cycles.ts).
+  if (done === 'reminded' && typeof count === 'string' && /^[1-9]\d{0,5}$/.test(count)) return text(lang, 'done_reminded_count', { count });
   const key = `done_${done}` as TextKey;
   const ids = new Set(typeof unit === 'string' ? unit.split(',') : []);
   const named = units.filter((u) => ids.has(u.id)).map((u) => u.name[lang]);
