@@ -4,13 +4,13 @@
  * own heap); `npm run build` runs it once to put the release's bundle in dist/.
  */
 import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { workflowBundleOptions } from './bundle-options';
 
 async function main(): Promise<void> {
   const [workflowsPath, out] = process.argv.slice(2);
   if (!workflowsPath || !out) throw new Error('Usage: bundle-workflows <workflows module> <out file>');
-  const { code } = await bundleWorkflowCode({ workflowsPath: path.resolve(workflowsPath), logger: new DefaultLogger('WARN') });
+  const { code } = await bundleWorkflowCode(workflowBundleOptions(workflowsPath));
   writeFileSync(out, code);
 }
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { workflowBundleOptions } from '../../workers/bundle-options';
 import { createRegisterReader } from '../../activities/register-reader';
 import { createActivities } from '../../activities';
 import { createFileArchive, type Archive } from '../../activities/archive';
@@ -61,7 +62,7 @@ export async function devServer(options: { port?: number; dbFilename?: string; e
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** Bundling takes seconds; a test file does it once. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: new DefaultLogger('WARN') });
+  bundle ??= bundleWorkflowCode(workflowBundleOptions(require.resolve('../../workflows')));
   return bundle;
 }
 
