@@ -13,7 +13,6 @@
 import { sql } from 'kysely';
 import { readIfPresent, reportDataRef, type Archive } from '../activities/archive';
 import type { Block, ReportDocument } from '../activities/documents/document-model';
-import { renderReportPdf } from '../activities/documents/pdf';
 import { shownValue } from '../activities/mail-context';
 import type { PeriodData } from '../activities/report';
 import type { OrganisationConfig } from '../config/schema';
@@ -711,6 +710,8 @@ class YearReader {
       createdAt: record.date instanceof Date ? record.date : new Date(isDay(date) ? `${date}T00:00:00Z` : date),
       blocks,
     };
+    // Loaded when a package is made, not by every process that reads records (the worker among them).
+    const { renderReportPdf } = await import('../activities/documents/pdf');
     const pdf = await renderReportPdf(document);
     const file: ArchiveFile = { name: `${record.title}.pdf`, bytes: new Uint8Array(pdf.buffer, pdf.byteOffset, pdf.byteLength), mimeType: 'application/pdf', description: 'PDF/A-2a' };
     return { ...record, ...(fieldsForXml ? { fields: fieldsForXml } : {}), files: [...(record.files ?? []), file] };

@@ -10,8 +10,6 @@ import { tmpdir } from 'node:os';
 import type { Readable } from 'node:stream';
 import path from 'node:path';
 import type { ReportDocument } from './document-model';
-import { renderReportDocx } from './docx';
-import { renderReportPdf } from './pdf';
 
 /** Above this many blocks (about 700 units) a document renders in a process of its own. */
 export const LARGE_DOCUMENT_BLOCKS = 2_000;
@@ -85,6 +83,9 @@ export async function renderDocuments<T>(document: ReportDocument, meanwhile: ()
     return { pdf: pdfDone.value, meanwhile: own.value, docx: docx!.value };
   }
   const own = await meanwhile();
+  // Loaded only here: a worker whose reports all render in processes of their own never holds the
+  // PDF and Word libraries (about 30 MB of its RSS at rest).
+  const [{ renderReportPdf }, { renderReportDocx }] = await Promise.all([import('./pdf'), import('./docx')]);
   return { pdf: await renderReportPdf(document), docx: await renderReportDocx(document), meanwhile: own };
 }
 
