@@ -3,6 +3,8 @@
  * both call these, so both behave alike.
  */
 import type { Client } from '@temporalio/client';
+import { optionalTsToMs } from '@temporalio/common/lib/time';
+import { temporal } from '@temporalio/proto';
 import { startOnce, type Started } from './start';
 import { isNotFound, isUnimplemented, rejectionOf, RejectedError } from './temporal';
 import { cycleWorkflowId, unitWorkflowId, type CycleKey } from '../domain/ids';
@@ -247,19 +249,47 @@ async function countUnits(client: Client, key: CycleKey, cycleOpen: boolean): Pr
 /** Rows of the listing, one per unit: a unit reset by an operator has two runs, and the newest counts. */
 async function listRows(client: Client, query: string, cycle: Pick<CycleOverview, 'phase' | 'plan'>): Promise<UnitRow[]> {
   const rows = new Map<string, { row: UnitRow; started: number }>();
-  for await (const execution of client.workflow.list({ query, pageSize: 1000 })) {
-    const stored = execution.memo?.[UNIT_ROW_MEMO] as StoredUnitRow | undefined;
-    if (!stored) continue;
-    // Units started with their line leave "closed" to the store, which knows when the workflow
-    // ended, and to the cycle: once it has left its open phase, a unit still finishing a mail is closed.
-    const plan = stored.plan ?? cycle.plan;
-    // A cycle has its plan before it starts a unit; a row without either is not one of its units'.
-    if (!plan) continue;
-    const row: UnitRow = { ...stored, plan, closed: stored.closed ?? (execution.status.name !== 'RUNNING' || cycle.phase !== 'open') };
-    const seen = rows.get(row.unitId);
-    if (!seen || seen.started < execution.startTime.getTime()) rows.set(row.unitId, { row, started: execution.startTime.getTime() });
+  const { payloadConverter } = client.options.loadedDataConverter;
+  for await (const page of listingPages(client, query)) {
+    for (const execution of page) {
+      const memo = execution.memo?.fields?.[UNIT_ROW_MEMO];
+      if (!memo) continue;
+      const stored = payloadConverter.fromPayload<StoredUnitRow>(memo);
+      // Units started with their line leave "closed" to the store, which knows when the workflow
+      // ended, and to the cycle: once it has left its open phase, a unit still finishing a mail is closed.
+      const plan = stored.plan ?? cycle.plan;
+      // A cycle has its plan before it starts a unit; a row without either is not one of its units'.
+      if (!plan) continue;
+      const running = execution.status === temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+      const row: UnitRow = { ...stored, plan, closed: stored.closed ?? (!running || cycle.phase !== 'open') };
+      const started = optionalTsToMs(execution.startTime) ?? 0;
+      const seen = rows.get(row.unitId);
+      if (!seen || seen.started < started) rows.set(row.unitId, { row, started });
+    }
   }
   return [...rows.values()].map((r) => r.row);
+}
+
+/**
+ * A listing's pages as the server sends them, each page asked for as soon as the one before has
+ * come, so that the server prepares the next while this process reads the last; and read raw: a row
+ * needs its memo, status and start, not the eight search attributes the client would decode with
+ * them. At 5,800 units on the dev server, the server's own ~1.7 s are then the whole listing.
+ */
+async function* listingPages(client: Client, query: string): AsyncGenerator<temporal.api.workflow.v1.IWorkflowExecutionInfo[]> {
+  const ask = (nextPageToken?: Uint8Array) => client.workflowService.listWorkflowExecutions({ namespace: client.options.namespace, query, pageSize: 1000, nextPageToken });
+  let next = ask();
+  for (;;) {
+    const page = await next;
+    const more = page.nextPageToken?.length ? page.nextPageToken : undefined;
+    if (more) {
+      next = ask(more);
+      // A reader that stops early leaves this page unread; its failure then is no one's to handle.
+      next.catch(() => undefined);
+    }
+    yield page.executions;
+    if (!more) return;
+  }
 }
 
 /**
