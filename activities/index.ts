@@ -23,6 +23,7 @@ import { createEventNoticesActivities } from './kinds/event-notices';
 import { createYearlyGoalsActivities } from './kinds/yearly-goals';
 import { createScheduleActivities } from './schedules';
 import { createCaseRecordActivities } from './case-records';
+import { activityWebhookEmitter, createWebhookActivities, type WebhookOptions } from './webhooks';
 
 export type { UnitMailInput } from './kinds/periodic-data-call';
 
@@ -49,6 +50,8 @@ export interface ActivityDeps {
   mailLog?: MailLog;
   /** The database of record, where one is named: the answers' versions are written to it. */
   records?: Records;
+  /** How webhooks are retried and how often their endpoints are read again (tests shorten them). */
+  webhooks?: WebhookOptions;
 }
 
 /** Every kind's activities, composed: each kind's live in activities/kinds/<kind>.ts. */
@@ -58,16 +61,19 @@ export function createActivities(deps: ActivityDeps) {
   const sentMails = deps.records && deps.mailLog ? sentMailsInLog(deps.records, sentMailsInArchive(deps.archive)) : sentMailsInArchive(deps.archive);
   const sendToEach = createSender(deps.mailer, sentMails, deps.mailLog);
   const sendNotice = createNoticeSender(deps, sendToEach);
+  // What happened, to the endpoints registered for it (none registered: nothing is done).
+  const emit = activityWebhookEmitter(deps);
   return {
-    ...createDataCallActivities(deps, sendToEach),
-    ...createGateActivities(deps, sendNotice),
+    ...createDataCallActivities(deps, sendToEach, emit),
+    ...createGateActivities(deps, sendNotice, emit),
     ...createExpiryReviewActivities(deps, sendNotice),
     ...createRevisionActivities(deps, sendNotice),
     ...createMinimumOccurrencesActivities(deps, sendNotice),
     ...createEventNoticesActivities(deps, sendNotice),
     ...createYearlyGoalsActivities(deps, sendNotice),
     ...createScheduleActivities(deps),
-    ...createCaseRecordActivities(deps),
+    ...createCaseRecordActivities(deps, emit),
+    ...createWebhookActivities(deps.records, deps.webhooks),
   };
 }
 

@@ -1,4 +1,5 @@
 /** What a mail template sees: names, dates in the reader's language, the questions and the answer. */
+import { attachmentIds } from '../domain/attachments';
 import { formatDate } from '../domain/calendar';
 import { groupHeading } from '../domain/questionnaire';
 import { lines } from '../domain/text';
@@ -15,8 +16,18 @@ function headings(questionnaire: Questionnaire, language: Language): (string | u
   });
 }
 
-export function shownValue(field: QuestionField, value: unknown, language: Language): string | undefined {
+/** The files of a file field, as a page or the report names them (by the ids the answer holds). */
+export type DescribeFiles = (ids: string[]) => string;
+
+export function shownValue(field: QuestionField, value: unknown, language: Language, describeFiles?: DescribeFiles): string | undefined {
   if (value === undefined || value === '') return undefined;
+  if (field.type === 'file') {
+    // Where the attachments are not looked up (a mail), how many there are.
+    const ids = attachmentIds(value);
+    if (ids.length === 0) return undefined;
+    if (describeFiles) return describeFiles(ids);
+    return language === 'sv' ? `${ids.length} bifogad${ids.length === 1 ? ' fil' : 'e filer'}` : `${ids.length} attached file${ids.length === 1 ? '' : 's'}`;
+  }
   if (typeof value === 'boolean') {
     if (field.type === 'confirm') return value ? (language === 'sv' ? 'Bekräftat' : 'Confirmed') : undefined;
     return value ? (language === 'sv' ? 'Ja' : 'Yes') : language === 'sv' ? 'Nej' : 'No';
@@ -28,10 +39,10 @@ export function shownValue(field: QuestionField, value: unknown, language: Langu
   return lines(String(value)).join('\n');
 }
 
-export function answerRows(questionnaire: Questionnaire, values: Record<string, unknown>, language: Language) {
+export function answerRows(questionnaire: Questionnaire, values: Record<string, unknown>, language: Language, describeFiles?: DescribeFiles) {
   const none = language === 'sv' ? '(inget svar)' : '(no answer)';
   const heads = headings(questionnaire, language);
-  return questionnaire.map((field, i) => ({ id: field.id, heading: heads[i], label: field.label[language], value: shownValue(field, values[field.id], language) ?? none }));
+  return questionnaire.map((field, i) => ({ id: field.id, heading: heads[i], label: field.label[language], value: shownValue(field, values[field.id], language, describeFiles) ?? none }));
 }
 
 /** The questions as a mail lists them, with each group's heading before its first question. */

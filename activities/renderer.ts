@@ -51,6 +51,9 @@ export function createRenderer(templatesDir: string): Renderer {
     const s = String(text ?? '');
     return s.charAt(0).toUpperCase() + s.slice(1);
   });
+  // {{plural minimum "seminarium" "seminarier"}}: the word that agrees with the number. Swedish and
+  // English (the templates' languages) share their rule for whole numbers: one for 1, other else.
+  hb.registerHelper('plural', (count: unknown, one: unknown, other: unknown) => (new Intl.PluralRules('sv').select(Number(count)) === 'one' ? String(one) : String(other)));
   hb.registerHelper('indent', (text: unknown) => lines(String(text ?? '')).map((l) => `    ${l}`).join('\n'));
   const cache = new Map<string, HandlebarsTemplateDelegate>();
   const sources = new Map<string, string>();

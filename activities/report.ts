@@ -7,7 +7,8 @@ import type { OrganisationConfig, PeriodicDataCallConfig } from '../config/schem
 import { reportBase, reportDataRef, type Archive } from './archive';
 import { archiveReportFiles } from './documents/report-files';
 import { reportDocument } from './documents/report-document';
-import { answerRows, shownValue } from './mail-context';
+import { answerRows, shownValue, type DescribeFiles } from './mail-context';
+import { FILE_KINDS, formatFileSize, kindOfMediaType } from '../domain/attachments';
 import type { Compliance } from './compliance';
 import type { Renderer } from './renderer';
 
@@ -196,8 +197,9 @@ export function byQuestion(args: {
   units: { id: string; name: string; values?: AnswerValues }[];
   previous?: PeriodData;
   language: Language;
+  describeFiles?: DescribeFiles;
 }) {
-  const { questionnaire, units, previous, language } = args;
+  const { questionnaire, units, previous, language, describeFiles } = args;
   const previousOf = new Map(previous?.units.filter((u) => u.values).map((u) => [u.id, u.values!]) ?? []);
   const answered = units.filter((u) => u.values);
   const previousAnswers = previous ? previous.units.filter((u) => u.values).map((u) => u.values!) : undefined;
@@ -210,7 +212,7 @@ export function byQuestion(args: {
       .filter((u) => u.values![field.id] !== undefined)
       .map((u) => ({
         unit: u.name,
-        value: shownValue(field, u.values![field.id], language),
+        value: shownValue(field, u.values![field.id], language, describeFiles),
         previous: previous ? (shownValue(field, previousOf.get(u.id)?.[field.id], language) ?? '–') : undefined,
       })),
   });
@@ -235,12 +237,24 @@ export function buildReportContext(args: {
   previous?: PeriodData;
   /** The period's questions, with its recorded goals; from the config when left out. */
   questionnaire?: QuestionField[];
+  /** The files the answers hold, by id (records/attachments.ts); without them a file field says how many. */
+  attachments?: ReadonlyMap<string, { name: string; mediaType: string; size: number; sha256: string }>;
 }) {
   const { org, obligation, period, closedAt, compiledAt, outcomes, compliance, delivery = [], previous } = args;
   const questionnaire = args.questionnaire ?? questionnaireOf(obligation);
   const language = org.organisation.language;
   const zone = org.organisation.timeZone;
   const labels = LABELS[language];
+  const { attachments } = args;
+  const describeFiles: DescribeFiles | undefined = attachments
+    ? (ids) =>
+        ids
+          .flatMap((id) => {
+            const a = attachments.get(id);
+            return a ? [`${a.name} (${FILE_KINDS[kindOfMediaType(a.mediaType) ?? 'pdf'].label}, ${formatFileSize(a.size, language)}, SHA-256 ${a.sha256})`] : [];
+          })
+          .join('\n')
+    : undefined;
   // Thousands of units: look them up by id, not by searching the list for each one.
   const configured = new Map(org.units.map((u) => [u.id, u]));
   // Most units share their deadline and many their minute of answering: format each moment once.
@@ -264,7 +278,7 @@ export function buildReportContext(args: {
       answeredAt: o.answer ? at(o.answer.answeredAt, true) : undefined,
       by: o.answer ? (o.answer.by === 'secretariat' ? labels.bySecretariat : labels.byContact) : undefined,
       revision: o.answer?.revision,
-      rows: o.answer ? answerRows(questionnaire, o.answer.values, language) : [],
+      rows: o.answer ? answerRows(questionnaire, o.answer.values, language, describeFiles) : [],
       exempt: o.exempt ? { reason: o.exempt.reason } : undefined,
       reminders: o.remindersSentAt.length,
       escalatedAt: o.escalatedAt ? at(o.escalatedAt, true) : undefined,
@@ -311,7 +325,7 @@ export function buildReportContext(args: {
       undelivered: delivery.filter((d) => d.state !== 'delivered').map((d) => ({ address: d.address, detail: d.detail })),
     },
     units,
-    questions: byQuestion({ questionnaire, units: outcomes.map((o, i) => ({ id: o.unitId, name: units[i]!.name, values: o.answer?.values })), previous, language }),
+    questions: byQuestion({ questionnaire, units: outcomes.map((o, i) => ({ id: o.unitId, name: units[i]!.name, values: o.answer?.values })), previous, language, describeFiles }),
     compliance,
     data,
   };

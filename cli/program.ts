@@ -34,6 +34,8 @@ import { addPublishCommand } from './commands/publish';
 import { addRetentionCommands } from './commands/retention';
 import { addRecordsCommands } from './commands/records';
 import { addArchiveCommands } from './commands/archive';
+import { addTokenCommands } from './commands/tokens';
+import { addWebhookCommands } from './commands/webhooks';
 import { cliActor } from './commands/common';
 
 export class UsageError extends Error {
@@ -100,6 +102,15 @@ export function buildProgram(io: CliIo): Command {
         throw new (configModule().ConfigError)(file, [...templateProblems, 'add the missing templates, or correct the names under "templates:" in the file']);
       }
       io.out(`${file}: OK — ${cfg.organisation.name}, ${cfg.units.length} units, ${cfg.bodies.length} bodies, obligations: ${cfg.obligations.map((o) => o.id).join(', ')}`);
+      // A file field takes files only where clamd scans them: said here, before the web refuses to start without it.
+      const { asksForFiles } = await import('../domain/attachments');
+      if (asksForFiles(cfg.obligations.flatMap((o) => (o.kind === 'periodic-data-call' ? [o.questionnaire] : [])))) {
+        io.out(
+          process.env.FOLLOWUP_CLAMD
+            ? `Files attached to answers are scanned by clamd at ${process.env.FOLLOWUP_CLAMD} (FOLLOWUP_CLAMD).`
+            : 'Note: a questionnaire has a file field. The web takes no file unscanned and does not start without FOLLOWUP_CLAMD (clamd\'s socket, /run/clamav/clamd.ctl, or host:port) and a database of record (DATABASE_URL, or npm start\'s own).',
+        );
+      }
     });
 
   const context = { io, env, loadConfig, client, usage: (message: string) => new UsageError(message) };
@@ -143,7 +154,7 @@ export function buildProgram(io: CliIo): Command {
       await runWorker(env(), configModule().loadConfigs(configFile(globalOpts(cmd))), io);
     });
 
-  for (const add of [addProjectCommands, addSeminarCommands, addAgreementCommands, addRevisionCommands, addEventCommands, addGoalsCommands, addScheduleCommands, addUserCommands, addPublishCommand, addRetentionCommands, addRecordsCommands, addArchiveCommands]) add(program, context);
+  for (const add of [addProjectCommands, addSeminarCommands, addAgreementCommands, addRevisionCommands, addEventCommands, addGoalsCommands, addScheduleCommands, addUserCommands, addPublishCommand, addRetentionCommands, addRecordsCommands, addArchiveCommands, addWebhookCommands, addTokenCommands]) add(program, context);
 
   // With a database of record named, no command runs against a schema newer than it knows; the
   // worker and the web bring an older one up to date. Without one, a command parses the
@@ -160,7 +171,8 @@ export function buildProgram(io: CliIo): Command {
   program.hook('postAction', async (_program, command) => {
     await connection?.close();
     // Who did what from the command line, where there is a database of record to keep it.
-    if (io.env.DATABASE_URL && CHANGING_COMMANDS.has(command.name())) {
+    // `tokens` writes its own entry, with the token it made or revoked, in the same transaction.
+    if (io.env.DATABASE_URL && CHANGING_COMMANDS.has(command.name()) && command.parent?.name() !== 'tokens') {
       await recordsStartup().recordCommand(env().DATABASE_URL!, { at: new Date(), actor: cliActor(), via: 'cli', action: `${command.parent?.name()} ${command.name()}`, subject: command.args.join(' ') || command.parent?.name() || command.name(), detail: { options: command.opts() } });
     }
   });

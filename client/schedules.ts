@@ -136,7 +136,7 @@ export interface ListedSchedule {
   paused: boolean;
   /** The next runs, as instants (ISO) and as the organisation reads them. */
   nextRuns: { at: string; local: string; label?: string }[];
-  recentRuns: { at: string; workflowId?: string }[];
+  recentRuns: { at: string; local: string; workflowId?: string }[];
   note?: string;
 }
 
@@ -153,6 +153,11 @@ async function startRunning(client: Client, taskQueue: string, d: DesiredSchedul
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     return { scheduleId: d.scheduleId, change: 'unchanged', detail: `${d.running} already started` };
   }
+}
+
+/** A schedule's run as the organisation reads it: its local date and time, with the zone's name. */
+export function localRunTime(at: Date, zone: string): string {
+  return DateTime.fromJSDate(at, { zone }).toFormat('yyyy-MM-dd HH:mm ZZZZ');
 }
 
 export async function listSchedules(client: Client, config: OrganisationConfig, count = 3): Promise<ListedSchedule[]> {
@@ -174,9 +179,13 @@ export async function listSchedules(client: Client, config: OrganisationConfig, 
       note: description.state.note,
       nextRuns: description.info.nextActionTimes.slice(0, count).map((t) => {
         const local = DateTime.fromJSDate(t, { zone });
-        return { at: t.toISOString(), local: local.toFormat('yyyy-MM-dd HH:mm ZZZZ'), label: labels.get(`${local.year}-${MONTHS[local.month - 1]}-${local.day}`) };
+        return { at: t.toISOString(), local: localRunTime(t, zone), label: labels.get(`${local.year}-${MONTHS[local.month - 1]}-${local.day}`) };
       }),
-      recentRuns: description.info.recentActions.map((a) => ({ at: a.takenAt.toISOString(), workflowId: a.action.type === 'startWorkflow' ? a.action.workflow.workflowId : undefined })),
+      recentRuns: description.info.recentActions.map((a) => ({
+        at: a.takenAt.toISOString(),
+        local: localRunTime(a.takenAt, zone),
+        workflowId: a.action.type === 'startWorkflow' ? a.action.workflow.workflowId : undefined,
+      })),
     });
   }
   return out;

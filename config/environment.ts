@@ -60,6 +60,26 @@ export const environmentSchema = z.object({
   FOLLOWUP_OIDC_READER_ROLES: z.string().max(500).default('Followup.Reader'),
   /** The sign-in button's text, e.g. "Logga in med ditt Solna-konto". */
   FOLLOWUP_OIDC_LABEL: z.string().max(100).optional(),
+  /**
+   * Systems with an identity at the same provider reach the HTTP API with its access tokens (client
+   * credentials): the audiences taken (default: FOLLOWUP_OIDC_CLIENT_ID and api://<it>), the app
+   * roles that let an application read and act, and the integrations' names by their application
+   * id, "APP_ID=NAME" or "APP_ID=NAME@ORG" where one deployment serves several, comma-separated.
+   */
+  FOLLOWUP_API_AUDIENCES: z.string().max(1000).optional(),
+  FOLLOWUP_API_READER_ROLES: z.string().max(500).default('Followup.Read'),
+  FOLLOWUP_API_SECRETARIAT_ROLES: z.string().max(500).default('Followup.Write'),
+  FOLLOWUP_API_CLIENTS: z.string().max(10_000).optional(),
+  /**
+   * ClamAV's clamd, which scans every file attached to an answer: its socket's path
+   * (/run/clamav/clamd.ctl, Debian's clamav-daemon) or host:port (127.0.0.1:3310). A config with a
+   * file field needs it: without a scanner no file is taken.
+   */
+  FOLLOWUP_CLAMD: z
+    .string()
+    .max(500)
+    .regex(/^(\/.+|[\w.-]+:\d{1,5}|\[[0-9a-fA-F:]+\]:\d{1,5})$/, 'must be the path of clamd\'s socket (/run/clamav/clamd.ctl) or host:port (127.0.0.1:3310)')
+    .optional(),
   FOLLOWUP_WEB_HOST: z.string().max(200).default('127.0.0.1'),
   /**
    * Behind a reverse proxy: which proxies to believe about the client's own address, as their
@@ -176,7 +196,22 @@ export function singleSignOnOf(env: Environment) {
     secretariatValues: list(env.FOLLOWUP_OIDC_SECRETARIAT_ROLES),
     readerValues: list(env.FOLLOWUP_OIDC_READER_ROLES),
     label: env.FOLLOWUP_OIDC_LABEL,
+    applications: {
+      audiences: env.FOLLOWUP_API_AUDIENCES ? list(env.FOLLOWUP_API_AUDIENCES) : [clientId, `api://${clientId}`],
+      readerRoles: list(env.FOLLOWUP_API_READER_ROLES),
+      secretariatRoles: list(env.FOLLOWUP_API_SECRETARIAT_ROLES),
+      clients: apiClientsOf(env.FOLLOWUP_API_CLIENTS ?? ''),
+    },
   };
+}
+
+/** FOLLOWUP_API_CLIENTS: "APP_ID=NAME" or "APP_ID=NAME@ORG", comma-separated. */
+function apiClientsOf(value: string): { appId: string; name: string; organisations?: string[] }[] {
+  return list(value).map((entry) => {
+    const match = /^([^=\s]+)\s*=\s*([^@]+?)\s*(?:@\s*([a-z0-9][a-z0-9-]*))?$/.exec(entry);
+    if (!match) throw new EnvironmentError(`FOLLOWUP_API_CLIENTS: "${entry}" is not APP_ID=NAME or APP_ID=NAME@ORG (the application's id in the identity provider, the name the audit log shows, and where one deployment serves several, the organisation it reaches).`);
+    return { appId: match[1]!, name: match[2]!, ...(match[3] ? { organisations: [match[3]] } : {}) };
+  });
 }
 
 export class EnvironmentError extends Error {

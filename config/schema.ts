@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { CONTACT_FIELDS, PUBLIC_FIELDS, type PublicRegister } from '../domain/publication';
 import { isValidZone, parseIsoDuration } from '../domain/calendar';
 import { isSingleLine } from '../domain/text';
+import { FILE_KIND_NAMES, LARGEST_MAX_FILE_MB, LARGEST_MAX_FILES } from '../domain/attachments';
 import { AGREEMENT_MAIL_KINDS, EVENT_MAIL_KINDS, GOALS_MAIL_KINDS, OCCURRENCE_MAIL_KINDS, PROJECT_MAIL_KINDS, REVISION_MAIL_KINDS } from '../domain/mail-kinds';
 
 const slug = z
@@ -65,7 +66,7 @@ const answerValue = z.union([z.string().max(200), z.number(), z.boolean()]);
 export const fieldSchema = z
   .strictObject({
     id: fieldId,
-    type: z.enum(['text', 'textarea', 'number', 'boolean', 'date', 'choice', 'scale', 'confirm']),
+    type: z.enum(['text', 'textarea', 'number', 'boolean', 'date', 'choice', 'scale', 'confirm', 'file']),
     label: localized(300),
     help: z.strictObject({ sv: text(2000).optional(), en: text(2000).optional() }).optional(),
     required: z.boolean().default(false),
@@ -75,6 +76,14 @@ export const fieldSchema = z
     max: z.number().optional(),
     integer: z.boolean().optional().meta({ description: 'A number field that takes whole numbers only.' }),
     requiredIf: z.strictObject({ field: fieldId, equals: answerValue }).optional().meta({ description: 'Required only when another field of the same section (or of the questionnaire) holds this value.' }),
+    accept: z
+      .array(z.enum(FILE_KIND_NAMES as [string, ...string[]]))
+      .min(1)
+      .max(FILE_KIND_NAMES.length)
+      .optional()
+      .meta({ description: 'A file field: the kinds of file it takes, known by their content, not their name (default: pdf, docx, xlsx, odt, ods, png, jpeg).' }),
+    maxSize: z.number().positive().max(LARGEST_MAX_FILE_MB).optional().meta({ description: `A file field: the largest file it takes, in megabytes (default 10, at most ${LARGEST_MAX_FILE_MB}).` }),
+    maxFiles: z.number().int().min(1).max(LARGEST_MAX_FILES).optional().meta({ description: `A file field: how many files it takes (default 5, at most ${LARGEST_MAX_FILES}).` }),
   })
   .refine((f) => (f.type === 'choice' || f.type === 'scale') === (f.options !== undefined), {
     message: 'a field of type "choice" or "scale" needs options, and only such a field may have them',
@@ -82,6 +91,10 @@ export const fieldSchema = z
   })
   .refine((f) => f.type === 'number' || (f.min === undefined && f.max === undefined && f.integer === undefined), {
     message: 'min, max and integer are for fields of type "number"',
+    path: ['type'],
+  })
+  .refine((f) => f.type === 'file' || (f.accept === undefined && f.maxSize === undefined && f.maxFiles === undefined), {
+    message: 'accept, maxSize and maxFiles are for fields of type "file"',
     path: ['type'],
   })
   .refine((f) => f.min === undefined || f.max === undefined || f.min <= f.max, { message: 'min must not be larger than max', path: ['min'] })
@@ -497,6 +510,10 @@ export function crossReferenceIssues(raw: unknown): CrossReferenceIssue[] {
           issues.push({ path: [...at, 'field'], message: `no other field "${rule.field}" here; a rule refers to a field of the same section (known: ${[...byId.keys()].join(', ')})` });
           return;
         }
+        if (other.type === 'file') {
+          issues.push({ path: [...at, 'field'], message: `"${rule.field}" is a file field; a rule refers to a field whose value is typed or chosen` });
+          return;
+        }
         // A rule on a field that has a rule itself would depend on the order they are checked in.
         if (other.requiredIf) issues.push({ path: [...at, 'field'], message: `"${rule.field}" has a rule of its own; a rule refers to a field without one` });
         const options = Array.isArray(other.options) ? (other.options as Record<string, unknown>[]).map((o) => o.value) : [];
@@ -519,6 +536,15 @@ export function crossReferenceIssues(raw: unknown): CrossReferenceIssue[] {
     }
     const items = list(o.questionnaire);
     checkRules(items, ['obligations', i, 'questionnaire']);
+    if (o.kind !== 'periodic-data-call') {
+      // Files are taken by the answer form (web/uploads.ts); the other forms post no files.
+      items.forEach((item, j) => {
+        const fields = item.type === 'section' ? list(item.fields).map((f, k) => [f, ['fields', k]] as const) : [[item, []] as const];
+        for (const [field, at] of fields) {
+          if (field.type === 'file') issues.push({ path: ['obligations', i, 'questionnaire', j, ...at, 'type'], message: 'a file field is for the questionnaire of a periodic data call; this form takes no files' });
+        }
+      });
+    }
     items.forEach((item, j) => {
       if (item.type !== 'section') return;
       const path = ['obligations', i, 'questionnaire', j];

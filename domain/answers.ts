@@ -2,6 +2,7 @@
  * Validation of an answer against the obligation's questionnaire. Pure and deterministic: the same
  * function runs in the workflow's update validator, the CLI and the web form, so all three agree.
  */
+import { attachmentIds, DEFAULT_MAX_FILES, formatFileSize } from './attachments';
 import { fullLabel } from './questionnaire';
 import type { AnswerValue, AnswerValues, Language, Questionnaire, QuestionField } from './types';
 
@@ -21,12 +22,22 @@ export type FieldErrorCode =
   | 'not-date'
   | 'not-an-option'
   | 'not-confirmed'
-  | 'unknown-field';
+  | 'unknown-field'
+  | 'too-many-files'
+  | 'file-type'
+  | 'file-too-large'
+  | 'file-empty'
+  | 'file-infected'
+  | 'scanner-unavailable';
 
 export interface FieldError {
   field: string;
   code: FieldErrorCode;
   limit?: number;
+  /** The file a file field's error is about, by the name it came with. */
+  file?: string;
+  /** What a file field takes ("PDF, Word (DOCX)"), for an error about a file's kind. */
+  allowed?: string;
 }
 
 const MESSAGES: Record<Language, Record<FieldErrorCode, (e: FieldError, label: string) => string>> = {
@@ -44,6 +55,12 @@ const MESSAGES: Record<Language, Record<FieldErrorCode, (e: FieldError, label: s
     'not-date': (_e, l) => `${l}: ska vara ett datum (ÅÅÅÅ-MM-DD).`,
     'not-an-option': (_e, l) => `${l}: välj ett av alternativen.`,
     'unknown-field': (e) => `${e.field}: finns inte i frågeformuläret.`,
+    'too-many-files': (e, l) => `${l}: högst ${e.limit} ${e.limit === 1 ? 'fil' : 'filer'} kan bifogas. Ta bort en fil innan du lägger till en ny.`,
+    'file-type': (e, l) => `${l}: ”${e.file}” är inte en fil av de slag som tas emot (${e.allowed}). Filens innehåll avgör, inte dess namn.`,
+    'file-too-large': (e, l) => `${l}: ”${e.file}” är för stor; en fil får vara högst ${formatFileSize(e.limit ?? 0, 'sv')}.`,
+    'file-empty': (e, l) => `${l}: ”${e.file}” är tom.`,
+    'file-infected': (e, l) => `${l}: ”${e.file}” togs inte emot: virussökningen hittade skadlig kod i den. Kontrollera filen och bifoga en ren kopia.`,
+    'scanner-unavailable': (e, l) => `${l}: ”${e.file}” kunde inte virussökas just nu och togs inte emot. Försök igen om en stund; det du skrivit finns kvar.`,
   },
   en: {
     required: (_e, l) => `${l}: is required.`,
@@ -59,6 +76,12 @@ const MESSAGES: Record<Language, Record<FieldErrorCode, (e: FieldError, label: s
     'not-date': (_e, l) => `${l}: must be a date (YYYY-MM-DD).`,
     'not-an-option': (_e, l) => `${l}: choose one of the options.`,
     'unknown-field': (e) => `${e.field}: is not in the questionnaire.`,
+    'too-many-files': (e, l) => `${l}: at most ${e.limit} ${e.limit === 1 ? 'file' : 'files'} can be attached. Remove one before adding another.`,
+    'file-type': (e, l) => `${l}: "${e.file}" is not a kind of file taken here (${e.allowed}). The file's content decides, not its name.`,
+    'file-too-large': (e, l) => `${l}: "${e.file}" is too large; a file may be at most ${formatFileSize(e.limit ?? 0, 'en')}.`,
+    'file-empty': (e, l) => `${l}: "${e.file}" is empty.`,
+    'file-infected': (e, l) => `${l}: "${e.file}" was not accepted: the malware scan found harmful code in it. Check the file and attach a clean copy.`,
+    'scanner-unavailable': (e, l) => `${l}: "${e.file}" could not be scanned for malware just now and was not accepted. Try again in a while; what you typed is kept.`,
   },
 };
 
@@ -127,6 +150,13 @@ function checkField(field: QuestionField, value: unknown, requiredNow: boolean):
     case 'choice':
     case 'scale':
       return typeof value === 'string' && (field.options ?? []).some((o) => o.value === value) ? value : { field: field.id, code: 'not-an-option' };
+    case 'file': {
+      // The ids of attachments the web stored; a value with none is no answer.
+      const ids = attachmentIds(value);
+      if (ids.length === 0) return field.required || requiredNow ? { field: field.id, code: 'required' } : undefined;
+      const limit = field.maxFiles ?? DEFAULT_MAX_FILES;
+      return ids.length > limit ? { field: field.id, code: 'too-many-files', limit } : ids.join(',');
+    }
   }
 }
 

@@ -73,14 +73,14 @@ export function isWorkingDay(day: DateTime, country = 'SE'): boolean {
   return !holidaysOf(country, day.year).has(day.toISODate() ?? '');
 }
 
-/** A deadline on a weekend or holiday moves to the next working day. */
+/** An opening, a deadline counted from a period's end or an escalation on a weekend or holiday moves to the next working day. */
 export function nextWorkingDay(day: DateTime, country = 'SE'): DateTime {
   let d = day.startOf('day');
   while (!isWorkingDay(d, country)) d = d.plus({ days: 1 });
   return d;
 }
 
-/** A reminder on a weekend or holiday moves back, so it still comes before the deadline. */
+/** A reminder, or a date the policy gives as "no later than", on a weekend or holiday moves back, so it does not pass the date. */
 export function previousWorkingDay(day: DateTime, country = 'SE'): DateTime {
   let d = day.startOf('day');
   while (!isWorkingDay(d, country)) d = d.minus({ days: 1 });
@@ -353,6 +353,17 @@ export interface RevisionPlan {
   endsAt: string;
 }
 
+/**
+ * A revision's period as the council reads it: a term of office by its years ("2026-2030"), a set
+ * date as the working day it is due ("senast 30 december 2027" for "by-2027-12-31").
+ */
+export function revisionPeriodName(periodId: string, language: 'sv' | 'en'): string {
+  const byDate = /^by-(\d{4}-\d{2}-\d{2})$/.exec(periodId);
+  if (!byDate) return periodId;
+  const due = previousWorkingDay(DateTime.fromISO(byDate[1]!)).setLocale(language === 'sv' ? 'sv-SE' : 'en-GB').toFormat('d LLLL yyyy');
+  return language === 'sv' ? `senast ${due}` : `by ${due}`;
+}
+
 export function revisionPeriodIds(rule: RevisionRule, from: Date, count: number, zone: string): string[] {
   if (rule.kind === 'by-date') return [`by-${rule.due}`];
   const first = mandatePeriodOn(DateTime.fromJSDate(from, { zone }).toISODate() ?? '');
@@ -378,7 +389,8 @@ export function planRevision(rule: RevisionRule, periodId: string, remindEvery: 
     end = due.plus({ years: 1 });
   }
   const askAt = atSendTime(nextWorkingDay(ask), sendTime);
-  const dueDay = nextWorkingDay(due);
+  // The policy says "no later than" (senast): a due day off work moves back, never past the policy's date.
+  const dueDay = previousWorkingDay(due);
   const every = parseIsoDuration(remindEvery);
   if (every.as('days') < 1) throw new CalendarError('remindEvery must be at least a day.');
   const reminderTimes: string[] = [];

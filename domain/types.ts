@@ -6,9 +6,10 @@ export type Localized = { sv: string; en: string };
 
 /**
  * scale: ordered options shown side by side (how far did you get: 1–5); confirm: a statement the
- * person must tick to answer ("external co-funding has been considered").
+ * person must tick to answer ("external co-funding has been considered"); file: files attached to
+ * the answer (a board's minute, a plan), whose value is the attachments' ids, never their bytes.
  */
-export type FieldType = 'text' | 'textarea' | 'number' | 'boolean' | 'date' | 'choice' | 'scale' | 'confirm';
+export type FieldType = 'text' | 'textarea' | 'number' | 'boolean' | 'date' | 'choice' | 'scale' | 'confirm' | 'file';
 
 /** The section a field belongs to, and for a repeated section the item it is asked about. */
 export interface FieldGroup {
@@ -33,6 +34,10 @@ export interface QuestionField {
   min?: number;
   max?: number;
   integer?: boolean;
+  /** A file field's allowed kinds of file (domain/attachments.ts FILE_KINDS), largest file in megabytes and number of files. */
+  accept?: string[];
+  maxSize?: number;
+  maxFiles?: number;
   /** Required when the field `field` (an expanded id) holds `equals`. */
   requiredIf?: { field: string; equals: AnswerValue };
   group?: FieldGroup;
@@ -73,6 +78,8 @@ export interface CycleSetup {
   plan: CyclePlan;
   /** The obligation's title and the period, in the organisation's language: the cycle's title on record (absent in cycles planned before). */
   title?: string;
+  /** The organisation's zone, in which its units take "today" (absent in cycles planned before). */
+  timeZone?: string;
 }
 
 export type MailKind = 'request' | 'reminder' | 'escalation' | 'receipt' | 'deadline-moved';

@@ -132,6 +132,8 @@ function sourcesOf(config: OrganisationConfig): Source[] {
     },
     async remove(trx, due) {
       await sql`delete from answer_versions where org = ${org} and (obligation, period, unit) in (select * from unnest(${due.map((d) => d.key[0])}::text[], ${due.map((d) => d.key[1])}::text[], ${due.map((d) => d.key[2])}::text[]))`.execute(trx);
+      // The files attached to those answers go with them.
+      await sql`delete from answer_attachments where org = ${org} and (obligation, period, unit) in (select * from unnest(${due.map((d) => d.key[0])}::text[], ${due.map((d) => d.key[1])}::text[], ${due.map((d) => d.key[2])}::text[]))`.execute(trx);
     },
   };
   const goals: Source = {

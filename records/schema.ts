@@ -37,8 +37,9 @@ export interface MailLogTable {
   at: Instant;
 }
 
-export type ActedVia = 'web' | 'cli' | 'sso' | 'schedule';
-export const ACTED_VIA: readonly ActedVia[] = ['web', 'cli', 'sso', 'schedule'];
+/** api: an integration through the HTTP API, with its token or its identity provider's client credentials. */
+export type ActedVia = 'web' | 'cli' | 'sso' | 'schedule' | 'api';
+export const ACTED_VIA: readonly ActedVia[] = ['web', 'cli', 'sso', 'schedule', 'api'];
 
 export interface AuditLogTable {
   id: Identity;
@@ -204,6 +205,88 @@ export interface RetentionLogTable {
   decision: string | null;
 }
 
+/** An endpoint the secretariat registered for events (records/webhooks.ts). */
+export interface WebhookEndpointsTable {
+  id: string;
+  org: string;
+  url: string;
+  events: ColumnType<string[], string, string>;
+  /** "whsec_" and base64: the signing key, shown once. */
+  secret: string;
+  created_by: string;
+  created_at: Instant;
+  disabled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  disabled_reason: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** One event to one endpoint, and how its delivery stands (records/webhooks.ts). */
+export interface WebhookDeliveriesTable {
+  id: Identity;
+  event_id: string;
+  endpoint_id: string;
+  org: string;
+  type: string;
+  /** The body as sent, the same on every try. */
+  payload: string;
+  created_at: Instant;
+  attempts: Generated<number>;
+  last_attempt_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  last_status: ColumnType<number | null, number | null | undefined, number | null>;
+  last_response: ColumnType<string | null, string | null | undefined, string | null>;
+  delivered_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  next_try_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  abandoned_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+/** Each try of a delivery, with the receiver's answer. */
+export interface WebhookAttemptsTable {
+  id: Identity;
+  /** int8, so pg reads it as a string. */
+  delivery_id: string;
+  attempt: number;
+  at: Instant;
+  status: number | null;
+  response: string | null;
+  duration_ms: number;
+}
+
+/** A file attached to an answer, checked and scanned (records/attachments.ts). */
+export interface AnswerAttachmentsTable {
+  id: string;
+  org: string;
+  obligation: string;
+  period: string;
+  unit: string;
+  field: string;
+  name: string;
+  media_type: string;
+  /** bigint, read by pg as a string. */
+  size: ColumnType<string, number, number>;
+  sha256: string;
+  content: Buffer;
+  uploaded_by: string;
+  uploaded_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  scanned_by: string;
+}
+
+/** An integration's API token (records/api-tokens.ts): the SHA-256 of its secret, never the secret. */
+export interface ApiTokensTable {
+  /** The token's public part, "pf_<id>_…". */
+  id: string;
+  name: string;
+  /** Lower-case hex. */
+  secret_sha256: string;
+  role: 'secretariat' | 'reader';
+  /** The organisation whose records it reaches. */
+  org: string;
+  expires_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_at: Instant;
+  created_by: string;
+  last_used_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  revoked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  revoked_by: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
 export interface RecordsDatabase {
   mail_log: MailLogTable;
   audit_log: AuditLogTable;
@@ -217,4 +300,9 @@ export interface RecordsDatabase {
   record_imports: RecordImportsTable;
   record_files: RecordFilesTable;
   retention_log: RetentionLogTable;
+  api_tokens: ApiTokensTable;
+  answer_attachments: AnswerAttachmentsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }

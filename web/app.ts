@@ -22,8 +22,13 @@ import { accessibilityPages } from './pages/accessibility';
 import { publicationPages } from './pages/publication';
 import { ownerLinkPages } from './pages/owner-links';
 import { schedulePages } from './pages/schedules';
+import { yearPages } from './pages/year';
 import { mailLogPages } from './pages/mail-log';
+import { webhookPages } from './pages/webhooks';
 import { archivePackagePages } from './pages/archive-package';
+import { tokenPages } from './pages/tokens';
+import { apiAuthentication, apiCredentials, requireRole } from './api-auth';
+import { API_PREFIX, apiV1 } from './api';
 import { recordAction } from '../records/audit-log';
 import { previewPages } from './pages/preview';
 import { signInPages } from './pages/sign-in';
@@ -32,6 +37,8 @@ import { createSecretariatSession, SESSION_HOURS } from './secretariat-session';
 import { createSessionTable } from './sessions';
 import { createFailureLimit, SIGN_IN_LIMIT } from './failure-limits';
 import { createViews } from './views';
+import { NoMalwareScannerError } from './uploads';
+import { asksForFiles } from '../domain/attachments';
 
 export type { WebDeps } from './kit';
 export { answerUpdateId } from './pages/answer';
@@ -56,7 +63,7 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
  * its accounts name (a shared service, a municipal association).
  */
 /** Top-level paths of the pages: an organisation's id must not be one, or its path would be taken. */
-const RESERVED_PATHS = ['answer', 'goals', 'agreement', 'unit', 'login', 'logout', 'dashboard', 'cycles', 'projects', 'seminars', 'agreements', 'events', 'revisions', 'yearly-goals', 'schedules', 'preview', 'assets', 'healthz', 'accessibility', 'public', 'archive-package'];
+const RESERVED_PATHS = ['answer', 'goals', 'agreement', 'unit', 'login', 'logout', 'dashboard', 'cycles', 'projects', 'seminars', 'agreements', 'events', 'revisions', 'yearly-goals', 'schedules', 'preview', 'assets', 'healthz', 'accessibility', 'public', 'archive-package', 'tokens', 'api', 'webhooks'];
 
 /** The pages a mailed link opens, and what each link was signed for. */
 const LINK_PAGES = [
@@ -167,8 +174,21 @@ export function underPath(prefix: string, url: string): string {
 /** A route that answers in JSON (its path ends in .json, as the public feed's does): its errors are JSON too. */
 const servesJson = (request: FastifyRequest) => request.routeOptions.url?.endsWith('.json') === true;
 
+/** A config that asks for files needs a scanner and a database to keep them in: never a file unscanned. */
+function filesCanBeTaken(deps: WebDeps): void {
+  const dataCalls = deps.config.obligations.flatMap((o) => (o.kind === 'periodic-data-call' ? [o.questionnaire] : []));
+  if (!asksForFiles(dataCalls)) return;
+  const missing = [...(deps.scanner ? [] : ['FOLLOWUP_CLAMD (where clamd listens: /run/clamav/clamd.ctl or host:port)']), ...(deps.records ? [] : ['DATABASE_URL (the database of record the files are kept in)'])];
+  if (missing.length) {
+    throw new NoMalwareScannerError(
+      `${deps.config.organisation.name}'s questionnaire has a file field, and files are taken only when scanned for malware and kept on record: set ${missing.join(' and ')}, or remove the file field from the config (docs/operations.md, "Files attached to answers").`,
+    );
+  }
+}
+
 /** One organisation's pages, on the app itself or in a scope under the organisation's path. */
 async function organisationSite(app: FastifyInstance, deps: WebDeps): Promise<void> {
+  filesCanBeTaken(deps);
   const kit = createWebKit(deps);
   const { config, message, orgLanguage } = kit;
   app.setNotFoundHandler((request, reply) => message(reply, 404, pickLanguage(languageIn(request.query), orgLanguage), 'notFoundTitle', 'notFoundText'));
@@ -192,12 +212,14 @@ async function organisationSite(app: FastifyInstance, deps: WebDeps): Promise<vo
 
   const session = createSecretariatSession(kit);
   app.addHook('onRequest', session.readSession);
+  // What the API's routes (web/api/) check their callers with: API tokens, client credentials, the session.
+  await app.register(apiCredentials, { kit, session });
   const records = deps.records;
   if (records) {
     // Who did what: every action taken through a form (it answers with a redirect) is in the audit
     // log, by the signed-in person, or by whoever holds the mailed link (owner, contact).
     app.addHook('onResponse', async (request, reply) => {
-      if (request.method !== 'POST' || reply.statusCode !== 303) return;
+      if (request.method !== 'POST' || reply.statusCode !== 303 || request.routeOptions.config.auditedByRoute) return;
       const page = maskTokens(request.url.split('?')[0] ?? request.url);
       if (/\/(login|logout)(\/|$)/.test(page)) return;
       const done = new URL(String(reply.getHeader('location') ?? ''), 'http://localhost').searchParams.get('done');
@@ -218,8 +240,13 @@ async function organisationSite(app: FastifyInstance, deps: WebDeps): Promise<vo
   await app.register(accessibilityPages, { kit });
   await app.register(publicationPages, { kit });
   await app.register(schedulePages, { kit, session });
+  await app.register(yearPages, { kit, session });
   await app.register(mailLogPages, { kit, session });
+  await app.register(webhookPages, { kit, session });
   await app.register(archivePackagePages, { kit, session });
+  await app.register(tokenPages, { kit, session });
+  // The HTTP API for the organisation's other systems, with its OpenAPI document (web/api/).
+  await app.register(apiV1, { prefix: API_PREFIX, kit, authenticate: apiAuthentication, requireSecretariat: requireRole('secretariat') });
   // Each kind's pages once, whatever number of obligations of the kind the organisation has.
   for (const kind of new Set(config.obligations.map((o) => o.kind))) {
     const pages = WEB_KINDS[kind].pages;

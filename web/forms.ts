@@ -17,6 +17,7 @@ import { singleLine } from '../domain/text';
 import type { ShownState } from '../domain/unit-states';
 import { REPORT_FORMATS } from '../config/schema';
 import { TABLE_FORMATS } from '../exports/workbook';
+import { WEBHOOK_EVENT_TYPES } from '../domain/webhook-events';
 
 /**
  * A field of one line (a title, a name, a date, a choice): normalised as it arrives, so that a line
@@ -114,7 +115,14 @@ export const goalsReviewForm = z.strictObject({ ...common, comment: text(2000).o
 /** Renewing or ending an agreement, by the secretariat or the owner from the reminder's link. */
 export const agreementDecisionForm = z.strictObject({ ...common, decision: field(10).optional(), newEndsOn: field(20).optional(), note: text(2000).optional() });
 
+/** Creating an API token for another system, and revoking one (web/pages/tokens.ts). */
+export const apiTokenForm = z.strictObject({ ...common, name: field(200).optional(), role: field(20).optional(), expires: field(20).optional() });
+export const revokeApiTokenForm = z.strictObject({ ...common, name: field(200).optional() });
+
 export const revisionForm = z.strictObject({ ...common, period: field(40).optional(), decidedOn: field(20).optional(), body: field(160).optional(), paragraph: field(40).optional(), outcome: field(20).optional() });
+
+/** A webhook endpoint: its URL, and a box for each event it is to receive (named by the event: "answer.received"). */
+export const webhookForm = z.strictObject({ ...common, url: field(2000).optional(), ...Object.fromEntries(WEBHOOK_EVENT_TYPES.map((type) => [type, field(10).optional()])) });
 
 // --- Route parameters: one schema per route shape.
 
@@ -128,6 +136,8 @@ export const reportParams = cycleParams.extend({ format: z.enum(REPORT_FORMATS) 
 export const answersExportParams = cycleParams.extend({ format: z.enum(TABLE_FORMATS) });
 /** A unit of a cycle: the answer recorded for it, its answer's versions. */
 export const cycleUnitParams = cycleParams.extend({ unit: id });
+/** A webhook endpoint by its id ("ep_…"). */
+export const webhookParams = z.strictObject({ endpoint: z.string().regex(/^ep_[A-Za-z0-9_-]{1,40}$/) });
 
 // --- Query strings: what each page reads after the "?". A value that does not fit is a 400; a name a
 // page does not read is let through unread, since mail gateways and newsletters add their own (utm_source…)

@@ -17,6 +17,7 @@ import { text, type TextKey } from './i18n';
 import { createViews, type PageContext } from './views';
 import type { AccountStore } from './accounts';
 import type { SessionTable } from './sessions';
+import type { MalwareScanner } from './clamd';
 import { createFailureLimit, INVALID_LINK_LIMIT, type FailureLimit } from './failure-limits';
 import { createSingleSignOn, type SingleSignOnSettings } from './single-sign-on';
 
@@ -59,6 +60,8 @@ export interface WebDeps {
    */
   organisationPath?: string;
   shared?: SharedSignIn;
+  /** ClamAV's clamd (FOLLOWUP_CLAMD): scans every file attached to an answer; a config with a file field needs it. */
+  scanner?: MalwareScanner;
 }
 
 /** One sign-in for every organisation of a deployment. */

@@ -5,6 +5,7 @@
  */
 import { shownValue } from '../activities/mail-context';
 import { describeFieldError, type FieldError } from '../domain/answers';
+import { acceptedKinds, attachmentIds, DEFAULT_ACCEPT, DEFAULT_MAX_FILES, FILE_KINDS, formatFileSize, maxFileBytes, type FileKind } from '../domain/attachments';
 import { groupFields, groupHeading } from '../domain/questionnaire';
 import type { AnswerValues, Language, Questionnaire } from '../domain/types';
 import { text } from './i18n';
@@ -22,7 +23,23 @@ export function questionnaireForm(
   errors: FieldError[],
   lang: Language,
   previous?: { period: string; values: AnswerValues },
+  /** The attachments file fields hold, by id (web/uploads.ts heldAttachments). */
+  attachments: ReadonlyMap<string, { name: string; size: number }> = new Map(),
 ) {
+  const fileInput = (f: Questionnaire[number]) => {
+    if (f.type !== 'file') return undefined;
+    const kinds = (f.accept ?? DEFAULT_ACCEPT) as FileKind[];
+    return {
+      // The browser's file chooser offers these; the server checks the content whatever the name.
+      accept: kinds.flatMap((k) => [`.${FILE_KINDS[k].extension}`, ...(k === 'jpeg' ? ['.jpeg'] : []), FILE_KINDS[k].mediaType]).join(','),
+      limits: text(lang, 'fileLimits', { kinds: acceptedKinds(f.accept), size: formatFileSize(maxFileBytes(f), lang), count: f.maxFiles ?? DEFAULT_MAX_FILES }),
+      multiple: (f.maxFiles ?? DEFAULT_MAX_FILES) > 1,
+      held: attachmentIds(values[f.id]).flatMap((id) => {
+        const held = attachments.get(id);
+        return held ? [{ id, keep: text(lang, 'fileKeep', { name: held.name, size: formatFileSize(held.size, lang) }) }] : [];
+      }),
+    };
+  };
   const errorFor = new Map(errors.map((e) => [e.field, describeFieldError(e, questionnaire, lang)]));
   const fields = questionnaire.map((f) => ({
     id: f.id,
@@ -41,6 +58,7 @@ export function questionnaireForm(
     options: f.options?.map((o) => ({ value: o.value, label: o.label[lang], selected: values[f.id] === o.value })),
     group: f.group,
     previous: previous && previous.values[f.id] !== undefined ? text(lang, 'previousAnswer', { period: previous.period, answer: shownValue(f, previous.values[f.id], lang) ?? '' }) : undefined,
+    file: fileInput(f),
   }));
   // Typed answers to questions this page does not show (drawn from the config while Temporal was
   // down): carried along unseen, so a second send still has them.
@@ -57,6 +75,8 @@ export function questionnaireForm(
   return {
     sections,
     carried,
+    // A form with a file field is posted as multipart/form-data, which carries files.
+    hasFiles: questionnaire.some((f) => f.type === 'file'),
     errors: errors.map((e) => ({ field: errorFor.has(e.field) && questionnaire.some((f) => f.id === e.field) ? e.field : questionnaire[0]?.id, message: errorFor.get(e.field) })),
   };
 }

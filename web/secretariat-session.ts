@@ -147,9 +147,13 @@ export function createSecretariatSession(kit: WebKit) {
     ...(kinds.has('expiry-review') ? [{ url: '/agreements', text: text(lang, 'navAgreements') }] : []),
     ...(kinds.has('event-notices') ? [{ url: '/events', text: text(lang, 'navEvents') }] : []),
     { url: '/schedules', text: text(lang, 'navSchedules') },
+    { url: '/year', text: text(lang, 'navYear') },
     ...(kit.deps.records ? [{ url: '/mail-log', text: text(lang, 'navMailLog') }] : []),
+    ...(kit.deps.records ? [{ url: '/webhooks', text: text(lang, 'navWebhooks') }] : []),
     // The archive package is the secretariat's to take out: a reader is not shown it.
     ...(kit.deps.records && role === 'secretariat' ? [{ url: '/archive-package', text: text(lang, 'navArchivePackage') }] : []),
+    // API tokens for other systems: the secretariat's to hand out.
+    ...(kit.deps.records && role === 'secretariat' ? [{ url: '/tokens', text: text(lang, 'navTokens') }] : []),
   ];
   const secretariatContext = (request: FastifyRequest, reply: FastifyReply): PageContext => {
     const lang = secretariatLanguage(request);

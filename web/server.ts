@@ -11,6 +11,7 @@ import { openRecords } from '../records/database';
 import { archiveOf } from '../records/files';
 import { buildDeploymentWebApp } from './app';
 import { accountStoreFor } from './accounts';
+import { createClamdScanner } from './clamd';
 
 export class NoAccountError extends Error {
   override name = 'NoAccountError';
@@ -37,6 +38,9 @@ export async function startWebServer(env: Environment, configs: readonly Organis
   }
   // The reports the workers compiled: in the database of record where there is one, else in the folder.
   const archive = archiveOf(env.FOLLOWUP_ARCHIVE_DIR, records);
+  // Files attached to answers are scanned by clamd; one that does not answer now refuses them until it does.
+  const scanner = env.FOLLOWUP_CLAMD ? createClamdScanner(env.FOLLOWUP_CLAMD) : undefined;
+  await scanner?.ping().catch((err: Error) => console.error(`${err.message} Until it answers, files attached to answers are refused with "try again later".`));
   const app = await buildDeploymentWebApp(configs.map((config) => ({
     config,
     client,
@@ -53,6 +57,7 @@ export async function startWebServer(env: Environment, configs: readonly Organis
     templatesDir: path.join(PROJECT_ROOT, 'templates'),
     logger: options.logger ?? true,
     trustProxy: env.FOLLOWUP_TRUST_PROXY,
+    ...(scanner ? { scanner } : {}),
   })), { underOwnPaths: options.underOwnPaths });
   await app.listen({ host: env.FOLLOWUP_WEB_HOST, port: env.FOLLOWUP_WEB_PORT });
   const address = app.server.address();

@@ -7,6 +7,7 @@
  */
 import * as oidc from 'openid-client';
 import type { Role } from './accounts';
+import type { ApplicationSettings } from './client-credentials';
 
 export interface SingleSignOnSettings {
   /** The provider's issuer, e.g. https://login.microsoftonline.com/<tenant-id>/v2.0 */
@@ -20,6 +21,8 @@ export interface SingleSignOnSettings {
   readerValues: readonly string[];
   /** The button's text, e.g. "Solna stads konto"; default "single sign-on" in the page's language. */
   label?: string;
+  /** Systems reaching the HTTP API with the provider's access tokens (web/client-credentials.ts). */
+  applications?: ApplicationSettings;
 }
 
 export interface SingleSignOnPerson {

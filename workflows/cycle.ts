@@ -146,7 +146,7 @@ export async function cycleWorkflow(input: CycleInput): Promise<CycleResult> {
             priority: { priorityKey: UNIT_TASK_PRIORITY },
             memo: { [UNIT_ROW_MEMO]: row },
             typedSearchAttributes: unitSearchAttributes(key, unitId, row),
-            args: [{ key, unitId, language: setup!.language, questionnaire: setup!.questionnaire, plan, closesAt: plan.closesAt, rowFromStart: true, startedWithRow: true, spreadFromStart: true }],
+            args: [{ key, unitId, language: setup!.language, questionnaire: setup!.questionnaire, plan, closesAt: plan.closesAt, rowFromStart: true, startedWithRow: true, spreadFromStart: true, ...(setup!.timeZone ? { timeZone: setup!.timeZone } : {}) }],
           });
         }),
       )),

@@ -63,6 +63,8 @@ export interface UnitInput {
    * (a plan with windows may come from a newer worker's activity while an older cycle runs).
    */
   spreadFromStart?: true;
+  /** The organisation's zone, in which the unit takes "today"; absent in units started before, which take it in UTC. */
+  timeZone?: string;
 }
 
 export interface AnswerInput {

@@ -9,3 +9,4 @@ export { occurrencesWorkflow } from './occurrences';
 export { scheduledStartWorkflow } from './scheduled-start';
 export { eventWorkflow } from './event';
 export { goalsWorkflow } from './goals';
+export { webhookDeliveryWorkflow } from './webhook-delivery';

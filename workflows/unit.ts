@@ -7,6 +7,7 @@ import { ApplicationFailure } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { checkAnswer, checkDraft, describeAnswerErrors } from '../domain/answers';
 import type { Draft, HistoryEntry, MailKind, MailingResult, MailProblem, SubmittedAnswer, UnitState, UnitStatus } from '../domain/types';
+import { localDate } from '../domain/local-date';
 import { unitTimes } from '../domain/spread';
 import { owesAnswer } from '../domain/unit-states';
 import {
@@ -265,9 +266,10 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
         if (answer) refuse('AlreadyAnswered', language);
         if (exempt) refuse('UnitExempt', language);
         if (typeof until !== 'string' || !ISO_DATE.test(until)) refuse('NotADate', language, { value: String(until) });
-        const today = new Date().toISOString().slice(0, 10);
-        if (until < today) refuse('DateInPast', language, { value: until });
-        if (until >= input.closesAt.slice(0, 10)) refuse('DeadlineAfterClosing', language, { closes: input.closesAt.slice(0, 10) });
+        // The organisation's day: at 00:30 in Stockholm on 1 January, 31 December has passed though UTC is still in it.
+        if (until < localDate(new Date(), input.timeZone)) refuse('DateInPast', language, { value: until });
+        const closes = localDate(new Date(input.closesAt), input.timeZone);
+        if (until >= closes) refuse('DeadlineAfterClosing', language, { closes });
       },
     },
   );

@@ -14,10 +14,11 @@ import { answerRows, questionLines } from '../mail-context';
 import { day, secretariatPerson, type SendNotice } from '../notices';
 import { ownerLinkUrl } from '../owner-links';
 import { lineLabel, type KindModule } from './kind-module';
+import type { EmitWebhookEvent } from '../webhooks';
 
 export type ProjectMailKind = (typeof PROJECT_MAIL_KINDS)[number];
 
-export function createGateActivities(deps: ActivityDeps, sendNotice: SendNotice) {
+export function createGateActivities(deps: ActivityDeps, sendNotice: SendNotice, emit: EmitWebhookEvent) {
   const { directory } = deps;
   return {
     async planProject({ orgId, obligationId, plannedStart, plannedEnd }: { orgId: string; obligationId?: string; plannedStart: string; plannedEnd?: string }) {
@@ -40,6 +41,14 @@ export function createGateActivities(deps: ActivityDeps, sendNotice: SendNotice)
     async recordProjectSteps(input: { orgId: string; projectId: string; entries: ProjectRecord[] }): Promise<boolean> {
       if (!deps.records) return false;
       await recordProject(deps.records, input.orgId, input.projectId, input.entries);
+      const { orgId, projectId } = input;
+      for (const entry of input.entries) {
+        if (entry.kind === 'goals') {
+          await emit({ org: orgId, type: 'goals.submitted', key: `${orgId}/${projectId}/${entry.revision}`, at: entry.at, data: { project: projectId, revision: entry.revision, submittedAt: entry.at, by: entry.actor, goals: entry.goals } });
+        } else if (entry.step === 'approved') {
+          await emit({ org: orgId, type: 'goals.approved', key: `${orgId}/${projectId}/${entry.at}`, at: entry.at, data: { project: projectId, approvedAt: entry.at, by: entry.actor, ...(entry.comment ? { comment: entry.comment } : {}) } });
+        }
+      }
       return true;
     },
 

@@ -138,8 +138,8 @@ function seminarRow(org: OrganisationConfig, s: SeminarRecord, language: Languag
 }
 
 const WORDS = {
-  sv: { seminars: 'Internationella seminarier', met: 'kravet uppfyllt', notMet: 'kravet ännu inte uppfyllt', of: 'av' },
-  en: { seminars: 'International seminars', met: 'requirement met', notMet: 'requirement not yet met', of: 'of' },
+  sv: { seminars: 'Internationella seminarier', met: 'kravet uppfyllt', notMet: 'kravet inte uppfyllt', notYetMet: 'kravet ännu inte uppfyllt', of: 'av' },
+  en: { seminars: 'International seminars', met: 'requirement met', notMet: 'requirement not met', notYetMet: 'requirement not yet met', of: 'of' },
 };
 
 export const minimumOccurrences: KindModule<'minimum-occurrences'> = {
@@ -149,7 +149,10 @@ export const minimumOccurrences: KindModule<'minimum-occurrences'> = {
     const last = bounds.end.minus({ days: 1 }).toISODate() ?? '';
     const counted = countedSeminars(register.seminars, bounds.start.year, o.countedRoles, o.euOnly, last);
     const met = counted.length >= o.minimum;
-    return [{ label: `${lineLabel(o, language, words.seminars)} ${bounds.start.year}`, value: `${counted.length} ${words.of} ${o.minimum} (${met ? words.met : words.notMet})`, attention: !met }];
+    // A report of a period that ends with the year (annual, the third tertial) reads the year's outcome, not its progress.
+    const yearOver = bounds.end >= bounds.start.startOf('year').plus({ years: 1 });
+    const outcome = met ? words.met : yearOver ? words.notMet : words.notYetMet;
+    return [{ label: `${lineLabel(o, language, words.seminars)} ${bounds.start.year}`, value: `${counted.length} ${words.of} ${o.minimum} (${outcome})`, attention: !met }];
   },
   schedule: {
     runs(org, _o, now, horizonYears) {

@@ -19,7 +19,9 @@ import { buildReportContext, compileReportFiles, type PeriodData } from '../repo
 import { reportAttachments } from '../documents/report-files';
 import { heartbeatKeepingProgress, type SendToEach } from '../send';
 import { recordAnswerVersion } from '../../records/answers';
+import { reportAttachmentsOf } from '../../records/attachments';
 import type { KindModule } from './kind-module';
+import type { EmitWebhookEvent } from '../webhooks';
 
 export interface UnitMailInput {
   key: CycleKey;
@@ -53,8 +55,14 @@ function registerLines(register: RegisterContents, kinds: readonly string[], uni
   return lines;
 }
 
-export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToEach) {
+export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToEach, emit: EmitWebhookEvent) {
   const { renderer, archive, directory } = deps;
+  const cycleUrl = (key: CycleKey) => webLink(deps, key.orgId, `cycles/${key.obligationId}/${key.period}`);
+  /** The unit's name in the organisation's language, where the config still has the unit. */
+  const unitName = (orgId: string, unitId: string) => {
+    const org = directory.organisation(orgId);
+    return org.units.find((u) => u.id === unitId)?.name[org.organisation.language];
+  };
 
   /**
    * One version of a unit's answer, to the database of record (the public record, kept after the
@@ -72,6 +80,14 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
       actor: input.actor,
       answers: input.answer.values,
       at: new Date(input.answer.answeredAt),
+    });
+    const { key, unitId, answer } = input;
+    await emit({
+      org: key.orgId,
+      type: 'answer.received',
+      key: `${key.orgId}/${key.obligationId}/${key.period}/${unitId}/${answer.revision}`,
+      at: answer.answeredAt,
+      data: { obligation: key.obligationId, period: key.period, unit: unitId, unitName: unitName(key.orgId, unitId), revision: answer.revision, answeredAt: answer.answeredAt, by: input.actor, answers: answer.values, url: cycleUrl(key) },
     });
     return true;
   }
@@ -138,6 +154,7 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
         questionnaire: await askQuestionnaire(obligation, key, deps.registers, archive),
         plan: planCycle(obligation.calendar, obligation.period, key.period, org.organisation.timeZone, new Date(now)),
         title: `${obligation.title[org.organisation.language]} ${key.period}`,
+        timeZone: org.organisation.timeZone,
       };
     },
 
@@ -160,7 +177,19 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
         }
         return { ...(await sendMail(input)), answerOnRecord: true };
       }
-      return sendMail(input);
+      const sent = await sendMail(input);
+      // The escalation goes out when the unit has let its deadline pass: to the systems, the unit is late.
+      if (input.kind === 'escalation') {
+        const { key, unitId } = input;
+        await emit({
+          org: key.orgId,
+          type: 'unit.late',
+          key: `${key.orgId}/${key.obligationId}/${key.period}/${unitId}/${input.plan.deadlineAt}`,
+          at: input.at,
+          data: { obligation: key.obligationId, period: key.period, unit: unitId, unitName: unitName(key.orgId, unitId), deadline: input.plan.deadlineDate, deadlineAt: input.plan.deadlineAt, escalatedAt: input.at, url: cycleUrl(key) },
+        });
+      }
+      return sent;
     },
 
     recordAnswerVersion: keepAnswerVersion,
@@ -183,8 +212,30 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
       const previousText = await readIfPresent(archive, reportDataRef({ ...key, period: previousPeriod(obligation.period, key.period) }));
       const previous = previousText ? (JSON.parse(previousText) as PeriodData) : undefined;
       const questionnaire = await periodQuestionnaire(obligation, key, deps.registers, archive);
-      const context = buildReportContext({ org, obligation, questionnaire, period: key.period, closedAt, outcomes, compiledAt, compliance, delivery, previous });
-      return compileReportFiles({ archive, renderer, key, context, compiledAtIso: compiledAt });
+      // The files attached to the answers, listed by name, kind, size and SHA-256: the bytes stay on record.
+      const attachments = deps.records ? await reportAttachmentsOf(deps.records, key, questionnaire, outcomes) : undefined;
+      const context = buildReportContext({ org, obligation, questionnaire, period: key.period, closedAt, outcomes, compiledAt, compliance, delivery, previous, attachments });
+      const report = await compileReportFiles({ archive, renderer, key, context, compiledAtIso: compiledAt });
+      // Once a cycle: compiled again to name its delivery problems, it is the same report.
+      const url = cycleUrl(key);
+      await emit({
+        org: key.orgId,
+        type: 'report.compiled',
+        key: `${key.orgId}/${key.obligationId}/${key.period}`,
+        at: compiledAt,
+        data: {
+          obligation: key.obligationId,
+          period: key.period,
+          closedAt,
+          compiledAt,
+          asked: report.asked,
+          answered: report.answered,
+          exempt: report.exempt,
+          url,
+          files: { html: `${url}/report.html`, markdown: `${url}/report.md`, ...(report.pdf ? { pdf: `${url}/report.pdf` } : {}), ...(report.docx ? { docx: `${url}/report.docx` } : {}) },
+        },
+      });
+      return report;
     },
 
     /** The units' staged outcomes hold every answer; once the report is archived they go. */
@@ -242,7 +293,7 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
       const attachments = await reportAttachments(archive, report, `${key.orgId}-${key.obligationId}-${key.period}`, obligation.report.attach);
       const people = [...bodies.flatMap((b) => b.recipients), { name: org.secretariat.name, email: org.secretariat.email }];
       const from = org.secretariat;
-      return sendToEach(
+      const result = await sendToEach(
         people,
         org.organisation.language,
         (person, language) => {
@@ -270,6 +321,19 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
         1,
         { skip },
       );
+      // Each call's new deliveries are one event: a retried call delivers to the same people, the same event.
+      const delivered = (result.outcomes ?? []).filter((o) => o.state === 'delivered');
+      if (delivered.length > 0) {
+        const addresses = delivered.map((o) => o.address.toLowerCase()).sort();
+        await emit({
+          org: key.orgId,
+          type: 'report.delivered',
+          key: `${key.orgId}/${key.obligationId}/${key.period}/${addresses.join(',')}`,
+          at: delivered.map((o) => o.at).sort().at(-1)!,
+          data: { obligation: key.obligationId, period: key.period, closedAt, deliveredTo: addresses, recipients: result.outcomes, url: cycleUrl(key) },
+        });
+      }
+      return result;
     },
   };
 }

@@ -1,5 +1,5 @@
 /** The revision of the policy per mandate period or by a date: asked, reminded, escalated, recorded. */
-import { planRevision, revisionPeriodIds, type RevisionPlan } from '../../domain/calendar';
+import { formatDate, planRevision, revisionPeriodIds, revisionPeriodName, type RevisionPlan } from '../../domain/calendar';
 import { revisionWorkflowId, type RevisionDecision } from '../../domain/registers';
 import { REVISION_MAIL_KINDS, templateFor } from '../../domain/mail-kinds';
 import type { ActivityDeps } from '../index';
@@ -34,6 +34,9 @@ export function createRevisionActivities(deps: ActivityDeps, sendNotice: SendNot
           obligation: { title: obligation.title[language], source: obligation.source },
           owner: obligation.owner.name,
           periodId: input.periodId,
+          period: revisionPeriodName(input.periodId, language),
+          // A term of office is a period the policy is revised during; a set date is only the due day.
+          term: !input.periodId.startsWith('by-'),
           due: day(input.dueDate, org, language),
           decision: input.decision ? { ...input.decision, decidedOn: day(input.decision.decidedOn, org, language), revised: input.decision.outcome === 'revised' } : undefined,
         }),
@@ -49,12 +52,16 @@ const WORDS = {
 
 export const revision: KindModule<'revision'> = {
   templates: (o) => ({ mails: REVISION_MAIL_KINDS.map((k) => templateFor(o, k)), reports: [] }),
-  complianceLines({ obligation, register, language }) {
+  complianceLines({ org, obligation, register, language }) {
     const words = WORDS[language];
+    const zone = org.organisation.timeZone;
+    const inWords = (isoDay: string) => formatDate(isoDay, zone, language);
     const entries = register.revisions.filter((r) => r.obligationId === obligation.id).sort((a, b) => a.periodId.localeCompare(b.periodId));
     const latest = entries.at(-1);
+    // A period by a set date already names its due day; a term of office is followed by it.
+    const dueText = (periodId: string, dueDate: string) => (periodId.startsWith('by-') ? '' : `, ${words.due} ${inWords(dueDate)}`);
     const value = latest
-      ? `${latest.periodId}: ${words[latest.state]}${latest.decision ? ` (${latest.decision.body} ${latest.decision.decidedOn} ${latest.decision.paragraph})` : `, ${words.due} ${latest.dueDate}`}`
+      ? `${revisionPeriodName(latest.periodId, language)}: ${words[latest.state]}${latest.decision ? ` (${latest.decision.body} ${inWords(latest.decision.decidedOn)} ${latest.decision.paragraph})` : dueText(latest.periodId, latest.dueDate)}`
       : words.notStarted;
     return [{ label: lineLabel(obligation, language, words.revision), value, attention: latest?.state === 'overdue' || latest?.state === 'not-decided' }];
   },

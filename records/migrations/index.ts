@@ -11,6 +11,9 @@ import * as files0004 from './0004_files';
 import * as retentionLog0005 from './0005_retention_log';
 import * as accounts0006 from './0006_accounts';
 import * as caseRuns0007 from './0007_case_runs';
+import * as apiTokens0008 from './0008_api_tokens';
+import * as webhooks0009 from './0009_webhooks';
+import * as attachments0010 from './0010_attachments';
 
 export const RECORDS_MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_records': records0001,
@@ -20,6 +23,9 @@ export const RECORDS_MIGRATIONS: Readonly<Record<string, Migration>> = Object.fr
   '0005_retention_log': retentionLog0005,
   '0006_accounts': accounts0006,
   '0007_case_runs': caseRuns0007,
+  '0008_api_tokens': apiTokens0008,
+  '0009_webhooks': webhooks0009,
+  '0010_attachments': attachments0010,
 });
 
 /** The newest migration this release knows: the schema it was written for. */

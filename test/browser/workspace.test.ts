@@ -233,7 +233,7 @@ test('a seminar registered and counted on the overview', async () => {
   const title = 'Internationellt seminarium varje år';
   await anna.goto(`${baseUrl}/dashboard`);
   const entry = anna.locator('section.obligation', { has: anna.getByRole('heading', { name: title }) });
-  expect(await entry.locator('strong').allTextContents()).toContain('0 av minst 1 seminarier 2026');
+  expect(await entry.locator('strong').allTextContents()).toContain('0 av minst 1 seminarium 2026');
   await anna.goto(`${baseUrl}/seminars`);
   await checkPage(anna, 'seminars');
   const form = anna.locator('form[method="post"][action="/seminars"]');
@@ -247,7 +247,7 @@ test('a seminar registered and counted on the overview', async () => {
   await anna.getByText('Seminariet är registrerat.').waitFor();
   await checkPage(anna, 'seminars-registered');
   const after = await overviewOf(anna, title);
-  expect(after).toContain('1 av minst 1 seminarier 2026');
+  expect(after).toContain('1 av minst 1 seminarium 2026');
   expect(await entry.locator('strong').count()).toBe(0);
   await screenshot(anna, 'workspace-overview-seminar-counted');
 
@@ -390,7 +390,7 @@ test("the revision started and its decision recorded; events and the council's g
   // In English, as the language link gives it.
   await anna.getByRole('link', { name: 'In English' }).click();
   await anna.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
-  expect(await anna.locator('main').textContent()).toContain('1 of at least 1 seminars in 2026');
+  expect(await anna.locator('main').textContent()).toContain('1 of at least 1 seminar in 2026');
   await checkPage(anna, 'overview-english');
   await anna.goto(`${baseUrl}/projects/erasmus-skolutbyte-tartu-2027`);
   expect(await anna.locator('#history-title + .table-wrap').textContent()).toContain('the owner, from the link in the mailSubmitted the goals (#2)');

@@ -17,6 +17,7 @@ import { createAnswerLinks } from '../../domain/answer-links';
 import { serverExecutable, TEMPORAL_CLI, TEMPORAL_TEST_SERVER, PROJECT_ROOT } from '../../workers/temporal-binaries';
 import { createWorkflowStarter } from '../../activities/workflow-starter';
 import type { Records } from '../../records/database';
+import type { WebhookOptions } from '../../activities/webhooks';
 import { mailLogIn } from '../../records/mail-log';
 import { registerSearchAttributes } from '../../workers/search-attributes';
 import { freePorts } from '../../scripts/cluster/ports';
@@ -79,7 +80,7 @@ export interface TestWorker {
 export async function createTestWorker(
   env: TestWorkflowEnvironment,
   smtpUrl: string,
-  options: { configs?: OrganisationConfig[]; archiveDir?: string; publicBaseUrl?: string; taskQueue?: string; templatesDir?: string; organisationPaths?: boolean; records?: Records; archive?: Archive } = {},
+  options: { configs?: OrganisationConfig[]; archiveDir?: string; publicBaseUrl?: string; taskQueue?: string; templatesDir?: string; organisationPaths?: boolean; records?: Records; archive?: Archive; webhooks?: WebhookOptions } = {},
 ): Promise<TestWorker> {
   const archiveDir = options.archiveDir ?? mkdtempSync(path.join(tmpdir(), 'followup-archive-'));
   // The folder unless given one (the database of record's, say).
@@ -103,6 +104,7 @@ export async function createTestWorker(
       registers: createRegisterReader(env.client),
       starter: createWorkflowStarter(env.client),
       ...(options.records ? { mailLog: mailLogIn(options.records), records: options.records } : {}),
+      ...(options.webhooks ? { webhooks: options.webhooks } : {}),
     }),
   });
   const running = worker.run();

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Client } from 'pg';
 import type { OrganisationConfig } from '../../config/schema';
+import type { WebhookOptions } from '../../activities/webhooks';
 import { openRecords, type Records } from '../../records/database';
 import { migrateToLatest } from '../../records/migrate';
 import { createRecordsArchive } from '../../records/files';
@@ -151,7 +152,7 @@ export async function deleteHistory(env: TestWorkflowEnvironment, workflowId: st
 export const QUICK_DELETION = ['--dynamic-config-value', 'history.transferProcessorUpdateAckInterval="1s"'];
 
 /** npm start's database (PGlite over the wire protocol, migrated), a dev server, a real SMTP server and a worker that writes the records. */
-export async function startRecordsTestbed(options: { configs?: OrganisationConfig[] } = {}): Promise<RecordsTestbed> {
+export async function startRecordsTestbed(options: { configs?: OrganisationConfig[]; webhooks?: WebhookOptions } = {}): Promise<RecordsTestbed> {
   const backend = await startEmbeddedBackend();
   const url = await backend.freshDatabase();
   const records = await openRecords(url);
@@ -161,7 +162,7 @@ export async function startRecordsTestbed(options: { configs?: OrganisationConfi
   const address = `127.0.0.1:${port}`;
   const [env, smtp] = await Promise.all([devServer({ port: port!, extraArgs: QUICK_DELETION }), startTestSmtpServer()]);
   // Its reports and their files in the database too, as every entry point with a DATABASE_URL keeps them.
-  const tw = await createTestWorker(env, smtp.url, { ...(options.configs ? { configs: options.configs } : {}), records, archive: createRecordsArchive(records) });
+  const tw = await createTestWorker(env, smtp.url, { ...(options.configs ? { configs: options.configs } : {}), ...(options.webhooks ? { webhooks: options.webhooks } : {}), records, archive: createRecordsArchive(records) });
   return {
     url,
     records,

@@ -106,6 +106,12 @@ describe('a value that does not hold is a 400 with the problem beside its field'
     expect(started.statusCode).toBe(400);
     expect(started.body).toContain(`<p class="error" id="start-obligation-error">${NO_SUCH_OBLIGATION}</p>`);
     expect(started.body).toContain('id="start-period" name="period" value="2026"');
+    // A period of another rule (Solna's follow-up is yearly) is answered beside the field, in the page's language.
+    const tertial = await secretariat.submit('/dashboard', '/cycles', { obligation: 'annual-follow-up', period: '2026-T1' });
+    expect(tertial.statusCode).toBe(400);
+    expect(tertial.body).toMatch(/<p class="error" id="start-period-error">Uppföljningen gäller ett år: ange perioden som ett år, t\.ex\. \d{4}\.<\/p>/);
+    const english = await secretariat.submit('/dashboard?lang=en', '/cycles?lang=en', { obligation: 'annual-follow-up', period: '2026-T1' });
+    expect(english.body).toMatch(/<p class="error" id="start-period-error">The follow-up is of a year: give the period as a year, e\.g\. \d{4}\.<\/p>/);
 
     expect(errorsLogged()).toBe(before);
     expect((await readRegister(testbed.env.client, 'solna')).seminars.filter((s) => s.title === 'Vårseminarium')).toEqual([]);

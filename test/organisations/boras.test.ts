@@ -40,8 +40,8 @@ test('Borås: the follow-up of international activities and the revision due by 
   const periodId = 'by-2027-12-31';
   const plan = planRevision(revision.rule, periodId, revision.remindEvery, revision.sendTime, 'Europe/Stockholm');
   expect(plan.reminderTimes.map((t) => t.slice(0, 7))).toEqual(['2027-04', '2027-07', '2027-10']);
-  // 31 December is New Year's Eve, not a working day, and the next three days are a holiday and a weekend.
-  expect(plan.dueDate).toBe('2028-01-03');
+  // "No later than 31 December": New Year's Eve is not a working day, so it is due the day before, not in 2028.
+  expect(plan.dueDate).toBe('2027-12-30');
 
   await step('revision started by its schedule');
   const kickoff = await client.workflow.execute('scheduledStartWorkflow', { taskQueue: tq, workflowId: 'followup/boras/policy-revision/run-test', args: [{ orgId: 'boras', obligationId: 'policy-revision' }] });
@@ -60,7 +60,8 @@ test('Borås: the follow-up of international activities and the revision due by 
 
   // Asked from 15 January 2027, the same week the follow-up opens.
   await run.skipTo(plan.askAt, 60_000);
-  const request = await run.mailTo(owner, /^Dags att revidera: Revidering av den internationella policyn \(by-2027-12-31\)$/);
+  const request = await run.mailTo(owner, /^Dags att revidera: Revidering av den internationella policyn \(senast 30 december 2027\)$/);
+  expect(request.mail.text).toContain('Den ska revideras med beslut senast 30 december 2027.');
   expect(request.mail.text).toContain('Kommunstyrelsen Fastställer övergripande prioriteringar');
 
   // Past the end of the escalation's window: every unit's has come.
@@ -79,13 +80,13 @@ test('Borås: the follow-up of international activities and the revision due by 
   expect(report).toContain('| Grundskoleförvaltningen | En ny modell för skolmåltider. |');
   expect(report).toMatch(/\| Till stor del \| 2 \| 67 % \|/);
   expect(report).toContain('- Har inte svarat: **Borås Energi och Miljö AB**');
-  expect(report).toContain('- Revidering av policyn: by-2027-12-31: begärd, väntar på beslut, senast 2028-01-03');
+  expect(report).toContain('- Revidering av policyn: senast 30 december 2027: begärd, väntar på beslut');
 
   await step('revision overdue');
   await run.skipTo(plan.dueAt, 3_600_000);
-  const overdue = await run.mailTo('ks@boras.example', /^Försenad revidering: Revidering av den internationella policyn \(by-2027-12-31\)$/);
+  const overdue = await run.mailTo('ks@boras.example', /^Försenad revidering: Revidering av den internationella policyn \(senast 30 december 2027\)$/);
   expect(overdue.mail.cc).toMatchObject({ value: expect.arrayContaining([expect.objectContaining({ address: secretariat }), expect.objectContaining({ address: owner })]) });
-  for (const copyHolder of [secretariat, owner]) await run.mailTo(copyHolder, /^Försenad revidering: Revidering av den internationella policyn \(by-2027-12-31\)$/);
+  for (const copyHolder of [secretariat, owner]) await run.mailTo(copyHolder, /^Försenad revidering: Revidering av den internationella policyn \(senast 30 december 2027\)$/);
   expect(overdue.mail.text).toContain('Karin Lindahl');
   expect(run.subjects(owner).filter((s) => s.startsWith('Påminnelse: revidering'))).toHaveLength(3);
   expect((await revisionStatus(client, 'boras', 'policy-revision', periodId)).state).toBe('overdue');
@@ -99,5 +100,5 @@ test('Borås: the follow-up of international activities and the revision due by 
     const contents = await readRegister(client, 'boras');
     return contents.revisions[0]?.state === 'decided' ? contents : undefined;
   }, 'the register to show the decision');
-  expect(register.revisions).toEqual([expect.objectContaining({ periodId, state: 'decided', dueDate: '2028-01-03' })]);
+  expect(register.revisions).toEqual([expect.objectContaining({ periodId, state: 'decided', dueDate: '2027-12-30' })]);
 });

@@ -11,7 +11,7 @@ import { projectStatus, registerProject, submitGoals } from '../../client/projec
 import { readRegister } from '../../client/registers';
 import { recordRevision, revisionStatus } from '../../client/revisions';
 import { obligationOf } from '../../config/schema';
-import { mandatePeriodOn, planCycle } from '../../domain/calendar';
+import { formatDate, mandatePeriodOn, planCycle } from '../../domain/calendar';
 import { until } from '../helpers/environment';
 import { useOrganisationRun } from '../helpers/organisation-run';
 
@@ -79,7 +79,7 @@ test('a mandate period of Kungälv: the revision asked at its start, a tertial r
   await run.mailTo('ks@kungalv.example', new RegExp(`^Rapport: Återrapportering av det internationella samarbetet ${year}-T1$`));
   const report = readFileSync(path.join(run.tw.archiveDir, `kungalv/tertial-report/kungalv-tertial-report-${year}-T1.md`), 'utf8');
   expect(report).toContain('- Svar: **2** / 3');
-  expect(report).toContain(`- Revidering av policyn: ${mandate.id}: begärd, väntar på beslut, senast ${asked.dueDate}`);
+  expect(report).toContain(`- Revidering av policyn: ${mandate.id}: begärd, väntar på beslut, senast ${formatDate(asked.dueDate, 'Europe/Stockholm', 'sv')}`);
   expect(report).toMatch(/### Andra internationella projekt\n\n- Nordplus Vuxen \(Sektor utbildning, kultur och fritid, \d{4}-02-01, pågående\) – Tønsberg/);
 
   await step('decision');

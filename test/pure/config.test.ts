@@ -57,7 +57,7 @@ test('config check names every problem of a broken file with its path and line, 
     '  - units[0].contacts[0].email (line 32): must be an e-mail address such as namn@solna.example',
     '  - units[1] (line 34): unknown key "phone" (check the spelling)',
     '  - obligations[0].calendar.escalationAfterDeadline (line 81): must be an ISO-8601 duration such as P14D (14 days) or P1M (one month)',
-    "  - obligations[0].questionnaire[0].type (line 85): Invalid discriminator value. Expected 'section' | 'text' | 'textarea' | 'number' | 'boolean' | 'date' | 'choice' | 'scale' | 'confirm'",
+    "  - obligations[0].questionnaire[0].type (line 85): Invalid discriminator value. Expected 'section' | 'text' | 'textarea' | 'number' | 'boolean' | 'date' | 'choice' | 'scale' | 'confirm' | 'file'",
     '  - obligations[0].report.recipients[1] (line 121): no body with id "kommunstyrelsen"; known: council, international-committee',
   ]);
 });

@@ -18,6 +18,7 @@ import {
   planExpiryReminders,
   planOccurrences,
   planRevision,
+  revisionPeriodName,
   revisionPeriodIds,
 } from '../../domain/calendar';
 import { checkAgreement, checkAgreementDecision, checkProject, checkRevisionDecision, checkSeminar, countedSeminars, type RegisterContents, type SeminarRecord } from '../../domain/registers';
@@ -94,9 +95,16 @@ describe('revision plans', () => {
     const revision = obligationOf(exampleConfig('boras'), 'revision');
     const plan = planRevision(revision.rule, 'by-2027-12-31', revision.remindEvery, revision.sendTime, zone);
     expect(local(plan.askAt)).toBe('2027-01-15 09:00');
-    expect(plan.dueDate).toBe('2028-01-03'); // New Year's Eve, New Year's Day and a weekend
+    // "No later than 31 December": New Year's Eve is off work, so the revision is due the working day before it.
+    expect(plan.dueDate).toBe('2027-12-30');
     expect(plan.reminderTimes.map(local)).toEqual(['2027-04-15 09:00', '2027-07-15 09:00', '2027-10-15 09:00']);
     expect(() => planRevision(revision.rule, '2026-2030', revision.remindEvery, revision.sendTime, zone)).toThrow(/its period is "by-2027-12-31"/);
+  });
+
+  test('the council reads a revision period in words, not by its id', () => {
+    expect(revisionPeriodName('by-2027-12-31', 'sv')).toBe('senast 30 december 2027');
+    expect(revisionPeriodName('by-2027-12-31', 'en')).toBe('by 30 December 2027');
+    expect(revisionPeriodName('2026-2030', 'sv')).toBe('2026-2030');
   });
 });
 
@@ -206,13 +214,17 @@ test('the compliance summary names what the council must look at', () => {
   };
   const c = buildCompliance({ org: solna, rule: 'annual', period: '2027', register, language: 'sv' });
   expect(c.lines).toEqual([
-    { label: 'Internationella seminarier 2027', value: '0 av 1 (kravet ännu inte uppfyllt)', attention: true },
+    { label: 'Internationella seminarier 2027', value: '0 av 1 (kravet inte uppfyllt)', attention: true },
     { label: 'Projekt som startat utan godkända mål', value: '1: Utan mål', attention: true },
   ]);
   expect(c.projects.eu.map((p) => [p.title, p.state])).toEqual([['Utan mål', 'väntar på mål']]);
   expect(c.projects.applications.map((p) => p.title)).toEqual(['Ansökan']);
   expect(c.projects.other).toEqual([]);
+  // Before the year is over the requirement is only not yet met; with the year's last tertial it is met or not.
+  const inTertial = (period: string) => buildCompliance({ org: solna, rule: 'tertial', period, register, language: 'en' }).lines[0]!.value;
+  expect(inTertial('2027-T2')).toBe('0 of 1 (requirement not yet met)');
+  expect(inTertial('2027-T3')).toBe('0 of 1 (requirement not met)');
 
   const kungalv = buildCompliance({ org: exampleConfig('kungalv'), rule: 'tertial', period: '2029-T3', register: { ...register, projects: [], revisions: [{ obligationId: 'policy-revision', periodId: '2026-2030', state: 'overdue', dueDate: '2029-10-15' }] }, language: 'en' });
-  expect(kungalv.lines).toEqual([{ label: 'Revision of the policy', value: '2026-2030: overdue, due 2029-10-15', attention: true }]);
+  expect(kungalv.lines).toEqual([{ label: 'Revision of the policy', value: '2026-2030: overdue, due 15 October 2029', attention: true }]);
 });

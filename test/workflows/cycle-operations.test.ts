@@ -306,3 +306,18 @@ test('a permanent 5xx is reported in the unit status and not retried', async () 
   expect(markdown).toMatch(/Problem med e-post: förfrågan erik\.andersson@solna\.example: The mail server refused the mail permanently \(550\)/);
   expect(markdown).toContain('- E-post som inte kom fram: **erik.andersson@solna.example** (Miljö- och byggnadsförvaltningen, förfrågan)');
 });
+
+test("on New Year's night a deadline is checked against the organisation's date: at 00:30 in Stockholm 31 December has passed", async () => {
+  const { key } = newCycle();
+  const year = Number(key.period) + 1;
+  // Started late, at 23:30 UTC on the last day of the year after its period: the cycle opens at once.
+  await sleepUntil(`${year}-12-31T23:30:00Z`);
+  await startCycle(env.client, tw.taskQueue, key, 'test');
+  await smtp.waitFor(7);
+  const passed = await extendDeadline(env.client, key, 'kultur-fritid', `${year}-12-31`).catch((e: unknown) => e);
+  expect((passed as RejectedError).message).toBe(`${year}-12-31 har redan passerat.`);
+  const extended = await extendDeadline(env.client, key, 'kultur-fritid', `${year + 1}-01-01`);
+  expect(extended.deadlineDate >= `${year + 1}-01-01`).toBe(true);
+  await closeCycle(env.client, key);
+  await result(key);
+});

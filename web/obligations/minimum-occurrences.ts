@@ -10,7 +10,7 @@ import { formatDate } from '../../domain/calendar';
 import { checkSeminar, countedSeminars, type SeminarChange, type SeminarRegistration } from '../../domain/registers';
 import type { Language } from '../../domain/types';
 import { entityParams, languageQuery, listQuery, pageQuery, seminarForm, type ListQuery } from '../forms';
-import { text, type TextKey } from '../i18n';
+import { pluralText, text, type TextKey } from '../i18n';
 import { seminarsSheet } from '../../exports/registers';
 import type { WebKit } from '../kit';
 import { unitOptions, withTyped, type PageForm } from '../page-forms';
@@ -56,7 +56,7 @@ export const minimumOccurrencesWeb: WebKindModule<'minimum-occurrences'> = {
     return {
       url: `/seminars?year=${year}`,
       facts: [
-        { text: text(lang, 'ovSeminarsHeld', { n: held, minimum: obligation.minimum, year }), attention: held < obligation.minimum },
+        { text: pluralText(lang, 'ovSeminarsHeld', obligation.minimum, { n: held, minimum: obligation.minimum, year }), attention: held < obligation.minimum },
         { text: text(lang, 'ovSeminarsPlanned', { n: planned }), attention: false },
       ],
     };

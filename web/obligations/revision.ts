@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { readRegister } from '../../client/registers';
 import { recordRevision, resendRevisionMail, revisionPeriodOf, revisionStatus, startRevision } from '../../client/revisions';
-import { formatDate } from '../../domain/calendar';
+import { formatDate, revisionPeriodName } from '../../domain/calendar';
 import { checkRevisionDecision, type RecordEntry, type RevisionDecision, type RevisionState } from '../../domain/registers';
 import type { Language } from '../../domain/types';
 import { caseOnRecord, type CaseVersion } from '../../records/cases';
@@ -35,7 +35,7 @@ export const revisionWeb: WebKindModule<'revision'> = {
     return {
       url,
       facts: [
-        { text: `${latest.periodId}: ${stateText(lang, latest.state)}`, attention: late },
+        { text: `${revisionPeriodName(latest.periodId, lang)}: ${stateText(lang, latest.state)}`, attention: late },
         { text: latest.decision ? `${latest.decision.body} ${latest.decision.decidedOn} ${latest.decision.paragraph}` : text(lang, 'ovRevisionDue', { date: latest.dueDate }), attention: false },
         ...mailProblemsFact(register.revisions.filter((r) => r.obligationId === obligation.id), lang),
       ],
@@ -105,18 +105,18 @@ export const revisionWeb: WebKindModule<'revision'> = {
         error,
         facts: current
           ? [
-              { label: text(lang, 'period'), value: periodId },
+              { label: text(lang, 'period'), value: revisionPeriodName(periodId, lang) },
               { label: text(lang, 'state'), value: stateText(lang, current.state), attention: current.state === 'overdue' || current.state === 'not-decided' },
               { label: text(lang, 'dueDate'), value: current.dueDate ? formatDate(`${current.dueDate}T12:00:00`, zone, lang) : '–' },
               ...(current.decision ? [{ label: text(lang, 'decision'), value: `${current.decision.body} ${formatDate(`${current.decision.decidedOn}T12:00:00`, zone, lang)} ${current.decision.paragraph} (${text(lang, `outcome_${current.decision.outcome}` as TextKey)})` }] : []),
             ]
-          : [{ label: text(lang, 'period'), value: periodId }, { label: text(lang, 'state'), value: text(lang, 'revisionNotStarted') }],
+          : [{ label: text(lang, 'period'), value: revisionPeriodName(periodId, lang) }, { label: text(lang, 'state'), value: text(lang, 'revisionNotStarted') }],
         blocks: [
           ...(archived ? [{ heading: text(lang, 'caseArchivedTitle'), text: text(lang, 'revisionArchivedText', { period: periodId, when: formatDate(new Date(archived.at).toISOString(), zone, lang, true) }) }] : []),
           ...mailProblems.blocks,
           ...periods
           .filter((p) => p.periodId !== periodId)
-          .map((p) => ({ heading: p.periodId, text: `${stateText(lang, p.state)}${p.decision ? `: ${p.decision.body} ${p.decision.decidedOn} ${p.decision.paragraph}` : ''}` }))],
+          .map((p) => ({ heading: revisionPeriodName(p.periodId, lang), text: `${stateText(lang, p.state)}${p.decision ? `: ${p.decision.body} ${p.decision.decidedOn} ${p.decision.paragraph}` : ''}` }))],
         forms: [...mailProblems.forms, ...forms],
         history: current ? historyRows(revisionHistory(current), lang, zone) : undefined,
       });

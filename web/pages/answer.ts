@@ -19,6 +19,8 @@ import { fullLabel } from '../../domain/questionnaire';
 import { Refusal } from '../../domain/refusals';
 import type { AnswerValues, Language, Questionnaire, UnitStatus } from '../../domain/types';
 import { questionnaireForm, typedFields } from '../questionnaire-form';
+import { acceptMultipartForms, checkUploads, configuredFileField, heldAttachments } from '../uploads';
+import { asksForFiles, formatFileSize } from '../../domain/attachments';
 import { answerForm, linkQuery, tokenParams } from '../forms';
 import { pickLanguage, text, waitText, type TextKey } from '../i18n';
 import type { WebKit } from '../kit';
@@ -39,6 +41,20 @@ export function answerUpdateId(submission: string, values: Record<string, string
 export async function answerPages(instance: FastifyInstance, { kit }: { kit: WebKit }) {
   const app = instance.withTypeProvider<ZodTypeProvider>();
   const { config, client, archive, answerLinks, now, orgLanguage, zone, page, message, dataCalls, configuredQuestionnaire, obligationTitle, unitName, csrfValid, invalidLinks } = kit;
+  const { records, scanner } = kit.deps;
+  // Forms with a file field are posted as multipart; each file is held within its field's limits.
+  if (asksForFiles(dataCalls.map((o) => o.questionnaire))) {
+    await acceptMultipartForms(app, {
+      questionnaires: dataCalls.map((o) => o.questionnaire),
+      fileField: (request, name) => {
+        // Before the route's schemas run: the link read as the route will read it.
+        const token = tokenParams.safeParse(request.params).data?.token;
+        const check = token ? answerLinks.check(token, now()) : undefined;
+        const obligation = check?.ok ? dataCalls.find((o) => o.id === check.claims.key.obligationId) : undefined;
+        return obligation ? configuredFileField(obligation.questionnaire, name) : undefined;
+      },
+    });
+  }
 
   type Resolved = { key: CycleKey; unitId: string; token: string };
   /**
@@ -151,7 +167,8 @@ export async function answerPages(instance: FastifyInstance, { kit }: { kit: Web
   ) => {
     const { unit, questionnaire } = loaded;
     const previous = await previousAnswer(resolved.key, resolved.unitId);
-    const form = questionnaireForm(questionnaire, values, errors, lang, previous);
+    const attachments = await heldAttachments(records, questionnaire, values, resolved.key, resolved.unitId);
+    const form = questionnaireForm(questionnaire, values, errors, lang, previous, attachments);
     const base = `/answer/${resolved.token}`;
     return page(
       reply.header('Cache-Control', 'no-store'),
@@ -224,10 +241,19 @@ export async function answerPages(instance: FastifyInstance, { kit }: { kit: Web
       return notSaved(err);
     }
     if (!loaded) return reply;
-    const typed = typedIn(body, loaded.questionnaire);
+    let typed = typedIn(body, loaded.questionnaire);
     if (!csrfValid(request)) {
       return renderForm(reply, 403, lang, reply.generateCsrf(), resolved, loaded, typed, [], false, { submission, note: 'csrfExpired' });
     }
+    // The files sent with the form: each checked, scanned and kept, or refused beside its field.
+    let uploads: Awaited<ReturnType<typeof checkUploads>>;
+    try {
+      uploads = await checkUploads(request, loaded.questionnaire, typed, { records, scanner, key: resolved.key, unit: resolved.unitId, uploadedBy: 'contact' });
+    } catch (err) {
+      return notSaved(err, loaded);
+    }
+    typed = uploads.values;
+    if (uploads.errors.length) return renderForm(reply, 400, lang, reply.generateCsrf(), resolved, loaded, typed, uploads.errors, false, { submission });
     const back = `/answer/${resolved.token}?lang=${lang}`;
     try {
       if (body.action === 'save') {
@@ -262,10 +288,13 @@ export async function answerPages(instance: FastifyInstance, { kit }: { kit: Web
     const answer = loaded.unit.answer;
     if (!answer) return reply.redirect(`/answer/${resolved.token}?lang=${lang}`, 303);
     const obligation = config.obligations.find((o) => o.id === resolved.key.obligationId);
+    const texts = Object.fromEntries(Object.entries(answer.values).map(([k, v]) => [k, String(v)]));
+    const attachments = await heldAttachments(records, loaded.questionnaire, texts, resolved.key, resolved.unitId);
+    const describeFiles = (ids: string[]) => ids.map((id) => attachments.get(id)).flatMap((a) => (a ? [`${a.name} (${formatFileSize(a.size, lang)})`] : [])).join('\n');
     return page(reply, 200, 'receipt', { lang, orgName: config.organisation.name, switchLanguageUrl: `/answer/${resolved.token}/receipt?lang=${lang === 'sv' ? 'en' : 'sv'}` }, {
       heading: text(lang, 'receiptTitle'),
       body: text(lang, 'receiptText', { unit: unitName(resolved.unitId, lang), when: formatDate(answer.answeredAt, zone, lang, true), revision: answer.revision }),
-      rows: obligation?.kind === 'periodic-data-call' ? answerRows(loaded.questionnaire, answer.values, lang) : [],
+      rows: obligation?.kind === 'periodic-data-call' ? answerRows(loaded.questionnaire, answer.values, lang, describeFiles) : [],
       correctUrl: `/answer/${resolved.token}?lang=${lang}`,
     });
   });

@@ -17,6 +17,10 @@ import { answerRows } from '../../activities/mail-context';
 import { readIfPresent, reportDataRef } from '../../activities/archive';
 import type { PeriodData } from '../../activities/report';
 import { answerVersions } from '../../records/answers';
+import { attachmentInfos, readAttachment } from '../../records/attachments';
+import { attachmentIds, formatFileSize, kindOfMediaType, FILE_KINDS } from '../../domain/attachments';
+import { acceptMultipartForms, checkUploads, configuredFileField, contentDisposition, heldAttachments } from '../uploads';
+import { asksForFiles } from '../../domain/attachments';
 import { cycleMails, cycleOnRecord, type CycleOnRecord } from '../../records/cycles';
 import { mailKindText } from './mail-log';
 import type { TextKey } from '../i18n';
@@ -27,6 +31,8 @@ import { text } from '../i18n';
 import type { WebKit } from '../kit';
 import type { SecretariatSession } from '../secretariat-session';
 import { doneMessage } from './done-messages';
+
+const attachmentParams = cycleUnitParams.extend({ attachment: z.uuid() });
 
 /** Rows on one page of a cycle's units: a page a person reads and a browser draws at once, at any N. */
 const UNITS_PER_PAGE = 50;
@@ -61,6 +67,16 @@ export async function cyclePages(instance: FastifyInstance, { kit, session }: { 
   /** The cycle on record once Temporal no longer knows it; undefined without a database or a record. */
   const fromRecord = async (key: CycleKey): Promise<CycleOnRecord | undefined> => (records ? cycleOnRecord(records, archive, key) : undefined);
   const { requireLogin, requireSecretariat, secretariatLanguage, secretariatContext } = session;
+  // The secretariat records an answer for a unit with its files as the contact would: multipart, checked and scanned.
+  if (asksForFiles(dataCalls.map((o) => o.questionnaire))) {
+    await acceptMultipartForms(app, {
+      questionnaires: dataCalls.map((o) => o.questionnaire),
+      fileField: (request, name) => {
+        const obligation = dataCalls.find((o) => o.id === cycleUnitParams.safeParse(request.params).data?.obligation);
+        return obligation ? configuredFileField(obligation.questionnaire, name) : undefined;
+      },
+    });
+  }
   const cycleKeyOf = ({ obligation, period }: { obligation: string; period: string }): CycleKey | undefined => {
     // The shape is checked by the route's params schema; here, that it is one of ours.
     if (!dataCalls.some((o) => o.id === obligation)) return undefined;
@@ -265,6 +281,7 @@ export async function cyclePages(instance: FastifyInstance, { kit, session }: { 
     const [info, unit] = await Promise.all([cycleInfo(client, key), unitStatus(client, key, unitId)]);
     const questionnaire = info.setup?.questionnaire ?? [];
     const base = `/cycles/${key.obligationId}/${key.period}`;
+    const attachments = await heldAttachments(records, questionnaire, values, key, unitId);
     return page(reply, status, 'answer', context, {
       title: text(lang, 'answerForUnitTitle', { unit: unitName(unitId, lang) }),
       intro: text(lang, 'answerForUnitIntro'),
@@ -275,7 +292,7 @@ export async function cyclePages(instance: FastifyInstance, { kit, session }: { 
       problemNote: problem,
       submission: '',
       noDraft: true,
-      ...questionnaireForm(questionnaire, values, errors, lang),
+      ...questionnaireForm(questionnaire, values, errors, lang, undefined, attachments),
     });
   };
   const answerForKey = (params: { obligation: string; period: string; unit: string }) => {
@@ -303,7 +320,9 @@ export async function cyclePages(instance: FastifyInstance, { kit, session }: { 
     const lang = secretariatLanguage(request);
     if (!found) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
     const { setup } = await cycleInfo(client, found.key);
-    const typed = typedFields(request.body, setup?.questionnaire ?? []);
+    const uploads = await checkUploads(request, setup?.questionnaire ?? [], typedFields(request.body, setup?.questionnaire ?? []), { records, scanner: kit.deps.scanner, key: found.key, unit: found.unit, uploadedBy: actor(request) ?? 'secretariat' });
+    const typed = uploads.values;
+    if (uploads.errors.length) return renderAnswerFor(request, reply, found.key, found.unit, typed, uploads.errors, 400);
     try {
       await submitAnswer(client, found.key, found.unit, typed, 'secretariat', undefined, actor(request));
     } catch (err) {
@@ -377,6 +396,11 @@ export async function cyclePages(instance: FastifyInstance, { kit, session }: { 
     const data = await readIfPresent(archive, reportDataRef(key));
     const questionnaire = (data ? (JSON.parse(data) as PeriodData).questionnaire : undefined) ?? kit.configuredQuestionnaire(key);
     const base = `/cycles/${key.obligationId}/${key.period}`;
+    // The files of every version, each once, for the secretariat to download.
+    const fileFields = questionnaire.filter((f) => f.type === 'file');
+    const attached = await attachmentInfos(records, key, [...new Set(versions.flatMap((v) => fileFields.flatMap((f) => attachmentIds(v.answers[f.id]))))], unit);
+    const byId = new Map(attached.map((a) => [a.id, a]));
+    const describeFiles = (ids: string[]) => ids.flatMap((id) => (byId.has(id) ? [`${byId.get(id)!.name} (${formatFileSize(byId.get(id)!.size, lang)})`] : [])).join('\n');
     return page(reply, 200, 'record', context, {
       back: { url: base, text: text(lang, 'answerVersionsBack') },
       heading: text(lang, 'answerVersionsTitle', { unit: unitName(unit, lang) }),
@@ -387,11 +411,33 @@ export async function cyclePages(instance: FastifyInstance, { kit, session }: { 
       blocks: versions.length
         ? [...versions].reverse().map((v) => ({
             heading: text(lang, 'answerVersionHeading', { revision: v.revision, when: formatDate(v.at.toISOString(), zone, lang, true), who: v.actor === 'contact' ? text(lang, 'answerVersionByContact') : v.actor }),
-            rows: [...answerRows(questionnaire, v.answers, lang).map((r) => ({ label: r.label, value: r.value })), { label: text(lang, 'answerVersionSubmission'), value: v.submissionId }],
+            rows: [...answerRows(questionnaire, v.answers, lang, describeFiles).map((r) => ({ label: r.label, value: r.value })), { label: text(lang, 'answerVersionSubmission'), value: v.submissionId }],
           }))
         : [{ heading: text(lang, 'answerVersionsLink'), text: text(lang, 'answerVersionsNone') }],
+      downloads:
+        attached.length && session.signedIn(request)?.role === 'secretariat'
+          ? {
+              heading: text(lang, 'attachmentsTitle'),
+              text: text(lang, 'attachmentsText'),
+              links: attached.map((a) => ({ url: `${base}/units/${unit}/attachments/${a.id}`, text: `${a.name} (${FILE_KINDS[kindOfMediaType(a.mediaType) ?? 'pdf'].label}, ${formatFileSize(a.size, lang)})` })),
+            }
+          : undefined,
       intro: text(lang, 'answerVersionsIntro'),
     });
+  });
+
+  // A file a unit attached to its answer, as it was received: for the secretariat, always saved, never shown inline.
+  app.get('/cycles/:obligation/:period/units/:unit/attachments/:attachment', { onRequest: requireSecretariat, schema: { params: attachmentParams, querystring: languageQuery } }, async (request, reply) => {
+    const lang = secretariatLanguage(request);
+    const found = answerForKey(request.params);
+    const file = found && records ? await readAttachment(records, found.key, found.unit, request.params.attachment) : undefined;
+    if (!file) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+    return reply
+      .header('Content-Disposition', contentDisposition(file.name))
+      .header('X-Content-Type-Options', 'nosniff')
+      .header('Digest', `sha-256=${Buffer.from(file.sha256, 'hex').toString('base64')}`)
+      .type(file.mediaType)
+      .send(file.content);
   });
 
   // Every mail of the cycle to each person, with what became of it: the mail log by the cycle's scope.

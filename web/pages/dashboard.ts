@@ -9,7 +9,7 @@ import { DateTime } from 'luxon';
 import { CycleArchivedError, listCycles, startCycle, type ListedCycle } from '../../client/cycles';
 import { cyclesOnRecord } from '../../records/cycles';
 import { readRegister } from '../../client/registers';
-import { latestEndedPeriod } from '../../domain/calendar';
+import { CalendarError, latestEndedPeriod, periodBounds } from '../../domain/calendar';
 import { assertPeriod, InvalidKeyError } from '../../domain/ids';
 import { languageQuery, pageQuery, startCycleForm } from '../forms';
 import { text } from '../i18n';
@@ -88,9 +88,14 @@ export async function dashboardPages(instance: FastifyInstance, { kit, session }
     if (!obligation) problems.push({ field: 'obligation', message: text(lang, body.obligation ? 'noSuchObligation' : 'chooseObligation') });
     try {
       assertPeriod(period);
+      // A period the obligation's rule does not have would fail in the cycle's planning, in the calendar's English.
+      if (obligation) periodBounds(obligation.period, period, zone);
     } catch (err) {
-      if (!(err instanceof InvalidKeyError)) throw err;
-      problems.push({ field: 'period', message: text(lang, 'periodProblem') });
+      if (err instanceof CalendarError && obligation) {
+        const example = latestEndedPeriod(obligation.period, DateTime.fromJSDate(now()).setZone(zone));
+        problems.push({ field: 'period', message: text(lang, obligation.period === 'tertial' ? 'periodTertialProblem' : 'periodAnnualProblem', { example }) });
+      } else if (err instanceof InvalidKeyError) problems.push({ field: 'period', message: text(lang, 'periodProblem') });
+      else throw err;
     }
     if (problems.length) return renderDashboard(request, reply, 400, text(lang, 'notStarted'), { typed: body, problems });
     let started;

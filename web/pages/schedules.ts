@@ -44,7 +44,7 @@ export async function schedulePages(instance: FastifyInstance, { kit, session }:
             cells: [
               { text: `${title(s.obligationId)}${s.paused ? ` (${text(lang, 'paused')})` : ''}` },
               { text: s.nextRuns.map((r) => `${r.local}${r.label ? ` (${r.label})` : ''}`).join('; ') },
-              { text: s.recentRuns.map((r) => r.at.slice(0, 16).replace('T', ' ')).join('; ') },
+              { text: s.recentRuns.map((r) => r.local).join('; ') },
             ],
           })),
         },

@@ -1,0 +1,99 @@
+/**
+ * Files attached to answers, in the database of record: content (bytea), SHA-256, the kind read
+ * from the content, size, the name it came with, and whose answer it belongs to. Written by the web
+ * once a file has passed its checks and the malware scan; an answer holds only the ids.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { attachmentIds } from '../domain/attachments';
+import type { CycleKey } from '../domain/ids';
+import type { Questionnaire, UnitStatus } from '../domain/types';
+import type { Records } from './database';
+
+export interface AttachmentInfo {
+  id: string;
+  unit: string;
+  field: string;
+  name: string;
+  mediaType: string;
+  size: number;
+  sha256: string;
+  uploadedBy: string;
+  uploadedAt: Date;
+}
+
+export interface Attachment extends AttachmentInfo {
+  content: Buffer;
+}
+
+export interface NewAttachment {
+  key: CycleKey;
+  unit: string;
+  field: string;
+  name: string;
+  mediaType: string;
+  content: Buffer;
+  uploadedBy: string;
+  scannedBy: string;
+}
+
+export async function storeAttachment(db: Records, file: NewAttachment): Promise<AttachmentInfo> {
+  const id = randomUUID();
+  const sha256 = createHash('sha256').update(file.content).digest('hex');
+  const row = await db
+    .insertInto('answer_attachments')
+    .values({
+      id,
+      org: file.key.orgId,
+      obligation: file.key.obligationId,
+      period: file.key.period,
+      unit: file.unit,
+      field: file.field,
+      name: file.name,
+      media_type: file.mediaType,
+      size: file.content.length,
+      sha256,
+      content: file.content,
+      uploaded_by: file.uploadedBy,
+      scanned_by: file.scannedBy,
+    })
+    .returning('uploaded_at')
+    .executeTakeFirstOrThrow();
+  return { id, unit: file.unit, field: file.field, name: file.name, mediaType: file.mediaType, size: file.content.length, sha256, uploadedBy: file.uploadedBy, uploadedAt: row.uploaded_at };
+}
+
+const INFO = ['id', 'unit', 'field', 'name', 'media_type', 'size', 'sha256', 'uploaded_by', 'uploaded_at'] as const;
+type InfoRow = { id: string; unit: string; field: string; name: string; media_type: string; size: string; sha256: string; uploaded_by: string; uploaded_at: Date };
+const infoOf = (r: InfoRow): AttachmentInfo => ({ id: r.id, unit: r.unit, field: r.field, name: r.name, mediaType: r.media_type, size: Number(r.size), sha256: r.sha256, uploadedBy: r.uploaded_by, uploadedAt: r.uploaded_at });
+
+/**
+ * The attachments of a cycle with these ids, without their content, in the order asked; an id of
+ * another cycle (or unit, where one is named) is not among them, so a form cannot claim another's file.
+ */
+export async function attachmentInfos(db: Records, key: CycleKey, ids: readonly string[], unit?: string): Promise<AttachmentInfo[]> {
+  if (ids.length === 0) return [];
+  let query = db.selectFrom('answer_attachments').select(INFO).where('org', '=', key.orgId).where('obligation', '=', key.obligationId).where('period', '=', key.period).where('id', 'in', [...ids]);
+  if (unit) query = query.where('unit', '=', unit);
+  const byId = new Map((await query.execute()).map((r) => [r.id, infoOf(r)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/** One attachment with its content, where it belongs to this cycle and unit. */
+export async function readAttachment(db: Records, key: CycleKey, unit: string, id: string): Promise<Attachment | undefined> {
+  const row = await db
+    .selectFrom('answer_attachments')
+    .select([...INFO, 'content'])
+    .where('org', '=', key.orgId)
+    .where('obligation', '=', key.obligationId)
+    .where('period', '=', key.period)
+    .where('unit', '=', unit)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row ? { ...infoOf(row), content: row.content } : undefined;
+}
+
+/** The attachments the units' answers hold, by id: what the compiled report lists. */
+export async function reportAttachmentsOf(db: Records, key: CycleKey, questionnaire: Questionnaire, outcomes: readonly Pick<UnitStatus, 'unitId' | 'answer'>[]): Promise<Map<string, AttachmentInfo>> {
+  const fileFields = questionnaire.filter((f) => f.type === 'file');
+  const ids = outcomes.flatMap((o) => (o.answer ? fileFields.flatMap((f) => attachmentIds(o.answer!.values[f.id])) : []));
+  return new Map((await attachmentInfos(db, key, ids)).map((a) => [a.id, a]));
+}
