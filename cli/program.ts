@@ -103,7 +103,8 @@ export function buildProgram(io: CliIo): Command {
       }
       io.out(`${file}: OK — ${cfg.organisation.name}, ${cfg.units.length} units, ${cfg.bodies.length} bodies, obligations: ${cfg.obligations.map((o) => o.id).join(', ')}`);
       // A file field takes files only where clamd scans them: said here, before the web refuses to start without it.
-      const { asksForFiles } = await import('../domain/attachments');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { asksForFiles } = require('../domain/attachments') as typeof import('../domain/attachments');
       if (asksForFiles(cfg.obligations.flatMap((o) => (o.kind === 'periodic-data-call' ? [o.questionnaire] : [])))) {
         io.out(
           process.env.FOLLOWUP_CLAMD

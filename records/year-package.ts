@@ -9,13 +9,16 @@
  * Every record carries its content twice: as fields in erms.xml (what a machine reads) and as a
  * small PDF/A (what a person reads; PDF/A is the National Archives' format for documents). The
  * report keeps its own files: the compiled PDF/A, the Word document, the web page and the Markdown.
+ * The files attached to an answer are appendices of each answer version that holds them, as they
+ * were sent, with their kind and SHA-256 (records/attachments.ts).
  */
 import { sql } from 'kysely';
 import { readIfPresent, reportDataRef, type Archive } from '../activities/archive';
 import type { Block, ReportDocument } from '../activities/documents/document-model';
-import { shownValue } from '../activities/mail-context';
+import { shownValue, type DescribeFiles } from '../activities/mail-context';
 import type { PeriodData } from '../activities/report';
 import type { OrganisationConfig } from '../config/schema';
+import { attachmentIds, describeAttachment } from '../domain/attachments';
 import { formatDate } from '../domain/calendar';
 import { messageIdScope, type CycleKey } from '../domain/ids';
 import { TEXTS as WEB_TEXTS } from '../web/i18n';
@@ -23,6 +26,7 @@ import { fullLabel, questionnaireOf } from '../domain/questionnaire';
 import { REPORT_CONTENT_TYPES, refOf, type ReportFiles, type ReportFormat } from '../domain/report-formats';
 import type { Language, QuestionField } from '../domain/types';
 import { answerVersions } from './answers';
+import { attachmentsWithContent, type Attachment } from './attachments';
 import {
   buildArchivePackage,
   sha256Hex,
@@ -181,6 +185,7 @@ const TEXTS = {
     reportTitle: 'Sammanställning: {title}',
     mailTitle: 'Utskick: {kind}, {date} ({count} mottagare)',
     historyTitle: 'Ärendets historik',
+    attachedTo: 'Bifogad fil till frågan ”{field}”',
     asked_: 'Begärde beslutet',
     escalated: 'Eskalerade',
     historyColumns: ['När', 'Vad', 'Av', 'Detaljer'],
@@ -228,6 +233,7 @@ const TEXTS = {
     reportTitle: 'Report: {title}',
     mailTitle: 'Mailing: {kind}, {date} ({count} recipients)',
     historyTitle: 'History of the case',
+    attachedTo: 'File attached to the question “{field}”',
     asked_: 'Asked for the decision',
     escalated: 'Escalated',
     historyColumns: ['When', 'What', 'By', 'Details'],
@@ -339,17 +345,29 @@ class YearReader {
 
     // Each answer as it came, version by version, with the period's own questions where it kept them.
     const questionnaire = await this.periodQuestionnaire(key, obligation);
+    // The files the answers hold, read once each: a file kept through a correction is in every version that holds it.
+    const attachments = new Map<string, Attachment>();
     for (const version of await answerVersions(records, { org: this.org, obligation: obligationId, period })) {
       const unitName = this.unitName(version.unit);
+      const held = await this.attachmentsOf(key, version.unit, questionnaire, version.answers, attachments);
+      const describeFiles: DescribeFiles = (ids) => ids.flatMap((id) => (held.has(id) ? [describeAttachment(held.get(id)!, this.language)] : [])).join('\n');
       const record: ArchiveRecord = {
         id: `${caseId}/unit/${version.unit}/answer/${version.revision}`,
         kind: 'answer-version',
         title: fill(this.t.answerTitle, { unit: unitName, revision: version.revision }),
         date: version.at,
         agents: [this.actorAgent(version.actor, 'sender', { unit: version.unit })],
-        fields: this.answerFields(questionnaire, version.answers),
+        fields: this.answerFields(questionnaire, version.answers, held.size ? describeFiles : undefined),
       };
-      recordsOfCase.push(await this.withPdf(record, title));
+      const rendered = await this.withPdf(record, title);
+      // The record's own PDF first, then each attached file as it was sent.
+      const files: ArchiveFile[] = [...held.values()].map((a) => ({
+        name: a.name,
+        bytes: new Uint8Array(a.content.buffer, a.content.byteOffset, a.content.byteLength),
+        mimeType: a.mediaType,
+        description: fill(this.t.attachedTo, { field: this.fieldLabel(questionnaire, a.field) }),
+      }));
+      recordsOfCase.push(files.length ? { ...rendered, files: [...(rendered.files ?? []), ...files] } : rendered);
     }
 
     // The compiled report: its own files, as compiled.
@@ -711,7 +729,9 @@ class YearReader {
       blocks,
     };
     // Loaded when a package is made, not by every process that reads records (the worker among them).
-    const { renderReportPdf } = await import('../activities/documents/pdf');
+    // require, not import(): the CLI run from source through tsx/cjs resolves require only.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { renderReportPdf } = require('../activities/documents/pdf') as typeof import('../activities/documents/pdf');
     const pdf = await renderReportPdf(document);
     const file: ArchiveFile = { name: `${record.title}.pdf`, bytes: new Uint8Array(pdf.buffer, pdf.byteOffset, pdf.byteLength), mimeType: 'application/pdf', description: 'PDF/A-2a' };
     return { ...record, ...(fieldsForXml ? { fields: fieldsForXml } : {}), files: [...(record.files ?? []), file] };
@@ -741,14 +761,44 @@ class YearReader {
     return obligation && 'questionnaire' in obligation ? questionnaireOf(obligation as Parameters<typeof questionnaireOf>[0]) : [];
   }
 
-  /** Each question with the answer in words, in the questionnaire's order; answers to questions it no longer has follow by their id. */
-  private answerFields(questionnaire: readonly QuestionField[], values: Record<string, unknown>): ArchiveField[] {
+  /**
+   * Each question with the answer in words, in the questionnaire's order; answers to questions it no
+   * longer has follow by their id. A file field (or such a question since removed) names its files.
+   */
+  private answerFields(questionnaire: readonly QuestionField[], values: Record<string, unknown>, describeFiles?: DescribeFiles): ArchiveField[] {
     const known = new Set(questionnaire.map((f) => f.id));
-    const fields = questionnaire.map((f) => ({ label: fullLabel(f, this.language), value: shownValue(f, values[f.id], this.language) ?? '' }));
+    const fields = questionnaire.map((f) => ({ label: fullLabel(f, this.language), value: shownValue(f, values[f.id], this.language, describeFiles) ?? '' }));
     for (const [id, value] of Object.entries(values)) {
-      if (!known.has(id) && value !== undefined && value !== '') fields.push({ label: id, value: typeof value === 'string' ? value : JSON.stringify(value) });
+      if (known.has(id) || value === undefined || value === '') continue;
+      const files = describeFiles && attachmentIds(value).length ? describeFiles(attachmentIds(value)) : '';
+      fields.push({ label: id, value: files || (typeof value === 'string' ? value : JSON.stringify(value)) });
     }
     return fields;
+  }
+
+  /**
+   * The files an answer holds, by id, with their content: those of its file fields, and those of a
+   * question the period no longer has whose value names attachments of this unit on record. Each is
+   * read once per cycle (`read`).
+   */
+  private async attachmentsOf(key: CycleKey, unit: string, questionnaire: readonly QuestionField[], values: Record<string, unknown>, read: Map<string, Attachment>): Promise<Map<string, Attachment>> {
+    const known = new Set(questionnaire.map((f) => f.id));
+    const ids = [
+      ...new Set([
+        ...questionnaire.filter((f) => f.type === 'file').flatMap((f) => attachmentIds(values[f.id])),
+        ...Object.entries(values).flatMap(([id, value]) => (known.has(id) ? [] : attachmentIds(value))),
+      ]),
+    ];
+    const unread = ids.filter((id) => !read.has(id));
+    for (const a of await attachmentsWithContent(this.source.records, key, unread, unit)) read.set(a.id, a);
+    // Only this unit's: an id of another unit's file is never its appendix.
+    return new Map(ids.flatMap((id) => (read.get(id)?.unit === unit ? [[id, read.get(id)!] as const] : [])));
+  }
+
+  /** A question's label by its id, or the id where the period no longer has the question. */
+  private fieldLabel(questionnaire: readonly QuestionField[], id: string): string {
+    const field = questionnaire.find((f) => f.id === id);
+    return field ? fullLabel(field, this.language) : id;
   }
 
   private async readFile(archive: Archive, ref: string): Promise<Uint8Array | undefined> {

@@ -85,7 +85,11 @@ export async function renderDocuments<T>(document: ReportDocument, meanwhile: ()
   const own = await meanwhile();
   // Loaded only here: a worker whose reports all render in processes of their own never holds the
   // PDF and Word libraries (about 30 MB of its RSS at rest).
-  const [{ renderReportPdf }, { renderReportDocx }] = await Promise.all([import('./pdf'), import('./docx')]);
+  // require, not import(): a worker run from source through tsx/cjs resolves require only.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { renderReportPdf } = require('./pdf') as typeof import('./pdf');
+  const { renderReportDocx } = require('./docx') as typeof import('./docx');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   return { pdf: await renderReportPdf(document), docx: await renderReportDocx(document), meanwhile: own };
 }
 
