@@ -73,6 +73,23 @@ export function kindOfMediaType(mediaType: string): FileKind | undefined {
   return FILE_KIND_NAMES.find((k) => FILE_KINDS[k].mediaType === mediaType);
 }
 
+/** What a file's description needs: the attachment's record without its id or bytes. */
+export interface DescribedAttachment {
+  name: string;
+  mediaType: string;
+  size: number;
+  sha256: string;
+}
+
+/**
+ * An attachment as the exports and the archive package name it, as the report does: its name, its
+ * kind, its size and its SHA-256 ("plan.pdf (PDF, 850 kB, SHA-256 3a7b…)"), never its id.
+ */
+export function describeAttachment(a: DescribedAttachment, language: 'sv' | 'en'): string {
+  const kind = kindOfMediaType(a.mediaType);
+  return `${a.name} (${kind ? FILE_KINDS[kind].label : a.mediaType}, ${formatFileSize(a.size, language)}, SHA-256 ${a.sha256})`;
+}
+
 /** Whether any of these questionnaires asks for files: such a config needs a scanner and a database of record. */
 export function asksForFiles(questionnaires: readonly ConfiguredQuestionnaire[]): boolean {
   return questionnaires.some((q) => q.some((item) => item.type === 'file' || (item.type === 'section' && item.fields.some((f) => f.type === 'file'))));

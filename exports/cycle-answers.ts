@@ -7,14 +7,17 @@
 import type { Client } from '@temporalio/client';
 import type { Archive } from '../activities/archive';
 import { readIfPresent, reportDataRef } from '../activities/archive';
-import { shownValue } from '../activities/mail-context';
+import { shownValue, type DescribeFiles } from '../activities/mail-context';
 import type { PeriodData, PeriodUnit } from '../activities/report';
 import { CycleNotFoundError, cycleInfo, unitStatus } from '../client/cycles';
 import type { OrganisationConfig, PeriodicDataCallConfig } from '../config/schema';
+import { attachmentIds, describeAttachment, type DescribedAttachment } from '../domain/attachments';
 import type { CycleKey } from '../domain/ids';
 import { fullLabel } from '../domain/questionnaire';
 import type { Language, QuestionField, UnitStatus } from '../domain/types';
 import type { AnswerVersion } from '../records/answers';
+import { attachmentInfos } from '../records/attachments';
+import type { Records } from '../records/database';
 import { sheetName, type CellValue, type Column, type Sheet, type Workbook } from './workbook';
 
 const LABELS = {
@@ -26,18 +29,45 @@ export interface CycleAnswers {
   key: CycleKey;
   questionnaire: QuestionField[];
   units: PeriodUnit[];
+  /**
+   * The files the answers hold, by id (records/attachments.ts, see withAttachments): a file field
+   * shows each one's name, kind, size and SHA-256. Without them it says how many files there are.
+   */
+  attachments?: ReadonlyMap<string, DescribedAttachment>;
+}
+
+/** How a file field's cell names its files: one line per file, by what the attachments' records say. */
+function filesDescriber(attachments: ReadonlyMap<string, DescribedAttachment> | undefined, language: Language): DescribeFiles | undefined {
+  if (!attachments) return undefined;
+  return (ids) => ids.flatMap((id) => {
+    const a = attachments.get(id);
+    return a ? [describeAttachment(a, language)] : [];
+  }).join('\n');
+}
+
+/**
+ * The answers with the files they hold looked up in the database of record (those of every version
+ * too, where the versions are exported beside them): each file field then names its files.
+ */
+export async function withAttachments(db: Records, answers: CycleAnswers, versions: readonly AnswerVersion[] = []): Promise<CycleAnswers> {
+  const fileFields = answers.questionnaire.filter((f) => f.type === 'file');
+  if (fileFields.length === 0) return answers;
+  const values = [...answers.units.flatMap((u) => (u.values ? [u.values] : [])), ...versions.map((v) => v.answers)];
+  const ids = [...new Set(values.flatMap((v) => fileFields.flatMap((f) => attachmentIds(v[f.id]))))];
+  const infos = await attachmentInfos(db, answers.key, ids);
+  return { ...answers, attachments: new Map(infos.map((a) => [a.id, a])) };
 }
 
 /** A question's column: figures as numbers and dates as dates; choices and yes/no as their words. */
 function answerColumn(field: QuestionField, header: string): Column {
-  return { header, kind: field.type === 'number' ? 'number' : field.type === 'date' ? 'date' : 'text', width: field.type === 'textarea' ? 50 : undefined };
+  return { header, kind: field.type === 'number' ? 'number' : field.type === 'date' ? 'date' : 'text', width: field.type === 'textarea' ? 50 : field.type === 'file' ? 60 : undefined };
 }
 
-function answerCell(field: QuestionField, value: unknown, language: Language): CellValue {
+function answerCell(field: QuestionField, value: unknown, language: Language, describeFiles?: DescribeFiles): CellValue {
   if (value === undefined || value === '') return undefined;
   if (field.type === 'number' && typeof value === 'number') return value;
   if (field.type === 'date') return String(value);
-  return shownValue(field, value, language);
+  return shownValue(field, value, language, describeFiles);
 }
 
 function unitColumns(language: Language): Column[] {
@@ -58,9 +88,10 @@ const unitNames = (org: OrganisationConfig, language: Language) => new Map(org.u
  * Every version of every answer as it was sent (the database of record's answer_versions): a row per
  * unit and version, who sent it and when, every question as a column. A correction is the next version.
  */
-export function answerVersionsSheet(args: { org: OrganisationConfig; questionnaire: QuestionField[]; versions: readonly AnswerVersion[]; taken: string[] }): Sheet {
+export function answerVersionsSheet(args: { org: OrganisationConfig; questionnaire: QuestionField[]; versions: readonly AnswerVersion[]; taken: string[]; attachments?: ReadonlyMap<string, DescribedAttachment> }): Sheet {
   const { org, questionnaire, versions } = args;
   const language = org.organisation.language;
+  const files = filesDescriber(args.attachments, language);
   const l = LABELS[language];
   const nameOf = unitNames(org, language);
   return {
@@ -73,7 +104,7 @@ export function answerVersionsSheet(args: { org: OrganisationConfig; questionnai
       v.at.toISOString(),
       v.actor === 'contact' ? l.contact : v.actor,
       v.submissionId,
-      ...questionnaire.map((f) => answerCell(f, v.answers[f.id], language)),
+      ...questionnaire.map((f) => answerCell(f, v.answers[f.id], language, files)),
     ]),
   };
 }
@@ -84,11 +115,12 @@ export function answersWorkbook(args: { org: OrganisationConfig; obligation: Per
   const language = org.organisation.language;
   const l = LABELS[language];
   const nameOf = unitNames(org, language);
+  const files = filesDescriber(answers.attachments, language);
   const once = answers.questionnaire.filter((f) => !repeated(f));
   const main: Sheet = {
     name: sheetName(l.sheet),
     columns: [...unitColumns(language), ...once.map((f) => answerColumn(f, fullLabel(f, language)))],
-    rows: answers.units.map((u) => [...unitCells(u, nameOf.get(u.id) ?? u.id, language), ...once.map((f) => answerCell(f, u.values?.[f.id], language))]),
+    rows: answers.units.map((u) => [...unitCells(u, nameOf.get(u.id) ?? u.id, language), ...once.map((f) => answerCell(f, u.values?.[f.id], language, files))]),
   };
   const sheets = [main];
   // A repeated section: its fields by their question, one row per unit and item.
@@ -102,7 +134,7 @@ export function answersWorkbook(args: { org: OrganisationConfig; obligation: Per
       for (const item of items) {
         rows.push([u.id, nameOf.get(u.id) ?? u.id, item.label[language], ...questions.map((q) => {
           const field = fields.find((f) => f.group!.item!.id === item.id && (f.question ?? f.id) === (q.question ?? q.id));
-          return field ? answerCell(field, u.values![field.id], language) : undefined;
+          return field ? answerCell(field, u.values![field.id], language, files) : undefined;
         })]);
       }
     }
@@ -112,7 +144,7 @@ export function answersWorkbook(args: { org: OrganisationConfig; obligation: Per
       rows,
     });
   }
-  if (args.versions?.length) sheets.push(answerVersionsSheet({ org, questionnaire: answers.questionnaire, versions: args.versions, taken: sheets.map((s) => s.name) }));
+  if (args.versions?.length) sheets.push(answerVersionsSheet({ org, questionnaire: answers.questionnaire, versions: args.versions, taken: sheets.map((s) => s.name), ...(answers.attachments ? { attachments: answers.attachments } : {}) }));
   const title = `${obligation.title[language]} ${answers.key.period}`;
   return { title, author: org.organisation.name, timeZone: org.organisation.timeZone, sheets };
 }
@@ -122,10 +154,11 @@ export function answersFlatSheet(args: { org: OrganisationConfig; answers: Cycle
   const { org, answers } = args;
   const language = org.organisation.language;
   const nameOf = unitNames(org, language);
+  const files = filesDescriber(answers.attachments, language);
   return {
     name: sheetName(LABELS[language].sheet),
     columns: [...unitColumns(language), ...answers.questionnaire.map((f) => answerColumn(f, fullLabel(f, language)))],
-    rows: answers.units.map((u) => [...unitCells(u, nameOf.get(u.id) ?? u.id, language), ...answers.questionnaire.map((f) => answerCell(f, u.values?.[f.id], language))]),
+    rows: answers.units.map((u) => [...unitCells(u, nameOf.get(u.id) ?? u.id, language), ...answers.questionnaire.map((f) => answerCell(f, u.values?.[f.id], language, files))]),
   };
 }
 

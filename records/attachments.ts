@@ -97,3 +97,15 @@ export async function reportAttachmentsOf(db: Records, key: CycleKey, questionna
   const ids = outcomes.flatMap((o) => (o.answer ? fileFields.flatMap((f) => attachmentIds(o.answer!.values[f.id])) : []));
   return new Map((await attachmentInfos(db, key, ids)).map((a) => [a.id, a]));
 }
+
+/**
+ * The attachments of a cycle with these ids, with their content, in the order asked (the archive
+ * package's appendices); an id of another cycle or unit is not among them.
+ */
+export async function attachmentsWithContent(db: Records, key: CycleKey, ids: readonly string[], unit?: string): Promise<Attachment[]> {
+  if (ids.length === 0) return [];
+  let query = db.selectFrom('answer_attachments').select([...INFO, 'content']).where('org', '=', key.orgId).where('obligation', '=', key.obligationId).where('period', '=', key.period).where('id', 'in', [...ids]);
+  if (unit) query = query.where('unit', '=', unit);
+  const byId = new Map((await query.execute()).map((r) => [r.id, { ...infoOf(r), content: r.content }]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}

@@ -149,6 +149,8 @@ export function addCycleCommands(program: Command, ctx: CommandContext): void {
       let answers: Awaited<ReturnType<typeof exports.loadCycleAnswers>>;
       try {
         answers = await exports.loadCycleAnswers({ client: await client(), archive: archiveOf(env().FOLLOWUP_ARCHIVE_DIR, records), configuredQuestionnaire: () => questionnaireOf(obligationConfig) }, key);
+        // A file field names its files (name, kind, size, SHA-256) where the database of record holds them.
+        if (records) answers = await exports.withAttachments(records, answers);
       } finally {
         await records?.destroy();
       }

@@ -7,7 +7,9 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { loadConfigFile } from '../../config/load';
 import { obligationOf } from '../../config/schema';
+import { FILE_KINDS } from '../../domain/attachments';
 import { questionnaireOf } from '../../domain/questionnaire';
+import type { QuestionField } from '../../domain/types';
 import { answersFlatSheet, answersWorkbook, type CycleAnswers } from '../../exports/cycle-answers';
 import { sheetToCsv, toXlsx } from '../../exports/workbook';
 import { PROJECT_ROOT } from '../helpers/environment';
@@ -105,5 +107,44 @@ describe('the answers as CSV', () => {
     const figures = sheetToCsv({ name: 'x', columns: [{ header: 'Förändring', kind: 'number' }, { header: 'Text' }], rows: [[-5.3, '-5,3 som text']] }, 'Europe/Stockholm');
     expect(parse(figures.slice(1), { delimiter: ';' })).toEqual([['Förändring', 'Text'], ['-5,3', "'-5,3 som text"]]);
     expect(header).toContain('Fokusområde: Minskad energianvändning och ökad andel solceller i kommunala fastigheter och verksamhetslokaler – Vad har nämnden gjort under året inom fokusområdet?');
+  });
+});
+
+describe('a file field', () => {
+  const pdfId = '0b7f1c2e-5d7a-4f7e-9a51-3c1f0e2b8d44';
+  const xlsxId = '5e0c9d3a-1b2f-4c6d-8e7f-90a1b2c3d4e5';
+  const minutes: QuestionField = { id: 'minutes', type: 'file', label: { sv: 'Nämndens protokoll', en: "The board's minutes" }, required: false };
+  const withFiles: CycleAnswers = {
+    ...answers,
+    questionnaire: [...questionnaire, minutes],
+    units: [{ ...answers.units[0]!, values: { ...answers.units[0]!.values, minutes: `${pdfId},${xlsxId}` } }, answers.units[1]!],
+    attachments: new Map([
+      [pdfId, { name: 'Protokoll 2027-01-10.pdf', mediaType: FILE_KINDS.pdf.mediaType, size: 2048, sha256: 'a'.repeat(64) }],
+      [xlsxId, { name: 'Budget.xlsx', mediaType: FILE_KINDS.xlsx.mediaType, size: 3 * 1024 * 1024, sha256: 'b'.repeat(64) }],
+    ]),
+  };
+  const named = `Protokoll 2027-01-10.pdf (PDF, 2 kB, SHA-256 ${'a'.repeat(64)})\nBudget.xlsx (Excel (XLSX), 3 MB, SHA-256 ${'b'.repeat(64)})`;
+
+  test('names each attached file by its name, kind, size and SHA-256 in the XLSX and the CSV, never by its id', async () => {
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await toXlsx(answersWorkbook({ org: mjolby, obligation, answers: withFiles }))) as unknown as ExcelJS.Buffer);
+    const sheet = book.getWorksheet('Svar')!;
+    const header = (sheet.getRow(1).values as unknown[]).slice(1);
+    const column = header.indexOf('Nämndens protokoll') + 1;
+    expect(column).toBeGreaterThan(0);
+    expect(sheet.getRow(2).getCell(column).value).toBe(named);
+
+    const csv = sheetToCsv(answersFlatSheet({ org: mjolby, answers: withFiles }), mjolby.organisation.timeZone);
+    expect(csv).not.toContain(pdfId);
+    const [csvHeader, first] = parse(csv.slice(1), { delimiter: ';' }) as [string[], string[]];
+    expect(first[csvHeader.indexOf('Nämndens protokoll')]).toBe(named);
+  });
+
+  test('without the files looked up, the cell says how many there are, not their ids', () => {
+    const { attachments: _, ...unlooked } = withFiles;
+    const csv = sheetToCsv(answersFlatSheet({ org: mjolby, answers: unlooked }), mjolby.organisation.timeZone);
+    expect(csv).not.toContain(pdfId);
+    const [csvHeader, first] = parse(csv.slice(1), { delimiter: ';' }) as [string[], string[]];
+    expect(first[csvHeader.indexOf('Nämndens protokoll')]).toBe('2 bifogade filer');
   });
 });

@@ -2,13 +2,19 @@
  * Files attached to an answer, through the real answer form posted as multipart, checked by their
  * content, scanned by a real clamd (its own signature database, with the EICAR test signature) and
  * kept in the database of record: a PDF is taken, shown in the receipt, downloadable by the
- * secretariat with the same bytes and listed in the compiled report with its SHA-256; the EICAR
+ * secretariat with the same bytes and listed in the compiled report with its SHA-256 (and so in the
+ * export of the answers, and as an appendix in the year's archive package, which validates); the EICAR
  * file, a PNG named .pdf where pictures are not taken and a file too large are each refused beside
  * the field, everything else typed kept.
  */
 import { createHash } from 'node:crypto';
 import { Document, Packer, Paragraph } from 'docx';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import JSZip from 'jszip';
+import { validateXML } from 'xmllint-wasm';
+import { ERMS_FILE_NAME } from '../../records/archive-package';
+import { exportYearPackage } from '../../records/year-package';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { parse, stringify } from 'yaml';
 import { closeCycle, cycleInfo, startCycle, unitStatus } from '../../client/cycles';
@@ -18,7 +24,7 @@ import { buildWebApp } from '../../web/app';
 import { createClamdScanner } from '../../web/clamd';
 import { NoMalwareScannerError } from '../../web/uploads';
 import { EICAR, startTestClamd, type TestClamd } from '../helpers/clamav';
-import { SOLNA_CONFIG, until } from '../helpers/environment';
+import { PROJECT_ROOT, SOLNA_CONFIG, until } from '../helpers/environment';
 import { startRecordsTestbed, type RecordsTestbed } from '../helpers/records';
 import { answerLinkIn, csrfOf, FormSession, testWebDeps } from '../helpers/web';
 
@@ -186,4 +192,21 @@ test('a PDF is taken, shown in the receipt, downloaded by the secretariat as sen
   const markdown = await testbed.tw.archive.read(report.markdown);
   const sha256 = createHash('sha256').update(minutes).digest('hex');
   expect(markdown).toContain(`Protokoll nämnd 2025.pdf (PDF, ${minutes.length} B, SHA-256 ${sha256})`);
+
+  // The export of the answers names the file the same way, not by its id.
+  const csv = await secretariat.get('/cycles/annual-follow-up/2025/answers.csv');
+  expect(csv.statusCode).toBe(200);
+  expect(csv.body).toContain(`Protokoll nämnd 2025.pdf (PDF, ${minutes.length} B, SHA-256 ${sha256})`);
+  expect(csv.body).not.toContain(String(answer.values.minutes));
+
+  // The year's archive package holds the file as sent, beside the answer's record, with its SHA-256; erms.xml still validates.
+  const exported = await exportYearPackage({ records: testbed.records, archive: testbed.tw.archive, config, year: 2025, exportedAt: new Date('2026-01-20T09:00:00Z') });
+  const zip = await JSZip.loadAsync(exported.zip);
+  const ermsXml = await zip.file(ERMS_FILE_NAME)!.async('string');
+  const validation = await validateXML({ xml: [{ fileName: ERMS_FILE_NAME, contents: ermsXml }], schema: [{ fileName: 'ERMS_v3.xsd', contents: readFileSync(path.join(PROJECT_ROOT, '../shared/schemas/ERMS_v3.xsd'), 'utf8') }] });
+  expect(validation.errors).toEqual([]);
+  const appendix = /<appendix name="Protokoll nämnd 2025\.pdf" path="file:\/\/\/([^"]+)" fileFormat="application\/pdf"/.exec(ermsXml);
+  expect(appendix).not.toBeNull();
+  expect(Buffer.compare(Buffer.from(await zip.file(appendix![1]!)!.async('uint8array')), minutes)).toBe(0);
+  expect(ermsXml).toContain(`<value>${sha256}</value>`);
 });

@@ -5,7 +5,8 @@
  * decision, all written through the records modules as the activities write them. The package
  * validates against the published ERMS v3 schema, every file it lists is in the ZIP with the
  * SHA-256 it states, and the goals versions, the comment and who did each step are in it, in
- * erms.xml and in the record's own PDF.
+ * erms.xml and in the record's own PDF. A PDF attached to an answer is an appendix of the answer
+ * version that holds it, byte for byte, with its kind and SHA-256.
  */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,11 @@ import JSZip from 'jszip';
 import { validateXML } from 'xmllint-wasm';
 import { reportBase, reportDataRef } from '../../activities/archive';
 import { loadConfigFile } from '../../config/load';
+import type { PeriodicDataCallConfig } from '../../config/schema';
+import { questionnaireOf } from '../../domain/questionnaire';
+import type { QuestionField } from '../../domain/types';
 import { recordAnswerVersion } from '../../records/answers';
+import { storeAttachment } from '../../records/attachments';
 import { ERMS_FILE_NAME, ERMS_NAMESPACE, sha256Hex } from '../../records/archive-package';
 import { recordCase } from '../../records/cases';
 import { openRecords, type Records } from '../../records/database';
@@ -38,6 +43,14 @@ const reportPdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.from(Array.fr
 const reportDocx = Buffer.from('PK\u0003\u0004 a Word document');
 const goals = { purpose: 'Utbyte mellan skolor', goals: 'Två utbyten per år', activities: 'Besök', partner_commitments: 'Tartu tar emot', timetable: '2026–2027', evaluation: 'Enkät' };
 const returnComment = 'Ange hur utbytet utvärderas & vem som gör det <tack>.';
+/** The board's minutes, attached to Omsorg's corrected answer: every byte value, so a mangled binary shows. */
+const minutesPdf = Buffer.concat([Buffer.from('%PDF-1.4\n% Omsorgsnämndens protokoll 2026-02-11\n'), Buffer.from(Array.from({ length: 256 }, (_, i) => 255 - i)), Buffer.from('\n%%EOF\n')]);
+const MINUTES_NAME = 'Protokoll nämnd 2026.pdf';
+/** The period's questions as its report kept them: the configured ones and a file field for the minutes. */
+const periodQuestionnaire: QuestionField[] = [
+  ...questionnaireOf(config.obligations.find((o) => o.id === 'annual-follow-up') as PeriodicDataCallConfig),
+  { id: 'minutes', type: 'file', label: { sv: 'Nämndens protokoll', en: "The board's minutes" }, required: false, accept: ['pdf'] },
+];
 
 /** Everything a year holds, written as the activities write it. */
 async function writeYear(db: Records): Promise<void> {
@@ -48,12 +61,13 @@ async function writeYear(db: Records): Promise<void> {
   await archive.put(report.docx, reportDocx);
   await archive.put(report.html, '<!doctype html><title>Sammanställning</title><p>Två av sex har svarat.</p>');
   await archive.put(report.markdown, '# Sammanställning\n\nTvå av sex har svarat.\n');
-  await archive.put(reportDataRef(key), JSON.stringify({ version: 1, period: '2026', asked: 6, answered: 2, units: [] }));
+  await archive.put(reportDataRef(key), JSON.stringify({ version: 1, period: '2026', asked: 6, answered: 2, units: [], questionnaire: periodQuestionnaire }));
+  const minutes = await storeAttachment(db, { key, unit: 'omsorg', field: 'minutes', name: MINUTES_NAME, mediaType: 'application/pdf', content: minutesPdf, uploadedBy: 'contact', scannedBy: 'clamd test' });
   const answer = { eu_projects: 'Interreg Östersjö', other_work: 'Nätverksmöten i Tartu', effects: 'Nya kontakter', reported_to_board: true };
   const version = (unit: string, revision: number, answers: Record<string, unknown>, actor: string, at: string) =>
     recordAnswerVersion(db, { org: 'solna', obligation: 'annual-follow-up', period: '2026', unit, revision, submissionId: `form-${unit}-${revision}`, actor, answers, at: new Date(at) });
   await version('omsorg', 1, answer, 'contact', '2026-02-10T09:00:00Z');
-  await version('omsorg', 2, { ...answer, effects: 'Nya kontakter och ett gemensamt projekt' }, 'contact', '2026-02-12T09:00:00Z');
+  await version('omsorg', 2, { ...answer, effects: 'Nya kontakter och ett gemensamt projekt', minutes: minutes.id }, 'contact', '2026-02-12T09:00:00Z');
   await version('tekniska', 1, answer, 'Anna Berg (anna.berg)', '2026-02-14T09:00:00Z');
   await recordMail(db, { scope: 'solna.annual-follow-up.2026', kind: 'request', messageId: '<solna.annual-follow-up.2026.omsorg.request.0@solna.example>', address: 'asa@solna.example', outcome: 'delivered', at: new Date('2026-01-15T07:00:00Z') });
   await recordMail(db, { scope: 'solna.annual-follow-up.2026', kind: 'request', messageId: '<solna.annual-follow-up.2026.tekniska.request.0@solna.example>', address: 'ture@solna.example', outcome: 'refused', serverResponse: '550 5.1.1 No such user', at: new Date('2026-01-15T07:00:01Z') });
@@ -185,6 +199,21 @@ describe.each(RECORDS_BACKENDS)('the archive package of a year on %s', (_name, s
     expect(answers.map((r) => erms.first('name', r))).toEqual(['kontaktperson för Omsorgsförvaltningen', 'kontaktperson för Omsorgsförvaltningen', 'Anna Berg (anna.berg)']);
     const effects = (r: Element) => erms.first('value', erms.all('ownElement', r).find((e) => /effekter/i.test(e.getAttribute('name') ?? ''))!);
     expect(answers.map(effects)).toEqual(['Nya kontakter', 'Nya kontakter och ett gemensamt projekt', 'Nya kontakter']);
+    // The minutes attached to the corrected answer: an appendix beside the record's own PDF, as sent,
+    // with its kind and SHA-256; the field names the file, not its id. The first version had none.
+    const corrected = answers[1]!;
+    expect(erms.all('appendix', corrected).map((a) => [a.getAttribute('name'), a.getAttribute('fileFormat')])).toEqual([
+      ['Svar från Omsorgsförvaltningen, version 2.pdf', 'application/pdf'],
+      [MINUTES_NAME, 'application/pdf'],
+    ]);
+    const attached = erms.all('appendix', corrected)[1]!;
+    expect(attached.getAttribute('description')).toBe('Bifogad fil till frågan ”Nämndens protokoll”');
+    const attachedPath = attached.getAttribute('path')!.replace(/^file:\/\/\//, '');
+    expect(Buffer.from(await zip.file(attachedPath)!.async('uint8array')).equals(minutesPdf)).toBe(true);
+    expect(checksums.find((c) => c.path === attachedPath)).toEqual({ path: attachedPath, sha256: sha256Hex(minutesPdf), size: minutesPdf.length });
+    const minutesField = erms.all('ownElement', corrected).find((e) => e.getAttribute('name') === 'Nämndens protokoll')!;
+    expect(erms.first('value', minutesField)).toBe(`${MINUTES_NAME} (PDF, ${minutesPdf.length} B, SHA-256 ${sha256Hex(minutesPdf)})`);
+    expect(erms.all('appendix', answers[0]!)).toHaveLength(1);
     // The mail log: the refused address with the server's words.
     const mailing = erms.all('record', cycle).find((r) => r.getAttribute('recordType') === 'mail-sent')!;
     expect(erms.all('ownElement', mailing).find((e) => e.getAttribute('name') === 'ture@solna.example')!.textContent).toContain('550 5.1.1 No such user');

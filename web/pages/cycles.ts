@@ -26,7 +26,7 @@ import { mailKindText } from './mail-log';
 import type { TextKey } from '../i18n';
 import { answerForm, answersExportParams, cycleActionForm, cycleParams, cycleQuery, cycleUnitParams, languageQuery, pageQuery, reportParams, reportQuery } from '../forms';
 import { sendTable } from '../send-table';
-import { answersFlatSheet, answersWorkbook, loadCycleAnswers } from '../../exports/cycle-answers';
+import { answersFlatSheet, answersWorkbook, loadCycleAnswers, withAttachments } from '../../exports/cycle-answers';
 import { text } from '../i18n';
 import type { WebKit } from '../kit';
 import type { SecretariatSession } from '../secretariat-session';
@@ -365,10 +365,12 @@ export async function cyclePages(instance: FastifyInstance, { kit, session }: { 
     const { format } = request.params;
     const found = await readOr404(request, reply, request.params, (key) => loadCycleAnswers({ client, archive, configuredQuestionnaire: kit.configuredQuestionnaire }, key));
     if (!found) return reply;
-    const { key, value: answers } = found;
+    const { key } = found;
     const obligation = obligationOf(config, 'periodic-data-call', key.obligationId);
     // Every version of every answer beside the answers as they stand, where they are on record.
     const versions = records ? await answerVersions(records, { org: key.orgId, obligation: key.obligationId, period: key.period }) : undefined;
+    // A file field names its files (name, kind, size, SHA-256), as the database of record has them.
+    const answers = records ? await withAttachments(records, found.value, versions) : found.value;
     const book = answersWorkbook({ org: config, obligation, answers, ...(versions ? { versions } : {}) });
     return sendTable(reply, format, `${key.orgId}-${key.obligationId}-${key.period}-svar`, book, answersFlatSheet({ org: config, answers }));
   });
