@@ -2,9 +2,10 @@
  * Webhooks: what happened, as a signed POST to every endpoint the organisation registered for it.
  *
  * Emitting an event (from the activity that records what happened, or the web's "send a test
- * event") writes one delivery per endpoint and starts one workflow per delivery under its business
- * key (workflows/webhook-delivery.ts); both are idempotent, so an activity tried again emits the
- * same event once. Which endpoints take which events is kept in memory and read again every few
+ * event") writes one delivery per endpoint and hands it by signal-with-start to the endpoint's
+ * delivery workflow (workflows/webhook-delivery.ts, one per endpoint), which sends the endpoint's
+ * events one at a time in the order of their rows; both steps are idempotent, so an activity tried
+ * again emits the same event once. Which endpoints take which events is kept in memory and read again every few
  * seconds: an event nobody registered for costs no query and starts nothing, which keeps a cycle of
  * a thousand answers as fast as without webhooks.
  *
@@ -15,15 +16,18 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
 import {
   DEFAULT_WEBHOOK_RETRY,
   nextTryAfterMs,
   shownUrl,
+  WEBHOOK_EVENT_SIGNAL,
   webhookDeliveryWorkflowId,
   type WebhookDeliveryInput,
   type WebhookMessageType,
   type WebhookOutcome,
   type WebhookPayload,
+  type WebhookQueued,
   type WebhookRetry,
 } from '../domain/webhook-events';
 import type { Records } from '../records/database';
@@ -77,8 +81,16 @@ export function webhookSignature(secret: string, id: string, timestamp: number, 
   return `v1,${createHmac('sha256', secretKey(secret)).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
 }
 
-/** Starts a delivery's workflow under its business key (a second start finds the first). */
-export type StartWebhookDelivery = (workflowId: string, input: WebhookDeliveryInput) => Promise<unknown>;
+/**
+ * Hands an event to its endpoint's delivery workflow: signal-with-start under the endpoint's
+ * business key (the running workflow gets the signal; when none runs, one is started with it).
+ */
+export type StartWebhookDelivery = (workflowId: string, input: WebhookDeliveryInput, event: WebhookQueued) => Promise<unknown>;
+
+/** Signal-with-start through a client (the web's "send a test event", tests). */
+export function clientWebhookDelivery(client: Client, taskQueue: string): StartWebhookDelivery {
+  return (workflowId, input, event) => client.workflow.signalWithStart('webhookDeliveryWorkflow', { workflowId, taskQueue, args: [input], signal: WEBHOOK_EVENT_SIGNAL, signalArgs: [event] });
+}
 
 export interface WebhookEmitter {
   /** To every endpoint of the event's organisation that takes its type. */
@@ -107,9 +119,12 @@ export function createWebhookEmitter(records: Records, start: StartWebhookDelive
     if (endpointIds.length === 0) return;
     const eventId = webhookEventId(event.type, event.key);
     const payload: WebhookPayload = { type: event.type, timestamp: event.at, data: { organisation: event.org, ...event.data } };
-    await enqueueWebhookDeliveries(records, { eventId, org: event.org, type: event.type, payload: JSON.stringify(payload), at: new Date() }, endpointIds);
+    const sequences = await enqueueWebhookDeliveries(records, { eventId, org: event.org, type: event.type, payload: JSON.stringify(payload), at: new Date() }, endpointIds);
     for (const endpointId of endpointIds) {
-      await start(webhookDeliveryWorkflowId(event.org, endpointId, eventId), { org: event.org, endpointId, eventId, ...(options.retry ? { retry: options.retry } : {}) });
+      const sequence = sequences.get(endpointId);
+      // Every endpoint has its row now (written, or found from the first emit); none is skipped but by a bug.
+      if (sequence === undefined) continue;
+      await start(webhookDeliveryWorkflowId(event.org, endpointId), { org: event.org, endpointId, ...(options.retry ? { retry: options.retry } : {}) }, { eventId, sequence });
     }
   };
   return {
@@ -128,13 +143,19 @@ export function createWebhookEmitter(records: Records, start: StartWebhookDelive
 }
 
 /**
- * The activities' way to tell what happened: deliveries are started as a schedule's runs are, on
- * the task queue of the activity that emits. Without a database of record there are no endpoints.
+ * The activities' way to tell what happened: an endpoint's delivery workflow is signalled (and
+ * started when none runs) on the task queue of the activity that emits. Without a database of
+ * record there are no endpoints; a starter that cannot signal (a preview's, a bench's) sends none.
  */
 export function activityWebhookEmitter(deps: ActivityDeps): EmitWebhookEvent {
   const records = deps.records;
-  if (!records) return async () => undefined;
-  const emitter = createWebhookEmitter(records, (workflowId, input) => deps.starter.start('webhookDeliveryWorkflow', workflowId, [input], Context.current().info.taskQueue), deps.webhooks);
+  const starter = deps.starter;
+  if (!records || !starter.signalWithStart) return async () => undefined;
+  const emitter = createWebhookEmitter(
+    records,
+    (workflowId, input, event) => starter.signalWithStart!('webhookDeliveryWorkflow', workflowId, [input], WEBHOOK_EVENT_SIGNAL, [event], Context.current().info.taskQueue),
+    deps.webhooks,
+  );
   return emitter.emit;
 }
 

@@ -8,6 +8,8 @@ import { startOnce } from '../client/start';
 
 export interface WorkflowStarter {
   start(workflowType: string, workflowId: string, args: unknown[], taskQueue: string): Promise<'started' | 'already-started'>;
+  /** Signals the workflow under its key, starting it with `args` when none runs (a webhook endpoint's deliveries). */
+  signalWithStart?(workflowType: string, workflowId: string, args: unknown[], signal: string, signalArgs: unknown[], taskQueue: string): Promise<void>;
 }
 
 export function createWorkflowStarter(client: Client): WorkflowStarter {
@@ -15,6 +17,9 @@ export function createWorkflowStarter(client: Client): WorkflowStarter {
     async start(workflowType, workflowId, args, taskQueue) {
       const { outcome } = await startOnce(client, taskQueue, workflowType, workflowId, args);
       return outcome === 'started' ? 'started' : 'already-started';
+    },
+    async signalWithStart(workflowType, workflowId, args, signal, signalArgs, taskQueue) {
+      await client.workflow.signalWithStart(workflowType, { workflowId, taskQueue, args, signal, signalArgs });
     },
   };
 }

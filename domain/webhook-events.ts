@@ -59,15 +59,42 @@ export function nextTryAfterMs(retry: WebhookRetry, attempt: number): number {
   return Math.min(retry.initialIntervalMs * 2 ** Math.max(0, attempt - 1), retry.maximumIntervalMs);
 }
 
-/** What a delivery workflow is started with: its event to its endpoint, and how to retry. */
+/**
+ * What an endpoint's delivery workflow is started with: its endpoint and how to retry; continued as
+ * new, also what it still has to send and what it sent last.
+ */
 export interface WebhookDeliveryInput {
   org: string;
   endpointId: string;
-  eventId: string;
   retry?: WebhookRetry;
+  /** The events not yet sent, in the order they go (carried over when the workflow continues as new). */
+  queue?: WebhookQueued[];
+  /** The ids of the events sent last, so one told again soon after is not queued again. */
+  recent?: string[];
 }
+
+/** One event for an endpoint, as the emitter signals it to the endpoint's delivery workflow. */
+export interface WebhookQueued {
+  eventId: string;
+  /** The delivery's row in webhook_deliveries (its id, a bigint as text): the endpoint's events go in this order. */
+  sequence: string;
+  /** When the workflow queued it (ms since 1970, set by the workflow): its time to be given up counts from then. */
+  queuedAt?: number;
+}
+
+/** The signal that hands an event to its endpoint's delivery workflow (signal-with-start). */
+export const WEBHOOK_EVENT_SIGNAL = 'webhookEvent';
 
 export type WebhookOutcome = 'delivered' | 'gone' | 'abandoned';
 
-/** The business key of one event's delivery to one endpoint: started twice, it runs once. */
-export const webhookDeliveryWorkflowId = (org: string, endpointId: string, eventId: string) => `webhook/${org}/${endpointId}/${eventId}`;
+/** What an endpoint's delivery workflow did before it ended (idle) or continued as new. */
+export interface WebhookDeliverySummary {
+  delivered: number;
+  abandoned: number;
+}
+
+/**
+ * The business key of an endpoint's deliveries: one workflow per endpoint sends its events one at a
+ * time, in the order they were emitted, so a receiver that was down gets what it missed in order.
+ */
+export const webhookDeliveryWorkflowId = (org: string, endpointId: string) => `webhook/${org}/${endpointId}`;

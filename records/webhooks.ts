@@ -119,14 +119,24 @@ export async function removeWebhookEndpoint(db: Records, org: string, id: string
   if (result.numDeletedRows === 0n) throw new WebhookEndpointNotFoundError(`There is no webhook endpoint ${id} of ${org}; "followup webhooks list" shows the endpoints.`);
 }
 
-/** One event to each of these endpoints: a row each, the first write standing when the event is emitted again. */
-export async function enqueueWebhookDeliveries(db: Records, event: { eventId: string; org: string; type: string; payload: string; at: Date }, endpointIds: readonly string[]): Promise<void> {
-  if (endpointIds.length === 0) return;
+/**
+ * One event to each of these endpoints: a row each, the first write standing when the event is
+ * emitted again. Returns each endpoint's row id: its place in the order the endpoint's events go.
+ */
+export async function enqueueWebhookDeliveries(db: Records, event: { eventId: string; org: string; type: string; payload: string; at: Date }, endpointIds: readonly string[]): Promise<Map<string, string>> {
+  if (endpointIds.length === 0) return new Map();
   await db
     .insertInto('webhook_deliveries')
     .values(endpointIds.map((endpointId) => ({ event_id: event.eventId, endpoint_id: endpointId, org: event.org, type: event.type, payload: event.payload, created_at: event.at })))
     .onConflict((c) => c.constraint('webhook_deliveries_key').doNothing())
     .execute();
+  const rows = await db
+    .selectFrom('webhook_deliveries')
+    .select(['id', 'endpoint_id'])
+    .where('event_id', '=', event.eventId)
+    .where('endpoint_id', 'in', [...endpointIds])
+    .execute();
+  return new Map(rows.map((r) => [r.endpoint_id, String(r.id)]));
 }
 
 const deliveryOf = (r: {

@@ -5,7 +5,9 @@
  * delivery tried again after it got through, reach it once; a receiver that answers 500 twice gets
  * the event on the third try, and the secretariat's page shows the failures, then the delivery.
  * Endpoints are registered from the web (the secret shown once) and the CLI; a receiver that
- * answers 410 Gone disables its endpoint. Retries are short here through the worker's deps.
+ * answers 410 Gone disables its endpoint. A receiver that is down while three events are emitted
+ * gets them, once it is up, in the order they were emitted, each once. Retries are short here
+ * through the worker's deps.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,15 +19,14 @@ import { createActivities } from '../../activities';
 import { createFileArchive } from '../../activities/archive';
 import { createDirectory } from '../../activities/directory';
 import { createRenderer } from '../../activities/renderer';
-import { createWebhookEmitter, webhookEventId } from '../../activities/webhooks';
+import { clientWebhookDelivery, createWebhookEmitter, webhookEventId } from '../../activities/webhooks';
 import { createWorkflowStarter } from '../../activities/workflow-starter';
 import { runCli } from '../../cli/program';
 import { closeCycle, startCycle, submitAnswer } from '../../client/cycles';
-import { startOnce } from '../../client/start';
 import { approveGoals, projectStatus, registerProject, submitGoals } from '../../client/projects';
 import type { CycleKey } from '../../domain/ids';
 import { webhookDeliveryWorkflowId, type WebhookPayload } from '../../domain/webhook-events';
-import { addWebhookEndpoint, webhookEndpoints } from '../../records/webhooks';
+import { addWebhookEndpoint, webhookDelivery, webhookEndpoints } from '../../records/webhooks';
 import { buildWebApp } from '../../web/app';
 import { PROJECT_ROOT, testAnswerLinks, until } from '../helpers/environment';
 import { startRecordsTestbed, type RecordsTestbed } from '../helpers/records';
@@ -180,6 +181,33 @@ test('a receiver that answers 500 twice gets the event on the third try, under t
   expect(receiver.at('/intranat')).toHaveLength(3);
 });
 
+test('a receiver that is down while three events are emitted gets them, once it is up, in the order they were emitted, each once and signed', async () => {
+  const { endpoint, secret } = await addWebhookEndpoint(testbed.records, { org: 'solna', url: `${receiver.url}/i-ordning`, events: ['revision.recorded'], createdBy: 'test', at: new Date() });
+  const down = { status: 503, body: 'Nere för underhåll' };
+  receiver.answers.set('/i-ordning', [down, down, down, { status: 200, body: 'tack' }]);
+  const emitter = createWebhookEmitter(testbed.records, clientWebhookDelivery(testbed.env.client, testbed.tw.taskQueue), { retry: RETRY });
+  const events = [1, 2, 3].map((n) => ({ org: 'solna', type: 'revision.recorded' as const, key: `i-ordning/${n}`, at: new Date().toISOString(), data: { revision: n } }));
+  for (const event of events) await emitter.emitTo(endpoint.id, event);
+  // The second event told again (an activity tried again): still one event.
+  await emitter.emitTo(endpoint.id, events[1]!);
+  const ids = events.map((e) => webhookEventId(e.type, e.key));
+
+  const got = await until(() => (receiver.at('/i-ordning').filter((r) => r.status === 200).length >= 3 ? receiver.at('/i-ordning') : undefined), 'the three events', 90_000);
+  // While it was down only the first was tried; then the first, second and third, one after another.
+  expect(got.map((r) => r.headers['webhook-id'])).toEqual([ids[0], ids[0], ids[0], ids[0], ids[1], ids[2]]);
+  expect(got.map((r) => r.status)).toEqual([503, 503, 503, 200, 200, 200]);
+  for (const r of got) expect(new Webhook(secret).verify(r.body, r.headers)).toBeTruthy();
+  expect(got.filter((r) => r.status === 200).map((r) => payloadOf(r).data.revision)).toEqual([1, 2, 3]);
+  // One workflow for the endpoint's deliveries, still there for the next event.
+  expect((await testbed.env.client.workflow.getHandle(webhookDeliveryWorkflowId('solna', endpoint.id)).describe()).status.name).toBe('RUNNING');
+  for (const [i, id] of ids.entries()) expect(await webhookDelivery(testbed.records, endpoint.id, id)).toMatchObject({ attempts: i === 0 ? 4 : 1, deliveredAt: expect.any(Date) });
+
+  // Nothing twice: emitted again after it got through, an event is not sent again.
+  await emitter.emitTo(endpoint.id, events[0]!);
+  await new Promise((r) => setTimeout(r, 3_000));
+  expect(receiver.at('/i-ordning')).toHaveLength(6);
+});
+
 test('the secretariat registers an endpoint on the page, its secret shown once; a test event reaches it signed; 410 Gone disables it; the CLI lists and removes endpoints', async () => {
   const added = await secretariat.submit('/webhooks', '/webhooks', { url: `${receiver.url}/arende`, 'report.compiled': 'on', 'agreement.decided': 'on' });
   expect(added.statusCode).toBe(200);
@@ -287,13 +315,16 @@ test("a project's goals submitted and approved reach the receiver as two events,
 test('a receiver that never takes an event is given up when its time is out, and the page says so', async () => {
   const { endpoint } = await addWebhookEndpoint(testbed.records, { org: 'solna', url: `${receiver.url}/nere`, events: ['revision.recorded'], createdBy: 'test', at: new Date() });
   receiver.answers.set('/nere', [{ status: 503, body: 'Underhåll pågår' }]);
-  const emitter = createWebhookEmitter(testbed.records, (id, input) => startOnce(testbed.env.client, testbed.tw.taskQueue, 'webhookDeliveryWorkflow', id, [input]), {
+  const emitter = createWebhookEmitter(testbed.records, clientWebhookDelivery(testbed.env.client, testbed.tw.taskQueue), {
     retry: { initialIntervalMs: 1_000, maximumIntervalMs: 1_000, giveUpAfterMs: 4_000 },
   });
   await emitter.emitTo(endpoint.id, { org: 'solna', type: 'webhook.test', key: 'given-up', at: new Date().toISOString(), data: {} });
-  const outcome = await testbed.env.client.workflow.getHandle(webhookDeliveryWorkflowId('solna', endpoint.id, webhookEventId('webhook.test', 'given-up'))).result();
-  expect(outcome).toBe('abandoned');
+  const givenUp = await until(async () => (await webhookDelivery(testbed.records, endpoint.id, webhookEventId('webhook.test', 'given-up')))?.abandonedAt, 'the delivery given up', 30_000);
+  expect(givenUp).toBeInstanceOf(Date);
   expect(receiver.at('/nere').length).toBeGreaterThanOrEqual(2);
+  // The next event to the endpoint is not held behind the one given up: it is tried (and given up) in its turn.
+  await emitter.emitTo(endpoint.id, { org: 'solna', type: 'webhook.test', key: 'given-up-2', at: new Date().toISOString(), data: {} });
+  await until(async () => (await webhookDelivery(testbed.records, endpoint.id, webhookEventId('webhook.test', 'given-up-2')))?.abandonedAt, 'the next delivery given up', 30_000);
   const page = (await secretariat.get('/webhooks')).body;
   const section = page.slice(page.indexOf(`Senaste leveranser till ${receiver.url}/nere`));
   expect(section).toContain('gav upp');

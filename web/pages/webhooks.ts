@@ -6,8 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { startOnce } from '../../client/start';
-import { createWebhookEmitter, type WebhookEmitter } from '../../activities/webhooks';
+import { clientWebhookDelivery, createWebhookEmitter, type WebhookEmitter } from '../../activities/webhooks';
 import { formatDate } from '../../domain/calendar';
 import type { Language } from '../../domain/types';
 import { shownUrl, WEBHOOK_EVENT_TYPES, type WebhookMessageType } from '../../domain/webhook-events';
@@ -41,7 +40,7 @@ export async function webhookPages(instance: FastifyInstance, { kit, session }: 
   const org = config.organisation.id;
   const records: Records | undefined = kit.deps.records;
   const emitter: WebhookEmitter | undefined = records
-    ? createWebhookEmitter(records, (workflowId, input) => startOnce(kit.client, kit.deps.taskQueue, 'webhookDeliveryWorkflow', workflowId, [input]))
+    ? createWebhookEmitter(records, clientWebhookDelivery(kit.client, kit.deps.taskQueue))
     : undefined;
   const when = (at: Date, lang: Language) => formatDate(at.toISOString(), zone, lang, true);
 
