@@ -107,8 +107,8 @@ export function buildProgram(io: CliIo): Command {
       const { asksForFiles } = require('../domain/attachments') as typeof import('../domain/attachments');
       if (asksForFiles(cfg.obligations.flatMap((o) => (o.kind === 'periodic-data-call' ? [o.questionnaire] : [])))) {
         io.out(
-          process.env.FOLLOWUP_CLAMD
-            ? `Files attached to answers are scanned by clamd at ${process.env.FOLLOWUP_CLAMD} (FOLLOWUP_CLAMD).`
+          env().FOLLOWUP_CLAMD
+            ? `Files attached to answers are scanned by clamd at ${env().FOLLOWUP_CLAMD} (FOLLOWUP_CLAMD).`
             : 'Note: a questionnaire has a file field. The web takes no file unscanned and does not start without FOLLOWUP_CLAMD (clamd\'s socket, /run/clamav/clamd.ctl, or host:port) and a database of record (DATABASE_URL, or npm start\'s own).',
         );
       }
