@@ -9,6 +9,7 @@
  * written per second and the database's growth per 1,000 units are measured (`--records off`: our
  * worker without it, to see what it costs). `--units 10,100` chooses N,
  * `--server dev|cluster|both` the servers; `--report-only` times only the report in every format;
+ * `--from release` (the default: built first) or `--from source` chooses what our worker runs;
  * `npm test` runs N = 10 on the dev server as a smoke.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -75,6 +76,8 @@ export interface SideFigures {
   parentHistory: {
     events: number;
     megabytes: number;
+    /** Each activity after the last unit ended (staging, the report, its delivery) and its seconds. */
+    afterUnits?: { activity: string; seconds: number }[];
     /**
      * Its workflow tasks that ran out of time in a worker (start to close: a replay too slow, say)
      * and were handed out again. Repeats in a row count once: the server writes only the first.
@@ -354,7 +357,19 @@ async function historyOf(client: Client, workflowId: string): Promise<SideFigure
     lastUnitEnded: unitsEnded.at(-1),
     ended: events?.length ? at(events.at(-1)!) : undefined,
   };
-  return { events: d.historyLength, megabytes: round((d.historySize ?? 0) / 2 ** 20), tasksTimedOut, milestones };
+  // What the cycle did after its last unit ended (staging, the report, its delivery), each activity's
+  // time from scheduled to completed: where a slow end of the cycle went.
+  const scheduled = new Map<number, { type: string; at: number }>();
+  const afterUnits: { activity: string; seconds: number }[] = [];
+  for (const e of events ?? []) {
+    if (milestones.lastUnitEnded === undefined || at(e) < milestones.lastUnitEnded) continue;
+    const attributes = e.activityTaskScheduledEventAttributes;
+    if (attributes) scheduled.set(Number(e.eventId), { type: attributes.activityType?.name ?? '?', at: at(e) });
+    const ended = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes;
+    const start = ended ? scheduled.get(Number(ended.scheduledEventId)) : undefined;
+    if (start) afterUnits.push({ activity: start.type, seconds: round((at(e) - start.at) / 1000) });
+  }
+  return { events: d.historyLength, megabytes: round((d.historySize ?? 0) / 2 ** 20), tasksTimedOut, milestones, afterUnits };
 }
 
 /** Who has got mail in the sink, and waiting for someone's first. */
@@ -863,14 +878,18 @@ export function markdownTable(run: BenchRun): string {
     '',
     'By phase of the cycle (ours / floor): answers sent in each phase and their p99, and the worker\'s highest RSS sampled in it (every 100 ms). The phases end with the last unit started, the close, and the last unit ended.',
     '',
-    '| server | N units | phase | answers | update p99 ms | worker RSS MB | peak at s |',
-    '|---|---:|---|---:|---:|---:|---:|',
+    '| server | N units | phase | seconds | answers | update p99 ms | worker RSS MB | peak at s |',
+    '|---|---:|---|---:|---:|---:|---:|---:|',
     ...run.results.flatMap((r) =>
       Object.keys(r.ours.phases?.phases ?? {}).map((name) => {
         const [o, f] = [r.ours.phases.phases[name]!, r.floor.phases.phases[name]!];
-        return `| ${r.server} | ${r.units} | ${name} | ${o.updates} / ${f.updates} | ${o.updateP99Ms} / ${f.updateP99Ms} | ${o.peakRssMb} / ${f.peakRssMb} | ${r.ours.phases.peakRssAtSeconds} / ${r.floor.phases.peakRssAtSeconds} |`;
+        return `| ${r.server} | ${r.units} | ${name} | ${o.seconds ?? '–'} / ${f.seconds ?? '–'} | ${o.updates} / ${f.updates} | ${o.updateP99Ms} / ${f.updateP99Ms} | ${o.peakRssMb} / ${f.peakRssMb} | ${r.ours.phases.peakRssAtSeconds} / ${r.floor.phases.peakRssAtSeconds} |`;
       }),
     ),
+    '',
+    'After the last unit ended, each activity of the cycle (ours) and its seconds from scheduled to completed:',
+    '',
+    ...run.results.map((r) => `- ${r.server}, ${r.units} units: ${(r.ours.parentHistory.afterUnits ?? []).map((a) => `${a.activity} ${a.seconds}`).join(', ') || '–'}`),
     '',
   ].join('\n');
 }
@@ -908,6 +927,17 @@ ${series(run.results.map((r) => r.floor.unitsPerSecond), tputMax, '#c4321e', '6 
 `;
 }
 
+function buildRelease(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npm', ['run', 'build'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`npm run build failed (${code}); run it to see why, or bench the sources with --from source:\n${output.slice(-3000)}`))));
+  });
+}
+
 async function main(): Promise<void> {
   const at = process.argv.indexOf('--units');
   const units = at > 0 ? (process.argv[at + 1] ?? '').split(',').map(Number).filter((n) => n > 0) : [10, 100, 1000, 5800];
@@ -933,6 +963,16 @@ async function main(): Promise<void> {
   const recordsAt = process.argv.indexOf('--records');
   const recordsChoice = recordsAt > 0 ? process.argv[recordsAt + 1] : 'on';
   if (recordsChoice !== 'on' && recordsChoice !== 'off') throw new Error('--records takes on (our worker writes the database of record, as deployed; the default) or off (it does not: what writing it costs)');
+  const fromAt = process.argv.indexOf('--from');
+  const from = fromAt > 0 ? process.argv[fromAt + 1] : 'release';
+  if (from !== 'release' && from !== 'source') throw new Error('--from takes release (npm run build, then our worker and `cycle status` run the compiled release as an operator runs it; the default) or source (the TypeScript sources through tsx, as in development)');
+  if (from === 'release') {
+    // As an operator runs it: compiled, no compiler loaded, and a large report's renderers start
+    // compiled too (0.25-0.3 s each, against 0.4-0.46 s through tsx).
+    console.log('Building the release (npm run build) to run it as an operator does; --from source runs the sources instead.');
+    await buildRelease();
+    process.env.FOLLOWUP_FROM = 'release';
+  }
   const run = await runBenchmark({ units, servers, answers, outDir, records: recordsChoice === 'on' });
   console.log(`\n${markdownTable(run)}\nWritten to bench-results/ (bench.json, bench.md, bench.svg).`);
 }

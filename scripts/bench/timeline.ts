@@ -19,7 +19,7 @@ export interface Milestones {
 
 export interface PhaseFigures {
   /** Phase name → updates that started in it, their p99 in ms, and the worker's highest RSS sample in it. */
-  phases: Record<string, { updates: number; updateP99Ms: number; peakRssMb: number }>;
+  phases: Record<string, { updates: number; updateP99Ms: number; peakRssMb: number; seconds?: number }>;
   /** Seconds after the cycle's start at which the RSS sample was highest. */
   peakRssAtSeconds: number;
 }
@@ -62,7 +62,13 @@ export function phaseFigures(startedAt: number, milestones: Milestones, updates:
   ];
   const phaseOf = (at: number) => bounds.find(([, until]) => at < until)![0];
   const phases: PhaseFigures['phases'] = {};
-  for (const [name] of bounds) phases[name] = { updates: 0, updateP99Ms: 0, peakRssMb: 0 };
+  // How long each phase took: where two cycles of the same calendar differ in wall time.
+  let from = startedAt;
+  for (const [name, until] of bounds) {
+    const end = Number.isFinite(until) ? until : (milestones.ended ?? from);
+    phases[name] = { updates: 0, updateP99Ms: 0, peakRssMb: 0, seconds: Math.round((end - from) / 100) / 10 };
+    from = end;
+  }
   const latencies = new Map<string, number[]>();
   for (const [at, ms] of updates) {
     const name = phaseOf(at);
