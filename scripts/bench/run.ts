@@ -758,7 +758,10 @@ export async function runBenchmark(options: { units: number[]; servers?: BenchSe
       // The floor: the same shape, activities that do nothing.
       const floorMetrics = `127.0.0.1:${await freePort()}`;
       const floorLauncher = workerLauncher();
-      const floorWorker = await startProcess(process.execPath, [...floorLauncher.nodeFlags, '--import', 'tsx', path.join(PROJECT_ROOT, 'scripts/bench/floor-worker.ts')], {
+      // Compiled where ours runs the release: through tsx both would run with source maps on, which
+      // makes every script the workflow sandbox compiles slower.
+      const floorEntry = process.env.FOLLOWUP_FROM === 'release' ? [path.join(PROJECT_ROOT, 'dist-bench/scripts/bench/floor-worker.js')] : ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts/bench/floor-worker.ts')];
+      const floorWorker = await startProcess(process.execPath, [...floorLauncher.nodeFlags, ...floorEntry], {
         ...floorLauncher.env,
         TEMPORAL_ADDRESS: address,
         TEMPORAL_TASK_QUEUE: `bench-floor-${n}`,
@@ -927,14 +930,20 @@ ${series(run.results.map((r) => r.floor.unitsPerSecond), tputMax, '#c4321e', '6 
 `;
 }
 
-function buildRelease(): Promise<void> {
+/** `npm run build`, and the floor's worker compiled beside it (dist-bench/), so that neither side runs through tsx. */
+async function buildRelease(): Promise<void> {
+  await runToEnd('npm', ['run', 'build']);
+  await runToEnd('npx', ['tsc', '-p', 'tsconfig.bench.json']);
+}
+
+function runToEnd(command: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', 'build'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`npm run build failed (${code}); run it to see why, or bench the sources with --from source:\n${output.slice(-3000)}`))));
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} failed (${code}); run it to see why, or bench the sources with --from source:\n${output.slice(-3000)}`))));
   });
 }
 
@@ -968,7 +977,7 @@ async function main(): Promise<void> {
   if (from !== 'release' && from !== 'source') throw new Error('--from takes release (npm run build, then our worker and `cycle status` run the compiled release as an operator runs it; the default) or source (the TypeScript sources through tsx, as in development)');
   if (from === 'release') {
     // As an operator runs it: compiled, no compiler loaded, and a large report's renderers start
-    // compiled too (0.25-0.3 s each, against 0.4-0.46 s through tsx).
+    // compiled too (0.25-0.3 s each, against 0.4-0.46 s through tsx). The floor runs compiled too.
     console.log('Building the release (npm run build) to run it as an operator does; --from source runs the sources instead.');
     await buildRelease();
     process.env.FOLLOWUP_FROM = 'release';
