@@ -21,7 +21,9 @@ export function storedUnitRow(status: UnitStatus, options: { withClosed: true } 
   const summary = given ? { answer: { answeredAt: given.answeredAt, by: given.by, revision: given.revision } } : {};
   if (options.withClosed) return { ...rest, ...summary };
   const { closed: _closed, plan, ...open } = rest;
-  const ownPlan = JSON.stringify(plan) === JSON.stringify(options.cyclePlan) ? {} : { plan };
+  // The same object unless the unit's deadline moved: compared by reference first, since the
+  // visibility watcher builds this row after every activation of every unit.
+  const ownPlan = plan === options.cyclePlan || JSON.stringify(plan) === JSON.stringify(options.cyclePlan) ? {} : { plan };
   const { unitId, state, ...others } = open;
   return { unitId, state, ...ownPlan, ...others, ...summary };
 }
