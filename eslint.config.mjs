@@ -23,7 +23,7 @@ const forbiddenInWorkflows = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.tools/**', '.data/**', 'dist/**', 'test-output/**', 'coverage/**', '*.js', '*.mjs'] },
+  { ignores: ['node_modules/**', '.tools/**', '.data/**', 'dist/**', 'dist-bench/**', 'test-output/**', 'coverage/**', '*.js', '*.mjs'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -42,9 +42,13 @@ const LABELS = {
   },
 } satisfies Record<Language, Record<string, string>>;
 
-export function buildCompliance(args: { org: OrganisationConfig; rule: PeriodRule; period: string; register: RegisterContents; language: Language }) {
+/** The report's own headings over the projects (a data call's `report.headings`), else the defaults. */
+export type ProjectHeadings = Partial<Record<'projects' | 'euProjects' | 'otherProjects' | 'applications', { sv: string; en: string }>>;
+
+export function buildCompliance(args: { org: OrganisationConfig; rule: PeriodRule; period: string; register: RegisterContents; language: Language; headings?: ProjectHeadings }) {
   const { org, rule, period, register, language } = args;
-  const labels = LABELS[language];
+  const own = Object.fromEntries(Object.entries(args.headings ?? {}).flatMap(([key, value]) => (value ? [[key, value[language]]] : [])));
+  const labels = { ...LABELS[language], ...own };
   const zone = org.organisation.timeZone;
   const bounds = periodBounds(rule, period, zone);
   const first = bounds.start.toISODate() ?? '';

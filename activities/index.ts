@@ -7,6 +7,7 @@ import type { Archive } from './archive';
 import type { Directory } from './directory';
 import type { Mailer } from './mailer';
 import { createSender } from './send';
+import { createSubstitutesOn } from './unit-people';
 import { sentMailsInArchive, sentMailsInLog } from './sent-mails';
 import type { MailLog } from '../records/mail-log';
 import type { Records } from '../records/database';
@@ -59,7 +60,8 @@ export function createActivities(deps: ActivityDeps) {
   // What the server took is kept where the workers share it, so a retry on another worker finds it
   // too: in the mail log where there is a database of record, else in the archive.
   const sentMails = deps.records && deps.mailLog ? sentMailsInLog(deps.records, sentMailsInArchive(deps.archive)) : sentMailsInArchive(deps.archive);
-  const sendToEach = createSender(deps.mailer, sentMails, deps.mailLog);
+  // A person away has their mail go to their substitute (records/people.ts), where there is a database.
+  const sendToEach = createSender(deps.mailer, sentMails, deps.mailLog, deps.records ? createSubstitutesOn(deps.directory, deps.records) : undefined);
   const sendNotice = createNoticeSender(deps, sendToEach);
   // What happened, to the endpoints registered for it (none registered: nothing is done).
   const emit = activityWebhookEmitter(deps);

@@ -6,6 +6,7 @@ import { lines } from '../domain/text';
 import type { Language, QuestionField, Questionnaire } from '../domain/types';
 import type { OrganisationConfig, PeriodicDataCallConfig, PersonConfig, UnitConfig } from '../config/schema';
 import type { UnitMailInput } from './index';
+import { headTitle } from '../domain/wording';
 
 /** The heading of each field that starts a new group, so mails and the report show groups. */
 function headings(questionnaire: Questionnaire, language: Language): (string | undefined)[] {
@@ -72,6 +73,7 @@ export function mailContext(args: {
     period: input.key.period,
     answerUrl,
     unit: { name: unit.name[language] },
+    head: { title: headTitle(unit, org.wording, language) },
     recipient: { name: person.name },
     contacts: unit.contacts.map((c) => c.name).join(', '),
     deadline: formatDate(`${input.plan.deadlineDate}T12:00:00`, zone, language),

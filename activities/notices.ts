@@ -20,6 +20,8 @@ export interface NoticeArgs {
   people: readonly PersonConfig[];
   template: string;
   context: (language: Language) => object;
+  /** The obligation's own subjects by mail kind (config `subjects`); the template's for a kind not named. */
+  subjects?: Partial<Record<string, { sv: string; en: string }>>;
   scope: string;
   kind: string;
   sequence: number;
@@ -45,7 +47,7 @@ export function createNoticeSender(deps: Pick<ActivityDeps, 'renderer'>, sendToE
           secretariat: org.secretariat,
           recipient: { name: person.name },
           ...args.context(language),
-        });
+        }, args.subjects?.[args.kind]?.[language]);
         return { subject, text, date: new Date(args.at), replyTo: org.secretariat.email, idSubject: args.kind, attachments: args.attachments };
       },
       org.secretariat,
@@ -53,7 +55,7 @@ export function createNoticeSender(deps: Pick<ActivityDeps, 'renderer'>, sendToE
       args.kind,
       args.sequence,
       // These workflows do not retry person by person: the activity does, mailing only those still waiting.
-      { cc: args.cc, skip: args.skip, retryInActivity: true },
+      { cc: args.cc, skip: args.skip, retryInActivity: true, at: args.at },
     );
   };
 }

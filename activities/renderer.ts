@@ -9,6 +9,7 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import { lines, singleLine } from '../domain/text';
 import type { Language } from '../domain/types';
+import { formatCount, pluralWord } from '../domain/wording';
 
 export interface RenderedMail {
   subject: string;
@@ -16,7 +17,8 @@ export interface RenderedMail {
 }
 
 export interface Renderer {
-  mail(template: string, language: Language, context: object): RenderedMail;
+  /** `subject`: the obligation's own subject (config `subjects`), instead of the template's. */
+  mail(template: string, language: Language, context: object, subject?: string): RenderedMail;
   /** A report from templates/report/<name>.html.hbs or .md.hbs. */
   report(format: 'html' | 'markdown', context: object, name?: string): string;
 }
@@ -51,9 +53,12 @@ export function createRenderer(templatesDir: string): Renderer {
     const s = String(text ?? '');
     return s.charAt(0).toUpperCase() + s.slice(1);
   });
-  // {{plural minimum "seminarium" "seminarier"}}: the word that agrees with the number. Swedish and
-  // English (the templates' languages) share their rule for whole numbers: one for 1, other else.
-  hb.registerHelper('plural', (count: unknown, one: unknown, other: unknown) => (new Intl.PluralRules('sv').select(Number(count)) === 'one' ? String(one) : String(other)));
+  // The language a template is rendered in: a mail's is passed as data, a report's is its context's.
+  const languageOf = (options: { data?: { language?: Language; root?: { language?: Language } } }): Language => options.data?.language ?? options.data?.root?.language ?? 'sv';
+  // {{plural minimum "seminarium" "seminarier"}}: the word that agrees with the number, by the language's plural rules.
+  hb.registerHelper('plural', (count: unknown, one: unknown, other: unknown, options: Parameters<typeof languageOf>[0]) => pluralWord(languageOf(options), Number(count), String(one), String(other)));
+  // {{num summary.asked}}: a count as the language writes it ("5 800", "5,800"); not a year or an id.
+  hb.registerHelper('num', (value: unknown, options: Parameters<typeof languageOf>[0]) => (typeof value === 'number' ? formatCount(languageOf(options), value) : String(value ?? '')));
   hb.registerHelper('indent', (text: unknown) => lines(String(text ?? '')).map((l) => `    ${l}`).join('\n'));
   const cache = new Map<string, HandlebarsTemplateDelegate>();
   const sources = new Map<string, string>();
@@ -94,11 +99,14 @@ export function createRenderer(templatesDir: string): Renderer {
   };
 
   return {
-    mail(template, language, context) {
+    mail(template, language, context, ownSubject) {
       const parts = mailParts(`mail/${language}/${template}.txt.hbs`);
-      const subject = singleLine(parts.subject(context));
+      // The config check let through only text and the kind's values (domain/wording.ts).
+      const subjectOf = ownSubject === undefined ? parts.subject : compiled(`subject:${ownSubject}`, () => ownSubject, true);
+      const data = { data: { language } };
+      const subject = singleLine(subjectOf(context, data));
       if (!subject) throw new TemplateError(`Template mail/${language}/${template}.txt.hbs gives an empty subject.`);
-      return { subject, text: parts.body(context).trimEnd() + '\n' };
+      return { subject, text: parts.body(context, data).trimEnd() + '\n' };
     },
     report(format, context, name = 'report') {
       if (format === 'html') return load(`report/${name}.html.hbs`, false)(context);

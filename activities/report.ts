@@ -1,5 +1,6 @@
 /** The compiled report: a summary the council reads in a minute, then every unit's answer. */
 import { formatDate } from '../domain/calendar';
+import { formatPercent } from '../domain/wording';
 import type { CycleKey } from '../domain/ids';
 import { groupFields, groupHeading, questionnaireOf } from '../domain/questionnaire';
 import type { AnswerValue, AnswerValues, ArchivedReport, Language, QuestionField, RecipientOutcome, UnitRow, UnitStatus } from '../domain/types';
@@ -49,6 +50,7 @@ const LABELS = {
     tallyCaption: 'Fördelning av svaren',
     total: 'Summa',
     average: 'Medelvärde',
+    answerCounted: 'svar',
     answersCounted: 'svar',
     previousPeriod: 'Föregående period',
     responseRate: 'Svarsfrekvens',
@@ -96,6 +98,7 @@ const LABELS = {
     tallyCaption: 'How the answers divide',
     total: 'Total',
     average: 'Average',
+    answerCounted: 'answer',
     answersCounted: 'answers',
     previousPeriod: 'Previous period',
     responseRate: 'Response rate',
@@ -152,7 +155,7 @@ const TALLIED = new Set<QuestionField['type']>(['choice', 'scale', 'boolean', 'c
 
 function percent(part: number, whole: number, language: Language): string {
   if (whole === 0) return '–';
-  return `${Math.round((100 * part) / whole).toLocaleString(language === 'sv' ? 'sv-SE' : 'en-GB')} %`;
+  return formatPercent(language, part, whole);
 }
 
 function tallyOptions(field: QuestionField, language: Language): { value: AnswerValue; label: string }[] {

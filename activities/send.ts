@@ -4,9 +4,11 @@ import { Context } from '@temporalio/activity';
 import { scopedMessageId } from '../domain/ids';
 import type { Language, MailingResult, RecipientOutcome } from '../domain/types';
 import type { PersonConfig } from '../config/schema';
+import type { Substitution } from '../records/people';
 import { PermanentMailError, TransientMailError, type Mailer, type OutgoingMail } from './mailer';
 import type { SentMails } from './sent-mails';
 import type { MailLog } from '../records/mail-log';
+import type { SubstitutesOn } from './unit-people';
 
 /** The progress each running activity last reported, so that a heartbeat meant only as a sign of life does not erase it. */
 const reported = new WeakMap<Context, unknown>();
@@ -84,6 +86,8 @@ export interface SendOptions {
    * For workflows that do not retry per person themselves.
    */
   retryInActivity?: boolean;
+  /** When the mail is sent (the workflow's time): whose substitute applies is read for its day. Now when left out. */
+  at?: string;
 }
 
 const sameAddress = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
@@ -111,8 +115,10 @@ function isRetry(): boolean {
 /**
  * sent: the record of mails the server took, asked on a retried attempt (an earlier attempt that
  * died before its heartbeat, or that went on after the server gave it up, leaves no details).
+ * substitutes: each person's substitute on a day (records/people.ts), where there is a database:
+ * a person away gets nothing, or a copy as the substitution says, and the substitute the mail.
  */
-export function createSender(mailer: Mailer, sent?: SentMails, mailLog?: MailLog) {
+export function createSender(mailer: Mailer, sent?: SentMails, mailLog?: MailLog, substitutes?: SubstitutesOn) {
   return async function sendToEach(
     people: readonly PersonConfig[],
     defaultLanguage: Language,
@@ -133,8 +139,19 @@ export function createSender(mailer: Mailer, sent?: SentMails, mailLog?: MailLog
     const sender = { name: from.name, address: from.email };
     const cc = options.cc ?? [];
     // One transaction per person: the people, then each copy-holder once, with the first person's mail.
-    const deliveries: { person: PersonConfig; renderFor: PersonConfig }[] = [];
-    for (const person of people) deliveries.push({ person, renderFor: person });
+    const deliveries: { person: PersonConfig; renderFor: PersonConfig; standsInFor?: { person: PersonConfig; until: string } }[] = [];
+    // Every scope starts with the organisation's id ("solna.annual-follow-up.2026"; ids have no dots).
+    const orgId = scope.split('.')[0] ?? scope;
+    const away = substitutes ? await substitutes(orgId, [...people, ...(options.cc ?? [])].map((p) => p.email), options.at ? new Date(options.at) : new Date()) : new Map<string, Substitution>();
+    /** A person's mail to their substitute on the mail's day (and to them too when the substitution copies them), else to them. */
+    const toWhoever = (person: PersonConfig, renderFor: PersonConfig) => {
+      const substitution = away.get(person.email.toLowerCase());
+      if (!substitution) return void deliveries.push({ person, renderFor });
+      const substitute = { name: substitution.substitute.name ?? substitution.substitute.email, email: substitution.substitute.email, ...(person.language ? { language: person.language } : {}) };
+      deliveries.push({ person: substitute, renderFor, standsInFor: { person, until: substitution.until } });
+      if (substitution.copyPerson) deliveries.push({ person, renderFor });
+    };
+    for (const person of people) toWhoever(person, person);
     /**
      * Keeps what became of one person's mail, in the mail log too: a public record of what was sent
      * to whom. A log that cannot be written fails the attempt, whose retry mails nobody twice (it
@@ -153,9 +170,9 @@ export function createSender(mailer: Mailer, sent?: SentMails, mailLog?: MailLog
         at: new Date(outcome.at),
       });
     };
-    if (people[0]) for (const person of cc) deliveries.push({ person, renderFor: people[0] });
+    if (people[0]) for (const person of cc) toWhoever(person, people[0]);
 
-    for (const { person, renderFor } of deliveries) {
+    for (const { person, renderFor, standsInFor } of deliveries) {
       const address = person.email;
       if (seen.has(address.toLowerCase())) continue; // one person in two roles gets one mail
       seen.add(address.toLowerCase());
@@ -177,7 +194,9 @@ export function createSender(mailer: Mailer, sent?: SentMails, mailLog?: MailLog
         await note({ address, state: 'failed', messageId: messageId(kind), at, detail: (err as Error).message });
         continue;
       }
-      const { idSubject, replyTo, ...mail } = built;
+      const { idSubject, replyTo, ...composed } = built;
+      // The substitute reads first whose mail this is, and until when they stand in.
+      const mail = standsInFor ? { ...composed, text: `${standsInText(language, standsInFor.person, standsInFor.until)}\n\n${composed.text}` } : composed;
       const id = messageId(idSubject);
       const sentAt = retried ? await sent?.sentAt(scope, id) : undefined;
       if (sentAt) {
@@ -190,7 +209,8 @@ export function createSender(mailer: Mailer, sent?: SentMails, mailLog?: MailLog
           mailer.send({
             ...mail,
             from: sender,
-            to: [{ name: renderFor.name, address: renderFor.email }],
+            // A substitute's mail is addressed to them; its first line names whom they stand in for.
+            to: standsInFor ? [{ name: person.name, address: person.email }] : [{ name: renderFor.name, address: renderFor.email }],
             cc: cc.length ? cc.map((c) => ({ name: c.name, address: c.email })) : undefined,
             envelopeTo: address,
             replyTo: replyTo ? { name: from.name, address: replyTo } : undefined,
@@ -223,3 +243,9 @@ export function createSender(mailer: Mailer, sent?: SentMails, mailLog?: MailLog
 }
 
 export type SendToEach = ReturnType<typeof createSender>;
+
+/** The line a substitute's mail opens with, in the mail's language. */
+export function standsInText(language: Language, person: PersonConfig, until: string): string {
+  const who = person.name === person.email ? person.email : `${person.name} (${person.email})`;
+  return language === 'sv' ? `Du får detta som ersättare för ${who} till och med ${until}.` : `You receive this as the substitute for ${who} until ${until}.`;
+}

@@ -26,6 +26,11 @@ if (tsx && process.env.FOLLOWUP_FROM !== 'release') {
   require(tsx);
   require('../cli/main.ts');
 } else if (existsSync(release)) {
+  // Node 22 and later keep the release's compiled code (and its dependencies') in a cache of their
+  // own (os.tmpdir()/node-compile-cache; NODE_DISABLE_COMPILE_CACHE=1 turns it off): on Node 24 a
+  // command then loads its modules in ~0.22 s instead of ~0.33 s (measured for `cycle status`,
+  // whose Temporal client is most of it). Node 20 has no such cache and runs as before.
+  require('node:module').enableCompileCache?.();
   require(release);
 } else {
   console.error('This installation has no build: run "npm run build" (it needs the development dependencies: npm ci), or install them to run from source.');

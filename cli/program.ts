@@ -102,10 +102,18 @@ export function buildProgram(io: CliIo): Command {
         throw new (configModule().ConfigError)(file, [...templateProblems, 'add the missing templates, or correct the names under "templates:" in the file']);
       }
       io.out(`${file}: OK — ${cfg.organisation.name}, ${cfg.units.length} units, ${cfg.bodies.length} bodies, obligations: ${cfg.obligations.map((o) => o.id).join(', ')}`);
+      // A ladder's step after the close is never sent: said for the period a start now would follow up.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { stepsAfterClosing } = require('../domain/escalation') as typeof import('../domain/escalation');
+      for (const o of cfg.obligations) {
+        if (o.kind !== 'periodic-data-call') continue;
+        const late = stepsAfterClosing(o, cfg.organisation.timeZone, new Date());
+        if (late.steps.length) io.out(`Note: ${o.id}: escalation step ${late.steps.map((i) => i + 1).join(', ')} would come when the cycle of ${late.period} has closed, and is not sent; make its "after" shorter or calendar.closesAfterPeriodEnd later.`);
+      }
       // A file field takes files only where clamd scans them: said here, before the web refuses to start without it.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { asksForFiles } = require('../domain/attachments') as typeof import('../domain/attachments');
-      if (asksForFiles(cfg.obligations.flatMap((o) => (o.kind === 'periodic-data-call' ? [o.questionnaire] : [])))) {
+      const { asksForFiles, questionnairesTakingFiles } = require('../domain/attachments') as typeof import('../domain/attachments');
+      if (asksForFiles(questionnairesTakingFiles(cfg.obligations))) {
         io.out(
           env().FOLLOWUP_CLAMD
             ? `Files attached to answers are scanned by clamd at ${env().FOLLOWUP_CLAMD} (FOLLOWUP_CLAMD).`

@@ -20,7 +20,8 @@ export function formatStatus(status: CycleStatus, config: OrganisationConfig): s
     const unit = byId.get(u.unitId);
     return [
       unit ? `${unit.name[language]} (${u.unitId})` : u.unitId,
-      STATE_LABELS[language][shownState(u)],
+      // The ladder's step the unit is on, while it waits.
+      `${STATE_LABELS[language][shownState(u)]}${u.escalationStep && shownState(u) === 'escalated' ? `, ${language === 'sv' ? 'steg' : 'step'} ${u.escalationStep}/${u.plan.escalationSteps?.length ?? u.escalationStep}` : ''}`,
       u.plan.deadlineDate,
       u.answer ? formatDate(u.answer.answeredAt, zone, language, true) : '',
       String(u.remindersSentAt.length),

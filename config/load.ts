@@ -2,9 +2,15 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
 import { crossReferenceIssues, organisationConfigSchema, type OrganisationConfig } from './schema';
+
+// `yaml` (72 modules) reads only a file the quick reader does not take, to tell its problems with
+// their lines: a valid file, as every worker reads at its start, never needs it in memory.
+// require, not import(): a worker run from source through tsx/cjs resolves require only.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const yamlModule = () => require('yaml') as typeof import('yaml');
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -75,6 +81,7 @@ export function parseConfigText(textContent: string, file = '(config)'): Organis
     const result = organisationConfigSchema.safeParse(quick);
     if (result.success && crossReferenceIssues(quick).length === 0) return deepFreeze(result.data);
   }
+  const { LineCounter, parseDocument } = yamlModule();
   const lines = new LineCounter();
   const doc = parseDocument(textContent, { prettyErrors: true, lineCounter: lines });
   if (doc.errors.length) {

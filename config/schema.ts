@@ -8,6 +8,8 @@ import { isValidZone, parseIsoDuration } from '../domain/calendar';
 import { isSingleLine } from '../domain/text';
 import { FILE_KIND_NAMES, LARGEST_MAX_FILE_MB, LARGEST_MAX_FILES } from '../domain/attachments';
 import { AGREEMENT_MAIL_KINDS, EVENT_MAIL_KINDS, GOALS_MAIL_KINDS, OCCURRENCE_MAIL_KINDS, PROJECT_MAIL_KINDS, REVISION_MAIL_KINDS } from '../domain/mail-kinds';
+import { SUBJECT_VALUES, subjectProblem } from '../domain/wording';
+import { ladderOrderProblems } from '../domain/escalation';
 
 const slug = z
   .string()
@@ -39,6 +41,19 @@ export const personSchema = z.strictObject({
   language: language.optional().meta({ description: "The language this person reads; the organisation's language when left out." }),
 });
 
+/**
+ * A unit's contact: a person, or a shared mailbox (funktionsbrevlåda) that may be given by its
+ * address alone. Its address then stands in for the name wherever one is shown (a greeting, a
+ * mail's To), so nothing downstream needs a name to be there.
+ */
+export const contactSchema = z
+  .strictObject({
+    name: line(120).optional().meta({ description: "The person's name; may be left out for a shared mailbox, whose address is then shown instead." }),
+    email,
+    language: language.optional().meta({ description: "The language this contact reads; the organisation's language when left out." }),
+  })
+  .transform((c) => ({ ...c, name: c.name ?? c.email }));
+
 export const bodySchema = z.strictObject({
   id: slug,
   kind: z.enum(['council', 'executive-board', 'committee']),
@@ -46,12 +61,15 @@ export const bodySchema = z.strictObject({
   recipients: z.array(personSchema).min(1, 'a body needs at least one recipient').max(50),
 });
 
+const unitKind = z.enum(['department', 'board', 'office', 'sector', 'company']);
+
 export const unitSchema = z.strictObject({
   id: slug,
-  kind: z.enum(['department', 'board', 'office', 'sector', 'company']),
+  kind: unitKind,
   name: localizedLine(160),
-  contacts: z.array(personSchema).min(1, 'a unit needs at least one contact person').max(10),
+  contacts: z.array(contactSchema).min(1, 'a unit needs at least one contact person').max(10),
   head: personSchema,
+  headTitle: localizedLine(80).optional().meta({ description: 'How mails address this unit\'s head ("verkställande direktör"); by default the title of `wording.headTitles` for its kind.' }),
   board: z.strictObject({ name: localized(160), recipients: z.array(personSchema).min(1).max(20) }).optional().meta({ description: "The unit's own board (nämnd, bolagsstyrelse): gets the unit's part of a report that says so." }),
 });
 
@@ -235,6 +253,45 @@ const mailTemplateName = z
   .regex(/^[a-z0-9-]{1,40}$/, 'a template name in templates/mail/<language>/, without extension')
   .meta({ description: 'A template name in templates/mail/<language>/, without extension.' });
 
+/**
+ * Subjects of one's own for an obligation's mails, by mail: plain text with the mail's values as
+ * {{project.title}}, checked against the values the kind's mails have (domain/wording.ts).
+ */
+const subjectsOf = <M extends string>(kind: string, mails: readonly [M, ...M[]]) =>
+  z
+    .partialRecord(
+      z.enum(mails),
+      localizedLine(200).superRefine((subject, ctx) => {
+        for (const language of ['sv', 'en'] as const) {
+          const problem = subjectProblem(subject[language], kind);
+          if (problem) ctx.addIssue({ code: 'custom', path: [language], message: problem });
+        }
+      }),
+    )
+    .default({})
+    .meta({
+      description: `A subject of its own for any of its mails, by the mail's name, in both languages: text and the mail's values in {{ }} (${(SUBJECT_VALUES[kind] ?? []).map((v) => `{{${v}}}`).join(', ')}). The template's subject when left out.`,
+    });
+
+/** The report's headings over the registered projects, in the policy's own words. */
+const projectHeadings = z
+  .strictObject({ projects: localizedLine(120).optional(), euProjects: localizedLine(120).optional(), otherProjects: localizedLine(120).optional(), applications: localizedLine(120).optional() })
+  .optional()
+  .meta({ description: 'The report\'s headings over the registered projects (default "Registrerade projekt", "EU-projekt", "Andra internationella projekt", "Inlämnade ansökningar").' });
+
+/** Who gets a step of the escalation ladder: the unit's contacts, its head, the secretariat, or a role in `roles` ("role:director"). */
+const ladderRecipient = z
+  .string()
+  .regex(/^(contact|head|secretariat|role:[a-z0-9][a-z0-9-]{0,62})$/, 'must be contact, head, secretariat or role:<id> of a role in `roles` (e.g. role:director)')
+  .meta({ description: 'contact, head, secretariat, or role:<id> of a role in `roles` (e.g. role:director).' });
+
+const ladderStepSchema = z.strictObject({
+  after: isoDuration.meta({ description: 'When the step goes, after the deadline (ISO-8601, as calendar.escalationAfterDeadline): P3D, P1W. On the next working day at sendTime, spread like the escalation.' }),
+  to: z.array(ladderRecipient).min(1).max(10),
+  cc: z.array(ladderRecipient).max(10).optional().meta({ description: 'Who gets a copy (none when left out).' }),
+  template: mailTemplateName.optional().meta({ description: "The step's mail template (default: the obligation's escalation template)." }),
+});
+
 export const periodicDataCallSchema = z.strictObject({
   id: slug,
   kind: z.literal('periodic-data-call'),
@@ -244,6 +301,18 @@ export const periodicDataCallSchema = z.strictObject({
   units: z.array(slug).min(1).max(10_000).optional().meta({ description: 'The units asked; all units when left out (e.g. only the international office for a work plan).' }),
   showRegisters: z.array(z.enum(['projects', 'seminars', 'agreements'])).max(3).default([]).meta({ description: 'Registers whose entries of the unit are listed in the request, so people confirm instead of retyping.' }),
   calendar: cycleCalendarSchema,
+  escalation: z
+    .array(ladderStepSchema)
+    .min(1)
+    .max(10)
+    .superRefine((steps, ctx) => {
+      for (const problem of ladderOrderProblems(steps)) ctx.addIssue({ code: 'custom', path: [problem.index, 'after'], message: problem.message });
+    })
+    .optional()
+    .meta({
+      description:
+        "The escalation ladder (eskaleringstrappa): steps after the deadline, each to its people, until the unit answers or the cycle closes. With it, calendar.escalationAfterDeadline is not used (the first step is the escalation). Left out: one step to the unit head at calendar.escalationAfterDeadline, the secretariat in copy.",
+    }),
   lists: listsSchema,
   questionnaire: questionnaireSchema,
   report: z.strictObject({
@@ -251,8 +320,10 @@ export const periodicDataCallSchema = z.strictObject({
     title: localized(200).optional(),
     toUnitBoards: z.boolean().default(false).meta({ description: "Each unit's own board gets the unit's part (its answer) when the report is compiled." }),
     attach: reportAttachments,
+    headings: projectHeadings,
   }),
   retention: retentionSchema,
+  subjects: subjectsOf('periodic-data-call', ['request', 'reminder', 'escalation', 'receipt', 'reportDelivery', 'deadlineMoved', 'unitPart']),
   templates: z
     .strictObject({
       request: mailTemplateName.default('request'),
@@ -290,6 +361,7 @@ const obligationBase = <K extends string, M extends string>(kind: K, mails: read
   id: slug,
   kind: z.literal(kind),
   templates: mailTemplates(mails),
+  subjects: subjectsOf(kind, mails),
   title: localized(200).meta({ description: "The obligation's title, as mails and pages show it." }),
   source: text(2000).meta({ description: 'The sentence of the policy this obligation comes from.' }),
   reportLine: localized(200).optional().meta({ description: "Its line's label in a report's compliance summary, in the policy's own words." }),
@@ -313,6 +385,7 @@ export const gateBeforeStartSchema = z.strictObject({
   ...obligationBase('gate-before-start', PROJECT_MAIL_KINDS),
   register: z.literal('projects'),
   before: localized(200).default({ sv: 'innan projektet startar', en: 'before the project starts' }).meta({ description: 'When the definition is due, as the mails say it: "before an international project starts".' }),
+  requires: z.array(localizedLine(200)).min(1).max(30).optional().meta({ description: "What the policy requires fixed before a start, as the unit head's mail on a start without approval lists it; the questionnaire's required questions when left out." }),
   lists: listsSchema,
   questionnaire: questionnaireSchema,
   remindEvery: isoDuration.default('P7D').meta({ description: 'How often the owner is reminded until the definition is submitted.' }),
@@ -456,6 +529,10 @@ export const organisationConfigSchema = z
         email,
       })
       .meta({ description: 'The secretariat: sender and reply-to of every mail; copied on escalations and reports.' }),
+    roles: z
+      .record(slug, z.strictObject({ name: localizedLine(160), email, language: language.optional() }))
+      .optional()
+      .meta({ description: "Named roles of the organisation that an escalation ladder can reach as role:<id> (director: { name: { sv: Kommundirektör, en: Chief executive }, email: … }); a mail greets the role by its name." }),
     bodies: z.array(bodySchema).min(1).max(20).meta({ description: 'The bodies that receive reports and warnings: the council, the executive board, committees.' }),
     // A regional host may run a large organisation; 10,000 units bounds memory, not any real municipality.
     units: z.array(unitSchema).min(1).max(10_000).meta({ description: "The units asked (departments, boards, offices, sectors, companies), each with its contacts and head." }),
@@ -466,6 +543,12 @@ export const organisationConfigSchema = z
     }),
     publication: publicationSchema.optional().meta({ description: 'What anyone may read at /public and /public/feed.json, and `followup publish` writes: nothing unless listed here.' }),
     retention: organisationRetentionSchema.default({}).meta({ description: 'Retention by decision (gallring) for each kind of record; without it everything is kept.' }),
+    wording: z
+      .strictObject({
+        headTitles: z.partialRecord(unitKind, localizedLine(80)).optional().meta({ description: 'How mails address a unit\'s head, by kind of unit (default: förvaltningschef for departments and boards, kontorschef, sektorschef, verkställande direktör for companies).' }),
+      })
+      .optional()
+      .meta({ description: "The organisation's own words for phrases the mails would otherwise fix; each obligation's `subjects` (and a data call's `report.headings`) for its own." }),
   });
 
 export interface CrossReferenceIssue {
@@ -536,12 +619,12 @@ export function crossReferenceIssues(raw: unknown): CrossReferenceIssue[] {
     }
     const items = list(o.questionnaire);
     checkRules(items, ['obligations', i, 'questionnaire']);
-    if (o.kind !== 'periodic-data-call') {
-      // Files are taken by the answer form (web/uploads.ts); the other forms post no files.
+    if (o.kind !== 'periodic-data-call' && o.kind !== 'gate-before-start') {
+      // Files are taken by the answer form and the project owner's goals form (web/uploads.ts); the other forms post no files.
       items.forEach((item, j) => {
         const fields = item.type === 'section' ? list(item.fields).map((f, k) => [f, ['fields', k]] as const) : [[item, []] as const];
         for (const [field, at] of fields) {
-          if (field.type === 'file') issues.push({ path: ['obligations', i, 'questionnaire', j, ...at, 'type'], message: 'a file field is for the questionnaire of a periodic data call; this form takes no files' });
+          if (field.type === 'file') issues.push({ path: ['obligations', i, 'questionnaire', j, ...at, 'type'], message: "a file field is for the questionnaire of a periodic data call or of a project's goals (gate-before-start); this form takes no files" });
         }
       });
     }
@@ -565,6 +648,17 @@ export function crossReferenceIssues(raw: unknown): CrossReferenceIssue[] {
     checkBodies(o.warn, ['obligations', i, 'warn']);
     checkBodies(o.escalateTo, ['obligations', i, 'escalateTo']);
     checkBodies(o.notify, ['obligations', i, 'notify']);
+    // The roles a ladder's steps name must be in `roles`.
+    const roleIds = Object.keys(typeof doc.roles === 'object' && doc.roles !== null ? doc.roles : {});
+    list(o.escalation).forEach((step, j) => {
+      for (const field of ['to', 'cc'] as const) {
+        (Array.isArray(step[field]) ? step[field] : []).forEach((who: unknown, k: number) => {
+          if (typeof who === 'string' && who.startsWith('role:') && !roleIds.includes(who.slice(5))) {
+            issues.push({ path: ['obligations', i, 'escalation', j, field, k], message: `no role "${who.slice(5)}" in roles${roleIds.length ? ` (known: ${roleIds.join(', ')})` : '; add it under roles: with its name and email'}` });
+          }
+        });
+      }
+    });
     if (typeof o.decidedBy === 'string' && !bodyIds.has(o.decidedBy)) issues.push({ path: ['obligations', i, 'decidedBy'], message: `no body with id "${o.decidedBy}"; known: ${[...bodyIds].join(', ')}` });
     for (const [name, source] of Object.entries(typeof o.lists === 'object' && o.lists !== null ? (o.lists as Record<string, unknown>) : {})) {
       const goalsOf = (source as Record<string, unknown> | null)?.goalsOf;

@@ -11,6 +11,11 @@ export interface AnswerLinkClaims {
   unitId: string;
   /** ISO instant after which the link no longer works: the cycle's closing. */
   expiresAt: string;
+  /**
+   * A colleague's own link, when the contact handed the answer over (records/people.ts): the
+   * delegation's id, so the answer is on record as theirs. Links without it are the contacts'.
+   */
+  delegation?: string;
 }
 
 export type LinkCheck = { ok: true; claims: AnswerLinkClaims } | { ok: false; reason: 'malformed' | 'forged' | 'expired' };
@@ -92,20 +97,21 @@ export function createAnswerLinks(secret: string): AnswerLinks {
       if (now.getTime() >= expiry * 1000) return { ok: false, reason: 'expired' };
       return { ok: true, claims: { purpose, orgId, id, expiresAt: new Date(expiry * 1000).toISOString(), ...(holder ? { holder } : {}) } };
     },
-    token({ key, unitId, expiresAt }) {
-      const payload = Buffer.from(JSON.stringify([key.orgId, key.obligationId, key.period, unitId, Math.floor(Date.parse(expiresAt) / 1000)])).toString('base64url');
+    token({ key, unitId, expiresAt, delegation }) {
+      const payload = Buffer.from(JSON.stringify([key.orgId, key.obligationId, key.period, unitId, Math.floor(Date.parse(expiresAt) / 1000), ...(delegation ? [delegation] : [])])).toString('base64url');
       return `${payload}.${sign(payload).toString('base64url')}`;
     },
     check(token, now) {
       const result = verified(token);
       if (!result.ok) return result;
       const fields = result.fields;
-      if (!Array.isArray(fields) || fields.length !== 5 || !fields.slice(0, 4).every((f) => typeof f === 'string') || typeof fields[4] !== 'number') {
+      if (!Array.isArray(fields) || (fields.length !== 5 && fields.length !== 6) || !fields.slice(0, 4).every((f) => typeof f === 'string') || typeof fields[4] !== 'number') {
         return { ok: false, reason: 'malformed' };
       }
-      const [orgId, obligationId, period, unitId, expiry] = fields as [string, string, string, string, number];
+      if (fields.length === 6 && typeof fields[5] !== 'string') return { ok: false, reason: 'malformed' };
+      const [orgId, obligationId, period, unitId, expiry, delegation] = fields as [string, string, string, string, number, string?];
       if (now.getTime() >= expiry * 1000) return { ok: false, reason: 'expired' };
-      return { ok: true, claims: { key: { orgId, obligationId, period }, unitId, expiresAt: new Date(expiry * 1000).toISOString() } };
+      return { ok: true, claims: { key: { orgId, obligationId, period }, unitId, expiresAt: new Date(expiry * 1000).toISOString(), ...(delegation ? { delegation } : {}) } };
     },
   };
 }

@@ -94,3 +94,8 @@ export function describeAttachment(a: DescribedAttachment, language: 'sv' | 'en'
 export function asksForFiles(questionnaires: readonly ConfiguredQuestionnaire[]): boolean {
   return questionnaires.some((q) => q.some((item) => item.type === 'file' || (item.type === 'section' && item.fields.some((f) => f.type === 'file'))));
 }
+
+/** The questionnaires whose forms take files: a data call's answers and a project's goals (gate-before-start). */
+export function questionnairesTakingFiles(obligations: readonly { kind: string; questionnaire?: ConfiguredQuestionnaire }[]): ConfiguredQuestionnaire[] {
+  return obligations.flatMap((o) => ((o.kind === 'periodic-data-call' || o.kind === 'gate-before-start') && o.questionnaire ? [o.questionnaire] : []));
+}

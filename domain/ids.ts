@@ -52,3 +52,8 @@ export function messageIdScope(key: CycleKey): string {
 export function scopedMessageId(scope: string, subject: string, kind: string, sequence: number, domain: string): string {
   return `<${scope}.${subject}.${kind}.${sequence}@${domain}>`;
 }
+
+/** The mail to a colleague a unit's answer was handed to (workflows/delegation.ts): one per delegation. */
+export function delegationWorkflowId(key: CycleKey, unitId: string, delegationId: string): string {
+  return `delegation/${key.orgId}/${key.obligationId}/${key.period}/${unitId}/${delegationId}`;
+}

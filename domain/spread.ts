@@ -60,3 +60,15 @@ export function unitTimes(plan: SpreadPlan, key: CycleKey, unitId: string): { re
     escalationAt: unitMoment(plan, key, unitId, 'escalation'),
   };
 }
+
+/**
+ * The unit's own moment of each step, in the step's window: the first step with the seed of the
+ * single escalation (so a one-step ladder lands where the escalation did), the others each their own.
+ */
+export function unitStepTimes(plan: Pick<UnitPlan, 'escalationSteps'>, key: CycleKey, unitId: string): string[] {
+  return (plan.escalationSteps ?? []).map((step, i) => {
+    if (step.until === undefined) return step.at;
+    const mail = i === 0 ? 'escalation' : `escalation-step-${i + 1}`;
+    return momentInWindow(step.at, step.until, `${key.orgId}/${key.obligationId}/${key.period}/${unitId}/${mail}`);
+  });
+}

@@ -65,6 +65,17 @@ export interface UnitPlan {
    * every unit's went at the time itself.
    */
   spreadUntil?: { reminders: string[]; escalation: string };
+  /**
+   * The escalation ladder's steps (domain/escalation.ts), in order: each step's time and the end of
+   * its window. Absent without a ladder in the config: the single escalation above.
+   */
+  escalationSteps?: EscalationStepPlan[];
+}
+
+/** One step of the ladder in a plan: when it goes, and until when its units' mails are spread. */
+export interface EscalationStepPlan {
+  at: string;
+  until?: string;
 }
 
 export interface CyclePlan extends UnitPlan {
@@ -141,7 +152,7 @@ export interface Draft {
  */
 export interface HistoryEntry {
   at: string;
-  what: 'started' | 'closed' | 'redelivery' | 'reminded' | 'deadline-extended' | 'exempted' | 'answered-for-unit';
+  what: 'started' | 'closed' | 'redelivery' | 'reminded' | 'deadline-extended' | 'exempted' | 'answered-for-unit' | 'escalated';
   by?: string;
   detail?: string;
 }
@@ -159,6 +170,8 @@ export interface UnitRow {
   requestSentAt?: string;
   remindersSentAt: string[];
   escalatedAt?: string;
+  /** The ladder's step the unit is on (1 for the first), once one was sent; absent without a ladder. */
+  escalationStep?: number;
   answer?: Pick<SubmittedAnswer, 'answeredAt' | 'by' | 'revision'>;
   exempt?: { reason: string; at: string };
   mailProblems: MailProblem[];

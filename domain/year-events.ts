@@ -10,7 +10,6 @@ import {
   mandatePeriod,
   mandatePeriodOn,
   periodsEndingIn,
-  planCycle,
   planEventNotices,
   planExpiryReminders,
   planGoalsYear,
@@ -18,6 +17,7 @@ import {
   planRevision,
   startOfDay,
 } from './calendar';
+import { planDataCall } from './escalation';
 import type { RegisterContents } from './registers';
 import type { Language, Localized } from './types';
 
@@ -111,11 +111,14 @@ function eventsOf(o: ObligationConfig, config: OrganisationConfig, year: number,
     case 'periodic-data-call': {
       const periods = new Set([year - 1, year, year + 1].flatMap((y) => periodsEndingIn(o.period, y)));
       for (const period of periods) {
-        const plan = planCycle(o.calendar, o.period, period, zone);
+        const plan = planDataCall(o, period, zone);
         out.push(make('opening', period, plan.opensAt, false, { sv: `Förfrågan för ${period} skickas till enheterna`, en: `Request for ${period} sent to the units` }));
         plan.reminderTimes.forEach((at, i) => out.push(make('reminder', `${period}/${i + 1}`, at, false, { sv: `Påminnelse ${i + 1} om ${period}`, en: `Reminder ${i + 1} for ${period}` })));
         out.push(make('deadline', period, day(plan.deadlineDate), true, { sv: `Sista dag att svara för ${period}`, en: `Last day to answer for ${period}` }));
-        out.push(make('escalation', period, plan.escalationAt, false, { sv: `Förvaltningschefen får veta om enheter som inte svarat för ${period}`, en: `Unit heads told of units that have not answered for ${period}` }));
+        if (!plan.escalationSteps) out.push(make('escalation', period, plan.escalationAt, false, { sv: `Förvaltningschefen får veta om enheter som inte svarat för ${period}`, en: `Unit heads told of units that have not answered for ${period}` }));
+        // Each step of the ladder the cycle reaches before it closes (the first keeps the single escalation's uid).
+        const steps = (plan.escalationSteps ?? []).filter((step) => step.at < plan.closesAt);
+        steps.forEach((step, i) => out.push(make('escalation', i === 0 ? period : `${period}/step-${i + 1}`, step.at, false, { sv: `Eskaleringssteg ${i + 1} av ${steps.length} för ${period}: enheter som inte svarat`, en: `Escalation step ${i + 1} of ${steps.length} for ${period}: units that have not answered` })));
         out.push(make('report', period, plan.closesAt, false, { sv: `Rapporten för ${period} sammanställs och lämnas`, en: `The report for ${period} compiled and delivered` }));
       }
       break;

@@ -4,7 +4,8 @@
  * when), a row for each return with the secretariat's comment and for the approval (who, when), and
  * a row for each other step of its history (registered, edited, closed …).
  */
-import { answerRows } from '../activities/mail-context';
+import { answerRows, type DescribeFiles } from '../activities/mail-context';
+import { attachmentIds, describeAttachment, type DescribedAttachment } from '../domain/attachments';
 import type { ProjectStatus, RecordEntry } from '../domain/registers';
 import type { Language, Questionnaire } from '../domain/types';
 import type { ProjectOnRecord } from '../records/projects';
@@ -25,12 +26,13 @@ export const stepText = (step: ProjectStepKind, lang: Language) => text(lang, `p
  * The fields of one version of the goals as label and value: the questions of the gate in their
  * order, then whatever the version holds that the questionnaire no longer asks (under its own key).
  */
-export function goalsFields(questionnaire: Questionnaire, values: Record<string, unknown>, lang: Language): { label: string; value: string }[] {
+export function goalsFields(questionnaire: Questionnaire, values: Record<string, unknown>, lang: Language, describeFiles?: DescribeFiles): { label: string; value: string }[] {
   const asked = new Set(questionnaire.map((f) => f.id));
-  const rows = answerRows(questionnaire, values, lang).map((r) => ({ label: r.label, value: String(r.value) }));
+  const rows = answerRows(questionnaire, values, lang, describeFiles).map((r) => ({ label: r.label, value: String(r.value) }));
   const others = Object.entries(values)
     .filter(([k, v]) => !asked.has(k) && v !== undefined && v !== null && v !== '')
-    .map(([k, v]) => ({ label: k, value: typeof v === 'string' ? v : JSON.stringify(v) }));
+    // A file field since removed from the questionnaire still names its files.
+    .map(([k, v]) => ({ label: k, value: (describeFiles && attachmentIds(v).length ? describeFiles(attachmentIds(v)) : '') || (typeof v === 'string' ? v : JSON.stringify(v)) }));
   return [...rows, ...others];
 }
 
@@ -49,16 +51,25 @@ export interface ProjectRecordInput {
   /** The gate's questions, for each field's label. */
   questionnaire: Questionnaire;
   lang: Language;
+  /** The files the goals hold, by id (records/attachments.ts): each named by its name, kind, size and SHA-256, never its id. */
+  attachments?: ReadonlyMap<string, DescribedAttachment>;
+}
+
+/** How a file field's cell names its files: one line per file, by what the attachments' records say. */
+export function goalsFilesDescriber(attachments: ReadonlyMap<string, DescribedAttachment> | undefined, lang: Language): DescribeFiles | undefined {
+  if (!attachments) return undefined;
+  return (ids) => ids.flatMap((id) => (attachments.has(id) ? [describeAttachment(attachments.get(id)!, lang)] : [])).join('\n');
 }
 
 /** One sheet, oldest first: project, version, field (or step), value (or comment), by, at. */
-export function projectRecordSheet({ project, onRecord, questionnaire, lang }: ProjectRecordInput): Sheet {
+export function projectRecordSheet({ project, onRecord, questionnaire, lang, attachments }: ProjectRecordInput): Sheet {
+  const files = goalsFilesDescriber(attachments, lang);
   type Row = { at: string; order: number; cells: CellValue[] };
   const rows: Row[] = [];
   let order = 0;
   for (const version of onRecord.goals) {
     const at = iso(version.at);
-    for (const field of goalsFields(questionnaire, version.goals, lang)) rows.push({ at, order: order++, cells: [project.title, version.revision, field.label, field.value, actorText(version.actor, lang), at] });
+    for (const field of goalsFields(questionnaire, version.goals, lang, files)) rows.push({ at, order: order++, cells: [project.title, version.revision, field.label, field.value, actorText(version.actor, lang), at] });
   }
   // A return or an approval concerns the version last submitted before it.
   const versionAt = (at: string) => onRecord.goals.filter((g) => iso(g.at) <= at).at(-1)?.revision;

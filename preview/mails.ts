@@ -10,10 +10,11 @@ import type { Mailer, OutgoingMail } from '../activities/mailer';
 import type { Renderer } from '../activities/renderer';
 import { createDirectory } from '../activities/directory';
 import type { RegisterReader } from '../activities/register-reader';
-import type { OrganisationConfig } from '../config/schema';
-import { formatDate, planCycle } from '../domain/calendar';
+import type { OrganisationConfig, PeriodicDataCallConfig } from '../config/schema';
+import { formatDate } from '../domain/calendar';
+import { describeRecipients, planDataCall } from '../domain/escalation';
 import { kindOf, type PreviewNote } from '../activities/kinds';
-import type { Language } from '../domain/types';
+import type { CyclePlan, Language } from '../domain/types';
 import type { AnswerLinks } from '../domain/answer-links';
 import { DateTime } from 'luxon';
 
@@ -27,6 +28,8 @@ export interface PreviewMail {
   copyOf?: string;
   subject: string;
   text: string;
+  /** The language the recipient reads it in: a page marks it, so a screen reader reads it in that language. */
+  language: Language;
   attachments: string[];
   messageId: string;
 }
@@ -93,21 +96,54 @@ export function windowText(from: string, until: string, zone: string, language: 
   return `${start}–${sameDay ? end.slice(-5) : end}`;
 }
 
-/** The windows a data call's period spreads its reminders and escalation over; none for other kinds or without a spread. */
+const LADDER_TEXTS: Record<Language, { step: string; cc: string; afterClose: string }> = {
+  sv: { step: 'Eskaleringssteg {{sequence}} av {{of}} ({{after}} efter sista svarsdagen) till {{to}}{{cc}}, mallen {{template}}: {{when}}.', cc: ', kopia till {{cc}}', afterClose: 'efter att omgången stänger, skickas inte' },
+  en: { step: 'Escalation step {{sequence}} of {{of}} ({{after}} after the deadline) to {{to}}{{cc}}, template {{template}}: {{when}}.', cc: ', copy to {{cc}}', afterClose: 'after the cycle closes, not sent' },
+};
+
+/**
+ * The steps of a data call's escalation ladder as the preview lists them: whom each goes to, with
+ * which template, and when (its window, where the mails are spread; each unit's own moment is in the lines).
+ */
+function ladderLines(org: OrganisationConfig, obligation: PeriodicDataCallConfig, plan: CyclePlan, language: Language): PreviewSpread[] {
+  const zone = org.organisation.timeZone;
+  const texts = LADDER_TEXTS[language];
+  const roleName = (id: string) => org.roles?.[id]?.name[language];
+  return (plan.escalationSteps ?? []).map((planned, i) => {
+    const step = obligation.escalation![i]!;
+    const until = planned.until ?? planned.at;
+    const when = Date.parse(planned.at) >= Date.parse(plan.closesAt) ? texts.afterClose : until > planned.at ? windowText(planned.at, until, zone, language) : formatDate(planned.at, zone, language, true);
+    const cc = step.cc?.length ? texts.cc.replace('{{cc}}', describeRecipients(step.cc, language, roleName)) : '';
+    const text = texts.step
+      .replace('{{sequence}}', String(i + 1))
+      .replace('{{of}}', String(plan.escalationSteps!.length))
+      .replace('{{after}}', step.after)
+      .replace('{{to}}', describeRecipients(step.to, language, roleName))
+      .replace('{{cc}}', cc)
+      .replace('{{template}}', step.template ?? obligation.templates.escalation)
+      .replace('{{when}}', when);
+    return { kind: 'escalation' as const, sequence: i + 1, from: planned.at, until, text };
+  });
+}
+
+/** The windows a data call's period spreads its reminders and escalation over, and its ladder's steps; none for other kinds. */
 export function spreadWindowsOf(org: OrganisationConfig, obligationId: string, period: string, now: Date, language: Language = org.organisation.language): PreviewSpread[] {
   const obligation = org.obligations.find((o) => o.id === obligationId);
   if (obligation?.kind !== 'periodic-data-call') return [];
   const zone = org.organisation.timeZone;
-  const plan = planCycle(obligation.calendar, obligation.period, period, zone, now);
+  const plan = planDataCall(obligation, period, zone, now);
   const until = plan.spreadUntil;
-  if (!until) return [];
+  // With a ladder, each step in its own line (shown with or without a spread) in place of the escalation's window.
+  const ladder = ladderLines(org, obligation, plan, language);
+  if (!until) return ladder;
   const windows: Omit<PreviewSpread, 'text'>[] = [
     ...plan.reminderTimes.filter((from) => Date.parse(from) > Date.parse(plan.opensAt)).map((from, i) => ({ kind: 'reminder' as const, sequence: i + 1, from, until: until.reminders[plan.reminderTimes.indexOf(from)]! })),
-    { kind: 'escalation' as const, sequence: 1, from: plan.escalationAt, until: until.escalation },
+    ...(ladder.length ? [] : [{ kind: 'escalation' as const, sequence: 1, from: plan.escalationAt, until: until.escalation }]),
   ];
-  return windows
+  const spread = windows
     .filter((w) => Date.parse(w.until) > Date.parse(w.from))
     .map((w) => ({ ...w, text: SPREAD_TEXTS[language][w.kind].replace('{{sequence}}', String(w.sequence)).replace('{{window}}', windowText(w.from, w.until, zone, language)) }));
+  return [...spread, ...ladder];
 }
 
 /** A mailer that keeps what it is given: every person gets a mail of their own, as with SMTP. */
@@ -189,6 +225,7 @@ export async function previewMails(args: {
       ...(copy ? { copyOf: mail.to.map((t) => t.address).join(', ') } : {}),
       subject: mail.subject,
       text: mail.text,
+      language: mail.language,
       attachments: (mail.attachments ?? []).map((a) => String(a.filename)),
       messageId: mail.messageId,
     };

@@ -109,3 +109,67 @@ export async function attachmentsWithContent(db: Records, key: CycleKey, ids: re
   const byId = new Map((await query.execute()).map((r) => [r.id, { ...infoOf(r), content: r.content }]));
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
+
+// --- Files attached to a project's goals ---------------------------------------------------------
+
+/** Where a project's goals files belong: the organisation, the gate that asked for them and the project. */
+export interface GoalsPlace {
+  org: string;
+  obligation: string;
+  project: string;
+  /** The project's unit: who the files came from. */
+  unit: string;
+}
+
+export async function storeGoalsAttachment(db: Records, place: GoalsPlace, file: Omit<NewAttachment, 'key' | 'unit'>): Promise<AttachmentInfo> {
+  const id = randomUUID();
+  const sha256 = createHash('sha256').update(file.content).digest('hex');
+  const row = await db
+    .insertInto('goals_attachments')
+    .values({
+      id,
+      org: place.org,
+      obligation: place.obligation,
+      project: place.project,
+      unit: place.unit,
+      field: file.field,
+      name: file.name,
+      media_type: file.mediaType,
+      size: file.content.length,
+      sha256,
+      content: file.content,
+      uploaded_by: file.uploadedBy,
+      scanned_by: file.scannedBy,
+    })
+    .returning('uploaded_at')
+    .executeTakeFirstOrThrow();
+  return { id, unit: place.unit, field: file.field, name: file.name, mediaType: file.mediaType, size: file.content.length, sha256, uploadedBy: file.uploadedBy, uploadedAt: row.uploaded_at };
+}
+
+/** A project's goals files with these ids, without their content, in the order asked; an id of another project's file is not among them. */
+export async function goalsAttachmentInfos(db: Records, org: string, project: string, ids: readonly string[]): Promise<AttachmentInfo[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('goals_attachments').select(INFO).where('org', '=', org).where('project', '=', project).where('id', 'in', [...ids]).execute();
+  const byId = new Map(rows.map((r) => [r.id, infoOf(r)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/** A project's goals files with these ids, with their content (the archive package's appendices). */
+export async function goalsAttachmentsWithContent(db: Records, org: string, project: string, ids: readonly string[]): Promise<Attachment[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('goals_attachments').select([...INFO, 'content']).where('org', '=', org).where('project', '=', project).where('id', 'in', [...ids]).execute();
+  const byId = new Map(rows.map((r) => [r.id, { ...infoOf(r), content: r.content }]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/** One of a project's goals files with its content. */
+export async function readGoalsAttachment(db: Records, org: string, project: string, id: string): Promise<Attachment | undefined> {
+  return (await goalsAttachmentsWithContent(db, org, project, [id]))[0];
+}
+
+/** The ids of the files the versions of a project's goals hold, each once, in the order they first appear. */
+export function goalsAttachmentIds(versions: readonly { goals: Record<string, unknown> }[], questionnaire: Questionnaire): string[] {
+  const known = new Set(questionnaire.map((f) => f.id));
+  // A file field, or a question since removed whose value still names files.
+  return [...new Set(versions.flatMap((v) => Object.entries(v.goals).flatMap(([id, value]) => (!known.has(id) || questionnaire.find((f) => f.id === id)?.type === 'file' ? attachmentIds(value) : []))))];
+}

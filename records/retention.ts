@@ -161,6 +161,8 @@ function sourcesOf(config: OrganisationConfig): Source[] {
     async remove(trx, due) {
       const projects = due.map((d) => d.key[0]);
       await sql`delete from goals_versions where org = ${org} and project = any(${projects}::text[])`.execute(trx);
+      // The files attached to those goals go with them.
+      await sql`delete from goals_attachments where org = ${org} and project = any(${projects}::text[])`.execute(trx);
       await sql`delete from project_steps where org = ${org} and project = any(${projects}::text[])`.execute(trx);
       await sql`delete from case_records where org = ${org} and kind = 'project' and case_id = any(${projects}::text[])`.execute(trx);
     },

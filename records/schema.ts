@@ -269,6 +269,11 @@ export interface AnswerAttachmentsTable {
   scanned_by: string;
 }
 
+/** A file attached to a project's goals (migration 0011): as an answer's, keyed to the project. */
+export interface GoalsAttachmentsTable extends Omit<AnswerAttachmentsTable, 'period'> {
+  project: string;
+}
+
 /** An integration's API token (records/api-tokens.ts): the SHA-256 of its secret, never the secret. */
 export interface ApiTokensTable {
   /** The token's public part, "pf_<id>_…". */
@@ -287,6 +292,45 @@ export interface ApiTokensTable {
   revoked_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
+/** A unit's answer handed by its contact to a colleague (records/people.ts). */
+export interface UnitDelegationsTable {
+  id: string;
+  org: string;
+  obligation: string;
+  period: string;
+  unit: string;
+  name: string | null;
+  email: string;
+  delegated_by: string;
+  delegated_at: Instant;
+}
+
+/** A person's substitute for a range of days in the organisation's calendar (records/people.ts). */
+export interface SubstitutionsTable {
+  id: string;
+  org: string;
+  person_email: string;
+  substitute_name: string | null;
+  substitute_email: string;
+  from_date: string;
+  until_date: string;
+  copy_person: boolean;
+  created_by: string;
+  created_at: Instant;
+  removed_by: ColumnType<string | null, string | null | undefined, string | null>;
+  removed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+/** A unit's contacts (and head) as the secretariat set them in the web, over the config's (records/people.ts). */
+export interface UnitContactsTable {
+  org: string;
+  unit: string;
+  contacts: ColumnType<unknown[], string, string>;
+  head: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  changed_by: string;
+  changed_at: Instant;
+}
+
 export interface RecordsDatabase {
   mail_log: MailLogTable;
   audit_log: AuditLogTable;
@@ -302,6 +346,10 @@ export interface RecordsDatabase {
   retention_log: RetentionLogTable;
   api_tokens: ApiTokensTable;
   answer_attachments: AnswerAttachmentsTable;
+  goals_attachments: GoalsAttachmentsTable;
+  unit_delegations: UnitDelegationsTable;
+  substitutions: SubstitutionsTable;
+  unit_contacts: UnitContactsTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;

@@ -9,8 +9,8 @@
  * Every record carries its content twice: as fields in erms.xml (what a machine reads) and as a
  * small PDF/A (what a person reads; PDF/A is the National Archives' format for documents). The
  * report keeps its own files: the compiled PDF/A, the Word document, the web page and the Markdown.
- * The files attached to an answer are appendices of each answer version that holds them, as they
- * were sent, with their kind and SHA-256 (records/attachments.ts).
+ * The files attached to an answer, or to a project's goals, are appendices of each answer or goals
+ * version that holds them, as they were sent, with their kind and SHA-256 (records/attachments.ts).
  */
 import { sql } from 'kysely';
 import { readIfPresent, reportDataRef, type Archive } from '../activities/archive';
@@ -26,7 +26,7 @@ import { fullLabel, questionnaireOf } from '../domain/questionnaire';
 import { REPORT_CONTENT_TYPES, refOf, type ReportFiles, type ReportFormat } from '../domain/report-formats';
 import type { Language, QuestionField } from '../domain/types';
 import { answerVersions } from './answers';
-import { attachmentsWithContent, type Attachment } from './attachments';
+import { attachmentsWithContent, goalsAttachmentIds, goalsAttachmentsWithContent, type Attachment } from './attachments';
 import {
   buildArchivePackage,
   sha256Hex,
@@ -431,11 +431,21 @@ class YearReader {
         state.goals
         ? [{ revision: Number((state.goals as State).revision) || 1, goals: ((state.goals as State).values ?? {}) as Record<string, unknown>, at: new Date(String((state.goals as State).submittedAt ?? onRecord.at)), actor: 'owner' }]
         : [];
-    const entries: { at: Date; record: ArchiveRecord }[] = [];
+    const entries: { at: Date; record: ArchiveRecord; files?: ArchiveFile[] }[] = [];
+    // The files the goals hold (the project's application, its plan), read once each; each beside every version that holds it.
+    const attached = new Map((await goalsAttachmentsWithContent(records, this.org, onRecord.caseId, goalsAttachmentIds(goals, questionnaire))).map((a) => [a.id, a]));
     for (const version of goals) {
+      const held = goalsAttachmentIds([version], questionnaire).flatMap((id) => attached.get(id) ?? []);
+      const describeFiles: DescribeFiles = (ids) => ids.flatMap((id) => (attached.has(id) ? [describeAttachment(attached.get(id)!, this.language)] : [])).join('\n');
       entries.push({
         at: version.at,
-        record: { id: `${caseId}/goals/${version.revision}`, kind: 'goals-version', title: fill(this.t.goalsTitle, { revision: version.revision }), date: version.at, agents: [as(version.actor, 'sender')], fields: this.answerFields(questionnaire, version.goals) },
+        record: { id: `${caseId}/goals/${version.revision}`, kind: 'goals-version', title: fill(this.t.goalsTitle, { revision: version.revision }), date: version.at, agents: [as(version.actor, 'sender')], fields: this.answerFields(questionnaire, version.goals, held.length ? describeFiles : undefined) },
+        files: held.map((a) => ({
+          name: a.name,
+          bytes: new Uint8Array(a.content.buffer, a.content.byteOffset, a.content.byteLength),
+          mimeType: a.mediaType,
+          description: fill(this.t.attachedTo, { field: this.fieldLabel(questionnaire, a.field) }),
+        })),
       });
     }
     const steps = onRecordOfProject.steps.length
@@ -463,7 +473,11 @@ class YearReader {
     }
     // In the order they happened: the goals, their return, the corrected goals, the approval.
     entries.sort((a, b) => a.at.getTime() - b.at.getTime());
-    for (const { record } of entries) recordsOfCase.push(await this.withPdf(record, title));
+    for (const { record, files } of entries) {
+      const rendered = await this.withPdf(record, title);
+      // The record's own PDF first, then each attached file as it was sent.
+      recordsOfCase.push(files?.length ? { ...rendered, files: [...(rendered.files ?? []), ...files] } : rendered);
+    }
     if (obligationId) recordsOfCase.push(...(await this.mailRecords(caseId, title, `${this.org}.${obligationId}.${onRecord.caseId}`, false)));
     const facts: ArchiveField[] = [
       ...(unitId ? [{ label: this.t.unit, value: this.unitName(unitId) }] : []),

@@ -13,6 +13,7 @@ import { closeCycle, cycleStatus, exemptUnit, extendDeadline, redeliverReport, r
 import { loadConfigFile } from '../config/load';
 import { obligationOf } from '../config/schema';
 import { planCycle } from '../domain/calendar';
+import { planDataCall } from '../domain/escalation';
 import { cycleWorkflowId, unitWorkflowId, type CycleKey } from '../domain/ids';
 import { createTestWorker, PROJECT_ROOT, skipTo, SOLNA_CONFIG, timeSkippingServer } from '../test/helpers/environment';
 import { startTestSmtpServer } from '../test/helpers/smtp';
@@ -156,6 +157,23 @@ async function main(): Promise<void> {
       await extendDeadline(env.client, key, 'kultur-fritid', new Date(Date.parse(plan.deadlineAt) + 7 * 86_400_000).toISOString().slice(0, 10));
       await sleepUntil(plan.spreadUntil.reminders[1]!);
       await submitAnswer(env.client, key, 'omsorg', answer, 'contact');
+      await sleepUntil(plan.closesAt);
+    });
+    // Recorded when the escalation ladder came (the 'escalation-ladder' marker): three steps, to the
+    // contact, the head and the director's role; one unit answers after the first step, one has its
+    // deadline moved after it (its ladder starts again from the new day), the others go up every step.
+    solna.roles = { director: { name: { sv: 'Stadsdirektör', en: 'City manager' }, email: 'stadsdirektor@solna.example' } };
+    obligation.escalation = [
+      { after: 'P3D', to: ['contact'], template: 'reminder' },
+      { after: 'P7D', to: ['head'], cc: ['secretariat'] },
+      { after: 'P10D', to: ['role:director'] },
+    ];
+    await scenario('escalation-ladder', async (key) => {
+      const plan = planDataCall(obligation, key.period, solna.organisation.timeZone);
+      const first = plan.escalationSteps![0]!;
+      await sleepUntil(first.until ?? first.at);
+      await submitAnswer(env.client, key, 'barn-utbildning', answer, 'contact');
+      await extendDeadline(env.client, key, 'kultur-fritid', new Date(Date.parse(plan.deadlineAt) + 7 * 86_400_000).toISOString().slice(0, 10));
       await sleepUntil(plan.closesAt);
     });
   } finally {

@@ -27,6 +27,7 @@ import { mailLogPages } from './pages/mail-log';
 import { webhookPages } from './pages/webhooks';
 import { archivePackagePages } from './pages/archive-package';
 import { tokenPages } from './pages/tokens';
+import { peoplePages } from './pages/people';
 import { apiAuthentication, apiCredentials, requireRole } from './api-auth';
 import { API_PREFIX, apiV1 } from './api';
 import { recordAction } from '../records/audit-log';
@@ -38,7 +39,7 @@ import { createSessionTable } from './sessions';
 import { createFailureLimit, SIGN_IN_LIMIT } from './failure-limits';
 import { createViews } from './views';
 import { NoMalwareScannerError } from './uploads';
-import { asksForFiles } from '../domain/attachments';
+import { asksForFiles, questionnairesTakingFiles } from '../domain/attachments';
 
 export type { WebDeps } from './kit';
 export { answerUpdateId } from './pages/answer';
@@ -63,7 +64,7 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
  * its accounts name (a shared service, a municipal association).
  */
 /** Top-level paths of the pages: an organisation's id must not be one, or its path would be taken. */
-const RESERVED_PATHS = ['answer', 'goals', 'agreement', 'unit', 'login', 'logout', 'dashboard', 'cycles', 'projects', 'seminars', 'agreements', 'events', 'revisions', 'yearly-goals', 'schedules', 'preview', 'assets', 'healthz', 'accessibility', 'public', 'archive-package', 'tokens', 'api', 'webhooks'];
+const RESERVED_PATHS = ['answer', 'goals', 'agreement', 'unit', 'login', 'logout', 'dashboard', 'cycles', 'projects', 'seminars', 'agreements', 'events', 'revisions', 'yearly-goals', 'schedules', 'preview', 'assets', 'healthz', 'accessibility', 'public', 'archive-package', 'tokens', 'api', 'webhooks', 'people'];
 
 /** The pages a mailed link opens, and what each link was signed for. */
 const LINK_PAGES = [
@@ -176,8 +177,7 @@ const servesJson = (request: FastifyRequest) => request.routeOptions.url?.endsWi
 
 /** A config that asks for files needs a scanner and a database to keep them in: never a file unscanned. */
 function filesCanBeTaken(deps: WebDeps): void {
-  const dataCalls = deps.config.obligations.flatMap((o) => (o.kind === 'periodic-data-call' ? [o.questionnaire] : []));
-  if (!asksForFiles(dataCalls)) return;
+  if (!asksForFiles(questionnairesTakingFiles(deps.config.obligations))) return;
   const missing = [...(deps.scanner ? [] : ['FOLLOWUP_CLAMD (where clamd listens: /run/clamav/clamd.ctl or host:port)']), ...(deps.records ? [] : ['DATABASE_URL (the database of record the files are kept in)'])];
   if (missing.length) {
     throw new NoMalwareScannerError(
@@ -245,6 +245,7 @@ async function organisationSite(app: FastifyInstance, deps: WebDeps): Promise<vo
   await app.register(webhookPages, { kit, session });
   await app.register(archivePackagePages, { kit, session });
   await app.register(tokenPages, { kit, session });
+  await app.register(peoplePages, { kit, session });
   // The HTTP API for the organisation's other systems, with its OpenAPI document (web/api/).
   await app.register(apiV1, { prefix: API_PREFIX, kit, authenticate: apiAuthentication, requireSecretariat: requireRole('secretariat') });
   // Each kind's pages once, whatever number of obligations of the kind the organisation has.

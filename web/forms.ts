@@ -212,3 +212,15 @@ export function valueIn(part: unknown, name: string): unknown {
 export const languageIn = (part: unknown): unknown => valueIn(part, 'lang');
 
 export type ListQuery = z.output<typeof listQuery>;
+
+/** A person's substitute for some days (web/pages/people.ts); dates and addresses are checked where the form is shown again. */
+export const substitutionForm = z.strictObject({ ...common, person: field(254).optional(), substituteName: field(120).optional(), substituteEmail: field(254).optional(), from: field(10).optional(), until: field(10).optional(), copy: field(10).optional() });
+
+/** A substitution or a delegation by its id. */
+export const recordIdParams = z.strictObject({ id: z.uuid() });
+
+/** A unit's contacts set from the web: one a line ("Name <address>" or an address alone), and its head. */
+export const unitContactsForm = z.strictObject({ ...common, unit: field(100).optional(), contacts: text(4000).optional(), head: field(400).optional() });
+
+/** Handing the unit's answer to a colleague (web/pages/answer.ts). */
+export const delegationForm = z.strictObject({ ...common, byName: field(120).optional(), name: field(120).optional(), email: field(254).optional() });

@@ -8,7 +8,7 @@ import { describeFieldError, type FieldError } from '../domain/answers';
 import { acceptedKinds, attachmentIds, DEFAULT_ACCEPT, DEFAULT_MAX_FILES, FILE_KINDS, formatFileSize, maxFileBytes, type FileKind } from '../domain/attachments';
 import { groupFields, groupHeading } from '../domain/questionnaire';
 import type { AnswerValues, Language, Questionnaire } from '../domain/types';
-import { text } from './i18n';
+import { pluralText, text } from './i18n';
 
 /** "required if you answered Yes above": the rule in the words of the form. */
 function requiredWhen(field: Questionnaire[number], questionnaire: Questionnaire, lang: Language) {
@@ -32,7 +32,7 @@ export function questionnaireForm(
     return {
       // The browser's file chooser offers these; the server checks the content whatever the name.
       accept: kinds.flatMap((k) => [`.${FILE_KINDS[k].extension}`, ...(k === 'jpeg' ? ['.jpeg'] : []), FILE_KINDS[k].mediaType]).join(','),
-      limits: text(lang, 'fileLimits', { kinds: acceptedKinds(f.accept), size: formatFileSize(maxFileBytes(f), lang), count: f.maxFiles ?? DEFAULT_MAX_FILES }),
+      limits: pluralText(lang, 'fileLimits', f.maxFiles ?? DEFAULT_MAX_FILES, { kinds: acceptedKinds(f.accept), size: formatFileSize(maxFileBytes(f), lang), count: f.maxFiles ?? DEFAULT_MAX_FILES }),
       multiple: (f.maxFiles ?? DEFAULT_MAX_FILES) > 1,
       held: attachmentIds(values[f.id]).flatMap((id) => {
         const held = attachments.get(id);

@@ -154,6 +154,7 @@ export function createSecretariatSession(kit: WebKit) {
     ...(kit.deps.records && role === 'secretariat' ? [{ url: '/archive-package', text: text(lang, 'navArchivePackage') }] : []),
     // API tokens for other systems: the secretariat's to hand out.
     ...(kit.deps.records && role === 'secretariat' ? [{ url: '/tokens', text: text(lang, 'navTokens') }] : []),
+    ...(kit.deps.records && role === 'secretariat' ? [{ url: '/people', text: text(lang, 'navPeople') }] : []),
   ];
   const secretariatContext = (request: FastifyRequest, reply: FastifyReply): PageContext => {
     const lang = secretariatLanguage(request);

@@ -1,9 +1,10 @@
 /**
- * Files posted with the answer form: read from the multipart stream (@fastify/multipart) within the
- * limits of their field, then each checked by its content (file-type reads the magic bytes; a PDF
- * named .png is a PDF), scanned by clamd and kept in the database of record. What the form's file
- * field then holds is the ids of its attachments. Nothing is kept unscanned: without a scanner, or
- * with one that does not answer, a file is refused with "try again later", the rest of the form kept.
+ * Files posted with the answer form, the project owner's goals form and the API's upload: read
+ * from the multipart stream (@fastify/multipart) within the limits of their field, then each
+ * checked by its content (file-type reads the magic bytes; a PDF named .png is a PDF), scanned by
+ * clamd and kept in the database of record. What the form's file field then holds is the ids of
+ * its attachments. Nothing is kept unscanned: without a scanner, or with one that does not answer,
+ * a file is refused with "try again later", the rest of the form kept.
  */
 // The parser without Node's file and stream readers: the files are in memory, and it loads under Jest too.
 import { fileTypeFromBuffer } from 'file-type/core';
@@ -14,7 +15,7 @@ import { acceptedKinds, attachmentIds, attachmentValue, DEFAULT_ACCEPT, DEFAULT_
 import type { CycleKey } from '../domain/ids';
 import type { ConfiguredQuestionnaire } from '../domain/questionnaire';
 import type { QuestionField, Questionnaire } from '../domain/types';
-import { attachmentInfos, storeAttachment, type AttachmentInfo } from '../records/attachments';
+import { attachmentInfos, goalsAttachmentInfos, storeAttachment, storeGoalsAttachment, type AttachmentInfo, type GoalsPlace } from '../records/attachments';
 import type { Records } from '../records/database';
 import { ScannerUnavailableError, type MalwareScanner } from './clamd';
 
@@ -31,6 +32,8 @@ interface Received {
   files: ReceivedFile[];
   /** Files beyond what a field takes, not read: counted only, to say so beside the field. */
   overflow: Map<string, number>;
+  /** The names of file parts that are no file field's, not read (the API says so; a form has none). */
+  unknown: string[];
 }
 
 const received = new WeakMap<FastifyRequest, Received>();
@@ -71,42 +74,59 @@ export function cleanFileName(name: string): string {
   return (base || 'fil').slice(0, 255);
 }
 
-/**
- * Registers multipart parsing for the scope's routes: a multipart form's text fields become its
- * body (as a urlencoded form's would), its files are held for `checkUploads`, each field's files no
- * more than the field takes; the stream itself stops at the largest file any field takes.
- */
-export async function acceptMultipartForms(app: FastifyInstance, options: { questionnaires: readonly ConfiguredQuestionnaire[]; fileField: FileFieldOf }): Promise<void> {
-  const largest = largestFile(options.questionnaires);
+/** @fastify/multipart for the scope's routes: the stream itself stops at the largest file any of these questionnaires' fields takes. */
+export async function registerMultipart(app: FastifyInstance, questionnaires: readonly ConfiguredQuestionnaire[]): Promise<void> {
   await app.register(fastifyMultipart, {
     // A file over the limit is cut off and marked, and refused beside its field, not with an error page.
     throwFileSizeLimit: false,
-    limits: { fileSize: largest, files: 100, fields: 1000, fieldSize: 100_000, parts: 1100 },
+    limits: { fileSize: largestFile(questionnaires), files: 100, fields: 1000, fieldSize: 100_000, parts: 1100 },
   });
+}
+
+/**
+ * Reads a multipart request: its text fields are returned (several values of one name as one
+ * list), its files held for `checkUploads`, each field's files no more than the field takes.
+ */
+export async function receiveMultipart(request: FastifyRequest, fileField: FileFieldOf): Promise<Record<string, string>> {
+  const body: Record<string, string> = {};
+  const held: Received = { files: [], overflow: new Map(), unknown: [] };
+  for await (const part of request.parts()) {
+    if (part.type === 'field') {
+      const value = typeof part.value === 'string' ? part.value : String(part.value);
+      // Several values of one name (the kept files of a file field) are one list.
+      body[part.fieldname] = part.fieldname in body ? `${body[part.fieldname]},${value}` : value;
+      continue;
+    }
+    const field = fileField(request, part.fieldname);
+    const taken = held.files.filter((f) => f.field === part.fieldname).length;
+    // An empty file input sends a part without a name or content: nothing chosen.
+    if (!field || part.filename === '' || taken >= (field.maxFiles ?? DEFAULT_MAX_FILES)) {
+      const chunks = await drain(part.file);
+      if (field && part.filename !== '' && chunks > 0) held.overflow.set(part.fieldname, (held.overflow.get(part.fieldname) ?? 0) + 1);
+      if (!field && part.filename !== '' && !held.unknown.includes(part.fieldname)) held.unknown.push(part.fieldname);
+      continue;
+    }
+    const content = await part.toBuffer();
+    held.files.push({ field: part.fieldname, name: cleanFileName(part.filename), content, truncated: part.file.truncated });
+  }
+  received.set(request, held);
+  return body;
+}
+
+/** The names of the file parts a request sent that are no file field's. */
+export function unknownFileParts(request: FastifyRequest): string[] {
+  return received.get(request)?.unknown ?? [];
+}
+
+/**
+ * Registers multipart parsing for the scope's routes: a multipart form's text fields become its
+ * body (as a urlencoded form's would), its files are held for `checkUploads`.
+ */
+export async function acceptMultipartForms(app: FastifyInstance, options: { questionnaires: readonly ConfiguredQuestionnaire[]; fileField: FileFieldOf }): Promise<void> {
+  await registerMultipart(app, options.questionnaires);
   app.addHook('preValidation', async (request) => {
     if (!request.isMultipart()) return;
-    const body: Record<string, string> = {};
-    const held: Received = { files: [], overflow: new Map() };
-    for await (const part of request.parts()) {
-      if (part.type === 'field') {
-        const value = typeof part.value === 'string' ? part.value : String(part.value);
-        // Several values of one name (the kept files of a file field) are one list.
-        body[part.fieldname] = part.fieldname in body ? `${body[part.fieldname]},${value}` : value;
-        continue;
-      }
-      const field = options.fileField(request, part.fieldname);
-      const taken = held.files.filter((f) => f.field === part.fieldname).length;
-      // An empty file input sends a part without a name or content: nothing chosen.
-      if (!field || part.filename === '' || taken >= (field.maxFiles ?? DEFAULT_MAX_FILES)) {
-        const chunks = await drain(part.file);
-        if (field && part.filename !== '' && chunks > 0) held.overflow.set(part.fieldname, (held.overflow.get(part.fieldname) ?? 0) + 1);
-        continue;
-      }
-      const content = await part.toBuffer();
-      held.files.push({ field: part.fieldname, name: cleanFileName(part.filename), content, truncated: part.file.truncated });
-    }
-    received.set(request, held);
-    request.body = body;
+    request.body = await receiveMultipart(request, options.fileField);
   });
 }
 
@@ -122,14 +142,13 @@ async function kindOf(content: Buffer): Promise<FileKind | undefined> {
   return found ? kindOfMediaType(found.mime) : undefined;
 }
 
-export interface UploadContext {
+/** Where the files go: a unit's answer in a cycle, or a project's goals (records/attachments.ts). */
+export type UploadContext = {
   records: Records | undefined;
   scanner: MalwareScanner | undefined;
-  key: CycleKey;
-  unit: string;
   /** Who attached them, as the audit log says it. */
   uploadedBy: string;
-}
+} & ({ key: CycleKey; unit: string } | { goals: GoalsPlace });
 
 export interface CheckedUploads {
   /** The form's values with each file field holding its attachments' ids: those kept, and the new ones taken. */
@@ -144,7 +163,7 @@ export interface CheckedUploads {
  * cycle), then each new file checked, scanned and stored, or refused with an error beside its field.
  */
 export async function checkUploads(request: FastifyRequest, questionnaire: Questionnaire, typed: Record<string, string>, context: UploadContext): Promise<CheckedUploads> {
-  const held = received.get(request) ?? { files: [], overflow: new Map<string, number>() };
+  const held = received.get(request) ?? { files: [], overflow: new Map<string, number>(), unknown: [] };
   const values = { ...typed };
   const errors: FieldError[] = [];
   const attachments = new Map<string, AttachmentInfo>();
@@ -152,7 +171,8 @@ export async function checkUploads(request: FastifyRequest, questionnaire: Quest
   if (fileFields.length === 0) return { values, errors, attachments };
   const { records, scanner } = context;
   const keptIds = fileFields.flatMap((f) => attachmentIds(typed[f.id]));
-  const known = records ? await attachmentInfos(records, context.key, keptIds, context.unit) : [];
+  const known = !records ? [] : 'goals' in context ? await goalsAttachmentInfos(records, context.goals.org, context.goals.project, keptIds) : await attachmentInfos(records, context.key, keptIds, context.unit);
+  const unit = 'goals' in context ? context.goals.unit : context.unit;
   for (const info of known) attachments.set(info.id, info);
   for (const field of fileFields) {
     const kept = attachmentIds(typed[field.id]).filter((id) => attachments.get(id)?.field === field.id);
@@ -191,7 +211,7 @@ export async function checkUploads(request: FastifyRequest, questionnaire: Quest
       try {
         const scan = await scanner.scan(file.content);
         if (!scan.clean) {
-          request.log.warn({ field: field.id, unit: context.unit, signature: scan.signature }, 'a file with malware was refused');
+          request.log.warn({ field: field.id, unit, ...('goals' in context ? { project: context.goals.project } : {}), signature: scan.signature }, 'a file with malware was refused');
           refuse({ code: 'file-infected', file: file.name });
           continue;
         }
@@ -201,16 +221,15 @@ export async function checkUploads(request: FastifyRequest, questionnaire: Quest
         refuse({ code: 'scanner-unavailable', file: file.name });
         continue;
       }
-      const stored = await storeAttachment(records, {
-        key: context.key,
-        unit: context.unit,
+      const checked = {
         field: field.id,
         name: withExtension(file.name, kind),
         mediaType: FILE_KINDS[kind].mediaType,
         content: file.content,
         uploadedBy: context.uploadedBy,
         scannedBy: `clamd ${scanner.address}`,
-      });
+      };
+      const stored = 'goals' in context ? await storeGoalsAttachment(records, context.goals, checked) : await storeAttachment(records, { ...checked, key: context.key, unit: context.unit });
       attachments.set(stored.id, stored);
       kept.push(stored.id);
     }
@@ -232,6 +251,13 @@ export async function heldAttachments(records: Records | undefined, questionnair
   const ids = questionnaire.filter((f) => f.type === 'file').flatMap((f) => attachmentIds(values[f.id]));
   if (!records || ids.length === 0) return new Map();
   return new Map((await attachmentInfos(records, key, ids, unit)).map((a) => [a.id, a]));
+}
+
+/** The files a goals form's file fields hold, for showing them beside the fields. */
+export async function heldGoalsAttachments(records: Records | undefined, questionnaire: Questionnaire, values: Record<string, string>, org: string, project: string): Promise<Map<string, AttachmentInfo>> {
+  const ids = questionnaire.filter((f) => f.type === 'file').flatMap((f) => attachmentIds(values[f.id]));
+  if (!records || ids.length === 0) return new Map();
+  return new Map((await goalsAttachmentInfos(records, org, project, ids)).map((a) => [a.id, a]));
 }
 
 /** A file name as a Content-Disposition header carries it: ASCII for old clients, and the name itself (RFC 6266). */

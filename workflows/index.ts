@@ -10,3 +10,4 @@ export { scheduledStartWorkflow } from './scheduled-start';
 export { eventWorkflow } from './event';
 export { goalsWorkflow } from './goals';
 export { webhookDeliveryWorkflow } from './webhook-delivery';
+export { delegationMailWorkflow } from './delegation';

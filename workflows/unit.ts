@@ -8,7 +8,7 @@ import type { Activities } from '../activities';
 import { checkAnswer, checkDraft, describeAnswerErrors } from '../domain/answers';
 import type { Draft, HistoryEntry, MailKind, MailingResult, MailProblem, SubmittedAnswer, UnitState, UnitStatus } from '../domain/types';
 import { localDate } from '../domain/local-date';
-import { unitTimes } from '../domain/spread';
+import { unitStepTimes, unitTimes } from '../domain/spread';
 import { owesAnswer } from '../domain/unit-states';
 import {
   closeUnitSignal,
@@ -49,6 +49,12 @@ export const SPREAD_REMINDERS_PATCH = 'spread-reminders';
  * a version whose receipt did not): the workflow task that takes an answer waits for no database.
  */
 export const ANSWER_WITH_RECEIPT_PATCH = 'answer-version-with-receipt';
+/**
+ * Units whose plan has an escalation ladder (config `escalation`) send its steps in order until they
+ * answer or the cycle closes. Asked only by such units: a plan without steps escalates once, as
+ * every unit did before, and histories from before replay without the marker.
+ */
+export const ESCALATION_LADDER_PATCH = 'escalation-ladder';
 
 interface QueuedMail {
   kind: MailKind;
@@ -64,6 +70,8 @@ interface QueuedMail {
   /** Whom a retry is still waiting for: the mails behind it wait for these people. */
   waitingFor?: string[];
   attempt?: number;
+  /** An escalation of the ladder: its step, 0 for the first. */
+  step?: number;
   /** A mail tried again waits until then. */
   notBefore?: number;
   /**
@@ -87,6 +95,13 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
   const spread = input.plan.spreadUntil !== undefined && (input.spreadFromStart === true || wf.patched(SPREAD_REMINDERS_PATCH));
   /** This unit's reminder and escalation times: its own moments in the plan's windows. */
   const own = (): Pick<typeof plan, 'reminderTimes' | 'escalationAt'> => (spread ? unitTimes(plan, key, unitId) : plan);
+  const ladder = input.plan.escalationSteps !== undefined && wf.patched(ESCALATION_LADDER_PATCH);
+  /** This unit's moment of each step of the ladder. */
+  const ownSteps = (): string[] => (spread ? unitStepTimes(plan, key, unitId) : (plan.escalationSteps ?? []).map((s) => s.at));
+  // Steps of the ladder due for the deadline the ladder counts from; the step the unit is on (1-based, 0: none).
+  let stepsDone = 0;
+  let ladderDeadline: string | undefined;
+  let escalationStep = 0;
   let closing = false;
   let requested = false;
   let wake = false;
@@ -171,6 +186,7 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
     requestSentAt,
     remindersSentAt: [...remindersSentAt],
     escalatedAt,
+    ...(escalationStep > 0 ? { escalationStep } : {}),
     answer,
     draft,
     exempt,
@@ -251,7 +267,7 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
     extendDeadlineUpdate,
     async ({ until, by }) => {
       note('deadline-extended', by, until);
-      plan = await planning.planDeadline({ key, unitId, until, opensAt: plan.opensAt });
+      plan = await planning.planDeadline({ key, unitId, until, opensAt: plan.opensAt, ...(ladder ? { closesAt: input.closesAt } : {}) });
       const now = Date.now();
       remindersDone = own().reminderTimes.filter((t) => Date.parse(t) <= now).length;
       // People who have the request know the old date (and may have it in their calendar): tell them.
@@ -317,13 +333,22 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
     mailProblems.push(problem);
   }
 
+  /** A step of the ladder went out (or failed as a whole): the unit is on it, and its history says so. */
+  const stepsNoted = new Set<number>();
+  function onStep(queued: QueuedMail): void {
+    if (queued.step === undefined || stepsNoted.has(queued.sequence)) return;
+    stepsNoted.add(queued.sequence);
+    escalationStep = queued.step + 1;
+    note('escalated', undefined, `${escalationStep}/${plan.escalationSteps?.length ?? escalationStep}`);
+  }
+
   /**
    * Sends a mail to all but `held`; returns what is left to do: the mail again for those the server
    * put off (with the time of the next try), and a copy for the held people, behind the mail they wait for.
    */
   async function send(queued: QueuedMail, held: string[]): Promise<QueuedMail[]> {
     const at = nowIso();
-    const later: QueuedMail[] = held.length > 0 ? [{ kind: queued.kind, sequence: queued.sequence, answer: queued.answer, firstAt: queued.firstAt ?? at, only: held, holdsBack: true }] : [];
+    const later: QueuedMail[] = held.length > 0 ? [{ kind: queued.kind, sequence: queued.sequence, answer: queued.answer, firstAt: queued.firstAt ?? at, only: held, holdsBack: true, ...(queued.step !== undefined ? { step: queued.step } : {}) }] : [];
     const skipped = [...(queued.settled ?? []), ...held];
     const skip = skipped.length > 0 ? skipped : undefined;
     let result: MailingResult;
@@ -332,13 +357,14 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
     const answerVersion = carried && wf.patched(ANSWER_WITH_RECEIPT_PATCH) ? { submissionId: carried.submissionId, actor: carried.actor } : undefined;
     versionLeft = answerVersion !== undefined;
     try {
-      result = await mail.sendUnitMail({ key, unitId, kind: queued.kind, sequence: queued.sequence, at: queued.firstAt ?? at, plan, closesAt: input.closesAt, answer: queued.answer, only: queued.only, skip, ...(answerVersion ? { answerVersion } : {}) });
+      result = await mail.sendUnitMail({ key, unitId, kind: queued.kind, sequence: queued.sequence, at: queued.firstAt ?? at, plan, closesAt: input.closesAt, answer: queued.answer, only: queued.only, skip, ...(answerVersion ? { answerVersion } : {}), ...(queued.step !== undefined ? { step: queued.step } : {}) });
     } catch (err) {
       // A mailing that fails as a whole (no such unit any more) must not stop the cycle: it shows in the status.
       const cause = activityProblem(err);
       if (cause === undefined) throw err;
       noteProblem({ kind: queued.kind, sequence: queued.sequence, at, error: cause, state: 'failed' });
       if (queued.kind === 'escalation') escalatedAt ??= at;
+      onStep(queued);
       return later;
     }
     if (answerVersion && result.answerOnRecord) {
@@ -369,6 +395,7 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
       if (queued.kind === 'request') requestSentAt ??= sentAt;
       if (queued.kind === 'reminder') remindersSentAt.push(sentAt);
       if (queued.kind === 'escalation') escalatedAt ??= sentAt;
+      onStep(queued);
     }
     const putOff = outcomes.filter((o) => o.state === 'retrying').map((o) => o.address);
     const unrendered = outcomes.filter((o) => o.state === 'failed').map((o) => o.address);
@@ -415,7 +442,19 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
         reminderDue = true;
       }
       if (reminderDue && now < Date.parse(plan.deadlineAt)) outbox.push({ kind: 'reminder', sequence: ++reminderSequence });
-      if (escalatedForDeadline !== plan.deadlineAt && now >= Date.parse(escalationAt)) {
+      if (ladder) {
+        // A moved deadline starts the ladder again from its first step.
+        if (ladderDeadline !== plan.deadlineAt) {
+          ladderDeadline = plan.deadlineAt;
+          stepsDone = 0;
+          escalationStep = 0;
+        }
+        const steps = ownSteps();
+        while (stepsDone < steps.length && now >= Date.parse(steps[stepsDone]!)) {
+          escalatedForDeadline = plan.deadlineAt;
+          outbox.push({ kind: 'escalation', sequence: ++escalationSequence, step: stepsDone++ });
+        }
+      } else if (escalatedForDeadline !== plan.deadlineAt && now >= Date.parse(escalationAt)) {
         escalatedForDeadline = plan.deadlineAt;
         outbox.push({ kind: 'escalation', sequence: ++escalationSequence });
       }
@@ -426,7 +465,10 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
       const { reminderTimes, escalationAt } = own();
       const nextReminder = reminderTimes[remindersDone];
       if (nextReminder) upcoming.push(Date.parse(nextReminder));
-      if (escalatedForDeadline !== plan.deadlineAt) upcoming.push(Date.parse(escalationAt));
+      if (ladder) {
+        const nextStep = ownSteps()[stepsDone];
+        if (nextStep) upcoming.push(Date.parse(nextStep));
+      } else if (escalatedForDeadline !== plan.deadlineAt) upcoming.push(Date.parse(escalationAt));
       // Awake when the deadline passes, so that "late" reaches the visibility store then.
       if (visible && now < Date.parse(plan.deadlineAt)) upcoming.push(Date.parse(plan.deadlineAt));
     }

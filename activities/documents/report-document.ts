@@ -3,6 +3,7 @@
  * summary, the registered projects, the answers question by question, then unit by unit.
  */
 import { lines } from '../../domain/text';
+import { formatCount, pluralWord } from '../../domain/wording';
 import type { buildReportContext } from '../report';
 import type { Block, ReportDocument, Run } from './document-model';
 
@@ -12,12 +13,13 @@ const joined = (items: string[], none: string) => (items.length ? items.join(', 
 
 function summaryBlocks(c: ReportContext): Block[] {
   const { labels, summary } = c;
+  const n = (count: number) => formatCount(c.language, count);
   const answered: Run[] = [
     { text: `${labels.answered}: ` },
-    { text: `${summary.answered}`, strong: true },
-    { text: ` / ${summary.asked} (${summary.rate}; ${summary.onTime} ${labels.onTime}, ${summary.late} ${labels.late})` },
+    { text: n(summary.answered), strong: true },
+    { text: ` / ${n(summary.asked)} (${summary.rate}; ${n(summary.onTime)} ${labels.onTime}, ${n(summary.late)} ${labels.late})` },
   ];
-  if (summary.previous) answered.push({ text: ` · ${labels.previousPeriod} ${summary.previous.period}: ${summary.previous.answered} / ${summary.previous.asked} (${summary.previous.rate})` });
+  if (summary.previous) answered.push({ text: ` · ${labels.previousPeriod} ${summary.previous.period}: ${n(summary.previous.answered)} / ${n(summary.previous.asked)} (${summary.previous.rate})` });
   const items: Run[][] = [
     answered,
     [{ text: `${labels.missing}: ` }, { text: joined(summary.missing, labels.none), strong: summary.missing.length > 0 }],
@@ -49,6 +51,7 @@ function projectBlocks(c: ReportContext): Block[] {
 
 function questionBlocks(c: ReportContext): Block[] {
   const { labels, summary } = c;
+  const answersCounted = (count: number) => `${formatCount(c.language, count)} ${pluralWord(c.language, count, labels.answerCounted, labels.answersCounted)}`;
   const previous = summary.previous;
   const blocks: Block[] = [{ kind: 'heading', level: 2, text: labels.byQuestion }];
   for (const section of c.questions) {
@@ -58,13 +61,13 @@ function questionBlocks(c: ReportContext): Block[] {
       if (q.tally) {
         blocks.push({
           kind: 'table',
-          caption: `${labels.tallyCaption} (${q.tally.total} ${labels.answersCounted})`,
+          caption: `${labels.tallyCaption} (${answersCounted(q.tally.total)})`,
           columns: [labels.option, labels.count, labels.share, ...(previous ? [`${labels.previousPeriod} ${previous.period}`] : [])],
-          rows: q.tally.rows.map((r) => ({ head: r.label, cells: [String(r.count), r.share, ...(previous ? [r.previous ?? '–'] : [])] })),
+          rows: q.tally.rows.map((r) => ({ head: r.label, cells: [formatCount(c.language, r.count), r.share, ...(previous ? [r.previous ?? '–'] : [])] })),
           numeric: [true, true, ...(previous ? [true] : [])],
         });
       }
-      if (q.stats) blocks.push({ kind: 'paragraph', runs: [{ text: `${labels.total}: ` }, { text: q.stats.sum, strong: true }, { text: ` · ${labels.average}: ${q.stats.average} (${q.stats.count} ${labels.answersCounted})` }] });
+      if (q.stats) blocks.push({ kind: 'paragraph', runs: [{ text: `${labels.total}: ` }, { text: q.stats.sum, strong: true }, { text: ` · ${labels.average}: ${q.stats.average} (${answersCounted(q.stats.count)})` }] });
       if (q.answers.length) {
         blocks.push({
           kind: 'table',

@@ -34,6 +34,7 @@ export function createEventNoticesActivities(deps: ActivityDeps, sendNotice: Sen
         org,
         people,
         template: templateFor(obligation, input.kind),
+        subjects: obligation.subjects,
         scope: `${input.orgId}.${input.obligationId}.${event.id}`,
         kind: input.kind,
         sequence: input.sequence,

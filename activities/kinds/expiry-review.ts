@@ -25,6 +25,7 @@ export function createExpiryReviewActivities(deps: ActivityDeps, sendNotice: Sen
         org,
         people: input.kind === 'agreement-review' ? [agreement.owner] : [secretariatPerson(org)],
         template: templateFor(obligation, input.kind),
+        subjects: obligation.subjects,
         scope: `${input.orgId}.${input.obligationId}.${agreement.id}.${agreement.endsOn}`,
         kind: input.kind,
         sequence: input.sequence,

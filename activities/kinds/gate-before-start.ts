@@ -6,7 +6,9 @@ import { endOfDay, parseIsoDuration, startOfDay } from '../../domain/calendar';
 import { questionnaireOf } from '../../domain/questionnaire';
 import type { ProjectRegistration } from '../../domain/registers';
 import type { AnswerValues } from '../../domain/types';
-import type { PersonConfig } from '../../config/schema';
+import type { GateBeforeStartConfig, PersonConfig } from '../../config/schema';
+import type { Language } from '../../domain/types';
+import { headTitle } from '../../domain/wording';
 import { PROJECT_MAIL_KINDS, templateFor } from '../../domain/mail-kinds';
 import type { ActivityDeps } from '../index';
 import { recordProject, type ProjectRecord } from '../../records/projects';
@@ -15,6 +17,7 @@ import { day, secretariatPerson, type SendNotice } from '../notices';
 import { ownerLinkUrl } from '../owner-links';
 import { lineLabel, type KindModule } from './kind-module';
 import type { EmitWebhookEvent } from '../webhooks';
+import { createUnitPeople } from '../unit-people';
 
 export type ProjectMailKind = (typeof PROJECT_MAIL_KINDS)[number];
 
@@ -55,7 +58,8 @@ export function createGateActivities(deps: ActivityDeps, sendNotice: SendNotice,
     async sendProjectMail(input: { orgId: string; obligationId: string; project: ProjectRegistration; kind: ProjectMailKind; sequence: number; at: string; comment?: string; goals?: AnswerValues; skip?: string[] }) {
       const { org, obligation } = directory.ofKind(input.orgId, 'gate-before-start', input.obligationId);
       const { project } = input;
-      const unit = directory.unit(input.orgId, project.unitId);
+      // The head as the secretariat set it in the web, where it did (records/people.ts).
+      const unit = await createUnitPeople(directory, deps.records).unit(input.orgId, project.unitId);
       const toOwner = ['goals-request', 'goals-reminder', 'goals-approved', 'goals-returned'].includes(input.kind);
       const people: PersonConfig[] =
         input.kind === 'goals-review' ? [secretariatPerson(org)] : input.kind === 'start-without-approval' ? [unit.head] : [project.owner];
@@ -63,6 +67,7 @@ export function createGateActivities(deps: ActivityDeps, sendNotice: SendNotice,
         org,
         people,
         template: templateFor(obligation, input.kind),
+        subjects: obligation.subjects,
         scope: `${input.orgId}.${input.obligationId}.${project.id}`,
         kind: input.kind,
         sequence: input.sequence,
@@ -71,7 +76,8 @@ export function createGateActivities(deps: ActivityDeps, sendNotice: SendNotice,
         skip: input.skip,
         context: (language) => ({
           obligation: { title: obligation.title[language], source: obligation.source },
-          gate: { before: obligation.before[language] },
+          gate: { before: obligation.before[language], requires: gateRequires(obligation, language) },
+          head: { title: headTitle(unit, org.wording, language) },
           project: {
             id: project.id,
             title: project.title,
@@ -90,6 +96,17 @@ export function createGateActivities(deps: ActivityDeps, sendNotice: SendNotice,
       });
     },
   };
+}
+
+/**
+ * What the policy requires fixed before a start, as the unit head's mail lists it: the obligation's
+ * own list, else its questionnaire's required questions (all of them when none is required).
+ */
+export function gateRequires(obligation: GateBeforeStartConfig, language: Language): string[] {
+  if (obligation.requires) return obligation.requires.map((r) => r[language]);
+  const fields = questionnaireOf(obligation);
+  const required = fields.filter((f) => f.required);
+  return (required.length ? required : fields).map((f) => f.label[language]);
 }
 
 const WORDS = {

@@ -5,6 +5,7 @@ import { countedSeminars, occurrencesWorkflowId, type SeminarRecord } from '../.
 import type { Language } from '../../domain/types';
 import type { OrganisationConfig } from '../../config/schema';
 import { OCCURRENCE_MAIL_KINDS, templateFor } from '../../domain/mail-kinds';
+import { formatCount } from '../../domain/wording';
 import type { ActivityDeps } from '../index';
 import { bodyPeople, day, secretariatPerson, type SendNotice } from '../notices';
 import { lineLabel, type KindModule } from './kind-module';
@@ -32,6 +33,7 @@ export function createMinimumOccurrencesActivities(deps: ActivityDeps, sendNotic
         org,
         people: [secretariatPerson(org), ...bodyPeople(org, obligation.warn)],
         template: templateFor(obligation, 'occurrences-warning'),
+        subjects: obligation.subjects,
         scope: `${input.orgId}.${input.obligationId}.${input.year}`,
         kind: 'occurrences-warning',
         sequence: input.checkpoint,
@@ -85,6 +87,7 @@ export function createMinimumOccurrencesActivities(deps: ActivityDeps, sendNotic
         org,
         people: [...bodyPeople(org, obligation.report.recipients), secretariatPerson(org)],
         template: templateFor(obligation, 'occurrences-result'),
+        subjects: obligation.subjects,
         scope: `${input.orgId}.${input.obligationId}.${input.year}`,
         kind: 'occurrences-result',
         sequence: 1,
@@ -111,7 +114,7 @@ function occurrencesDocument(c: { language: Language; title: string; org: { name
     { kind: 'heading', level: 1, text: title },
     { kind: 'paragraph', quiet: true, runs: [{ text: `${c.org.name} · ${labels.compiledAt} ${c.compiledAt}` }] },
     { kind: 'heading', level: 2, text: `${labels.result}: ${c.met ? labels.met : labels.notMet}` },
-    { kind: 'paragraph', runs: [{ text: `${labels.required}: ${c.minimum} · ${labels.counted}: ` }, { text: String(c.counted), strong: true }] },
+    { kind: 'paragraph', runs: [{ text: `${labels.required}: ${formatCount(c.language, c.minimum)} · ${labels.counted}: ` }, { text: formatCount(c.language, c.counted), strong: true }] },
     { kind: 'heading', level: 2, text: labels.list },
     c.seminars.length
       ? { kind: 'table', columns: [labels.seminar, labels.date, labels.place, labels.role, labels.unit], rows: c.seminars.map((s) => ({ head: s.title, cells: [s.date, s.place, s.role, s.unit] })) }

@@ -4,8 +4,10 @@
  */
 import { DateTime } from 'luxon';
 import { messageIdScope, cycleWorkflowId, type CycleKey } from '../../domain/ids';
-import { dataCallOpenings, formatDate, latestEndedPeriod, planCycle, previousPeriod, replanDeadline, standingLinkExpiry } from '../../domain/calendar';
-import { unitTimes } from '../../domain/spread';
+import { dataCallOpenings, formatDate, latestEndedPeriod, previousPeriod, standingLinkExpiry } from '../../domain/calendar';
+import { planDataCall, replanDataCall, stepPeople } from '../../domain/escalation';
+import type { OrganisationConfig, PeriodicDataCallConfig, PersonConfig } from '../../config/schema';
+import { unitStepTimes, unitTimes } from '../../domain/spread';
 import { askQuestionnaire, periodQuestionnaire } from '../questionnaire-lists';
 import type { RegisterContents } from '../../domain/registers';
 import type { ArchivedReport, CycleSetup, MailingResult, MailKind, RecipientOutcome, SubmittedAnswer, UnitPlan, UnitStatus } from '../../domain/types';
@@ -21,7 +23,11 @@ import { heartbeatKeepingProgress, type SendToEach } from '../send';
 import { recordAnswerVersion } from '../../records/answers';
 import { reportAttachmentsOf } from '../../records/attachments';
 import type { KindModule } from './kind-module';
+import { registerNames } from '../../domain/wording';
 import type { EmitWebhookEvent } from '../webhooks';
+import { createUnitPeople, personOf } from '../unit-people';
+import { delegationById, type Delegation } from '../../records/people';
+import { DirectoryError } from '../directory';
 
 export interface UnitMailInput {
   key: CycleKey;
@@ -40,6 +46,19 @@ export interface UnitMailInput {
   skip?: string[];
   /** A receipt's answer to put on record (the public record) before the mail goes out, and who sent it. */
   answerVersion?: { submissionId: string; actor: string };
+  /** An escalation of the ladder: its step (0 for the first) in the obligation's `escalation`. */
+  step?: number;
+}
+
+/** The mail to a colleague a contact handed the unit's answer to (web/pages/answer.ts): the request, with their own link. */
+export interface DelegationMailInput {
+  key: CycleKey;
+  unitId: string;
+  /** The delegation's id (records/people.ts): the colleague is read from the record, not carried in a history. */
+  delegationId: string;
+  at: string;
+  plan: UnitPlan;
+  closesAt: string;
 }
 
 /** The unit's entries in the registers, listed in the request so people confirm instead of retyping. */
@@ -55,8 +74,29 @@ function registerLines(register: RegisterContents, kinds: readonly string[], uni
   return lines;
 }
 
+/** The ladder's step of an escalation mail; none for the single escalation (no ladder, or a unit from before). */
+function escalationStepOf(obligation: PeriodicDataCallConfig, step: number | undefined) {
+  if (step === undefined) return undefined;
+  const found = obligation.escalation?.[step];
+  // The config lost the step while the cycle ran: the mailing fails as a whole and shows in the unit's status.
+  if (!found) throw new LadderStepMissingError(`The escalation ladder of "${obligation.id}" has no step ${step + 1} any more (it has ${obligation.escalation?.length ?? 0}); put it back in the config or close the cycle.`);
+  return found;
+}
+
+/** A role of the organisation as a mail's recipient, greeted by the role's name. */
+function roleAsPerson(org: OrganisationConfig, id: string): PersonConfig | undefined {
+  const role = org.roles?.[id];
+  if (!role) return undefined;
+  return { name: role.name[role.language ?? org.organisation.language], email: role.email, ...(role.language ? { language: role.language } : {}) };
+}
+
+/** A directory problem to Temporal (its name stays DirectoryError): not retried, as a unit no longer in the config is not. */
+export class LadderStepMissingError extends DirectoryError {}
+
 export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToEach, emit: EmitWebhookEvent) {
   const { renderer, archive, directory } = deps;
+  // The contacts and head set in the web, and the colleagues answers were handed to, when a mail goes.
+  const unitPeople = createUnitPeople(directory, deps.records);
   const cycleUrl = (key: CycleKey) => webLink(deps, key.orgId, `cycles/${key.obligationId}/${key.period}`);
   /** The unit's name in the organisation's language, where the config still has the unit. */
   const unitName = (orgId: string, unitId: string) => {
@@ -92,17 +132,33 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
     return true;
   }
 
-  async function sendMail(input: UnitMailInput): Promise<MailingResult> {
+  /**
+   * handedTo: only this colleague, with the line that says who handed the answer over (the
+   * delegation's own mail). Otherwise the unit's mails but the escalation go to its contacts and to
+   * every colleague handed the answer this cycle, each colleague with their own link: both keep
+   * knowing where the answer stands.
+   */
+  async function sendMail(input: UnitMailInput, handedTo?: Delegation): Promise<MailingResult> {
     const { org, obligation } = directory.obligation(input.key);
-    const unit = directory.unit(input.key.orgId, input.unitId);
+    const unit = await unitPeople.unit(input.key.orgId, input.unitId);
     const from = org.secretariat;
-    const template = input.kind === 'deadline-moved' ? obligation.templates.deadlineMoved : obligation.templates[input.kind];
+    const mailKey = input.kind === 'deadline-moved' ? 'deadlineMoved' : input.kind;
+    const ladderStep = input.kind === 'escalation' ? escalationStepOf(obligation, input.step) : undefined;
+    const template = ladderStep?.template ?? obligation.templates[mailKey];
     const withInvite = input.kind === 'request' || input.kind === 'reminder' || input.kind === 'deadline-moved';
-    const recipients = input.kind === 'escalation' ? [unit.head] : unit.contacts;
+    const delegates = handedTo ? [handedTo] : input.kind === 'escalation' ? [] : await unitPeople.delegates(input.key, input.unitId);
+    const delegationOf = new Map(delegates.map((d) => [d.email.toLowerCase(), d.id]));
+    const secretariat = { name: org.secretariat.name, email: org.secretariat.email };
+    // A step of the ladder goes to whom it names; the single escalation to the head, the secretariat in copy.
+    const parties = { contacts: unit.contacts, head: unit.head, secretariat, role: (id: string) => roleAsPerson(org, id) };
+    const recipients = handedTo ? [personOf(handedTo)] : ladderStep ? stepPeople(ladderStep.to, parties) : input.kind === 'escalation' ? [unit.head] : [...unit.contacts, ...delegates.map(personOf)];
+    const copied = ladderStep ? stepPeople(ladderStep.cc ?? [], parties) : input.kind === 'escalation' ? [secretariat] : undefined;
     const registered = input.kind === 'request' && obligation.showRegisters.length ? registerLines(await deps.registers.read(input.key.orgId), obligation.showRegisters, input.unitId) : [];
     const questionnaire = await periodQuestionnaire(obligation, input.key, deps.registers, archive);
     // Where the policy keeps registers, the unit registers its seminars and projects from a standing link.
-    const keepsRegisters = org.obligations.some((o) => o.kind === 'gate-before-start' || o.kind === 'minimum-occurrences');
+    // It names only the registers the policy has: a policy without a seminar minimum offers no seminars.
+    const kept = (['seminars', 'projects'] as const).filter((r) => org.obligations.some((o) => o.kind === (r === 'seminars' ? 'minimum-occurrences' : 'gate-before-start')));
+    const keepsRegisters = kept.length > 0;
     // Each contact's own link, tied to them: it ends when they are no longer the unit's contact, and with the period.
     const registersUrlOf = (person: { email: string }) =>
       keepsRegisters && input.kind === 'request' ? ownerLinkUrl(deps, 'unit-registers', input.key.orgId, input.unitId, input.at, person.email, standingLinkExpiry(obligation.period, input.closesAt)) : undefined;
@@ -110,10 +166,14 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
       recipients,
       org.organisation.language,
       (person, language) => {
-        const token = deps.answerLinks.token({ key: input.key, unitId: input.unitId, expiresAt: input.closesAt });
+        // A colleague's own link names their delegation: their answer is on record as theirs.
+        const delegation = delegationOf.get(person.email.toLowerCase());
+        const token = deps.answerLinks.token({ key: input.key, unitId: input.unitId, expiresAt: input.closesAt, ...(delegation ? { delegation } : {}) });
         const answerUrl = webLink(deps, input.key.orgId, `answer/${token}`);
-        const context = { ...mailContext({ org, obligation, questionnaire, unit, person, language, input, answerUrl }), registered, registersUrl: registersUrlOf(person) };
-        const { subject, text } = renderer.mail(template, language, context);
+        const context = { ...mailContext({ org, obligation, questionnaire, unit, person, language, input, answerUrl }), registered, registersUrl: delegation ? undefined : registersUrlOf(person), registers: registerNames(kept, language), ...(ladderStep ? { escalationStep: { number: input.step! + 1, of: obligation.escalation!.length } } : {}) };
+        const rendered = renderer.mail(template, language, context, obligation.subjects[mailKey]?.[language]);
+        const subject = rendered.subject;
+        const text = handedTo ? `${handedOverText(language, handedTo.delegatedBy, unit.name[language])}\n\n${rendered.text}` : rendered.text;
         const invite = withInvite
           ? deadlineInvite({
               key: input.key,
@@ -133,7 +193,8 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
           text,
           date: new Date(input.at),
           replyTo: org.secretariat.email,
-          idSubject: input.unitId,
+          // A step's mail has its own Message-ID: the step is part of its business key.
+          idSubject: ladderStep ? `${input.unitId}.step-${input.step! + 1}` : input.unitId,
           attachments: invite ? [invite] : undefined,
         };
       },
@@ -141,7 +202,7 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
       messageIdScope(input.key),
       input.kind,
       input.sequence,
-      { cc: input.kind === 'escalation' ? [{ name: org.secretariat.name, email: org.secretariat.email }] : undefined, only: input.only, skip: input.skip },
+      { cc: copied?.length ? copied : undefined, only: input.only, skip: input.skip, at: input.at, ...(handedTo ? { retryInActivity: true } : {}) },
     );
   }
 
@@ -152,15 +213,16 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
         language: org.organisation.language,
         unitIds: org.units.map((u) => u.id).filter((id) => !obligation.units || obligation.units.includes(id)),
         questionnaire: await askQuestionnaire(obligation, key, deps.registers, archive),
-        plan: planCycle(obligation.calendar, obligation.period, key.period, org.organisation.timeZone, new Date(now)),
+        plan: planDataCall(obligation, key.period, org.organisation.timeZone, new Date(now)),
         title: `${obligation.title[org.organisation.language]} ${key.period}`,
         timeZone: org.organisation.timeZone,
       };
     },
 
-    async planDeadline({ key, until, opensAt }: { key: CycleKey; unitId: string; until: string; opensAt: string }): Promise<UnitPlan> {
+    /** closesAt: given by units with a ladder, whose steps' windows end at the cycle's closing. */
+    async planDeadline({ key, until, opensAt, closesAt }: { key: CycleKey; unitId: string; until: string; opensAt: string; closesAt?: string }): Promise<UnitPlan> {
       const { org, obligation } = directory.obligation(key);
-      return replanDeadline(obligation.calendar, until, opensAt, org.organisation.timeZone);
+      return replanDataCall(obligation, until, opensAt, org.organisation.timeZone, closesAt);
     },
 
     async sendUnitMail(input: UnitMailInput): Promise<MailingResult> {
@@ -178,8 +240,8 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
         return { ...(await sendMail(input)), answerOnRecord: true };
       }
       const sent = await sendMail(input);
-      // The escalation goes out when the unit has let its deadline pass: to the systems, the unit is late.
-      if (input.kind === 'escalation') {
+      // The escalation goes out when the unit has let its deadline pass: to the systems, the unit is late (once, at the ladder's first step).
+      if (input.kind === 'escalation' && !input.step) {
         const { key, unitId } = input;
         await emit({
           org: key.orgId,
@@ -194,6 +256,15 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
 
     recordAnswerVersion: keepAnswerVersion,
 
+    /** The request to a colleague the unit's answer was handed to, with their own link; retried here until the server takes it. */
+    async sendDelegationMail(input: DelegationMailInput): Promise<MailingResult> {
+      const delegation = deps.records ? await delegationById(deps.records, input.delegationId) : undefined;
+      if (!delegation || delegation.org !== input.key.orgId || delegation.obligation !== input.key.obligationId || delegation.period !== input.key.period || delegation.unit !== input.unitId) {
+        throw new DirectoryError(`No delegation ${input.delegationId} of ${input.unitId} in ${input.key.orgId}/${input.key.obligationId}/${input.key.period} is on record.`);
+      }
+      return sendMail({ key: input.key, unitId: input.unitId, kind: 'request', sequence: 1, at: input.at, plan: input.plan, closesAt: input.closesAt }, delegation);
+    },
+
     /** Keeps one part of the units' outcomes for compileReport; returns its reference. */
     async stageOutcomes({ key, part, outcomes }: { key: CycleKey; part: number; outcomes: UnitStatus[] }): Promise<string> {
       return archive.put(outcomesPartRef(key, part), JSON.stringify(outcomes));
@@ -207,7 +278,7 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
       const { org, obligation } = directory.obligation(key);
       const outcomes = (await Promise.all(parts.map(async (ref) => JSON.parse(await archive.read(ref)) as UnitStatus[]))).flat();
       const register = await deps.registers.read(key.orgId);
-      const compliance = buildCompliance({ org, rule: obligation.period, period: key.period, register, language: org.organisation.language });
+      const compliance = buildCompliance({ org, rule: obligation.period, period: key.period, register, language: org.organisation.language, headings: obligation.report.headings });
       const compiledAt = at ?? deps.clock().toISOString();
       const previousText = await readIfPresent(archive, reportDataRef({ ...key, period: previousPeriod(obligation.period, key.period) }));
       const previous = previousText ? (JSON.parse(previousText) as PeriodData) : undefined;
@@ -272,7 +343,7 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
             recipients: bodies.map((b) => b.name[language]).join(', '),
             answer: outcome?.answer ? { answeredAt: formatDate(outcome.answer.answeredAt, zone, language, true), rows: answerRows(questionnaire, outcome.answer.values, language) } : undefined,
             exempt: outcome?.exempt?.reason,
-          });
+          }, obligation.subjects.unitPart?.[language]);
           return { subject, text, date: new Date(closedAt), replyTo: org.secretariat.email, idSubject: `board.${unitId}` };
         },
         org.secretariat,
@@ -305,7 +376,7 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
             secretariat: org.secretariat,
             summary: report,
           };
-          const { subject, text } = renderer.mail(obligation.templates.reportDelivery, language, context);
+          const { subject, text } = renderer.mail(obligation.templates.reportDelivery, language, context, obligation.subjects.reportDelivery?.[language]);
           return {
             subject,
             text,
@@ -339,7 +410,7 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
 }
 
 export const periodicDataCall: KindModule<'periodic-data-call'> = {
-  templates: (obligation) => ({ mails: Object.values(obligation.templates), reports: ['report.html.hbs', 'report.md.hbs'] }),
+  templates: (obligation) => ({ mails: [...Object.values(obligation.templates), ...(obligation.escalation ?? []).flatMap((step) => (step.template ? [step.template] : []))], reports: ['report.html.hbs', 'report.md.hbs'] }),
   schedule: {
     // A data call that opened before the first sync is started by hand (followup cycle start):
     // starting it silently could ask units weeks late for something the secretariat already did.
@@ -355,7 +426,7 @@ export const periodicDataCall: KindModule<'periodic-data-call'> = {
   },
   async preview({ org, obligation, period, now, activities, record }) {
     const key: CycleKey = { orgId: org.organisation.id, obligationId: obligation.id, period };
-    const plan = planCycle(obligation.calendar, obligation.period, period, org.organisation.timeZone, now);
+    const plan = planDataCall(obligation, period, org.organisation.timeZone, now);
     const base = { key, plan, closesAt: plan.closesAt };
     for (const unit of org.units.filter((u) => !obligation.units || obligation.units.includes(u.id))) {
       // Each unit's reminders and escalation at its own moments, as its workflow sends them.
@@ -364,7 +435,11 @@ export const periodicDataCall: KindModule<'periodic-data-call'> = {
       const reminders = own.reminderTimes.filter((t) => Date.parse(t) > Date.parse(plan.opensAt));
       await record('request', () => activities.sendUnitMail({ ...base, unitId: unit.id, kind: 'request', sequence: 1, at: plan.opensAt }));
       for (const [i, at] of reminders.entries()) await record('reminder', () => activities.sendUnitMail({ ...base, unitId: unit.id, kind: 'reminder', sequence: i + 1, at }));
-      await record('escalation', () => activities.sendUnitMail({ ...base, unitId: unit.id, kind: 'escalation', sequence: 1, at: own.escalationAt }));
+      if (!plan.escalationSteps) await record('escalation', () => activities.sendUnitMail({ ...base, unitId: unit.id, kind: 'escalation', sequence: 1, at: own.escalationAt }));
+      // Each step of the ladder the cycle reaches before it closes, as the unit's workflow numbers them.
+      for (const [step, at] of unitStepTimes(plan, key, unit.id).entries()) {
+        if (Date.parse(at) < Date.parse(plan.closesAt)) await record('escalation', () => activities.sendUnitMail({ ...base, unitId: unit.id, kind: 'escalation', sequence: step + 1, step, at }));
+      }
     }
     // The report mail as it goes out, its figures standing in (the report is compiled at closing).
     const counts = org.organisation.language === 'sv' ? '[antal]' : '[count]';
@@ -377,3 +452,10 @@ export const periodicDataCall: KindModule<'periodic-data-call'> = {
     return ['nobodyAnswers', 'reportCounts'];
   },
 };
+
+/** The line the colleague's mail opens with: who handed them the answer, in the mail's language. */
+export function handedOverText(language: 'sv' | 'en', by: string, unitName: string): string {
+  return language === 'sv'
+    ? `${by} har lämnat över svaret för ${unitName} till dig. Din egen länk till svarsformuläret finns nedan; du får också enhetens påminnelser och kvitto.`
+    : `${by} has handed the answer for ${unitName} over to you. Your own link to the answer form is below; you will also get the unit's reminders and receipt.`;
+}

@@ -24,6 +24,7 @@ export function createRevisionActivities(deps: ActivityDeps, sendNotice: SendNot
         org,
         people,
         template: templateFor(obligation, input.kind),
+        subjects: obligation.subjects,
         scope: `${input.orgId}.${input.obligationId}.${input.periodId}`,
         kind: input.kind,
         sequence: input.sequence,

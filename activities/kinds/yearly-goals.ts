@@ -6,6 +6,7 @@ import { DateTime } from 'luxon';
 import { planGoalsYear } from '../../domain/calendar';
 import { goalsWorkflowId, type GoalsDecision } from '../../domain/registers';
 import { GOALS_MAIL_KINDS, templateFor } from '../../domain/mail-kinds';
+import { formatCount, pluralWord } from '../../domain/wording';
 import type { ActivityDeps } from '../index';
 import { day, secretariatPerson, type SendNotice } from '../notices';
 import { lineLabel, type KindModule } from './kind-module';
@@ -27,6 +28,7 @@ export function createYearlyGoalsActivities(deps: ActivityDeps, sendNotice: Send
         org,
         people: [secretariatPerson(org)],
         template: templateFor(obligation, input.kind),
+        subjects: obligation.subjects,
         scope: `${input.orgId}.${input.obligationId}.${input.year}`,
         kind: input.kind,
         sequence: input.sequence,
@@ -44,8 +46,8 @@ export function createYearlyGoalsActivities(deps: ActivityDeps, sendNotice: Send
 }
 
 const WORDS = {
-  sv: { goals: 'Mål för året', none: 'inte registrerade', goalsCount: 'mål' },
-  en: { goals: "The year's goals", none: 'not recorded', goalsCount: 'goals' },
+  sv: { goals: 'Mål för året', none: 'inte registrerade', goalCount: 'mål', goalsCount: 'mål' },
+  en: { goals: "The year's goals", none: 'not recorded', goalCount: 'goal', goalsCount: 'goals' },
 };
 
 export const yearlyGoals: KindModule<'yearly-goals'> = {
@@ -58,7 +60,7 @@ export const yearlyGoals: KindModule<'yearly-goals'> = {
     return [
       {
         label: `${lineLabel(obligation, language, words.goals)} ${year}`,
-        value: decision ? `${decision.goals.length} ${words.goalsCount} (${decision.body} ${decision.decidedOn} ${decision.paragraph})` : words.none,
+        value: decision ? `${formatCount(language, decision.goals.length)} ${pluralWord(language, decision.goals.length, words.goalCount, words.goalsCount)} (${decision.body} ${decision.decidedOn} ${decision.paragraph})` : words.none,
         attention: !decision,
       },
     ];

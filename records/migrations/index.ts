@@ -14,6 +14,8 @@ import * as caseRuns0007 from './0007_case_runs';
 import * as apiTokens0008 from './0008_api_tokens';
 import * as webhooks0009 from './0009_webhooks';
 import * as attachments0010 from './0010_attachments';
+import * as goalsAttachments0011 from './0011_goals_attachments';
+import * as people0012 from './0012_people';
 
 export const RECORDS_MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_records': records0001,
@@ -26,6 +28,8 @@ export const RECORDS_MIGRATIONS: Readonly<Record<string, Migration>> = Object.fr
   '0008_api_tokens': apiTokens0008,
   '0009_webhooks': webhooks0009,
   '0010_attachments': attachments0010,
+  '0011_goals_attachments': goalsAttachments0011,
+  '0012_people': people0012,
 });
 
 /** The newest migration this release knows: the schema it was written for. */

@@ -210,7 +210,7 @@ describe('the report', () => {
     const report = await activities.compileReport({ key, closedAt: plan.closesAt, parts });
     await activities.deliverReport({ key, closedAt: plan.closesAt, report });
     expect(smtp.received.map((r) => r.envelopeTo[0])).toEqual(['kf.sekreterare@solna.example', 'int.kommitten@solna.example', 'internationella.sekretariatet@solna.example']);
-    expect(smtp.received[0]!.mail.text).toContain('0 av 1 tillfrågade enheter har svarat');
+    expect(smtp.received[0]!.mail.text).toContain('0 av 1 tillfrågade enhet har svarat');
     expect(smtp.received[0]!.mail.attachments.map((a) => a.contentType)).toEqual(['application/pdf', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'text/html']);
   });
 

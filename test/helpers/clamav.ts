@@ -1,12 +1,17 @@
 /**
- * A clamd of the test's own: a temporary folder with a config that listens on a Unix socket there,
- * and a signature database of one line, the EICAR test signature (the official databases need the
- * internet). It starts in a second or two with so small a database.
+ * What the tests of attached files share: a config with a file field, small files, a multipart
+ * body, and a clamd of the test's own (a temporary folder with a config that listens on a Unix
+ * socket there, and a signature database of one line, the EICAR test signature: the official
+ * databases need the internet). It starts in a second or two with so small a database.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parse, stringify } from 'yaml';
+import { parseConfigText } from '../../config/load';
+import type { OrganisationConfig } from '../../config/schema';
 import { CLAMD_PATH } from '../../scripts/ensure-clamav';
 import { createClamdScanner, type MalwareScanner } from '../../web/clamd';
 
@@ -53,4 +58,27 @@ export async function startTestClamd(): Promise<TestClamd> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return { address: socket, scanner, stop };
+}
+
+/** An organisation's config file with one more question, a file field, in one of its obligations (a data call's or a gate's questionnaire). */
+export function configWithFileField(file: string, obligation: string, field: Record<string, unknown>): OrganisationConfig {
+  const doc = parse(readFileSync(file, 'utf8')) as { obligations: { id: string; questionnaire: unknown[] }[] };
+  doc.obligations.find((o) => o.id === obligation)!.questionnaire.push({ type: 'file', ...field });
+  return parseConfigText(stringify(doc), `${path.basename(file, '.yaml')}-with-${String(field.id)}.yaml`);
+}
+
+/** A small PDF, by its content: a line of its own makes each another file. */
+export const pdfWith = (line: string) => Buffer.from(`%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% ${line}\ntrailer << /Root 1 0 R >>\n%%EOF\n`, 'latin1');
+
+/** A multipart/form-data body as a browser or `curl -F` sends it: text fields, then each file in a part of its field's name. */
+export function multipartBody(fields: Record<string, string>, files: { field: string; name: string; content: Buffer; type?: string }[]): { payload: Buffer; contentType: string } {
+  const boundary = `----followup${randomUUID()}`;
+  const parts: Buffer[] = [];
+  for (const [name, value] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+  for (const file of files) {
+    // The sender's own guess at the type: the server reads the content instead.
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.name}"\r\nContent-Type: ${file.type ?? 'application/pdf'}\r\n\r\n`), file.content, Buffer.from('\r\n'));
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
 }

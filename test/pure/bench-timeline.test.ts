@@ -30,8 +30,10 @@ test('answers and memory samples fall in the phase of the cycle they came in', (
     [start + 25_500, 420],
   ];
   const figures = phaseFigures(start, milestones, updates, rss);
-  expect(figures.phases['units starting']).toEqual({ updates: 2, updateP99Ms: 400, peakRssMb: 300 });
-  expect(figures.phases['answering']).toEqual({ updates: 1, updateP99Ms: 50, peakRssMb: 0 });
+  expect(figures.phases['units starting']).toEqual({ updates: 2, updateP99Ms: 400, peakRssMb: 300, seconds: 10 });
+  expect(figures.phases['answering']).toEqual({ updates: 1, updateP99Ms: 50, peakRssMb: 0, seconds: 10 });
+  // Each phase's length, the last up to the cycle's end: where two cycles of one calendar differ.
+  expect(Object.values(figures.phases).map((p) => p.seconds)).toEqual([10, 10, 5, 1]);
   expect(figures.phases['closing units']!.peakRssMb).toBe(480);
   expect(figures.phases['report and delivery']!.peakRssMb).toBe(420);
   expect(figures.peakRssAtSeconds).toBe(21);

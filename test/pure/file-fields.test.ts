@@ -28,7 +28,8 @@ test("a file field's settings are read, and are for file fields only", () => {
   expect(maxFileBytes({})).toBe(10 * 1024 * 1024);
   expect(withField('annual-follow-up', { id: 'notes', type: 'text', label, maxFiles: 2 })).toThrow(/accept, maxSize and maxFiles are for fields of type "file"/);
   expect(withField('annual-follow-up', { id: 'minutes', type: 'file', label, accept: ['exe'] })).toThrow(ConfigError);
-  expect(withField('project-goals', { id: 'plan', type: 'file', label })).toThrow(/a file field is for the questionnaire of a periodic data call/);
+  // A project's goals take files too (its application, its plan).
+  expect(withField('project-goals', { id: 'plan', type: 'file', label, accept: ['pdf'], maxFiles: 2 })().obligations.find((o) => o.id === 'project-goals')).toMatchObject({ questionnaire: expect.arrayContaining([expect.objectContaining({ id: 'plan', type: 'file', maxFiles: 2 })]) });
   expect(withField('annual-follow-up', { id: 'minutes', type: 'file', label, maxSize: 500 })).toThrow(ConfigError);
 });
 

@@ -13,7 +13,7 @@ const scenarios = readdirSync(HISTORIES).filter((d) => !d.startsWith('.'));
 beforeAll(quietRuntime);
 
 test('there are recorded histories of every representative run', () => {
-  expect(scenarios.sort()).toEqual(['answers-on-record', 'answers-with-receipts', 'bounces-and-redelivery', 'mail-failures', 'paced-starts', 'rows-in-visibility', 'rows-once-per-task', 'rows-with-start', 'secretariat-actions', 'spread-reminders', 'whole-year']);
+  expect(scenarios.sort()).toEqual(['answers-on-record', 'answers-with-receipts', 'bounces-and-redelivery', 'escalation-ladder', 'mail-failures', 'paced-starts', 'rows-in-visibility', 'rows-once-per-task', 'rows-with-start', 'secretariat-actions', 'spread-reminders', 'whole-year']);
 });
 
 test.each(scenarios)('the %s histories replay without nondeterminism', async (scenario) => {

@@ -8,9 +8,9 @@ import type { AgreementStatus } from '../../workflows/definitions';
 import { text } from '../i18n';
 import { decisionFromForm } from '../obligations/expiry-review';
 import { isoDate, type ApiContext, type ApiOptions } from './context';
-import { byKey, pageOf, pageSchema, pagingFields } from './paging';
+import { pageSchema, pagingFields } from './paging';
 import { ApiProblem, problemResponses } from './problems';
-import { assertObligation, entityPath, liveOrOnRecord, mailProblem, person, registerOf, unitProblem } from './register-kit';
+import { assertObligation, entityPath, liveOrOnRecord, mailProblem, person, registerOf, registerRoutesKit, unitProblem } from './register-kit';
 
 const agreementSummary = z
   .object({
@@ -52,7 +52,7 @@ export async function agreementRoutes(instance: FastifyInstance, { api, options 
   const app = instance.withTypeProvider<ZodTypeProvider>();
   const { kit, config, orgId } = api;
   const { client } = kit;
-  const secretariat = { preHandler: options.requireSecretariat };
+  const { secretariat, pageById, created } = registerRoutesKit(api, options, 'agreements');
   const read = (id: string) => liveOrOnRecord<AgreementStatus>(api, () => agreementStatus(client, orgId, id), 'agreement', id);
   const detailOf = async (id: string): Promise<z.output<typeof agreementDetail>> => {
     const { state, archived } = await read(id);
@@ -76,8 +76,8 @@ export async function agreementRoutes(instance: FastifyInstance, { api, options 
     },
     async (request) => {
       const { unit } = request.query;
-      const items = (await registerOf(api)).agreements.filter((a) => !unit || a.unitId === unit).map(summaryOf).sort(byKey((a) => a.id));
-      return pageOf(request, items, (a) => a.id, request.query, text(api.lang(request), 'apiProblem_badCursorDetail'));
+      const items = (await registerOf(api)).agreements.filter((a) => !unit || a.unitId === unit).map(summaryOf);
+      return pageById(request, items, request.query);
     },
   );
 
@@ -111,7 +111,7 @@ export async function agreementRoutes(instance: FastifyInstance, { api, options 
       api.refuseProblems([...checkAgreement(agreement), ...unitProblem(api, request, agreement.unitId)]);
       assertObligation(api, request, 'expiry-review', body.obligation);
       await api.acting(request, () => registerAgreement(client, kit.deps.taskQueue, config, agreement, body.obligation || undefined, api.byOf(request)));
-      reply.code(201).header('location', `${kit.basePath}/api/v1/agreements/${agreement.id}`);
+      created(reply, agreement.id);
       return detailOf(agreement.id);
     },
   );

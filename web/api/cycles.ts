@@ -12,11 +12,15 @@ import { assertPeriod, InvalidKeyError, type CycleKey } from '../../domain/ids';
 import type { CycleOverview, UnitRow } from '../../domain/types';
 import { countByState, SHOWN_STATES, shownState, type ShownState } from '../../domain/unit-states';
 import { answerVersions } from '../../records/answers';
+import { attachmentInfos, readAttachment, type AttachmentInfo } from '../../records/attachments';
+import { attachmentIds, isAttachmentId } from '../../domain/attachments';
+import { describeFieldError } from '../../domain/answers';
+import { checkUploads, configuredFileField, contentDisposition, receiveMultipart, registerMultipart, unknownFileParts } from '../uploads';
 import { cycleOnRecord, cyclesOnRecord } from '../../records/cycles';
 import { text } from '../i18n';
 import { bilingual, idSchema, periodSchema, type ApiContext, type ApiOptions } from './context';
 import { byKey, pageOf, pageSchema, pagingFields } from './paging';
-import { ApiProblem, problemResponses } from './problems';
+import { ApiProblem, problemResponses, type ProblemError } from './problems';
 
 const counts = z.record(z.string(), z.number().int()).describe('Units by state: answered, draft, requested, scheduled, late, escalated, unanswered, bounced, exempt');
 
@@ -74,10 +78,27 @@ const unitDetail = unitSummary.extend({ answer: answerVersion.nullable().describ
 
 const cyclePath = z.strictObject({ obligation: idSchema, period: periodSchema });
 const unitPath = cyclePath.extend({ unit: idSchema });
+const attachmentPath = unitPath.extend({ attachment: z.uuid() });
+
+const attachmentSchema = z
+  .object({
+    id: z.string().describe('Put it in the file question\'s value of the answer ("id" or "id,id")'),
+    field: z.string().describe('The file question it was attached for'),
+    name: z.string(),
+    mediaType: z.string().describe('Read from the content, not the name'),
+    size: z.number().int(),
+    sha256: z.string(),
+    uploadedBy: z.string(),
+    uploadedAt: z.string(),
+    href: z.string().describe('Where to download it (a secretariat token)'),
+  })
+  .meta({ id: 'Attachment' });
+const fileContent = z.any().meta({ type: 'string', format: 'binary' });
 
 export async function cycleRoutes(instance: FastifyInstance, { api, options }: { api: ApiContext; options: ApiOptions }) {
   const app = instance.withTypeProvider<ZodTypeProvider>();
   const { kit, config, orgId } = api;
+  const { scanner } = kit.deps;
   const { client, archive, dataCalls } = kit;
   const records = kit.deps.records;
   const badCursor = (request: FastifyRequest) => text(api.lang(request), 'apiProblem_badCursorDetail');
@@ -317,9 +338,141 @@ export async function cycleRoutes(instance: FastifyInstance, { api, options }: {
       if (!config.units.some((u) => u.id === unit)) throw api.notFound();
       const info = await api.acting(request, () => cycleInfo(client, key));
       const questionnaire = info.setup?.questionnaire ?? kit.configuredQuestionnaire(key);
+      // A file question holds the ids of files uploaded for this unit (POST …/attachments), none other.
+      if (records) {
+        const language = api.lang(request);
+        const errors: ProblemError[] = [];
+        for (const field of questionnaire.filter((f) => f.type === 'file')) {
+          const given = request.body.answers[field.id];
+          if (given === undefined || given === '') continue;
+          const ids = typeof given === 'string' ? given.split(/[\s,]+/).filter(Boolean) : [String(given)];
+          const known = new Set((await attachmentInfos(records, key, ids.filter(isAttachmentId), unit)).map((a) => a.id));
+          const strange = ids.filter((id) => !known.has(id));
+          if (strange.length) errors.push({ in: 'body', field: `answers.${field.id}`, message: text(language, 'apiUnknownAttachment', { ids: strange.join(', ') }) });
+        }
+        if (errors.length) throw new ApiProblem('unprocessable', undefined, errors);
+      }
       const answer = await api.acting(request, () => submitAnswer(client, key, unit, request.body.answers, 'secretariat', undefined, api.byOf(request)), questionnaire);
       reply.code(201);
       return { unit, revision: answer.revision, answeredAt: answer.answeredAt };
+    },
+  );
+
+  // --- Files attached to a unit's answer ---------------------------------------------------------
+
+  const attachmentOf = (key: CycleKey, a: AttachmentInfo): z.output<typeof attachmentSchema> => ({
+    id: a.id,
+    field: a.field,
+    name: a.name,
+    mediaType: a.mediaType,
+    size: a.size,
+    sha256: a.sha256,
+    uploadedBy: a.uploadedBy,
+    uploadedAt: a.uploadedAt.toISOString(),
+    href: `${href(key)}/units/${a.unit}/attachments/${a.id}`,
+  });
+  /** The cycle and unit of a file route: one of the organisation's data calls and one of its units. */
+  const unitKeyOf = (params: { obligation: string; period: string; unit: string }) => {
+    const key = keyOf(params);
+    if (!orderOf(key).includes(params.unit)) throw api.notFound();
+    return key;
+  };
+
+  // The upload reads its multipart stream itself, once the token has been checked: nothing is read for a caller who may not write.
+  await app.register(async (scope) => {
+    const uploads = scope.withTypeProvider<ZodTypeProvider>();
+    await registerMultipart(scope, dataCalls.map((o) => o.questionnaire));
+    uploads.post(
+      '/cycles/:obligation/:period/units/:unit/attachments',
+      {
+        ...secretariat,
+        config: { auditAction: 'attachments-uploaded' },
+        schema: {
+          tags: ['cycles'],
+          summary: 'Attach files for a unit\'s answer: checked by their content, scanned for malware and kept; then name their ids in the answer',
+          description:
+            'multipart/form-data, each file in a part named by its file question\'s id (`curl -F minutes=@protokoll.pdf`). Each file is checked as the answer form checks it: a kind the question takes (by its content, not its name), no larger than it takes, no more files than it takes, and scanned by clamd. A file refused is a 422 naming its question; the files of the request that passed are kept, and not part of any answer until an answer names them. The response gives each file\'s id, and `answers`: the value to give each question in the answer (POST …/answer).',
+          consumes: ['multipart/form-data'],
+          params: unitPath,
+          // Read in the handler (receiveMultipart), once the token has been checked (the multipart parser leaves null here); described for the document.
+          body: z.record(z.string(), fileContent).nullish().describe('One or more files, each in a part named by its file question\'s id'),
+          response: {
+            201: z.object({ attachments: z.array(attachmentSchema), answers: z.record(z.string(), z.string()).describe('By file question: the ids to give it in the answer') }),
+            ...problemResponses('forbidden', 'not-found', 'conflict', 'unprocessable'),
+          },
+        },
+      },
+      async (request, reply) => {
+        const key = unitKeyOf(request.params);
+        const { unit } = request.params;
+        const language = api.lang(request);
+        if (!request.isMultipart()) throw new ApiProblem('bad-request', text(language, 'apiMultipartExpected'));
+        const obligation = dataCalls.find((o) => o.id === key.obligationId)!;
+        await receiveMultipart(request, (_request, name) => configuredFileField(obligation.questionnaire, name));
+        const info = await api.acting(request, () => cycleInfo(client, key));
+        if (info.phase !== 'open') throw new ApiProblem('conflict', text(language, 'apiCycleNotOpen'));
+        const questionnaire = info.setup?.questionnaire ?? kit.configuredQuestionnaire(key);
+        const strange = unknownFileParts(request);
+        if (strange.length) {
+          throw new ApiProblem('unprocessable', undefined, strange.map((field) => ({ in: 'body', field, message: text(language, 'apiNotAFileQuestion', { field }) })));
+        }
+        const checked = await checkUploads(request, questionnaire, {}, { records, scanner, key, unit, uploadedBy: api.byOf(request) });
+        if (checked.errors.length) {
+          throw new ApiProblem('unprocessable', undefined, checked.errors.map((e) => ({ in: 'body', field: e.field, message: describeFieldError(e, questionnaire, language) })));
+        }
+        if (checked.attachments.size === 0) throw new ApiProblem('unprocessable', text(language, 'apiNoFiles'));
+        reply.code(201);
+        return {
+          attachments: [...checked.attachments.values()].map((a) => attachmentOf(key, a)),
+          answers: Object.fromEntries(Object.entries(checked.values).filter(([, value]) => value !== '')),
+        };
+      },
+    );
+  });
+
+  app.get(
+    '/cycles/:obligation/:period/units/:unit/attachments',
+    {
+      schema: {
+        tags: ['cycles'],
+        summary: 'The files the unit\'s answer holds, in every version',
+        params: unitPath,
+        response: { 200: z.object({ items: z.array(attachmentSchema) }), ...problemResponses('not-found') },
+      },
+    },
+    async (request) => {
+      const key = unitKeyOf(request.params);
+      if (!records) return { items: [] };
+      const questionnaire = kit.configuredQuestionnaire(key);
+      const versions = await answerVersions(records, { org: orgId, obligation: key.obligationId, period: key.period }, request.params.unit);
+      const fileFields = new Set(questionnaire.filter((f) => f.type === 'file').map((f) => f.id));
+      // A file question's values, and any value of a question the config no longer has that names files.
+      const ids = [...new Set(versions.flatMap((v) => Object.entries(v.answers).flatMap(([id, value]) => (fileFields.has(id) || !questionnaire.some((f) => f.id === id) ? attachmentIds(value) : []))))];
+      return { items: (await attachmentInfos(records, key, ids, request.params.unit)).map((a) => attachmentOf(key, a)) };
+    },
+  );
+
+  app.get(
+    '/cycles/:obligation/:period/units/:unit/attachments/:attachment',
+    {
+      ...secretariat,
+      schema: {
+        tags: ['cycles'],
+        summary: 'A file attached to the unit\'s answer, as it was received (a secretariat token)',
+        params: attachmentPath,
+        response: { 200: { description: 'The file, with its media type as read from its content, and its SHA-256 in the Digest header', content: { 'application/octet-stream': { schema: fileContent } } }, ...problemResponses('forbidden', 'not-found') },
+      },
+    },
+    async (request, reply) => {
+      const key = unitKeyOf(request.params);
+      const file = records ? await readAttachment(records, key, request.params.unit, request.params.attachment) : undefined;
+      if (!file) throw api.notFound();
+      return reply
+        .header('Content-Disposition', contentDisposition(file.name))
+        .header('X-Content-Type-Options', 'nosniff')
+        .header('Digest', `sha-256=${Buffer.from(file.sha256, 'hex').toString('base64')}`)
+        .type(file.mediaType)
+        .send(file.content);
     },
   );
 }

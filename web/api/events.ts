@@ -7,9 +7,9 @@ import { checkEvent, checkEventChange, type EventChange, type EventRegistration,
 import type { EventStatus } from '../../workflows/definitions';
 import { text } from '../i18n';
 import { isoDate, type ApiContext, type ApiOptions } from './context';
-import { byKey, pageOf, pageSchema, pagingFields } from './paging';
+import { pageSchema, pagingFields } from './paging';
 import { ApiProblem, problemResponses } from './problems';
-import { assertObligation, entityPath, liveOrOnRecord, mailProblem, person, registerOf, unitProblem } from './register-kit';
+import { assertObligation, entityPath, liveOrOnRecord, mailProblem, person, registerOf, registerRoutesKit, unitProblem } from './register-kit';
 
 const eventSummary = z
   .object({
@@ -56,7 +56,7 @@ export async function eventRoutes(instance: FastifyInstance, { api, options }: {
   const app = instance.withTypeProvider<ZodTypeProvider>();
   const { kit, config, orgId } = api;
   const { client } = kit;
-  const secretariat = { preHandler: options.requireSecretariat };
+  const { secretariat, pageById, created } = registerRoutesKit(api, options, 'events');
   const read = (id: string) => liveOrOnRecord<EventStatus>(api, () => eventStatus(client, orgId, id), 'event', id);
   const detailOf = async (id: string): Promise<z.output<typeof eventDetail>> => {
     const { state, archived } = await read(id);
@@ -83,9 +83,8 @@ export async function eventRoutes(instance: FastifyInstance, { api, options }: {
       const { unit, year } = request.query;
       const items = ((await registerOf(api)).events ?? [])
         .filter((e) => (!unit || e.unitId === unit) && (!year || e.date.startsWith(year)))
-        .map(summaryOf)
-        .sort(byKey((e) => e.id));
-      return pageOf(request, items, (e) => e.id, request.query, text(api.lang(request), 'apiProblem_badCursorDetail'));
+        .map(summaryOf);
+      return pageById(request, items, request.query);
     },
   );
 
@@ -130,7 +129,7 @@ export async function eventRoutes(instance: FastifyInstance, { api, options }: {
       api.refuseProblems([...checkEvent(event), ...unitProblem(api, request, event.unitId)]);
       assertObligation(api, request, 'event-notices', body.obligation);
       await api.acting(request, () => registerEvent(client, kit.deps.taskQueue, config, event, body.obligation || undefined, api.byOf(request)));
-      reply.code(201).header('location', `${kit.basePath}/api/v1/events/${event.id}`);
+      created(reply, event.id);
       return detailOf(event.id);
     },
   );

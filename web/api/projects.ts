@@ -13,9 +13,9 @@ import { projectOnRecord } from '../../records/projects';
 import { text } from '../i18n';
 import { gateOf, projectFromForm } from '../obligations/gate-before-start';
 import { isoDate, type ApiContext, type ApiOptions } from './context';
-import { byKey, pageOf, pageSchema, pagingFields } from './paging';
+import { pageSchema, pagingFields } from './paging';
 import { ApiProblem, problemResponses } from './problems';
-import { assertObligation, entityPath, historyEntry, liveOrOnRecord, mailProblem, person, registerOf, unitProblem } from './register-kit';
+import { assertObligation, entityPath, historyEntry, liveOrOnRecord, mailProblem, person, registerOf, registerRoutesKit, unitProblem } from './register-kit';
 
 const PROJECT_STATES = ['registered', 'awaiting-goals', 'goals-submitted', 'returned', 'approved', 'ongoing', 'closed'] as const;
 
@@ -94,8 +94,7 @@ export async function projectRoutes(instance: FastifyInstance, { api, options }:
   const app = instance.withTypeProvider<ZodTypeProvider>();
   const { kit, config, orgId } = api;
   const { client } = kit;
-  const secretariat = { preHandler: options.requireSecretariat };
-  const href = (id: string) => `${kit.basePath}/api/v1/projects/${id}`;
+  const { secretariat, pageById, created } = registerRoutesKit(api, options, 'projects');
 
   const detailOf = async (id: string): Promise<z.output<typeof projectDetail>> => {
     const read = await liveOrOnRecord<ProjectStatus>(api, () => projectStatus(client, orgId, id), 'project', id);
@@ -132,9 +131,8 @@ export async function projectRoutes(instance: FastifyInstance, { api, options }:
       const { unit, year } = request.query;
       const items = (await registerOf(api)).projects
         .filter((p) => (!unit || p.unitId === unit) && (!year || p.plannedStart.startsWith(year)))
-        .map(summaryOf)
-        .sort(byKey((p) => p.id));
-      return pageOf(request, items, (p) => p.id, request.query, text(api.lang(request), 'apiProblem_badCursorDetail'));
+        .map(summaryOf);
+      return pageById(request, items, request.query);
     },
   );
 
@@ -169,7 +167,7 @@ export async function projectRoutes(instance: FastifyInstance, { api, options }:
       api.refuseProblems([...checkProject(project), ...unitProblem(api, request, project.unitId)]);
       assertObligation(api, request, 'gate-before-start', body.obligation);
       await api.acting(request, () => registerProject(client, kit.deps.taskQueue, config, project, body.obligation || undefined, api.byOf(request)));
-      reply.code(201).header('location', href(project.id));
+      created(reply, project.id);
       return detailOf(project.id);
     },
   );

@@ -3,7 +3,7 @@
  * read it, the problems of a registration as the pages' checks find them, and the schemas of what
  * recurs.
  */
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { readRegister } from '../../client/registers';
 import type { ObligationKind } from '../../config/schema';
@@ -11,7 +11,8 @@ import type { RegisterContents } from '../../domain/registers';
 import { caseOnRecord, type CaseKind } from '../../records/cases';
 import { text } from '../i18n';
 import { obligationProblems } from '../obligations/web-kind';
-import type { ApiContext } from './context';
+import type { ApiContext, ApiOptions } from './context';
+import { byKey, pageOf } from './paging';
 import { ApiProblem } from './problems';
 
 export const person = z.object({ name: z.string().max(200), email: z.string().max(300) });
@@ -47,4 +48,22 @@ export async function liveOrOnRecord<T>(api: ApiContext, read: () => Promise<T>,
     if (!kept) throw api.notFound();
     return { state: kept.state, archived: true };
   }
+}
+
+/**
+ * What the routes of each register (projects, seminars, agreements, events) repeat: the
+ * secretariat's guard on a write, a page of the register's items in the order of their ids, and a
+ * registration's 201 with the new item's location.
+ */
+export function registerRoutesKit(api: ApiContext, options: ApiOptions, register: 'projects' | 'seminars' | 'agreements' | 'events') {
+  const href = (id: string) => `${api.kit.basePath}/api/v1/${register}/${id}`;
+  return {
+    secretariat: { preHandler: options.requireSecretariat },
+    href,
+    /** A page of the items, each by its id: the cursor names the last id of its page. */
+    pageById: <T extends { id: string }>(request: FastifyRequest, items: T[], query: { limit: number; cursor?: string | undefined }) =>
+      pageOf(request, [...items].sort(byKey((i: T) => i.id)), (i) => i.id, query, text(api.lang(request), 'apiProblem_badCursorDetail')),
+    /** A registration done: 201, with where the new item is. */
+    created: (reply: FastifyReply, id: string) => reply.code(201).header('location', href(id)),
+  };
 }

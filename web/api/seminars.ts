@@ -4,12 +4,11 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { editSeminar, registerSeminar } from '../../client/seminars';
 import { checkSeminar, type SeminarChange, type SeminarRecord } from '../../domain/registers';
-import { text } from '../i18n';
 import { seminarFromForm } from '../obligations/minimum-occurrences';
 import { isoDate, type ApiContext, type ApiOptions } from './context';
-import { byKey, pageOf, pageSchema, pagingFields } from './paging';
+import { pageSchema, pagingFields } from './paging';
 import { problemResponses } from './problems';
-import { entityPath, registerOf, unitProblem } from './register-kit';
+import { entityPath, registerOf, registerRoutesKit, unitProblem } from './register-kit';
 
 const ROLES = ['organiser', 'co-organiser', 'participant'] as const;
 
@@ -48,7 +47,7 @@ const seminarOf = (s: SeminarRecord): z.output<typeof seminar> => ({
 export async function seminarRoutes(instance: FastifyInstance, { api, options }: { api: ApiContext; options: ApiOptions }) {
   const app = instance.withTypeProvider<ZodTypeProvider>();
   const { kit, config } = api;
-  const secretariat = { preHandler: options.requireSecretariat };
+  const { secretariat, pageById, created } = registerRoutesKit(api, options, 'seminars');
   const find = async (id: string) => {
     const found = (await registerOf(api)).seminars.find((s) => s.id === id);
     if (!found) throw api.notFound();
@@ -67,11 +66,8 @@ export async function seminarRoutes(instance: FastifyInstance, { api, options }:
     },
     async (request) => {
       const { unit, year } = request.query;
-      const items = (await registerOf(api)).seminars
-        .filter((s) => (!unit || s.unitId === unit) && (!year || s.date.startsWith(year)))
-        .map(seminarOf)
-        .sort(byKey((s) => s.id));
-      return pageOf(request, items, (s) => s.id, request.query, text(api.lang(request), 'apiProblem_badCursorDetail'));
+      const items = (await registerOf(api)).seminars.filter((s) => (!unit || s.unitId === unit) && (!year || s.date.startsWith(year))).map(seminarOf);
+      return pageById(request, items, request.query);
     },
   );
 
@@ -88,7 +84,7 @@ export async function seminarRoutes(instance: FastifyInstance, { api, options }:
       const registration = seminarFromForm(request.body, request.body.unitId);
       api.refuseProblems([...checkSeminar(registration), ...unitProblem(api, request, registration.unitId)]);
       const registered = await api.acting(request, () => registerSeminar(kit.client, kit.deps.taskQueue, config, { ...registration, registeredBy: api.byOf(request) }));
-      reply.code(201).header('location', `${kit.basePath}/api/v1/seminars/${registered.id}`);
+      created(reply, registered.id);
       return seminarOf(registered);
     },
   );

@@ -12,7 +12,7 @@ import type { Language } from '../../domain/types';
 import { listLines } from '../../domain/text';
 import type { EventStatus } from '../../workflows/definitions';
 import { entityParams, eventForm, languageQuery, pageQuery, listQuery, type ListQuery } from '../forms';
-import { text, type TextKey } from '../i18n';
+import { pluralText, text, type TextKey } from '../i18n';
 import { eventsSheet } from '../../exports/registers';
 import { unitOptions, withTyped, type PageForm } from '../page-forms';
 import { doneMessage } from '../pages/done-messages';
@@ -48,8 +48,8 @@ export const eventNoticesWeb: WebKindModule<'event-notices'> = {
     return {
       url: '/events',
       facts: [
-        { text: text(lang, 'ovEventsComing', { n: coming }), attention: false },
-        { text: text(lang, 'ovEventsUntold', { n: untold }), attention: untold > 0 },
+        { text: pluralText(lang, 'ovEventsComing', coming, { n: coming }), attention: false },
+        { text: pluralText(lang, 'ovEventsUntold', untold, { n: untold }), attention: untold > 0 },
         ...mailProblemsFact(mine, lang),
       ],
     };

@@ -12,7 +12,7 @@ import { checkAgreement, checkAgreementDecision, type AgreementDecision, type Ag
 import type { Language } from '../../domain/types';
 import type { AgreementStatus } from '../../workflows/definitions';
 import { agreementDecisionForm, agreementForm, entityParams, languageQuery, pageQuery, listQuery, type ListQuery } from '../forms';
-import { text, type TextKey } from '../i18n';
+import { pluralText, text, type TextKey } from '../i18n';
 import { agreementsSheet } from '../../exports/registers';
 import { unitOptions, withTyped, type PageForm } from '../page-forms';
 import { doneMessage } from '../pages/done-messages';
@@ -56,9 +56,9 @@ export const expiryReviewWeb: WebKindModule<'expiry-review'> = {
     return {
       url: '/agreements',
       facts: [
-        { text: text(lang, 'ovAgreementsActive', { n: count('active', 'renewed') }), attention: false },
-        { text: text(lang, 'ovAgreementsDue', { n: count('review-due') }), attention: count('review-due') > 0 },
-        { text: text(lang, 'ovAgreementsExpired', { n: count('expired') }), attention: count('expired') > 0 },
+        { text: pluralText(lang, 'ovAgreementsActive', count('active', 'renewed'), { n: count('active', 'renewed') }), attention: false },
+        { text: pluralText(lang, 'ovAgreementsDue', count('review-due'), { n: count('review-due') }), attention: count('review-due') > 0 },
+        { text: pluralText(lang, 'ovAgreementsExpired', count('expired'), { n: count('expired') }), attention: count('expired') > 0 },
         ...mailProblemsFact(mine, lang),
       ],
     };

@@ -5,7 +5,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { approveGoals, approveOwner, closeProject, editProject, projectStatus, registerProject, resendProjectMail, returnGoals, submitGoals } from '../../client/projects';
 import { RejectedError } from '../../client/temporal';
 import type { FieldError } from '../../domain/answers';
@@ -19,7 +19,7 @@ import { checkProject, type ProjectChange, type ProjectRegistration, type Projec
 import type { Language } from '../../domain/types';
 import { listLines } from '../../domain/text';
 import { answerForm, entityParams, goalsReviewForm, languageQuery, pageQuery, projectForm, listQuery, recordQuery, type ListQuery } from '../forms';
-import { text, type TextKey } from '../i18n';
+import { pluralText, text, type TextKey } from '../i18n';
 import { projectsSheet } from '../../exports/registers';
 import type { WebKit } from '../kit';
 import { unitOptions, withTyped, type PageForm } from '../page-forms';
@@ -30,6 +30,11 @@ import { actorText, goalsFields, projectRecordSheet, stepText } from '../../expo
 import { TABLE_FORMATS } from '../../exports/workbook';
 import { projectOnRecord, type ProjectOnRecord } from '../../records/projects';
 import { listWorkbook, sendTable } from '../send-table';
+import { asksForFiles, FILE_KINDS, formatFileSize, kindOfMediaType } from '../../domain/attachments';
+import { goalsAttachmentIds, goalsAttachmentInfos, readGoalsAttachment } from '../../records/attachments';
+import { acceptMultipartForms, checkUploads, configuredFileField, contentDisposition, heldGoalsAttachments } from '../uploads';
+
+const attachmentParams = entityParams.extend({ attachment: z.uuid() });
 
 /** The gate a project is under (projects from before several gates name none: the first). */
 export function gateOf(config: OrganisationConfig, obligationId: string | undefined): ObligationOf<'gate-before-start'> | undefined {
@@ -106,11 +111,11 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
     return {
       url: '/projects',
       facts: [
-        { text: text(lang, 'ovProjectsAwaiting', { n: count('awaiting-goals') }), attention: false },
-        { text: text(lang, 'ovProjectsSubmitted', { n: count('goals-submitted') }), attention: count('goals-submitted') > 0 },
-        { text: text(lang, 'ovProjectsReturned', { n: count('returned') }), attention: false },
-        { text: text(lang, 'ovProjectsApproved', { n: count('approved') + count('ongoing') }), attention: false },
-        { text: text(lang, 'ovProjectsUnapproved', { n: unapproved }), attention: unapproved > 0 },
+        { text: pluralText(lang, 'ovProjectsAwaiting', count('awaiting-goals'), { n: count('awaiting-goals') }), attention: false },
+        { text: pluralText(lang, 'ovProjectsSubmitted', count('goals-submitted'), { n: count('goals-submitted') }), attention: count('goals-submitted') > 0 },
+        { text: pluralText(lang, 'ovProjectsReturned', count('returned'), { n: count('returned') }), attention: false },
+        { text: pluralText(lang, 'ovProjectsApproved', count('approved') + count('ongoing'), { n: count('approved') + count('ongoing') }), attention: false },
+        { text: pluralText(lang, 'ovProjectsUnapproved', unapproved, { n: unapproved }), attention: unapproved > 0 },
         ...(mine.some((p) => p.ownerApproval === 'awaited') ? [{ text: text(lang, 'ovOwnersToApprove', { n: mine.filter((p) => p.ownerApproval === 'awaited').length }), attention: true }] : []),
         ...mailProblemsFact(mine, lang),
       ],
@@ -121,6 +126,18 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
     const { config, client, zone, page, unitName } = kit;
     const { requireLogin, requireSecretariat, secretariatContext, secretariatLanguage, actor } = session;
     const orgId = config.organisation.id;
+    const records = kit.deps.records;
+    const gates = config.obligations.filter((o): o is ObligationOf<'gate-before-start'> => o.kind === 'gate-before-start');
+    // Goals the owner mailed, recorded here with their files: multipart, checked and scanned as the owner's form does.
+    if (asksForFiles(gates.map((g) => g.questionnaire))) {
+      await acceptMultipartForms(app, {
+        questionnaires: gates.map((g) => g.questionnaire),
+        fileField: (_request, name) => gates.map((g) => configuredFileField(g.questionnaire, name)).find((f) => f !== undefined),
+      });
+    }
+    /** The files of a project's goals (every version's, each once), by id. */
+    const goalsFiles = async (id: string, versions: readonly { goals: Record<string, unknown> }[], questionnaire: ReturnType<typeof questionnaireOf>) =>
+      records ? new Map((await goalsAttachmentInfos(records, orgId, id, goalsAttachmentIds(versions, questionnaire))).map((a) => [a.id, a])) : new Map<string, never>();
 
     const renderList = async (request: FastifyRequest, reply: FastifyReply, filtered: ListQuery, status = 200, error?: string, typed: Record<string, unknown> = {}, problems: Problems = []) => {
       const context = secretariatContext(request, reply);
@@ -192,8 +209,10 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
       const canAct = context.canAct && !archived;
       const gate = gateOf(config, project.obligationId);
       const questionnaire = gate ? questionnaireOf(gate) : [];
-      const records = kit.deps.records;
       const onRecord: ProjectOnRecord = records ? await projectOnRecord(records, orgId, id) : { goals: [], steps: [] };
+      // The files the goals hold, in every version: named in each version, downloadable by the secretariat.
+      const files = await goalsFiles(id, onRecord.goals.length ? onRecord.goals : project.goals ? [{ goals: project.goals.values }] : [], questionnaire);
+      const describeFiles = (ids: string[]) => ids.flatMap((a) => (files.has(a) ? [`${files.get(a)!.name} (${formatFileSize(files.get(a)!.size, lang)})`] : [])).join('\n');
       const forms: PageForm[] = [];
       if (canAct && ['awaiting-goals', 'returned'].includes(project.state)) {
         forms.push({ id: 'goals-for-owner', heading: text(lang, 'goalsForOwner'), help: text(lang, 'goalsForOwnerHelp'), action: `/projects/${id}/goals`, submit: text(lang, 'goalsForOwnerButton'), fields: [], opens: true });
@@ -233,7 +252,7 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
       // Every version of the goals and the secretariat's steps, from the database of record: the latest version first.
       const versions = [...onRecord.goals].reverse().map((g) => ({
         heading: text(lang, 'goalsVersionHeading', { revision: g.revision, when: formatDate(new Date(g.at).toISOString(), zone, lang, true), who: actorText(g.actor, lang) }),
-        rows: goalsFields(questionnaire, g.goals, lang),
+        rows: goalsFields(questionnaire, g.goals, lang, describeFiles),
       }));
       const steps = onRecord.steps.map((s) => ({ label: `${stepText(s.step, lang)}, ${formatDate(new Date(s.at).toISOString(), zone, lang, true)}`, value: s.comment ? `${s.actor}: ${s.comment}` : s.actor }));
       return page(reply, status, 'record', context, {
@@ -258,8 +277,17 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
           ...(versions.length
             ? [{ heading: text(lang, 'goalsVersionsTitle'), text: text(lang, 'goalsVersionsHelp') }, ...versions]
             : project.goals
-              ? [{ heading: text(lang, 'goalsSubmitted', { revision: project.goals.revision, when: formatDate(project.goals.submittedAt, zone, lang, true) }), rows: answerRows(questionnaire, project.goals.values, lang) }]
+              ? [{ heading: text(lang, 'goalsSubmitted', { revision: project.goals.revision, when: formatDate(project.goals.submittedAt, zone, lang, true) }), rows: answerRows(questionnaire, project.goals.values, lang, describeFiles) }]
               : []),
+          ...(files.size && session.signedIn(request)?.role === 'secretariat'
+            ? [
+                {
+                  heading: text(lang, 'attachmentsTitle'),
+                  text: text(lang, 'goalsAttachmentsText'),
+                  links: [...files.values()].map((a) => ({ url: `/projects/${id}/attachments/${a.id}`, text: `${a.name} (${FILE_KINDS[kindOfMediaType(a.mediaType) ?? 'pdf'].label}, ${formatFileSize(a.size, lang)})` })),
+                },
+              ]
+            : []),
           ...(steps.length ? [{ heading: text(lang, 'projectStepsTitle'), rows: steps }] : lastReturn ? [{ heading: text(lang, 'lastReturned', { when: formatDate(lastReturn.at, zone, lang, true) }), text: lastReturn.comment, quote: true }] : []),
         ],
         ...(records
@@ -282,15 +310,26 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
       const lang = secretariatLanguage(request);
       const { id } = request.params;
       const { format = 'csv' } = request.query;
-      const records = kit.deps.records;
       if (!records) return kit.message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
       // The running workflow says how the project stands now; the case on record only once it is gone.
       const [read, onRecord] = await Promise.all([readOrOnRecord<ProjectStatus>(kit, reply, lang, () => projectStatus(client, orgId, id), 'project', id), projectOnRecord(records, orgId, id)]);
       if (!read) return reply;
       const project = read.live ?? read.onRecord!.state;
       const gate = gateOf(config, project.obligationId);
-      const sheet = projectRecordSheet({ project, onRecord, questionnaire: gate ? questionnaireOf(gate) : [], lang });
+      const questionnaire = gate ? questionnaireOf(gate) : [];
+      const sheet = projectRecordSheet({ project, onRecord, questionnaire, lang, attachments: await goalsFiles(id, onRecord.goals, questionnaire) });
       return sendTable(reply, format, `${orgId}-${id}`, listWorkbook(`${project.title}: ${sheet.name}`, config.organisation.name, zone, sheet));
+    });
+    // A file attached to the project's goals, as it was received: for the secretariat, always saved, never shown inline.
+    app.get('/projects/:id/attachments/:attachment', { onRequest: requireSecretariat, schema: { params: attachmentParams, querystring: languageQuery } }, async (request, reply) => {
+      const file = records ? await readGoalsAttachment(records, orgId, request.params.id, request.params.attachment) : undefined;
+      if (!file) return kit.message(reply, 404, secretariatLanguage(request), 'notFoundTitle', 'notFoundText');
+      return reply
+        .header('Content-Disposition', contentDisposition(file.name))
+        .header('X-Content-Type-Options', 'nosniff')
+        .header('Digest', `sha-256=${Buffer.from(file.sha256, 'hex').toString('base64')}`)
+        .type(file.mediaType)
+        .send(file.content);
     });
     /** The running project, or undefined when answered: its page saying nothing more can be done (its workflow gone), or not found. */
     const liveProject = async (request: FastifyRequest, reply: FastifyReply, lang: Language, id: string) => {
@@ -338,6 +377,8 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
       const project = await readOrNotFound(kit, reply, lang, () => projectStatus(client, orgId, id));
       if (!project) return reply;
       const gate = gateOf(config, project.obligationId);
+      const questionnaire = gate ? questionnaireOf(gate) : [];
+      const attachments = await heldGoalsAttachments(records, questionnaire, values, orgId, id);
       return page(reply, status, 'answer', context, {
         title: text(lang, 'goalsFormTitle', { title: project.title }),
         intro: text(lang, 'goalsForOwnerHelp'),
@@ -347,7 +388,7 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
         problemNote: problem,
         submission: '',
         noDraft: true,
-        ...questionnaireForm(gate ? questionnaireOf(gate) : [], values, errors, lang),
+        ...questionnaireForm(questionnaire, values, errors, lang, undefined, attachments),
       });
     };
     app.get('/projects/:id/goals', { onRequest: requireSecretariat, schema: { params: entityParams, querystring: pageQuery } }, async (request, reply) => {
@@ -363,7 +404,10 @@ export const gateBeforeStartWeb: WebKindModule<'gate-before-start'> = {
       const project = await liveProject(request, reply, lang, id);
       if (!project) return reply;
       const gate = gateOf(config, project.obligationId);
-      const typed = typedFields(body, gate ? questionnaireOf(gate) : []);
+      const questionnaire = gate ? questionnaireOf(gate) : [];
+      const uploads = await checkUploads(request, questionnaire, typedFields(body, questionnaire), { records, scanner: kit.deps.scanner, uploadedBy: actor(request) ?? 'secretariat', goals: { org: orgId, obligation: gate?.id ?? '', project: id, unit: project.unitId } });
+      const typed = uploads.values;
+      if (uploads.errors.length) return renderGoalsFor(request, reply, id, typed, uploads.errors, 400);
       try {
         await submitGoals(client, orgId, id, typed, actor(request));
       } catch (err) {

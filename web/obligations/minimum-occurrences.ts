@@ -57,7 +57,7 @@ export const minimumOccurrencesWeb: WebKindModule<'minimum-occurrences'> = {
       url: `/seminars?year=${year}`,
       facts: [
         { text: pluralText(lang, 'ovSeminarsHeld', obligation.minimum, { n: held, minimum: obligation.minimum, year }), attention: held < obligation.minimum },
-        { text: text(lang, 'ovSeminarsPlanned', { n: planned }), attention: false },
+        { text: pluralText(lang, 'ovSeminarsPlanned', planned, { n: planned }), attention: false },
       ],
     };
   },

@@ -4,7 +4,7 @@
  */
 import { cycleStatus, unitCounts } from '../../client/cycles';
 import { countByState, SHOWN_STATES } from '../../domain/unit-states';
-import { text } from '../i18n';
+import { pluralText, responseText, text } from '../i18n';
 import { cyclePages } from '../pages/cycles';
 import type { WebKindModule } from './web-kind';
 
@@ -23,7 +23,7 @@ export const periodicDataCallWeb: WebKindModule<'periodic-data-call'> = {
       return {
         url,
         facts: [
-          { text: text(lang, 'ovCycleClosed', { period: latest.key.period, answered: report?.answered ?? 0, asked: report?.asked ?? 0 }), attention: false },
+          { text: responseText(lang, 'ovCycleClosed', report?.answered ?? 0, report?.asked ?? 0, { period: latest.key.period }), attention: false },
           ...(info.reportProblem || undelivered ? [{ text: text(lang, 'ovReportNotDelivered'), attention: true }] : []),
         ],
       };
@@ -37,9 +37,9 @@ export const periodicDataCallWeb: WebKindModule<'periodic-data-call'> = {
     return {
       url,
       facts: [
-        { text: text(lang, 'ovCycleOpen', { period: latest.key.period, answered, asked, percent: asked ? Math.round((answered / asked) * 100) : 0 }), attention: false },
-        ...(late ? [{ text: text(lang, 'ovUnitsLate', { n: late }), attention: true }] : []),
-        ...(bounced ? [{ text: text(lang, 'ovUnitsBounced', { n: bounced }), attention: true }] : []),
+        { text: responseText(lang, 'ovCycleOpen', answered, asked, { period: latest.key.period }), attention: false },
+        ...(late ? [{ text: pluralText(lang, 'ovUnitsLate', late, { n: late }), attention: true }] : []),
+        ...(bounced ? [{ text: pluralText(lang, 'ovUnitsBounced', bounced, { n: bounced }), attention: true }] : []),
       ],
     };
   },

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { formatDate } from '../../domain/calendar';
 import { languageQuery } from '../forms';
-import { pickLanguage, text } from '../i18n';
+import { pickLanguage, pluralText, text } from '../i18n';
 import type { WebKit } from '../kit';
 
 /** Digg's function for reporting a public body's inaccessible service (the link its statements must carry). */
@@ -35,7 +35,7 @@ export async function accessibilityPages(instance: FastifyInstance, { kit }: { k
       contact: [
         text(lang, 'a11yContact', { name: statement?.contact ? org : config.secretariat.name, email: contact.email }),
         ...(contact.phone ? [text(lang, 'a11yPhone', { phone: contact.phone })] : []),
-        ...(contact.answerWithinDays ? [text(lang, 'a11yAnswerWithin', { days: String(contact.answerWithinDays) })] : []),
+        ...(contact.answerWithinDays ? [pluralText(lang, 'a11yAnswerWithin', contact.answerWithinDays, { days: contact.answerWithinDays })] : []),
       ].join(' '),
       contactEmail: contact.email,
       diggUrl: DIGG_REPORTING_URL,

@@ -21,11 +21,20 @@ import type { AnswerValues, Language, Questionnaire, UnitStatus } from '../../do
 import { questionnaireForm, typedFields } from '../questionnaire-form';
 import { acceptMultipartForms, checkUploads, configuredFileField, heldAttachments } from '../uploads';
 import { asksForFiles, formatFileSize } from '../../domain/attachments';
-import { answerForm, linkQuery, tokenParams } from '../forms';
+import { answerForm, delegationForm, linkQuery, tokenParams } from '../forms';
+import { addDelegation, delegationById, delegationsOf, type Delegation } from '../../records/people';
+import { recordAction } from '../../records/audit-log';
+import { delegationWorkflowId } from '../../domain/ids';
+import type { DelegationMailInput } from '../../activities/kinds/periodic-data-call';
 import { pickLanguage, text, waitText, type TextKey } from '../i18n';
 import type { WebKit } from '../kit';
 
 const submissionId = z.uuid();
+/**
+ * Colleagues a unit's answer may be handed to in a cycle: each gets a mail from the organisation's
+ * address, so whoever holds a link cannot make it mail any number of strangers.
+ */
+export const DELEGATIONS_PER_UNIT = 5;
 /** The form's own fields; everything else it sends is an answer. */
 const FORM_CONTROLS = new Set(['_csrf', 'lang', 'submission', 'action']);
 
@@ -56,7 +65,8 @@ export async function answerPages(instance: FastifyInstance, { kit }: { kit: Web
     });
   }
 
-  type Resolved = { key: CycleKey; unitId: string; token: string };
+  /** delegation: the colleague a contact handed the answer to, when the link is theirs. */
+  type Resolved = { key: CycleKey; unitId: string; token: string; delegation?: Delegation };
   /**
    * Checks a link; on failure sends the page that says why and returns undefined. Invalid links
    * count against the client, and a client that has sent too many waits for its next invalid one;
@@ -79,6 +89,12 @@ export async function answerPages(instance: FastifyInstance, { kit }: { kit: Web
     }
     const { key, unitId } = check.claims;
     if (key.orgId !== config.organisation.id || !config.units.some((u) => u.id === unitId)) return invalid();
+    if (check.claims.delegation) {
+      // A colleague's own link works while their delegation is on record, for the unit it was made for.
+      const delegation = records ? await delegationById(records, check.claims.delegation) : undefined;
+      if (!delegation || delegation.org !== key.orgId || delegation.obligation !== key.obligationId || delegation.period !== key.period || delegation.unit !== unitId) return invalid();
+      return { key, unitId, token, delegation };
+    }
     return { key, unitId, token };
   };
 
@@ -163,7 +179,7 @@ export async function answerPages(instance: FastifyInstance, { kit }: { kit: Web
     // A form carries one submission id: sent twice unchanged (a resend after a timeout, a double
     // click) it is one answer, because the id and the values make the update's id, and Temporal
     // joins updates by id; sent with an edit it is a new revision.
-    { submission = randomUUID(), notConfirmed = false, note }: { submission?: string; notConfirmed?: boolean; note?: TextKey } = {},
+    { submission = randomUUID(), notConfirmed = false, note, delegated = false }: { submission?: string; notConfirmed?: boolean; note?: TextKey; delegated?: boolean } = {},
   ) => {
     const { unit, questionnaire } = loaded;
     const previous = await previousAnswer(resolved.key, resolved.unitId);
@@ -187,6 +203,9 @@ export async function answerPages(instance: FastifyInstance, { kit }: { kit: Web
         problemNote: note ? text(lang, note) : undefined,
         answeredNote: unit?.answer ? text(lang, 'answeredBefore', { when: formatDate(unit.answer.answeredAt, zone, lang, true) }) : undefined,
         draftNote: unit?.draft && !saved && errors.length === 0 && !note ? text(lang, 'draftFrom', { when: formatDate(unit.draft.savedAt, zone, lang, true) }) : undefined,
+        delegatedNote: resolved.delegation ? text(lang, 'delegatedToYou', { by: resolved.delegation.delegatedBy }) : delegated ? text(lang, 'delegatedDone') : undefined,
+        // Handing over needs the database the delegation is kept in.
+        delegateUrl: records ? `${base}/delegate?lang=${lang}` : undefined,
         ...form,
       },
     );
@@ -205,7 +224,7 @@ export async function answerPages(instance: FastifyInstance, { kit }: { kit: Web
     if (!resolved) return reply;
     const loaded = await loadUnit(resolved, reply, lang);
     if (!loaded) return reply;
-    return renderForm(reply, 200, lang, reply.generateCsrf(), resolved, loaded, valuesOf(loaded.unit), [], query.saved === '1');
+    return renderForm(reply, 200, lang, reply.generateCsrf(), resolved, loaded, valuesOf(loaded.unit), [], query.saved === '1', { delegated: query.done === 'delegated' });
   });
 
   /**
@@ -260,7 +279,7 @@ export async function answerPages(instance: FastifyInstance, { kit }: { kit: Web
         await saveDraft(client, resolved.key, resolved.unitId, typed);
         return reply.redirect(`${back}&saved=1`, 303);
       }
-      await submitAnswer(client, resolved.key, resolved.unitId, typed, 'contact', submission && answerUpdateId(submission, typed));
+      await submitAnswer(client, resolved.key, resolved.unitId, typed, 'contact', submission && answerUpdateId(submission, typed), resolved.delegation ? delegateActor(resolved.delegation, orgLanguage) : undefined);
       return reply.redirect(`/answer/${resolved.token}/receipt?lang=${lang}`, 303);
     } catch (err) {
       if (err instanceof RejectedError && (err.type === Refusal.InvalidAnswer || err.type === Refusal.InvalidDraft)) {
@@ -278,6 +297,81 @@ export async function answerPages(instance: FastifyInstance, { kit }: { kit: Web
       return notSaved(err, loaded);
     }
   });
+
+  /** The form to hand the unit's answer to a colleague: who hands it over, and to whom. */
+  const delegationFormOf = (lang: Language, resolved: Resolved, typed: Record<string, string | undefined> = {}, errors: { field: string; message: string }[] = []) => ({
+    id: 'delegate',
+    heading: text(lang, 'delegateHeading'),
+    help: text(lang, 'delegateHelp', { unit: unitName(resolved.unitId, lang) }),
+    action: `/answer/${resolved.token}/delegate?lang=${lang}`,
+    submit: text(lang, 'delegateButton'),
+    hidden: [{ name: 'lang', value: lang }],
+    fields: [
+      { name: 'byName', label: text(lang, 'delegateByName'), type: 'text' as const, value: typed.byName ?? '', required: true, autocomplete: 'name', error: errors.find((e) => e.field === 'byName')?.message },
+      { name: 'name', label: text(lang, 'delegateName'), type: 'text' as const, value: typed.name ?? '', help: text(lang, 'delegateNameHelp') },
+      { name: 'email', label: text(lang, 'delegateEmail'), type: 'email' as const, value: typed.email ?? '', required: true, error: errors.find((e) => e.field === 'email')?.message },
+    ],
+    errors,
+  });
+  const delegationPage = (reply: FastifyReply, status: number, lang: Language, resolved: Resolved, form: ReturnType<typeof delegationFormOf>) =>
+    page(reply.header('Cache-Control', 'no-store'), status, 'list', { lang, orgName: config.organisation.name, csrf: reply.generateCsrf() }, {
+      heading: `${text(lang, 'delegateHeading')}: ${obligationTitle(resolved.key, lang)}`,
+      intro: text(lang, 'delegateIntro'),
+      tables: [],
+      forms: [form],
+    });
+
+  app.get('/answer/:token/delegate', { schema: { params: tokenParams, querystring: linkQuery } }, async (request, reply) => {
+    const lang = pickLanguage(request.query.lang, orgLanguage);
+    const resolved = await resolveLink(request, reply, request.params.token, lang);
+    if (!resolved) return reply;
+    if (!records) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+    const loaded = await loadUnit(resolved, reply, lang);
+    if (!loaded) return reply;
+    return delegationPage(reply, 200, lang, resolved, delegationFormOf(lang, resolved));
+  });
+
+  app.post(
+    '/answer/:token/delegate',
+    { schema: { params: tokenParams, querystring: linkQuery, body: delegationForm }, preHandler: app.csrfProtection, config: { auditedByRoute: true } },
+    async (request, reply) => {
+      const { body } = request;
+      const lang = pickLanguage(body.lang ?? request.query.lang, orgLanguage);
+      const resolved = await resolveLink(request, reply, request.params.token, lang);
+      if (!resolved) return reply;
+      if (!records) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+      const loaded = await loadUnit(resolved, reply, lang);
+      if (!loaded) return reply;
+      const typed: Record<string, string | undefined> = body;
+      const byName = typed.byName?.trim() ?? '';
+      const name = typed.name?.trim() || undefined;
+      const email = typed.email?.trim() ?? '';
+      const errors = [
+        ...(byName ? [] : [{ field: 'byName', message: text(lang, 'delegateByNameError') }]),
+        ...(z.email().max(254).safeParse(email).success ? [] : [{ field: 'email', message: text(lang, 'delegateEmailError') }]),
+        ...((await delegationsOf(records, { org: resolved.key.orgId, obligation: resolved.key.obligationId, period: resolved.key.period }, resolved.unitId)).length >= DELEGATIONS_PER_UNIT
+          ? [{ field: 'email', message: text(lang, 'delegateTooMany', { count: DELEGATIONS_PER_UNIT, email: config.secretariat.email }) }]
+          : []),
+      ];
+      if (errors.length) return delegationPage(reply, 400, lang, resolved, delegationFormOf(lang, resolved, typed, errors));
+      const at = now();
+      // Who handed it over, as they named themselves (the unit's link is the unit's, not a person's); a colleague may hand it on.
+      const delegatedBy = resolved.delegation ? `${byName} (${text(orgLanguage, 'delegateByDelegate', { email: resolved.delegation.email })})` : byName;
+      const delegation = await addDelegation(records, { org: resolved.key.orgId, obligation: resolved.key.obligationId, period: resolved.key.period, unit: resolved.unitId, ...(name ? { name } : {}), email, delegatedBy, delegatedAt: at });
+      await recordAction(records, {
+        at,
+        actor: delegatedBy,
+        via: 'web',
+        action: 'answer-delegated',
+        subject: `/cycles/${resolved.key.obligationId}/${resolved.key.period}`,
+        detail: { unit: resolved.unitId, delegation: delegation.id, to: email, ...(name ? { name } : {}) },
+      });
+      // The colleague's mail, with their own link, by a workflow of its own: retried until the server takes it.
+      const input: DelegationMailInput = { key: resolved.key, unitId: resolved.unitId, delegationId: delegation.id, at: at.toISOString(), plan: loaded.unit.plan, closesAt: loaded.closesAt };
+      await client.workflow.start('delegationMailWorkflow', { workflowId: delegationWorkflowId(resolved.key, resolved.unitId, delegation.id), taskQueue: kit.deps.taskQueue, args: [input] });
+      return reply.redirect(`/answer/${resolved.token}?lang=${lang}&done=delegated`, 303);
+    },
+  );
 
   app.get('/answer/:token/receipt', { schema: { params: tokenParams, querystring: linkQuery } }, async (request, reply) => {
     const lang = pickLanguage(request.query.lang, orgLanguage);
@@ -304,4 +398,10 @@ async function cycleStatusForUnit(client: Client, key: CycleKey, unitId: string)
   const [info, unit] = await Promise.all([cycleInfo(client, key), unitStatus(client, key, unitId)]);
   const setup = info.setup;
   return { info, unit, questionnaire: setup?.questionnaire ?? [], closesAt: setup?.plan.closesAt ?? unit.plan.deadlineAt };
+}
+
+/** Who answered, for the unit's history and the answer's versions: the colleague, on whose behalf. */
+export function delegateActor(delegation: Delegation, language: Language): string {
+  const who = delegation.name ? `${delegation.name} (${delegation.email})` : delegation.email;
+  return language === 'sv' ? `${who}, ombud, på uppdrag av ${delegation.delegatedBy}` : `${who}, delegate, on behalf of ${delegation.delegatedBy}`;
 }

@@ -17,6 +17,7 @@ import { answerRows } from '../../activities/mail-context';
 import { readIfPresent, reportDataRef } from '../../activities/archive';
 import type { PeriodData } from '../../activities/report';
 import { answerVersions } from '../../records/answers';
+import { delegationsOf } from '../../records/people';
 import { attachmentInfos, readAttachment } from '../../records/attachments';
 import { attachmentIds, formatFileSize, kindOfMediaType, FILE_KINDS } from '../../domain/attachments';
 import { acceptMultipartForms, checkUploads, configuredFileField, contentDisposition, heldAttachments } from '../uploads';
@@ -27,7 +28,7 @@ import type { TextKey } from '../i18n';
 import { answerForm, answersExportParams, cycleActionForm, cycleParams, cycleQuery, cycleUnitParams, languageQuery, pageQuery, reportParams, reportQuery } from '../forms';
 import { sendTable } from '../send-table';
 import { answersFlatSheet, answersWorkbook, loadCycleAnswers, withAttachments } from '../../exports/cycle-answers';
-import { text } from '../i18n';
+import { responseText, text } from '../i18n';
 import type { WebKit } from '../kit';
 import type { SecretariatSession } from '../secretariat-session';
 import { doneMessage } from './done-messages';
@@ -132,9 +133,12 @@ export async function cyclePages(instance: FastifyInstance, { kit, session }: { 
     const shown = cycle.units;
     const from = (current - 1) * UNITS_PER_PAGE;
     // Who did what: the cycle's own, and that of the units on this page, newest first.
+    // Answers handed to a colleague are on record, not in the workflows: read beside them.
+    const delegations = records ? await delegationsOf(records, { org: key.orgId, obligation: key.obligationId, period: key.period }) : [];
     const history = [
       ...(cycle.info.history ?? []).map((h) => ({ ...h, unit: undefined as string | undefined })),
       ...shown.flatMap((u) => (u.history ?? []).map((h) => ({ ...h, unit: unitName(u.unitId, lang) }))),
+      ...delegations.map((d) => ({ at: d.delegatedAt.toISOString(), by: d.delegatedBy, what: 'delegated', unit: unitName(d.unit, lang), detail: d.name ? `${d.name}, ${d.email}` : d.email })),
     ]
       .sort((a, b) => b.at.localeCompare(a.at))
       .slice(0, HISTORY_SHOWN)
@@ -158,7 +162,7 @@ export async function cyclePages(instance: FastifyInstance, { kit, session }: { 
     const base = `/cycles/${key.obligationId}/${key.period}`;
     const open = cycle.info.phase === 'open';
     const closing = cycleClosing(cycle.info);
-    const summary = text(lang, 'responseSummary', { answered, asked, percent: asked ? Math.round((answered / asked) * 100) : 0 });
+    const summary = responseText(lang, 'responseSummary', answered, asked);
     return page(reply, status, 'cycle', context, {
       heading: obligationTitle(key, lang),
       phaseText: text(lang, cycle.info.phase),
@@ -206,7 +210,8 @@ export async function cyclePages(instance: FastifyInstance, { kit, session }: { 
           id: u.unitId,
           name,
           stateClass: shownState(u),
-          stateText: states[shownState(u)],
+          // The ladder's step the unit is on, while it waits ("eskalerad, steg 2 av 3").
+          stateText: `${states[shownState(u)]}${u.escalationStep && shownState(u) === 'escalated' ? `, ${text(lang, 'escalationStepOf', { step: u.escalationStep, of: u.plan.escalationSteps?.length ?? u.escalationStep })}` : ''}`,
           problem: u.mailProblems.map((p) => (p.address ? `${p.address}: ${p.error}` : p.error)).join('; ') || undefined,
           deadline: formatDate(`${u.plan.deadlineDate}T12:00:00`, zone, lang),
           deadlineDate: u.plan.deadlineDate,

@@ -12,7 +12,7 @@ import { readRegister } from '../../client/registers';
 import { CalendarError, latestEndedPeriod, periodBounds } from '../../domain/calendar';
 import { assertPeriod, InvalidKeyError } from '../../domain/ids';
 import { languageQuery, pageQuery, startCycleForm } from '../forms';
-import { text } from '../i18n';
+import { pluralText, text } from '../i18n';
 import type { WebKit } from '../kit';
 import { overviewOf } from '../obligations';
 import type { Problems } from '../obligations/web-kind';
@@ -71,7 +71,7 @@ export async function dashboardPages(instance: FastifyInstance, { kit, session }
         obligationError: start?.problems.find((p) => p.field === 'obligation')?.message,
         periodError: start?.problems.find((p) => p.field === 'period')?.message,
       },
-      needsAction: obligations.filter((o) => o.attention).length,
+      needsAction: ((n) => (n ? pluralText(lang, 'needsAction', n, { n }) : undefined))(obligations.filter((o) => o.attention).length),
       obligations,
       dataCalls: dataCalls.map((o) => ({ id: o.id, title: o.title[lang], selected: o.id === start?.typed.obligation })),
     });

@@ -9,7 +9,7 @@
  * text that names units is not shown when none is left.
  */
 import type { Language } from '../../domain/types';
-import { TEXTS, text, type TextKey } from '../i18n';
+import { TEXTS, pluralText, text, type TextKey } from '../i18n';
 
 /** A unit as the configuration has it: the id a link carries, and the name a page shows. */
 export interface NamedUnit {
@@ -21,7 +21,7 @@ export function doneMessage(lang: Language, query: unknown, units: readonly Name
   const { done, unit, count } = (query ?? {}) as Record<string, unknown>;
   if (typeof done !== 'string' || !/^[a-z-]{1,40}$/.test(done) || !(`done_${done}` in TEXTS.sv)) return undefined;
   // Hundreds of units reminded at once are counted, not named (web/pages/cycles.ts).
-  if (done === 'reminded' && typeof count === 'string' && /^[1-9]\d{0,5}$/.test(count)) return text(lang, 'done_reminded_count', { count });
+  if (done === 'reminded' && typeof count === 'string' && /^[1-9]\d{0,5}$/.test(count)) return pluralText(lang, 'done_reminded_count', Number(count), { count: Number(count) });
   const key = `done_${done}` as TextKey;
   const ids = new Set(typeof unit === 'string' ? unit.split(',') : []);
   const named = units.filter((u) => ids.has(u.id)).map((u) => u.name[lang]);

@@ -27,15 +27,41 @@ import { isOwnAddress } from '../../config/schema';
 import { agreementDecisionFormOf, decisionFromForm } from '../obligations/expiry-review';
 import { gateOf, goalsFormValues, PROJECT_FIELDS, projectFromForm, projectRegistrationForm } from '../obligations/gate-before-start';
 import { seminarFromForm, seminarRegistrationForm } from '../obligations/minimum-occurrences';
-import { obligationProblems } from '../obligations/web-kind';
+import { obligationProblems, type ObligationOf } from '../obligations/web-kind';
 import { questionnaireForm, typedFields } from '../questionnaire-form';
+import { acceptMultipartForms, checkUploads, configuredFileField, heldGoalsAttachments } from '../uploads';
+import { asksForFiles, formatFileSize } from '../../domain/attachments';
+import { goalsAttachmentIds, goalsAttachmentInfos } from '../../records/attachments';
 import { withTyped, type PageForm } from '../page-forms';
 import type { PageContext } from '../views';
+import { registerNames } from '../../domain/wording';
+import { unitContactOverrides } from '../../records/people';
 
 export async function ownerLinkPages(instance: FastifyInstance, { kit }: { kit: WebKit }) {
   const app = instance.withTypeProvider<ZodTypeProvider>();
   const { config, client, answerLinks, now, orgLanguage, zone, page, message, unitName, csrfValid, invalidLinks } = kit;
   const orgId = config.organisation.id;
+  const { records, scanner } = kit.deps;
+  const gates = config.obligations.filter((o): o is ObligationOf<'gate-before-start'> => o.kind === 'gate-before-start');
+  // A goals form with a file field is posted as multipart; its files are checked and scanned as an answer's are.
+  if (asksForFiles(gates.map((g) => g.questionnaire))) {
+    await acceptMultipartForms(app, {
+      questionnaires: gates.map((g) => g.questionnaire),
+      // The link names the project, not its gate (that would take asking its workflow): the field of
+      // that name in any gate's goals; checkUploads then holds each file to its own field's limits.
+      fileField: (_request, name) => gates.map((g) => configuredFileField(g.questionnaire, name)).find((f) => f !== undefined),
+    });
+  }
+  /** The files of a project's goals: keyed to the project, under the gate that asks for them. */
+  const goalsPlace = (project: ProjectStatus) => ({ org: orgId, obligation: gateOf(config, project.obligationId)?.id ?? project.obligationId ?? '', project: project.id, unit: project.unitId });
+  /** How a file field's value reads: each file by its name and size. */
+  const filesIn = async (project: ProjectStatus, values: Record<string, unknown>, lang: Language) => {
+    const gate = gateOf(config, project.obligationId);
+    const questionnaire = gate ? questionnaireOf(gate) : [];
+    const held = records ? await goalsAttachmentInfos(records, orgId, project.id, goalsAttachmentIds([{ goals: values }], questionnaire)) : [];
+    const byId = new Map(held.map((a) => [a.id, a]));
+    return (ids: string[]) => ids.flatMap((id) => (byId.has(id) ? [`${byId.get(id)!.name} (${formatFileSize(byId.get(id)!.size, lang)})`] : [])).join('\n');
+  };
 
   /** The link's subject, or undefined after sending the page that says why (as the answer link does). */
   const resolve = async (request: FastifyRequest, reply: FastifyReply, token: string, purpose: LinkPurpose, lang: Language) => {
@@ -57,9 +83,11 @@ export async function ownerLinkPages(instance: FastifyInstance, { kit }: { kit: 
 
   // --- The project owner's goals ---------------------------------------------------------------
   const goalsPath = (token: string) => `/goals/${token}`;
-  const renderGoals = (reply: FastifyReply, lang: Language, token: string, project: ProjectStatus, values: Record<string, string>, errors: FieldError[] = [], status = 200, note?: { saved?: boolean; problem?: string }) => {
+  const renderGoals = async (reply: FastifyReply, lang: Language, token: string, project: ProjectStatus, values: Record<string, string>, errors: FieldError[] = [], status = 200, note?: { saved?: boolean; problem?: string }) => {
     const gate = gateOf(config, project.obligationId);
     const questionnaire = gate ? questionnaireOf(gate) : [];
+    // The files the form's file fields hold, to keep or remove beside each field.
+    const attachments = await heldGoalsAttachments(records, questionnaire, values, orgId, project.id);
     const returned = project.state === 'returned' ? project.returned?.at(-1) : undefined;
     return page(reply.header('Cache-Control', 'no-store'), status, 'answer', contextOf(reply, lang, goalsPath(token)), {
       title: text(lang, 'goalsFormTitle', { title: project.title }),
@@ -73,7 +101,7 @@ export async function ownerLinkPages(instance: FastifyInstance, { kit }: { kit: 
       returnedComment: returned?.comment,
       draftNote: project.goalsDraft && !note?.saved && errors.length === 0 ? text(lang, 'draftFrom', { when: formatDate(project.goalsDraft.savedAt, zone, lang, true) }) : undefined,
       submission: '',
-      ...questionnaireForm(questionnaire, values, errors, lang),
+      ...questionnaireForm(questionnaire, values, errors, lang, undefined, attachments),
     });
   };
   /** Every text field the form sent, to copy: the page for when nothing could be saved. */
@@ -87,9 +115,9 @@ export async function ownerLinkPages(instance: FastifyInstance, { kit }: { kit: 
         .slice(0, 200)
         .map(([label, value]) => ({ label, value })),
     });
-  const goalsState = (reply: FastifyReply, lang: Language, project: ProjectStatus, token: string): unknown => {
+  const goalsState = async (reply: FastifyReply, lang: Language, project: ProjectStatus, token: string): Promise<unknown> => {
     const gate = gateOf(config, project.obligationId);
-    const rows = project.goals && gate ? answerRows(questionnaireOf(gate), project.goals.values, lang) : [];
+    const rows = project.goals && gate ? answerRows(questionnaireOf(gate), project.goals.values, lang, await filesIn(project, project.goals.values, lang)) : [];
     const heading = text(lang, 'goalsFormTitle', { title: project.title });
     const body =
       project.state === 'goals-submitted'
@@ -140,9 +168,19 @@ export async function ownerLinkPages(instance: FastifyInstance, { kit }: { kit: 
     if (!project) return reply;
     if (!heldBy(link, project.owner)) return formerOwner(reply, lang);
     const gate = gateOf(config, project.obligationId);
-    const typed = typedFields(body, gate ? questionnaireOf(gate) : []);
+    const questionnaire = gate ? questionnaireOf(gate) : [];
+    let typed = typedFields(body, questionnaire);
     if (!goalsOpen(project)) return goalsState(reply, lang, project, link.token);
     if (!csrfValid(request)) return renderGoals(reply, lang, link.token, project, typed, [], 403, { problem: text(lang, 'csrfExpired') });
+    // The files sent with the form: each checked, scanned and kept, or refused beside its field with the rest kept.
+    try {
+      const uploads = await checkUploads(request, questionnaire, typed, { records, scanner, uploadedBy: 'owner', goals: goalsPlace(project) });
+      typed = uploads.values;
+      if (uploads.errors.length) return renderGoals(reply, lang, link.token, project, typed, uploads.errors, 400);
+    } catch (err) {
+      request.log.error({ err }, 'the goals\' files not kept; the form is shown again with what was typed');
+      return renderGoals(reply.header('Retry-After', '30'), lang, link.token, project, typed, [], 503, { problem: text(lang, 'notSavedOutage') });
+    }
     try {
       if (body.action === 'save') {
         await saveGoalsDraft(client, orgId, link.id, typed);
@@ -244,7 +282,8 @@ export async function ownerLinkPages(instance: FastifyInstance, { kit }: { kit: 
     }
     return page(reply.header('Cache-Control', 'no-store'), status, 'list', contextOf(reply, lang, unitPath(token)), {
       heading: text(lang, 'unitPageTitle', { unit: unitName(unitId, lang) }),
-      intro: text(lang, 'unitPageIntro', { email: config.secretariat.email }),
+      // Only the registers the policy has: no seminars where it asks for none.
+      intro: text(lang, 'unitPageIntro', { email: config.secretariat.email, registers: registerNames((['seminars', 'projects'] as const).filter((r) => keeps[r]), lang) }),
       done: done === 'seminar' ? text(lang, 'done_seminar-registered') : done === 'project' ? text(lang, 'unitProjectRegistered') : done === 'project-owner-outside' ? text(lang, 'unitProjectOwnerOutside') : undefined,
       error: failed?.error,
       tables: [
@@ -284,7 +323,10 @@ export async function ownerLinkPages(instance: FastifyInstance, { kit }: { kit: 
     if (!link) return undefined;
     const unit = config.units.find((u) => u.id === link.id);
     if (!unit) return void message(reply, 404, lang, 'invalidLinkTitle', 'invalidLinkText');
-    if (!link.holder || !unit.contacts.some((c) => c.email.toLowerCase() === link.holder)) return void message(reply, 410, lang, 'expiredLinkTitle', 'replacedUnitLinkText', { email: config.secretariat.email });
+    // The contacts as the secretariat set them in the web, where it did (records/people.ts).
+    const override = kit.deps.records ? (await unitContactOverrides(kit.deps.records, config.organisation.id, unit.id)).get(unit.id) : undefined;
+    const contacts: { email: string }[] = override?.contacts.length ? override.contacts : unit.contacts;
+    if (!link.holder || !contacts.some((c) => c.email.toLowerCase() === link.holder)) return void message(reply, 410, lang, 'expiredLinkTitle', 'replacedUnitLinkText', { email: config.secretariat.email });
     return link;
   };
   app.get('/unit/:token', { schema: { params: tokenParams, querystring: linkQuery } }, async (request, reply) => {

@@ -9,7 +9,7 @@ import type { RegisterReader } from '../../activities/register-reader';
 import type { OrganisationConfig } from '../../config/schema';
 import { defaultPeriod, previewMails, PreviewError, spreadWindowsOf } from '../../preview/mails';
 import { previewQuery } from '../forms';
-import { text } from '../i18n';
+import { pluralText, text } from '../i18n';
 import type { PageContext } from '../views';
 
 export interface PreviewPageOptions {
@@ -46,7 +46,7 @@ export async function previewPages(instance: FastifyInstance, options: PreviewPa
       const preview = await previewMails({ org: config, obligationId: obligation.id, period, renderer: options.renderer, registers: options.registers, publicBaseUrl: options.publicBaseUrl, now });
       data.result = {
         title: `${obligation.title[lang]} ${preview.period}`,
-        count: text(lang, 'previewCount', { count: preview.mails.length }),
+        count: pluralText(lang, 'previewCount', preview.mails.length, { count: preview.mails.length }),
         // In the page's language, which may not be the organisation's.
         spread: spreadWindowsOf(config, obligation.id, preview.period, now, lang).map((w) => w.text),
         notes: preview.notes,

@@ -17,7 +17,7 @@ import type { RegisterContents } from '../../domain/registers';
 import type { Language } from '../../domain/types';
 import { eventsByMonth, localWhen, yearEvents, type YearEvent } from '../../domain/year-events';
 import { languageQuery, pageQuery } from '../forms';
-import { text } from '../i18n';
+import { pluralText, text } from '../i18n';
 import type { WebKit } from '../kit';
 import type { SecretariatSession } from '../secretariat-session';
 
@@ -175,7 +175,7 @@ export async function yearPages(instance: FastifyInstance, { kit, session }: { k
       year,
       wheel,
       wheelTitle: text(lang, 'yearWheelTitle', { year: String(year) }),
-      wheelDescription: text(lang, 'yearWheelDescription', { count: events.length, obligations: wheel.rings.length }),
+      wheelDescription: pluralText(lang, 'yearWheelDescription', wheel.rings.length, { dates: pluralText(lang, 'yearWheelDates', events.length, { count: events.length }), obligations: wheel.rings.length }),
       months,
       previousUrl: `${kit.basePath}/year/${year - 1}`,
       nextUrl: `${kit.basePath}/year/${year + 1}`,
