@@ -45,7 +45,7 @@ const hostile = fc
 const wellFormed = (text: string) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
 
 /** Fields of several lines by design: a description, a comment, a list one a line, a password. */
-const SEVERAL_LINES = new Set(['password', 'partners', 'concerned', 'description', 'reason', 'goals', 'comment', 'note']);
+const SEVERAL_LINES = new Set(['password', 'partners', 'concerned', 'contacts', 'description', 'reason', 'goals', 'comment', 'note']);
 
 describe('the rule, where text is typed', () => {
   test('singleLine makes any text one line, and changes nothing in a line that is one already', () => {

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { DateTime } from 'luxon';
 import type { PersonConfig } from '../../config/schema';
 import { formatDate } from '../../domain/calendar';
+import { listLines } from '../../domain/text';
 import type { Language } from '../../domain/types';
 import { recordAction } from '../../records/audit-log';
 import { addSubstitution, clearUnitContacts, removeSubstitution, setUnitContacts, substitutionsOf, unitContactOverrides, type Contact } from '../../records/people';
@@ -209,7 +210,8 @@ export async function peoplePages(instance: FastifyInstance, { kit, session }: {
     if (!records) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
     const typed: Record<string, string | undefined> = request.body;
     const unit = config.units.find((u) => u.id === typed.unit);
-    const lines = (typed.contacts ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+    // Every line break ends an entry, and each entry is one line (no control characters in a mail's header).
+    const lines = listLines(typed.contacts ?? '');
     const contacts = lines.map(parseContactLine);
     const head = typed.head?.trim() ? parseContactLine(typed.head) : undefined;
     const errors = [
