@@ -49,7 +49,12 @@ export function answerRows(questionnaire: Questionnaire, values: Record<string, 
 /** The questions as a mail lists them, with each group's heading before its first question. */
 export function questionLines(questionnaire: Questionnaire, language: Language) {
   const heads = headings(questionnaire, language);
-  return questionnaire.map((f, i) => ({ heading: heads[i], label: f.label[language], help: f.help?.[language], required: f.required }));
+  return questionnaire.map((f, i) => {
+    // The section's help and its item's, once under the heading; each option's help under its question.
+    const headingHelp = heads[i] ? [f.group?.help?.[language], f.group?.item?.help?.[language]].filter(Boolean).join('\n') : '';
+    const optionHelp = (f.options ?? []).filter((o) => o.help?.[language]).map((o) => ({ label: o.label[language], help: o.help![language] }));
+    return { heading: heads[i], label: f.label[language], help: f.help?.[language], required: f.required, ...(headingHelp ? { headingHelp } : {}), ...(optionHelp.length ? { optionHelp } : {}) };
+  });
 }
 
 export function mailContext(args: {

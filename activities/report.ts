@@ -12,6 +12,7 @@ import { answerRows, shownValue, type DescribeFiles } from './mail-context';
 import { FILE_KINDS, formatFileSize, kindOfMediaType } from '../domain/attachments';
 import type { Compliance } from './compliance';
 import type { Renderer } from './renderer';
+import { answerActorKey } from '../records/answers';
 
 const LABELS = {
   sv: {
@@ -242,6 +243,12 @@ export function buildReportContext(args: {
   questionnaire?: QuestionField[];
   /** The files the answers hold, by id (records/attachments.ts); without them a file field says how many. */
   attachments?: ReadonlyMap<string, { name: string; mediaType: string; size: number; sha256: string }>;
+  /**
+   * Who gave an answer version, by unit and revision (records/answers.ts answerActorsOnBehalf):
+   * for a contact's answer, the colleague it was handed to and on whose behalf, in the
+   * organisation's language as the answer form recorded it.
+   */
+  actors?: ReadonlyMap<string, string>;
 }) {
   const { org, obligation, period, closedAt, compiledAt, outcomes, compliance, delivery = [], previous } = args;
   const questionnaire = args.questionnaire ?? questionnaireOf(obligation);
@@ -279,7 +286,8 @@ export function buildReportContext(args: {
       late,
       deadline: at(`${o.plan.deadlineDate}T12:00:00`, false),
       answeredAt: o.answer ? at(o.answer.answeredAt, true) : undefined,
-      by: o.answer ? (o.answer.by === 'secretariat' ? labels.bySecretariat : labels.byContact) : undefined,
+      // A colleague who answered for the contact is named with whom they answered for, beside the answer.
+      by: o.answer ? (o.answer.by === 'secretariat' ? labels.bySecretariat : (args.actors?.get(answerActorKey(o.unitId, o.answer.revision)) ?? labels.byContact)) : undefined,
       revision: o.answer?.revision,
       rows: o.answer ? answerRows(questionnaire, o.answer.values, language, describeFiles) : [],
       exempt: o.exempt ? { reason: o.exempt.reason } : undefined,

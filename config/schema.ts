@@ -80,20 +80,61 @@ const fieldId = z
   .regex(/^[a-z][a-z0-9_]{0,40}$/, 'use lower-case letters, digits and underscores, starting with a letter')
   .refine((id) => !FORM_OWN_NAMES.includes(id), { message: `is a name the answer form uses itself (${FORM_OWN_NAMES.join(', ')}): choose another id` });
 const answerValue = z.union([z.string().max(200), z.number(), z.boolean()]);
+const helpText = z.strictObject({ sv: text(2000).optional(), en: text(2000).optional() });
+const requiredIf = z
+  .union([
+    z.strictObject({ field: fieldId, equals: answerValue }),
+    z.strictObject({ field: fieldId, in: z.array(answerValue).min(1).max(50).meta({ description: 'Required when the other field holds any of these values.' }) }),
+  ])
+  .meta({ description: 'Required only when another field of the same section (or of the questionnaire) holds this value (`equals`) or one of these values (`in`).' });
+
+/**
+ * A rule between number fields: one at most another ("of which EU projects" ≤ "projects in all"),
+ * or a sum at most a total. The error is shown beside `field` (the first of `fields`), in the
+ * person's language: `message` when given, else one naming the fields.
+ */
+/** A field a rule names: its id, or "section.field" for a field of a section asked once. */
+const ruleField = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,40}(\.[a-z][a-z0-9_]{0,40})?$/, 'use a field\'s id, or "section.field" for a field of a section asked once');
+export const questionnaireRuleSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('atMost'),
+    field: ruleField,
+    max: ruleField.meta({ description: 'The field whose answer `field` must not exceed.' }),
+    message: localized(300).optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('sumAtMost'),
+    fields: z.array(ruleField).min(2).max(30),
+    max: ruleField.meta({ description: 'The field whose answer the sum of `fields` must not exceed.' }),
+    message: localized(300).optional(),
+  }),
+]);
+const questionnaireRules = z
+  .array(questionnaireRuleSchema)
+  .max(30)
+  .optional()
+  .meta({ description: 'Rules between the questionnaire\'s number fields, by the ids of its top-level fields or "section.field" of a section asked once; a repeated section\'s rules go under the section\'s `rules`.' });
 
 export const fieldSchema = z
   .strictObject({
     id: fieldId,
     type: z.enum(['text', 'textarea', 'number', 'boolean', 'date', 'choice', 'scale', 'confirm', 'file']),
     label: localized(300),
-    help: z.strictObject({ sv: text(2000).optional(), en: text(2000).optional() }).optional(),
+    help: helpText.optional(),
     required: z.boolean().default(false),
     maxLength: z.number().int().min(1).max(50_000).optional(),
-    options: z.array(z.strictObject({ value: slug, label: localized(200) })).min(2).max(50).optional().meta({ description: 'choice: any order; scale: from the lowest to the highest step.' }),
+    options: z
+      .array(z.strictObject({ value: slug, label: localized(200), help: helpText.optional().meta({ description: 'What this option means, shown under it in the form and the request mail.' }) }))
+      .min(2)
+      .max(50)
+      .optional()
+      .meta({ description: 'choice: any order; scale: from the lowest to the highest step.' }),
     min: z.number().optional().meta({ description: 'Bounds of a number field.' }),
     max: z.number().optional(),
     integer: z.boolean().optional().meta({ description: 'A number field that takes whole numbers only.' }),
-    requiredIf: z.strictObject({ field: fieldId, equals: answerValue }).optional().meta({ description: 'Required only when another field of the same section (or of the questionnaire) holds this value.' }),
+    requiredIf: requiredIf.optional(),
     accept: z
       .array(z.enum(FILE_KIND_NAMES as [string, ...string[]]))
       .min(1)
@@ -119,7 +160,7 @@ export const fieldSchema = z
   .refine((f) => !(f.required && f.requiredIf), { message: 'a field is either required or required if; not both', path: ['requiredIf'] });
 
 /** An item of a list a section is repeated for: a goal of the policy, an activity type, a twin town. */
-export const listItemSchema = z.strictObject({ id: slug, label: localized(300) });
+export const listItemSchema = z.strictObject({ id: slug, label: localized(300), help: helpText.optional().meta({ description: "Shown under the item's heading in the form and the request mail." }) });
 
 /**
  * Questions that belong together, asked once or, with repeatFor, once for each item of one of
@@ -129,9 +170,10 @@ export const sectionSchema = z.strictObject({
   type: z.literal('section'),
   id: fieldId,
   title: localized(300),
-  help: z.strictObject({ sv: text(2000).optional(), en: text(2000).optional() }).optional(),
+  help: helpText.optional().meta({ description: 'Shown under the section\'s heading in the form and the request mail.' }),
   repeatFor: fieldId.optional().meta({ description: "The name of a list in the obligation's `lists`." }),
   fields: z.array(fieldSchema).min(1).max(30),
+  rules: z.array(questionnaireRuleSchema).max(30).optional().meta({ description: "Rules between this section's number fields, by their ids here; a repeated section's hold for each item." }),
 });
 
 export const questionnaireSchema = z
@@ -315,6 +357,7 @@ export const periodicDataCallSchema = z.strictObject({
     }),
   lists: listsSchema,
   questionnaire: questionnaireSchema,
+  questionnaireRules,
   report: z.strictObject({
     recipients: z.array(slug).min(1).max(20).meta({ description: 'Ids of bodies in `bodies` that receive the compiled report.' }),
     title: localized(200).optional(),
@@ -388,6 +431,7 @@ export const gateBeforeStartSchema = z.strictObject({
   requires: z.array(localizedLine(200)).min(1).max(30).optional().meta({ description: "What the policy requires fixed before a start, as the unit head's mail on a start without approval lists it; the questionnaire's required questions when left out." }),
   lists: listsSchema,
   questionnaire: questionnaireSchema,
+  questionnaireRules,
   remindEvery: isoDuration.default('P7D').meta({ description: 'How often the owner is reminded until the definition is submitted.' }),
   sendTime,
 }).meta({ description: 'A definition each registered project needs before it starts, approved by the secretariat.' });
@@ -600,25 +644,52 @@ export function crossReferenceIssues(raw: unknown): CrossReferenceIssue[] {
         // A rule on a field that has a rule itself would depend on the order they are checked in.
         if (other.requiredIf) issues.push({ path: [...at, 'field'], message: `"${rule.field}" has a rule of its own; a rule refers to a field without one` });
         const options = Array.isArray(other.options) ? (other.options as Record<string, unknown>[]).map((o) => o.value) : [];
-        const fits =
+        const fits = (value: unknown) =>
           other.type === 'boolean' || other.type === 'confirm'
-            ? typeof rule.equals === 'boolean'
+            ? typeof value === 'boolean'
             : other.type === 'number'
-              ? typeof rule.equals === 'number'
+              ? typeof value === 'number'
               : other.type === 'choice' || other.type === 'scale'
-                ? options.includes(rule.equals)
-                : typeof rule.equals === 'string';
-        if (!fits) {
-          const expected = other.type === 'boolean' || other.type === 'confirm' ? 'true or false' : other.type === 'number' ? 'a number' : options.length ? `one of ${options.join(', ')}` : 'a text';
-          issues.push({ path: [...at, 'equals'], message: `"${rule.field}" is a ${String(other.type)} field: equals must be ${expected}` });
+                ? options.includes(value)
+                : typeof value === 'string';
+        const expected = other.type === 'boolean' || other.type === 'confirm' ? 'true or false' : other.type === 'number' ? 'a number' : options.length ? `one of ${options.join(', ')}` : 'a text';
+        const given: [unknown, (string | number)[]][] = Array.isArray(rule.in) ? rule.in.map((v: unknown, k: number) => [v, ['in', k]]) : [[rule.equals, ['equals']]];
+        for (const [value, where] of given) {
+          if (!fits(value)) issues.push({ path: [...at, ...where], message: `"${rule.field}" is a ${String(other.type)} field: ${where[0]} must be ${expected}${where[0] === 'in' ? ` (not ${JSON.stringify(value)})` : ''}` });
         }
       });
     };
+    /** Rules between number fields: each id one of `scope` (the fields the rule may name), a number field, and none compared with itself. */
+    const checkBetween = (rules: unknown, scope: Map<unknown, Record<string, unknown>>, path: (string | number)[], elsewhere: string) =>
+      list(rules).forEach((rule, j) => {
+        const at = [...path, j];
+        const summed: [unknown, (string | number)[]][] = rule.kind === 'sumAtMost' ? [] : [[rule.field, ['field']]];
+        if (rule.kind === 'sumAtMost') (Array.isArray(rule.fields) ? rule.fields : []).forEach((id: unknown, k: number) => summed.push([id, ['fields', k]]));
+        const numbers = [...scope].filter(([, f]) => f.type === 'number').map(([id]) => id);
+        for (const [id, where] of [...summed, [rule.max, ['max']] as [unknown, (string | number)[]]]) {
+          if (typeof id !== 'string') continue;
+          const field = scope.get(id);
+          if (!field) issues.push({ path: [...at, ...where], message: `no field "${id}" ${elsewhere}${numbers.length ? ` (number fields: ${numbers.join(', ')})` : '; it has no number field'}` });
+          else if (field.type !== 'number') issues.push({ path: [...at, ...where], message: `"${id}" is a ${String(field.type)} field; a rule compares number fields${numbers.length ? ` (${numbers.join(', ')})` : ''}` });
+        }
+        const ids = summed.map(([id]) => id);
+        if (ids.includes(rule.max)) issues.push({ path: [...at, 'max'], message: `"${String(rule.max)}" is compared with itself: the maximum must be another field than the ones it limits` });
+        ids.forEach((id, k) => {
+          if (ids.indexOf(id) !== k) issues.push({ path: [...at, 'fields', k], message: `"${String(id)}" is named twice in the sum` });
+        });
+      });
     for (const [name, items] of Object.entries(typeof o.lists === 'object' && o.lists !== null ? (o.lists as Record<string, unknown>) : {})) {
       if (Array.isArray(items)) unique(list(items), ['obligations', i, 'lists', name]);
     }
     const items = list(o.questionnaire);
     checkRules(items, ['obligations', i, 'questionnaire']);
+    // The questionnaire's rules name top-level fields and "section.field" of sections asked once, as the answer does.
+    const topLevel = new Map<unknown, Record<string, unknown>>();
+    for (const item of items) {
+      if (item.type !== 'section') topLevel.set(item.id, item);
+      else if (item.repeatFor === undefined) for (const f of list(item.fields)) topLevel.set(`${String(item.id)}.${String(f.id)}`, f);
+    }
+    checkBetween(o.questionnaireRules, topLevel, ['obligations', i, 'questionnaireRules'], "among the questionnaire's top-level fields and sections asked once (a repeated section's fields are named in its own rules)");
     if (o.kind !== 'periodic-data-call' && o.kind !== 'gate-before-start') {
       // Files are taken by the answer form and the project owner's goals form (web/uploads.ts); the other forms post no files.
       items.forEach((item, j) => {
@@ -633,6 +704,7 @@ export function crossReferenceIssues(raw: unknown): CrossReferenceIssue[] {
       const path = ['obligations', i, 'questionnaire', j];
       unique(list(item.fields), [...path, 'fields']);
       checkRules(list(item.fields), [...path, 'fields']);
+      checkBetween(item.rules, new Map(list(item.fields).map((f) => [f.id, f])), [...path, 'rules'], `in the section "${String(item.id)}"`);
       if (typeof item.repeatFor === 'string' && !lists.includes(item.repeatFor)) {
         issues.push({ path: [...path, 'repeatFor'], message: `no list "${item.repeatFor}" in this obligation's lists${lists.length ? ` (known: ${lists.join(', ')})` : ''}` });
       }

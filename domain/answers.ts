@@ -3,7 +3,7 @@
  * function runs in the workflow's update validator, the CLI and the web form, so all three agree.
  */
 import { attachmentIds, DEFAULT_MAX_FILES, formatFileSize } from './attachments';
-import { fullLabel } from './questionnaire';
+import { fullLabel, requiredValues } from './questionnaire';
 import type { AnswerValue, AnswerValues, Language, Questionnaire, QuestionField } from './types';
 
 export const DEFAULT_MAX_LENGTH = 10_000;
@@ -28,7 +28,8 @@ export type FieldErrorCode =
   | 'file-too-large'
   | 'file-empty'
   | 'file-infected'
-  | 'scanner-unavailable';
+  | 'scanner-unavailable'
+  | 'over-max';
 
 export interface FieldError {
   field: string;
@@ -38,6 +39,9 @@ export interface FieldError {
   file?: string;
   /** What a file field takes ("PDF, Word (DOCX)"), for an error about a file's kind. */
   allowed?: string;
+  /** Over-max: which of the field's `atMost` rules does not hold, and the sum that broke it (`limit` is the maximum). */
+  rule?: number;
+  sum?: number;
 }
 
 const MESSAGES: Record<Language, Record<FieldErrorCode, (e: FieldError, label: string) => string>> = {
@@ -61,6 +65,7 @@ const MESSAGES: Record<Language, Record<FieldErrorCode, (e: FieldError, label: s
     'file-empty': (e, l) => `${l}: ”${e.file}” är tom.`,
     'file-infected': (e, l) => `${l}: ”${e.file}” togs inte emot: virussökningen hittade skadlig kod i den. Kontrollera filen och bifoga en ren kopia.`,
     'scanner-unavailable': (e, l) => `${l}: ”${e.file}” kunde inte virussökas just nu och togs inte emot. Försök igen om en stund; det du skrivit finns kvar.`,
+    'over-max': (e, l) => `${l}: får inte vara större än ${e.limit}.`,
   },
   en: {
     required: (_e, l) => `${l}: is required.`,
@@ -82,13 +87,27 @@ const MESSAGES: Record<Language, Record<FieldErrorCode, (e: FieldError, label: s
     'file-empty': (e, l) => `${l}: "${e.file}" is empty.`,
     'file-infected': (e, l) => `${l}: "${e.file}" was not accepted: the malware scan found harmful code in it. Check the file and attach a clean copy.`,
     'scanner-unavailable': (e, l) => `${l}: "${e.file}" could not be scanned for malware just now and was not accepted. Try again in a while; what you typed is kept.`,
+    'over-max': (e, l) => `${l}: must not be more than ${e.limit}.`,
   },
 };
 
 export function describeFieldError(error: FieldError, questionnaire: Questionnaire, language: Language): string {
   const field = questionnaire.find((f) => f.id === error.field);
   // A label written as a sentence ends with a full stop; the message adds its own punctuation.
-  const label = field ? fullLabel(field, language).replace(/\.$/, '') : error.field;
+  const labelOf = (f: QuestionField | undefined, id: string) => (f ? fullLabel(f, language).replace(/\.$/, '') : id);
+  const label = labelOf(field, error.field);
+  const rule = error.code === 'over-max' && error.rule !== undefined ? field?.atMost?.[error.rule] : undefined;
+  if (rule) {
+    if (rule.message) return `${label}: ${rule.message[language]}`;
+    const named = (id: string) => labelOf(questionnaire.find((f) => f.id === id), id);
+    const max = `${named(rule.max)} (${error.limit})`;
+    if (rule.sum.length === 1) return language === 'sv' ? `${label}: får inte vara större än ${max}.` : `${label}: must not be more than ${max}.`;
+    const parts = rule.sum.map(named);
+    const listed = `${parts.slice(0, -1).join(', ')} ${language === 'sv' ? 'och' : 'and'} ${parts[parts.length - 1]}`;
+    return language === 'sv'
+      ? `${label}: summan av ${listed} (${error.sum}) får inte vara större än ${max}.`
+      : `${label}: the sum of ${listed} (${error.sum}) must not be more than ${max}.`;
+  }
   return MESSAGES[language][error.code](error, label);
 }
 
@@ -177,14 +196,39 @@ export function checkAnswer(questionnaire: Questionnaire, input: unknown): Answe
   // Fields without rules first, so a rule sees the checked value of the field it refers to.
   const ordered = [...questionnaire.filter((f) => !f.requiredIf), ...questionnaire.filter((f) => f.requiredIf)];
   for (const field of ordered) {
-    const requiredNow = field.requiredIf !== undefined && values[field.requiredIf.field] === field.requiredIf.equals;
+    const rule = field.requiredIf;
+    const requiredNow = rule !== undefined && values[rule.field] !== undefined && requiredValues(rule).includes(values[rule.field]!);
     const result = checkField(field, given[field.id], requiredNow);
     if (result === undefined) continue;
     if (typeof result === 'object') errors.push(result);
     else values[field.id] = result;
   }
+  errors.push(...ruleErrors(questionnaire, values, new Set(errors.map((e) => e.field))));
   errors.sort((a, b) => questionnaire.findIndex((f) => f.id === a.field) - questionnaire.findIndex((f) => f.id === b.field));
   return errors.length ? { ok: false, errors } : { ok: true, values };
+}
+
+/**
+ * The rules between fields that the checked values break. A rule is checked only when its
+ * maximum and at least one of its fields are answered (a blank one counts as nothing) and none of
+ * them has an error of its own: "required" or "not a number" says more than a sum would.
+ */
+function ruleErrors(questionnaire: Questionnaire, values: AnswerValues, failed: Set<string>): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const field of questionnaire) {
+    if (failed.has(field.id)) continue;
+    (field.atMost ?? []).some((rule, index) => {
+      const max = values[rule.max];
+      const parts = rule.sum.map((id) => values[id]);
+      if (typeof max !== 'number' || [rule.max, ...rule.sum].some((id) => failed.has(id)) || !parts.some((v) => typeof v === 'number')) return false;
+      const sum = parts.reduce<number>((total, v) => total + (typeof v === 'number' ? v : 0), 0);
+      // Decimals added up ("0.1 + 0.2") must not break a rule by a rounding error.
+      if (sum - max <= 1e-9 * Math.max(1, Math.abs(max))) return false;
+      errors.push({ field: field.id, code: 'over-max', limit: max, rule: index, sum: Math.round(sum * 1e9) / 1e9 });
+      return true;
+    });
+  }
+  return errors;
 }
 
 export type DraftCheck = { ok: true; values: Record<string, string> } | { ok: false; errors: FieldError[] };

@@ -3,10 +3,29 @@
  * list) and as an answer holds it (one flat list of fields). Pure: the workflow, the web form,
  * the mails and the report all see the same expansion.
  */
-import type { FieldGroup, Language, Localized, QuestionField, Questionnaire } from './types';
+import type { AnswerValue, FieldGroup, Language, Localized, QuestionField, Questionnaire, RequiredIf } from './types';
 
-export interface ConfiguredField extends Omit<QuestionField, 'group' | 'question'> {
+export interface ConfiguredField extends Omit<QuestionField, 'group' | 'question' | 'atMost'> {
   type: QuestionField['type'];
+}
+
+/**
+ * A rule between number fields as the config writes it: one field at most another ("of which" ≤
+ * "in all"), or a sum of fields at most a total. Ids are those of the rule's scope: a section's
+ * own fields, or the questionnaire's top-level fields and "section.field" of a section asked once.
+ */
+export type ConfiguredRule =
+  | { kind: 'atMost'; field: string; max: string; message?: Localized }
+  | { kind: 'sumAtMost'; fields: string[]; max: string; message?: Localized };
+
+/** The fields a rule adds up, in order: its error is shown beside the first. */
+export function ruleFields(rule: ConfiguredRule): string[] {
+  return rule.kind === 'atMost' ? [rule.field] : rule.fields;
+}
+
+/** The values that make a field with this rule required. */
+export function requiredValues(rule: RequiredIf): AnswerValue[] {
+  return 'in' in rule ? rule.in : [rule.equals];
 }
 
 export interface ConfiguredSection {
@@ -16,10 +35,11 @@ export interface ConfiguredSection {
   help?: Partial<Localized>;
   repeatFor?: string;
   fields: ConfiguredField[];
+  rules?: ConfiguredRule[];
 }
 
 export type ConfiguredQuestionnaire = (ConfiguredField | ConfiguredSection)[];
-export type ListItem = { id: string; label: Localized };
+export type ListItem = { id: string; label: Localized; help?: Partial<Localized> };
 export type QuestionLists = Record<string, ListItem[]>;
 /** Lists as the config gives them: items, or the goals of a yearly-goals obligation (read per period). */
 export type ConfiguredLists = Record<string, ListItem[] | { goalsOf: string }>;
@@ -37,12 +57,23 @@ function copyField(field: ConfiguredField): QuestionField {
   return Object.fromEntries(Object.entries(field).filter(([, v]) => v !== undefined)) as unknown as QuestionField;
 }
 
+/** Puts each rule on the field its error is shown beside, with ids as the flat questionnaire has them. */
+function attachRules(fields: QuestionField[], rules: ConfiguredRule[] | undefined, prefix: string) {
+  for (const rule of rules ?? []) {
+    const sum = ruleFields(rule).map((id) => `${prefix}${id}`);
+    const target = fields.find((f) => f.id === sum[0]);
+    // config check refuses a rule on a field that is not there; a questionnaire without it has nothing to check.
+    if (!target) continue;
+    target.atMost = [...(target.atMost ?? []), { sum, max: `${prefix}${rule.max}`, ...(rule.message ? { message: rule.message } : {}) }];
+  }
+}
+
 /**
  * One flat list of fields. A repeated section becomes one group per item, its field ids
  * "section.item.field"; a section asked once has ids "section.field". A rule's field is
  * rewritten to the expanded id of the same group.
  */
-export function expandQuestionnaire(items: ConfiguredQuestionnaire, lists: QuestionLists = {}): Questionnaire {
+export function expandQuestionnaire(items: ConfiguredQuestionnaire, lists: QuestionLists = {}, rules?: ConfiguredRule[]): Questionnaire {
   const out: Questionnaire = [];
   for (const item of items) {
     if (!isSection(item)) {
@@ -54,17 +85,20 @@ export function expandQuestionnaire(items: ConfiguredQuestionnaire, lists: Quest
     if (!repeated) throw new QuestionnaireError(`The section "${item.id}" repeats for the list "${item.repeatFor}", which the obligation does not have.`);
     for (const listItem of repeated) {
       const prefix = listItem ? `${item.id}.${listItem.id}.` : `${item.id}.`;
-      const group: FieldGroup = listItem ? { ...base, item: { id: listItem.id, label: listItem.label } } : base;
+      const group: FieldGroup = listItem ? { ...base, item: { id: listItem.id, label: listItem.label, ...(listItem.help ? { help: listItem.help } : {}) } } : base;
+      const start = out.length;
       for (const field of item.fields) {
         const expanded = copyField(field);
         expanded.id = `${prefix}${field.id}`;
         expanded.question = field.id;
         expanded.group = group;
-        if (field.requiredIf) expanded.requiredIf = { field: `${prefix}${field.requiredIf.field}`, equals: field.requiredIf.equals };
+        if (field.requiredIf) expanded.requiredIf = { ...field.requiredIf, field: `${prefix}${field.requiredIf.field}` };
         out.push(expanded);
       }
+      attachRules(out.slice(start), item.rules, prefix);
     }
   }
+  attachRules(out, rules, '');
   return out;
 }
 
@@ -101,10 +135,10 @@ export function groupFields<T extends { group?: FieldGroup }>(fields: T[]): Fiel
  * The flat questionnaire of an obligation. Lists read from recorded goals come in `resolved`
  * (see activities/questionnaire-lists); without them those sections are left out.
  */
-export function questionnaireOf(obligation: { questionnaire: ConfiguredQuestionnaire; lists?: ConfiguredLists }, resolved: QuestionLists = {}): Questionnaire {
+export function questionnaireOf(obligation: { questionnaire: ConfiguredQuestionnaire; lists?: ConfiguredLists; questionnaireRules?: ConfiguredRule[] }, resolved: QuestionLists = {}): Questionnaire {
   const lists: QuestionLists = {};
   for (const [name, source] of Object.entries(obligation.lists ?? {})) lists[name] = Array.isArray(source) ? source : (resolved[name] ?? []);
-  return expandQuestionnaire(obligation.questionnaire, lists);
+  return expandQuestionnaire(obligation.questionnaire, lists, obligation.questionnaireRules);
 }
 
 /** The lists of an obligation that come from recorded goals: list name → yearly-goals obligation id. */

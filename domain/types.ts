@@ -16,7 +16,7 @@ export interface FieldGroup {
   id: string;
   title: Localized;
   help?: Partial<Localized>;
-  item?: { id: string; label: Localized };
+  item?: { id: string; label: Localized; help?: Partial<Localized> };
 }
 
 /**
@@ -30,7 +30,8 @@ export interface QuestionField {
   help?: Partial<Localized>;
   required: boolean;
   maxLength?: number;
-  options?: { value: string; label: Localized }[];
+  /** A choice's or a scale's options; an option may carry help of its own (what "partly" means). */
+  options?: { value: string; label: Localized; help?: Partial<Localized> }[];
   min?: number;
   max?: number;
   integer?: boolean;
@@ -38,11 +39,24 @@ export interface QuestionField {
   accept?: string[];
   maxSize?: number;
   maxFiles?: number;
-  /** Required when the field `field` (an expanded id) holds `equals`. */
-  requiredIf?: { field: string; equals: AnswerValue };
+  /** Required when the field `field` (an expanded id) holds `equals`, or one of the values `in`. */
+  requiredIf?: RequiredIf;
+  /**
+   * Rules between number fields this field's error is shown beside: the sum of `sum` (expanded
+   * ids, this field among them) must not exceed the field `max`. Carried on the field, so the
+   * flat questionnaire a workflow holds keeps them without a shape of its own.
+   */
+  atMost?: AtMostRule[];
   group?: FieldGroup;
   /** The field's id within its section: the same question across a repeated section's items. */
   question?: string;
+}
+
+export type RequiredIf = { field: string; equals: AnswerValue } | { field: string; in: AnswerValue[] };
+export interface AtMostRule {
+  sum: string[];
+  max: string;
+  message?: Localized;
 }
 
 export type Questionnaire = QuestionField[];

@@ -67,6 +67,7 @@ const NOTES: Record<Language, Record<PreviewNote, string>> = {
     registerBased: 'Den här skyldigheten skickar e-post när något registreras (projekt eller avtal); det finns inget schema att förhandsvisa.',
     occurrences: 'Varningarna skickas bara om antalet registrerade seminarier då är för lågt; de beror på registret och visas inte här.',
     eventBased: 'Den här skyldigheten skickar e-post inför varje registrerad händelse; här visas meddelandena om de händelser som redan är registrerade, utan de berörda personer som varje registrering anger.',
+    gateProjects: 'Här visas e-posten för de projekt som hittills registrerats under grinden, inom perioden, om ingen svarar: begäran om mål, påminnelserna och varningen vid planerad start. Registret innehåller inga personuppgifter, så projektägaren visas som [projektägaren].',
   },
   en: {
     nobodyAnswers: 'The preview assumes nobody answers: receipts go out when someone answers, and reminders and the escalation only to units that have not.',
@@ -74,6 +75,7 @@ const NOTES: Record<Language, Record<PreviewNote, string>> = {
     registerBased: 'This obligation sends mail when something is registered (a project or an agreement); there is no schedule to preview.',
     occurrences: 'The warnings go out only if the count of registered seminars is still short then; they depend on the register and are not shown here.',
     eventBased: 'This obligation sends mail before each registered event; shown here are the notices of the events registered so far, without the people each registration names.',
+    gateProjects: 'Shown here are the mails of the projects registered so far under the gate, within the period, if nobody answers: the request for goals, the reminders and the warning at the planned start. The register keeps no personal data, so the project owner shows as [project-owner].',
   },
 };
 

@@ -34,3 +34,21 @@ export async function answerVersions(db: Records, key: { org: string; obligation
   const rows = await query.orderBy('unit').orderBy('revision').execute();
   return rows.map((r) => ({ org: r.org, obligation: r.obligation, period: r.period, unit: r.unit, revision: r.revision, submissionId: r.submission_id, actor: r.actor, answers: r.answers, at: r.at }));
 }
+
+/**
+ * Who gave each answer version a unit's contact did not give in person (a colleague it was handed
+ * to: the actor names them and on whose behalf), by unit and revision: what the report names.
+ */
+export async function answerActorsOnBehalf(db: Records, key: { org: string; obligation: string; period: string }): Promise<Map<string, string>> {
+  const rows = await db
+    .selectFrom('answer_versions')
+    .select(['unit', 'revision', 'actor'])
+    .where('org', '=', key.org)
+    .where('obligation', '=', key.obligation)
+    .where('period', '=', key.period)
+    .where('actor', 'not in', ['contact', 'secretariat'])
+    .execute();
+  return new Map(rows.map((r) => [answerActorKey(r.unit, r.revision), r.actor]));
+}
+
+export const answerActorKey = (unit: string, revision: number) => `${unit}#${revision}`;

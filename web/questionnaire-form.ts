@@ -6,7 +6,7 @@
 import { shownValue } from '../activities/mail-context';
 import { describeFieldError, type FieldError } from '../domain/answers';
 import { acceptedKinds, attachmentIds, DEFAULT_ACCEPT, DEFAULT_MAX_FILES, FILE_KINDS, formatFileSize, maxFileBytes, type FileKind } from '../domain/attachments';
-import { groupFields, groupHeading } from '../domain/questionnaire';
+import { groupFields, groupHeading, requiredValues } from '../domain/questionnaire';
 import type { AnswerValues, Language, Questionnaire } from '../domain/types';
 import { pluralText, text } from './i18n';
 
@@ -14,7 +14,11 @@ import { pluralText, text } from './i18n';
 function requiredWhen(field: Questionnaire[number], questionnaire: Questionnaire, lang: Language) {
   const rule = field.requiredIf!;
   const other = questionnaire.find((f) => f.id === rule.field);
-  return other ? text(lang, 'requiredWhen', { answer: shownValue(other, rule.equals, lang) ?? String(rule.equals) }) : undefined;
+  if (!other) return undefined;
+  const answers = requiredValues(rule).map((v) => shownValue(other, v, lang) ?? String(v));
+  // "Yes or Partly": one of several values (requiredIf.in).
+  const answer = answers.length > 1 ? `${answers.slice(0, -1).join(', ')} ${lang === 'sv' ? 'eller' : 'or'} ${answers[answers.length - 1]}` : (answers[0] ?? '');
+  return text(lang, 'requiredWhen', { answer });
 }
 
 export function questionnaireForm(
@@ -55,7 +59,9 @@ export function questionnaireForm(
     checked: values[f.id] === 'on' || values[f.id] === 'true',
     error: errorFor.get(f.id),
     bounds: f.min !== undefined || f.max !== undefined ? text(lang, 'bounds', { min: f.min ?? '–', max: f.max ?? '–' }) : undefined,
-    options: f.options?.map((o) => ({ value: o.value, label: o.label[lang], selected: values[f.id] === o.value })),
+    options: f.options?.map((o) => ({ value: o.value, label: o.label[lang], help: o.help?.[lang], selected: values[f.id] === o.value })),
+    // A select cannot show help under its options: what they mean is listed under the field.
+    optionHelp: f.type === 'choice' && f.options?.some((o) => o.help?.[lang]) ? f.options.filter((o) => o.help?.[lang]).map((o) => ({ label: o.label[lang], help: o.help![lang] })) : undefined,
     group: f.group,
     previous: previous && previous.values[f.id] !== undefined ? text(lang, 'previousAnswer', { period: previous.period, answer: shownValue(f, previous.values[f.id], lang) ?? '' }) : undefined,
     file: fileInput(f),
@@ -69,6 +75,7 @@ export function questionnaireForm(
   const sections = groupFields(fields).map((block) => ({
     heading: block.group ? groupHeading(block.group, lang) : undefined,
     help: block.group?.help?.[lang],
+    itemHelp: block.group?.item?.help?.[lang],
     id: block.key.replace(/[^a-z0-9-]/g, '-'),
     fields: block.fields,
   }));

@@ -2,7 +2,7 @@
  * Notices before registered events: a configured time before each event its bodies and people
  * are told, and told again when it changes or is cancelled. The year's events go in the report.
  */
-import { planEventNotices } from '../../domain/calendar';
+import { periodBounds, planEventNotices } from '../../domain/calendar';
 import type { EventRegistration } from '../../domain/registers';
 import { EVENT_MAIL_KINDS, templateFor } from '../../domain/mail-kinds';
 import type { ActivityDeps } from '../index';
@@ -77,11 +77,15 @@ export const eventNotices: KindModule<'event-notices'> = {
     const listed = events.map((e) => `${e.title} (${day(e.date, org, language)}${e.state === 'cancelled' ? `, ${words.cancelled}` : e.state === 'held' && e.noticesSent === 0 ? `, ${words.notNoticed}` : ''})`);
     return [{ label: `${lineLabel(obligation, language, words.events)} ${year}`, value: events.length ? `${events.length}: ${listed.join('; ')}` : words.none, attention: untold.length > 0 }];
   },
-  async preview({ org, obligation, now, activities, registers, record }) {
+  async preview({ org, obligation, period, now, activities, registers, record }) {
     // The notices of the events registered so far, as they will go out (the register keeps no
     // personal data, so the people each registration names are not among the recipients shown).
+    // Only the period's events, by the same year the report lists them under.
+    const bounds = periodBounds('annual', period, org.organisation.timeZone);
+    const first = bounds.start.toISODate() ?? '';
+    const last = bounds.end.minus({ days: 1 }).toISODate() ?? '';
     const register = await registers.read(org.organisation.id);
-    for (const e of (register.events ?? []).filter((x) => x.obligationId === obligation.id && (x.state === 'planned' || x.state === 'noticed'))) {
+    for (const e of (register.events ?? []).filter((x) => x.obligationId === obligation.id && (x.state === 'planned' || x.state === 'noticed') && x.date >= first && x.date <= last)) {
       const plan = planEventNotices(e.date, e.endDate, obligation.noticeBefore, obligation.sendTime, org.organisation.timeZone, now);
       const event: EventRegistration = { id: e.id, title: e.title, date: e.date, endDate: e.endDate, place: e.place, unitId: e.unitId, concerned: [] };
       let sequence = e.noticesSent;

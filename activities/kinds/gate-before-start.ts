@@ -2,9 +2,9 @@
  * The gate before start: each registered project's definition (the gate's questionnaire), asked of
  * its owner, reminded, reviewed by the secretariat, and the start without approval made visible.
  */
-import { endOfDay, parseIsoDuration, startOfDay } from '../../domain/calendar';
+import { endOfDay, parseIsoDuration, periodBounds, startOfDay } from '../../domain/calendar';
 import { questionnaireOf } from '../../domain/questionnaire';
-import type { ProjectRegistration } from '../../domain/registers';
+import type { ProjectRegistration, ProjectState } from '../../domain/registers';
 import type { AnswerValues } from '../../domain/types';
 import type { GateBeforeStartConfig, PersonConfig } from '../../config/schema';
 import type { Language } from '../../domain/types';
@@ -114,9 +114,56 @@ const WORDS = {
   en: { unapproved: 'Projects started without approved goals' },
 };
 
+/** The register keeps no personal data: the owner's name and address stand as this in a preview. */
+const OWNER_PLACEHOLDER: Record<Language, string> = { sv: '[projektägaren]', en: '[project-owner]' };
+
+/** Under the gate and not yet approved: the owner still owes the goals, or the secretariat has not approved them. */
+const NOT_APPROVED: readonly ProjectState[] = ['registered', 'awaiting-goals', 'returned', 'goals-submitted'];
+
 export const gateBeforeStart: KindModule<'gate-before-start'> = {
-  // Its mails follow registrations, not a calendar.
-  preview: async () => ['registerBased'],
+  // Its mails follow registrations, not a calendar: those of the projects registered so far, within the period.
+  async preview({ org, obligation, period, now, activities, registers, record }) {
+    const zone = org.organisation.timeZone;
+    const bounds = periodBounds('annual', period, zone);
+    const register = await registers.read(org.organisation.id);
+    // Projects registered before several gates were possible name none: they belong to the first.
+    const firstGate = org.obligations.find((o) => o.kind === 'gate-before-start')?.id;
+    const projects = register.projects.filter((p) => (p.obligationId ?? firstGate) === obligation.id && NOT_APPROVED.includes(p.state));
+    if (!projects.length) return ['registerBased'];
+    const remindEveryMs = parseIsoDuration(obligation.remindEvery).as('milliseconds');
+    const placeholder = OWNER_PLACEHOLDER[org.organisation.language];
+    for (const p of projects) {
+      // As workflows/project.ts sends them when nobody answers: the request on registration (or,
+      // for an owner outside the organisation not yet approved, on approval: shown now), a reminder
+      // every remindEvery while the goals are owed, the warning at the planned start.
+      const requestAt = p.ownerApproval === 'awaited' ? now.getTime() : Date.parse(p.registeredAt);
+      const mails: { kind: ProjectMailKind; at: number }[] = [{ kind: 'goals-request', at: requestAt }];
+      if (!p.startedWithoutApproval) mails.push({ kind: 'start-without-approval', at: Date.parse(startOfDay(p.plannedStart, zone)) });
+      if (p.state !== 'goals-submitted' && remindEveryMs > 0) {
+        for (let at = requestAt + remindEveryMs; at < bounds.end.toMillis() && mails.length < 200; at += remindEveryMs) mails.push({ kind: 'goals-reminder', at });
+      }
+      mails.sort((a, b) => a.at - b.at);
+      const project: ProjectRegistration = {
+        id: p.id,
+        title: p.title,
+        unitId: p.unitId,
+        owner: { name: placeholder, email: placeholder },
+        plannedStart: p.plannedStart,
+        ...(p.plannedEnd ? { plannedEnd: p.plannedEnd } : {}),
+        partners: p.partners,
+        euFunded: p.euFunded,
+        stage: p.stage,
+      };
+      // Numbered as the workflow numbers its mails, so the preview's Message-IDs are theirs.
+      let sequence = 0;
+      for (const mail of mails) {
+        sequence++;
+        if (mail.at < bounds.start.toMillis() || mail.at >= bounds.end.toMillis()) continue;
+        await record(mail.kind, () => activities.sendProjectMail({ orgId: org.organisation.id, obligationId: obligation.id, project, kind: mail.kind, sequence, at: new Date(mail.at).toISOString() }));
+      }
+    }
+    return ['gateProjects'];
+  },
   templates: (o) => ({ mails: PROJECT_MAIL_KINDS.map((k) => templateFor(o, k)), reports: [] }),
   complianceLines({ org, obligation, register, bounds, language }) {
     const first = bounds.start.toISODate() ?? '';

@@ -26,7 +26,7 @@ export interface ScheduledRun {
 }
 
 /** Things a preview cannot show, said once in the organisation's language. */
-export type PreviewNote = 'nobodyAnswers' | 'reportCounts' | 'registerBased' | 'occurrences' | 'eventBased';
+export type PreviewNote = 'nobodyAnswers' | 'reportCounts' | 'registerBased' | 'occurrences' | 'eventBased' | 'gateProjects';
 
 export interface KindModule<K extends ObligationKind> {
   /** The templates one obligation of the kind uses: mail templates by name, report templates by file. */

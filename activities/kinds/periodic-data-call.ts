@@ -20,7 +20,7 @@ import { answerRows, mailContext } from '../mail-context';
 import { buildReportContext, compileReportFiles, type PeriodData } from '../report';
 import { reportAttachments } from '../documents/report-files';
 import { heartbeatKeepingProgress, type SendToEach } from '../send';
-import { recordAnswerVersion } from '../../records/answers';
+import { answerActorsOnBehalf, recordAnswerVersion } from '../../records/answers';
 import { reportAttachmentsOf } from '../../records/attachments';
 import type { KindModule } from './kind-module';
 import { registerNames } from '../../domain/wording';
@@ -285,7 +285,9 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
       const questionnaire = await periodQuestionnaire(obligation, key, deps.registers, archive);
       // The files attached to the answers, listed by name, kind, size and SHA-256: the bytes stay on record.
       const attachments = deps.records ? await reportAttachmentsOf(deps.records, key, questionnaire, outcomes) : undefined;
-      const context = buildReportContext({ org, obligation, questionnaire, period: key.period, closedAt, outcomes, compiledAt, compliance, delivery, previous, attachments });
+      // Answers a colleague gave for a unit's contact name them in the report: who, on whose behalf.
+      const actors = deps.records ? await answerActorsOnBehalf(deps.records, { org: key.orgId, obligation: key.obligationId, period: key.period }) : undefined;
+      const context = buildReportContext({ org, obligation, questionnaire, period: key.period, closedAt, outcomes, compiledAt, compliance, delivery, previous, attachments, actors });
       const report = await compileReportFiles({ archive, renderer, key, context, compiledAtIso: compiledAt });
       // Once a cycle: compiled again to name its delivery problems, it is the same report.
       const url = cycleUrl(key);

@@ -4,9 +4,10 @@
  * in them (the person a copy or not, as the substitution says) and nothing outside them; a
  * colleague a contact handed the answer to gets their own mail with their own link, and the
  * unit's reminder after it beside the contact; a unit's contacts set in the web, a shared mailbox
- * without a name among them, get the next request.
+ * without a name among them, get the next request. The report names an answer a colleague gave,
+ * and on whose behalf, beside the unit's answer.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DateTime } from 'luxon';
@@ -22,6 +23,11 @@ import { planCycle } from '../../domain/calendar';
 import { openRecords, type Records } from '../../records/database';
 import { migrateToLatest } from '../../records/migrate';
 import { addDelegation, addSubstitution, setUnitContacts } from '../../records/people';
+import { answerActorKey, recordAnswerVersion } from '../../records/answers';
+import { buildReportContext } from '../../activities/report';
+import { reportDocument } from '../../activities/documents/report-document';
+import type { UnitStatus } from '../../domain/types';
+import { delegateActor } from '../../web/pages/answer';
 import { PROJECT_ROOT, SOLNA_CONFIG, testAnswerLinks } from '../helpers/environment';
 import { startEmbeddedBackend, type RecordsBackend } from '../helpers/records';
 import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
@@ -40,6 +46,7 @@ let smtp: TestSmtpServer;
 let backend: RecordsBackend;
 let records: Records;
 let activities: ReturnType<typeof createActivities>;
+let archiveDir: string;
 
 beforeAll(async () => {
   [smtp, backend] = await Promise.all([startTestSmtpServer(), startEmbeddedBackend()]);
@@ -48,7 +55,7 @@ beforeAll(async () => {
   activities = createActivities({
     mailer: createSmtpMailer(smtp.url, { pool: false }),
     renderer: createRenderer(path.join(PROJECT_ROOT, 'templates')),
-    archive: createFileArchive(mkdtempSync(path.join(tmpdir(), 'followup-archive-'))),
+    archive: createFileArchive((archiveDir = mkdtempSync(path.join(tmpdir(), 'followup-archive-')))),
     directory: createDirectory([solna]),
     clock: () => new Date(reminderAt),
     publicBaseUrl: 'http://localhost:3000',
@@ -131,4 +138,39 @@ test("a unit's contacts set in the web get its next request, a shared mailbox gr
   smtp.received.length = 0;
   await activities.sendUnitMail({ key, unitId: 'kultur-fritid', kind: 'escalation', sequence: 1, at: plan.escalationAt, plan, closesAt: plan.closesAt });
   expect(smtp.received.map((r) => r.envelopeTo[0]).sort()).toEqual(['internationella.sekretariatet@solna.example', 'nina.ny@solna.example']);
+});
+
+test('the report names the colleague who answered for a unit, and on whose behalf, in Swedish and in English', async () => {
+  const reportKey = { ...key, period: '2025' };
+  const reportPlan = planCycle(obligationOf(solna, 'periodic-data-call').calendar, 'annual', '2025', 'Europe/Stockholm');
+  const delegation = await addDelegation(records, { org: 'solna', obligation: 'annual-follow-up', period: '2025', unit: 'omsorg', name: 'Olle Ombud', email: 'olle.ombud@solna.example', delegatedBy: 'Karin Sandberg', delegatedAt: new Date(reportPlan.opensAt) });
+  const values = { eu_projects: 'Interreg Östersjö', other_work: 'Vänort Tartu', effects: 'Nya arbetssätt' };
+  const answer = (unitId: string, revision: number): UnitStatus => ({ unitId, state: 'answered', closed: true, plan: reportPlan, remindersSentAt: [], mailProblems: [], answer: { values, answeredAt: reportPlan.opensAt, by: 'contact', revision } });
+  // Omsorg's second version is the colleague's, as the answer form records it; kultur-fritid's contact answered in person.
+  const version = (unit: string, revision: number, actor: string) =>
+    recordAnswerVersion(records, { org: 'solna', obligation: 'annual-follow-up', period: '2025', unit, revision, submissionId: `${unit}-${revision}`, actor, answers: values, at: new Date(reportPlan.opensAt) });
+  await version('omsorg', 1, 'contact');
+  await version('omsorg', 2, delegateActor(delegation, 'sv'));
+  await version('kultur-fritid', 1, 'contact');
+  const parts = [await activities.stageOutcomes({ key: reportKey, part: 0, outcomes: [answer('omsorg', 2), answer('kultur-fritid', 1)] })];
+  const report = await activities.compileReport({ key: reportKey, closedAt: reportPlan.closesAt, parts, at: reportPlan.closesAt });
+
+  const line = 'Registrerat av Olle Ombud (olle.ombud@solna.example), ombud, på uppdrag av Karin Sandberg';
+  const markdown = readFileSync(path.join(archiveDir, report.markdown), 'utf8');
+  const omsorg = markdown.slice(markdown.indexOf('### Omsorgsförvaltningen'));
+  expect(omsorg.slice(0, 400)).toContain(line);
+  // A contact who answered in person is the contact person, as before.
+  expect(markdown).toContain('Registrerat av kontaktpersonen');
+  expect(markdown.match(/på uppdrag av/g)).toHaveLength(1);
+  const html = readFileSync(path.join(archiveDir, report.html), 'utf8');
+  expect(html).toContain(line);
+  // The PDF and the Word document say it from the same context.
+  expect(JSON.stringify(reportDocument(buildReportContext({ org: solna, obligation: obligationOf(solna, 'periodic-data-call'), period: '2025', closedAt: reportPlan.closesAt, compiledAt: reportPlan.closesAt, outcomes: [answer('omsorg', 2)], actors: new Map([[answerActorKey('omsorg', 2), delegateActor(delegation, 'sv')]]) }), reportPlan.closesAt))).toContain(line);
+
+  // An English-speaking organisation's form records it in English, and its report says so.
+  const english = { ...solna, organisation: { ...solna.organisation, language: 'en' as const } };
+  const context = buildReportContext({ org: english, obligation: obligationOf(english, 'periodic-data-call'), period: '2025', closedAt: reportPlan.closesAt, compiledAt: reportPlan.closesAt, outcomes: [answer('omsorg', 2)], actors: new Map([[answerActorKey('omsorg', 2), delegateActor(delegation, 'en')]]) });
+  const renderer = createRenderer(path.join(PROJECT_ROOT, 'templates'));
+  expect(renderer.report('markdown', context)).toContain('Recorded by Olle Ombud (olle.ombud@solna.example), delegate, on behalf of Karin Sandberg');
+  expect(renderer.report('html', context)).toContain('Recorded by Olle Ombud (olle.ombud@solna.example), delegate, on behalf of Karin Sandberg');
 });
