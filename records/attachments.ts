@@ -36,29 +36,29 @@ export interface NewAttachment {
   scannedBy: string;
 }
 
-export async function storeAttachment(db: Records, file: NewAttachment): Promise<AttachmentInfo> {
+/** The columns every stored file has, answers' and goals' alike, and its info but for the moment of upload. */
+function fileColumns(file: Omit<NewAttachment, 'key'>) {
   const id = randomUUID();
   const sha256 = createHash('sha256').update(file.content).digest('hex');
+  const columns = { id, unit: file.unit, field: file.field, name: file.name, media_type: file.mediaType, size: file.content.length, sha256, content: file.content, uploaded_by: file.uploadedBy, scanned_by: file.scannedBy };
+  const info = (uploadedAt: Date): AttachmentInfo => ({ id, unit: file.unit, field: file.field, name: file.name, mediaType: file.mediaType, size: file.content.length, sha256, uploadedBy: file.uploadedBy, uploadedAt });
+  return { columns, info };
+}
+
+/** Rows by id, in the order the ids were asked for; an id with no row is left out. */
+const inAskedOrder = <T extends { id: string }>(ids: readonly string[], rows: readonly T[]): T[] => {
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+};
+
+export async function storeAttachment(db: Records, file: NewAttachment): Promise<AttachmentInfo> {
+  const { columns, info } = fileColumns(file);
   const row = await db
     .insertInto('answer_attachments')
-    .values({
-      id,
-      org: file.key.orgId,
-      obligation: file.key.obligationId,
-      period: file.key.period,
-      unit: file.unit,
-      field: file.field,
-      name: file.name,
-      media_type: file.mediaType,
-      size: file.content.length,
-      sha256,
-      content: file.content,
-      uploaded_by: file.uploadedBy,
-      scanned_by: file.scannedBy,
-    })
+    .values({ ...columns, org: file.key.orgId, obligation: file.key.obligationId, period: file.key.period })
     .returning('uploaded_at')
     .executeTakeFirstOrThrow();
-  return { id, unit: file.unit, field: file.field, name: file.name, mediaType: file.mediaType, size: file.content.length, sha256, uploadedBy: file.uploadedBy, uploadedAt: row.uploaded_at };
+  return info(row.uploaded_at);
 }
 
 const INFO = ['id', 'unit', 'field', 'name', 'media_type', 'size', 'sha256', 'uploaded_by', 'uploaded_at'] as const;
@@ -73,8 +73,7 @@ export async function attachmentInfos(db: Records, key: CycleKey, ids: readonly 
   if (ids.length === 0) return [];
   let query = db.selectFrom('answer_attachments').select(INFO).where('org', '=', key.orgId).where('obligation', '=', key.obligationId).where('period', '=', key.period).where('id', 'in', [...ids]);
   if (unit) query = query.where('unit', '=', unit);
-  const byId = new Map((await query.execute()).map((r) => [r.id, infoOf(r)]));
-  return ids.flatMap((id) => byId.get(id) ?? []);
+  return inAskedOrder(ids, (await query.execute()).map(infoOf));
 }
 
 /** One attachment with its content, where it belongs to this cycle and unit. */
@@ -106,8 +105,7 @@ export async function attachmentsWithContent(db: Records, key: CycleKey, ids: re
   if (ids.length === 0) return [];
   let query = db.selectFrom('answer_attachments').select([...INFO, 'content']).where('org', '=', key.orgId).where('obligation', '=', key.obligationId).where('period', '=', key.period).where('id', 'in', [...ids]);
   if (unit) query = query.where('unit', '=', unit);
-  const byId = new Map((await query.execute()).map((r) => [r.id, { ...infoOf(r), content: r.content }]));
-  return ids.flatMap((id) => byId.get(id) ?? []);
+  return inAskedOrder(ids, (await query.execute()).map((r) => ({ ...infoOf(r), content: r.content })));
 }
 
 // --- Files attached to a project's goals ---------------------------------------------------------
@@ -122,44 +120,27 @@ export interface GoalsPlace {
 }
 
 export async function storeGoalsAttachment(db: Records, place: GoalsPlace, file: Omit<NewAttachment, 'key' | 'unit'>): Promise<AttachmentInfo> {
-  const id = randomUUID();
-  const sha256 = createHash('sha256').update(file.content).digest('hex');
+  const { columns, info } = fileColumns({ ...file, unit: place.unit });
   const row = await db
     .insertInto('goals_attachments')
-    .values({
-      id,
-      org: place.org,
-      obligation: place.obligation,
-      project: place.project,
-      unit: place.unit,
-      field: file.field,
-      name: file.name,
-      media_type: file.mediaType,
-      size: file.content.length,
-      sha256,
-      content: file.content,
-      uploaded_by: file.uploadedBy,
-      scanned_by: file.scannedBy,
-    })
+    .values({ ...columns, org: place.org, obligation: place.obligation, project: place.project })
     .returning('uploaded_at')
     .executeTakeFirstOrThrow();
-  return { id, unit: place.unit, field: file.field, name: file.name, mediaType: file.mediaType, size: file.content.length, sha256, uploadedBy: file.uploadedBy, uploadedAt: row.uploaded_at };
+  return info(row.uploaded_at);
 }
 
 /** A project's goals files with these ids, without their content, in the order asked; an id of another project's file is not among them. */
 export async function goalsAttachmentInfos(db: Records, org: string, project: string, ids: readonly string[]): Promise<AttachmentInfo[]> {
   if (ids.length === 0) return [];
   const rows = await db.selectFrom('goals_attachments').select(INFO).where('org', '=', org).where('project', '=', project).where('id', 'in', [...ids]).execute();
-  const byId = new Map(rows.map((r) => [r.id, infoOf(r)]));
-  return ids.flatMap((id) => byId.get(id) ?? []);
+  return inAskedOrder(ids, rows.map(infoOf));
 }
 
 /** A project's goals files with these ids, with their content (the archive package's appendices). */
 export async function goalsAttachmentsWithContent(db: Records, org: string, project: string, ids: readonly string[]): Promise<Attachment[]> {
   if (ids.length === 0) return [];
   const rows = await db.selectFrom('goals_attachments').select([...INFO, 'content']).where('org', '=', org).where('project', '=', project).where('id', 'in', [...ids]).execute();
-  const byId = new Map(rows.map((r) => [r.id, { ...infoOf(r), content: r.content }]));
-  return ids.flatMap((id) => byId.get(id) ?? []);
+  return inAskedOrder(ids, rows.map((r) => ({ ...infoOf(r), content: r.content })));
 }
 
 /** One of a project's goals files with its content. */
