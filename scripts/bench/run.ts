@@ -981,7 +981,7 @@ async function main(): Promise<void> {
     console.log('Building the release (npm run build) to run it as an operator does; --from source runs the sources instead.');
     await buildRelease();
     process.env.FOLLOWUP_FROM = 'release';
-  }
+  } else delete process.env.FOLLOWUP_FROM; // --from source means the sources, whatever the shell says
   const run = await runBenchmark({ units, servers, answers, outDir, records: recordsChoice === 'on' });
   console.log(`\n${markdownTable(run)}\nWritten to bench-results/ (bench.json, bench.md, bench.svg).`);
 }
