@@ -41,7 +41,7 @@ export function createNoticeSender(deps: Pick<ActivityDeps, 'renderer'>, sendToE
       args.people,
       org.organisation.language,
       (person, language) => {
-        const { subject, text } = renderer.mail(args.template, language, {
+        const { subject, text } = renderer.of(org).mail(args.template, language, {
           org: { name: org.organisation.name },
           policy: { name: org.policy.name[language] },
           secretariat: org.secretariat,

@@ -4,7 +4,7 @@
  * no markup to escape. Values are never compiled as templates, so "{{" in an answer stays text.
  */
 import { FailureType } from '../domain/refusals';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { lines, singleLine } from '../domain/text';
@@ -14,6 +14,8 @@ import { formatCount, pluralWord } from '../domain/wording';
 export interface RenderedMail {
   subject: string;
   text: string;
+  /** The organisation's own template the mail came from ("solna-mallar/mail/sv/goals-request.txt.hbs"); absent for the product's. */
+  ownTemplate?: string;
 }
 
 export interface Renderer {
@@ -21,6 +23,33 @@ export interface Renderer {
   mail(template: string, language: Language, context: object, subject?: string): RenderedMail;
   /** A report from templates/report/<name>.html.hbs or .md.hbs. */
   report(format: 'html' | 'markdown', context: object, name?: string): string;
+  /**
+   * The renderer of one organisation: its own templates (config `organisation.templates`) before
+   * the product's. One worker serves several organisations, so an activity asks for its own.
+   */
+  of(org: OwnTemplates): Renderer;
+}
+
+/** What a renderer needs of an organisation's config: its own folder of templates, as config/load.ts resolved it. */
+export interface OwnTemplates {
+  organisation: { templates?: string };
+}
+
+/**
+ * Where a template is read from: the organisation's own folder where it has the file, else the
+ * product's templates. `relative` as under templates/: "mail/sv/request.txt.hbs".
+ */
+export function templateFile(relative: string, templatesDir: string, ownDir?: string): { file: string; own: boolean } {
+  if (ownDir !== undefined) {
+    const own = path.join(ownDir, relative);
+    if (existsSync(own)) return { file: own, own: true };
+  }
+  return { file: path.join(templatesDir, relative), own: false };
+}
+
+/** An own template as a person finds it beside the config file: "solna-mallar/mail/sv/request.txt.hbs". */
+export function ownTemplateName(ownDir: string, relative: string): string {
+  return `${path.basename(ownDir)}/${relative.split(path.sep).join('/')}`;
 }
 
 export class TemplateError extends Error {
@@ -41,7 +70,24 @@ function escapeDeep(value: unknown): unknown {
   return value;
 }
 
-export function createRenderer(templatesDir: string): Renderer {
+/**
+ * The product's templates (templatesDir), with an organisation's own folder before them where
+ * given; `of(org)` gives each organisation's, each compiled once.
+ */
+export function createRenderer(templatesDir: string, ownDir?: string): Renderer {
+  const renderers = new Map<string, Renderer>();
+  const rendererOf = (own: string | undefined): Renderer => {
+    let renderer = renderers.get(own ?? '');
+    if (!renderer) {
+      renderer = layeredRenderer(templatesDir, own, rendererOf);
+      renderers.set(own ?? '', renderer);
+    }
+    return renderer;
+  };
+  return rendererOf(ownDir);
+}
+
+function layeredRenderer(templatesDir: string, ownDir: string | undefined, rendererOf: (own: string | undefined) => Renderer): Renderer {
   const hb = Handlebars.create();
   hb.registerHelper('add1', (n: unknown) => Number(n) + 1);
   // Multi-line answers as a Markdown block quote; the text is already escaped. Every kind of line
@@ -62,15 +108,19 @@ export function createRenderer(templatesDir: string): Renderer {
   hb.registerHelper('indent', (text: unknown) => lines(String(text ?? '')).map((l) => `    ${l}`).join('\n'));
   const cache = new Map<string, HandlebarsTemplateDelegate>();
   const sources = new Map<string, string>();
+  /** The templates read from the organisation's own folder, by their path under templates/. */
+  const fromOwnFolder = new Set<string>();
 
   const sourceOf = (relative: string) => {
     let source = sources.get(relative);
     if (source === undefined) {
+      const { file, own } = templateFile(relative, templatesDir, ownDir);
       try {
-        source = readFileSync(path.join(templatesDir, relative), 'utf8');
+        source = readFileSync(file, 'utf8');
       } catch {
-        throw new TemplateError(`Template ${relative} is missing from ${templatesDir}.`);
+        throw new TemplateError(`Template ${relative} is missing from ${ownDir === undefined ? templatesDir : `${ownDir} and ${templatesDir}`}.`);
       }
+      if (own) fromOwnFolder.add(relative);
       sources.set(relative, source);
     }
     return source;
@@ -92,7 +142,7 @@ export function createRenderer(templatesDir: string): Renderer {
   const mailParts = (relative: string) => {
     const split = () => {
       const match = /^\s*Subject: (.*)\r?\n\r?\n?([\s\S]*)$/.exec(sourceOf(relative));
-      if (!match) throw new TemplateError(`Template ${relative} must start with a "Subject: " line.`);
+      if (!match) throw new TemplateError(`Template ${ownDir !== undefined && fromOwnFolder.has(relative) ? ownTemplateName(ownDir, relative) : relative} must start with a "Subject: " line.`);
       return match;
     };
     return { subject: compiled(`${relative}:subject`, () => split()[1]!, true), body: compiled(`${relative}:body`, () => split()[2]!, true) };
@@ -100,17 +150,20 @@ export function createRenderer(templatesDir: string): Renderer {
 
   return {
     mail(template, language, context, ownSubject) {
-      const parts = mailParts(`mail/${language}/${template}.txt.hbs`);
+      const relative = `mail/${language}/${template}.txt.hbs`;
+      const parts = mailParts(relative);
       // The config check let through only text and the kind's values (domain/wording.ts).
       const subjectOf = ownSubject === undefined ? parts.subject : compiled(`subject:${ownSubject}`, () => ownSubject, true);
       const data = { data: { language } };
       const subject = singleLine(subjectOf(context, data));
       if (!subject) throw new TemplateError(`Template mail/${language}/${template}.txt.hbs gives an empty subject.`);
-      return { subject, text: parts.body(context, data).trimEnd() + '\n' };
+      const text = parts.body(context, data).trimEnd() + '\n';
+      return ownDir !== undefined && fromOwnFolder.has(relative) ? { subject, text, ownTemplate: ownTemplateName(ownDir, relative) } : { subject, text };
     },
     report(format, context, name = 'report') {
       if (format === 'html') return load(`report/${name}.html.hbs`, false)(context);
       return load(`report/${name}.md.hbs`, true)(escapeDeep(context));
     },
+    of: (org) => rendererOf(org.organisation.templates),
   };
 }

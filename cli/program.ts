@@ -96,10 +96,12 @@ export function buildProgram(io: CliIo): Command {
     .description('validate a file and the templates its obligations send: prints every problem and exits 1, or exits 0 when all is valid')
     .action(async (file: string) => {
       const cfg = configModule().loadConfigFile(file);
-      const { checkTemplates } = templateCheck();
+      const { checkTemplates, OWN_TEMPLATES_KEY } = templateCheck();
       const templateProblems = checkTemplates(cfg, path.join(environmentModule().PROJECT_ROOT, 'templates'));
       if (templateProblems.length) {
-        throw new (configModule().ConfigError)(file, [...templateProblems, 'add the missing templates, or correct the names under "templates:" in the file']);
+        // A problem of the own folder says itself what to do; the obligations' need the hint.
+        const hint = templateProblems.some((p) => !p.startsWith(`${OWN_TEMPLATES_KEY}:`)) ? ['add the missing templates, or correct the names under "templates:" in the file'] : [];
+        throw new (configModule().ConfigError)(file, [...templateProblems, ...hint]);
       }
       io.out(`${file}: OK — ${cfg.organisation.name}, ${cfg.units.length} units, ${cfg.bodies.length} bodies, obligations: ${cfg.obligations.map((o) => o.id).join(', ')}`);
       // A ladder's step after the close is never sent: said for the period a start now would follow up.

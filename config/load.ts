@@ -79,7 +79,7 @@ export function parseConfigText(textContent: string, file = '(config)'): Organis
   const quick = quickRead(textContent);
   if (quick !== undefined) {
     const result = organisationConfigSchema.safeParse(quick);
-    if (result.success && crossReferenceIssues(quick).length === 0) return deepFreeze(result.data);
+    if (result.success && crossReferenceIssues(quick).length === 0) return deepFreeze(withOwnTemplates(result.data, file));
   }
   const { LineCounter, parseDocument } = yamlModule();
   const lines = new LineCounter();
@@ -98,7 +98,17 @@ export function parseConfigText(textContent: string, file = '(config)'): Organis
   const problems = result.success ? [] : describeIssues(result.error.issues, doc, lines);
   for (const issue of crossReferenceIssues(raw)) problems.push(`${formatPath(issue.path)}${lineOf(doc, lines, issue.path)}: ${issue.message}`);
   if (!result.success || problems.length) throw new ConfigError(file, problems);
-  return deepFreeze(result.data);
+  return deepFreeze(withOwnTemplates(result.data, file));
+}
+
+/**
+ * `organisation.templates` as the absolute folder beside the file it was written in: the worker,
+ * the web and the CLI each read the templates from wherever they were started.
+ */
+function withOwnTemplates(config: OrganisationConfig, file: string): OrganisationConfig {
+  const own = config.organisation.templates;
+  if (own === undefined) return config;
+  return { ...config, organisation: { ...config.organisation, templates: path.resolve(path.dirname(path.resolve(file)), own) } };
 }
 
 /**

@@ -132,6 +132,7 @@ export async function buildDeploymentWebApp(organisations: readonly WebDeps[], o
     );
   }
   // The deployment's own pages: which organisation is whose, and an address that fits no route.
+  // They belong to no organisation: the product's templates, never an organisation's own.
   const views = createViews(first.templatesDir);
   const deploymentMessage = (reply: FastifyReply, status: number, lang: 'sv' | 'en', heading: 'notFoundTitle' | 'organisationsTitle' | 'badAddressTitle', body: 'organisationsIntro' | 'badAddressText') => {
     const links = organisations.map((d) => ({ url: `/${d.config.organisation.id}/`, name: d.config.organisation.name }));
@@ -255,7 +256,7 @@ async function organisationSite(app: FastifyInstance, deps: WebDeps): Promise<vo
   }
   await app.register(previewPages, {
     config,
-    renderer: createRenderer(deps.templatesDir),
+    renderer: createRenderer(deps.templatesDir, config.organisation.templates),
     registers: createRegisterReader(deps.client),
     publicBaseUrl: `${deps.publicBaseUrl.replace(/\/$/, '')}${kit.basePath}`,
     now: kit.now,

@@ -76,7 +76,7 @@ const csrfTokens = new CsrfTokens({ userInfo: false });
 
 export function createWebKit(deps: WebDeps) {
   const { config } = deps;
-  const views = createViews(deps.templatesDir);
+  const views = createViews(deps.templatesDir, config.organisation.templates);
   const page = (reply: FastifyReply, status: number, name: string, context: PageContext, data: object) =>
     reply.code(status).type('text/html; charset=utf-8').send(views(name, context, data));
   const message = (reply: FastifyReply, status: number, lang: Language, heading: TextKey, body: TextKey, values: Record<string, string> = {}) =>

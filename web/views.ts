@@ -4,6 +4,7 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import type { Language } from '../domain/types';
 import { text, type TextKey } from './i18n';
+import { templateFile } from '../activities/renderer';
 
 export interface PageContext {
   lang: Language;
@@ -21,7 +22,8 @@ export interface PageContext {
 
 export type Views = (page: string, pageContext: PageContext, data: object) => string;
 
-export function createViews(templatesDir: string): Views {
+/** ownDir: the organisation's own templates (config `organisation.templates`), whose web/<file> replaces the product's. */
+export function createViews(templatesDir: string, ownDir?: string): Views {
   const hb = Handlebars.create();
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hb.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
@@ -30,14 +32,16 @@ export function createViews(templatesDir: string): Views {
     return text(root.lang, key, options.hash as Record<string, string>);
   });
   const dir = path.join(templatesDir, 'web');
-  hb.registerPartial('layout', readFileSync(path.join(dir, 'layout.hbs'), 'utf8'));
+  // The product's pages are the ones there are; the organisation's own file of a name is read instead.
+  const source = (file: string) => readFileSync(templateFile(path.join('web', file), templatesDir, ownDir).file, 'utf8');
+  hb.registerPartial('layout', source('layout.hbs'));
   // Parts of pages: files named _<part>.hbs.
   for (const file of readdirSync(dir)) {
-    if (file.startsWith('_') && file.endsWith('.hbs')) hb.registerPartial(file.slice(1, -4), readFileSync(path.join(dir, file), 'utf8'));
+    if (file.startsWith('_') && file.endsWith('.hbs')) hb.registerPartial(file.slice(1, -4), source(file));
   }
   const pages = new Map<string, HandlebarsTemplateDelegate>();
   for (const file of readdirSync(dir)) {
-    if (file.endsWith('.hbs') && file !== 'layout.hbs' && !file.startsWith('_')) pages.set(file.replace(/\.hbs$/, ''), hb.compile(readFileSync(path.join(dir, file), 'utf8')));
+    if (file.endsWith('.hbs') && file !== 'layout.hbs' && !file.startsWith('_')) pages.set(file.replace(/\.hbs$/, ''), hb.compile(source(file)));
   }
   return (page, pageContext, data) => {
     const template = pages.get(page);

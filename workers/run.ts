@@ -1,6 +1,6 @@
 /** `followup worker`: the production worker, until SIGINT or SIGTERM. */
 import path from 'node:path';
-import { checkTemplates } from '../activities/template-check';
+import { checkTemplates, OWN_TEMPLATES_KEY } from '../activities/template-check';
 import { PROJECT_ROOT, type Environment } from '../config/environment';
 import type { OrganisationConfig } from '../config/schema';
 import { installRuntime } from './runtime';
@@ -10,7 +10,13 @@ import { carryOverAtFirstStart } from '../records/import';
 export async function runWorker(env: Environment, configs: readonly OrganisationConfig[], io: { out: (text: string) => void }): Promise<void> {
   installRuntime(env);
   // The worker still starts (other obligations run), but says at once what would fail later.
-  for (const problem of configs.flatMap((c) => checkTemplates(c, path.join(PROJECT_ROOT, 'templates')))) io.out(`Warning: ${problem} (mail of this kind will show as failed until it is fixed).`);
+  // A problem of an organisation's own folder (a file that replaces nothing) says itself what to do.
+  for (const c of configs) {
+    for (const problem of checkTemplates(c, path.join(PROJECT_ROOT, 'templates'))) {
+      const whose = configs.length > 1 ? `${c.organisation.id}: ` : '';
+      io.out(`Warning: ${whose}${problem}${problem.startsWith(`${OWN_TEMPLATES_KEY}:`) ? '.' : ' (mail of this kind will show as failed until it is fixed).'}`);
+    }
+  }
   // The first start with a database of record: a data folder from the release before it is carried over.
   if (env.DATABASE_URL) await carryOverAtFirstStart(env.DATABASE_URL, { dataDir: env.FOLLOWUP_DATA_DIR, archiveDir: env.FOLLOWUP_ARCHIVE_DIR }, io.out);
   const connection = await connectWorker(env.TEMPORAL_ADDRESS);

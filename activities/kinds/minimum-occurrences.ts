@@ -73,8 +73,8 @@ export function createMinimumOccurrencesActivities(deps: ActivityDeps, sendNotic
       };
       const base = reportBase({ orgId: input.orgId, obligationId: input.obligationId, period: String(input.year) });
       const files = await archiveReportFiles(archive, base, {
-        html: () => renderer.report('html', context, 'occurrences'),
-        markdown: () => renderer.report('markdown', context, 'occurrences'),
+        html: () => renderer.of(org).report('html', context, 'occurrences'),
+        markdown: () => renderer.of(org).report('markdown', context, 'occurrences'),
         document: occurrencesDocument(context, input.at),
       });
       return { counted: counted.length, minimum: obligation.minimum, met, ...files };

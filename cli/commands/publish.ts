@@ -26,7 +26,7 @@ export function addPublishCommand(program: Command, ctx: CommandContext): void {
       const several = loadConfigs().loadConfigs((o.config as string | undefined) ?? ctx.env().FOLLOWUP_CONFIG).length > 1;
       const service = `${ctx.env().PUBLIC_BASE_URL.replace(/\/$/, '')}${several ? `/${cfg.organisation.id}` : ''}`;
       const client = await ctx.client();
-      const views = loadViews().createViews(path.join(loadEnvironment().PROJECT_ROOT, 'templates'));
+      const views = loadViews().createViews(path.join(loadEnvironment().PROJECT_ROOT, 'templates'), cfg.organisation.templates);
       const first = cfg.organisation.language;
       const other: Language = first === 'sv' ? 'en' : 'sv';
       const name = (lang: Language, base: string, ext: string) => (lang === first ? `${base}.${ext}` : `${base}.${lang}.${ext}`);

@@ -19,7 +19,7 @@ import { createViews } from '../views';
 export async function publicationPages(instance: FastifyInstance, { kit }: { kit: WebKit }) {
   const app = instance.withTypeProvider<ZodTypeProvider>();
   const { config, client, message } = kit;
-  const views = createViews(kit.deps.templatesDir);
+  const views = createViews(kit.deps.templatesDir, config.organisation.templates);
   const settings = config.publication;
 
   /** Sends body with the caching headers, or 304 when the asker already has this version. */
