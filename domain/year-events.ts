@@ -15,6 +15,7 @@ import {
   planGoalsYear,
   planOccurrences,
   planRevision,
+  revisionPeriodName,
   startOfDay,
 } from './calendar';
 import { planDataCall } from './escalation';
@@ -168,9 +169,12 @@ function eventsOf(o: ObligationConfig, config: OrganisationConfig, year: number,
           : [...new Set([mandatePeriodOn(`${year}-01-01`).id, ...((year - 2022) % 4 === 0 ? [mandatePeriod(year).id] : [])])];
       for (const periodId of periodIds) {
         const plan = planRevision(o.rule, periodId, o.remindEvery, o.sendTime, zone);
-        out.push(make('revision-ask', periodId, plan.askAt, false, { sv: `Dokumentansvarig ombeds revidera policyn (${periodId})`, en: `The document owner asked to revise the policy (${periodId})` }));
-        plan.reminderTimes.forEach((at, i) => out.push(make('revision-reminder', `${periodId}/${i + 1}`, at, false, { sv: `Påminnelse om revideringen (${periodId})`, en: `Reminder of the revision (${periodId})` })));
-        out.push(make('revision-due', periodId, day(plan.dueDate), true, { sv: `Revideringen ska vara beslutad (${periodId})`, en: `The revision must be decided (${periodId})` }));
+        // In words, as the mails and the report name it ("senast 30 december 2027"), never the id "by-2027-12-31".
+        const sv = revisionPeriodName(periodId, 'sv');
+        const en = revisionPeriodName(periodId, 'en');
+        out.push(make('revision-ask', periodId, plan.askAt, false, { sv: `Dokumentansvarig ombeds revidera policyn (${sv})`, en: `The document owner asked to revise the policy (${en})` }));
+        plan.reminderTimes.forEach((at, i) => out.push(make('revision-reminder', `${periodId}/${i + 1}`, at, false, { sv: `Påminnelse om revideringen (${sv})`, en: `Reminder of the revision (${en})` })));
+        out.push(make('revision-due', periodId, day(plan.dueDate), true, { sv: `Revideringen ska vara beslutad (${sv})`, en: `The revision must be decided (${en})` }));
       }
       break;
     }

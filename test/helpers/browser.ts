@@ -84,8 +84,14 @@ export interface BrowserTestbed {
  * links point to it. `web` adds to the web app's parts once its address is known (accounts,
  * single sign-on, whose provider must know the address to send people back to).
  */
-export async function startBrowserTestbed(config: OrganisationConfig, password: string, web?: (baseUrl: string) => Promise<Partial<WebDeps>>): Promise<BrowserTestbed> {
-  const [env, smtp, browser] = await Promise.all([devServer(), startTestSmtpServer(), launchChromium()]);
+export async function startBrowserTestbed(
+  config: OrganisationConfig,
+  password: string,
+  web?: (baseUrl: string) => Promise<Partial<WebDeps>>,
+  // The time-skipping server for a test that must be on a given night; it has no schedules.
+  options: { server?: () => Promise<TestWorkflowEnvironment> } = {},
+): Promise<BrowserTestbed> {
+  const [env, smtp, browser] = await Promise.all([options.server ? options.server() : devServer(), startTestSmtpServer(), launchChromium()]);
   const archiveDir = mkdtempSync(path.join(tmpdir(), 'followup-archive-'));
   const taskQueue = `browser-${Math.random().toString(36).slice(2)}`;
   // Picked after the Temporal server has its ports, and used at once.

@@ -107,3 +107,17 @@ describe('every example policy', () => {
     }
   });
 });
+
+describe("Borås's revision by 31 December 2027", () => {
+  const boras = loadConfigFile(path.join(PROJECT_ROOT, 'config/examples/boras.yaml'));
+  const revision = yearEvents(boras, 2027).filter((e) => e.obligationId === 'policy-revision');
+
+  test('is due the working day before New Year’s Eve, and the wheel names the period in words, not by its id', () => {
+    expect(revision.find((e) => e.kind === 'revision-due')).toMatchObject({ localDate: '2027-12-30', allDay: true });
+    expect(revision.find((e) => e.kind === 'revision-due')!.label).toEqual({ sv: 'Revideringen ska vara beslutad (senast 30 december 2027)', en: 'The revision must be decided (by 30 December 2027)' });
+    expect(revision.find((e) => e.kind === 'revision-ask')!.label.sv).toBe('Dokumentansvarig ombeds revidera policyn (senast 30 december 2027)');
+    expect(revision.every((e) => !e.label.sv.includes('by-2027') && !e.label.en.includes('by-2027'))).toBe(true);
+    // The uid keeps the id: a calendar that subscribed before still replaces its entries.
+    expect(revision.find((e) => e.kind === 'revision-due')!.uid).toBe('boras/policy-revision/revision-due/by-2027-12-31');
+  });
+});

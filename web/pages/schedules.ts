@@ -5,7 +5,8 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { listSchedules, syncSchedules, triggerSchedule } from '../../client/schedules';
+import { DateTime } from 'luxon';
+import { listSchedules, localRunTime, syncSchedules, triggerSchedule } from '../../client/schedules';
 import { emptyForm, languageQuery, obligationParams, pageQuery } from '../forms';
 import { text } from '../i18n';
 import type { WebKit } from '../kit';
@@ -22,6 +23,7 @@ export async function schedulePages(instance: FastifyInstance, { kit, session }:
   const render = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string) => {
     const context = secretariatContext(request, reply);
     const lang = context.lang;
+    const now = kit.now();
     const schedules = await listSchedules(client, config, 3);
     const title = (obligationId: string) => config.obligations.find((o) => o.id === obligationId)?.title[lang] ?? obligationId;
     const forms: PageForm[] = context.canAct
@@ -32,7 +34,8 @@ export async function schedulePages(instance: FastifyInstance, { kit, session }:
       : [];
     return page(reply, status, 'list', context, {
       heading: text(lang, 'schedulesTitle'),
-      intro: text(lang, 'schedulesIntro'),
+      // The organisation's own clock, so that on New Year's night the page is read in the new year (UTC is still in the old one).
+      intro: `${text(lang, 'schedulesIntro')} ${text(lang, 'schedulesNow', { now: localRunTime(now, kit.zone), year: String(DateTime.fromJSDate(now, { zone: kit.zone }).year), zone: kit.zone })}`,
       done: doneMessage(lang, request.query),
       error,
       tables: [
