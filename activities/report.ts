@@ -1,6 +1,6 @@
 /** The compiled report: a summary the council reads in a minute, then every unit's answer. */
 import { formatDate } from '../domain/calendar';
-import { formatPercent } from '../domain/wording';
+import { formatPercent, headTitle } from '../domain/wording';
 import type { CycleKey } from '../domain/ids';
 import { groupFields, groupHeading, questionnaireOf } from '../domain/questionnaire';
 import type { AnswerValue, AnswerValues, ArchivedReport, Language, QuestionField, RecipientOutcome, UnitRow, UnitStatus } from '../domain/types';
@@ -35,7 +35,10 @@ const LABELS = {
     compiledAt: 'Sammanställd',
     source: 'Grund i policyn',
     reminders: 'Påminnelser',
-    escalated: 'Eskalerad till förvaltningschef',
+    // The unit's own head by its title (domain/wording.ts): a company's is its managing director.
+    // The plain label stays for a unit gone from the config, and for an organisation's own report templates.
+    escalated: 'Eskalerad till enhetens chef',
+    escalatedTo: 'Eskalerad till {{title}}',
     mailProblems: 'Problem med e-post',
     reason: 'Skäl',
     period: 'Period',
@@ -85,6 +88,7 @@ const LABELS = {
     source: 'Basis in the policy',
     reminders: 'Reminders',
     escalated: 'Escalated to the unit head',
+    escalatedTo: 'Escalated to the {{title}}',
     mailProblems: 'Mail problems',
     reason: 'Reason',
     period: 'Period',
@@ -293,6 +297,7 @@ export function buildReportContext(args: {
       exempt: o.exempt ? { reason: o.exempt.reason } : undefined,
       reminders: o.remindersSentAt.length,
       escalatedAt: o.escalatedAt ? at(o.escalatedAt, true) : undefined,
+      escalatedTo: o.escalatedAt ? (unit ? labels.escalatedTo.replace('{{title}}', headTitle(unit, org.wording, language)) : labels.escalated) : undefined,
       mailProblems: o.mailProblems.map((p) => `${labels[p.kind] ?? p.kind}${p.address ? ` ${p.address}` : ''}: ${p.error}`),
       bounced: o.mailProblems.filter((p) => p.address).map((p) => ({ address: p.address!, kind: labels[p.kind] ?? p.kind })),
     };

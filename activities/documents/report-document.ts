@@ -112,7 +112,7 @@ function unitBlocks(c: ReportContext): Block[] {
       blocks.push({ kind: 'paragraph', runs: [{ text: typed(`${labels.exempt}. ${labels.reason}: ${u.exempt.reason}`) }] });
     } else {
       blocks.push({ kind: 'paragraph', runs: [{ text: labels.notAnswered, strong: true }] });
-      const meta = `${labels.deadline} ${u.deadline} · ${labels.reminders}: ${u.reminders}${u.escalatedAt ? ` · ${labels.escalated} ${u.escalatedAt}` : ''}`;
+      const meta = `${labels.deadline} ${u.deadline} · ${labels.reminders}: ${u.reminders}${u.escalatedAt ? ` · ${u.escalatedTo ?? labels.escalated} ${u.escalatedAt}` : ''}`;
       blocks.push({ kind: 'paragraph', quiet: true, runs: [{ text: meta }] });
     }
     if (u.mailProblems.length) blocks.push({ kind: 'paragraph', quiet: true, runs: [{ text: `${labels.mailProblems}: ${u.mailProblems.join('; ')}` }] });

@@ -117,6 +117,54 @@ test("the report's own project headings, in the compiled HTML, Markdown and the 
   expect(html.content.toString('utf8')).toContain('<h3>Projekt med EU-stöd</h3>');
 });
 
+describe("the escalation addresses each of the ladder's people by their own title", () => {
+  // Omsorg is a company (above); the ladder goes to its contact, then its head, then the director's role.
+  const ladder = solnaWith((doc) => {
+    (doc.units as Yaml[]).find((u) => u.id === 'omsorg')!.kind = 'company';
+    doc.wording = { headTitles: { department: { sv: 'direktör för förvaltningen', en: 'director of the department' } } };
+    doc.roles = { director: { name: { sv: 'Kommundirektör', en: 'Chief executive' }, email: 'kommundirektor@solna.example' } };
+    obligation(doc, 'annual-follow-up').escalation = [
+      { after: 'P3D', to: ['contact'] },
+      { after: 'P7D', to: ['head'], cc: ['secretariat'] },
+      { after: 'P10D', to: ['role:director'] },
+    ] as unknown as Yaml[];
+  });
+  const key = { orgId: 'solna', obligationId: 'annual-follow-up', period: '2026' };
+  const plan = planCycle(obligationOf(ladder, 'periodic-data-call').calendar, 'annual', '2026', 'Europe/Stockholm');
+  const escalate = async (config: OrganisationConfig, unitId: string, step?: number) => {
+    const activities = activitiesFor([config], mkdtempSync(path.join(tmpdir(), 'followup-words-')), { smtpUrl: smtp.url });
+    await activities.sendUnitMail({ key, unitId, kind: 'escalation', sequence: (step ?? 0) + 1, ...(step === undefined ? {} : { step }), at: plan.escalationAt, plan, closesAt: plan.closesAt });
+  };
+  const textTo = (address: string) => smtp.to(address)[0]!.mail.text!;
+
+  test('the director by the role, the head by its title, the contact by none', async () => {
+    await escalate(ladder, 'omsorg', 2);
+    const director = textTo('kommundirektor@solna.example');
+    expect(director).toContain('Som kommundirektör ber vi dig se till att svaret kommer in.');
+    expect(director).not.toMatch(/förvaltningschef|verkställande direktör/);
+    await escalate(ladder, 'omsorg', 1);
+    expect(textTo('eva.lundgren@solna.example')).toContain('Som verkställande direktör ber vi dig se till att svaret kommer in.');
+    // The secretariat in copy gets the head's mail as it is.
+    expect(textTo('internationella.sekretariatet@solna.example')).toContain('Som verkställande direktör ber vi dig');
+    await escalate(ladder, 'omsorg', 0);
+    const contact = textTo('karin.sandberg@solna.example');
+    expect(contact).toContain('\nVi ber dig se till att svaret kommer in.');
+    expect(contact).not.toContain('Som ');
+  });
+
+  test("without a ladder the head, by the organisation's title for a department", async () => {
+    await escalate(own, 'tekniska');
+    expect(textTo('gunnar.sjoberg@solna.example')).toContain('Som direktör för förvaltningen ber vi dig se till att svaret kommer in.');
+  });
+
+  test('in English, the role by its name', async () => {
+    const english = structuredClone(ladder);
+    english.roles!.director!.language = 'en';
+    await escalate(english, 'omsorg', 2);
+    expect(textTo('kommundirektor@solna.example')).toContain('As chief executive, please make sure the answer arrives.');
+  });
+});
+
 describe("the request mail offers only the registers the policy has", () => {
   const requestText = async (config: OrganisationConfig) => {
     const activities = activitiesFor([config], mkdtempSync(path.join(tmpdir(), 'followup-words-')), { smtpUrl: smtp.url });

@@ -95,6 +95,9 @@ test('a unit that never answers goes up three steps to the right people; one tha
   expect(toDirector).toHaveLength(1);
   expect(toDirector[0]!.subject).toMatch(/– Enhet A$/);
   expect(toDirector[0]!.mail.text).toContain('Hej Stadsdirektör,');
+  // Asked to act as the director, not as the unit's head; the head as the head.
+  expect(toDirector[0]!.mail.text).toContain('Som stadsdirektör ber vi dig se till att svaret kommer in.');
+  expect(toHead[0]!.mail.text).toContain('Som förvaltningschef ber vi dig se till att svaret kommer in.');
   expect(toDirector[0]!.messageId).toContain('.tyst.step-3.');
   expect(toDirector[0]!.date.toISOString()).toBe(unitStepTimes(plan, key, 'tyst')[2]);
   // B: nothing after its answer but the receipt; no step 2 to its head, no step 3.
