@@ -51,6 +51,11 @@ export interface ActivityDeps {
   mailLog?: MailLog;
   /** The database of record, where one is named: the answers' versions are written to it. */
   records?: Records;
+  /**
+   * Where the people beside the config are read from (contacts set in the web, delegations,
+   * substitutes), when not `records`: the preview reads them and writes nothing.
+   */
+  people?: Records;
   /** How webhooks are retried and how often their endpoints are read again (tests shorten them). */
   webhooks?: WebhookOptions;
 }
@@ -61,7 +66,8 @@ export function createActivities(deps: ActivityDeps) {
   // too: in the mail log where there is a database of record, else in the archive.
   const sentMails = deps.records && deps.mailLog ? sentMailsInLog(deps.records, sentMailsInArchive(deps.archive)) : sentMailsInArchive(deps.archive);
   // A person away has their mail go to their substitute (records/people.ts), where there is a database.
-  const sendToEach = createSender(deps.mailer, sentMails, deps.mailLog, deps.records ? createSubstitutesOn(deps.directory, deps.records) : undefined);
+  const people = deps.people ?? deps.records;
+  const sendToEach = createSender(deps.mailer, sentMails, deps.mailLog, people ? createSubstitutesOn(deps.directory, people) : undefined);
   const sendNotice = createNoticeSender(deps, sendToEach);
   // What happened, to the endpoints registered for it (none registered: nothing is done).
   const emit = activityWebhookEmitter(deps);

@@ -215,7 +215,7 @@ const retentionSchema = z
   .default({});
 
 /** The kinds of record an organisation's retention rules name (records/retention.ts). */
-export const RECORD_TYPES = ['answers', 'goals', 'decisions', 'cycles', 'mailLog', 'auditLog', 'reports'] as const;
+export const RECORD_TYPES = ['answers', 'goals', 'decisions', 'cycles', 'mailLog', 'auditLog', 'reports', 'delegations', 'substitutions', 'contactChanges'] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
 
 /**
@@ -260,6 +260,13 @@ export const organisationRetentionSchema = z.strictObject({
     description: "Who did what (the audit log). It is the deployment's, not one organisation's: with several organisations an action goes only when every one has a rule that lets it go (the longest counts).",
   }),
   reports: retentionRuleSchema.optional().meta({ description: 'The compiled reports in every format (PDF, Word, HTML, Markdown), in the database and in the archive folder; counted from when they were archived.' }),
+  delegations: retentionRuleSchema.optional().meta({
+    description: "Each unit's answer handed by its contact to a colleague (who, to whom, when, and its withdrawal); counted from its withdrawal, else from the latest of the handing over and its cycle's last change on record.",
+  }),
+  substitutions: retentionRuleSchema.optional().meta({ description: "Each person's substitute set in the web, removed ones too; counted from the latest of its last day, its setting and its removal." }),
+  contactChanges: retentionRuleSchema.optional().meta({
+    description: "Each change of a unit's contacts and head made in the web (and each return to the config's); counted from when the next change replaced it. The change in force is kept.",
+  }),
 });
 
 export type OrganisationRetention = z.infer<typeof organisationRetentionSchema>;
@@ -561,6 +568,12 @@ export const organisationConfigSchema = z
         .meta({
           description:
             "The mail domains of the organisation's own people (solna.se, and a company's domain). A project registered from a unit's standing link with an owner outside them waits for the secretariat's approval before anything is mailed to that owner. Default: the domain of the secretariat's address.",
+        }),
+      templates: line(500)
+        .optional()
+        .meta({
+          description:
+            "A folder of the organisation's own templates, relative to this file (./solna-mallar): a file in it replaces the product's template of the same name (mail/sv/goals-request.txt.hbs, report/report.html.hbs, web/answer.hbs). `followup config check` names any file in it that replaces nothing.",
         }),
     }).meta({ description: 'Who the organisation is: its id, name, time zone, language and public holidays.' }),
     policy: z

@@ -17,6 +17,8 @@ import { kindOf, type PreviewNote } from '../activities/kinds';
 import type { CyclePlan, Language } from '../domain/types';
 import type { AnswerLinks } from '../domain/answer-links';
 import { DateTime } from 'luxon';
+import type { Records } from '../records/database';
+import { substitutionsOf, unitContactOverrides } from '../records/people';
 
 export interface PreviewMail {
   /** The instant it is sent (ISO) and the same in the organisation's local time. */
@@ -32,6 +34,12 @@ export interface PreviewMail {
   language: Language;
   attachments: string[];
   messageId: string;
+  /** The address is a unit's contact or head set in the web (/people), over the config's. */
+  setInWeb?: boolean;
+  /** The mail goes to a substitute on its day: whose ("karin.sandberg@solna.example until 2027-03-14"). */
+  substituteFor?: string;
+  /** The organisation's own template the mail is rendered from ("solna-mallar/mail/sv/request.txt.hbs"); absent for the product's. */
+  ownTemplate?: string;
 }
 
 /** A reminder's or the escalation's window: each unit's mail goes at a moment of its own in it (domain/spread.ts). */
@@ -177,6 +185,11 @@ export async function previewMails(args: {
   registers: RegisterReader;
   publicBaseUrl: string;
   now: Date;
+  /**
+   * The database of record, where there is one: the contacts and heads set in the web and each
+   * person's substitute on a mail's day are shown as the worker will mail them. Only read.
+   */
+  records?: Records;
 }): Promise<Preview> {
   const { org, obligationId, renderer, now } = args;
   const language = org.organisation.language;
@@ -185,13 +198,26 @@ export async function previewMails(args: {
   const period = args.period ?? defaultPeriod(org, obligationId, now);
   const sent: OutgoingMail[] = [];
   const archive = createArchiveInMemory();
+  // The mails rendered from the organisation's own templates, to name the template beside each.
+  const own: { subject: string; text: string; file: string }[] = [];
+  const watched = (r: Renderer): Renderer => ({
+    mail: (...mailArgs) => {
+      const rendered = r.mail(...mailArgs);
+      if (rendered.ownTemplate) own.push({ subject: rendered.subject, text: rendered.text, file: rendered.ownTemplate });
+      return rendered;
+    },
+    report: (...reportArgs) => r.report(...reportArgs),
+    of: (o) => watched(r.of(o)),
+  });
   const activities = createActivities({
     mailer: recordingMailer(sent),
-    renderer,
+    renderer: watched(renderer),
     archive,
     directory: createDirectory([org]),
     clock: () => now,
     publicBaseUrl: args.publicBaseUrl,
+    // Read from, never written to: no mail log, no answers, no webhooks (those need `records`).
+    ...(args.records ? { people: args.records } : {}),
     // Links are bearer credentials: a preview shows where the link goes, not a working one.
     answerLinks: {
       token: () => LINK_PLACEHOLDER[language],
@@ -217,8 +243,11 @@ export async function previewMails(args: {
   const notes = (await kindOf(obligation).preview?.({ org, obligation: obligation as never, period, now, activities, registers: args.registers, record })) ?? [];
 
   const zone = org.organisation.timeZone;
+  const people = args.records ? await peopleInWeb(args.records, org.organisation.id) : undefined;
   const mails = sent.map((mail, i) => {
     const copy = mail.cc?.some((c) => c.address === mail.envelopeTo) && !mail.to.some((t) => t.address === mail.envelopeTo);
+    // A line may come before the rendered text (whom a person stands in for): the text ends with it.
+    const ownTemplate = own.find((o) => o.subject === mail.subject && mail.text.endsWith(o.text))?.file;
     return {
       at: mail.date.toISOString(),
       localTime: formatDate(mail.date.toISOString(), zone, language, true),
@@ -230,8 +259,34 @@ export async function previewMails(args: {
       language: mail.language,
       attachments: (mail.attachments ?? []).map((a) => String(a.filename)),
       messageId: mail.messageId,
+      ...(ownTemplate ? { ownTemplate } : {}),
+      ...(people ? peopleMarks(people, mail.envelopeTo, DateTime.fromJSDate(mail.date, { zone }).toISODate()!) : {}),
     };
   });
   mails.sort((a, b) => a.at.localeCompare(b.at));
-  return { obligationId, kind: obligation.kind, period, mails, spread: spreadWindowsOf(org, obligationId, period, now), notes: notes.map((n) => NOTES[language][n]) };
+  const notesShown = [...notes.map((n) => NOTES[language][n]), ...(people ? [PEOPLE_NOTE[language]] : [])];
+  return { obligationId, kind: obligation.kind, period, mails, spread: spreadWindowsOf(org, obligationId, period, now), notes: notesShown };
+}
+
+const PEOPLE_NOTE: Record<Language, string> = {
+  sv: 'Mottagarna är de som gäller i registret (DATABASE_URL) i dag: kontaktpersoner och chefer satta i webben ersätter konfigurationens, och en persons ersättare får mejlen under sina dagar. Ändras de före utskicket, ändras mottagarna.',
+  en: "The recipients are those on record (DATABASE_URL) today: contact persons and heads set in the web replace the config's, and a person's substitute gets the mails on their days. Changed before a mailing, they change its recipients.",
+};
+
+/** The people set in the web as the preview marks them: the addresses of the overrides, and the substitutions. */
+async function peopleInWeb(records: Records, orgId: string) {
+  const [overrides, substitutions] = await Promise.all([unitContactOverrides(records, orgId), substitutionsOf(records, orgId)]);
+  const setInWeb = new Set([...overrides.values()].flatMap((o) => [...o.contacts, ...(o.head ? [o.head] : [])]).map((c) => c.email.toLowerCase()));
+  return { setInWeb, substitutions };
+}
+
+/** Whether a mail's address was set in the web, and whom it stands in for on the mail's day (YYYY-MM-DD). */
+function peopleMarks(people: Awaited<ReturnType<typeof peopleInWeb>>, address: string, day: string): Pick<PreviewMail, 'setInWeb' | 'substituteFor'> {
+  const lower = address.toLowerCase();
+  // Of two that overlap, the one set last: as the sender picks it.
+  const standsIn = people.substitutions
+    .filter((s) => s.substitute.email.toLowerCase() === lower && s.from <= day && day <= s.until)
+    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+    .at(-1);
+  return { ...(people.setInWeb.has(lower) ? { setInWeb: true } : {}), ...(standsIn ? { substituteFor: `${standsIn.personEmail} until ${standsIn.until}` } : {}) };
 }

@@ -24,9 +24,14 @@ const SYSTEM_NAME = 'policy-followup';
 /** This project's namespace for name-based UUIDs (itself a random UUID, fixed once). */
 const PACKAGE_UUID_NAMESPACE = Buffer.from('bc637f91957a4c64b8938c0605d03ec6', 'hex');
 
-export type CaseKind = 'cycle' | 'project' | 'agreement' | 'revision' | 'yearly-goals' | 'event';
-/** comment: the secretariat's comment on goals without returning them; case-history: who did what in the case, and when. */
-export type RecordKind = 'answer-version' | 'goals-version' | 'return-with-comment' | 'comment' | 'approval' | 'decision' | 'report' | 'mail-sent' | 'case-history';
+/** people: the year's substitutes and changes of units' contacts (records/people.ts), which belong to no one case. */
+export type CaseKind = 'cycle' | 'project' | 'agreement' | 'revision' | 'yearly-goals' | 'event' | 'people';
+/**
+ * comment: the secretariat's comment on goals without returning them; case-history: who did what in
+ * the case, and when; delegation: a unit's answer handed by its contact to a colleague (and its
+ * withdrawal); substitution: a person's substitute for some days; contact-change: a unit's contacts set in the web.
+ */
+export type RecordKind = 'answer-version' | 'goals-version' | 'return-with-comment' | 'comment' | 'approval' | 'decision' | 'report' | 'mail-sent' | 'case-history' | 'delegation' | 'substitution' | 'contact-change';
 
 /** ERMS's agentType values; "other" is left out because it would need an otherAgentType the model has no use for. */
 export type ErmsAgentType =
@@ -145,6 +150,7 @@ const CASE_KIND_NAMES: Record<CaseKind, string> = {
   revision: 'Revidering av policy',
   'yearly-goals': 'Årliga mål',
   event: 'Evenemang och besök',
+  people: 'Ersättare och kontaktpersoner',
 };
 
 /** Which of ERMS's date types a record's one date is. */
@@ -158,6 +164,9 @@ const RECORD_DATE_TYPES: Record<RecordKind, 'received' | 'sent' | 'decision' | '
   report: 'created',
   'mail-sent': 'sent',
   'case-history': 'created',
+  delegation: 'created',
+  substitution: 'created',
+  'contact-change': 'created',
 };
 
 export function buildArchivePackage(year: ArchiveYear): ArchivePackage {

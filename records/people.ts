@@ -23,6 +23,9 @@ export interface Delegation {
   email: string;
   delegatedBy: string;
   delegatedAt: Date;
+  /** Set once withdrawn (by the contact from their link, or by the secretariat): the colleague's link no longer works. */
+  withdrawnBy?: string;
+  withdrawnAt?: Date;
 }
 
 export interface Substitution {
@@ -37,6 +40,9 @@ export interface Substitution {
   copyPerson: boolean;
   createdBy: string;
   createdAt: Date;
+  /** Set once removed: what was in force stays on record. */
+  removedBy?: string;
+  removedAt?: Date;
 }
 
 export interface UnitContactsOverride {
@@ -71,7 +77,7 @@ export async function addDelegation(db: Records, input: Omit<Delegation, 'id'>):
   return { ...input, id, email: input.email.trim() };
 }
 
-type DelegationRow = { id: string; org: string; obligation: string; period: string; unit: string; name: string | null; email: string; delegated_by: string; delegated_at: Date };
+type DelegationRow = { id: string; org: string; obligation: string; period: string; unit: string; name: string | null; email: string; delegated_by: string; delegated_at: Date; withdrawn_by: string | null; withdrawn_at: Date | null };
 const delegationOf = (r: DelegationRow): Delegation => ({
   id: r.id,
   org: r.org,
@@ -82,6 +88,7 @@ const delegationOf = (r: DelegationRow): Delegation => ({
   email: r.email,
   delegatedBy: r.delegated_by,
   delegatedAt: r.delegated_at,
+  ...(r.withdrawn_at ? { withdrawnBy: r.withdrawn_by ?? '', withdrawnAt: r.withdrawn_at } : {}),
 });
 
 export async function delegationById(db: Records, id: string): Promise<Delegation | undefined> {
@@ -90,11 +97,40 @@ export async function delegationById(db: Records, id: string): Promise<Delegatio
   return row ? delegationOf(row) : undefined;
 }
 
-/** A cycle's delegations, oldest first; one unit's where it is named. */
-export async function delegationsOf(db: Records, key: { org: string; obligation: string; period: string }, unit?: string): Promise<Delegation[]> {
+/**
+ * A cycle's delegations in force, oldest first; one unit's where it is named. With `withdrawn`,
+ * those withdrawn too (what the cycle's history and the archive show).
+ */
+export async function delegationsOf(db: Records, key: { org: string; obligation: string; period: string }, unit?: string, options: { withdrawn?: boolean } = {}): Promise<Delegation[]> {
   let query = db.selectFrom('unit_delegations').selectAll().where('org', '=', key.org).where('obligation', '=', key.obligation).where('period', '=', key.period);
   if (unit) query = query.where('unit', '=', unit);
+  if (!options.withdrawn) query = query.where('withdrawn_at', 'is', null);
   return (await query.orderBy('delegated_at').orderBy('id').execute()).map(delegationOf);
+}
+
+/** The organisation's delegations in force, of every cycle, oldest first: what the secretariat may withdraw. */
+export async function delegationsInForce(db: Records, org: string): Promise<Delegation[]> {
+  return (await db.selectFrom('unit_delegations').selectAll().where('org', '=', org).where('withdrawn_at', 'is', null).orderBy('delegated_at').orderBy('id').execute()).map(delegationOf);
+}
+
+/**
+ * Withdraws a delegation in force, of the organisation (and of the cycle and unit, where they are
+ * named: a contact's link reaches only its own unit's). Kept, not deleted: who handed what to whom
+ * stays on record. The delegation as it was, or undefined when there was none in force to withdraw.
+ */
+export async function withdrawDelegation(
+  db: Records,
+  where: { org: string; id: string; obligation?: string; period?: string; unit?: string },
+  by: string,
+  at: Date,
+): Promise<Delegation | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(where.id)) return undefined;
+  let query = db.updateTable('unit_delegations').set({ withdrawn_by: by, withdrawn_at: at }).where('org', '=', where.org).where('id', '=', where.id).where('withdrawn_at', 'is', null);
+  if (where.obligation !== undefined) query = query.where('obligation', '=', where.obligation);
+  if (where.period !== undefined) query = query.where('period', '=', where.period);
+  if (where.unit !== undefined) query = query.where('unit', '=', where.unit);
+  const row = await query.returningAll().executeTakeFirst();
+  return row ? delegationOf(row) : undefined;
 }
 
 // --- Substitutions -------------------------------------------------------------------------
@@ -120,7 +156,7 @@ export async function addSubstitution(db: Records, input: Omit<Substitution, 'id
   return { ...input, id, personEmail };
 }
 
-type SubstitutionRow = { id: string; org: string; person_email: string; substitute_name: string | null; substitute_email: string; from_date: string; until_date: string; copy_person: boolean; created_by: string; created_at: Date };
+type SubstitutionRow = { id: string; org: string; person_email: string; substitute_name: string | null; substitute_email: string; from_date: string; until_date: string; copy_person: boolean; created_by: string; created_at: Date; removed_by: string | null; removed_at: Date | null };
 const substitutionOf = (r: SubstitutionRow): Substitution => ({
   id: r.id,
   org: r.org,
@@ -131,11 +167,34 @@ const substitutionOf = (r: SubstitutionRow): Substitution => ({
   copyPerson: r.copy_person,
   createdBy: r.created_by,
   createdAt: r.created_at,
+  ...(r.removed_at ? { removedBy: r.removed_by ?? '', removedAt: r.removed_at } : {}),
 });
 
 /** The organisation's substitutions not removed, by their first day. */
 export async function substitutionsOf(db: Records, org: string): Promise<Substitution[]> {
   const rows = await db.selectFrom('substitutions').selectAll().where('org', '=', org).where('removed_at', 'is', null).orderBy('from_date').orderBy('created_at').execute();
+  return rows.map(substitutionOf);
+}
+
+/**
+ * The organisation's substitutions of a year, removed ones too, by their first day: those whose days
+ * reach into it (days YYYY-MM-DD, both included) or that were set or removed in [from, until).
+ */
+export async function substitutionsOfYear(db: Records, org: string, days: { first: string; last: string }, range: { from: Date; until: Date }): Promise<Substitution[]> {
+  const rows = await db
+    .selectFrom('substitutions')
+    .selectAll()
+    .where('org', '=', org)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('from_date', '<=', days.last), eb('until_date', '>=', days.first)]),
+        eb.and([eb('created_at', '>=', range.from), eb('created_at', '<', range.until)]),
+        eb.and([eb('removed_at', '>=', range.from), eb('removed_at', '<', range.until)]),
+      ]),
+    )
+    .orderBy('from_date')
+    .orderBy('created_at')
+    .execute();
   return rows.map(substitutionOf);
 }
 
@@ -168,19 +227,55 @@ export async function removeSubstitution(db: Records, org: string, id: string, b
 
 // --- A unit's contacts ---------------------------------------------------------------------
 
+/** Sets a unit's contacts over the config's; the change is kept as a record of its own too (unit_contact_changes). */
 export async function setUnitContacts(db: Records, input: UnitContactsOverride): Promise<void> {
   const values = { contacts: JSON.stringify(input.contacts), head: input.head ? JSON.stringify(input.head) : null, changed_by: input.changedBy, changed_at: input.changedAt };
-  await db
-    .insertInto('unit_contacts')
-    .values({ org: input.org, unit: input.unit, ...values })
-    .onConflict((oc) => oc.columns(['org', 'unit']).doUpdateSet(values))
-    .execute();
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('unit_contacts')
+      .values({ org: input.org, unit: input.unit, ...values })
+      .onConflict((oc) => oc.columns(['org', 'unit']).doUpdateSet(values))
+      .execute();
+    await trx.insertInto('unit_contact_changes').values({ org: input.org, unit: input.unit, ...values }).execute();
+  });
 }
 
-/** Back to the config's contacts and head. Whether there was an override. */
-export async function clearUnitContacts(db: Records, org: string, unit: string): Promise<boolean> {
-  const result = await db.deleteFrom('unit_contacts').where('org', '=', org).where('unit', '=', unit).executeTakeFirst();
-  return Number(result.numDeletedRows) > 0;
+/**
+ * Back to the config's contacts and head. Whether there was an override. With `change` (who, when),
+ * the return to the config is kept as a change on record (contacts null).
+ */
+export async function clearUnitContacts(db: Records, org: string, unit: string, change?: { by: string; at: Date }): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const result = await trx.deleteFrom('unit_contacts').where('org', '=', org).where('unit', '=', unit).executeTakeFirst();
+    const cleared = Number(result.numDeletedRows) > 0;
+    if (cleared && change) await trx.insertInto('unit_contact_changes').values({ org, unit, contacts: null, head: null, changed_by: change.by, changed_at: change.at }).execute();
+    return cleared;
+  });
+}
+
+/** One change of a unit's contacts on record; no contacts: back to the config's. */
+export interface UnitContactChange {
+  id: string;
+  org: string;
+  unit: string;
+  contacts?: Contact[];
+  head?: Contact;
+  changedBy: string;
+  changedAt: Date;
+}
+
+/** The organisation's changes of units' contacts made in [from, until), oldest first. */
+export async function unitContactChanges(db: Records, org: string, range: { from: Date; until: Date }): Promise<UnitContactChange[]> {
+  const rows = await db.selectFrom('unit_contact_changes').selectAll().where('org', '=', org).where('changed_at', '>=', range.from).where('changed_at', '<', range.until).orderBy('changed_at').orderBy('id').execute();
+  return rows.map((r) => ({
+    id: String(r.id),
+    org: r.org,
+    unit: r.unit,
+    ...(r.contacts ? { contacts: r.contacts.map(contactOf) } : {}),
+    ...(r.head ? { head: contactOf(r.head) } : {}),
+    changedBy: r.changed_by,
+    changedAt: r.changed_at,
+  }));
 }
 
 /** The organisation's overrides, by unit. */

@@ -12,6 +12,11 @@
  * was last archived. A cycle's case goes no sooner than its period's answers and report files: it
  * is judged under the longest of the cycles, answers and reports rules, from the latest of its last
  * change, its answers' newest version and its files' archiving.
+ *
+ * The people records too: a delegation from its withdrawal (one in force from the latest of its
+ * handing over and its cycle's last change), a substitution from the latest of its last day, its
+ * setting and its removal, a change of a unit's contacts from when the next change replaced it (the
+ * one in force is kept).
  */
 import { sql, type Transaction } from 'kysely';
 import { RECORD_TYPES, type OrganisationConfig, type RecordType } from '../config/schema';
@@ -52,8 +57,14 @@ export const RECORD_LABELS: Readonly<Record<RecordType | FileCategory, string>> 
   mailLog: 'mail',
   auditLog: 'action',
   reports: 'report',
+  delegations: 'delegation',
+  substitutions: 'substitution',
+  contactChanges: 'contact change',
   stagedAnswers: 'staged answers',
 };
+
+/** The time of a change of a unit's contacts still in force: never reached, so it is kept while it is. */
+const IN_FORCE = new Date(8_640_000_000_000_000);
 
 /** One record due for removal (or removed): a business key's rows, a mail, an action, a file. */
 export interface DueRecord {
@@ -261,7 +272,59 @@ function sourcesOf(config: OrganisationConfig): Source[] {
       await sql`delete from record_files where ref = any(${due.flatMap((d) => d.key)}::text[])`.execute(trx);
     },
   };
-  return [answers, goals, decisions, cycles, mailLog, files];
+  // The people records (records/people.ts): public records like the others, kept unless a rule lets them go.
+  const delegations: Source = {
+    org,
+    async list(db) {
+      const rows = await db.selectFrom('unit_delegations').select(['id', 'obligation', 'period', 'unit', 'email', 'delegated_at', 'withdrawn_at']).where('org', '=', org).execute();
+      if (rows.length === 0) return [];
+      // One in force goes no sooner than its cycle's last change: while the cycle runs, its link is the colleague's way in.
+      const cycles = await db.selectFrom('case_records').select('case_id').select((eb) => eb.fn.max('at').as('last')).where('org', '=', org).where('kind', '=', 'cycle').groupBy('case_id').execute();
+      const lastChange = new Map(cycles.map((r) => [r.case_id, toDate(r.last)]));
+      return rows.map((r) => {
+        const delegated = toDate(r.delegated_at);
+        const cycle = lastChange.get(`${r.obligation}/${r.period}`);
+        const at = r.withdrawn_at ? toDate(r.withdrawn_at) : cycle && cycle > delegated ? cycle : delegated;
+        return { type: 'delegations', label: 'delegation', what: `${org}/${r.obligation}/${r.period}/${r.unit} to ${r.email} (${r.id})`, rows: 1, at, rule: rule('delegations'), key: [r.id] };
+      });
+    },
+    async remove(trx, due) {
+      await sql`delete from unit_delegations where org = ${org} and id = any(${due.map((d) => d.key[0])}::uuid[])`.execute(trx);
+    },
+  };
+  const substitutions: Source = {
+    org,
+    async list(db) {
+      const rows = await db.selectFrom('substitutions').select(['id', 'person_email', 'substitute_email', 'from_date', 'until_date', 'created_at', 'removed_at']).where('org', '=', org).execute();
+      const zone = config.organisation.timeZone;
+      return rows.map((r) => {
+        // From the latest of its last day's end, its setting and its removal: never while it is in force.
+        const ended = DateTime.fromISO(r.until_date, { zone }).plus({ days: 1 }).toJSDate();
+        const at = [toDate(r.created_at), ended, ...(r.removed_at ? [toDate(r.removed_at)] : [])].reduce((a, b) => (b > a ? b : a));
+        return { type: 'substitutions', label: 'substitution', what: `${org}: ${r.person_email} by ${r.substitute_email}, ${r.from_date}–${r.until_date} (${r.id})`, rows: 1, at, rule: rule('substitutions'), key: [r.id] };
+      });
+    },
+    async remove(trx, due) {
+      await sql`delete from substitutions where org = ${org} and id = any(${due.map((d) => d.key[0])}::uuid[])`.execute(trx);
+    },
+  };
+  const contactChanges: Source = {
+    org,
+    async list(db) {
+      const rows = await db.selectFrom('unit_contact_changes').select(['id', 'unit', 'contacts', 'changed_at']).where('org', '=', org).orderBy('unit').orderBy('changed_at').orderBy('id').execute();
+      return rows.map((r, i) => {
+        // A change counts from when the next one replaced it; the last of a unit is kept while it is in force (a return to the config is not one).
+        const next = rows[i + 1]?.unit === r.unit ? rows[i + 1] : undefined;
+        const at = next ? toDate(next.changed_at) : r.contacts ? IN_FORCE : toDate(r.changed_at);
+        const changedAt = toDate(r.changed_at).toISOString();
+        return { type: 'contactChanges', label: 'contact change', what: `${org}/${r.unit}: contacts ${r.contacts ? 'set' : 'back to the config'} at ${changedAt} (#${r.id})`, rows: 1, at, rule: rule('contactChanges'), key: [String(r.id)] };
+      });
+    },
+    async remove(trx, due) {
+      await sql`delete from unit_contact_changes where org = ${org} and id = any(${due.map((d) => d.key[0])}::bigint[])`.execute(trx);
+    },
+  };
+  return [answers, goals, decisions, cycles, mailLog, files, delegations, substitutions, contactChanges];
 }
 
 /** The deployment's audit log, under the rule every organisation agrees to (retention/rules.ts auditLogRule). */

@@ -194,7 +194,7 @@ export interface RetentionLogTable {
   actor: string;
   /** The organisation whose rule it was; null for the audit log, which is the deployment's. */
   org: string | null;
-  /** answers, goals, decisions, cycles, mailLog, auditLog, reports (config/schema.ts RECORD_TYPES). */
+  /** answers, goals, decisions, cycles, mailLog, auditLog, reports, delegations, substitutions, contactChanges (config/schema.ts RECORD_TYPES). */
   record_type: string;
   /** A business key, a file's reference or a row's key. */
   what: string;
@@ -303,6 +303,9 @@ export interface UnitDelegationsTable {
   email: string;
   delegated_by: string;
   delegated_at: Instant;
+  /** Who withdrew it and when (migration 0013): the colleague's link stops working, the row stays on record. */
+  withdrawn_by: ColumnType<string | null, string | null | undefined, string | null>;
+  withdrawn_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 /** A person's substitute for a range of days in the organisation's calendar (records/people.ts). */
@@ -331,6 +334,17 @@ export interface UnitContactsTable {
   changed_at: Instant;
 }
 
+/** Every change of a unit's contacts in the web, the one back to the config's included (contacts null; migration 0013). */
+export interface UnitContactChangesTable {
+  id: Identity;
+  org: string;
+  unit: string;
+  contacts: ColumnType<unknown[] | null, string | null, string | null>;
+  head: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  changed_by: string;
+  changed_at: Instant;
+}
+
 export interface RecordsDatabase {
   mail_log: MailLogTable;
   audit_log: AuditLogTable;
@@ -350,6 +364,7 @@ export interface RecordsDatabase {
   unit_delegations: UnitDelegationsTable;
   substitutions: SubstitutionsTable;
   unit_contacts: UnitContactsTable;
+  unit_contact_changes: UnitContactChangesTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;

@@ -11,8 +11,13 @@
  * report keeps its own files: the compiled PDF/A, the Word document, the web page and the Markdown.
  * The files attached to an answer, or to a project's goals, are appendices of each answer or goals
  * version that holds them, as they were sent, with their kind and SHA-256 (records/attachments.ts).
+ *
+ * The people records are records too: each delegation of a cycle's answer (who handed it to whom,
+ * when, and its withdrawal) is a record of the cycle's case; the year's substitutes and changes of
+ * units' contacts, which belong to no one case, are the records of a case of their own ("people").
  */
 import { sql } from 'kysely';
+import { DateTime } from 'luxon';
 import { readIfPresent, reportDataRef, type Archive } from '../activities/archive';
 import type { Block, ReportDocument } from '../activities/documents/document-model';
 import { shownValue, type DescribeFiles } from '../activities/mail-context';
@@ -41,6 +46,7 @@ import {
 } from './archive-package';
 import { casesOfYear, type CaseKind, type CaseVersion } from './cases';
 import type { Records } from './database';
+import { delegationsOf, substitutionsOfYear, unitContactChanges, type Contact, type Delegation } from './people';
 import { projectOnRecord } from './projects';
 
 export interface YearPackageSource {
@@ -141,7 +147,8 @@ export async function readArchiveYear(source: YearPackageSource): Promise<{ arch
   const org = config.organisation.id;
   const reader = new YearReader(source);
   const newest = (await casesOfYear(records, org, year)).filter((c) => KIND_ORDER.includes(c.kind));
-  if (newest.length === 0) {
+  const people = await reader.people();
+  if (newest.length === 0 && !people) {
     throw new NothingOnRecordError(
       `${config.organisation.name} has no cases on record in ${year}: no cycle, project, agreement, revision, yearly goals or event of that year is in the database of record. Choose another year; cases are put on record as their workflows run (in this release and later).`,
     );
@@ -153,6 +160,7 @@ export async function readArchiveYear(source: YearPackageSource): Promise<{ arch
       cases.push(await reader.read(onRecord, opened.get(`${kind}\u0000${onRecord.caseId}`) ?? new Date(onRecord.at)));
     }
   }
+  if (people) cases.push(people);
   return {
     archiveYear: { organisation: { id: org, name: config.organisation.name }, year, exportedAt: source.exportedAt, ...(source.systemVersion ? { systemVersion: source.systemVersion } : {}), cases },
     missing: reader.missing,
@@ -220,6 +228,30 @@ const TEXTS = {
     plannedEnd: 'Planerat slut',
     place: 'Plats',
     outcomes: { delivered: 'levererat', refused: 'avvisat', failed: 'inte skapat', 'put-off': 'uppskjutet' } as Record<string, string>,
+    delegationTitle: 'Svaret för {unit} överlämnat till {to}',
+    delegate: 'Ombud',
+    delegatedBy: 'Överlämnat av',
+    delegatedAt: 'Överlämnat',
+    withdrawnBy: 'Återkallat av',
+    withdrawnAt: 'Återkallat',
+    peopleTitle: 'Ersättare och kontaktpersoner {year}',
+    substitutionTitle: 'Ersättare för {person}: {substitute}, {from}–{until}',
+    person: 'Person',
+    substitute: 'Ersättare',
+    fromDay: 'Från och med',
+    untilDay: 'Till och med',
+    copyPerson: 'Kopia till personen',
+    yes: 'ja',
+    no: 'nej',
+    setBy: 'Satt av',
+    setAt: 'Satt',
+    removedBy: 'Borttagen av',
+    removedAt: 'Borttagen',
+    contactChangeTitle: 'Kontaktpersoner för {unit} ändrade i webben',
+    contactRestoreTitle: 'Kontaktpersoner för {unit} åter enligt konfigurationen',
+    contacts: 'Kontaktpersoner',
+    head: 'Chef',
+    restored: 'Konfigurationens kontaktpersoner och chef gäller igen',
   },
   en: {
     case: 'Case',
@@ -268,6 +300,30 @@ const TEXTS = {
     plannedEnd: 'Planned end',
     place: 'Place',
     outcomes: { delivered: 'delivered', refused: 'refused', failed: 'not made', 'put-off': 'put off' } as Record<string, string>,
+    delegationTitle: 'The answer for {unit} handed over to {to}',
+    delegate: 'Delegate',
+    delegatedBy: 'Handed over by',
+    delegatedAt: 'Handed over',
+    withdrawnBy: 'Withdrawn by',
+    withdrawnAt: 'Withdrawn',
+    peopleTitle: 'Substitutes and contact persons {year}',
+    substitutionTitle: 'Substitute for {person}: {substitute}, {from}–{until}',
+    person: 'Person',
+    substitute: 'Substitute',
+    fromDay: 'From',
+    untilDay: 'Until',
+    copyPerson: 'Copy to the person',
+    yes: 'yes',
+    no: 'no',
+    setBy: 'Set by',
+    setAt: 'Set',
+    removedBy: 'Removed by',
+    removedAt: 'Removed',
+    contactChangeTitle: 'Contact persons of {unit} changed in the web',
+    contactRestoreTitle: "Contact persons of {unit} back to the configuration's",
+    contacts: 'Contact persons',
+    head: 'Head',
+    restored: "The configuration's contact persons and head apply again",
   },
 } as const;
 
@@ -395,6 +451,10 @@ class YearReader {
       });
     }
     recordsOfCase.push(...(await this.mailRecords(caseId, title, messageIdScope(key), false)));
+    // Each answer handed to a colleague, withdrawn ones too: who handed it to whom, and when.
+    for (const delegation of await delegationsOf(records, { org: this.org, obligation: obligationId, period }, undefined, { withdrawn: true })) {
+      recordsOfCase.push(await this.withPdf(this.delegationRecord(caseId, delegation), title));
+    }
     const history = await this.historyRecord(caseId, title, this.inWords(list<HistoryRow>(state.history), ['history_']), onRecord.at);
     if (history) recordsOfCase.push(history);
     return {
@@ -663,6 +723,88 @@ class YearReader {
       agents: [this.secretariat('responsible_person')],
       records: recordsOfCase,
     };
+  }
+
+  // --- The people records ----------------------------------------------------------------------
+
+  private delegationRecord(caseId: string, d: Delegation): ArchiveRecord {
+    const unitName = this.unitName(d.unit);
+    const to = d.name ? `${d.name} <${d.email}>` : d.email;
+    return {
+      id: `${caseId}/unit/${d.unit}/delegation/${d.id}`,
+      kind: 'delegation',
+      title: fill(this.t.delegationTitle, { unit: unitName, to: d.name ?? d.email }),
+      date: d.delegatedAt,
+      agents: [
+        { name: d.delegatedBy, agentType: 'sender', role: this.t.contactRole, unit: unitName },
+        { name: d.name ?? d.email, agentType: 'receiver', role: this.t.delegate, unit: unitName, email: d.email },
+      ],
+      fields: [
+        { label: this.t.unit, value: unitName },
+        { label: this.t.delegate, value: to },
+        { label: this.t.delegatedBy, value: d.delegatedBy },
+        { label: this.t.delegatedAt, value: this.when(d.delegatedAt.toISOString()) },
+        ...(d.withdrawnAt ? [{ label: this.t.withdrawnBy, value: d.withdrawnBy ?? '' }, { label: this.t.withdrawnAt, value: this.when(d.withdrawnAt.toISOString()) }] : []),
+      ],
+    };
+  }
+
+  /**
+   * The year's substitutes (those whose days reach into it, or set or removed in it) and changes of
+   * units' contacts made in it, as one case of their own; undefined when there are none.
+   */
+  async people(): Promise<ArchiveCase | undefined> {
+    const { records, year } = this.source;
+    const start = DateTime.fromObject({ year, month: 1, day: 1 }, { zone: this.zone });
+    const range = { from: start.toJSDate(), until: start.plus({ years: 1 }).toJSDate() };
+    const [substitutions, changes] = await Promise.all([substitutionsOfYear(records, this.org, { first: `${year}-01-01`, last: `${year}-12-31` }, range), unitContactChanges(records, this.org, range)]);
+    if (substitutions.length === 0 && changes.length === 0) return undefined;
+    const caseId = `people/${this.org}/${year}`;
+    const title = fill(this.t.peopleTitle, { year });
+    const line = (c: Contact) => (c.name ? `${c.name} <${c.email}>` : c.email);
+    const entries: { at: Date; record: ArchiveRecord }[] = [
+      ...substitutions.map((s) => ({
+        at: s.createdAt,
+        record: {
+          id: `${caseId}/substitution/${s.id}`,
+          kind: 'substitution' as const,
+          title: fill(this.t.substitutionTitle, { person: s.personEmail, substitute: line(s.substitute), from: s.from, until: s.until }),
+          date: s.createdAt,
+          agents: [this.actorAgent(s.createdBy, 'creator', {})],
+          fields: [
+            { label: this.t.person, value: s.personEmail },
+            { label: this.t.substitute, value: line(s.substitute) },
+            { label: this.t.fromDay, value: s.from },
+            { label: this.t.untilDay, value: s.until },
+            { label: this.t.copyPerson, value: s.copyPerson ? this.t.yes : this.t.no },
+            { label: this.t.setBy, value: this.actorName(s.createdBy, {}) },
+            { label: this.t.setAt, value: this.when(s.createdAt.toISOString()) },
+            ...(s.removedAt ? [{ label: this.t.removedBy, value: this.actorName(s.removedBy ?? '', {}) }, { label: this.t.removedAt, value: this.when(s.removedAt.toISOString()) }] : []),
+          ],
+        },
+      })),
+      ...changes.map((c) => ({
+        at: c.changedAt,
+        record: {
+          id: `${caseId}/contact-change/${c.id}`,
+          kind: 'contact-change' as const,
+          title: fill(c.contacts ? this.t.contactChangeTitle : this.t.contactRestoreTitle, { unit: this.unitName(c.unit) }),
+          date: c.changedAt,
+          agents: [this.actorAgent(c.changedBy, 'creator', {})],
+          fields: [
+            { label: this.t.unit, value: this.unitName(c.unit) },
+            ...(c.contacts ? [{ label: this.t.contacts, value: c.contacts.map(line).join('\n') }, ...(c.head ? [{ label: this.t.head, value: line(c.head) }] : [])] : [{ label: this.t.contacts, value: this.t.restored }]),
+            { label: this.t.setBy, value: this.actorName(c.changedBy, {}) },
+            { label: this.t.setAt, value: this.when(c.changedAt.toISOString()) },
+          ],
+        },
+      })),
+    ];
+    // In the order they happened.
+    entries.sort((a, b) => a.at.getTime() - b.at.getTime());
+    const recordsOfCase: ArchiveRecord[] = [];
+    for (const { record } of entries) recordsOfCase.push(await this.withPdf(record, title));
+    return { id: caseId, kind: 'people', title, opened: entries[0]!.at, agents: [this.secretariat('responsible_person')], records: recordsOfCase };
   }
 
   // --- Records every kind shares --------------------------------------------------------------

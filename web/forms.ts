@@ -128,6 +128,8 @@ export const webhookForm = z.strictObject({ ...common, url: field(2000).optional
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/);
 export const tokenParams = z.strictObject({ token: z.string().min(1).max(700) });
+/** A delegation of the unit a link is for (web/pages/answer.ts). */
+export const tokenDelegationParams = z.strictObject({ token: z.string().min(1).max(700), id: z.uuid() });
 export const cycleParams = z.strictObject({ obligation: id, period: z.string().regex(/^\d{4}(-[A-Z0-9]{1,8})?$/) });
 /** A project, seminar, agreement or event by its id. */
 export const entityParams = z.strictObject({ id });
@@ -224,3 +226,5 @@ export const unitContactsForm = z.strictObject({ ...common, unit: field(100).opt
 
 /** Handing the unit's answer to a colleague (web/pages/answer.ts). */
 export const delegationForm = z.strictObject({ ...common, byName: field(120).optional(), name: field(120).optional(), email: field(254).optional() });
+/** Withdrawing a delegation: the form's token and language only. */
+export const delegationWithdrawForm = z.strictObject({ ...common });

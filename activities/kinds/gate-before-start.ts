@@ -59,7 +59,7 @@ export function createGateActivities(deps: ActivityDeps, sendNotice: SendNotice,
       const { org, obligation } = directory.ofKind(input.orgId, 'gate-before-start', input.obligationId);
       const { project } = input;
       // The head as the secretariat set it in the web, where it did (records/people.ts).
-      const unit = await createUnitPeople(directory, deps.records).unit(input.orgId, project.unitId);
+      const unit = await createUnitPeople(directory, deps.people ?? deps.records).unit(input.orgId, project.unitId);
       const toOwner = ['goals-request', 'goals-reminder', 'goals-approved', 'goals-returned'].includes(input.kind);
       const people: PersonConfig[] =
         input.kind === 'goals-review' ? [secretariatPerson(org)] : input.kind === 'start-without-approval' ? [unit.head] : [project.owner];

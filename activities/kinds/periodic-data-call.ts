@@ -6,11 +6,11 @@ import { DateTime } from 'luxon';
 import { messageIdScope, cycleWorkflowId, type CycleKey } from '../../domain/ids';
 import { dataCallOpenings, formatDate, latestEndedPeriod, previousPeriod, standingLinkExpiry } from '../../domain/calendar';
 import { planDataCall, replanDataCall, stepPeople } from '../../domain/escalation';
-import type { OrganisationConfig, PeriodicDataCallConfig, PersonConfig } from '../../config/schema';
+import type { OrganisationConfig, PeriodicDataCallConfig, PersonConfig, UnitConfig } from '../../config/schema';
 import { unitStepTimes, unitTimes } from '../../domain/spread';
 import { askQuestionnaire, periodQuestionnaire } from '../questionnaire-lists';
 import type { RegisterContents } from '../../domain/registers';
-import type { ArchivedReport, CycleSetup, MailingResult, MailKind, RecipientOutcome, SubmittedAnswer, UnitPlan, UnitStatus } from '../../domain/types';
+import type { ArchivedReport, CycleSetup, Language, MailingResult, MailKind, RecipientOutcome, SubmittedAnswer, UnitPlan, UnitStatus } from '../../domain/types';
 import { outcomesFolderRef, outcomesPartRef, readIfPresent, reportDataRef } from '../archive';
 import { buildCompliance } from '../compliance';
 import { deadlineInvite } from '../deadline-invite';
@@ -23,7 +23,7 @@ import { heartbeatKeepingProgress, type SendToEach } from '../send';
 import { answerActorsOnBehalf, recordAnswerVersion } from '../../records/answers';
 import { reportAttachmentsOf } from '../../records/attachments';
 import type { KindModule } from './kind-module';
-import { registerNames } from '../../domain/wording';
+import { headTitle, registerNames } from '../../domain/wording';
 import type { EmitWebhookEvent } from '../webhooks';
 import { createUnitPeople, personOf } from '../unit-people';
 import { delegationById, type Delegation } from '../../records/people';
@@ -90,13 +90,29 @@ function roleAsPerson(org: OrganisationConfig, id: string): PersonConfig | undef
   return { name: role.name[role.language ?? org.organisation.language], email: role.email, ...(role.language ? { language: role.language } : {}) };
 }
 
+/**
+ * What an escalation addresses its recipient as ("Som kommundirektör ber vi dig…"): the unit's head
+ * by the head's title, a role of the ladder by the role's name; a contact or the secretariat, whom
+ * a step may also name, by no title, so none is told to act as the unit's head.
+ */
+function addressedAs(org: OrganisationConfig, unit: UnitConfig, names: readonly string[], person: { email: string }, language: Language): string | undefined {
+  const same = (other: { email: string }) => other.email.toLowerCase() === person.email.toLowerCase();
+  for (const name of names) {
+    if (name === 'head' && same(unit.head)) return headTitle(unit, org.wording, language);
+    const role = name.startsWith('role:') ? org.roles?.[name.slice(5)] : undefined;
+    // "Kommundirektör" as a title in running text; an abbreviation ("VD") as it is.
+    if (role && same(role)) return role.name[language].replace(/^(\p{Lu})(?=\p{Ll})/u, (c) => c.toLocaleLowerCase(language));
+  }
+  return undefined;
+}
+
 /** A directory problem to Temporal (its name stays DirectoryError): not retried, as a unit no longer in the config is not. */
 export class LadderStepMissingError extends DirectoryError {}
 
 export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToEach, emit: EmitWebhookEvent) {
   const { renderer, archive, directory } = deps;
   // The contacts and head set in the web, and the colleagues answers were handed to, when a mail goes.
-  const unitPeople = createUnitPeople(directory, deps.records);
+  const unitPeople = createUnitPeople(directory, deps.people ?? deps.records);
   const cycleUrl = (key: CycleKey) => webLink(deps, key.orgId, `cycles/${key.obligationId}/${key.period}`);
   /** The unit's name in the organisation's language, where the config still has the unit. */
   const unitName = (orgId: string, unitId: string) => {
@@ -170,8 +186,11 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
         const delegation = delegationOf.get(person.email.toLowerCase());
         const token = deps.answerLinks.token({ key: input.key, unitId: input.unitId, expiresAt: input.closesAt, ...(delegation ? { delegation } : {}) });
         const answerUrl = webLink(deps, input.key.orgId, `answer/${token}`);
-        const context = { ...mailContext({ org, obligation, questionnaire, unit, person, language, input, answerUrl }), registered, registersUrl: delegation ? undefined : registersUrlOf(person), registers: registerNames(kept, language), ...(ladderStep ? { escalationStep: { number: input.step! + 1, of: obligation.escalation!.length } } : {}) };
-        const rendered = renderer.mail(template, language, context, obligation.subjects[mailKey]?.[language]);
+        const base = mailContext({ org, obligation, questionnaire, unit, person, language, input, answerUrl });
+        // The single escalation goes to the head; a ladder's step to whom it names.
+        const title = input.kind === 'escalation' ? addressedAs(org, unit, ladderStep ? [...ladderStep.to, ...(ladderStep.cc ?? [])] : ['head'], person, language) : undefined;
+        const context = { ...base, recipient: { ...base.recipient, ...(title ? { title } : {}) }, registered, registersUrl: delegation ? undefined : registersUrlOf(person), registers: registerNames(kept, language), ...(ladderStep ? { escalationStep: { number: input.step! + 1, of: obligation.escalation!.length } } : {}) };
+        const rendered = renderer.of(org).mail(template, language, context, obligation.subjects[mailKey]?.[language]);
         const subject = rendered.subject;
         const text = handedTo ? `${handedOverText(language, handedTo.delegatedBy, unit.name[language])}\n\n${rendered.text}` : rendered.text;
         const invite = withInvite
@@ -262,6 +281,8 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
       if (!delegation || delegation.org !== input.key.orgId || delegation.obligation !== input.key.obligationId || delegation.period !== input.key.period || delegation.unit !== input.unitId) {
         throw new DirectoryError(`No delegation ${input.delegationId} of ${input.unitId} in ${input.key.orgId}/${input.key.obligationId}/${input.key.period} is on record.`);
       }
+      // Withdrawn before its mail went out: the colleague is asked nothing (their link would not work).
+      if (delegation.withdrawnAt) return { recipients: [], messageIds: [], rejected: [], outcomes: [] };
       return sendMail({ key: input.key, unitId: input.unitId, kind: 'request', sequence: 1, at: input.at, plan: input.plan, closesAt: input.closesAt }, delegation);
     },
 
@@ -288,7 +309,7 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
       // Answers a colleague gave for a unit's contact name them in the report: who, on whose behalf.
       const actors = deps.records ? await answerActorsOnBehalf(deps.records, { org: key.orgId, obligation: key.obligationId, period: key.period }) : undefined;
       const context = buildReportContext({ org, obligation, questionnaire, period: key.period, closedAt, outcomes, compiledAt, compliance, delivery, previous, attachments, actors });
-      const report = await compileReportFiles({ archive, renderer, key, context, compiledAtIso: compiledAt });
+      const report = await compileReportFiles({ archive, renderer: renderer.of(org), key, context, compiledAtIso: compiledAt });
       // Once a cycle: compiled again to name its delivery problems, it is the same report.
       const url = cycleUrl(key);
       await emit({
@@ -333,7 +354,7 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
         board.recipients,
         org.organisation.language,
         (person, language) => {
-          const { subject, text } = renderer.mail(obligation.templates.unitPart, language, {
+          const { subject, text } = renderer.of(org).mail(obligation.templates.unitPart, language, {
             org: { name: org.organisation.name },
             policy: { name: org.policy.name[language] },
             secretariat: org.secretariat,
@@ -378,7 +399,7 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
             secretariat: org.secretariat,
             summary: report,
           };
-          const { subject, text } = renderer.mail(obligation.templates.reportDelivery, language, context, obligation.subjects.reportDelivery?.[language]);
+          const { subject, text } = renderer.of(org).mail(obligation.templates.reportDelivery, language, context, obligation.subjects.reportDelivery?.[language]);
           return {
             subject,
             text,

@@ -22,6 +22,7 @@ const KIND_NAMES: Record<string, [string, string]> = {
   revision: ['revision', 'revisions'],
   'yearly-goals': ["year's goals", "years' goals"],
   event: ['event', 'events'],
+  people: ["year's substitutes and contact changes", "years' substitutes and contact changes"],
 };
 
 export function addArchiveCommands(program: Command, ctx: CommandContext): void {

@@ -10,6 +10,7 @@ import { helpers, type CommandContext } from './common';
 const loadRegisterReader = () => require('../../activities/register-reader') as typeof import('../../activities/register-reader');
 const loadRenderer = () => require('../../activities/renderer') as typeof import('../../activities/renderer');
 const loadMails = () => require('../../preview/mails') as typeof import('../../preview/mails');
+const loadDatabase = () => require('../../records/database') as typeof import('../../records/database');
 
 export function addPreviewCommand(program: Command, ctx: CommandContext): void {
   const { print } = helpers(ctx);
@@ -36,6 +37,9 @@ export function addPreviewCommand(program: Command, ctx: CommandContext): void {
       } catch {
         notes.push(cfg.organisation.language === 'sv' ? 'Temporal nås inte: förfrågningarna visas utan registrerade projekt och seminarier.' : 'Temporal cannot be reached: requests are shown without registered projects and seminars.');
       }
+      // With a database of record, the people set in the web (contacts, substitutes) are shown as the worker will mail them; read only.
+      const url = env().DATABASE_URL;
+      const records = url ? await loadDatabase().openRecords(url, { poolSize: 1 }) : undefined;
       const preview = await loadMails().previewMails({
         org: cfg,
         obligationId,
@@ -45,7 +49,8 @@ export function addPreviewCommand(program: Command, ctx: CommandContext): void {
         // Links as the worker writes them: under the organisation's path where the config has several.
         publicBaseUrl: `${env().PUBLIC_BASE_URL.replace(/\/$/, '')}${(require('../../config/load') as typeof import('../../config/load')).loadConfigs(opts.config ?? env().FOLLOWUP_CONFIG).length > 1 ? `/${cfg.organisation.id}` : ''}`,
         now: new Date(),
-      });
+        ...(records ? { records } : {}),
+      }).finally(() => records?.destroy());
       preview.notes.push(...notes);
       print(preview, formatPreview(preview, opts.summary === true), opts.json);
     });

@@ -106,7 +106,7 @@ export function addRetentionCommands(program: Command, ctx: CommandContext): voi
         '    mailLog: { keep: P2Y, decision: "KS 2024/123 § 45" }',
         '    reports: { keep: forever, decision: "KS 2024/123 § 45" }',
         'A data call\'s own "retention" from before (stagedAnswers, answers, reports: its files) still applies to its files where it names a category; a category it leaves out follows the organisation\'s rule (answers, or reports).',
-        'Kinds: answers, goals, decisions, cycles, mailLog, auditLog, reports. Each removal is written to the retention log (in the records database, and <archive>/<org>/retention-log.jsonl for the folder\'s files), which is never removed.',
+        'Kinds: answers, goals, decisions, cycles, mailLog, auditLog, reports, delegations, substitutions, contactChanges. Each removal is written to the retention log (in the records database, and <archive>/<org>/retention-log.jsonl for the folder\'s files), which is never removed.',
         'Drafts and answers held in Temporal (each unit\'s workflow) are removed by the namespace\'s retention period once the cycle has closed; set it with "temporal operator namespace update --retention".',
       ].join('\n'),
     )

@@ -4,7 +4,8 @@
  * each change in the audit log and shown where the config is overridden), and the unit's next
  * reminder reaches them; a contact hands the unit's answer to a colleague from the answer form,
  * the colleague answers with their own link, and the answer's version and the cycle's history say
- * who answered on whose behalf.
+ * who answered on whose behalf; the contact (from their own link) or the secretariat (from /people)
+ * withdraws a request, the colleague's link then says so, and the unit's mails go to its contact again.
  */
 import type { FastifyInstance } from 'fastify';
 import { DateTime } from 'luxon';
@@ -12,6 +13,7 @@ import { startCycle } from '../../client/cycles';
 import { loadConfigFile } from '../../config/load';
 import { answerVersions } from '../../records/answers';
 import { recentActions } from '../../records/audit-log';
+import { delegationsOf } from '../../records/people';
 import { buildWebApp } from '../../web/app';
 import { SOLNA_CONFIG, testAnswerLinks, until } from '../helpers/environment';
 import { startRecordsTestbed, type RecordsTestbed } from '../helpers/records';
@@ -28,6 +30,8 @@ let app: FastifyInstance;
 let secretariat: FormSession;
 /** Maria Johansson's link from her request, the care of the children and education department. */
 let mariasLink: string;
+/** Karin Sandberg's, the social care department's. */
+let karinsLink: string;
 
 const today = DateTime.now().setZone('Europe/Stockholm');
 const pathOf = (url: string) => new URL(url).pathname;
@@ -39,6 +43,7 @@ beforeAll(async () => {
   await startCycle(testbed.env.client, testbed.tw.taskQueue, key, 'test');
   await testbed.smtp.waitFor(7, 120_000);
   mariasLink = pathOf(answerLinkIn(testbed.smtp.to('maria.johansson@solna.example')[0]!.mail.text!));
+  karinsLink = pathOf(answerLinkIn(testbed.smtp.to('karin.sandberg@solna.example')[0]!.mail.text!));
   secretariat = new FormSession(app);
   expect((await secretariat.submit('/login', '/login', { username: 'sekretariatet', password: PASSWORD, next: '/dashboard' })).statusCode).toBe(303);
 });
@@ -173,4 +178,69 @@ test("a contact hands the answer to a colleague, who answers with their own link
   expect(sixth.body).toContain('Svaret har redan lämnats över 5 gånger');
   // The form's token is needed to hand it over.
   expect((await new FormSession(app).post(`${link}/delegate`, { _csrf: csrfOf(form.body), byName: 'X', email: 'x@solna.example' })).statusCode).toBe(403);
+});
+
+test('a contact withdraws a request from their own link, the secretariat from /people: the link stops, the mails go to the contact again', async () => {
+  const link = karinsLink;
+  const contact = new FormSession(app);
+  testbed.smtp.received.length = 0;
+  for (const [name, email] of [['Kalle Kollega', 'kalle.kollega@solna.example'], ['Lisa Kollega', 'lisa.kollega@solna.example']]) {
+    expect((await contact.submit(`${link}/delegate`, `${link}/delegate`, { lang: 'sv', byName: 'Karin Sandberg', name: name!, email: email! })).statusCode).toBe(303);
+  }
+  const kalles = pathOf(answerLinkIn((await until(async () => testbed.smtp.to('kalle.kollega@solna.example')[0], "Kalle's mail")).mail.text!));
+  const lisas = pathOf(answerLinkIn((await until(async () => testbed.smtp.to('lisa.kollega@solna.example')[0], "Lisa's mail")).mail.text!));
+  expect((await new FormSession(app).get(kalles)).statusCode).toBe(200);
+
+  // Karin's page lists what she handed over, each with its button; a colleague's page does not, and a colleague cannot withdraw.
+  const handedOver = await contact.get(`${link}/delegate?lang=sv`);
+  expect(handedOver.body).toContain('Återkalla uppdraget till Kalle Kollega &lt;kalle.kollega@solna.example&gt;');
+  const kallesId = new RegExp(`action="${link}/delegate/([0-9a-f-]{36})/withdraw`).exec(handedOver.body)![1]!;
+  const colleague = new FormSession(app);
+  const theirPage = await colleague.get(`${kalles}/delegate?lang=sv`);
+  expect(theirPage.body).not.toContain('Återkalla uppdraget');
+  expect((await colleague.post(`${kalles}/delegate/${kallesId}/withdraw`, { _csrf: csrfOf(theirPage.body), lang: 'sv' })).statusCode).toBe(403);
+  // Not without the form's token.
+  expect((await new FormSession(app).post(`${link}/delegate/${kallesId}/withdraw`, { _csrf: csrfOf(handedOver.body), lang: 'sv' })).statusCode).toBe(403);
+
+  const withdrawn = await contact.submit(`${link}/delegate?lang=sv`, `${link}/delegate/${kallesId}/withdraw`, { lang: 'sv' });
+  expect(withdrawn.statusCode).toBe(303);
+  expect(withdrawn.headers.location).toBe(`${link}/delegate?lang=sv&done=delegation-withdrawn`);
+  expect((await contact.get(withdrawn.headers.location as string)).body).toContain('Uppdraget är återkallat.');
+  // Twice is nothing to withdraw.
+  expect((await contact.submit(`${link}/delegate?lang=sv`, `${link}/delegate/${kallesId}/withdraw`, { lang: 'sv' })).statusCode).toBe(404);
+
+  // Kalle's link now says why it does not work, in Swedish and in English, for the form and for an answer sent.
+  const gone = await new FormSession(app).get(kalles);
+  expect(gone.statusCode).toBe(410);
+  expect(gone.body).toContain('Uppdraget är återkallat');
+  expect(gone.body).toContain('den här länken fungerar inte längre');
+  const goneEn = await new FormSession(app).get(`${kalles}?lang=en`);
+  expect(goneEn.body).toContain('The request is withdrawn');
+  expect(goneEn.body).toContain('this link no longer works');
+  expect((await new FormSession(app).post(kalles, { action: 'submit', lang: 'sv', eu_projects: 'X' })).statusCode).toBe(410);
+
+  // On record: the delegation's row and the audit log.
+  const [kalle] = (await delegationsOf(testbed.records, { org: 'solna', obligation: 'annual-follow-up', period: '2025' }, 'omsorg', { withdrawn: true })).filter((d) => d.id === kallesId);
+  expect(kalle).toMatchObject({ email: 'kalle.kollega@solna.example', withdrawnBy: 'Kontaktperson för Omsorgsförvaltningen' });
+  expect(kalle!.withdrawnAt).toBeInstanceOf(Date);
+  expect((await recentActions(testbed.records)).find((a) => a.action === 'delegation-withdrawn')).toMatchObject({ actor: 'Kontaktperson för Omsorgsförvaltningen', via: 'web', subject: base, detail: { unit: 'omsorg', delegation: kallesId, to: 'kalle.kollega@solna.example' } });
+
+  // The secretariat withdraws Lisa's from /people.
+  const people = await secretariat.get('/people');
+  expect(people.body).toContain('Överlämnade svar');
+  const lisasId = (await delegationsOf(testbed.records, { org: 'solna', obligation: 'annual-follow-up', period: '2025' }, 'omsorg')).find((d) => d.email === 'lisa.kollega@solna.example')!.id;
+  expect(people.body).toContain(`action="/people/delegations/${lisasId}/withdraw"`);
+  expect((await new FormSession(app).post(`/people/delegations/${lisasId}/withdraw`, {})).statusCode).toBe(303); // to the login
+  expect((await secretariat.submit('/people', `/people/delegations/${lisasId}/withdraw`, {})).headers.location).toBe('/people?lang=sv&done=delegation-withdrawn');
+  expect((await new FormSession(app).get(lisas)).statusCode).toBe(410);
+  expect((await recentActions(testbed.records)).find((a) => a.action === 'delegation-withdrawn' && a.detail?.delegation === lisasId)).toMatchObject({ actor: 'Sekretariatet (sekretariatet)' });
+  const cycle = await secretariat.get(base);
+  expect(cycle.body).toContain('Återkallade uppdraget till ett ombud: Omsorgsförvaltningen (Lisa Kollega, lisa.kollega@solna.example)');
+
+  // The unit's next reminder goes to Karin alone again.
+  testbed.smtp.received.length = 0;
+  expect((await secretariat.submit(base, `${base}/remind`, { unit: 'omsorg' })).statusCode).toBe(303);
+  await until(async () => (testbed.smtp.received.length >= 1 ? true : undefined), 'the reminder');
+  await new Promise((r) => setTimeout(r, 1_000));
+  expect(testbed.smtp.received.map((r) => r.envelopeTo[0])).toEqual(['karin.sandberg@solna.example']);
 });

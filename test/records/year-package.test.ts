@@ -6,7 +6,9 @@
  * validates against the published ERMS v3 schema, every file it lists is in the ZIP with the
  * SHA-256 it states, and the goals versions, the comment and who did each step are in it, in
  * erms.xml and in the record's own PDF. A PDF attached to an answer is an appendix of the answer
- * version that holds it, byte for byte, with its kind and SHA-256.
+ * version that holds it, byte for byte, with its kind and SHA-256. The people records are in it too:
+ * each delegation (and its withdrawal) in its cycle's case, the year's substitutes and changes of
+ * units' contacts in a case of their own.
  */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,11 +29,12 @@ import { openRecords, type Records } from '../../records/database';
 import { createRecordsArchive } from '../../records/files';
 import { recordMail } from '../../records/mail-log';
 import { migrateToLatest } from '../../records/migrate';
+import { addDelegation, addSubstitution, clearUnitContacts, removeSubstitution, setUnitContacts, withdrawDelegation } from '../../records/people';
 import { recordProject } from '../../records/projects';
 import { exportYearPackage, NothingOnRecordError, yearsOnRecord } from '../../records/year-package';
 import { PROJECT_ROOT } from '../helpers/environment';
 import { readPdf } from '../helpers/pdf';
-import { RECORDS_BACKENDS, type RecordsBackend } from '../helpers/records';
+import { RECORDS_BACKENDS, startEmbeddedBackend, type RecordsBackend } from '../helpers/records';
 
 jest.setTimeout(180_000);
 
@@ -268,4 +271,63 @@ describe.each(RECORDS_BACKENDS)('the archive package of a year on %s', (_name, s
 
 beforeAll(() => {
   if (!existsSync(ERMS_SCHEMA)) throw new Error(`The ERMS v3 schema is missing at ${ERMS_SCHEMA}: the test validates against shared/schemas/ERMS_v3.xsd beside the checkout.`);
+});
+
+test("the people records: each delegation in its cycle's case, the year's substitutes and contact changes in a case of their own, valid against ERMS v3", async () => {
+  const backend = await startEmbeddedBackend();
+  const db = await openRecords(await backend.freshDatabase());
+  try {
+    await migrateToLatest(db);
+    await writeYear(db);
+    const cycle = { org: 'solna', obligation: 'annual-follow-up', period: '2026' };
+    const olle = await addDelegation(db, { ...cycle, unit: 'omsorg', name: 'Olle Ombud', email: 'olle.ombud@solna.example', delegatedBy: 'Åsa Lind', delegatedAt: new Date('2026-01-20T09:00:00Z') });
+    await addDelegation(db, { ...cycle, unit: 'omsorg', email: 'omsorg.registrator@solna.example', delegatedBy: 'Åsa Lind', delegatedAt: new Date('2026-01-21T09:00:00Z') });
+    await withdrawDelegation(db, { org: 'solna', id: olle.id }, 'Sekretariatet (sekretariatet)', new Date('2026-01-25T09:00:00Z'));
+    // Another cycle's delegation stays out of this one.
+    await addDelegation(db, { ...cycle, period: '2025', unit: 'omsorg', email: 'gammal@solna.example', delegatedBy: 'Åsa Lind', delegatedAt: new Date('2025-01-20T09:00:00Z') });
+    const away = await addSubstitution(db, { org: 'solna', personEmail: 'asa@solna.example', substitute: { name: 'Per Ek', email: 'per.ek@solna.example' }, from: '2026-07-01', until: '2026-07-31', copyPerson: false, createdBy: 'Anna Berg (anna.berg)', createdAt: new Date('2026-06-20T08:00:00Z') });
+    await removeSubstitution(db, 'solna', away.id, 'Anna Berg (anna.berg)', new Date('2026-07-10T08:00:00Z'));
+    // Another year's substitute stays out.
+    await addSubstitution(db, { org: 'solna', personEmail: 'asa@solna.example', substitute: { email: 'per.ek@solna.example' }, from: '2024-07-01', until: '2024-07-31', copyPerson: true, createdBy: 'cli:anna', createdAt: new Date('2024-06-20T08:00:00Z') });
+    await setUnitContacts(db, { org: 'solna', unit: 'kultur-fritid', contacts: [{ email: 'kultur.internationellt@solna.example' }, { name: 'Sofia Bergström', email: 'sofia.bergstrom@solna.example' }], changedBy: 'Anna Berg (anna.berg)', changedAt: new Date('2026-03-02T08:00:00Z') });
+    await clearUnitContacts(db, 'solna', 'kultur-fritid', { by: 'Anna Berg (anna.berg)', at: new Date('2026-09-01T08:00:00Z') });
+
+    const exported = await exportYearPackage({ records: db, archive: createRecordsArchive(db), config, year: 2026, exportedAt: new Date('2027-01-20T09:00:00Z') });
+    expect(exported).toMatchObject({ cases: 5, kinds: { cycle: 1, project: 2, agreement: 1, people: 1 }, missing: [] });
+    const zip = await JSZip.loadAsync(exported.zip);
+    const ermsXml = await zip.file(ERMS_FILE_NAME)!.async('string');
+    const validation = await validateXML({ xml: [{ fileName: ERMS_FILE_NAME, contents: ermsXml }], schema: [{ fileName: 'ERMS_v3.xsd', contents: readFileSync(ERMS_SCHEMA, 'utf8') }] });
+    expect(validation.errors).toEqual([]);
+    expect(validation.valid).toBe(true);
+
+    const erms = readErms(ermsXml);
+    const cases = erms.all('aggregation');
+    const field = (r: Element, name: string) => erms.first('value', erms.all('ownElement', r).find((e) => e.getAttribute('name') === name)!);
+    // The delegations, in the cycle's case: who handed the unit's answer to whom, when, and the withdrawal.
+    const cycleCase = cases.find((c) => erms.first('objectId', c) === 'cycle/solna/annual-follow-up/2026')!;
+    const delegations = erms.all('record', cycleCase).filter((r) => r.getAttribute('recordType') === 'delegation');
+    expect(delegations.map((r) => erms.first('title', r))).toEqual(['Svaret för Omsorgsförvaltningen överlämnat till Olle Ombud', 'Svaret för Omsorgsförvaltningen överlämnat till omsorg.registrator@solna.example']);
+    expect(erms.all('name', delegations[0]!).map((n) => n.textContent)).toEqual(['Åsa Lind', 'Olle Ombud']);
+    expect(field(delegations[0]!, 'Ombud')).toBe('Olle Ombud <olle.ombud@solna.example>');
+    expect(field(delegations[0]!, 'Återkallat av')).toBe('Sekretariatet (sekretariatet)');
+    expect(erms.all('ownElement', delegations[1]!).some((e) => e.getAttribute('name') === 'Återkallat av')).toBe(false);
+    expect(erms.all('appendix', delegations[0]!).map((a) => a.getAttribute('fileFormat'))).toEqual(['application/pdf']);
+
+    // The year's substitutes and contact changes, as a case of their own, in the order they happened.
+    const people = cases.at(-1)!;
+    expect(erms.first('objectId', people)).toBe('people/solna/2026');
+    expect(erms.first('title', people)).toBe('Ersättare och kontaktpersoner 2026');
+    const records = erms.all('record', people);
+    expect(records.map((r) => [r.getAttribute('recordType'), erms.first('title', r)])).toEqual([
+      ['contact-change', 'Kontaktpersoner för Kultur- och fritidsförvaltningen ändrade i webben'],
+      ['substitution', 'Ersättare för asa@solna.example: Per Ek <per.ek@solna.example>, 2026-07-01–2026-07-31'],
+      ['contact-change', 'Kontaktpersoner för Kultur- och fritidsförvaltningen åter enligt konfigurationen'],
+    ]);
+    expect(field(records[0]!, 'Kontaktpersoner')).toBe('kultur.internationellt@solna.example\nSofia Bergström <sofia.bergstrom@solna.example>');
+    expect(field(records[1]!, 'Borttagen av')).toBe('Anna Berg (anna.berg)');
+    expect(field(records[1]!, 'Kopia till personen')).toBe('nej');
+  } finally {
+    await db.destroy();
+    await backend.stop();
+  }
 });

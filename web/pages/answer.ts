@@ -21,13 +21,15 @@ import type { AnswerValues, Language, Questionnaire, UnitStatus } from '../../do
 import { questionnaireForm, typedFields } from '../questionnaire-form';
 import { acceptMultipartForms, checkUploads, configuredFileField, heldAttachments } from '../uploads';
 import { asksForFiles, formatFileSize } from '../../domain/attachments';
-import { answerForm, delegationForm, linkQuery, tokenParams } from '../forms';
-import { addDelegation, delegationById, delegationsOf, type Delegation } from '../../records/people';
+import { answerForm, delegationForm, delegationWithdrawForm, linkQuery, tokenDelegationParams, tokenParams } from '../forms';
+import { addDelegation, delegationById, delegationsOf, withdrawDelegation, type Delegation } from '../../records/people';
 import { recordAction } from '../../records/audit-log';
 import { delegationWorkflowId } from '../../domain/ids';
 import type { DelegationMailInput } from '../../activities/kinds/periodic-data-call';
 import { pickLanguage, text, waitText, type TextKey } from '../i18n';
 import type { WebKit } from '../kit';
+import type { PageForm } from '../page-forms';
+import { doneMessage } from './done-messages';
 
 const submissionId = z.uuid();
 /**
@@ -93,6 +95,8 @@ export async function answerPages(instance: FastifyInstance, { kit }: { kit: Web
       // A colleague's own link works while their delegation is on record, for the unit it was made for.
       const delegation = records ? await delegationById(records, check.claims.delegation) : undefined;
       if (!delegation || delegation.org !== key.orgId || delegation.obligation !== key.obligationId || delegation.period !== key.period || delegation.unit !== unitId) return invalid();
+      // Withdrawn by the contact or the secretariat: said as such, not as a broken link (and not counted as one).
+      if (delegation.withdrawnAt) return void message(reply.header('Cache-Control', 'no-store'), 410, lang, 'delegationWithdrawnTitle', 'delegationWithdrawnText', { email: config.secretariat.email });
       return { key, unitId, token, delegation };
     }
     return { key, unitId, token };
@@ -313,12 +317,31 @@ export async function answerPages(instance: FastifyInstance, { kit }: { kit: Web
     ],
     errors,
   });
-  const delegationPage = (reply: FastifyReply, status: number, lang: Language, resolved: Resolved, form: ReturnType<typeof delegationFormOf>) =>
+  /**
+   * The unit's delegations in force, each with its form to withdraw it: on the unit's own link only.
+   * A colleague's link is one person's, and the request is the contact's to take back (or the secretariat's).
+   */
+  const withdrawFormsOf = async (lang: Language, resolved: Resolved): Promise<PageForm[]> => {
+    if (!records || resolved.delegation) return [];
+    const inForce = await delegationsOf(records, { org: resolved.key.orgId, obligation: resolved.key.obligationId, period: resolved.key.period }, resolved.unitId);
+    return inForce.map((d) => ({
+      id: `withdraw-${d.id}`,
+      heading: text(lang, 'delegateWithdrawHeading', { who: d.name ? `${d.name} <${d.email}>` : d.email, by: d.delegatedBy, when: formatDate(d.delegatedAt.toISOString(), zone, lang, true) }),
+      help: text(lang, 'delegateWithdrawHelp'),
+      action: `/answer/${resolved.token}/delegate/${d.id}/withdraw?lang=${lang}`,
+      submit: text(lang, 'delegateWithdrawButton'),
+      hidden: [{ name: 'lang', value: lang }],
+      fields: [],
+      danger: true,
+    }));
+  };
+  const delegationPage = async (reply: FastifyReply, status: number, lang: Language, resolved: Resolved, form: ReturnType<typeof delegationFormOf>, done?: string) =>
     page(reply.header('Cache-Control', 'no-store'), status, 'list', { lang, orgName: config.organisation.name, csrf: reply.generateCsrf() }, {
       heading: `${text(lang, 'delegateHeading')}: ${obligationTitle(resolved.key, lang)}`,
       intro: text(lang, 'delegateIntro'),
+      done,
       tables: [],
-      forms: [form],
+      forms: [form, ...(await withdrawFormsOf(lang, resolved))],
     });
 
   app.get('/answer/:token/delegate', { schema: { params: tokenParams, querystring: linkQuery } }, async (request, reply) => {
@@ -328,8 +351,39 @@ export async function answerPages(instance: FastifyInstance, { kit }: { kit: Web
     if (!records) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
     const loaded = await loadUnit(resolved, reply, lang);
     if (!loaded) return reply;
-    return delegationPage(reply, 200, lang, resolved, delegationFormOf(lang, resolved));
+    return delegationPage(reply, 200, lang, resolved, delegationFormOf(lang, resolved), doneMessage(lang, request.query));
   });
+
+  /**
+   * The contact takes a request back from their own link: the colleague's link stops working, the
+   * unit's mails go to its contacts only again, and the withdrawal is on record (the delegation's
+   * row and the audit log). A colleague's link cannot: the request is not theirs to take back.
+   */
+  app.post(
+    '/answer/:token/delegate/:id/withdraw',
+    { schema: { params: tokenDelegationParams, querystring: linkQuery, body: delegationWithdrawForm }, preHandler: app.csrfProtection, config: { auditedByRoute: true } },
+    async (request, reply) => {
+      const lang = pickLanguage(request.body.lang ?? request.query.lang, orgLanguage);
+      const resolved = await resolveLink(request, reply, request.params.token, lang);
+      if (!resolved) return reply;
+      if (!records) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+      if (resolved.delegation) return message(reply, 403, lang, 'delegateWithdrawNotHereTitle', 'delegateWithdrawOnlyContact');
+      const at = now();
+      // The unit's link is the unit's, not a person's: the contact's unit is who withdrew it.
+      const by = text(orgLanguage, 'contactOfUnit', { unit: unitName(resolved.unitId, orgLanguage) });
+      const withdrawn = await withdrawDelegation(records, { org: resolved.key.orgId, id: request.params.id, obligation: resolved.key.obligationId, period: resolved.key.period, unit: resolved.unitId }, by, at);
+      if (!withdrawn) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+      await recordAction(records, {
+        at,
+        actor: by,
+        via: 'web',
+        action: 'delegation-withdrawn',
+        subject: `/cycles/${resolved.key.obligationId}/${resolved.key.period}`,
+        detail: { unit: resolved.unitId, delegation: withdrawn.id, to: withdrawn.email },
+      });
+      return reply.redirect(`/answer/${resolved.token}/delegate?lang=${lang}&done=delegation-withdrawn`, 303);
+    },
+  );
 
   app.post(
     '/answer/:token/delegate',

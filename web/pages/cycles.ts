@@ -134,11 +134,12 @@ export async function cyclePages(instance: FastifyInstance, { kit, session }: { 
     const from = (current - 1) * UNITS_PER_PAGE;
     // Who did what: the cycle's own, and that of the units on this page, newest first.
     // Answers handed to a colleague are on record, not in the workflows: read beside them.
-    const delegations = records ? await delegationsOf(records, { org: key.orgId, obligation: key.obligationId, period: key.period }) : [];
+    const delegations = records ? await delegationsOf(records, { org: key.orgId, obligation: key.obligationId, period: key.period }, undefined, { withdrawn: true }) : [];
     const history = [
       ...(cycle.info.history ?? []).map((h) => ({ ...h, unit: undefined as string | undefined })),
       ...shown.flatMap((u) => (u.history ?? []).map((h) => ({ ...h, unit: unitName(u.unitId, lang) }))),
       ...delegations.map((d) => ({ at: d.delegatedAt.toISOString(), by: d.delegatedBy, what: 'delegated', unit: unitName(d.unit, lang), detail: d.name ? `${d.name}, ${d.email}` : d.email })),
+      ...delegations.flatMap((d) => (d.withdrawnAt ? [{ at: d.withdrawnAt.toISOString(), by: d.withdrawnBy, what: 'delegation-withdrawn', unit: unitName(d.unit, lang), detail: d.name ? `${d.name}, ${d.email}` : d.email }] : [])),
     ]
       .sort((a, b) => b.at.localeCompare(a.at))
       .slice(0, HISTORY_SHOWN)

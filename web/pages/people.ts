@@ -13,7 +13,7 @@ import { formatDate } from '../../domain/calendar';
 import { listLines } from '../../domain/text';
 import type { Language } from '../../domain/types';
 import { recordAction } from '../../records/audit-log';
-import { addSubstitution, clearUnitContacts, removeSubstitution, setUnitContacts, substitutionsOf, unitContactOverrides, type Contact } from '../../records/people';
+import { addSubstitution, clearUnitContacts, delegationsInForce, removeSubstitution, setUnitContacts, substitutionsOf, unitContactOverrides, withdrawDelegation, type Contact } from '../../records/people';
 import { languageQuery, pageQuery, recordIdParams, substitutionForm, unitContactsForm } from '../forms';
 import { text } from '../i18n';
 import type { WebKit } from '../kit';
@@ -89,7 +89,8 @@ export async function peoplePages(instance: FastifyInstance, { kit, session }: {
     const context = secretariatContext(request, reply);
     const lang = context.lang;
     if (!records) return page(reply, 200, 'list', context, { heading: text(lang, 'peopleTitle'), intro: text(lang, 'peopleNoRecords'), tables: [], forms: [] });
-    const [substitutions, overrides] = await Promise.all([substitutionsOf(records, org), unitContactOverrides(records, org)]);
+    const [substitutions, overrides, delegations] = await Promise.all([substitutionsOf(records, org), unitContactOverrides(records, org), delegationsInForce(records, org)]);
+    const cycleTitle = (obligation: string, period: string) => `${config.obligations.find((o) => o.id === obligation)?.title[lang] ?? obligation} ${period}`;
     const today = DateTime.fromJSDate(kit.now(), { zone }).toISODate()!;
     const chosen = config.units.find((u) => u.id === options.unit);
     // The form opens with the chosen unit's contacts as they are now, to change rather than retype.
@@ -140,7 +141,30 @@ export async function peoplePages(instance: FastifyInstance, { kit, session }: {
         }),
       },
     ];
+    // The answers handed to a colleague, in every cycle: the secretariat can withdraw each.
+    tables.push({
+      caption: text(lang, 'peopleDelegations'),
+      columns: [text(lang, 'peopleDelegationCycle'), text(lang, 'unit'), text(lang, 'peopleDelegate'), text(lang, 'peopleDelegatedBy')],
+      empty: text(lang, 'peopleDelegationsNone'),
+      rows: delegations.map((d) => ({
+        cells: [
+          { text: cycleTitle(d.obligation, d.period), url: `/cycles/${d.obligation}/${d.period}?lang=${lang}` },
+          { text: unitName(d.unit, lang) },
+          { text: contactLine(d) },
+          { text: `${d.delegatedBy}, ${formatDate(d.delegatedAt.toISOString(), zone, lang, true)}` },
+        ],
+      })),
+    } as (typeof tables)[number]);
     const removals: PageForm[] = [
+      ...delegations.map((d) => ({
+        id: `withdraw-${d.id}`,
+        heading: text(lang, 'delegateWithdrawHeading', { who: contactLine(d), by: d.delegatedBy, when: formatDate(d.delegatedAt.toISOString(), zone, lang, true) }),
+        help: `${cycleTitle(d.obligation, d.period)}, ${unitName(d.unit, lang)}. ${text(lang, 'delegateWithdrawHelp')}`,
+        action: `/people/delegations/${d.id}/withdraw`,
+        submit: text(lang, 'delegateWithdrawButton'),
+        fields: [],
+        danger: true,
+      })),
       ...substitutions.map((s) => ({
         id: `remove-${s.id}`,
         heading: text(lang, 'peopleSubstituteRemove', { person: s.personEmail, substitute: contactLine(s.substitute), from: s.from, until: s.until }),
@@ -205,6 +229,16 @@ export async function peoplePages(instance: FastifyInstance, { kit, session }: {
     return reply.redirect(`/people?lang=${lang}&done=substitute-removed`, 303);
   });
 
+  app.post('/people/delegations/:id/withdraw', { onRequest: requireSecretariat, schema: { params: recordIdParams, querystring: languageQuery, body: substitutionForm.pick({ _csrf: true, lang: true }) }, preHandler: app.csrfProtection, config: { auditedByRoute: true } }, async (request, reply) => {
+    const lang = secretariatLanguage(request);
+    const by = actor(request) ?? 'web';
+    const at = kit.now();
+    const withdrawn = records ? await withdrawDelegation(records, { org, id: request.params.id }, by, at) : undefined;
+    if (!records || !withdrawn) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+    await recordAction(records, { at, actor: by, via: 'web', action: 'delegation-withdrawn', subject: `/cycles/${withdrawn.obligation}/${withdrawn.period}`, detail: { unit: withdrawn.unit, delegation: withdrawn.id, to: withdrawn.email } });
+    return reply.redirect(`/people?lang=${lang}&done=delegation-withdrawn`, 303);
+  });
+
   app.post('/people/contacts', { onRequest: requireSecretariat, schema: { querystring: languageQuery, body: unitContactsForm }, preHandler: app.csrfProtection, config: { auditedByRoute: true } }, async (request, reply) => {
     const lang = secretariatLanguage(request);
     if (!records) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
@@ -238,7 +272,7 @@ export async function peoplePages(instance: FastifyInstance, { kit, session }: {
   app.post('/people/contacts/remove', { onRequest: requireSecretariat, schema: { querystring: languageQuery, body: unitContactsForm.pick({ _csrf: true, lang: true, unit: true }) }, preHandler: app.csrfProtection, config: { auditedByRoute: true } }, async (request, reply) => {
     const lang = secretariatLanguage(request);
     const unitId = request.body.unit ?? '';
-    if (!records || !config.units.some((u) => u.id === unitId) || !(await clearUnitContacts(records, org, unitId))) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
+    if (!records || !config.units.some((u) => u.id === unitId) || !(await clearUnitContacts(records, org, unitId, { by: actor(request) ?? 'web', at: kit.now() }))) return message(reply, 404, lang, 'notFoundTitle', 'notFoundText');
     await recordAction(records, { at: kit.now(), actor: actor(request) ?? 'web', via: 'web', action: 'unit-contacts-restored', subject: `/people/contacts/${unitId}` });
     return reply.redirect(`/people?lang=${lang}&done=unit-contacts-restored`, 303);
   });
