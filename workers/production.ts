@@ -50,12 +50,12 @@ export async function syncSchedulesAtStart(env: Environment, configs: readonly O
   }
 }
 
-export async function createProductionWorker(env: Environment, configs: readonly OrganisationConfig[], connection: NativeConnection): Promise<{ worker: Worker; client: Client; close(): void }> {
+export async function createProductionWorker(env: Environment, configs: readonly OrganisationConfig[], connection: NativeConnection): Promise<{ worker: Worker; client: Client; addedSearchAttributes: string[]; close(): void }> {
   const mailer = createSmtpMailer(env.SMTP_URL, { pool: true, perMinute: env.FOLLOWUP_MAIL_PER_MINUTE });
   // Activities that compile reports read the registers, which live in workflows.
   const clientConnection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
   const client = new Client({ connection: clientConnection, namespace: env.TEMPORAL_NAMESPACE });
-  await registerSearchAttributes(clientConnection, env.TEMPORAL_NAMESPACE);
+  const addedSearchAttributes = await registerSearchAttributes(clientConnection, env.TEMPORAL_NAMESPACE);
   // The database of record, where one is named (npm start names its embedded one).
   const records = env.DATABASE_URL ? await openRecords(env.DATABASE_URL) : undefined;
   const bundle = await workflowBundle(require.resolve('../workflows'));
@@ -89,6 +89,7 @@ export async function createProductionWorker(env: Environment, configs: readonly
   return {
     worker,
     client,
+    addedSearchAttributes,
     close: () => {
       mailer.close();
       void clientConnection.close();

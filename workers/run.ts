@@ -20,7 +20,11 @@ export async function runWorker(env: Environment, configs: readonly Organisation
   // The first start with a database of record: a data folder from the release before it is carried over.
   if (env.DATABASE_URL) await carryOverAtFirstStart(env.DATABASE_URL, { dataDir: env.FOLLOWUP_DATA_DIR, archiveDir: env.FOLLOWUP_ARCHIVE_DIR }, io.out);
   const connection = await connectWorker(env.TEMPORAL_ADDRESS);
-  const { worker, client, close } = await createProductionWorker(env, configs, connection);
+  const { worker, client, close, addedSearchAttributes } = await createProductionWorker(env, configs, connection);
+  if (addedSearchAttributes.length > 0)
+    io.out(
+      `Registered the search attributes ${addedSearchAttributes.join(', ')} in namespace ${env.TEMPORAL_NAMESPACE}. On a cluster its services learn them within a minute: a cycle started before that begins its units up to a minute late (nothing is lost).`,
+    );
   await syncSchedulesAtStart(env, configs, client, io.out);
   io.out(`Worker on ${env.TEMPORAL_ADDRESS}, task queue "${env.TEMPORAL_TASK_QUEUE}", mail via ${new URL(env.SMTP_URL).host}, organisations: ${configs.map((c) => c.organisation.id).join(', ')}${env.FOLLOWUP_METRICS_ADDRESS ? `, metrics on http://${env.FOLLOWUP_METRICS_ADDRESS}/metrics` : ''}. Stop with Ctrl-C.`);
   try {

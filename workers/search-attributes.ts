@@ -16,6 +16,14 @@ const INDEXED_TYPE: Record<string, temporal.api.enums.v1.IndexedValueType> = {
   [SearchAttributeType.INT]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
 };
 
+/**
+ * How long a Temporal cluster's services may go on without search attributes just added: each
+ * keeps them in a cache it refreshes every 60 s (`searchattribute` manager, server 1.32). The
+ * frontend lists them at once; the history service may refuse a workflow task setting one until its
+ * refresh, and the server then retries the task with a growing backoff.
+ */
+export const SEARCH_ATTRIBUTE_CACHE_MS = 61_000;
+
 export class SearchAttributesNotRegisteredError extends Error {
   override name = 'SearchAttributesNotRegisteredError';
 }

@@ -38,6 +38,7 @@ import { cycleWorkflowId, unitWorkflowId, type CycleKey } from '../../domain/ids
 import { CYCLE_TASK_TIMEOUT } from '../../workflows/definitions';
 import type { UnitStatus } from '../../domain/types';
 import { PROJECT_ROOT, serverExecutable, TEMPORAL_CLI } from '../../workers/temporal-binaries';
+import { registerSearchAttributes, SEARCH_ATTRIBUTE_CACHE_MS } from '../../workers/search-attributes';
 import { benchUnitId, floorAnswer, type FloorPlan } from './floor-workflows';
 import { parseLauncherLine, type Launcher } from './launcher';
 import { answerFraction, percentile, phaseFigures, RssSampler, type Milestones, type PhaseFigures } from './timeline';
@@ -83,6 +84,8 @@ export interface SideFigures {
      * and were handed out again. Repeats in a row count once: the server writes only the first.
      */
     tasksTimedOut: number;
+    /** Tasks that failed, and the first one's cause (a search attribute the server did not know yet, say). */
+    tasksFailed?: { count: number; firstCause?: string };
     milestones: Milestones;
   };
 }
@@ -346,6 +349,9 @@ async function historyOf(client: Client, workflowId: string): Promise<SideFigure
   const { events } = await handle.fetchHistory();
   const tasksTimedOut = (events ?? []).filter((e) => e.workflowTaskTimedOutEventAttributes?.timeoutType === temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE).length;
   const at = (e: temporal.api.history.v1.IHistoryEvent) => Number(e.eventTime?.seconds ?? 0) * 1000 + Math.round((e.eventTime?.nanos ?? 0) / 1e6);
+  const failed = (events ?? []).filter((e) => e.workflowTaskFailedEventAttributes);
+  const firstCause = failed[0]?.workflowTaskFailedEventAttributes?.cause;
+  const tasksFailed = { count: failed.length, ...(firstCause != null ? { firstCause: temporal.api.enums.v1.WorkflowTaskFailedCause[firstCause] } : {}) };
   const unitsStarted = (events ?? []).filter((e) => e.childWorkflowExecutionStartedEventAttributes).map(at);
   const unitsEnded = (events ?? []).filter((e) => e.childWorkflowExecutionCompletedEventAttributes).map(at);
   // The close timer: neither parent starts a timer before it, and the benchmark never closes a cycle early.
@@ -369,7 +375,7 @@ async function historyOf(client: Client, workflowId: string): Promise<SideFigure
     const start = ended ? scheduled.get(Number(ended.scheduledEventId)) : undefined;
     if (start) afterUnits.push({ activity: start.type, seconds: round((at(e) - start.at) / 1000) });
   }
-  return { events: d.historyLength, megabytes: round((d.historySize ?? 0) / 2 ** 20), tasksTimedOut, milestones, afterUnits };
+  return { events: d.historyLength, megabytes: round((d.historySize ?? 0) / 2 ** 20), tasksTimedOut, tasksFailed, milestones, afterUnits };
 }
 
 /** Who has got mail in the sink, and waiting for someone's first. */
@@ -642,6 +648,15 @@ async function startServer(server: BenchServer, units: number[], log: (line: str
     throw err;
   });
   const connection = await Connection.connect({ address: cluster.address });
+  // Registered before the first cycle, as an operator sets up a namespace: each service of a cluster
+  // reads the search attributes into a cache it refreshes once a minute, and until the history
+  // service's refresh a cycle setting one fails its task with BAD_SEARCH_ATTRIBUTES and the server
+  // retries it with a growing backoff (ours waited 60 s for its first unit in such runs, the floor,
+  // which sets none, not at all).
+  if ((await registerSearchAttributes(connection, 'default')).length > 0) {
+    log(`Search attributes registered; waiting ${SEARCH_ATTRIBUTE_CACHE_MS / 1000} s for the cluster's services to refresh their cache of them.`);
+    await new Promise((resolve) => setTimeout(resolve, SEARCH_ATTRIBUTE_CACHE_MS));
+  }
   return {
     address: cluster.address,
     client: new Client({ connection }),
@@ -871,12 +886,13 @@ export function markdownTable(run: BenchRun): string {
     '',
     'Where the time goes (from each worker\'s metrics; ours / floor). A workflow task waits from being scheduled on the server until the worker picks it up, then runs in the worker; an answer\'s update is one such task.',
     '',
-    '| server | N units | answers/s | answers resent after a server timeout | answers too late (cycle closed) | workflow tasks | task wait mean ms | task wait p99 ≤ ms | task run mean ms | task run p99 ≤ ms | served from cache | parent history events | parent history MB | parent tasks timed out |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| server | N units | answers/s | answers resent after a server timeout | answers too late (cycle closed) | workflow tasks | task wait mean ms | task wait p99 ≤ ms | task run mean ms | task run p99 ≤ ms | served from cache | parent history events | parent history MB | parent tasks timed out | parent tasks failed (first cause) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...run.results.map((r) => {
       const [o, f] = [r.ours.profile, r.floor.profile];
       const pct = (x: number) => `${Math.round(x * 100)} %`;
-      return `| ${r.server} | ${r.units} | ${r.ours.updatesPerSecond} / ${r.floor.updatesPerSecond} | ${r.ours.updatesResent} / ${r.floor.updatesResent} | ${r.ours.answersLate} / ${r.floor.answersLate} | ${o.workflowTasks} / ${f.workflowTasks} | ${o.workflowTaskWaitMeanMs} / ${f.workflowTaskWaitMeanMs} | ${o.workflowTaskWaitP99Ms} / ${f.workflowTaskWaitP99Ms} | ${o.workflowTaskRunMeanMs} / ${f.workflowTaskRunMeanMs} | ${o.workflowTaskRunP99Ms} / ${f.workflowTaskRunP99Ms} | ${pct(o.stickyCacheHitRate)} / ${pct(f.stickyCacheHitRate)} | ${r.ours.parentHistory.events} / ${r.floor.parentHistory.events} | ${r.ours.parentHistory.megabytes} / ${r.floor.parentHistory.megabytes} | ${r.ours.parentHistory.tasksTimedOut} / ${r.floor.parentHistory.tasksTimedOut} |`;
+      const failedTasks = (h: SideFigures['parentHistory']) => (h.tasksFailed?.count ? `${h.tasksFailed.count} (${h.tasksFailed.firstCause ?? '?'})` : '0');
+      return `| ${r.server} | ${r.units} | ${r.ours.updatesPerSecond} / ${r.floor.updatesPerSecond} | ${r.ours.updatesResent} / ${r.floor.updatesResent} | ${r.ours.answersLate} / ${r.floor.answersLate} | ${o.workflowTasks} / ${f.workflowTasks} | ${o.workflowTaskWaitMeanMs} / ${f.workflowTaskWaitMeanMs} | ${o.workflowTaskWaitP99Ms} / ${f.workflowTaskWaitP99Ms} | ${o.workflowTaskRunMeanMs} / ${f.workflowTaskRunMeanMs} | ${o.workflowTaskRunP99Ms} / ${f.workflowTaskRunP99Ms} | ${pct(o.stickyCacheHitRate)} / ${pct(f.stickyCacheHitRate)} | ${r.ours.parentHistory.events} / ${r.floor.parentHistory.events} | ${r.ours.parentHistory.megabytes} / ${r.floor.parentHistory.megabytes} | ${r.ours.parentHistory.tasksTimedOut} / ${r.floor.parentHistory.tasksTimedOut} | ${failedTasks(r.ours.parentHistory)} / ${failedTasks(r.floor.parentHistory)} |`;
     }),
     '',
     'By phase of the cycle (ours / floor): answers sent in each phase and their p99, and the worker\'s highest RSS sampled in it (every 100 ms). The phases end with the last unit started, the close, and the last unit ended.',
