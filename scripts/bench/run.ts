@@ -39,6 +39,9 @@ import { CYCLE_TASK_TIMEOUT } from '../../workflows/definitions';
 import type { UnitStatus } from '../../domain/types';
 import { PROJECT_ROOT, serverExecutable, TEMPORAL_CLI } from '../../workers/temporal-binaries';
 import { registerSearchAttributes, SEARCH_ATTRIBUTE_CACHE_MS } from '../../workers/search-attributes';
+
+/** gRPC's status NOT_FOUND (a namespace the frontend does not know yet). */
+const GRPC_NOT_FOUND = 5;
 import { benchUnitId, floorAnswer, type FloorPlan } from './floor-workflows';
 import { parseLauncherLine, type Launcher } from './launcher';
 import { answerFraction, percentile, phaseFigures, RssSampler, type Milestones, type PhaseFigures } from './timeline';
@@ -653,7 +656,17 @@ async function startServer(server: BenchServer, units: number[], log: (line: str
   // service's refresh a cycle setting one fails its task with BAD_SEARCH_ATTRIBUTES and the server
   // retries it with a growing backoff (ours waited 60 s for its first unit in such runs, the floor,
   // which sets none, not at all).
-  if ((await registerSearchAttributes(connection, 'default')).length > 0) {
+  // The namespace was just created: the frontend knows it after its own cache's refresh (2 s).
+  const register = async (until: number): Promise<string[]> => {
+    try {
+      return await registerSearchAttributes(connection, 'default');
+    } catch (err) {
+      if ((err as { code?: number }).code !== GRPC_NOT_FOUND || Date.now() > until) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return register(until);
+    }
+  };
+  if ((await register(Date.now() + 30_000)).length > 0) {
     log(`Search attributes registered; waiting ${SEARCH_ATTRIBUTE_CACHE_MS / 1000} s for the cluster's services to refresh their cache of them.`);
     await new Promise((resolve) => setTimeout(resolve, SEARCH_ATTRIBUTE_CACHE_MS));
   }
