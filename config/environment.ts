@@ -122,6 +122,12 @@ export const environmentSchema = z.object({
    */
   FOLLOWUP_WORKER_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(20),
   /**
+   * Threads the worker runs workflow tasks on (Temporal's default with its reusable V8 context: 1).
+   * One thread is one core: on a machine with cores to spare, 2 let a cycle's units start and take
+   * answers sooner, for about 55 MB more (docs/performance.md).
+   */
+  FOLLOWUP_WORKER_WORKFLOW_THREADS: z.coerce.number().int().min(1).max(16).default(1),
+  /**
    * Mails a worker hands to SMTP_URL a minute at most, evenly spaced (the relay's limit, e.g. 600
    * for ten a second): more wait their turn in the worker instead of being refused. Unset: as fast
    * as the five pooled connections go. With several workers, each keeps to it.

@@ -68,6 +68,7 @@ export async function createProductionWorker(env: Environment, configs: readonly
     // milliseconds, so a small cache costs little and keeps the worker's memory flat as N grows.
     maxCachedWorkflows: env.FOLLOWUP_WORKER_CACHED_WORKFLOWS,
     maxConcurrentWorkflowTaskExecutions: env.FOLLOWUP_WORKER_WORKFLOW_TASKS,
+    workflowThreadPoolSize: env.FOLLOWUP_WORKER_WORKFLOW_THREADS,
     maxConcurrentActivityTaskExecutions: env.FOLLOWUP_WORKER_ACTIVITIES,
     activities: createActivities({
       mailer,

@@ -16,6 +16,7 @@ async function main(): Promise<void> {
     workflowBundle: { codePath: bundle.codePath },
     maxCachedWorkflows: env.FOLLOWUP_WORKER_CACHED_WORKFLOWS,
     maxConcurrentWorkflowTaskExecutions: env.FOLLOWUP_WORKER_WORKFLOW_TASKS,
+    workflowThreadPoolSize: env.FOLLOWUP_WORKER_WORKFLOW_THREADS,
     maxConcurrentActivityTaskExecutions: env.FOLLOWUP_WORKER_ACTIVITIES,
     activities: { nothing: async () => undefined },
   });
