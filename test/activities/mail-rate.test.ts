@@ -26,15 +26,26 @@ const mail = (i: number): OutgoingMail => ({
 test('eight mails asked for at once at 240 a minute arrive a quarter of a second apart, all of them', async () => {
   const mailer = createSmtpMailer(smtp.url, { pool: false, perMinute: 240 });
   const arrived: number[] = [];
+  // When the relay sees each mail's connection (one per mail, unpooled): what its limit counts.
+  const connected: number[] = [];
   const started = Date.now();
-  await Promise.all(Array.from({ length: 8 }, (_, i) => mailer.send(mail(i)).then(() => arrived.push(Date.now() - started))));
-  mailer.close();
+  smtp.refuseConnections = () => void connected.push(Date.now() - started);
+  try {
+    await Promise.all(Array.from({ length: 8 }, (_, i) => mailer.send(mail(i)).then(() => arrived.push(Date.now() - started))));
+  } finally {
+    smtp.refuseConnections = undefined;
+    mailer.close();
+  }
   expect(smtp.received.map((m) => m.messageId).sort()).toEqual(Array.from({ length: 8 }, (_, i) => `<rate.${i}@solna.example>`).sort());
   arrived.sort((a, b) => a - b);
   // Seven gaps of 250 ms: not before 1.75 s, and not much later either.
   expect(arrived.at(-1)!).toBeGreaterThanOrEqual(1_740);
   expect(arrived.at(-1)!).toBeLessThan(4_000);
-  for (let i = 1; i < arrived.length; i++) expect(arrived[i]! - arrived[i - 1]!).toBeGreaterThanOrEqual(150);
+  // No mail before its turn: the k-th reaches the relay no sooner than k quarters of a second after
+  // the first was asked for. (A turn's timer on a busy machine may fire late, never early, so two
+  // mails can end closer together than their turns; the limit is on how many, not how evenly.)
+  expect(connected).toHaveLength(8);
+  connected.sort((a, b) => a - b).forEach((at, k) => expect(at).toBeGreaterThanOrEqual(k * 250 - 10));
 });
 
 test('a mail whose turn is further off than half a minute is put off, not held past its activity\'s time, and sent on a later try', async () => {
