@@ -7,6 +7,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { closest as closestByDistance, distance } from 'fastest-levenshtein';
 import Handlebars from 'handlebars';
 import type { Language } from '../domain/types';
 import type { ObligationConfig, OrganisationConfig } from '../config/schema';
@@ -122,20 +123,7 @@ function namesBeside(file: string, templatesDir: string, used: ReadonlySet<strin
 
 /** The name nearest to `name` by edit distance, if near enough to be a slip of the keyboard. */
 export function closest(name: string, names: readonly string[]): string | undefined {
-  let best: { name: string; distance: number } | undefined;
-  for (const candidate of names) {
-    const distance = editDistance(name, candidate);
-    if (!best || distance < best.distance) best = { name: candidate, distance };
-  }
-  return best && best.distance <= Math.max(2, Math.floor(name.length / 4)) ? best.name : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[b.length]!;
+  if (names.length === 0) return undefined;
+  const nearest = closestByDistance(name, [...names]);
+  return distance(name, nearest) <= Math.max(2, Math.floor(name.length / 4)) ? nearest : undefined;
 }

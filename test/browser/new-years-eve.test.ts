@@ -15,7 +15,7 @@ import { loadConfigFile } from '../../config/load';
 import { obligationOf } from '../../config/schema';
 import { replanDeadline } from '../../domain/calendar';
 import type { CycleKey } from '../../domain/ids';
-import { pageChecks, startBrowserTestbed, type BrowserTestbed } from '../helpers/browser';
+import { pageChecks, startBrowserTestbed, type BrowserTestbed, signInAsSecretariat } from '../helpers/browser';
 import { SOLNA_CONFIG, skipTo, timeSkippingServer, until } from '../helpers/environment';
 
 jest.setTimeout(240_000);
@@ -26,15 +26,6 @@ const PASSWORD = 'sekretariatets långa lösenord 2026';
 const NEW_YEARS_NIGHT = '2026-12-31T23:30:00Z';
 const { checkPage, summary } = pageChecks('new-years-eve-');
 
-async function signIn(testbed: BrowserTestbed): Promise<Page> {
-  const page = await (await testbed.browser.newContext({ locale: 'sv-SE', timezoneId: 'Europe/Stockholm' })).newPage();
-  await page.goto(`${testbed.baseUrl}/login`);
-  await page.getByLabel('Användarnamn').fill('sekretariatet');
-  await page.getByLabel('Lösenord').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Logga in', exact: true }).click();
-  await page.waitForURL(`${testbed.baseUrl}/dashboard`);
-  return page;
-}
 
 afterAll(() => {
   console.log(summary());
@@ -52,7 +43,7 @@ describe("a deadline extended at 00:30 on New Year's Day, Stockholm time", () =>
     await startCycle(testbed.env.client, testbed.tw.taskQueue, key, 'test');
     await until(async () => ((await unitStatus(testbed.env.client, key, 'kultur-fritid').catch(() => undefined))?.requestSentAt ? true : undefined), 'the request to Kultur och fritid');
     await until(async () => ((await unitStatus(testbed.env.client, key, 'omsorg').catch(() => undefined))?.requestSentAt ? true : undefined), 'the request to Omsorg');
-    page = await signIn(testbed);
+    page = await signInAsSecretariat(testbed, PASSWORD, 'Europe/Stockholm');
   });
 
   afterAll(async () => {
@@ -103,7 +94,7 @@ describe("the schedules page on New Year's night", () => {
 
   beforeAll(async () => {
     testbed = await startBrowserTestbed(config, PASSWORD, async () => ({ now: () => new Date(NEW_YEARS_NIGHT) }));
-    page = await signIn(testbed);
+    page = await signInAsSecretariat(testbed, PASSWORD, 'Europe/Stockholm');
   });
 
   afterAll(async () => {

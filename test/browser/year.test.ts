@@ -23,7 +23,7 @@ import { loadConfigFile } from '../../config/load';
 import { obligationOf, type OrganisationConfig } from '../../config/schema';
 import { planCycle, planEventNotices, planExpiryReminders, planOccurrences } from '../../domain/calendar';
 import { ensureVeraPdf, VERAPDF_CLASSPATH } from '../../scripts/ensure-verapdf';
-import { pageChecks, startBrowserTestbed, type BrowserTestbed } from '../helpers/browser';
+import { pageChecks, startBrowserTestbed, type BrowserTestbed, signInAsSecretariat } from '../helpers/browser';
 import { PROJECT_ROOT, SOLNA_CONFIG, until } from '../helpers/environment';
 import { readPdf } from '../helpers/pdf';
 
@@ -104,15 +104,6 @@ function veraPdf(file: string): { flavour: string; compliant: boolean; failures:
   return out.trim().split('\n').map((line) => JSON.parse(line));
 }
 
-async function signIn(testbed: BrowserTestbed): Promise<Page> {
-  const page = await (await testbed.browser.newContext({ locale: 'sv-SE' })).newPage();
-  await page.goto(`${testbed.baseUrl}/login`);
-  await page.getByLabel('Användarnamn').fill('sekretariatet');
-  await page.getByLabel('Lösenord').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Logga in', exact: true }).click();
-  await page.waitForURL(`${testbed.baseUrl}/dashboard`);
-  return page;
-}
 
 afterAll(() => {
   console.log(summary());
@@ -141,7 +132,7 @@ describe("Solna's year", () => {
 
   beforeAll(async () => {
     testbed = await startBrowserTestbed(config, PASSWORD, async () => ({ now: () => NOW }));
-    page = await signIn(testbed);
+    page = await signInAsSecretariat(testbed, PASSWORD);
     // A project planned to start in April: the gate's date is its start.
     await registerProject(testbed.env.client, testbed.tw.taskQueue, config, { id: 'grona-stader', title: 'Gröna städer', unitId: 'tekniska', owner: { name: 'Pia Lund', email: 'pia.lund@solna.example' }, plannedStart: '2027-04-01', partners: ['Tartu'], euFunded: true });
     await until(async () => ((await readRegister(testbed.env.client, 'solna')).projects.some((p) => p.id === 'grona-stader') ? true : undefined), 'the project in the register');
@@ -259,7 +250,7 @@ describe("Falun's year", () => {
 
   beforeAll(async () => {
     testbed = await startBrowserTestbed(config, PASSWORD, async () => ({ now: () => NOW }));
-    page = await signIn(testbed);
+    page = await signInAsSecretariat(testbed, PASSWORD);
     const { client } = testbed.env;
     await registerAgreement(client, testbed.tw.taskQueue, config, { id: 'rovaniemi', title: 'Vänortsavtal Rovaniemi', partner: 'Rovaniemi stad', unitId: 'kultur-och-fritid', owner: { name: 'Ingrid Jonsson', email: 'ingrid.jonsson@falun.example' }, endsOn: '2027-10-31' });
     await registerEvent(client, testbed.tw.taskQueue, config, { id: 'besok-rovaniemi', title: 'Besök från Rovaniemi', date: '2027-06-10', endDate: '2027-06-11', place: 'Falu rådhus', unitId: 'kultur-och-fritid', concerned: [{ name: 'Maja Holm', email: 'maja.holm@falun.example' }] });

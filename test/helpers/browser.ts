@@ -68,6 +68,17 @@ export function pageChecks(prefix = '') {
   };
 }
 
+/** The secretariat signed in through the login form, in a Swedish browser (in `timezoneId` where given). */
+export async function signInAsSecretariat(testbed: BrowserTestbed, password: string, timezoneId?: string): Promise<Page> {
+  const page = await (await testbed.browser.newContext({ locale: 'sv-SE', ...(timezoneId ? { timezoneId } : {}) })).newPage();
+  await page.goto(`${testbed.baseUrl}/login`);
+  await page.getByLabel('Användarnamn').fill('sekretariatet');
+  await page.getByLabel('Lösenord').fill(password);
+  await page.getByRole('button', { name: 'Logga in', exact: true }).click();
+  await page.waitForURL(`${testbed.baseUrl}/dashboard`);
+  return page;
+}
+
 export interface BrowserTestbed {
   env: TestWorkflowEnvironment;
   smtp: TestSmtpServer;
