@@ -345,6 +345,16 @@ export interface UnitContactChangesTable {
   changed_at: Instant;
 }
 
+/** A running cycle's unit as the status lists it (migration 0014): a copy of its line in the visibility store, not a record. */
+export interface UnitRowsTable {
+  cycle: string;
+  unit: string;
+  row: JsonObject;
+  run_started_at: Instant;
+  history_length: number;
+  written_at: Instant;
+}
+
 export interface RecordsDatabase {
   mail_log: MailLogTable;
   audit_log: AuditLogTable;
@@ -365,6 +375,7 @@ export interface RecordsDatabase {
   substitutions: SubstitutionsTable;
   unit_contacts: UnitContactsTable;
   unit_contact_changes: UnitContactChangesTable;
+  unit_rows: UnitRowsTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;

@@ -137,7 +137,7 @@ Stop with Ctrl-C.
 `);
     await worker.run();
     await web.close();
-    close();
+    await close();
     await outbox.close();
     await connection.close();
   } finally {

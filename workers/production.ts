@@ -7,6 +7,7 @@ import { createActivities } from '../activities';
 import { openRecords } from '../records/database';
 import { mailLogIn } from '../records/mail-log';
 import { archiveOf } from '../records/files';
+import { createUnitRowWriter } from '../records/unit-rows';
 import { createDirectory } from '../activities/directory';
 import { createSmtpMailer } from '../activities/mailer';
 import { createRenderer } from '../activities/renderer';
@@ -17,6 +18,7 @@ import { createWorkflowStarter } from '../activities/workflow-starter';
 import { syncSchedules } from '../client/schedules';
 import { workflowBundle } from './workflow-bundle';
 import { registerSearchAttributes } from './search-attributes';
+import { unitRowSinks } from './unit-row-sinks';
 
 export class TemporalUnreachableError extends Error {
   override name = 'TemporalUnreachableError';
@@ -50,7 +52,7 @@ export async function syncSchedulesAtStart(env: Environment, configs: readonly O
   }
 }
 
-export async function createProductionWorker(env: Environment, configs: readonly OrganisationConfig[], connection: NativeConnection): Promise<{ worker: Worker; client: Client; addedSearchAttributes: string[]; close(): void }> {
+export async function createProductionWorker(env: Environment, configs: readonly OrganisationConfig[], connection: NativeConnection): Promise<{ worker: Worker; client: Client; addedSearchAttributes: string[]; close(): Promise<void> }> {
   const mailer = createSmtpMailer(env.SMTP_URL, { pool: true, perMinute: env.FOLLOWUP_MAIL_PER_MINUTE });
   // Activities that compile reports read the registers, which live in workflows.
   const clientConnection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
@@ -58,6 +60,8 @@ export async function createProductionWorker(env: Environment, configs: readonly
   const addedSearchAttributes = await registerSearchAttributes(clientConnection, env.TEMPORAL_NAMESPACE);
   // The database of record, where one is named (npm start names its embedded one).
   const records = env.DATABASE_URL ? await openRecords(env.DATABASE_URL) : undefined;
+  // The units' lines beside the visibility store, for a status of thousands in one query.
+  const unitRows = records ? createUnitRowWriter(records, { onError: (err) => console.error(`Could not write units' lines to the database of record (tried again shortly): ${(err as Error).message}`) }) : undefined;
   const bundle = await workflowBundle(require.resolve('../workflows'));
   const worker = await Worker.create({
     connection,
@@ -70,6 +74,7 @@ export async function createProductionWorker(env: Environment, configs: readonly
     maxConcurrentWorkflowTaskExecutions: env.FOLLOWUP_WORKER_WORKFLOW_TASKS,
     workflowThreadPoolSize: env.FOLLOWUP_WORKER_WORKFLOW_THREADS,
     maxConcurrentActivityTaskExecutions: env.FOLLOWUP_WORKER_ACTIVITIES,
+    sinks: unitRowSinks(unitRows),
     activities: createActivities({
       mailer,
       renderer: createRenderer(path.join(PROJECT_ROOT, 'templates')),
@@ -91,10 +96,12 @@ export async function createProductionWorker(env: Environment, configs: readonly
     worker,
     client,
     addedSearchAttributes,
-    close: () => {
+    close: async () => {
       mailer.close();
       void clientConnection.close();
-      void records?.destroy();
+      // What the last activations wrote reaches the database before it is closed.
+      await unitRows?.close();
+      await records?.destroy();
     },
   };
 }

@@ -30,7 +30,7 @@ export async function runWorker(env: Environment, configs: readonly Organisation
   try {
     await worker.run();
   } finally {
-    close();
+    await close();
     await connection.close();
   }
 }

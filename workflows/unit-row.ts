@@ -4,6 +4,7 @@
  * to the key, or the unit writes again what the start already wrote.
  */
 import type { SearchAttributePair } from '@temporalio/common';
+import type { Sinks } from '@temporalio/workflow';
 import { cycleWorkflowId, type CycleKey } from '../domain/ids';
 import type { StoredUnitRow, UnitPlan, UnitRow, UnitStatus } from '../domain/types';
 import { displayState } from '../domain/unit-states';
@@ -50,4 +51,16 @@ export function unitSearchAttributes(key: CycleKey, unitId: string, row: Pick<Un
     { key: SEARCH_ATTRIBUTES.unit, value: unitId },
     { key: SEARCH_ATTRIBUTES.state, value: displayState(row) },
   ];
+}
+
+/**
+ * The worker's side of a unit's line: after the activation that changed it, the worker copies it to
+ * the database of record (workers/unit-row-sinks.ts), where a status of thousands of units reads it
+ * in one query. A sink, not an activity: it adds no command, task or event to the unit's history,
+ * and is not called again when the history replays.
+ */
+export interface UnitRowSinks extends Sinks {
+  unitRows: {
+    changed(cycleId: string, unitId: string, row: StoredUnitRow): void;
+  };
 }

@@ -7,6 +7,7 @@ import { ApplicationFailure } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { checkAnswer, checkDraft, describeAnswerErrors } from '../domain/answers';
 import type { Draft, HistoryEntry, MailKind, MailingResult, MailProblem, SubmittedAnswer, UnitState, UnitStatus } from '../domain/types';
+import { cycleWorkflowId } from '../domain/ids';
 import { localDate } from '../domain/local-date';
 import { unitStepTimes, unitTimes } from '../domain/spread';
 import { owesAnswer } from '../domain/unit-states';
@@ -24,7 +25,7 @@ import {
 } from './definitions';
 import { refuse } from './refuse';
 import { activityProblem, mailRetry, mailRetryDelayMs, planningRetry } from './retry';
-import { storedUnitRow, unitSearchAttributes } from './unit-row';
+import { storedUnitRow, unitSearchAttributes, type UnitRowSinks } from './unit-row';
 import { keepVisible } from './visibility';
 
 const mail = wf.proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', heartbeatTimeout: '10 seconds', retry: mailRetry });
@@ -205,12 +206,18 @@ export async function unitWorkflow(input: UnitInput): Promise<UnitStatus> {
   const visible = input.rowFromStart === true || wf.patched('unit-row-in-visibility');
   const startedWithRow = input.startedWithRow === true;
   const row = () => storedUnitRow(status(), startedWithRow ? { withClosed: false, cyclePlan: input.plan } : { withClosed: true });
+  const { unitRows } = wf.proxySinks<UnitRowSinks>();
+  const cycleId = cycleWorkflowId(key);
+  const writtenAtStart = startedWithRow ? (wf.workflowInfo().memo?.[UNIT_ROW_MEMO] as ReturnType<typeof row> | undefined) : undefined;
   const writeRow = visible
     ? keepVisible(UNIT_ROW_MEMO, row, (r) => unitSearchAttributes(key, unitId, r), {
         afterFirstTask: input.rowFromStart === true,
-        writtenAtStart: startedWithRow ? (wf.workflowInfo().memo?.[UNIT_ROW_MEMO] as ReturnType<typeof row> | undefined) : undefined,
+        writtenAtStart,
+        written: (r) => unitRows.changed(cycleId, unitId, r),
       })
     : () => undefined;
+  // The line the cycle started it with is in the visibility store already, and not yet beside it.
+  if (visible && writtenAtStart) unitRows.changed(cycleId, unitId, writtenAtStart);
   wf.setHandler(closeUnitSignal, () => {
     closing = true;
   });

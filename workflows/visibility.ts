@@ -16,13 +16,13 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
  * Writing at once wrote it twice whenever the first task changed it (a unit that opens at once
  * sends its request in its first task). Workflows whose histories were recorded writing at once
  * must go on doing so. `writtenAtStart`: the line the workflow was started with (its memo), which
- * the first task then writes only if it changed.
+ * the first task then writes only if it changed. `written`: told of each line written.
  */
 export function keepVisible<Row>(
   memoField: string,
   row: () => Row,
   attributes: (row: Row) => SearchAttributeUpdatePair[],
-  options: { afterFirstTask?: boolean; writtenAtStart?: Row } = {},
+  options: { afterFirstTask?: boolean; writtenAtStart?: Row; written?: (row: Row) => void } = {},
 ): () => void {
   const attributesJson = (pairs: SearchAttributeUpdatePair[]) => JSON.stringify(pairs.map((p) => [p.key.name, p.value]));
   // A line given with the workflow's start is in the store already: only a change is written.
@@ -34,6 +34,7 @@ export function keepVisible<Row>(
     if (json === writtenRow) return;
     writtenRow = json;
     wf.upsertMemo({ [memoField]: current });
+    options.written?.(current);
     const pairs = attributes(current);
     const pairsJson = attributesJson(pairs);
     if (pairsJson !== writtenAttributes) {

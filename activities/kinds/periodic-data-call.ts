@@ -27,6 +27,7 @@ import { headTitle, registerNames } from '../../domain/wording';
 import type { EmitWebhookEvent } from '../webhooks';
 import { createUnitPeople, personOf } from '../unit-people';
 import { delegationById, type Delegation } from '../../records/people';
+import { forgetUnitRows } from '../../records/unit-rows';
 import { DirectoryError } from '../directory';
 
 export interface UnitMailInput {
@@ -310,6 +311,8 @@ export function createDataCallActivities(deps: ActivityDeps, sendToEach: SendToE
       const actors = deps.records ? await answerActorsOnBehalf(deps.records, { org: key.orgId, obligation: key.obligationId, period: key.period }) : undefined;
       const context = buildReportContext({ org, obligation, questionnaire, period: key.period, closedAt, outcomes, compiledAt, compliance, delivery, previous, attachments, actors });
       const report = await compileReportFiles({ archive, renderer: renderer.of(org), key, context, compiledAtIso: compiledAt });
+      // The units' lines of a closed cycle are in its report's data now: their copy for the running status goes.
+      if (deps.records) await forgetUnitRows(deps.records, cycleWorkflowId(key));
       // Once a cycle: compiled again to name its delivery problems, it is the same report.
       const url = cycleUrl(key);
       await emit({

@@ -6,7 +6,7 @@ import { DateTime } from 'luxon';
 import type { CycleStatus } from '../../client/cycles';
 import type { OrganisationConfig } from '../../config/schema';
 import { latestEndedPeriod } from '../../domain/calendar';
-import type { CycleKey } from '../../domain/ids';
+import { cycleWorkflowId as cycleId, type CycleKey } from '../../domain/ids';
 import type { Archive } from '../../activities/archive';
 import type { Records } from '../../records/database';
 import { cycleClosing, shownState } from '../../domain/unit-states';
@@ -100,7 +100,11 @@ export function addCycleCommands(program: Command, ctx: CommandContext): void {
       const key = keyOf(cfg, obligationId, opts);
       let status: CycleStatus;
       try {
-        status = await loadCycles().cycleStatus(await client(), key, { closedRows: () => withArchive((archive) => recordsCycles().closedUnitRows(archive, key)) });
+        status = await loadCycles().cycleStatus(await client(), key, {
+          closedRows: () => withArchive((archive) => recordsCycles().closedUnitRows(archive, key)),
+          // A running cycle's lines from the database of record's copy, where there is one: one query however many units.
+          ...(env().DATABASE_URL ? { openRows: () => withArchive((_archive, records) => (require('../../records/unit-rows') as typeof import('../../records/unit-rows')).unitRowsOf(records!, cycleId(key))) } : {}),
+        });
       } catch (err) {
         // Its workflows' histories deleted (the namespace's retention): the cycle as it stands on record, as its page shows it.
         const kept = err instanceof loadCycles().CycleNotFoundError ? await cycleFromRecord(key) : undefined;

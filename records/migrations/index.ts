@@ -17,6 +17,7 @@ import * as attachments0010 from './0010_attachments';
 import * as goalsAttachments0011 from './0011_goals_attachments';
 import * as people0012 from './0012_people';
 import * as peopleRecords0013 from './0013_people_records';
+import * as unitRows0014 from './0014_unit_rows';
 
 export const RECORDS_MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_records': records0001,
@@ -32,6 +33,7 @@ export const RECORDS_MIGRATIONS: Readonly<Record<string, Migration>> = Object.fr
   '0011_goals_attachments': goalsAttachments0011,
   '0012_people': people0012,
   '0013_people_records': peopleRecords0013,
+  '0014_unit_rows': unitRows0014,
 });
 
 /** The newest migration this release knows: the schema it was written for. */

@@ -579,8 +579,8 @@ function recordsFigures(database: string, n: number, wallSeconds: number, before
 }
 
 /** `npm start`'s embedded database of record (PGlite over the wire protocol) in a process of its own. */
-export async function startEmbeddedRecordsProcess(): Promise<{ url: string; pid: number | undefined; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts/bench/embedded-records.ts'), mkdtempSync(path.join(tmpdir(), 'bench-records-'))], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startEmbeddedRecordsProcess(dataDir?: string): Promise<{ url: string; pid: number | undefined; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts/bench/embedded-records.ts'), dataDir ?? mkdtempSync(path.join(tmpdir(), 'bench-records-'))], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));

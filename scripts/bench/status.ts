@@ -9,8 +9,10 @@
  *
  * --from release runs dist/ (npm run build first), source the TypeScript through tsx, as
  * bin/followup.js chooses with FOLLOWUP_FROM. --records on (the default) gives the command the
- * database of record (PGlite as `npm start` serves it), as the benchmark does. --db keeps the dev
- * server's database in FILE: a second run finds its cycles there and starts no worker. --cpu-prof
+ * database of record (PGlite as `npm start` serves it), as the benchmark does, and waits until every
+ * unit's line is there too (records/unit-rows.ts): the command then reads them in one query. --db
+ * keeps the dev server's database in FILE and the database of record in FILE.records: a second run
+ * finds its cycles there and starts no worker. --cpu-prof
  * writes a CPU profile of each timed run to DIR (scripts/bench/profiling/summarize-cpu-profile.cjs
  * reads it). --bin times other installations' releases (their bin/followup.js, comma-separated; the
  * worker and --from source are always this checkout's). --closed: the benchmark's compressed
@@ -33,6 +35,8 @@ import type { OrganisationConfig } from '../../config/schema';
 import { CYCLE_OVERVIEW_MEMO, SEARCH_ATTRIBUTES } from '../../workflows/definitions';
 import { PROJECT_ROOT, serverExecutable, TEMPORAL_CLI } from '../../workers/temporal-binaries';
 import { prepareRecords } from '../../records/startup';
+import { openRecords } from '../../records/database';
+import { unitRowsOf } from '../../records/unit-rows';
 import { freePorts } from '../cluster/ports';
 import { benchConfig, startEmbeddedRecordsProcess } from './run';
 
@@ -89,6 +93,22 @@ async function untilRowsListed(client: Client, key: CycleKey, n: number, log: (l
   }
 }
 
+/** Until every unit has run its first task, and so has its line in the database of record too (records/unit-rows.ts). */
+async function untilLinesOnRecord(url: string, key: CycleKey, n: number, log: (line: string) => void): Promise<void> {
+  const db = await openRecords(url, { poolSize: 1 });
+  try {
+    for (let last = -1; ; ) {
+      const lines = (await unitRowsOf(db, cycleWorkflowId(key))).length;
+      if (lines !== last) log(`  ${lines} of ${n} units' lines in the database of record`);
+      last = lines;
+      if (lines >= n) return;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  } finally {
+    await db.destroy();
+  }
+}
+
 function withCalendarOfWeeks(config: OrganisationConfig): OrganisationConfig {
   const calendar = { deadlineAfterPeriodEnd: 'P30D', remindersBeforeDeadline: ['P10D'], escalationAfterDeadline: 'P2D', closesAfterPeriodEnd: 'P40D' };
   return { ...config, obligations: config.obligations.map((o) => (o.kind === 'periodic-data-call' ? { ...o, calendar: { ...o.calendar, ...calendar } } : o)) };
@@ -119,7 +139,8 @@ async function main(): Promise<void> {
   });
   const address = `127.0.0.1:${grpc}`;
   const client = new Client({ connection: server.connection, namespace: server.namespace });
-  const records = withRecords ? await startEmbeddedRecordsProcess() : undefined;
+  // Kept beside the dev server's database when that is kept: a second run finds the cycle's lines there too.
+  const records = withRecords ? await startEmbeddedRecordsProcess(db ? `${db}.records` : undefined) : undefined;
   if (records) await prepareRecords(records.url, { migrate: true });
   // The requests the worker sends go nowhere.
   const sink = new SMTPServer({ authOptional: true, disabledCommands: ['STARTTLS'], logger: false, onData: (stream, _session, done) => stream.on('data', () => undefined).on('end', () => done()) });
@@ -150,7 +171,10 @@ async function main(): Promise<void> {
         try {
           await startCycle(client, taskQueue, key, 'bench');
           if (closed) await client.workflow.getHandle(cycleWorkflowId(key)).result();
-          else await untilRowsListed(client, key, n, log);
+          else {
+            await untilRowsListed(client, key, n, log);
+            if (records) await untilLinesOnRecord(records.url, key, n, log);
+          }
         } finally {
           worker.kill('SIGTERM');
           await new Promise((r) => worker.once('exit', r));
@@ -160,6 +184,7 @@ async function main(): Promise<void> {
       for (const [from, bin] of runs) {
         const times: number[] = [];
         let listed = 0;
+        let fromRecords = false;
         for (let i = 0; i < 3; i++) {
           const flags = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `status-${n}-${from}-${bins.indexOf(bin) + 1}-${i + 1}.cpuprofile`] : [];
           const { out, seconds } = await timedCli(
@@ -169,10 +194,12 @@ async function main(): Promise<void> {
             flags,
           );
           times.push(Math.round(seconds * 1000) / 1000);
-          listed = (JSON.parse(out) as { units: unknown[] }).units.length;
+          const status = JSON.parse(out) as { units: unknown[]; fromRecords?: boolean };
+          listed = status.units.length;
+          fromRecords = status.fromRecords === true;
         }
         const median = [...times].sort((a, b) => a - b)[1];
-        log(`N=${n}${closed ? ' (closed)' : ''} from ${from === 'release' ? `the release ${path.dirname(path.dirname(bin))}` : 'source'}${records ? ' with DATABASE_URL' : ''}: cycle status --json ${times.join(', ')} s (median ${median} s), ${listed} units in it`);
+        log(`N=${n}${closed ? ' (closed)' : ''} from ${from === 'release' ? `the release ${path.dirname(path.dirname(bin))}` : 'source'}${records ? ' with DATABASE_URL' : ''}: cycle status --json ${times.join(', ')} s (median ${median} s), ${listed} units in it${fromRecords ? ', read from the database of record' : ', listed from the visibility store'}`);
       }
     }
   } finally {

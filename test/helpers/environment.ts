@@ -19,6 +19,8 @@ import { createWorkflowStarter } from '../../activities/workflow-starter';
 import type { Records } from '../../records/database';
 import type { WebhookOptions } from '../../activities/webhooks';
 import { mailLogIn } from '../../records/mail-log';
+import { createUnitRowWriter } from '../../records/unit-rows';
+import { unitRowSinks } from '../../workers/unit-row-sinks';
 import { registerSearchAttributes } from '../../workers/search-attributes';
 import { freePorts } from '../../scripts/cluster/ports';
 
@@ -88,10 +90,12 @@ export async function createTestWorker(
   const configs = options.configs ?? [loadConfigFile(SOLNA_CONFIG)];
   const taskQueue = options.taskQueue ?? `test-${Math.random().toString(36).slice(2)}`;
   await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+  const unitRows = options.records ? createUnitRowWriter(options.records, { intervalMs: 50 }) : undefined;
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
+    sinks: unitRowSinks(unitRows),
     activities: createActivities({
       mailer: createSmtpMailer(smtpUrl, { pool: false }),
       renderer: createRenderer(options.templatesDir ?? path.join(PROJECT_ROOT, 'templates')),
@@ -111,6 +115,7 @@ export async function createTestWorker(
   const stop = async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await running;
+    await unitRows?.close();
   };
   return { worker, stop, archive, archiveDir, taskQueue, configs };
 }

@@ -20,6 +20,7 @@ import type { AgreementStatus, EventStatus } from '../../workflows/definitions';
 import { PROJECT_ROOT, until, workflowBundle } from '../helpers/environment';
 import { deleteHistory, startRecordsTestbed, type RecordsTestbed } from '../helpers/records';
 import { FormSession, testWebDeps } from '../helpers/web';
+import { unitRowSinks } from '../../workers/unit-row-sinks';
 
 jest.setTimeout(600_000);
 
@@ -48,7 +49,7 @@ afterAll(async () => {
 async function expectReplays(...workflowIds: string[]) {
   const histories = await Promise.all(workflowIds.map(async (workflowId) => ({ workflowId, history: await testbed.env.client.workflow.getHandle(workflowId).fetchHistory() })));
   const failures: string[] = [];
-  for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+  for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle(), sinks: unitRowSinks(undefined) }, histories)) if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
   expect(failures).toEqual([]);
 }
 

@@ -13,7 +13,7 @@ import { RECORDS_BACKENDS, type RecordsBackend } from '../helpers/records';
 
 jest.setTimeout(60_000);
 
-const TABLES = ['accounts', 'answer_attachments', 'api_tokens', 'answer_versions', 'audit_log', 'case_records', 'goals_attachments', 'goals_versions', 'mail_log', 'project_steps', 'record_files', 'record_imports', 'retention_log', 'substitutions', 'unit_contact_changes', 'unit_contacts', 'unit_delegations', 'web_failure_counts', 'web_sessions', 'webhook_attempts', 'webhook_deliveries', 'webhook_endpoints'];
+const TABLES = ['accounts', 'answer_attachments', 'api_tokens', 'answer_versions', 'audit_log', 'case_records', 'goals_attachments', 'goals_versions', 'mail_log', 'project_steps', 'record_files', 'record_imports', 'retention_log', 'substitutions', 'unit_contact_changes', 'unit_contacts', 'unit_delegations', 'unit_rows', 'web_failure_counts', 'web_sessions', 'webhook_attempts', 'webhook_deliveries', 'webhook_endpoints'];
 
 /** Every table's columns and constraints: what a second migration run must leave as it was. */
 async function schemaOf(db: Records): Promise<string[]> {

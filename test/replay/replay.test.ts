@@ -7,6 +7,7 @@ import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { PROJECT_ROOT, quietRuntime, workflowBundle } from '../helpers/environment';
+import { unitRowSinks } from '../../workers/unit-row-sinks';
 
 const HISTORIES = path.join(PROJECT_ROOT, 'test', 'histories');
 const scenarios = readdirSync(HISTORIES).filter((d) => !d.startsWith('.'));
@@ -22,7 +23,7 @@ test.each(scenarios)('the %s histories replay without nondeterminism', async (sc
   expect(files.length).toBe(7);
   const histories = files.map((f) => ({ workflowId: f.replace(/\.json$/, '').replace(/__/g, '/'), history: historyFromJSON(JSON.parse(readFileSync(path.join(dir, f), 'utf8'))) }));
   const failures: string[] = [];
-  for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
+  for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle(), sinks: unitRowSinks(undefined) }, histories)) {
     if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
   }
   expect(failures).toEqual([]);
