@@ -346,10 +346,25 @@ async function submitAll(
   return { latencies: latencies.sort((a, b) => a - b), sent, perSecond: latencies.length / Math.max(0.001, (last - first) / 1000), timedOut, late };
 }
 
+/**
+ * A history in pages of a few hundred events: at 5,800 units the server's default page of the cycle's
+ * history (each unit's start carries its questionnaire and plan) is larger than gRPC's 4 MB.
+ */
+async function historyEvents(client: Client, workflowId: string): Promise<temporal.api.history.v1.IHistoryEvent[]> {
+  const events: temporal.api.history.v1.IHistoryEvent[] = [];
+  let nextPageToken: Uint8Array | undefined;
+  do {
+    const page = await client.workflowService.getWorkflowExecutionHistory({ namespace: client.options.namespace, execution: { workflowId }, maximumPageSize: 250, nextPageToken });
+    events.push(...(page.history?.events ?? []));
+    nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+  } while (nextPageToken);
+  return events;
+}
+
 async function historyOf(client: Client, workflowId: string): Promise<SideFigures['parentHistory']> {
   const handle = client.workflow.getHandle(workflowId);
   const d = await handle.describe();
-  const { events } = await handle.fetchHistory();
+  const events = await historyEvents(client, workflowId);
   const tasksTimedOut = (events ?? []).filter((e) => e.workflowTaskTimedOutEventAttributes?.timeoutType === temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE).length;
   const at = (e: temporal.api.history.v1.IHistoryEvent) => Number(e.eventTime?.seconds ?? 0) * 1000 + Math.round((e.eventTime?.nanos ?? 0) / 1e6);
   const failed = (events ?? []).filter((e) => e.workflowTaskFailedEventAttributes);
