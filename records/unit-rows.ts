@@ -2,10 +2,10 @@
  * A running cycle's unit lines beside the visibility store (migration 0014), so that the status of
  * thousands of units is one query of the database instead of a listing of Temporal's visibility
  * store (the dev server's lists some 4,000 rows a second, whatever the page size). The worker writes
- * each unit's line after the activation that changed it (workers/unit-row-sinks.ts): in batches,
- * newest write wins, and a write that is lost (a worker that dies within a batch's interval) is
- * mended by the unit's next change. A reader checks the lines against the visibility store's
- * counts and lists the store instead when they differ (client/cycles.ts).
+ * each unit's line after the activation that changed it and before it completes the workflow task
+ * (workers/unit-row-sinks.ts), in batches, the newest write winning. A reader checks the lines
+ * against the visibility store's counts by state and lists the store instead when they differ
+ * (client/cycles.ts).
  */
 import { sql } from 'kysely';
 import type { StoredUnitRow } from '../domain/types';
@@ -64,61 +64,86 @@ export async function forgetUnitRows(db: Records, cycle: string): Promise<number
 }
 
 /**
- * Collects lines and writes them in batches: the newest of each unit since the last batch, at most
- * every `intervalMs`. A failed batch is kept for the next (unless newer lines replace it), so a
- * database that is away for a moment loses nothing; `flush` writes what is waiting (at shutdown).
+ * Collects lines and writes them in batches: the newest of each unit, a batch as soon as the one
+ * before is written (and at most `batch` lines in one statement). `put` resolves once its line is
+ * written, so the worker sends a workflow task's completion only after its lines are in the
+ * database (workers/unit-row-sinks.ts): a worker killed at any moment loses none. A database that
+ * is away does not hold the workflows up: a failed batch resolves its puts, is kept for the next
+ * (unless newer lines replace it) and tried again shortly, and one that hangs is waited for at
+ * most `maxWaitMs`; `close` writes what is waiting.
  */
 export interface UnitRowWriter {
-  put(write: UnitRowWrite): void;
+  put(write: UnitRowWrite): Promise<void>;
   flush(): Promise<void>;
   /** Writes what is waiting and stops. */
   close(): Promise<void>;
 }
 
-export function createUnitRowWriter(db: Records, options: { intervalMs?: number; batch?: number; onError?: (err: unknown) => void } = {}): UnitRowWriter {
-  const intervalMs = options.intervalMs ?? 200;
+export function createUnitRowWriter(db: Records, options: { retryMs?: number; batch?: number; maxWaitMs?: number; onError?: (err: unknown) => void } = {}): UnitRowWriter {
+  const retryMs = options.retryMs ?? 1_000;
+  // Well inside a workflow task's 10 s: a task waits at most this long for its lines.
+  const maxWaitMs = options.maxWaitMs ?? 2_000;
   const batch = options.batch ?? 500;
-  const waiting = new Map<string, UnitRowWrite>();
-  let timer: NodeJS.Timeout | undefined;
-  let writing: Promise<void> = Promise.resolve();
+  const waiting = new Map<string, { write: UnitRowWrite; done: (() => void)[] }>();
+  let writing: Promise<void> | undefined;
+  let retry: NodeJS.Timeout | undefined;
   let closed = false;
+  const idOf = (w: UnitRowWrite) => `${w.cycle}\u0000${w.unit}`;
   const newer = (a: UnitRowWrite, b: UnitRowWrite) => a.runStartedAt.getTime() > b.runStartedAt.getTime() || (a.runStartedAt.getTime() === b.runStartedAt.getTime() && a.historyLength >= b.historyLength);
 
-  const keep = (write: UnitRowWrite) => {
-    const id = `${write.cycle}\u0000${write.unit}`;
-    const seen = waiting.get(id);
-    if (!seen || newer(write, seen)) waiting.set(id, write);
+  const keep = (write: UnitRowWrite, done: (() => void)[]) => {
+    const seen = waiting.get(idOf(write));
+    if (!seen) waiting.set(idOf(write), { write, done });
+    else waiting.set(idOf(write), { write: newer(write, seen.write) ? write : seen.write, done: [...seen.done, ...done] });
   };
-  const writeWaiting = async () => {
+  const writeWaiting = async (): Promise<void> => {
     while (waiting.size > 0) {
       const taken = [...waiting.values()].slice(0, batch);
-      for (const w of taken) waiting.delete(`${w.cycle}\u0000${w.unit}`);
+      for (const t of taken) waiting.delete(idOf(t.write));
       try {
-        await writeUnitRows(db, taken);
+        await writeUnitRows(db, taken.map((t) => t.write));
       } catch (err) {
-        for (const w of taken) keep(w);
         options.onError?.(err);
+        // Kept for the next try; whoever waited goes on.
+        for (const t of taken) keep(t.write, []);
+        for (const t of taken) for (const done of t.done) done();
+        if (!closed) retry ??= setTimeout(() => ((retry = undefined), void flush()), retryMs);
         return;
       }
+      for (const t of taken) for (const done of t.done) done();
     }
   };
-  const flush = () => {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-    writing = writing.then(writeWaiting).then(() => {
-      // A batch that failed is tried again a moment later, without waiting for the next change.
-      if (waiting.size > 0 && !closed && !timer) timer = setTimeout(() => void flush(), intervalMs * 5);
+  // One batch at a time: lines that come while one is written go in the next.
+  const flush = (): Promise<void> => {
+    writing ??= writeWaiting().finally(() => {
+      writing = undefined;
     });
     return writing;
   };
   return {
     put(write) {
-      keep(write);
-      if (!timer && !closed) timer = setTimeout(() => void flush(), intervalMs);
+      return new Promise<void>((resolve) => {
+        // A database that hangs rather than fails holds no workflow task past this either.
+        const enough = setTimeout(resolve, maxWaitMs);
+        keep(write, [
+          () => {
+            clearTimeout(enough);
+            resolve();
+          },
+        ]);
+        if (closed) return resolve();
+        void (writing ?? Promise.resolve()).then(() => flush());
+      });
     },
-    flush,
+    async flush() {
+      while (writing) await writing;
+      await flush();
+    },
     async close() {
       closed = true;
+      if (retry) clearTimeout(retry);
+      retry = undefined;
+      while (writing) await writing;
       await flush();
     },
   };

@@ -90,7 +90,7 @@ export async function createTestWorker(
   const configs = options.configs ?? [loadConfigFile(SOLNA_CONFIG)];
   const taskQueue = options.taskQueue ?? `test-${Math.random().toString(36).slice(2)}`;
   await registerSearchAttributes(env.connection, env.namespace ?? 'default');
-  const unitRows = options.records ? createUnitRowWriter(options.records, { intervalMs: 50 }) : undefined;
+  const unitRows = options.records ? createUnitRowWriter(options.records) : undefined;
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,

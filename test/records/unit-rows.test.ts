@@ -2,8 +2,9 @@
  * A running cycle's units' lines beside the visibility store, in the database of record (npm
  * start's PGlite over the wire protocol), written by the worker after each unit's activation: the
  * status reads them in one query and shows what a listing of the store shows; a line missing or
- * behind makes it list the store instead; an older write never replaces a newer one; and a closed
- * cycle's lines go once its report is compiled. The real `followup cycle status --json` reads them.
+ * behind makes it list the store instead; an older write never replaces a newer one; the writer's
+ * put resolves once its line is written, or, the database failing, lets the task go on; and a
+ * closed cycle's lines go once its report is compiled. The real `followup cycle status --json` reads them.
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
@@ -11,7 +12,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { closeCycle, cycleStatus, startCycle, submitAnswer, type CycleStatus } from '../../client/cycles';
 import { cycleWorkflowId, type CycleKey } from '../../domain/ids';
 import type { StoredUnitRow } from '../../domain/types';
-import { unitRowsOf, writeUnitRows } from '../../records/unit-rows';
+import { openRecords } from '../../records/database';
+import { createUnitRowWriter, unitRowsOf, writeUnitRows } from '../../records/unit-rows';
 import { PROJECT_ROOT, SOLNA_CONFIG, until } from '../helpers/environment';
 import { startRecordsTestbed, type RecordsTestbed } from '../helpers/records';
 
@@ -104,6 +106,23 @@ test('an older write of a unit never replaces a newer one, and a new run of the 
   expect((await unitRowsOf(testbed.records, cycle)).map((r) => r.state)).toEqual(['answered']);
   await writeUnitRows(testbed.records, [{ cycle, unit: 'u1', row: line('scheduled'), runStartedAt: run2, historyLength: 3 }]);
   expect((await unitRowsOf(testbed.records, cycle)).map((r) => r.state)).toEqual(['scheduled']);
+});
+
+test('the worker\'s writer has a line in the database when its put resolves, and a database that fails lets the workflow task go on', async () => {
+  const cycle = 'cycle/test/writer/2025';
+  const line = { unitId: 'w1', state: 'requested', remindersSentAt: [], mailProblems: [], history: [] } as unknown as StoredUnitRow;
+  const writer = createUnitRowWriter(testbed.records);
+  await Promise.all([1, 2, 3].map((n) => writer.put({ cycle, unit: `w${n}`, row: { ...line, unitId: `w${n}` }, runStartedAt: new Date(), historyLength: 5 })));
+  expect((await unitRowsOf(testbed.records, cycle)).map((r) => r.unitId).sort()).toEqual(['w1', 'w2', 'w3']);
+  await writer.close();
+
+  const gone = await openRecords(testbed.url, { poolSize: 1 });
+  await gone.destroy();
+  const problems: unknown[] = [];
+  const failing = createUnitRowWriter(gone, { onError: (err) => problems.push(err), retryMs: 60_000 });
+  await failing.put({ cycle, unit: 'w4', row: { ...line, unitId: 'w4' }, runStartedAt: new Date(), historyLength: 5 });
+  expect(problems.length).toBeGreaterThan(0);
+  await failing.close();
 });
 
 test('once the cycle has closed and its report is compiled, its lines leave the database and the status reads the report\'s data', async () => {
