@@ -347,18 +347,24 @@ async function submitAll(
 }
 
 /**
- * A history in pages of a few hundred events: at 5,800 units the server's default page of the cycle's
- * history (each unit's start carries its questionnaire and plan) is larger than gRPC's 4 MB.
+ * A history over a connection that takes large messages: at 5,800 units a page of the cycle's
+ * history (each unit's start carries its questionnaire and plan, 25 starts in one batch of events
+ * that the server does not split) is larger than gRPC's default 4 MB, whatever the page size asked.
  */
-async function historyEvents(client: Client, workflowId: string): Promise<temporal.api.history.v1.IHistoryEvent[]> {
-  const events: temporal.api.history.v1.IHistoryEvent[] = [];
-  let nextPageToken: Uint8Array | undefined;
-  do {
-    const page = await client.workflowService.getWorkflowExecutionHistory({ namespace: client.options.namespace, execution: { workflowId }, maximumPageSize: 250, nextPageToken });
-    events.push(...(page.history?.events ?? []));
-    nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
-  } while (nextPageToken);
-  return events;
+export async function historyEvents(client: Client, workflowId: string): Promise<temporal.api.history.v1.IHistoryEvent[]> {
+  const connection = await Connection.connect({ address: (client.connection as Connection).options.address, channelArgs: { 'grpc.max_receive_message_length': 256 * 1024 * 1024 } });
+  try {
+    const events: temporal.api.history.v1.IHistoryEvent[] = [];
+    let nextPageToken: Uint8Array | undefined;
+    do {
+      const page = await connection.workflowService.getWorkflowExecutionHistory({ namespace: client.options.namespace, execution: { workflowId }, maximumPageSize: 250, nextPageToken });
+      events.push(...(page.history?.events ?? []));
+      nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+    } while (nextPageToken);
+    return events;
+  } finally {
+    await connection.close();
+  }
 }
 
 async function historyOf(client: Client, workflowId: string): Promise<SideFigures['parentHistory']> {
