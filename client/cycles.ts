@@ -211,7 +211,7 @@ async function listedUnitRows(client: Client, key: CycleKey, cycle: CycleOvervie
 export async function cycleStatus(
   client: Client,
   key: CycleKey,
-  options: { unitsToo?: boolean; closedRows?: () => Promise<UnitRow[] | undefined>; openRows?: () => Promise<StoredUnitRow[] | undefined> } = {},
+  options: { unitsToo?: boolean; closedRows?: () => Promise<UnitRow[] | undefined>; openRows?: (since: Date) => Promise<StoredUnitRow[] | undefined> } = {},
 ): Promise<CycleStatus> {
   return explain(key, async () => {
     const { overview: info, kept, startedAt } = await readOverview(client, key);
@@ -222,7 +222,7 @@ export async function cycleStatus(
     // Still planning: no unit has started, and none has a row to list.
     const planning = info.phase === 'open' && info.unitCount === undefined;
     // A running cycle whose every unit has its line in the database of record: one query instead of a listing.
-    const onRecord = kept && !planning && options.openRows && info.phase === 'open' && !stillStarting(info) ? await rowsOnRecord(client, key, info, options.openRows) : undefined;
+    const onRecord = kept && !planning && options.openRows && info.phase === 'open' && !stillStarting(info) ? await rowsOnRecord(client, key, info, startedAt, options.openRows) : undefined;
     if (onRecord) return { info, units: onRecord, starting: false, fromRecords: true };
     const listed = !kept ? undefined : planning ? [] : await listedUnitRows(client, key, info);
     if (listed === undefined) {
@@ -248,30 +248,34 @@ export async function cycleStatus(
 
 /**
  * The lines of a running cycle from the database of record's copy (records/unit-rows.ts), if they
- * are all there and agree with the visibility store: as many units in each state as it counts (a
- * count is one query, however many units). Otherwise undefined, and the caller lists the store: a
- * line not yet copied (the worker writes them in batches, a fifth of a second apart), a unit from
- * before lines were copied, or a worker without the database.
+ * are all there and agree with the visibility store: one line per unit, and as many units running
+ * in each state as the store counts (a count is one query, however many units). Otherwise
+ * undefined, and the caller lists the store: a line not yet written, a unit from before lines were
+ * copied or whose workflow has ended, a database that cannot be read (not yet migrated, away).
  */
-async function rowsOnRecord(client: Client, key: CycleKey, cycle: CycleOverview, read: () => Promise<StoredUnitRow[] | undefined>): Promise<UnitRow[] | undefined> {
-  const cycleQuery = `${SEARCH_ATTRIBUTES.cycle.name} = ${quoted(cycleWorkflowId(key))}`;
+async function rowsOnRecord(client: Client, key: CycleKey, cycle: CycleOverview, startedAt: number, read: (since: Date) => Promise<StoredUnitRow[] | undefined>): Promise<UnitRow[] | undefined> {
+  const running = `${SEARCH_ATTRIBUTES.cycle.name} = ${quoted(cycleWorkflowId(key))} AND ExecutionStatus = 'Running'`;
+  // Lines of an earlier run of this cycle id are older than its retention; an hour's margin for clocks.
+  const since = new Date(startedAt - 3_600_000);
   let counted: (readonly [DisplayState, number])[];
   let stored: StoredUnitRow[] | undefined;
   try {
     [stored, counted] = await Promise.all([
-      read(),
-      Promise.all(DISPLAY_STATES.map(async (state) => [state, (await client.workflow.count(`${cycleQuery} AND ${SEARCH_ATTRIBUTES.state.name} = ${quoted(state)}`)).count] as const)),
+      read(since).catch(() => undefined),
+      Promise.all(DISPLAY_STATES.map(async (state) => [state, (await client.workflow.count(`${running} AND ${SEARCH_ATTRIBUTES.state.name} = ${quoted(state)}`)).count] as const)),
     ]);
   } catch (err) {
     if (isUnimplemented(err)) return undefined;
     throw err;
   }
   if (!stored || stored.length !== cycle.unitCount) return undefined;
+  if (counted.reduce((sum, [, n]) => sum + n, 0) !== cycle.unitCount) return undefined;
   const rows: UnitRow[] = [];
   const found = new Map<DisplayState, number>(DISPLAY_STATES.map((s) => [s, 0]));
   for (const line of stored) {
     const plan = line.plan ?? cycle.plan;
     if (!plan) return undefined;
+    // Every unit is running (the counts say so): closed only where its line says so.
     const row: UnitRow = { ...line, plan, closed: line.closed ?? false };
     rows.push(row);
     const state = displayState(row);

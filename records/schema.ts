@@ -350,7 +350,7 @@ export interface UnitRowsTable {
   cycle: string;
   unit: string;
   row: JsonObject;
-  run_started_at: Instant;
+  run_id: string;
   history_length: number;
   written_at: Instant;
 }

@@ -16,19 +16,24 @@ export interface UnitRowWrite {
   cycle: string;
   unit: string;
   row: StoredUnitRow;
-  /** The unit workflow's run: a reset unit's new run replaces the old run's line. */
-  runStartedAt: Date;
+  /** The unit workflow's run: a unit reset by an operator goes on in a new run, whose lines replace the old run's. */
+  runId: string;
   /** The unit's history length when the line was made: a later write of the same run has at least as many events. */
   historyLength: number;
 }
 
-/** The lines of a cycle's units, as written; empty for a cycle that has none here. */
-export async function unitRowsOf(db: Records, cycle: string): Promise<StoredUnitRow[]> {
-  const rows = await db.selectFrom('unit_rows').select('row').where('cycle', '=', cycle).execute();
+/**
+ * The lines of a cycle's units written since `since` (the cycle's start: lines of an earlier run of
+ * the same cycle id, one that never compiled its report, are not this run's); empty for none.
+ */
+export async function unitRowsOf(db: Records, cycle: string, since?: Date): Promise<StoredUnitRow[]> {
+  let query = db.selectFrom('unit_rows').select('row').where('cycle', '=', cycle);
+  if (since) query = query.where('written_at', '>=', since);
+  const rows = await query.execute();
   return rows.map((r) => r.row as unknown as StoredUnitRow);
 }
 
-/** Writes lines, each unless a newer one of its unit is there already; one statement however many. */
+/** Writes lines, each unless a newer one of the same run of its unit is there already; one statement however many. */
 export async function writeUnitRows(db: Records, writes: readonly UnitRowWrite[], now = new Date()): Promise<void> {
   if (writes.length === 0) return;
   await db
@@ -38,7 +43,7 @@ export async function writeUnitRows(db: Records, writes: readonly UnitRowWrite[]
         cycle: w.cycle,
         unit: w.unit,
         row: JSON.stringify(w.row),
-        run_started_at: w.runStartedAt,
+        run_id: w.runId,
         history_length: w.historyLength,
         written_at: now,
       })),
@@ -48,11 +53,11 @@ export async function writeUnitRows(db: Records, writes: readonly UnitRowWrite[]
         .columns(['cycle', 'unit'])
         .doUpdateSet((eb) => ({
           row: eb.ref('excluded.row'),
-          run_started_at: eb.ref('excluded.run_started_at'),
+          run_id: eb.ref('excluded.run_id'),
           history_length: eb.ref('excluded.history_length'),
           written_at: eb.ref('excluded.written_at'),
         }))
-        .where(sql<boolean>`(excluded.run_started_at, excluded.history_length) >= (unit_rows.run_started_at, unit_rows.history_length)`),
+        .where(sql<boolean>`excluded.run_id <> unit_rows.run_id or excluded.history_length >= unit_rows.history_length`),
     )
     .execute();
 }
@@ -65,16 +70,15 @@ export async function forgetUnitRows(db: Records, cycle: string): Promise<number
 
 /**
  * Collects lines and writes them in batches: the newest of each unit, a batch as soon as the one
- * before is written (and at most `batch` lines in one statement). `put` resolves once its line is
+ * before is written (at most `batch` lines in one statement). `put` resolves once its line is
  * written, so the worker sends a workflow task's completion only after its lines are in the
- * database (workers/unit-row-sinks.ts): a worker killed at any moment loses none. A database that
- * is away does not hold the workflows up: a failed batch resolves its puts, is kept for the next
- * (unless newer lines replace it) and tried again shortly, and one that hangs is waited for at
- * most `maxWaitMs`; `close` writes what is waiting.
+ * database (workers/unit-row-sinks.ts). A database that fails or hangs holds no task past
+ * `maxWaitMs`: its lines are kept (unless newer ones replace them) and tried again every `retryMs`,
+ * and are lost only if the worker stops before the database is back (then they are written again
+ * with the unit's next change). `close` writes what is waiting, for at most `maxWaitMs` more.
  */
 export interface UnitRowWriter {
   put(write: UnitRowWrite): Promise<void>;
-  flush(): Promise<void>;
   /** Writes what is waiting and stops. */
   close(): Promise<void>;
 }
@@ -84,19 +88,25 @@ export function createUnitRowWriter(db: Records, options: { retryMs?: number; ba
   // Well inside a workflow task's 10 s: a task waits at most this long for its lines.
   const maxWaitMs = options.maxWaitMs ?? 2_000;
   const batch = options.batch ?? 500;
-  const waiting = new Map<string, { write: UnitRowWrite; done: (() => void)[] }>();
+  const waiting = new Map<string, { write: UnitRowWrite; done: Set<() => void> }>();
   let writing: Promise<void> | undefined;
   let retry: NodeJS.Timeout | undefined;
   let closed = false;
   const idOf = (w: UnitRowWrite) => `${w.cycle}\u0000${w.unit}`;
-  const newer = (a: UnitRowWrite, b: UnitRowWrite) => a.runStartedAt.getTime() > b.runStartedAt.getTime() || (a.runStartedAt.getTime() === b.runStartedAt.getTime() && a.historyLength >= b.historyLength);
+  // A line of another run is the newer: only a reset starts one, and the old run is then over.
+  const newer = (a: UnitRowWrite, b: UnitRowWrite) => a.runId !== b.runId || a.historyLength >= b.historyLength;
 
-  const keep = (write: UnitRowWrite, done: (() => void)[]) => {
+  const keep = (write: UnitRowWrite) => {
     const seen = waiting.get(idOf(write));
-    if (!seen) waiting.set(idOf(write), { write, done });
-    else waiting.set(idOf(write), { write: newer(write, seen.write) ? write : seen.write, done: [...seen.done, ...done] });
+    const entry = { write: seen && !newer(write, seen.write) ? seen.write : write, done: seen?.done ?? new Set<() => void>() };
+    waiting.set(idOf(write), entry);
+    return entry;
+  };
+  const release = (taken: { done: Set<() => void> }[]) => {
+    for (const t of taken) for (const done of t.done) done();
   };
   const writeWaiting = async (): Promise<void> => {
+    // Lines put while a batch is written go in the next turn of this loop.
     while (waiting.size > 0) {
       const taken = [...waiting.values()].slice(0, batch);
       for (const t of taken) waiting.delete(idOf(t.write));
@@ -104,16 +114,15 @@ export function createUnitRowWriter(db: Records, options: { retryMs?: number; ba
         await writeUnitRows(db, taken.map((t) => t.write));
       } catch (err) {
         options.onError?.(err);
-        // Kept for the next try; whoever waited goes on.
-        for (const t of taken) keep(t.write, []);
-        for (const t of taken) for (const done of t.done) done();
+        // Kept for the next try, unless a newer line came meanwhile; whoever waited goes on.
+        for (const t of taken) keep(t.write);
+        release(taken);
         if (!closed) retry ??= setTimeout(() => ((retry = undefined), void flush()), retryMs);
         return;
       }
-      for (const t of taken) for (const done of t.done) done();
+      release(taken);
     }
   };
-  // One batch at a time: lines that come while one is written go in the next.
   const flush = (): Promise<void> => {
     writing ??= writeWaiting().finally(() => {
       writing = undefined;
@@ -122,29 +131,33 @@ export function createUnitRowWriter(db: Records, options: { retryMs?: number; ba
   };
   return {
     put(write) {
+      if (closed) return Promise.resolve();
       return new Promise<void>((resolve) => {
-        // A database that hangs rather than fails holds no workflow task past this either.
-        const enough = setTimeout(resolve, maxWaitMs);
-        keep(write, [
-          () => {
-            clearTimeout(enough);
-            resolve();
-          },
-        ]);
-        if (closed) return resolve();
-        void (writing ?? Promise.resolve()).then(() => flush());
+        const entry = keep(write);
+        const done = () => {
+          clearTimeout(enough);
+          entry.done.delete(done);
+          resolve();
+        };
+        const enough = setTimeout(done, maxWaitMs);
+        entry.done.add(done);
+        // A batch being written takes this line in its next turn; a database that failed is tried again by its timer.
+        if (!writing && !retry) void flush();
       });
-    },
-    async flush() {
-      while (writing) await writing;
-      await flush();
     },
     async close() {
       closed = true;
       if (retry) clearTimeout(retry);
       retry = undefined;
-      while (writing) await writing;
-      await flush();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        (async () => {
+          while (writing) await writing;
+          await flush();
+        })(),
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, maxWaitMs))),
+      ]);
+      clearTimeout(timer);
     },
   };
 }

@@ -135,11 +135,15 @@ Next, in another terminal:
 
 Stop with Ctrl-C.
 `);
-    await worker.run();
-    await web.close();
-    await close();
-    await outbox.close();
-    await connection.close();
+    try {
+      await worker.run();
+    } finally {
+      // The units' last lines and the records' pool, however the worker stopped.
+      await web.close();
+      await close();
+      await outbox.close();
+      await connection.close();
+    }
   } finally {
     stopServer();
     await new Promise<void>((resolve) => (server.exitCode !== null ? resolve() : server.once('exit', () => resolve())));

@@ -15,7 +15,7 @@ export function unitRowSinks(writer: UnitRowWriter | undefined): InjectedSinks<U
   return {
     unitRows: {
       changed: {
-        fn: (info, cycle, unit, row) => writer?.put({ cycle, unit, row, runStartedAt: info.runStartTime, historyLength: info.historyLength }),
+        fn: (info, cycle, unit, row) => writer?.put({ cycle, unit, row, runId: info.runId, historyLength: info.historyLength }),
         // Replaying a history repeats lines already written.
         callDuringReplay: false,
       },

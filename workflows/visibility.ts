@@ -34,13 +34,13 @@ export function keepVisible<Row>(
     if (json === writtenRow) return;
     writtenRow = json;
     wf.upsertMemo({ [memoField]: current });
-    options.written?.(current);
     const pairs = attributes(current);
     const pairsJson = attributesJson(pairs);
     if (pairsJson !== writtenAttributes) {
       writtenAttributes = pairsJson;
       wf.upsertSearchAttributes(pairs);
     }
+    options.written?.(current);
   };
   if (!options.afterFirstTask) write();
   // A condition is looked at after every activation: one watcher sees every change, whichever

@@ -103,7 +103,7 @@ export function addCycleCommands(program: Command, ctx: CommandContext): void {
         status = await loadCycles().cycleStatus(await client(), key, {
           closedRows: () => withArchive((archive) => recordsCycles().closedUnitRows(archive, key)),
           // A running cycle's lines from the database of record's copy, where there is one: one query however many units.
-          ...(env().DATABASE_URL ? { openRows: () => withArchive((_archive, records) => (require('../../records/unit-rows') as typeof import('../../records/unit-rows')).unitRowsOf(records!, cycleId(key))) } : {}),
+          ...(env().DATABASE_URL ? { openRows: (since: Date) => withArchive((_archive, records) => (require('../../records/unit-rows') as typeof import('../../records/unit-rows')).unitRowsOf(records!, cycleId(key), since)) } : {}),
         });
       } catch (err) {
         // Its workflows' histories deleted (the namespace's retention): the cycle as it stands on record, as its page shows it.

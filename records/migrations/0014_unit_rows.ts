@@ -14,8 +14,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('cycle', 'text', (c) => c.notNull())
     .addColumn('unit', 'text', (c) => c.notNull())
     .addColumn('row', 'jsonb', (c) => c.notNull())
-    // Which write is newer: a unit reset by an operator runs again from a short history.
-    .addColumn('run_started_at', 'timestamptz', (c) => c.notNull())
+    // Which write is newer: within a run the longer history; a unit reset by an operator goes on in a new run.
+    .addColumn('run_id', 'text', (c) => c.notNull())
     .addColumn('history_length', 'integer', (c) => c.notNull())
     .addColumn('written_at', 'timestamptz', (c) => c.notNull())
     .addPrimaryKeyConstraint('unit_rows_pkey', ['cycle', 'unit'])

@@ -114,8 +114,11 @@ export async function createTestWorker(
   const running = worker.run();
   const stop = async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
-    await running;
-    await unitRows?.close();
+    try {
+      await running;
+    } finally {
+      await unitRows?.close();
+    }
   };
   return { worker, stop, archive, archiveDir, taskQueue, configs };
 }

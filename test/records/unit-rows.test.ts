@@ -12,7 +12,6 @@ import { isDeepStrictEqual } from 'node:util';
 import { closeCycle, cycleStatus, startCycle, submitAnswer, type CycleStatus } from '../../client/cycles';
 import { cycleWorkflowId, type CycleKey } from '../../domain/ids';
 import type { StoredUnitRow } from '../../domain/types';
-import { openRecords } from '../../records/database';
 import { createUnitRowWriter, unitRowsOf, writeUnitRows } from '../../records/unit-rows';
 import { PROJECT_ROOT, SOLNA_CONFIG, until } from '../helpers/environment';
 import { startRecordsTestbed, type RecordsTestbed } from '../helpers/records';
@@ -75,15 +74,15 @@ test('the status of a running cycle reads its units from the database of record,
   expect(json.units.find((u) => u.unitId === 'omsorg')!.shownState).toBe('answered');
 });
 
-test('a line missing or behind in the database makes the status list the visibility store instead', async () => {
+test('a line missing, or saying otherwise than the visibility store, in the database makes the status list the visibility store instead', async () => {
   const stored = await unitRowsOf(testbed.records, cycleId);
   const tekniska = stored.find((u) => u.unitId === 'tekniska')!;
   try {
-    // Behind: the database says answered, the store does not.
+    // Differs: the database says answered, the store does not.
     await testbed.records.updateTable('unit_rows').set({ row: JSON.stringify({ ...tekniska, state: 'answered' }) }).where('cycle', '=', cycleId).where('unit', '=', 'tekniska').execute();
-    const behind = await withRecords();
-    expect(behind.fromRecords).toBeUndefined();
-    expect(behind.units.find((u) => u.unitId === 'tekniska')!.state).toBe('requested');
+    const differs = await withRecords();
+    expect(differs.fromRecords).toBeUndefined();
+    expect(differs.units.find((u) => u.unitId === 'tekniska')!.state).toBe('requested');
     // Missing: a unit without its line.
     await testbed.records.deleteFrom('unit_rows').where('cycle', '=', cycleId).where('unit', '=', 'tekniska').execute();
     const missing = await withRecords();
@@ -91,38 +90,47 @@ test('a line missing or behind in the database makes the status list the visibil
     expect(missing.units).toHaveLength(testbed.tw.configs[0]!.units.length);
   } finally {
     // As the unit's next change would write it.
-    await writeUnitRows(testbed.records, [{ cycle: cycleId, unit: 'tekniska', row: tekniska, runStartedAt: new Date(0), historyLength: 1 }]);
+    await writeUnitRows(testbed.records, [{ cycle: cycleId, unit: 'tekniska', row: tekniska, runId: 'restored', historyLength: 10_000 }]);
   }
   expect((await withRecords()).fromRecords).toBe(true);
 });
 
-test('an older write of a unit never replaces a newer one, and a new run of the unit replaces the old run', async () => {
+test('an older write of a unit never replaces a newer one, and a new run of the unit (a reset) replaces the old run', async () => {
   const cycle = 'cycle/test/ordering/2025';
   const line = (state: StoredUnitRow['state']): StoredUnitRow => ({ unitId: 'u1', state, remindersSentAt: [], mailProblems: [], history: [] }) as unknown as StoredUnitRow;
-  const run1 = new Date('2026-01-01T00:00:00Z');
-  const run2 = new Date('2026-02-01T00:00:00Z');
-  await writeUnitRows(testbed.records, [{ cycle, unit: 'u1', row: line('answered'), runStartedAt: run1, historyLength: 20 }]);
-  await writeUnitRows(testbed.records, [{ cycle, unit: 'u1', row: line('requested'), runStartedAt: run1, historyLength: 12 }]);
+  await writeUnitRows(testbed.records, [{ cycle, unit: 'u1', row: line('answered'), runId: 'run-1', historyLength: 20 }]);
+  await writeUnitRows(testbed.records, [{ cycle, unit: 'u1', row: line('requested'), runId: 'run-1', historyLength: 12 }]);
   expect((await unitRowsOf(testbed.records, cycle)).map((r) => r.state)).toEqual(['answered']);
-  await writeUnitRows(testbed.records, [{ cycle, unit: 'u1', row: line('scheduled'), runStartedAt: run2, historyLength: 3 }]);
+  // A reset run replays the old run's first events and goes on from there: a shorter history, a new run.
+  await writeUnitRows(testbed.records, [{ cycle, unit: 'u1', row: line('scheduled'), runId: 'run-2', historyLength: 3 }]);
   expect((await unitRowsOf(testbed.records, cycle)).map((r) => r.state)).toEqual(['scheduled']);
+  // Lines written before a cycle's start are an earlier run's of the same cycle id.
+  expect(await unitRowsOf(testbed.records, cycle, new Date(Date.now() + 60_000))).toEqual([]);
 });
 
-test('the worker\'s writer has a line in the database when its put resolves, and a database that fails lets the workflow task go on', async () => {
+test('the worker\'s writer has a line in the database when its put resolves; a database that fails lets the workflow task go on, and gets the line once it is back', async () => {
   const cycle = 'cycle/test/writer/2025';
-  const line = { unitId: 'w1', state: 'requested', remindersSentAt: [], mailProblems: [], history: [] } as unknown as StoredUnitRow;
-  const writer = createUnitRowWriter(testbed.records);
-  await Promise.all([1, 2, 3].map((n) => writer.put({ cycle, unit: `w${n}`, row: { ...line, unitId: `w${n}` }, runStartedAt: new Date(), historyLength: 5 })));
-  expect((await unitRowsOf(testbed.records, cycle)).map((r) => r.unitId).sort()).toEqual(['w1', 'w2', 'w3']);
-  await writer.close();
-
-  const gone = await openRecords(testbed.url, { poolSize: 1 });
-  await gone.destroy();
+  const line = (unitId: string) => ({ unitId, state: 'requested', remindersSentAt: [], mailProblems: [], history: [] }) as unknown as StoredUnitRow;
   const problems: unknown[] = [];
-  const failing = createUnitRowWriter(gone, { onError: (err) => problems.push(err), retryMs: 60_000 });
-  await failing.put({ cycle, unit: 'w4', row: { ...line, unitId: 'w4' }, runStartedAt: new Date(), historyLength: 5 });
-  expect(problems.length).toBeGreaterThan(0);
-  await failing.close();
+  const writer = createUnitRowWriter(testbed.records, { retryMs: 200, onError: (err) => problems.push(err) });
+  await Promise.all(['w1', 'w2', 'w3'].map((unit) => writer.put({ cycle, unit, row: line(unit), runId: 'r', historyLength: 5 })));
+  expect((await unitRowsOf(testbed.records, cycle)).map((r) => r.unitId).sort()).toEqual(['w1', 'w2', 'w3']);
+
+  // The table away for a moment (as a database that refuses): the put goes on, the line waits.
+  await testbed.records.schema.alterTable('unit_rows').renameTo('unit_rows_away').execute();
+  try {
+    const started = Date.now();
+    await writer.put({ cycle, unit: 'w4', row: line('w4'), runId: 'r', historyLength: 5 });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(problems.length).toBeGreaterThan(0);
+  } finally {
+    await testbed.records.schema.alterTable('unit_rows_away').renameTo('unit_rows').execute();
+  }
+  await until(async () => ((await unitRowsOf(testbed.records, cycle)).some((r) => r.unitId === 'w4') ? true : undefined), 'the line written once the table is back', 10_000);
+  await writer.close();
+  // Closed: nothing more is taken, and nothing waits.
+  await writer.put({ cycle, unit: 'w5', row: line('w5'), runId: 'r', historyLength: 5 });
+  expect((await unitRowsOf(testbed.records, cycle)).map((r) => r.unitId)).not.toContain('w5');
 });
 
 test('once the cycle has closed and its report is compiled, its lines leave the database and the status reads the report\'s data', async () => {
