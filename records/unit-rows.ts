@@ -126,6 +126,8 @@ export function createUnitRowWriter(db: Records, options: { retryMs?: number; ba
   const flush = (): Promise<void> => {
     writing ??= writeWaiting().finally(() => {
       writing = undefined;
+      // A line put after the loop's last look, before this: its put saw a batch being written and left it to it.
+      if (waiting.size > 0 && !retry && !closed) void flush();
     });
     return writing;
   };
