@@ -257,19 +257,16 @@ async function rowsOnRecord(client: Client, key: CycleKey, cycle: CycleOverview,
   const running = `${SEARCH_ATTRIBUTES.cycle.name} = ${quoted(cycleWorkflowId(key))} AND ExecutionStatus = 'Running'`;
   // Lines of an earlier run of this cycle id are older than its retention; an hour's margin for clocks.
   const since = new Date(startedAt - 3_600_000);
-  let counted: (readonly [DisplayState, number])[];
+  let counted: Record<DisplayState, number>;
   let stored: StoredUnitRow[] | undefined;
   try {
-    [stored, counted] = await Promise.all([
-      read(since).catch(() => undefined),
-      Promise.all(DISPLAY_STATES.map(async (state) => [state, (await client.workflow.count(`${running} AND ${SEARCH_ATTRIBUTES.state.name} = ${quoted(state)}`)).count] as const)),
-    ]);
+    [stored, counted] = await Promise.all([read(since).catch(() => undefined), countByDisplayState(client, running)]);
   } catch (err) {
     if (isUnimplemented(err)) return undefined;
     throw err;
   }
   if (!stored || stored.length !== cycle.unitCount) return undefined;
-  if (counted.reduce((sum, [, n]) => sum + n, 0) !== cycle.unitCount) return undefined;
+  if (DISPLAY_STATES.reduce((sum, state) => sum + counted[state], 0) !== cycle.unitCount) return undefined;
   const rows: UnitRow[] = [];
   const found = new Map<DisplayState, number>(DISPLAY_STATES.map((s) => [s, 0]));
   for (const line of stored) {
@@ -281,16 +278,20 @@ async function rowsOnRecord(client: Client, key: CycleKey, cycle: CycleOverview,
     const state = displayState(row);
     found.set(state, (found.get(state) ?? 0) + 1);
   }
-  return counted.every(([state, n]) => found.get(state) === n) ? rows : undefined;
+  return DISPLAY_STATES.every((state) => found.get(state) === counted[state]) ? rows : undefined;
 }
 
 /** Units of a cycle in each state as the secretariat reads it, from the visibility store: one count per state, whatever N. */
 export type UnitCounts = Record<ShownState, number>;
 
 async function countUnits(client: Client, key: CycleKey, cycleOpen: boolean): Promise<UnitCounts> {
-  const cycle = `${SEARCH_ATTRIBUTES.cycle.name} = ${quoted(cycleWorkflowId(key))}`;
-  const counts = await Promise.all(DISPLAY_STATES.map(async (state) => [state, (await client.workflow.count(`${cycle} AND ${SEARCH_ATTRIBUTES.state.name} = ${quoted(state)}`)).count] as const));
-  return shownCounts(Object.fromEntries(counts) as Record<DisplayState, number>, cycleOpen);
+  return shownCounts(await countByDisplayState(client, `${SEARCH_ATTRIBUTES.cycle.name} = ${quoted(cycleWorkflowId(key))}`), cycleOpen);
+}
+
+/** The workflows a query finds in each stored state: one count per state, in parallel. */
+async function countByDisplayState(client: Client, query: string): Promise<Record<DisplayState, number>> {
+  const counts = await Promise.all(DISPLAY_STATES.map(async (state) => [state, (await client.workflow.count(`${query} AND ${SEARCH_ATTRIBUTES.state.name} = ${quoted(state)}`)).count] as const));
+  return Object.fromEntries(counts) as Record<DisplayState, number>;
 }
 
 /** Rows of the listing, one per unit: a unit reset by an operator has two runs, and the newest counts. */
